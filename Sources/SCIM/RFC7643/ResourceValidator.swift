@@ -17,7 +17,7 @@
 ///
 /// Leniencies, because IdPs get these wrong and the intent is unambiguous:
 /// - extension data under a URN key that `schemas` does not list: the URN is added to `schemas`;
-/// - duplicate URNs in `schemas` are collapsed;
+/// - duplicate URNs in `schemas` are collapsed, and a lone URN string is read as a one-element array;
 /// - a single value for a multi-valued attribute is wrapped in an array;
 /// - URN-qualified top-level keys (`"urn:…:enterprise:2.0:User:employeeNumber": "1"`, also
 ///   `…:manager.value`) are moved under their schema (the core URN means a top-level attribute).

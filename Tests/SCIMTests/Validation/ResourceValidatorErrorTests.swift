@@ -108,7 +108,7 @@ struct ResourceValidatorErrorTests {
         .init(label: "two primary values",
               body: #"{\#(base), "emails": [{"value": "a@b.c", "primary": true}, {"value": "d@e.f", "primary": true}]}"#,
               scimType: .invalidValue, detailNames: "emails"),
-        .init(label: "two primary values in an extension-free attribute, spelled oddly",
+        .init(label: "two primary values, sub-attribute names in other cases",
               body: #"{\#(base), "addresses": [{"locality": "A", "PRIMARY": true}, {"locality": "B", "Primary": true}]}"#,
               scimType: .invalidValue, detailNames: "addresses"),
 

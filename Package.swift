@@ -10,20 +10,59 @@ let package = Package(
     name: "scim-bridge",
     platforms: [.macOS(.v14)],
     products: [
-        .library(name: "SCIM", targets: ["SCIM"])
+        .library(name: "SCIM", targets: ["SCIM"]),
+        .executable(name: "scim-bridge", targets: ["scim-bridge"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // RFC 7643/7644 as pure values: no I/O, no HTTP or SQL types.
+        .target(name: "SCIM", swiftSettings: swiftSettings),
+        // Persistence: the Store protocol and its SQLite implementation (GRDB).
         .target(
-            name: "SCIM",
-            swiftSettings: swiftSettings
-        ),
+            name: "Store",
+            dependencies: ["SCIM", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings),
+        // The inbound SCIM HTTP server (Hummingbird 2).
+        .target(
+            name: "Server",
+            dependencies: [
+                "SCIM", "Store",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "scim-bridge",
+            dependencies: [
+                "Server", "Store",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "SCIMTests",
             dependencies: ["SCIM"],
             resources: [.copy("Golden")],
-            swiftSettings: swiftSettings
-        ),
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ServerTests",
+            dependencies: [
+                "Server", "Store",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]
 )

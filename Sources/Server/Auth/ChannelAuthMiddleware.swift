@@ -1,0 +1,39 @@
+import Hummingbird
+import SCIM
+import Store
+
+/// Authenticates every request under `/scim/v2/{channel}` to that channel (401 otherwise), so a
+/// credential of one channel can see nothing of another.
+struct ChannelAuthMiddleware: RouterMiddleware {
+    typealias Context = SCIMRequestContext
+    let authenticator: ChannelAuthenticator
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        let name = try context.parameters.require("channel")
+        var context = context
+        context.channel = try await authenticator.authenticate(
+            authorization: request.headers[.authorization], channelName: name)
+        return try await next(request, context)
+    }
+}
+
+/// For the discovery endpoints, which need no credentials (RFC 7644 §4 describes them as the way a
+/// client learns how to talk to the server): the channel must exist, nothing more.
+struct ChannelExistsMiddleware: RouterMiddleware {
+    typealias Context = SCIMRequestContext
+    let store: any Store
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        let name = try context.parameters.require("channel")
+        guard let channel = try await store.channel(named: name) else {
+            throw SCIMError.notFound("There is no channel named '\(name)'.")
+        }
+        var context = context
+        context.channel = channel
+        return try await next(request, context)
+    }
+}

@@ -1,0 +1,81 @@
+public import Hummingbird
+public import Logging
+import SCIM
+public import Store
+
+/// Settings of the inbound SCIM server.
+public struct ServerConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    public var limits: ServerLimits
+    /// Absolute URL clients reach the bridge at (for `meta.location`), when behind a proxy.
+    public var publicURL: String?
+    /// Folder to write redacted request/response fixtures to (`serve --record DIR`).
+    public var recordDirectory: String?
+
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, limits: ServerLimits = ServerLimits(), publicURL: String? = nil,
+        recordDirectory: String? = nil
+    ) {
+        self.host = host
+        self.port = port
+        self.limits = limits
+        self.publicURL = publicURL
+        self.recordDirectory = recordDirectory
+    }
+}
+
+/// The composition root: the Hummingbird application serving SCIM for every channel of `store`.
+/// `serve` and the tests build the bridge with this one function.
+public func buildApplication(
+    configuration: ServerConfiguration, store: any Store, registry: SchemaRegistry = .standard, logger: Logger,
+    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+) throws -> some ApplicationProtocol {
+    let router = Router(context: SCIMRequestContext.self)
+    router.add(middleware: SCIMErrorMiddleware())
+    if let dir = configuration.recordDirectory {
+        router.add(middleware: try TrafficRecorder(directory: dir))
+    }
+    router.add(middleware: CompressionMiddleware())
+
+    let accessTokens = AccessTokens()
+    let authenticator = ChannelAuthenticator(store: store, accessTokens: accessTokens)
+    let limits = configuration.limits
+    let paging = PaginationConfiguration(
+        cursor: true, index: true, defaultPaginationMethod: .index, defaultPageSize: limits.defaultPageSize,
+        maxPageSize: limits.maxResults, cursorTimeout: nil)
+
+    router.get("healthz") { _, _ in "ok" }
+    router.get("readyz") { _, _ -> Response in
+        _ = try await store.channels()
+        return Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(string: "ready")))
+    }
+    TokenEndpoint(authenticator: authenticator, accessTokens: accessTokens).register(on: router)
+
+    let spConfig = ServiceProviderConfig(
+        documentationUri: "https://github.com/scim-bridge/scim-bridge#readme",
+        patch: true,
+        bulk: .init(supported: true, maxOperations: limits.bulkMaxOperations, maxPayloadSize: limits.bulkMaxPayloadBytes),
+        filter: .init(supported: true, maxResults: limits.maxResults),
+        changePassword: false, sort: true, etag: true,
+        authenticationSchemes: [
+            .oauthBearerToken(primary: true),
+            .init(
+                type: "httpbasic", name: "HTTP Basic", description: "Authentication with a channel's user name and password",
+                specUri: "https://www.rfc-editor.org/info/rfc7617", primary: false),
+        ])
+    let discovery = router.group("scim/v2/:channel").add(middleware: ChannelExistsMiddleware(store: store))
+    DiscoveryRoutes(registry: registry, config: spConfig, paging: paging).register(on: discovery)
+
+    let scim = router.group("scim/v2/:channel").add(middleware: ChannelAuthMiddleware(authenticator: authenticator))
+    let service = ResourceService(store: store, registry: registry, limits: limits)
+    ResourceRoutes(service: service, paging: paging).register(on: scim)
+    BulkRoutes(service: service).register(on: scim)
+    DiscoveryRoutes.registerMe(on: scim)
+
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "scim-bridge"),
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
+        logger: logger)
+}

@@ -1,0 +1,93 @@
+import Hummingbird
+import SCIM
+import Store
+
+/// `POST /Bulk` (RFC 7644 §3.7): operations run one after another in dependency order, each through
+/// the same `ResourceService` as a single request, with `bulkId` references substituted as they resolve.
+struct BulkRoutes: Sendable {
+    let service: ResourceService
+
+    func register(on group: RouterGroup<SCIMRequestContext>) {
+        group.post("Bulk") { request, context in try await self.bulk(request, context) }
+    }
+
+    func bulk(_ request: Request, _ context: SCIMRequestContext) async throws -> Response {
+        let channel = try context.requireChannel()
+        let limits = BulkLimits(maxOperations: service.limits.bulkMaxOperations, maxPayloadSize: service.limits.bulkMaxPayloadBytes)
+        guard SCIMMediaType.isAcceptable(request.headers[.contentType]) else {
+            throw SCIMError(status: 415, detail: "Send the Bulk request as application/scim+json or application/json.")
+        }
+        let body: ByteBuffer
+        do {
+            body = try await request.body.collect(upTo: limits.maxPayloadSize)
+        } catch {
+            throw SCIMError.payloadTooLarge(
+                "The Bulk request is larger than maxPayloadSize (\(limits.maxPayloadSize) bytes, see /ServiceProviderConfig).")
+        }
+        let bulk = try BulkRequest.parse(body.readableBytesView, limits: limits)
+        let renderer = ResourceRenderer(baseURL: BaseURL.of(request, channel: channel.name))
+        var resolver = BulkIdResolver(operations: bulk.operations)
+        var results: [BulkOperationResult] = []
+        var errors = 0
+        for index in resolver.order {
+            if bulk.shouldStop(afterErrors: errors) { break }
+            let original = bulk.operations[index]
+            do {
+                let op = try resolver.resolved(index)
+                let result = try await run(op, channel: channel, renderer: renderer)
+                if op.method == .post, let bulkId = op.bulkId, let id = result.location?.split(separator: "/").last {
+                    resolver.record(bulkId: bulkId, id: String(id))
+                }
+                results.append(result)
+            } catch let error as SCIMError {
+                errors += 1
+                if original.method == .post, let bulkId = original.bulkId { resolver.recordFailure(bulkId: bulkId) }
+                let location = original.resourceId.map { renderer.baseURL + original.path }
+                results.append(.failure(of: original, error: error, location: location))
+            }
+        }
+        return .scim(.ok, BulkResponse(operations: results).encodedBytes())
+    }
+
+    func run(_ op: BulkOperation, channel: Channel, renderer: ResourceRenderer) async throws -> BulkOperationResult {
+        guard let kind = Self.kind(op.endpoint) else {
+            throw SCIMError.invalidPath("Bulk path '\(op.path)' names no resource type; use /Users or /Groups.")
+        }
+        let projection = AttributeProjection(schema: service.schema(kind))
+        switch op.method {
+        case .post:
+            let a = try await service.create(
+                kind, body: op.data ?? JSONObject(), channel: channel, renderer: renderer, projection: projection)
+            return BulkOperationResult(location: a.location, method: .post, bulkId: op.bulkId, version: a.etag, status: 201)
+        case .put:
+            let a = try await service.replace(
+                kind, id: try id(op), body: op.data ?? JSONObject(), ifMatch: op.version, channel: channel,
+                renderer: renderer, projection: projection)
+            return BulkOperationResult(location: a.location, method: .put, bulkId: op.bulkId, version: a.etag, status: 200)
+        case .patch:
+            let a = try await service.patch(
+                kind, id: try id(op), body: op.data ?? JSONObject(), ifMatch: op.version, channel: channel,
+                renderer: renderer, projection: projection)
+            return BulkOperationResult(location: a.location, method: .patch, bulkId: op.bulkId, version: a.etag, status: 200)
+        case .delete:
+            let id = try id(op)
+            try await service.delete(kind, id: id, ifMatch: op.version, channel: channel)
+            return BulkOperationResult(location: renderer.location(kind, id: id), method: .delete, bulkId: op.bulkId, status: 204)
+        }
+    }
+
+    func id(_ op: BulkOperation) throws -> String {
+        guard let id = op.resourceId, !id.isEmpty else {
+            throw SCIMError.invalidPath("Bulk \(op.method.rawValue) needs a path with a resource id, like /Users/{id}.")
+        }
+        return id
+    }
+
+    static func kind(_ endpoint: String) -> ResourceKind? {
+        switch endpoint.lowercased() {
+        case "/users": return .user
+        case "/groups": return .group
+        default: return nil
+        }
+    }
+}

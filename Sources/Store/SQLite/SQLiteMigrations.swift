@@ -1,0 +1,82 @@
+import GRDB
+
+/// The SQLite schema, as append-only migrations: never edit a shipped one, add the next.
+enum SQLiteMigrations {
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1-channels-resources-memberships") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE channel (
+                        key INTEGER PRIMARY KEY AUTOINCREMENT,
+                        name TEXT NOT NULL UNIQUE,
+                        created INTEGER NOT NULL
+                    );
+                    CREATE TABLE credential (
+                        channel_key INTEGER NOT NULL REFERENCES channel(key) ON DELETE CASCADE,
+                        kind TEXT NOT NULL,
+                        lookup_key TEXT NOT NULL,
+                        secret_hash BLOB NOT NULL,
+                        salt BLOB NOT NULL,
+                        created INTEGER NOT NULL
+                    );
+                    CREATE INDEX credential_by_lookup ON credential(kind, lookup_key);
+                    CREATE INDEX credential_by_channel ON credential(channel_key);
+
+                    -- Users: indexed attributes in columns (folded where caseExact is false),
+                    -- everything else in the attributes JSON.
+                    CREATE TABLE scim_user (
+                        channel_key INTEGER NOT NULL REFERENCES channel(key) ON DELETE CASCADE,
+                        id TEXT NOT NULL,
+                        user_name_fold TEXT NOT NULL,
+                        external_id TEXT,
+                        display_name_fold TEXT,
+                        display TEXT NOT NULL,
+                        active INTEGER,
+                        attributes TEXT NOT NULL,
+                        version INTEGER NOT NULL,
+                        created INTEGER NOT NULL,
+                        last_modified INTEGER NOT NULL,
+                        PRIMARY KEY (channel_key, id)
+                    ) WITHOUT ROWID;
+                    CREATE UNIQUE INDEX scim_user_by_user_name ON scim_user(channel_key, user_name_fold);
+                    CREATE INDEX scim_user_by_external_id ON scim_user(channel_key, external_id);
+                    CREATE INDEX scim_user_by_display_name ON scim_user(channel_key, display_name_fold);
+
+                    CREATE TABLE scim_user_email (
+                        channel_key INTEGER NOT NULL,
+                        value_fold TEXT NOT NULL,
+                        user_id TEXT NOT NULL,
+                        PRIMARY KEY (channel_key, value_fold, user_id)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX scim_user_email_by_user ON scim_user_email(channel_key, user_id);
+
+                    CREATE TABLE scim_group (
+                        channel_key INTEGER NOT NULL REFERENCES channel(key) ON DELETE CASCADE,
+                        id TEXT NOT NULL,
+                        display_name_fold TEXT NOT NULL,
+                        display TEXT NOT NULL,
+                        external_id TEXT,
+                        attributes TEXT NOT NULL,
+                        version INTEGER NOT NULL,
+                        created INTEGER NOT NULL,
+                        last_modified INTEGER NOT NULL,
+                        PRIMARY KEY (channel_key, id)
+                    ) WITHOUT ROWID;
+                    CREATE UNIQUE INDEX scim_group_by_display_name ON scim_group(channel_key, display_name_fold);
+                    CREATE INDEX scim_group_by_external_id ON scim_group(channel_key, external_id);
+
+                    -- Membership edges, stored once; read by group and by member.
+                    CREATE TABLE membership (
+                        channel_key INTEGER NOT NULL,
+                        group_id TEXT NOT NULL,
+                        member_id TEXT NOT NULL,
+                        member_kind TEXT NOT NULL,
+                        PRIMARY KEY (channel_key, group_id, member_id)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX membership_by_member ON membership(channel_key, member_id);
+                    """)
+        }
+        return m
+    }
+}

@@ -1,0 +1,83 @@
+import GRDB
+public import SCIM
+
+extension SQLiteStore {
+    /// Lists resources: the filter runs in SQL on indexes where it can (RFC 7644 §3.4.2.2), the evaluator
+    /// decides whatever SQL cannot, and sorting and paging happen in SQL whenever the SQL decided alone.
+    public func query(_ kind: ResourceKind, in channel: Channel, _ q: ResourceQuery) async throws -> QueryResult {
+        try await read { db in
+            let translation = q.filter.flatMap { FilterTranslation.translate($0, kind: kind) }
+            var whereSQL = "t.channel_key = ?"
+            var args: [any DatabaseValueConvertible & Sendable] = [channel.key]
+            if let translation {
+                whereSQL += " AND " + translation.sql
+                args += translation.arguments
+            }
+            let decidedBySQL = q.filter == nil || translation?.exact == true
+            let sortColumn: String?
+            let ascending = q.sort?.order != .descending
+            if let sort = q.sort {
+                if case .column(let c, _)? = IndexedAttribute.of(sort.sortBy, kind: kind) { sortColumn = c } else { sortColumn = nil }
+            } else {
+                sortColumn = "id"
+            }
+            let select = "SELECT t.id, t.attributes, t.version, t.created, t.last_modified FROM \(kind.table) t WHERE \(whereSQL)"
+
+            if decidedBySQL, let sortColumn {
+                let total = try Int.fetchOne(
+                    db, sql: "SELECT COUNT(*) FROM \(kind.table) t WHERE \(whereSQL)",
+                    arguments: StatementArguments(args)) ?? 0
+                guard q.count > 0 else { return QueryResult(totalResults: total, resources: []) }
+                // Missing values sort last when ascending (and so first when descending).
+                let order = ascending
+                    ? "(t.\(sortColumn) IS NULL), t.\(sortColumn) ASC, t.id ASC"
+                    : "(t.\(sortColumn) IS NULL) DESC, t.\(sortColumn) DESC, t.id DESC"
+                let rows = try Row.fetchAll(
+                    db, sql: "\(select) ORDER BY \(order) LIMIT ? OFFSET ?",
+                    arguments: StatementArguments(args + [q.count, max(q.startIndex, 1) - 1]))
+                return QueryResult(totalResults: total, resources: try rows.map { try Self.resource(kind, from: $0) })
+            }
+
+            // The evaluator decides (or sorts): read the candidates SQL selected and finish in memory.
+            var matches: [(resource: StoredResource, full: JSONObject)] = []
+            let cursor = try Row.fetchCursor(db, sql: "\(select) ORDER BY t.id", arguments: StatementArguments(args))
+            while let row = try cursor.next() {
+                let r = try Self.resource(kind, from: row)
+                let full = try Self.withIndexedAttributes(r, in: channel, db)
+                if let filter = q.filter, !decidedBySQL, !FilterEvaluator.matches(filter, full) { continue }
+                matches.append((r, full))
+            }
+            if let sort = q.sort {
+                matches.sort { sort.areInIncreasingOrder($0.full, $1.full) }
+            }
+            let start = min(max(q.startIndex, 1) - 1, matches.count)
+            let page = matches[start..<min(start + max(q.count, 0), matches.count)].map(\.resource)
+            return QueryResult(totalResults: matches.count, resources: page)
+        }
+    }
+
+    /// The attributes the evaluator may need that are not in the JSON: `id`, `meta` and the edges.
+    static func withIndexedAttributes(_ r: StoredResource, in channel: Channel, _ db: Database) throws -> JSONObject {
+        var o = r.attributes
+        o["id"] = .string(r.id)
+        o["meta"] = [
+            "resourceType": .string(r.kind.rawValue),
+            "created": .string(r.created.iso8601),
+            "lastModified": .string(r.lastModified.iso8601),
+            "version": .string(r.etag),
+        ]
+        switch r.kind {
+        case .group:
+            let ids = try String.fetchAll(
+                db, sql: "SELECT member_id FROM membership WHERE channel_key = ? AND group_id = ?",
+                arguments: [channel.key, r.id])
+            o["members"] = .array(ids.map { ["value": .string($0)] })
+        case .user:
+            let ids = try String.fetchAll(
+                db, sql: "SELECT group_id FROM membership WHERE channel_key = ? AND member_id = ?",
+                arguments: [channel.key, r.id])
+            o["groups"] = .array(ids.map { ["value": .string($0)] })
+        }
+        return o
+    }
+}

@@ -1,0 +1,333 @@
+import GRDB
+public import SCIM
+
+extension SQLiteStore {
+    // MARK: - Create
+
+    public func create(_ kind: ResourceKind, in channel: Channel, resource: JSONObject, members: [String]) async throws
+        -> StoredResource
+    {
+        let now = Self.now()
+        let id = Self.newID()
+        let stored = StoredResource(kind: kind, id: id, attributes: resource, version: 1, created: now, lastModified: now)
+        return try await write { db in
+            try Self.checkUnique(stored, in: channel, db)
+            try Self.insertRow(stored, in: channel, db)
+            if kind == .group, !members.isEmpty {
+                try Self.addEdges(group: id, members: members, in: channel, db)
+            }
+            return stored
+        }
+    }
+
+    // MARK: - Read
+
+    public func get(_ kind: ResourceKind, id: String, in channel: Channel) async throws -> StoredResource? {
+        try await read { db in try Self.fetch(kind, id: id, in: channel, db) }
+    }
+
+    static func fetch(_ kind: ResourceKind, id: String, in channel: Channel, _ db: Database) throws -> StoredResource? {
+        try Row.fetchOne(
+            db,
+            sql: "SELECT id, attributes, version, created, last_modified FROM \(kind.table) t WHERE channel_key = ? AND id = ?",
+            arguments: [channel.key, id]
+        ).map { try resource(kind, from: $0) }
+    }
+
+    static func resource(_ kind: ResourceKind, from row: Row) throws -> StoredResource {
+        let text: String = row["attributes"]
+        guard case .object(let attributes) = try JSONParser.parse(text) else {
+            throw SCIMError.internalError
+        }
+        return StoredResource(
+            kind: kind, id: row["id"], attributes: attributes, version: row["version"],
+            created: instant(row["created"]), lastModified: instant(row["last_modified"]))
+    }
+
+    // MARK: - Modify
+
+    public func modify(
+        _ kind: ResourceKind, id: String, in channel: Channel, ifMatch: String?,
+        membership: MembershipChange,
+        update: @escaping @Sendable (StoredResource) throws -> JSONObject
+    ) async throws -> StoredResource {
+        let now = Self.now()
+        return try await write { db in
+                guard let current = try Self.fetch(kind, id: id, in: channel, db) else {
+                    throw SCIMError.notFound("\(kind.rawValue) '\(id)' not found.")
+                }
+                if let ifMatch, !ETag.header(ifMatch, matches: current.etag) {
+                    throw SCIMError.preconditionFailed(
+                        "The resource has changed: its version is \(current.etag), the request's If-Match is \(ifMatch).")
+                }
+                var next = current
+                next.attributes = try update(current)
+                next.version = current.version + 1
+                next.lastModified = now
+                try Self.checkUnique(next, in: channel, db)
+                try Self.updateRow(next, in: channel, db)
+                if kind == .group {
+                    switch membership {
+                    case .none: break
+                    case .delta(let add, let remove):
+                        try Self.removeEdges(group: id, members: remove, in: channel, db)
+                        try Self.addEdges(group: id, members: add, in: channel, db)
+                    case .replaceAll(let ids):
+                        let current = Set(try String.fetchAll(
+                            db, sql: "SELECT member_id FROM membership WHERE channel_key = ? AND group_id = ?",
+                            arguments: [channel.key, id]))
+                        let wanted = Set(ids)
+                        try Self.removeEdges(group: id, members: Array(current.subtracting(wanted)), in: channel, db)
+                        try Self.addEdges(group: id, members: ids.filter { !current.contains($0) }, in: channel, db)
+                    }
+                }
+                return next
+        }
+    }
+
+    // MARK: - Delete
+
+    public func delete(_ kind: ResourceKind, id: String, in channel: Channel, ifMatch: String?) async throws {
+        let now = Self.nanoseconds(Self.now())
+        try await write { db in
+            guard let current = try Self.fetch(kind, id: id, in: channel, db) else {
+                throw SCIMError.notFound("\(kind.rawValue) '\(id)' not found.")
+            }
+            if let ifMatch, !ETag.header(ifMatch, matches: current.etag) {
+                throw SCIMError.preconditionFailed(
+                    "The resource has changed: its version is \(current.etag), the request's If-Match is \(ifMatch).")
+            }
+            // Groups that lose this member change too.
+            try db.execute(
+                sql: """
+                    UPDATE scim_group SET version = version + 1, last_modified = ?
+                    WHERE channel_key = ? AND id IN (SELECT group_id FROM membership WHERE channel_key = ? AND member_id = ?)
+                    """, arguments: [now, channel.key, channel.key, id])
+            try db.execute(sql: "DELETE FROM membership WHERE channel_key = ? AND member_id = ?", arguments: [channel.key, id])
+            if kind == .group {
+                try db.execute(
+                    sql: """
+                        UPDATE scim_user SET version = version + 1, last_modified = ?
+                        WHERE channel_key = ? AND id IN (SELECT member_id FROM membership WHERE channel_key = ? AND group_id = ?)
+                        """, arguments: [now, channel.key, channel.key, id])
+                try db.execute(sql: "DELETE FROM membership WHERE channel_key = ? AND group_id = ?", arguments: [channel.key, id])
+            } else {
+                try db.execute(sql: "DELETE FROM scim_user_email WHERE channel_key = ? AND user_id = ?", arguments: [channel.key, id])
+            }
+            try db.execute(sql: "DELETE FROM \(kind.table) WHERE channel_key = ? AND id = ?", arguments: [channel.key, id])
+        }
+    }
+
+    // MARK: - Membership edges
+
+    public func members(ofGroup id: String, in channel: Channel) async throws -> [MemberReference] {
+        try await read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT m.member_id, m.member_kind, COALESCE(u.display, g.display) AS display
+                    FROM membership m
+                    LEFT JOIN scim_user u ON m.member_kind = 'User' AND u.channel_key = m.channel_key AND u.id = m.member_id
+                    LEFT JOIN scim_group g ON m.member_kind = 'Group' AND g.channel_key = m.channel_key AND g.id = m.member_id
+                    WHERE m.channel_key = ? AND m.group_id = ?
+                    ORDER BY m.member_id
+                    """, arguments: [channel.key, id]
+            ).map { row in
+                MemberReference(id: row["member_id"], kind: ResourceKind(rawValue: row["member_kind"]) ?? .user, display: row["display"])
+            }
+        }
+    }
+
+    public func groups(ofMember id: String, in channel: Channel) async throws -> [MemberReference] {
+        try await read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT g.id, g.display FROM membership m
+                    JOIN scim_group g ON g.channel_key = m.channel_key AND g.id = m.group_id
+                    WHERE m.channel_key = ? AND m.member_id = ?
+                    ORDER BY g.display_name_fold
+                    """, arguments: [channel.key, id]
+            ).map { row in MemberReference(id: row["id"], kind: .group, display: row["display"]) }
+        }
+    }
+
+    /// Adds edges, checking each new member exists in the channel; costs the number of ids given.
+    static func addEdges(group: String, members: [String], in channel: Channel, _ db: Database) throws {
+        guard !members.isEmpty else { return }
+        let now = nanoseconds(now())
+        let userKind = try db.makeStatement(sql: "SELECT 1 FROM scim_user WHERE channel_key = ? AND id = ?")
+        let groupKind = try db.makeStatement(sql: "SELECT 1 FROM scim_group WHERE channel_key = ? AND id = ?")
+        let insert = try db.makeStatement(
+            sql: "INSERT OR IGNORE INTO membership (channel_key, group_id, member_id, member_kind) VALUES (?, ?, ?, ?)")
+        let bumpUser = try db.makeStatement(
+            sql: "UPDATE scim_user SET version = version + 1, last_modified = ? WHERE channel_key = ? AND id = ?")
+        for member in members {
+            let kind: ResourceKind
+            if try Bool.fetchOne(userKind, arguments: [channel.key, member]) == true {
+                kind = .user
+            } else if try Bool.fetchOne(groupKind, arguments: [channel.key, member]) == true {
+                guard member != group else {
+                    throw SCIMError.invalidValue("A group cannot be a member of itself ('\(member)').")
+                }
+                kind = .group
+            } else {
+                throw SCIMError.invalidValue(
+                    "Member '\(member)' is not a user or group of this channel; create it before adding it to a group.")
+            }
+            try insert.execute(arguments: [channel.key, group, member, kind.rawValue])
+            if db.changesCount > 0, kind == .user {
+                try bumpUser.execute(arguments: [now, channel.key, member])
+            }
+        }
+    }
+
+    /// Removes edges; removing a non-member is a no-op. Costs the number of ids given.
+    static func removeEdges(group: String, members: [String], in channel: Channel, _ db: Database) throws {
+        guard !members.isEmpty else { return }
+        let now = nanoseconds(now())
+        let delete = try db.makeStatement(
+            sql: "DELETE FROM membership WHERE channel_key = ? AND group_id = ? AND member_id = ?")
+        let bumpUser = try db.makeStatement(
+            sql: "UPDATE scim_user SET version = version + 1, last_modified = ? WHERE channel_key = ? AND id = ?")
+        for member in members {
+            try delete.execute(arguments: [channel.key, group, member])
+            if db.changesCount > 0 {
+                try bumpUser.execute(arguments: [now, channel.key, member])
+            }
+        }
+    }
+
+    // MARK: - Rows
+
+    /// The indexed columns of a resource, derived from its attributes.
+    struct Columns {
+        var foldedName: String
+        var display: String
+        var externalID: String?
+        var displayNameFold: String?
+        var active: Bool?
+        var emails: Set<String>
+    }
+
+    static func columns(_ r: StoredResource) throws -> Columns {
+        let a = r.attributes
+        let externalID = a["externalId"]?.stringValue
+        switch r.kind {
+        case .user:
+            guard let userName = a["userName"]?.stringValue, !userName.isEmpty else {
+                throw SCIMError.invalidValue("A User needs a non-empty 'userName'.")
+            }
+            let displayName = a["displayName"]?.stringValue
+            var emails = Set<String>()
+            for e in a["emails"]?.arrayValue ?? [] {
+                if let v = e["value"]?.stringValue, !v.isEmpty { emails.insert(FilterEvaluator.foldCase(v)) }
+            }
+            return Columns(
+                foldedName: FilterEvaluator.foldCase(userName), display: displayName ?? userName, externalID: externalID,
+                displayNameFold: displayName.map(FilterEvaluator.foldCase), active: a["active"]?.boolValue, emails: emails)
+        case .group:
+            guard let displayName = a["displayName"]?.stringValue, !displayName.isEmpty else {
+                throw SCIMError.invalidValue("A Group needs a non-empty 'displayName'.")
+            }
+            let fold = FilterEvaluator.foldCase(displayName)
+            return Columns(
+                foldedName: fold, display: displayName, externalID: externalID, displayNameFold: fold, active: nil,
+                emails: [])
+        }
+    }
+
+    /// 409 `uniqueness` when another resource of the channel has the same `userName` (users) or
+    /// `displayName` (groups, because targets map groups by name), compared case-insensitively.
+    static func checkUnique(_ r: StoredResource, in channel: Channel, _ db: Database) throws {
+        let c = try columns(r)
+        let (column, attribute) = r.kind == .user ? ("user_name_fold", "userName") : ("display_name_fold", "displayName")
+        if let other = try String.fetchOne(
+            db, sql: "SELECT id FROM \(r.kind.table) WHERE channel_key = ? AND \(column) = ? AND id <> ?",
+            arguments: [channel.key, c.foldedName, r.id])
+        {
+            let value = r.attributes[attribute]?.stringValue ?? ""
+            throw SCIMError.uniqueness(
+                "\(r.kind.rawValue) \(attribute) '\(value)' is already taken in this channel (by id \(other)); \(attribute) is unique, compared case-insensitively.")
+        }
+    }
+
+    static func insertRow(_ r: StoredResource, in channel: Channel, _ db: Database) throws {
+        let c = try columns(r)
+        let json = r.attributes.json
+        switch r.kind {
+        case .user:
+            try db.execute(
+                sql: """
+                    INSERT INTO scim_user (channel_key, id, user_name_fold, external_id, display_name_fold, display, active,
+                                           attributes, version, created, last_modified)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    channel.key, r.id, c.foldedName, c.externalID, c.displayNameFold, c.display, c.active, json,
+                    r.version, nanoseconds(r.created), nanoseconds(r.lastModified),
+                ])
+            try insertEmails(c.emails, user: r.id, in: channel, db)
+        case .group:
+            try db.execute(
+                sql: """
+                    INSERT INTO scim_group (channel_key, id, display_name_fold, display, external_id, attributes, version,
+                                            created, last_modified)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    channel.key, r.id, c.foldedName, c.display, c.externalID, json, r.version, nanoseconds(r.created),
+                    nanoseconds(r.lastModified),
+                ])
+        }
+    }
+
+    static func updateRow(_ r: StoredResource, in channel: Channel, _ db: Database) throws {
+        let c = try columns(r)
+        let json = r.attributes.json
+        switch r.kind {
+        case .user:
+            try db.execute(
+                sql: """
+                    UPDATE scim_user SET user_name_fold = ?, external_id = ?, display_name_fold = ?, display = ?, active = ?,
+                        attributes = ?, version = ?, last_modified = ?
+                    WHERE channel_key = ? AND id = ?
+                    """,
+                arguments: [
+                    c.foldedName, c.externalID, c.displayNameFold, c.display, c.active, json, r.version,
+                    nanoseconds(r.lastModified), channel.key, r.id,
+                ])
+            let old = Set(try String.fetchAll(
+                db, sql: "SELECT value_fold FROM scim_user_email WHERE channel_key = ? AND user_id = ?",
+                arguments: [channel.key, r.id]))
+            if old != c.emails {
+                try db.execute(
+                    sql: "DELETE FROM scim_user_email WHERE channel_key = ? AND user_id = ?", arguments: [channel.key, r.id])
+                try insertEmails(c.emails, user: r.id, in: channel, db)
+            }
+        case .group:
+            try db.execute(
+                sql: """
+                    UPDATE scim_group SET display_name_fold = ?, display = ?, external_id = ?, attributes = ?, version = ?,
+                        last_modified = ?
+                    WHERE channel_key = ? AND id = ?
+                    """,
+                arguments: [
+                    c.foldedName, c.display, c.externalID, json, r.version, nanoseconds(r.lastModified), channel.key, r.id,
+                ])
+        }
+    }
+
+    static func insertEmails(_ emails: Set<String>, user: String, in channel: Channel, _ db: Database) throws {
+        for e in emails {
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO scim_user_email (channel_key, value_fold, user_id) VALUES (?, ?, ?)",
+                arguments: [channel.key, e, user])
+        }
+    }
+}
+
+extension JSONObject {
+    /// Compact JSON text, as stored.
+    var json: String { JSONValue.object(self).serialized() }
+}

@@ -1,0 +1,179 @@
+import Foundation
+import GRDB
+public import SCIM
+
+/// The embedded store: one SQLite file in WAL mode behind one GRDB `DatabasePool`.
+///
+/// Reads run concurrently; writes are serialised by SQLite's single writer, each in one transaction,
+/// so concurrent PATCHes of one group never lose an edge.
+public final class SQLiteStore: Store {
+    let pool: DatabasePool
+
+    /// How much a commit waits for the disk.
+    public enum Durability: String, Sendable {
+        /// fsync on every commit: a `2xx` survives a power cut (the default).
+        case full
+        /// fsync at checkpoints only: a `2xx` survives a process crash, not a power cut.
+        case normal
+    }
+
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    /// `statementObserver` sees the SQL of every statement run (tests count queries with it).
+    public init(
+        path: String, durability: Durability = .full,
+        statementObserver: (@Sendable (String) -> Void)? = nil
+    ) throws {
+        var config = Configuration()
+        config.foreignKeysEnabled = true
+        config.busyMode = .timeout(10)
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = \(durability == .full ? "FULL" : "NORMAL")")
+            if let statementObserver {
+                db.trace(options: .statement) { event in statementObserver(event.description) }
+            }
+        }
+        pool = try DatabasePool(path: path, configuration: config)
+        try SQLiteMigrations.migrator.migrate(pool)
+    }
+
+    // MARK: - Time and ids
+
+    static func now() -> SCIMDateTime {
+        let t = Date().timeIntervalSince1970
+        let s = t.rounded(.down)
+        // Millisecond precision: what meta timestamps show and filters compare.
+        return SCIMDateTime(seconds: Int64(s), nanoseconds: Int32(((t - s) * 1000).rounded(.down)) * 1_000_000)
+    }
+
+    static func nanoseconds(_ t: SCIMDateTime) -> Int64 {
+        t.seconds &* 1_000_000_000 &+ Int64(t.nanoseconds)
+    }
+
+    static func instant(_ ns: Int64) -> SCIMDateTime {
+        var s = ns / 1_000_000_000
+        var n = ns % 1_000_000_000
+        if n < 0 {
+            n += 1_000_000_000
+            s -= 1
+        }
+        return SCIMDateTime(seconds: s, nanoseconds: Int32(n))
+    }
+
+    static func newID() -> String { UUID().uuidString.lowercased() }
+
+    /// Runs a write transaction, passing `SCIMError`s through and hiding everything else.
+    func write<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws -> T {
+        do {
+            return try await pool.write(body)
+        } catch let e as SCIMError {
+            throw e
+        }
+    }
+
+    func read<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws -> T {
+        do {
+            return try await pool.read(body)
+        } catch let e as SCIMError {
+            throw e
+        }
+    }
+
+    // MARK: - Channels and credentials
+
+    public func createChannel(named name: String) async throws -> Channel {
+        let created = Self.now()
+        return try await write { db in
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM channel WHERE name = ?", arguments: [name]) == true {
+                throw SCIMError.uniqueness("A channel named '\(name)' already exists.")
+            }
+            try db.execute(
+                sql: "INSERT INTO channel (name, created) VALUES (?, ?)", arguments: [name, Self.nanoseconds(created)])
+            return Channel(key: db.lastInsertedRowID, name: name, created: created)
+        }
+    }
+
+    public func channel(named name: String) async throws -> Channel? {
+        try await read { db in
+            try Row.fetchOne(db, sql: "SELECT key, name, created FROM channel WHERE name = ?", arguments: [name])
+                .map(Self.channel(from:))
+        }
+    }
+
+    public func channels() async throws -> [Channel] {
+        try await read { db in
+            try Row.fetchAll(db, sql: "SELECT key, name, created FROM channel ORDER BY name").map(Self.channel(from:))
+        }
+    }
+
+    static func channel(from row: Row) -> Channel {
+        Channel(key: row["key"], name: row["name"], created: instant(row["created"]))
+    }
+
+    public func deleteChannel(named name: String) async throws -> Bool {
+        try await write { db in
+            guard let key = try Int64.fetchOne(db, sql: "SELECT key FROM channel WHERE name = ?", arguments: [name]) else {
+                return false
+            }
+            // Edge and email tables carry no foreign key (they are keyed for speed); clear them first.
+            try db.execute(sql: "DELETE FROM membership WHERE channel_key = ?", arguments: [key])
+            try db.execute(sql: "DELETE FROM scim_user_email WHERE channel_key = ?", arguments: [key])
+            try db.execute(sql: "DELETE FROM channel WHERE key = ?", arguments: [key])
+            return true
+        }
+    }
+
+    public func addCredential(_ credential: NewCredential, to channel: Channel) async throws {
+        let created = Self.nanoseconds(Self.now())
+        try await write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO credential (channel_key, kind, lookup_key, secret_hash, salt, created)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    channel.key, credential.kind.rawValue, credential.lookupKey, Data(credential.secretHash),
+                    Data(credential.salt), created,
+                ])
+        }
+    }
+
+    public func removeCredentials(of kind: CredentialKind, from channel: Channel) async throws {
+        try await write { db in
+            try db.execute(
+                sql: "DELETE FROM credential WHERE channel_key = ? AND kind = ?", arguments: [channel.key, kind.rawValue])
+        }
+    }
+
+    public func credentials(of channel: Channel) async throws -> [StoredCredential] {
+        try await read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT c.kind, c.lookup_key, c.secret_hash, c.salt, ch.key, ch.name, ch.created
+                    FROM credential c JOIN channel ch ON ch.key = c.channel_key WHERE c.channel_key = ?
+                    """, arguments: [channel.key]
+            ).compactMap(Self.credential(from:))
+        }
+    }
+
+    public func credentials(kind: CredentialKind, lookupKey: String) async throws -> [StoredCredential] {
+        try await read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT c.kind, c.lookup_key, c.secret_hash, c.salt, ch.key, ch.name, ch.created
+                    FROM credential c JOIN channel ch ON ch.key = c.channel_key WHERE c.kind = ? AND c.lookup_key = ?
+                    """, arguments: [kind.rawValue, lookupKey]
+            ).compactMap(Self.credential(from:))
+        }
+    }
+
+    static func credential(from row: Row) -> StoredCredential? {
+        guard let kind = CredentialKind(rawValue: row["kind"]) else { return nil }
+        let hash: Data = row["secret_hash"]
+        let salt: Data = row["salt"]
+        return StoredCredential(
+            channel: Channel(key: row["key"], name: row["name"], created: instant(row["created"])),
+            kind: kind, lookupKey: row["lookup_key"], secretHash: Array(hash), salt: Array(salt))
+    }
+}

@@ -1,0 +1,189 @@
+public import SCIM
+
+/// The persistence boundary: channels and their credentials, users, groups and membership edges.
+///
+/// Every write is one transaction: when a method returns, the change is durable. Implementations
+/// never leak SQL types or messages upward; failures a client can cause are `SCIMError`s.
+public protocol Store: Sendable {
+    // MARK: Channels and credentials
+
+    /// Creates a channel; 409 if the name is taken.
+    func createChannel(named name: String) async throws -> Channel
+    /// The channel with this name, if any.
+    func channel(named name: String) async throws -> Channel?
+    /// All channels, by name.
+    func channels() async throws -> [Channel]
+    /// Deletes a channel with all its data and credentials; false if there was none.
+    func deleteChannel(named name: String) async throws -> Bool
+    /// Adds a credential to a channel.
+    func addCredential(_ credential: NewCredential, to channel: Channel) async throws
+    /// Removes every credential of `kind` from the channel (before issuing a new one on rotation).
+    func removeCredentials(of kind: CredentialKind, from channel: Channel) async throws
+    /// The credentials of a channel.
+    func credentials(of channel: Channel) async throws -> [StoredCredential]
+    /// Every credential of a kind with this lookup key (a token's key prefix, a user name, a client id).
+    func credentials(kind: CredentialKind, lookupKey: String) async throws -> [StoredCredential]
+
+    // MARK: Resources
+
+    /// Stores a new resource (already validated); `members` (ids) only for groups. 409 `uniqueness` on a clash,
+    /// 400 `invalidValue` when a member id names no user or group of the channel.
+    func create(_ kind: ResourceKind, in channel: Channel, resource: JSONObject, members: [String])
+        async throws -> StoredResource
+    /// The resource with this id in the channel.
+    func get(_ kind: ResourceKind, id: String, in channel: Channel) async throws -> StoredResource?
+    /// Changes a resource in one transaction: `update` computes the new attributes from the current
+    /// ones (it runs inside the transaction, so concurrent changes are serialised, never lost); the
+    /// membership change is applied as edge inserts and deletes, costing the delta, not the group size.
+    func modify(
+        _ kind: ResourceKind, id: String, in channel: Channel, ifMatch: String?,
+        membership: MembershipChange,
+        update: @escaping @Sendable (StoredResource) throws -> JSONObject
+    ) async throws -> StoredResource
+    /// Deletes a resource and its membership edges; 404 if absent, 412 on a stale `ifMatch`.
+    func delete(_ kind: ResourceKind, id: String, in channel: Channel, ifMatch: String?) async throws
+    /// Runs a query: filter (translated to SQL where an index serves), sort and page.
+    func query(_ kind: ResourceKind, in channel: Channel, _ query: ResourceQuery) async throws -> QueryResult
+
+    // MARK: Membership edges
+
+    /// The members of a group (only called when `members` is to be returned).
+    func members(ofGroup id: String, in channel: Channel) async throws -> [MemberReference]
+    /// The groups a member belongs to directly (for a User's read-only `groups`).
+    func groups(ofMember id: String, in channel: Channel) async throws -> [MemberReference]
+}
+
+/// The two resource types of RFC 7643 §4.
+public enum ResourceKind: String, Sendable, Hashable, CaseIterable {
+    case user = "User"
+    case group = "Group"
+}
+
+/// One inbound SCIM endpoint with its own credentials and its own data.
+public struct Channel: Sendable, Hashable {
+    /// Internal key.
+    public var key: Int64
+    /// The name in the base URL `/scim/v2/{name}`.
+    public var name: String
+    public var created: SCIMDateTime
+
+    public init(key: Int64, name: String, created: SCIMDateTime) {
+        self.key = key
+        self.name = name
+        self.created = created
+    }
+}
+
+/// How a client authenticates to a channel (the three methods PingOne offers).
+public enum CredentialKind: String, Sendable, Hashable, CaseIterable {
+    /// A static bearer token.
+    case bearer
+    /// HTTP Basic user name and password.
+    case basic
+    /// OAuth 2 client credentials (client id and secret) exchanged at the bridge's token endpoint.
+    case oauthClient = "oauth-client"
+}
+
+/// A credential to store: the secret arrives already hashed.
+public struct NewCredential: Sendable {
+    public var kind: CredentialKind
+    /// Public part used to find the credential: a token's key prefix, a user name or a client id.
+    public var lookupKey: String
+    /// Salted hash of the secret.
+    public var secretHash: [UInt8]
+    public var salt: [UInt8]
+
+    public init(kind: CredentialKind, lookupKey: String, secretHash: [UInt8], salt: [UInt8]) {
+        self.kind = kind
+        self.lookupKey = lookupKey
+        self.secretHash = secretHash
+        self.salt = salt
+    }
+}
+
+/// A stored credential, with the channel it opens.
+public struct StoredCredential: Sendable {
+    public var channel: Channel
+    public var kind: CredentialKind
+    public var lookupKey: String
+    public var secretHash: [UInt8]
+    public var salt: [UInt8]
+}
+
+/// A resource as stored: its attributes (without `id`, `meta`, group `members` or user `groups`,
+/// which live in columns and edges) and its metadata.
+public struct StoredResource: Sendable {
+    public var kind: ResourceKind
+    public var id: String
+    public var attributes: JSONObject
+    /// Increases by one on every change; the ETag is derived from it.
+    public var version: Int64
+    public var created: SCIMDateTime
+    public var lastModified: SCIMDateTime
+
+    public init(
+        kind: ResourceKind, id: String, attributes: JSONObject, version: Int64, created: SCIMDateTime,
+        lastModified: SCIMDateTime
+    ) {
+        self.kind = kind
+        self.id = id
+        self.attributes = attributes
+        self.version = version
+        self.created = created
+        self.lastModified = lastModified
+    }
+
+    /// The weak ETag of RFC 7644 §3.14 for this version.
+    public var etag: String { "W/\"\(version)\"" }
+}
+
+/// A member of a group: a user or a group, by id, with a display name for responses.
+public struct MemberReference: Sendable, Hashable {
+    public var id: String
+    public var kind: ResourceKind
+    public var display: String?
+
+    public init(id: String, kind: ResourceKind, display: String? = nil) {
+        self.id = id
+        self.kind = kind
+        self.display = display
+    }
+}
+
+/// What a write does to a group's member edges.
+public enum MembershipChange: Sendable {
+    /// Leave the edges alone.
+    case none
+    /// Add and remove these member ids (adding a present or removing an absent member is a no-op).
+    case delta(add: [String], remove: [String])
+    /// Make the member list exactly this.
+    case replaceAll([String])
+}
+
+/// A list query, already validated and resolved.
+public struct ResourceQuery: Sendable {
+    public var filter: ResolvedFilter?
+    public var sort: SortSpecification?
+    /// 1-based index of the first result (RFC 7644 §3.4.2.4).
+    public var startIndex: Int
+    /// Maximum number of results to return.
+    public var count: Int
+
+    public init(filter: ResolvedFilter? = nil, sort: SortSpecification? = nil, startIndex: Int = 1, count: Int = 100) {
+        self.filter = filter
+        self.sort = sort
+        self.startIndex = startIndex
+        self.count = count
+    }
+}
+
+/// One page of results and the total number of matches.
+public struct QueryResult: Sendable {
+    public var totalResults: Int
+    public var resources: [StoredResource]
+
+    public init(totalResults: Int, resources: [StoredResource]) {
+        self.totalResults = totalResults
+        self.resources = resources
+    }
+}

@@ -1,0 +1,68 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import Server
+import ServiceLifecycle
+import Store
+
+/// `scim-bridge serve`: runs the bridge on the embedded store until SIGTERM or SIGINT.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the bridge: the inbound SCIM server on the embedded SQLite store.")
+
+    @Option(help: "Configuration file (YAML); see docs/configuration.md.") var config: String?
+    @Option(help: "Address to listen on.") var host: String = "127.0.0.1"
+    @Option(help: "Port to listen on (0 picks a free one).") var port: Int = 8080
+    @OptionGroup var store: StoreOptions
+    @Option(help: "Write every SCIM request and response, redacted, as replay fixtures into this folder.")
+    var record: String?
+    @Option(help: "Public base URL clients use (e.g. https://scim.example.com), for meta.location behind a proxy.")
+    var publicURL: String?
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel: String = "info"
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535, not \(port).") }
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical.")
+        }
+        if let publicURL, !(publicURL.hasPrefix("http://") || publicURL.hasPrefix("https://")) {
+            throw ValidationError("--public-url must start with http:// or https://.")
+        }
+        if config != nil {
+            throw ValidationError("--config: configuration files arrive with targets (issue 4); run without it for now.")
+        }
+    }
+
+    func run() async throws {
+        var logger = Logger(label: "scim-bridge")
+        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        let s = try EmbeddedStore.open(dataDir: store.dataDir)
+        if try await s.channels().isEmpty {
+            let channel = try await s.createChannel(named: "default")
+            let token = try await CredentialIssuer(store: s).issueBearerToken(for: channel)
+            FileHandle.standardError.write(Data(
+                "No channel yet: created channel 'default' (/scim/v2/default). Its bearer token, shown once:\n".utf8))
+            print(token)
+            fflush(stdout)
+        }
+        let app = try buildApplication(
+            configuration: ServerConfiguration(
+                host: host, port: port, publicURL: publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 },
+                recordDirectory: record),
+            store: s, logger: logger,
+            onServerRunning: { port in
+                logger.notice("scim-bridge listening", metadata: ["url": "http://\(host):\(port)/scim/v2/"])
+            })
+        let group = ServiceGroup(
+            configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        do {
+            try await group.run()
+        } catch let error as IOError where error.errnoCode == EADDRINUSE {
+            throw CLIError("Port \(port) is already in use on \(host); stop the other process or pass --port.")
+        } catch let error as IOError where error.errnoCode == EADDRNOTAVAIL {
+            throw CLIError("Cannot listen on \(host): the address is not available on this machine (--host).")
+        }
+    }
+}

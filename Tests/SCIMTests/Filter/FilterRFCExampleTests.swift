@@ -88,6 +88,14 @@ struct FilterRFCExampleTests {
         #expect(try F.matches(e.filter, e.variation) == e.onVariation)
     }
 
+    @Test("Figure 2 as printed, with its line breaks, parses like the joined line")
+    func wrappedLines() throws {
+        let wrapped = "userType eq \"Employee\" and emails[type eq \"work\" and\n  value co \"@example.com\"]"
+        let joined = #"userType eq "Employee" and emails[type eq "work" and value co "@example.com"]"#
+        #expect(try FilterResolver.resolve(wrapped, against: F.userSchema)
+            == FilterResolver.resolve(joined, against: F.userSchema))
+    }
+
     @Test("the two spellings in §3.4.2.2 parse to the same filter")
     func caseInsensitiveSpellingsAgree() throws {
         let a = try FilterResolver.resolve(#"userName Eq "john""#, against: F.userSchema)

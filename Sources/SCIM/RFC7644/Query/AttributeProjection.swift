@@ -31,7 +31,7 @@ public struct AttributeProjection: Sendable {
     }
 
     /// How the sub-attributes of one kept complex attribute are filtered.
-    enum SubFilter {
+    enum SubFilter: Sendable {
         /// `always` and `default` sub-attributes; `request` ones too when the attribute was named whole.
         case defaults(requested: Bool)
         /// `always` sub-attributes and the named ones.
@@ -45,12 +45,16 @@ public struct AttributeProjection: Sendable {
     /// The resource type projected.
     public let schema: ResourceSchema
     private var selections: [String: SchemaSelection]  // keyed by lowercased schema URN
+    /// Per-attribute decisions, computed once so that `apply` does no name matching per resource.
+    private var coreTable = DecisionTable()
+    private var extensionTables: [(schema: Schema, table: DecisionTable)] = []
 
     /// The default projection: every attribute returned by default.
     public init(schema: ResourceSchema) {
         self.mode = .defaults
         self.schema = schema
         self.selections = [:]
+        buildTables()
     }
 
     /// A projection from the `attributes` / `excludedAttributes` query parameters (comma-separated;
@@ -83,6 +87,7 @@ public struct AttributeProjection: Sendable {
         } else {
             mode = .defaults
         }
+        buildTables()
     }
 
     // MARK: - Building
@@ -197,36 +202,88 @@ public struct AttributeProjection: Sendable {
 
     // MARK: - Applying
 
+    /// What `apply` does with one attribute: its definition, its sub-attribute filter (`nil`: left out)
+    /// and whether its value can be copied unchanged.
+    struct Decision: Sendable {
+        var definition: AttributeDefinition
+        var filter: SubFilter?
+        var copiesValue: Bool
+    }
+
+    /// Decisions by the attribute's canonical spelling, and by its lowercased name for other spellings.
+    struct DecisionTable: Sendable {
+        var exact: [String: Decision] = [:]
+        var folded: [String: Decision] = [:]
+
+        func lookup(_ key: String) -> Decision? {
+            exact[key] ?? folded[FilterEvaluator.foldCase(key)]
+        }
+    }
+
+    private func table(owner: String, attributes: [AttributeDefinition]) -> DecisionTable {
+        var t = DecisionTable()
+        for a in attributes {
+            let filter = subFilter(owner: owner, attributeName: a.name, returned: a.returned)
+            var copies = a.type != .complex
+            if !copies, case .defaults(let requested)? = filter {
+                copies = a.subAttributes.allSatisfy {
+                    $0.returned == .default || $0.returned == .always || (requested && $0.returned == .request)
+                }
+            }
+            let d = Decision(definition: a, filter: filter, copiesValue: copies)
+            t.exact[a.name] = d
+            t.folded[FilterEvaluator.foldCase(a.name)] = d
+        }
+        return t
+    }
+
+    private mutating func buildTables() {
+        coreTable = table(owner: schema.core.id, attributes: CommonAttributes.all + schema.core.attributes)
+        extensionTables = schema.extensions.map { e in
+            (schema: e.schema, table: table(owner: e.schema.id, attributes: e.schema.attributes))
+        }
+    }
+
     /// The representation of `resource` this projection returns.
     public func apply(to resource: JSONObject) -> JSONObject {
         var out: [(key: String, value: JSONValue)] = []
         out.reserveCapacity(resource.count)
-        let coreID = schema.core.id
         for (key, value) in resource {
-            if let ext = schema.extensionSchema(id: key) {
+            if let d = coreTable.lookup(key) {
+                if let v = Self.apply(d, to: value) { out.append((key, v)) }
+            } else if let ext = extensionTables.first(where: { caseInsensitiveEquals($0.schema.id, key) }) {
                 guard case .object(let object) = value else { continue }
-                let projected = project(object, owner: ext.id, definitions: ext)
+                let projected = project(object, owner: ext.schema.id, table: ext.table)
                 if !projected.isEmpty { out.append((key, .object(projected))) }
-                continue
+            } else if let v = undefined(key, value, owner: schema.core.id) {
+                out.append((key, v))
             }
-            let definition = schema.core.attribute(named: key) ?? CommonAttributes.named(key)
-            // Members the schema does not define are treated as returned by default.
-            guard let filter = subFilter(owner: coreID, attributeName: key, returned: definition?.returned ?? .default)
-            else { continue }
-            if let v = Self.filterValue(value, definition: definition, filter) { out.append((key, v)) }
         }
         return JSONObject(uniqueMembers: out)
     }
 
-    private func project(_ object: JSONObject, owner: String, definitions: Schema) -> JSONObject {
+    private func project(_ object: JSONObject, owner: String, table: DecisionTable) -> JSONObject {
         var out: [(key: String, value: JSONValue)] = []
+        out.reserveCapacity(object.count)
         for (key, value) in object {
-            let definition = definitions.attribute(named: key)
-            guard let filter = subFilter(owner: owner, attributeName: key, returned: definition?.returned ?? .default)
-            else { continue }
-            if let v = Self.filterValue(value, definition: definition, filter) { out.append((key, v)) }
+            if let d = table.lookup(key) {
+                if let v = Self.apply(d, to: value) { out.append((key, v)) }
+            } else if let v = undefined(key, value, owner: owner) {
+                out.append((key, v))
+            }
         }
         return JSONObject(uniqueMembers: out)
+    }
+
+    private static func apply(_ d: Decision, to value: JSONValue) -> JSONValue? {
+        guard let filter = d.filter else { return nil }
+        if d.copiesValue { return value }
+        return filterValue(value, definition: d.definition, filter)
+    }
+
+    /// Members the schema does not define are treated as returned by default.
+    private func undefined(_ key: String, _ value: JSONValue, owner: String) -> JSONValue? {
+        subFilter(owner: owner, attributeName: key, returned: .default) == nil ? nil : value
     }
 
     static func keeps(_ sub: AttributeDefinition?, named name: String, _ filter: SubFilter) -> Bool {

@@ -25,7 +25,12 @@ let package = Package(
     ],
     targets: [
         // RFC 7643/7644 as pure values: no I/O, no HTTP or SQL types.
-        .target(name: "SCIM", swiftSettings: swiftSettings),
+        .target(
+            name: "SCIM",
+            swiftSettings: swiftSettings,
+            // rounded()/trunc come from libm, which Foundation would otherwise pull in.
+            linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]
+        ),
         // Persistence: the Store protocol and its SQLite implementation (GRDB).
         .target(
             name: "Store",

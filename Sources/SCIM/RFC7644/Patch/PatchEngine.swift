@@ -134,6 +134,10 @@ struct PatchState {
             do throws(ResourceSchema.ResolutionError) {
                 resolved = try schema.resolve(path)
             } catch {
+                if let urn = path.schemaURN, !caseInsensitiveEquals(urn, schema.core.id), schema.extensionSchema(id: urn) == nil {
+                    throw .invalidValue(
+                        "'\(key)' is neither an attribute nor an extension schema of resource type \(schema.resourceType.name).")
+                }
                 throw .invalidValue("'\(key)': \(error.message)")
             }
             try setAttribute(op, resolved, v, echoAllowed: true)
@@ -404,7 +408,11 @@ struct PatchState {
         touchedExtensions.insert(FilterEvaluator.foldCase(a.schema))
         var container = resource[a.schema]?.objectValue ?? JSONObject()
         container[a.attribute.name] = value
-        resource[resource.storedKey(for: a.schema) ?? a.schema] = container.isEmpty ? nil : .object(container)
+        if container.isEmpty {
+            resource.removeValue(forKey: a.schema)
+        } else {
+            resource[a.schema] = .object(container)
+        }
     }
 
     /// `nil` for an unassigned value: absent, null or an empty array (RFC 7643 §2.5).

@@ -105,7 +105,7 @@ public struct PatchOperation: Sendable, Hashable {
         }
         self.op = op
         self.path = path
-        self.value = value.flatMap { op == .remove ? nil : $0 }
+        self.value = op == .remove ? Optional<JSONValue>.none : value
     }
 
     /// The operation as JSON.

@@ -217,7 +217,11 @@ public enum FilterParser {
             pos += opWord.utf8.count
             let afterOp = pos
             skipSpace()
-            guard pos > afterOp else { throw error("Expected a space and a value after '\(opWord)'") }
+            // The ABNF wants a space here, but RFC 7644 §3.5.2.2 itself prints `value eq\"…\"`;
+            // a quote cannot continue an operator, so the missing space is unambiguous.
+            guard pos > afterOp || (pos < bytes.count && bytes[pos] == UInt8(ascii: "\"")) else {
+                throw error("Expected a space and a value after '\(opWord)'")
+            }
             let value = try parseValue()
             return .compare(attr, op, value)
         }

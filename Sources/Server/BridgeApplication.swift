@@ -1,6 +1,6 @@
 public import Hummingbird
 public import Logging
-import SCIM
+public import SCIM
 public import Store
 
 /// Settings of the inbound SCIM server.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SCIM
 import Server
 import Store
 

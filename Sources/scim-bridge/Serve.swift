@@ -5,6 +5,7 @@ import Logging
 import NIOCore
 import Server
 import ServiceLifecycle
+import UnixSignals
 import Store
 
 /// `scim-bridge serve`: runs the bridge on the embedded store until SIGTERM or SIGINT.
@@ -36,16 +37,18 @@ struct Serve: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var logger = Logger(label: "scim-bridge")
-        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        let logger = {
+            var l = Logger(label: "scim-bridge")
+            l.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+            return l
+        }()
         let s = try EmbeddedStore.open(dataDir: store.dataDir)
         if try await s.channels().isEmpty {
             let channel = try await s.createChannel(named: "default")
             let token = try await CredentialIssuer(store: s).issueBearerToken(for: channel)
             FileHandle.standardError.write(Data(
                 "No channel yet: created channel 'default' (/scim/v2/default). Its bearer token, shown once:\n".utf8))
-            print(token)
-            fflush(stdout)
+            FileHandle.standardOutput.write(Data((token + "\n").utf8))
         }
         let app = try buildApplication(
             configuration: ServerConfiguration(

@@ -84,7 +84,7 @@ struct MembershipTests {
             bridge.statements.reset()
             let removed = try await c.patch(
                 "/scim/v2/default/Groups/\(group.id)?excludedAttributes=members", token: token,
-                Bodies.patch([["op": "remove", "path": "members[value eq \"\(newcomer)\"]"]]))
+                Bodies.patch([["op": "remove", "path": .string("members[value eq \"\(newcomer)\"]")]]))
             #expect(removed.status == 200)
             #expect(!bridge.statements.all.contains { $0.contains("membership") && $0.uppercased().hasPrefix("SELECT") })
         }

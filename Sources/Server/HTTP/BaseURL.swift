@@ -1,3 +1,5 @@
+import Foundation
+import HTTPTypes
 import Hummingbird
 
 /// The absolute base URL of a channel, for `meta.location` and `Location` (RFC 7644 §3.1 wants
@@ -6,7 +8,7 @@ import Hummingbird
 enum BaseURL {
     static func of(_ request: Request, channel: String, publicURL: String? = nil) -> String {
         if let publicURL { return "\(publicURL)/scim/v2/\(channel)" }
-        let host = request.headers[.host] ?? request.head.authority ?? "localhost"
+        let host = request.head.authority ?? "localhost"
         let proto = request.headers[HTTPField.Name("X-Forwarded-Proto")!] == "https" ? "https" : "http"
         return "\(proto)://\(host)/scim/v2/\(channel)"
     }

@@ -1,4 +1,6 @@
 import CompressNIO
+import Foundation
+import HTTPTypes
 import Hummingbird
 import NIOCore
 

@@ -1,4 +1,6 @@
 import Foundation
+import Foundation
+import HTTPTypes
 import Hummingbird
 import NIOCore
 import SCIM

@@ -42,7 +42,7 @@ struct BulkRoutes: Sendable {
             } catch let error as SCIMError {
                 errors += 1
                 if original.method == .post, let bulkId = original.bulkId { resolver.recordFailure(bulkId: bulkId) }
-                let location = original.resourceId.map { renderer.baseURL + original.path }
+                let location = original.resourceId.map { _ in renderer.baseURL + original.path }
                 results.append(.failure(of: original, error: error, location: location))
             }
         }

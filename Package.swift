@@ -67,6 +67,7 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
+            resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]

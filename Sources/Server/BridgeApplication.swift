@@ -65,10 +65,10 @@ public func buildApplication(
                 specUri: "https://www.rfc-editor.org/info/rfc7617", primary: false),
         ])
     let discovery = router.group("scim/v2/:channel").add(middleware: ChannelExistsMiddleware(store: store))
-    DiscoveryRoutes(registry: registry, config: spConfig, paging: paging).register(on: discovery)
+    DiscoveryRoutes(registry: registry, config: spConfig, paging: paging, publicURL: configuration.publicURL).register(on: discovery)
 
     let scim = router.group("scim/v2/:channel").add(middleware: ChannelAuthMiddleware(authenticator: authenticator))
-    let service = ResourceService(store: store, registry: registry, limits: limits)
+    let service = ResourceService(store: store, registry: registry, limits: limits, publicURL: configuration.publicURL)
     ResourceRoutes(service: service, paging: paging).register(on: scim)
     BulkRoutes(service: service).register(on: scim)
     DiscoveryRoutes.registerMe(on: scim)

@@ -893,7 +893,7 @@ enum StandardSchemaDocuments {
               "required": false,
               "caseExact": false,
               "mutability": "readOnly",
-              "returned": "default",
+              "returned": "request",
               "uniqueness": "none"
             }
           ],

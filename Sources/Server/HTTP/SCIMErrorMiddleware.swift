@@ -16,6 +16,13 @@ struct SCIMErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch let error as SCIMError {
             return Self.response(for: error)
+        } catch let error as MethodNotAllowed {
+            var response = Self.response(
+                for: SCIMError(
+                    status: 405,
+                    detail: "Method \(error.method.rawValue) is not allowed on \(error.path); use \(error.allowed.map(\.rawValue).joined(separator: ", "))."))
+            response.headers[.allow] = error.allowed.map(\.rawValue).joined(separator: ", ")
+            return response
         } catch let error as HTTPError {
             let status = Int(error.status.code)
             let detail: String

@@ -9,6 +9,7 @@ struct BulkRoutes: Sendable {
 
     func register(on group: RouterGroup<SCIMRequestContext>) {
         group.post("Bulk") { request, context in try await self.bulk(request, context) }
+        group.refuseOtherMethods("Bulk", allowing: [.post])
     }
 
     func bulk(_ request: Request, _ context: SCIMRequestContext) async throws -> Response {
@@ -25,7 +26,7 @@ struct BulkRoutes: Sendable {
                 "The Bulk request is larger than maxPayloadSize (\(limits.maxPayloadSize) bytes, see /ServiceProviderConfig).")
         }
         let bulk = try BulkRequest.parse(body.readableBytesView, limits: limits)
-        let renderer = ResourceRenderer(baseURL: BaseURL.of(request, channel: channel.name))
+        let renderer = service.renderer(request, channel)
         var resolver = BulkIdResolver(operations: bulk.operations)
         var results: [BulkOperationResult] = []
         var errors = 0

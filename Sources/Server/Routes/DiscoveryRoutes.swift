@@ -7,8 +7,12 @@ struct DiscoveryRoutes: Sendable {
     let registry: SchemaRegistry
     let config: ServiceProviderConfig
     let paging: PaginationConfiguration
+    let publicURL: String?
 
     func register(on group: RouterGroup<SCIMRequestContext>) {
+        for path in ["ServiceProviderConfig", "ResourceTypes", "ResourceTypes/:id", "Schemas", "Schemas/:id"] {
+            group.refuseOtherMethods(RouterPath(path), allowing: [.get])
+        }
         group.get("ServiceProviderConfig") { request, context in
             try Self.refuseQuery(request)
             var json = config.json(baseLocation: base(request, context)).objectValue ?? JSONObject()
@@ -69,6 +73,6 @@ struct DiscoveryRoutes: Sendable {
     }
 
     func base(_ request: Request, _ context: SCIMRequestContext) -> String {
-        BaseURL.of(request, channel: context.channel?.name ?? "")
+        BaseURL.of(request, channel: context.channel?.name ?? "", publicURL: publicURL)
     }
 }

@@ -18,8 +18,12 @@ struct ResourceRoutes: Sendable {
             group.put(RouterPath("\(endpoint)/:id")) { request, context in try await self.replace(kind, request, context) }
             group.patch(RouterPath("\(endpoint)/:id")) { request, context in try await self.patch(kind, request, context) }
             group.delete(RouterPath("\(endpoint)/:id")) { request, context in try await self.delete(kind, request, context) }
+            group.refuseOtherMethods(RouterPath(endpoint), allowing: [.get, .post])
+            group.refuseOtherMethods(RouterPath("\(endpoint)/:id"), allowing: [.get, .put, .patch, .delete])
+            group.refuseOtherMethods(RouterPath("\(endpoint)/.search"), allowing: [.post])
         }
         group.post(".search") { request, context in try await self.search(ResourceKind.allCases, request, context) }
+        group.refuseOtherMethods(".search", allowing: [.post])
     }
 
     // MARK: - Handlers
@@ -163,7 +167,7 @@ struct ResourceRoutes: Sendable {
     }
 
     func renderer(_ request: Request, _ channel: Channel) -> ResourceRenderer {
-        ResourceRenderer(baseURL: BaseURL.of(request, channel: channel.name))
+        service.renderer(request, channel)
     }
 }
 

@@ -1,3 +1,4 @@
+import Hummingbird
 import SCIM
 import Store
 
@@ -8,12 +9,18 @@ struct ResourceService: Sendable {
     let store: any Store
     let registry: SchemaRegistry
     let limits: ServerLimits
+    /// Absolute public URL of the bridge, when configured (else the request's Host is used).
+    let publicURL: String?
 
     /// A resource as answered: its representation and its ETag.
     struct Answer: Sendable {
         var resource: JSONObject
         var etag: String
         var location: String
+    }
+
+    func renderer(_ request: Request, _ channel: Channel) -> ResourceRenderer {
+        ResourceRenderer(baseURL: BaseURL.of(request, channel: channel.name, publicURL: publicURL))
     }
 
     func schema(_ kind: ResourceKind) -> ResourceSchema {
@@ -134,7 +141,11 @@ struct ResourceService: Sendable {
         let ops = operations
         let stored = try await store.modify(kind, id: id, in: channel, ifMatch: ifMatch, membership: membership) { current in
             guard !ops.operations.isEmpty else { return current.attributes }
-            let patched = try PatchEngine.apply(ops, to: current.attributes, schema: schema)
+            // The engine sees `id` so that clients echoing it unchanged (Okta, Entra) are not refused.
+            var withID = current.attributes
+            withID["id"] = .string(current.id)
+            var patched = try PatchEngine.apply(ops, to: withID, schema: schema)
+            patched.removeValue(forKey: "id")
             var next = try ResourceValidator.validateForReplace(patched, existing: current.attributes, schema: schema)
             next.removeValue(forKey: kind == .group ? "members" : "groups")
             return next

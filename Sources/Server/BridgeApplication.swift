@@ -34,7 +34,7 @@ public func buildApplication(
     let router = Router(context: SCIMRequestContext.self)
     router.add(middleware: SCIMErrorMiddleware())
     if let dir = configuration.recordDirectory {
-        router.add(middleware: try TrafficRecorder(directory: dir))
+        router.add(middleware: try TrafficRecorder(directory: dir, publicURL: configuration.publicURL))
     }
     router.add(middleware: CompressionMiddleware())
 

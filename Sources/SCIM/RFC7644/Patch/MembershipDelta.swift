@@ -132,7 +132,7 @@ private struct DeltaFold {
             }
             return true
         case .filtered(let a, let filter, let sub) where !a.isExtension && a.attribute.name == membersDef.name:
-            guard operation.op == .remove, sub == nil, let ids = Self.ids(filter) else { return false }
+            guard operation.op == .remove, sub == nil, let ids = PatchEngine.valueIDs(selectedBy: filter) else { return false }
             remove(ids)
             return true
         default:
@@ -146,19 +146,6 @@ private struct DeltaFold {
         let ids = elements.compactMap { $0["value"]?.stringValue }
         if op == .replace { clear() }
         add(ids)
-    }
-
-    /// The ids of a filter made only of `value eq "id"` joined by `or`.
-    static func ids(_ filter: ResolvedFilter) -> [String]? {
-        switch filter {
-        case .compare(let attr, .eq, .string(let id)) where attr.subAttribute.map({ caseInsensitiveEquals($0.name, "value") }) ?? false:
-            return [id]
-        case .or(let l, let r):
-            guard let x = ids(l), let y = ids(r) else { return nil }
-            return x + y
-        default:
-            return nil
-        }
     }
 }
 

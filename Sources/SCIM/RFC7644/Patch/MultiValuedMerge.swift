@@ -37,22 +37,37 @@ enum MultiValuedMerge {
             }
             return (values, touched)
         }
-        var index: [String: [Int]] = [:]
+        // First index of each value; values whose key repeats (same value, other type) are rare
+        // and are found by a scan.
+        var index: [JSONValue: Int] = [:]
+        var repeated: Set<JSONValue> = []
         index.reserveCapacity(values.count + new.count)
         for (i, v) in values.enumerated() {
-            if let id = v["value"] { index[key(id, caseExact: valueDef.caseExact), default: []].append(i) }
+            guard let id = v["value"] else { continue }
+            let k = key(id, caseExact: valueDef.caseExact)
+            if index[k] == nil { index[k] = i } else { repeated.insert(k) }
         }
         for v in new {
             guard case .object(let o) = v, let id = o["value"] else { continue }
             let k = key(id, caseExact: valueDef.caseExact)
-            if let j = index[k]?.first(where: { sameType(values[$0], v) }) {
+            var match: Int?
+            if let first = index[k] {
+                if sameType(values[first], v) {
+                    match = first
+                } else if repeated.contains(k) {
+                    match = values.indices.first { i in
+                        values[i]["value"].map { key($0, caseExact: valueDef.caseExact) == k } == true && sameType(values[i], v)
+                    }
+                }
+            }
+            if let j = match {
                 // Re-adding a present value: immutable parts stay as they are (RFC 7644 §3.5.2.1:
                 // "If the user was already a member of this group, no changes should be made").
                 values[j] = try merge(o, into: values[j], def, at: path, keepingImmutable: true)
                 touched.append(j)
             } else {
                 values.append(v)
-                index[k, default: []].append(values.count - 1)
+                if index[k] == nil { index[k] = values.count - 1 } else { repeated.insert(k) }
                 touched.append(values.count - 1)
             }
         }
@@ -118,8 +133,8 @@ enum MultiValuedMerge {
     }
 
     /// A hashable identity for a value; strings fold case unless `caseExact`.
-    static func key(_ v: JSONValue, caseExact: Bool) -> String {
-        if case .string(let s) = v { return caseExact ? "s" + s : "s" + FilterEvaluator.foldCase(s) }
-        return "j" + v.serialized()
+    static func key(_ v: JSONValue, caseExact: Bool) -> JSONValue {
+        if !caseExact, case .string(let s) = v { return .string(FilterEvaluator.foldCase(s)) }
+        return v
     }
 }

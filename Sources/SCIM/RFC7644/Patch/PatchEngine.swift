@@ -16,6 +16,10 @@
 ///   nothing is `noTarget` (§3.5.2.3).
 /// - `add` with a filter that matches nothing creates the value when the filter is a conjunction of
 ///   `eq` tests (Entra's `emails[type eq "work"].value` on a user without a work email), else `noTarget`.
+/// - ReadOnly sub-attributes inside a value (`members[].display`, which the RFC's own examples
+///   send) are dropped, as PUT ignores readOnly values (RFC 7644 §3.5.1); the store fills them.
+/// - Adding a value that is already there (same `value` and `type`) changes nothing but its mutable
+///   sub-attributes; its immutable ones (`members[].$ref`) stay (§3.5.2.1, "already a member").
 /// - Unknown attributes inside a value are `invalidValue` ("not compatible with the resource
 ///   schema", RFC 7644 Table 9); an unknown attribute in `path` is `invalidPath`.
 /// - Adding an extension attribute adds the extension URN to `schemas`; removing its last attribute

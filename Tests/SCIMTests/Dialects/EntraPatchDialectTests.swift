@@ -23,7 +23,11 @@ struct EntraPatchDialectTests {
             #expect(result["active"] == false, "\(body)")
             #expect(result.with("active", nil) == user.with("active", nil))
         }
-        let back = try applyNormalized(operations(#"{"op":"Replace","path":"active","value":"True"}"#), to: user.with("active", false), userSchema)
+        let back = try applyNormalized(
+            operations(#"{"op":"Replace","path":"active","value":"True"}"#),
+            to: user.with("active", false),
+            userSchema
+        )
         #expect(back["active"] == true)
     }
 
@@ -39,18 +43,28 @@ struct EntraPatchDialectTests {
 
     @Test("remove with several values becomes one filtered remove per value")
     func removeSeveral() throws {
-        let body = operations(#"{"op":"Remove","path":"members","value":[{"value":"\#(IDs.babs)"},{"value":"\#(IDs.mandy)","display":"Mandy"}]}"#)
-        let normalized = try PatchRequest(json: EntraPatchDialect.normalize(JSONParser.parse(body), schema: groupSchema))
-        #expect(normalized.operations == [
-            PatchOperation(op: .remove, path: #"members[value eq "\#(IDs.babs)"]"#),
-            PatchOperation(op: .remove, path: #"members[value eq "\#(IDs.mandy)"]"#),
-        ])
+        let body = operations(
+            #"{"op":"Remove","path":"members","value":[{"value":"\#(IDs.babs)"},{"value":"\#(IDs.mandy)","display":"Mandy"}]}"#
+        )
+        let normalized = try PatchRequest(
+            json: EntraPatchDialect.normalize(JSONParser.parse(body), schema: groupSchema)
+        )
+        #expect(
+            normalized.operations == [
+                PatchOperation(op: .remove, path: #"members[value eq "\#(IDs.babs)"]"#),
+                PatchOperation(op: .remove, path: #"members[value eq "\#(IDs.mandy)"]"#),
+            ]
+        )
         #expect(try applyNormalized(body, to: group, groupSchema)["members"] == nil)
     }
 
     @Test("capitalised ops", arguments: ["Add", "ADD", "Replace", "REPLACE"])
     func capitalisedOps(_ op: String) throws {
-        let result = try applyNormalized(operations(#"{"op":"\#(op)","path":"nickName","value":"Barbie"}"#), to: user, userSchema)
+        let result = try applyNormalized(
+            operations(#"{"op":"\#(op)","path":"nickName","value":"Barbie"}"#),
+            to: user,
+            userSchema
+        )
         #expect(result["nickName"] == "Barbie")
         let removed = try applyNormalized(operations(#"{"op":"Remove","path":"nickName"}"#), to: user, userSchema)
         #expect(removed["nickName"] == nil)
@@ -60,7 +74,8 @@ struct EntraPatchDialectTests {
     func multiValuedUpdate() throws {
         let body = operations(
             #"{"op":"Replace","path":"emails[type eq \"work\"].value","value":"updatedEmail@example.com"}"#,
-            #"{"op":"Replace","path":"name.familyName","value":"updatedFamilyName"}"#)
+            #"{"op":"Replace","path":"name.familyName","value":"updatedFamilyName"}"#
+        )
         // Only the op spelling changes: the paths are strict already.
         let normalized = try PatchRequest(json: EntraPatchDialect.normalize(JSONParser.parse(body), schema: userSchema))
         #expect(normalized.operations.map(\.path) == [#"emails[type eq "work"].value"#, "name.familyName"])
@@ -72,15 +87,18 @@ struct EntraPatchDialectTests {
     @Test("a pathless replace with dotted and URN-qualified keys becomes the nested form")
     func dottedAndQualifiedKeys() throws {
         let body = operations(
-            #"{"op":"Replace","value":{"name.givenName":"Barb","name.familyName":"Jensen-Smith","displayName":"Barb","\#(Self.enterprise):employeeNumber":"42","\#(Self.enterprise):manager.value":"boss","urn:ietf:params:scim:schemas:core:2.0:User:title":"Chief Guide"}}"#)
+            #"{"op":"Replace","value":{"name.givenName":"Barb","name.familyName":"Jensen-Smith","displayName":"Barb","\#(Self.enterprise):employeeNumber":"42","\#(Self.enterprise):manager.value":"boss","urn:ietf:params:scim:schemas:core:2.0:User:title":"Chief Guide"}}"#
+        )
         let normalized = EntraPatchDialect.normalize(try JSONParser.parse(body), schema: userSchema)
         let value = normalized["Operations"]?.arrayValue?[0]["value"]
-        #expect(value == [
-            "name": ["givenName": "Barb", "familyName": "Jensen-Smith"],
-            "displayName": "Barb",
-            .init(stringLiteral: Self.enterprise): ["employeeNumber": "42", "manager": ["value": "boss"]],
-            "title": "Chief Guide",
-        ])
+        #expect(
+            value == [
+                "name": ["givenName": "Barb", "familyName": "Jensen-Smith"],
+                "displayName": "Barb",
+                .init(stringLiteral: Self.enterprise): ["employeeNumber": "42", "manager": ["value": "boss"]],
+                "title": "Chief Guide",
+            ]
+        )
         let result = try applyNormalized(body, to: enterpriseUser, userSchema)
         #expect(result["name"]?["givenName"] == "Barb")
         #expect(result["name"]?["middleName"] == "Jane")
@@ -93,24 +111,38 @@ struct EntraPatchDialectTests {
     @Test("booleans as strings inside values: emails[].primary")
     func primaryAsString() throws {
         let result = try applyNormalized(
-            operations(#"{"op":"Add","path":"emails","value":[{"value":"b@example.org","type":"other","primary":"True"}]}"#), to: user, userSchema)
+            operations(
+                #"{"op":"Add","path":"emails","value":[{"value":"b@example.org","type":"other","primary":"True"}]}"#
+            ),
+            to: user,
+            userSchema
+        )
         #expect(element(result, "emails", type: "other")?["primary"] == true)
         #expect(element(result, "emails", type: "work")?["primary"] == false)
     }
 
-    @Test("manager sent as a bare id or a one-element list becomes {\"value\": id}", arguments: [
-        #""boss-id""#, #"[{"value":"boss-id"}]"#,
-    ])
+    @Test(
+        "manager sent as a bare id or a one-element list becomes {\"value\": id}",
+        arguments: [
+            #""boss-id""#, #"[{"value":"boss-id"}]"#,
+        ]
+    )
     func managerAsString(_ value: String) throws {
         let result = try applyNormalized(
-            operations(#"{"op":"Replace","path":"\#(Self.enterprise):manager","value":\#(value)}"#), to: enterpriseUser, userSchema)
+            operations(#"{"op":"Replace","path":"\#(Self.enterprise):manager","value":\#(value)}"#),
+            to: enterpriseUser,
+            userSchema
+        )
         #expect(result[Self.enterprise]?["manager"]?["value"] == "boss-id")
     }
 
     @Test("Entra group membership add with $ref null")
     func addMember() throws {
         let result = try applyNormalized(
-            operations(#"{"op":"Add","path":"members","value":[{"$ref":null,"value":"\#(IDs.james)"}]}"#), to: group, groupSchema)
+            operations(#"{"op":"Add","path":"members","value":[{"$ref":null,"value":"\#(IDs.james)"}]}"#),
+            to: group,
+            groupSchema
+        )
         #expect(values(result, "members") == [IDs.babs, IDs.mandy, IDs.james])
         #expect(result["members"]?.arrayValue?[2] == ["value": .string(IDs.james)])
     }
@@ -124,7 +156,10 @@ struct EntraPatchDialectTests {
         ] {
             let raw = try JSONParser.parse(body)
             let normalized = EntraPatchDialect.normalize(raw, schema: groupSchema)
-            #expect(scimError { _ = try PatchEngine.apply(PatchRequest(json: normalized), to: group, schema: groupSchema) } != nil)
+            #expect(
+                scimError { _ = try PatchEngine.apply(PatchRequest(json: normalized), to: group, schema: groupSchema) }
+                    != nil
+            )
         }
     }
 }

@@ -11,12 +11,21 @@ struct OktaPatchDialectTests {
     let groupSchema = RFCExampleResources.groupSchema
 
     static let deactivateBody = operations(#"{"op":"replace","value":{"active":false}}"#)
-    static let renameBody = operations(#"{"op":"replace","value":{"id":"e9e30dba-f08f-4109-8486-d5c6a331660a","displayName":"Tour Guides EMEA"}}"#)
-    static let addMembersBody = operations(#"{"op":"add","path":"members","value":[{"value":"\#(IDs.james)","display":"James Smith"}]}"#)
+    static let renameBody = operations(
+        #"{"op":"replace","value":{"id":"e9e30dba-f08f-4109-8486-d5c6a331660a","displayName":"Tour Guides EMEA"}}"#
+    )
+    static let addMembersBody = operations(
+        #"{"op":"add","path":"members","value":[{"value":"\#(IDs.james)","display":"James Smith"}]}"#
+    )
     static let removeMemberBody = operations(#"{"op":"remove","path":"members[value eq \"\#(IDs.mandy)\"]"}"#)
-    static let replaceMembersBody = operations(#"{"op":"replace","path":"members","value":[{"value":"\#(IDs.james)","display":"James Smith"}]}"#)
+    static let replaceMembersBody = operations(
+        #"{"op":"replace","path":"members","value":[{"value":"\#(IDs.james)","display":"James Smith"}]}"#
+    )
 
-    @Test("Okta's PATCH shapes are strict: no dialect changes them", arguments: [deactivateBody, renameBody, addMembersBody, removeMemberBody, replaceMembersBody])
+    @Test(
+        "Okta's PATCH shapes are strict: no dialect changes them",
+        arguments: [deactivateBody, renameBody, addMembersBody, removeMemberBody, replaceMembersBody]
+    )
     func unchanged(_ body: String) throws {
         let raw = try JSONParser.parse(body)
         #expect(OktaPatchDialect.normalize(raw, schema: groupSchema) == raw)

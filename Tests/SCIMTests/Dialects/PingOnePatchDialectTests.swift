@@ -12,7 +12,8 @@ struct PingOnePatchDialectTests {
     static let groupPatch = operations(
         #"{"op":"add","path":"members","value":[{"value":"\#(IDs.james)"}]}"#,
         #"{"op":"remove","path":"members[value eq \"\#(IDs.babs)\"]"}"#,
-        #"{"op":"replace","path":"displayName","value":"Tour Guides"}"#)
+        #"{"op":"replace","path":"displayName","value":"Tour Guides"}"#
+    )
 
     @Test func groupPatchIsStrict() throws {
         let raw = try JSONParser.parse(Self.groupPatch)
@@ -28,12 +29,19 @@ struct PingOnePatchDialectTests {
         let delta = try PatchEngine.membershipDelta(patchRequest(Self.groupPatch), schema: groupSchema)
         #expect(delta?.added == [IDs.james])
         #expect(delta?.removed == [IDs.babs])
-        #expect(delta?.otherOperations.operations == [PatchOperation(op: .replace, path: "displayName", value: "Tour Guides")])
+        #expect(
+            delta?.otherOperations.operations == [
+                PatchOperation(op: .replace, path: "displayName", value: "Tour Guides")
+            ]
+        )
     }
 
     @Test("PingOne's mixed-case user filter needs no dialect: the filter grammar is case-insensitive")
     func userFilter() throws {
-        let filter = try FilterResolver.resolve(#"username Eq "bjensen@example.com""#, against: RFCExampleResources.userSchema)
+        let filter = try FilterResolver.resolve(
+            #"username Eq "bjensen@example.com""#,
+            against: RFCExampleResources.userSchema
+        )
         #expect(FilterEvaluator.matches(filter, RFCExampleResources.fullUser))
     }
 }

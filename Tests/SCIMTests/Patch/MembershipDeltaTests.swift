@@ -8,7 +8,9 @@ struct MembershipDeltaTests {
     let groupSchema = RFCExampleResources.groupSchema
 
     func delta(_ ops: String...) throws -> MembershipDelta? {
-        let body = #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":["# + ops.joined(separator: ",") + "]}"
+        let body =
+            #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":["# + ops.joined(separator: ",")
+            + "]}"
         return try PatchEngine.membershipDelta(patchRequest(body), schema: groupSchema)
     }
 
@@ -25,7 +27,8 @@ struct MembershipDeltaTests {
         let d = try delta(
             #"{"op":"add","path":"members","value":[{"value":"a"},{"value":"b","display":"B"}]}"#,
             #"{"op":"replace","path":"displayName","value":"New"}"#,
-            #"{"op":"remove","path":"members[value eq \"c\" or value eq \"d\"]"}"#)
+            #"{"op":"remove","path":"members[value eq \"c\" or value eq \"d\"]"}"#
+        )
         #expect(d?.added == ["a", "b"])
         #expect(d?.removed == ["c", "d"])
         #expect(d?.removeAll == false)
@@ -38,19 +41,31 @@ struct MembershipDeltaTests {
         let cleared = try delta(#"{"op":"remove","path":"members"}"#)
         #expect(cleared?.removeAll == true)
         #expect(cleared?.replaceAllWith == [])
-        let rfc = try PatchEngine.membershipDelta(patchRequest(PatchRFCExampleTests.removeAllThenAdd), schema: groupSchema)
+        let rfc = try PatchEngine.membershipDelta(
+            patchRequest(PatchRFCExampleTests.removeAllThenAdd),
+            schema: groupSchema
+        )
         #expect(rfc?.replaceAllWith == [IDs.babs, IDs.james])
-        let replaced = try delta(#"{"op":"replace","path":"members","value":[{"value":"x"}]}"#, #"{"op":"remove","path":"members[value eq \"x\"]"}"#)
+        let replaced = try delta(
+            #"{"op":"replace","path":"members","value":[{"value":"x"}]}"#,
+            #"{"op":"remove","path":"members[value eq \"x\"]"}"#
+        )
         #expect(replaced?.replaceAllWith == [])
         #expect(replaced?.removed == [])
     }
 
     @Test("operations fold in order: add then remove, remove then add")
     func ordering() throws {
-        let gone = try delta(#"{"op":"add","path":"members","value":[{"value":"x"}]}"#, #"{"op":"remove","path":"members[value eq \"x\"]"}"#)
+        let gone = try delta(
+            #"{"op":"add","path":"members","value":[{"value":"x"}]}"#,
+            #"{"op":"remove","path":"members[value eq \"x\"]"}"#
+        )
         #expect(gone?.added == [])
         #expect(gone?.removed == ["x"])
-        let back = try delta(#"{"op":"remove","path":"members[value eq \"x\"]"}"#, #"{"op":"add","path":"members","value":[{"value":"x"}]}"#)
+        let back = try delta(
+            #"{"op":"remove","path":"members[value eq \"x\"]"}"#,
+            #"{"op":"add","path":"members","value":[{"value":"x"}]}"#
+        )
         #expect(back?.added == ["x"])
         #expect(back?.removed == [])
     }
@@ -65,23 +80,32 @@ struct MembershipDeltaTests {
         #expect(onlyMembers?.otherOperations.operations.isEmpty == true)
     }
 
-    @Test("member operations a delta cannot express return nil", arguments: [
-        #"{"op":"remove","path":"members[display eq \"Babs Jensen\"]"}"#,
-        #"{"op":"remove","path":"members[type eq \"Group\"]"}"#,
-        #"{"op":"remove","path":"members[not (value eq \"x\")]"}"#,
-        #"{"op":"remove","path":"members[value eq \"x\" and type eq \"User\"]"}"#,
-        #"{"op":"replace","path":"members[value eq \"x\"]","value":{"value":"x"}}"#,
-        #"{"op":"add","path":"members[value eq \"x\"].type","value":"User"}"#,
-        #"{"op":"remove","path":"members.display"}"#,
-    ])
+    @Test(
+        "member operations a delta cannot express return nil",
+        arguments: [
+            #"{"op":"remove","path":"members[display eq \"Babs Jensen\"]"}"#,
+            #"{"op":"remove","path":"members[type eq \"Group\"]"}"#,
+            #"{"op":"remove","path":"members[not (value eq \"x\")]"}"#,
+            #"{"op":"remove","path":"members[value eq \"x\" and type eq \"User\"]"}"#,
+            #"{"op":"replace","path":"members[value eq \"x\"]","value":{"value":"x"}}"#,
+            #"{"op":"add","path":"members[value eq \"x\"].type","value":"User"}"#,
+            #"{"op":"remove","path":"members.display"}"#,
+        ]
+    )
     func notExpressible(_ op: String) throws {
         #expect(try delta(op) == nil)
     }
 
     @Test("requests apply would refuse throw the same error kind")
     func errors() {
-        #expect(scimError { _ = try delta(#"{"op":"remove","path":"members[nope eq \"x\"]"}"#) }?.scimType == .invalidPath)
-        #expect(scimError { _ = try delta(#"{"op":"add","path":"members","value":[{"display":"no id"},{"type":"User"}]}"#) }?.scimType == .invalidValue)
+        #expect(
+            scimError { _ = try delta(#"{"op":"remove","path":"members[nope eq \"x\"]"}"#) }?.scimType == .invalidPath
+        )
+        #expect(
+            scimError {
+                _ = try delta(#"{"op":"add","path":"members","value":[{"display":"no id"},{"type":"User"}]}"#)
+            }?.scimType == .invalidValue
+        )
         #expect(scimError { _ = try delta(#"{"op":"add","path":"members","value":"x"}"#) }?.scimType == .invalidValue)
     }
 
@@ -93,16 +117,35 @@ struct MembershipDeltaTests {
         #expect(d?.otherOperations == request)
     }
 
-    @Test("the delta plus the other operations give what apply gives", arguments: [
-        [#"{"op":"add","path":"members","value":[{"value":"\#(IDs.james)"}]}"#, #"{"op":"replace","path":"displayName","value":"X"}"#],
-        [#"{"op":"remove","path":"members[value eq \"\#(IDs.babs)\"]"}"#],
-        [#"{"op":"remove","path":"members"}"#, #"{"op":"add","path":"members","value":[{"value":"\#(IDs.mandy)"}]}"#],
-        [#"{"op":"add","path":"members","value":[{"value":"\#(IDs.james)"}]}"#, #"{"op":"remove","path":"members[value eq \"\#(IDs.james)\" or value eq \"\#(IDs.babs)\"]"}"#],
-        [#"{"op":"replace","value":{"displayName":"Y","members":[{"value":"\#(IDs.james)"},{"value":"\#(IDs.babs)"}]}}"#],
-        [#"{"op":"remove","path":"members[value eq \"\#(IDs.babs)\"]"}"#, #"{"op":"add","path":"members","value":[{"value":"\#(IDs.babs)"}]}"#],
-    ])
+    @Test(
+        "the delta plus the other operations give what apply gives",
+        arguments: [
+            [
+                #"{"op":"add","path":"members","value":[{"value":"\#(IDs.james)"}]}"#,
+                #"{"op":"replace","path":"displayName","value":"X"}"#,
+            ],
+            [#"{"op":"remove","path":"members[value eq \"\#(IDs.babs)\"]"}"#],
+            [
+                #"{"op":"remove","path":"members"}"#,
+                #"{"op":"add","path":"members","value":[{"value":"\#(IDs.mandy)"}]}"#,
+            ],
+            [
+                #"{"op":"add","path":"members","value":[{"value":"\#(IDs.james)"}]}"#,
+                #"{"op":"remove","path":"members[value eq \"\#(IDs.james)\" or value eq \"\#(IDs.babs)\"]"}"#,
+            ],
+            [
+                #"{"op":"replace","value":{"displayName":"Y","members":[{"value":"\#(IDs.james)"},{"value":"\#(IDs.babs)"}]}}"#
+            ],
+            [
+                #"{"op":"remove","path":"members[value eq \"\#(IDs.babs)\"]"}"#,
+                #"{"op":"add","path":"members","value":[{"value":"\#(IDs.babs)"}]}"#,
+            ],
+        ]
+    )
     func agreesWithApply(_ ops: [String]) throws {
-        let body = #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":["# + ops.joined(separator: ",") + "]}"
+        let body =
+            #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":["# + ops.joined(separator: ",")
+            + "]}"
         let request = try patchRequest(body)
         let full = try PatchEngine.apply(request, to: group, schema: groupSchema)
         let d = try #require(try PatchEngine.membershipDelta(request, schema: groupSchema))
@@ -113,7 +156,9 @@ struct MembershipDeltaTests {
 
     @Test("Entra's remove with a value list, once normalized, is a delta")
     func entraRemove() throws {
-        let raw = try JSONParser.parse(operations(#"{"op":"Remove","path":"members","value":[{"value":"a"},{"value":"b"}]}"#))
+        let raw = try JSONParser.parse(
+            operations(#"{"op":"Remove","path":"members","value":[{"value":"a"},{"value":"b"}]}"#)
+        )
         let request = try PatchRequest(json: PatchDialects.normalize(raw, schema: groupSchema))
         let d = try PatchEngine.membershipDelta(request, schema: groupSchema)
         #expect(d?.removed == ["a", "b"])

@@ -48,8 +48,11 @@ struct PatchBatchTests {
                 operations(
                     #"{"op":"replace","path":"displayName","value":"X"}"#,
                     #"{"op":"add","path":"members","value":[{"value":"a"}]}"#,
-                    #"{"op":"add","path":"members","value":[{"value":7}]}"#),
-                to: group, groupSchema)
+                    #"{"op":"add","path":"members","value":[{"value":7}]}"#
+                ),
+                to: group,
+                groupSchema
+            )
         }
         #expect(e?.scimType == .invalidValue)
         #expect(e?.detail.hasPrefix("Operations 2–3 (add members)") == true)
@@ -61,8 +64,11 @@ struct PatchBatchTests {
         let result = try applyPatch(
             operations(
                 #"{"op":"add","path":"emails","value":[{"value":"a@example.org","type":"other","primary":true}]}"#,
-                #"{"op":"add","path":"emails","value":[{"value":"b@example.org","type":"other","primary":true}]}"#),
-            to: user, RFCExampleResources.userSchema)
+                #"{"op":"add","path":"emails","value":[{"value":"b@example.org","type":"other","primary":true}]}"#
+            ),
+            to: user,
+            RFCExampleResources.userSchema
+        )
         let primaries = result["emails"]!.arrayValue!.filter { $0["primary"] == true }.map { $0["value"] }
         #expect(primaries == ["b@example.org"])
     }

@@ -56,7 +56,10 @@ struct PatchRFCExampleTests {
 
     @Test("add member: a new member is appended, its readOnly display dropped")
     func addNewMember() throws {
-        let withoutBabs = group.with("members", .array(group["members"]!.arrayValue!.filter { $0["value"] != .string(IDs.babs) }))
+        let withoutBabs = group.with(
+            "members",
+            .array(group["members"]!.arrayValue!.filter { $0["value"] != .string(IDs.babs) })
+        )
         let result = try applyPatch(Self.addMember, to: withoutBabs, groupSchema)
         #expect(values(result, "members") == [IDs.mandy, IDs.babs])
         let added = result["members"]!.arrayValue![1]

@@ -56,7 +56,8 @@ enum MultiValuedMerge {
                     match = first
                 } else if repeated.contains(k) {
                     match = values.indices.first { i in
-                        values[i]["value"].map { key($0, caseExact: valueDef.caseExact) == k } == true && sameType(values[i], v)
+                        values[i]["value"].map { key($0, caseExact: valueDef.caseExact) == k } == true
+                            && sameType(values[i], v)
                     }
                 }
             }
@@ -78,7 +79,10 @@ enum MultiValuedMerge {
     /// sub-attribute that already has a different value is a `mutability` error (RFC 7644 §3.5.2),
     /// or with `keepingImmutable` leaves the existing value in place.
     static func merge(
-        _ subs: JSONObject, into target: JSONValue, _ def: AttributeDefinition, at path: String,
+        _ subs: JSONObject,
+        into target: JSONValue,
+        _ def: AttributeDefinition,
+        at path: String,
         keepingImmutable: Bool = false
     ) throws(SCIMError) -> JSONValue {
         var o = target.objectValue ?? JSONObject()
@@ -115,7 +119,8 @@ enum MultiValuedMerge {
         guard !primaries.isEmpty else { return }
         guard primaries.count == 1 else {
             throw .invalidValue(
-                "The operation would make \(primaries.count) values of '\(path)' primary; at most one may be (RFC 7643 §2.4).")
+                "The operation would make \(primaries.count) values of '\(path)' primary; at most one may be (RFC 7643 §2.4)."
+            )
         }
         let keep = primaries[0]
         for i in values.indices where i != keep && values[i]["primary"] == .bool(true) {

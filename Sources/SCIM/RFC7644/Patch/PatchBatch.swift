@@ -35,7 +35,11 @@ struct PatchBatch {
             end += 1
         }
         guard end - index >= 2 else { return nil }
-        return PatchBatch(attribute: first.attribute, kind: first.isAdd ? .add(values) : .removeIDs(ids), count: end - index)
+        return PatchBatch(
+            attribute: first.attribute,
+            kind: first.isAdd ? .add(values) : .removeIDs(ids),
+            count: end - index
+        )
     }
 
     private struct Member {
@@ -47,9 +51,12 @@ struct PatchBatch {
 
     /// The operation as part of a run, or `nil` if it cannot join one.
     private static func member(_ operation: PatchOperation, _ schema: ResourceSchema) -> Member? {
-        guard let text = operation.path, let path = try? PatchPath.parse(text).resolve(against: schema) else { return nil }
+        guard let text = operation.path, let path = try? PatchPath.parse(text).resolve(against: schema) else {
+            return nil
+        }
         switch (operation.op, path) {
-        case (.add, .attribute(let a)) where a.subAttribute == nil && a.attribute.multiValued && a.attribute.type == .complex:
+        case (.add, .attribute(let a))
+        where a.subAttribute == nil && a.attribute.multiValued && a.attribute.type == .complex:
             guard let value = operation.value else { return nil }
             let list: [JSONValue]
             if case .array(let l) = value { list = l } else { list = [value] }

@@ -78,7 +78,9 @@ struct PatchState {
                 throw .noTarget("A remove operation needs a \"path\" naming what to remove.")
             case .add, .replace:
                 guard case .object(let o) = value else {
-                    throw .invalidValue("Without a path the value must be an object of attributes, not \(value.typeName).")
+                    throw .invalidValue(
+                        "Without a path the value must be an object of attributes, not \(value.typeName)."
+                    )
                 }
                 try setAttributes(operation.op, o, scope: nil)
             }
@@ -143,7 +145,8 @@ struct PatchState {
             }
             guard path.subAttribute == nil else {
                 throw .invalidValue(
-                    "'\(key)' is a path, not an attribute name; send it as \"path\" or nest the value, e.g. {\"name\": {\"givenName\": …}}.")
+                    "'\(key)' is a path, not an attribute name; send it as \"path\" or nest the value, e.g. {\"name\": {\"givenName\": …}}."
+                )
             }
             if let scope {
                 guard path.schemaURN == nil else {
@@ -155,9 +158,12 @@ struct PatchState {
             do throws(ResourceSchema.ResolutionError) {
                 resolved = try schema.resolve(path)
             } catch {
-                if let urn = path.schemaURN, !caseInsensitiveEquals(urn, schema.core.id), schema.extensionSchema(id: urn) == nil {
+                if let urn = path.schemaURN, !caseInsensitiveEquals(urn, schema.core.id),
+                    schema.extensionSchema(id: urn) == nil
+                {
                     throw .invalidValue(
-                        "'\(key)' is neither an attribute nor an extension schema of resource type \(schema.resourceType.name).")
+                        "'\(key)' is neither an attribute nor an extension schema of resource type \(schema.resourceType.name)."
+                    )
                 }
                 throw .invalidValue("'\(key)': \(error.message)")
             }
@@ -243,7 +249,9 @@ struct PatchState {
 
     mutating func removeExtension(_ ext: Schema) throws(SCIMError) {
         if schema.extensions.contains(where: { $0.required && caseInsensitiveEquals($0.schema.id, ext.id) }) {
-            throw .mutability("The extension '\(ext.id)' is required for \(schema.resourceType.name) and cannot be removed.")
+            throw .mutability(
+                "The extension '\(ext.id)' is required for \(schema.resourceType.name) and cannot be removed."
+            )
         }
         for attr in ext.attributes where attr.required {
             if resource[ext.id]?[attr.name] != nil {
@@ -268,7 +276,8 @@ struct PatchState {
         if parent.multiValued {
             guard op == .remove else {
                 throw .invalidPath(
-                    "'\(parent.name)' is multi-valued; select the values to change with a filter, e.g. \(parent.name)[type eq \"work\"].\(sub.name).")
+                    "'\(parent.name)' is multi-valued; select the values to change with a filter, e.g. \(parent.name)[type eq \"work\"].\(sub.name)."
+                )
             }
             // Remove the sub-attribute from every value.
             guard var values = present(a.topLevelValue(in: resource))?.arrayValue else { return }
@@ -287,7 +296,9 @@ struct PatchState {
         } else if sub.multiValued {
             let elements = try PatchValueChecker.elements(value, sub, at: path)
             if op == .add {
-                newSub = .array(try MultiValuedMerge.add(elements, to: current[sub.name]?.arrayValue ?? [], sub, at: path).values)
+                newSub = .array(
+                    try MultiValuedMerge.add(elements, to: current[sub.name]?.arrayValue ?? [], sub, at: path).values
+                )
             } else {
                 newSub = .array(elements)
             }
@@ -301,7 +312,10 @@ struct PatchState {
     // MARK: - Values selected by a filter (`emails[type eq "work"]`, `…].value`)
 
     mutating func applyFiltered(
-        _ op: PatchOperation.Op, _ a: ResolvedAttribute, _ filter: ResolvedFilter, _ sub: AttributeDefinition?,
+        _ op: PatchOperation.Op,
+        _ a: ResolvedAttribute,
+        _ filter: ResolvedFilter,
+        _ sub: AttributeDefinition?,
         _ value: JSONValue
     ) throws(SCIMError) {
         let def = a.attribute
@@ -346,7 +360,9 @@ struct PatchState {
             subs = [sub.name: v]
         } else {
             if case .array = value {
-                throw .invalidValue("'\(path)' with a filter selects single values; the value must be one object, not an array.")
+                throw .invalidValue(
+                    "'\(path)' with a filter selects single values; the value must be one object, not an array."
+                )
             }
             subs = try PatchValueChecker.complexObject(value, def, at: path)
         }
@@ -408,7 +424,9 @@ struct PatchState {
                 guard case .string(let s) = u,
                     caseInsensitiveEquals(s, schema.core.id) || schema.extensionSchema(id: s) != nil
                 else {
-                    throw .invalidValue("'schemas' may only list \(schema.core.id) and the extensions of \(schema.resourceType.name); got \(u).")
+                    throw .invalidValue(
+                        "'schemas' may only list \(schema.core.id) and the extensions of \(schema.resourceType.name); got \(u)."
+                    )
                 }
             }
             guard listed(schema.core.id) != nil else {

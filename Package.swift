@@ -16,7 +16,9 @@ let package = Package(
         // RFC 7643/7644 as pure values: no I/O, no HTTP or SQL types.
         .target(
             name: "SCIM",
-            swiftSettings: swiftSettings
+            swiftSettings: swiftSettings,
+            // rounded()/trunc come from libm, which Foundation would otherwise pull in.
+            linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]
         ),
         .testTarget(
             name: "SCIMTests",

@@ -4,10 +4,12 @@
 /// `scimType` from RFC 7644 Table 9, and a `detail` a person can act on. It never carries
 /// SQL, stack traces or secrets.
 public struct SCIMError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// The `scimType` keywords of RFC 7644 §3.12, Table 9.
+    /// The `scimType` keywords of RFC 7644 §3.12, Table 9, and RFC 9865 §2.1, Table 3.
     public enum ScimType: String, Sendable, Hashable, CaseIterable {
         case invalidFilter, tooMany, uniqueness, mutability, invalidSyntax, invalidPath
         case noTarget, invalidValue, invalidVers, sensitive
+        // RFC 9865 (cursor pagination) extends Table 9 with these.
+        case invalidCursor, expiredCursor, invalidCount
     }
 
     /// The HTTP status code.

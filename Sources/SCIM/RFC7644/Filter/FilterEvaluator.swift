@@ -1,6 +1,7 @@
 /// Evaluates a resolved filter against a resource, RFC 7644 §3.4.2.2.
 ///
-/// - A multi-valued attribute matches when any of its values does.
+/// - A multi-valued attribute matches when any of its values does, for every operator including `ne`.
+/// - An unassigned attribute counts as null (RFC 7643 §2.5): `eq null` and `ne "x"` match it.
 /// - Strings compare per the attribute's `caseExact`; dateTimes chronologically; numbers numerically.
 /// - `pr` needs a non-empty value; `eq null` matches an absent or null attribute.
 /// - A complex attribute compared without a sub-attribute is compared through its `value`.
@@ -80,10 +81,13 @@ public enum FilterEvaluator {
             // `eq null`: unassigned; `ne null`: assigned.
             return op == .eq ? present.isEmpty : !present.isEmpty
         }
-        if op == .ne {
-            // "Not identical": true unless some value is identical (so an absent attribute matches).
-            return !present.contains { test($0, .eq, operand, def) }
+        if op == .ne, present.isEmpty {
+            // Unassigned is equivalent to null (RFC 7643 §2.5), and null is not identical to any value.
+            return true
         }
+        // "the filter matches if any of the values of the specified attribute match the specified
+        // criterion" (RFC 7644 §3.4.2.2), `ne` included: `emails.type ne "work"` matches a user with a
+        // work and a home address. "Has no work address" is `not (emails.type eq "work")`.
         return present.contains { test($0, op, operand, def) }
     }
 
@@ -93,7 +97,11 @@ public enum FilterEvaluator {
         switch def.type {
         case .boolean:
             guard case .bool(let x) = value, case .bool(let y) = operand else { return false }
-            return op == .eq ? x == y : false
+            switch op {
+            case .eq: return x == y
+            case .ne: return x != y
+            default: return false  // the resolver refuses ordering and substring operators on booleans
+            }
         case .integer, .decimal:
             guard let x = value.numberValue, let y = operand.numberValue else { return false }
             if case .integer(let xi) = value, case .integer(let yi) = operand { return order(xi, yi, op) }
@@ -142,8 +150,13 @@ public enum FilterEvaluator {
     }
 
     /// Case folding for `caseExact: false` comparisons (Unicode-aware, for non-ASCII names).
+    ///
+    /// Outside ASCII, lower-casing alone is not enough: final sigma `ς` and `σ` both upper-case to
+    /// `Σ`, `ß` to `SS`, `ſ` to `S`. Upper-casing first and then lower-casing maps every such pair to
+    /// one form (the standard library has no Unicode case-folding API). Stores that compare folded
+    /// values must fold with this same function.
     @inline(__always) public static func foldCase(_ s: String) -> String {
-        s.utf8.allSatisfy { $0 < 0x80 } ? asciiLowercased(s) : s.lowercased()
+        s.utf8.allSatisfy { $0 < 0x80 } ? asciiLowercased(s) : s.uppercased().lowercased()
     }
 
     static func asciiLowercased(_ s: String) -> String {

@@ -7,6 +7,11 @@ public enum FilterParser {
     /// Deeper nesting than this is refused (it protects the stack, not any real client).
     public static let maximumDepth = 64
 
+    /// More comparisons than this are refused: every stage after parsing (resolving, evaluating,
+    /// translating to SQL with one bound parameter per value) grows with the count, and no IdP
+    /// sends more than a handful.
+    public static let maximumComparisons = 1_000
+
     /// Parses a filter, as given in the `filter` query parameter.
     public static func parse(_ text: String) throws(SCIMError) -> FilterExpression {
         var p = Parser(bytes: Array(text.utf8))
@@ -35,8 +40,16 @@ public enum FilterParser {
 
         var atEnd: Bool { pos >= bytes.count }
 
+        /// Comparisons (and `pr` tests) parsed so far, for `maximumComparisons`.
+        var comparisons = 0
+
         func error(_ message: String, at position: Int? = nil) -> SCIMError {
-            .invalidFilter("\(message) at position \((position ?? pos) + 1).")
+            .invalidFilter("\(message) at position \(characterPosition(position ?? pos)).")
+        }
+
+        /// The 1-based character position of byte offset `offset`, as a person counts it in the filter.
+        func characterPosition(_ offset: Int) -> Int {
+            String(decoding: bytes[0..<min(offset, bytes.count)], as: UTF8.self).count + 1
         }
 
         mutating func skipSpace() {
@@ -81,40 +94,51 @@ public enum FilterParser {
 
         // or-expression: and-expression *( "or" and-expression )
         mutating func parseOr(depth: Int, inValuePath: Bool) throws(SCIMError) -> FilterExpression {
-            var lhs = try parseAnd(depth: depth, inValuePath: inValuePath)
+            var operands = [try parseAnd(depth: depth, inValuePath: inValuePath)]
             while true {
                 let save = pos
                 skipSpace()
                 if save != pos, acceptKeyword("or") {
                     try requireSpace("or")
-                    let rhs = try parseAnd(depth: depth, inValuePath: inValuePath)
-                    lhs = .or(lhs, rhs)
+                    operands.append(try parseAnd(depth: depth, inValuePath: inValuePath))
                 } else {
                     pos = save
-                    return lhs
+                    return Self.balanced(operands[...], FilterExpression.or)
                 }
             }
         }
 
         mutating func parseAnd(depth: Int, inValuePath: Bool) throws(SCIMError) -> FilterExpression {
-            var lhs = try parseUnary(depth: depth, inValuePath: inValuePath)
+            var operands = [try parseUnary(depth: depth, inValuePath: inValuePath)]
             while true {
                 let save = pos
                 skipSpace()
                 if save != pos, acceptKeyword("and") {
                     try requireSpace("and")
-                    let rhs = try parseUnary(depth: depth, inValuePath: inValuePath)
-                    lhs = .and(lhs, rhs)
+                    operands.append(try parseUnary(depth: depth, inValuePath: inValuePath))
                 } else {
                     pos = save
-                    return lhs
+                    return Self.balanced(operands[...], FilterExpression.and)
                 }
             }
+        }
+
+        /// Joins a chain `a op b op c ...` into a balanced tree, in order. `and`/`or` are associative,
+        /// so the meaning is that of the left-nested reading, but the depth is logarithmic: every later
+        /// stage (and the enum's own deinit) recurses over the tree, and a left-nested chain of a few
+        /// thousand operands overflows the stack.
+        static func balanced(
+            _ xs: ArraySlice<FilterExpression>, _ join: (FilterExpression, FilterExpression) -> FilterExpression
+        ) -> FilterExpression {
+            if xs.count == 1 { return xs[xs.startIndex] }
+            let mid = xs.startIndex + (xs.count + 1) / 2
+            return join(balanced(xs[..<mid], join), balanced(xs[mid...], join))
         }
 
         mutating func requireSpace(_ after: String) throws(SCIMError) {
             let save = pos
             skipSpace()
+            guard !atEnd else { throw error("Unexpected end of filter after '\(after)'; expected a filter") }
             guard pos > save || (pos < bytes.count && bytes[pos] == UInt8(ascii: "(")) else {
                 throw error("Expected a space after '\(after)'")
             }
@@ -139,7 +163,14 @@ public enum FilterParser {
                     try expect(")", "')'")
                     return .not(e)
                 }
-                // `not` is also a legal attribute name; fall through to an attribute expression.
+                // `not` is also a legal attribute name (`not pr`, `not eq 1`); anything else after it
+                // is the common mistake of leaving out the parentheses the grammar requires.
+                let next = String(peekWord()).lowercased()
+                let isAttribute = (pos < bytes.count && bytes[pos] == UInt8(ascii: "["))
+                    || (pos > save + 3 && (next == "pr" || ComparisonOperator(rawValue: next) != nil))
+                guard isAttribute else {
+                    throw error("'not' must be followed by a filter in parentheses, as in 'not (title pr)'", at: save)
+                }
                 pos = save
             }
             return try parseAttributeExpression(depth: depth, inValuePath: inValuePath)
@@ -153,7 +184,7 @@ public enum FilterParser {
                 throw error("'\(word)' is not a valid attribute path")
             }
             pos += word.utf8.count
-            let attr = FilterAttribute(path: path, position: start + 1)
+            let attr = FilterAttribute(path: path, position: characterPosition(start))
             if pos < bytes.count, bytes[pos] == UInt8(ascii: "[") {
                 guard !inValuePath else { throw error("Value filters cannot be nested") }
                 pos += 1
@@ -168,6 +199,10 @@ public enum FilterParser {
             }
             let opStart = pos
             let opWord = peekWord()
+            comparisons += 1
+            guard comparisons <= FilterParser.maximumComparisons else {
+                throw error("The filter has more than \(FilterParser.maximumComparisons) comparisons", at: start)
+            }
             if caseInsensitiveEquals(String(opWord), "pr") {
                 pos += opWord.utf8.count
                 return .present(attr)

@@ -26,7 +26,7 @@ struct PatchDialectsTests {
     @Test func reportsWhichDialectChangedTheRequest() throws {
         #expect(
             try dialectsChanging(
-                operations(#"{"op":"Replace","path":"active","value":"False"}"#),
+                patchBody(#"{"op":"Replace","path":"active","value":"False"}"#),
                 RFCExampleResources.userSchema
             ) == ["entra"]
         )

@@ -45,7 +45,7 @@ struct MembershipDeltaTests {
             patchRequest(PatchRFCExampleTests.removeAllThenAdd),
             schema: groupSchema
         )
-        #expect(rfc?.replaceAllWith == [IDs.babs, IDs.james])
+        #expect(rfc?.replaceAllWith == [PatchIDs.babs, PatchIDs.james])
         let replaced = try delta(
             #"{"op":"replace","path":"members","value":[{"value":"x"}]}"#,
             #"{"op":"remove","path":"members[value eq \"x\"]"}"#
@@ -99,19 +99,22 @@ struct MembershipDeltaTests {
     @Test("requests apply would refuse throw the same error kind")
     func errors() {
         #expect(
-            scimError { _ = try delta(#"{"op":"remove","path":"members[nope eq \"x\"]"}"#) }?.scimType == .invalidPath
+            expectSCIMError { _ = try delta(#"{"op":"remove","path":"members[nope eq \"x\"]"}"#) }?.scimType
+                == .invalidPath
         )
         #expect(
-            scimError {
+            expectSCIMError {
                 _ = try delta(#"{"op":"add","path":"members","value":[{"display":"no id"},{"type":"User"}]}"#)
             }?.scimType == .invalidValue
         )
-        #expect(scimError { _ = try delta(#"{"op":"add","path":"members","value":"x"}"#) }?.scimType == .invalidValue)
+        #expect(
+            expectSCIMError { _ = try delta(#"{"op":"add","path":"members","value":"x"}"#) }?.scimType == .invalidValue
+        )
     }
 
     @Test("a schema without members: everything is another operation")
     func userSchema() throws {
-        let request = try patchRequest(operations(#"{"op":"replace","path":"nickName","value":"B"}"#))
+        let request = try patchRequest(patchBody(#"{"op":"replace","path":"nickName","value":"B"}"#))
         let d = try PatchEngine.membershipDelta(request, schema: RFCExampleResources.userSchema)
         #expect(d?.isEmpty == true)
         #expect(d?.otherOperations == request)
@@ -121,24 +124,24 @@ struct MembershipDeltaTests {
         "the delta plus the other operations give what apply gives",
         arguments: [
             [
-                #"{"op":"add","path":"members","value":[{"value":"\#(IDs.james)"}]}"#,
+                #"{"op":"add","path":"members","value":[{"value":"\#(PatchIDs.james)"}]}"#,
                 #"{"op":"replace","path":"displayName","value":"X"}"#,
             ],
-            [#"{"op":"remove","path":"members[value eq \"\#(IDs.babs)\"]"}"#],
+            [#"{"op":"remove","path":"members[value eq \"\#(PatchIDs.babs)\"]"}"#],
             [
                 #"{"op":"remove","path":"members"}"#,
-                #"{"op":"add","path":"members","value":[{"value":"\#(IDs.mandy)"}]}"#,
+                #"{"op":"add","path":"members","value":[{"value":"\#(PatchIDs.mandy)"}]}"#,
             ],
             [
-                #"{"op":"add","path":"members","value":[{"value":"\#(IDs.james)"}]}"#,
-                #"{"op":"remove","path":"members[value eq \"\#(IDs.james)\" or value eq \"\#(IDs.babs)\"]"}"#,
+                #"{"op":"add","path":"members","value":[{"value":"\#(PatchIDs.james)"}]}"#,
+                #"{"op":"remove","path":"members[value eq \"\#(PatchIDs.james)\" or value eq \"\#(PatchIDs.babs)\"]"}"#,
             ],
             [
-                #"{"op":"replace","value":{"displayName":"Y","members":[{"value":"\#(IDs.james)"},{"value":"\#(IDs.babs)"}]}}"#
+                #"{"op":"replace","value":{"displayName":"Y","members":[{"value":"\#(PatchIDs.james)"},{"value":"\#(PatchIDs.babs)"}]}}"#
             ],
             [
-                #"{"op":"remove","path":"members[value eq \"\#(IDs.babs)\"]"}"#,
-                #"{"op":"add","path":"members","value":[{"value":"\#(IDs.babs)"}]}"#,
+                #"{"op":"remove","path":"members[value eq \"\#(PatchIDs.babs)\"]"}"#,
+                #"{"op":"add","path":"members","value":[{"value":"\#(PatchIDs.babs)"}]}"#,
             ],
         ]
     )
@@ -149,15 +152,15 @@ struct MembershipDeltaTests {
         let request = try patchRequest(body)
         let full = try PatchEngine.apply(request, to: group, schema: groupSchema)
         let d = try #require(try PatchEngine.membershipDelta(request, schema: groupSchema))
-        let others = try PatchEngine.apply(d.otherOperations, to: group.with("members", nil), schema: groupSchema)
-        #expect(Set(applied(d, to: values(group, "members"))) == Set(values(full, "members")))
-        #expect(others == full.with("members", nil))
+        let others = try PatchEngine.apply(d.otherOperations, to: group.withMember("members", nil), schema: groupSchema)
+        #expect(Set(applied(d, to: valueList(group, "members"))) == Set(valueList(full, "members")))
+        #expect(others == full.withMember("members", nil))
     }
 
     @Test("Entra's remove with a value list, once normalized, is a delta")
     func entraRemove() throws {
         let raw = try JSONParser.parse(
-            operations(#"{"op":"Remove","path":"members","value":[{"value":"a"},{"value":"b"}]}"#)
+            patchBody(#"{"op":"Remove","path":"members","value":[{"value":"a"},{"value":"b"}]}"#)
         )
         let request = try PatchRequest(json: PatchDialects.normalize(raw, schema: groupSchema))
         let d = try PatchEngine.membershipDelta(request, schema: groupSchema)

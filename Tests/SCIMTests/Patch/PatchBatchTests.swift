@@ -10,7 +10,7 @@ struct PatchBatchTests {
     /// Applies each operation as its own request, one after the other: the reference semantics.
     func oneByOne(_ ops: [String], to resource: JSONObject) throws -> JSONObject {
         var r = resource
-        for op in ops { r = try applyPatch(operations(op), to: r, groupSchema) }
+        for op in ops { r = try applyPatch(patchBody(op), to: r, groupSchema) }
         return r
     }
 
@@ -18,34 +18,34 @@ struct PatchBatchTests {
         [
             #"{"op":"add","path":"members","value":[{"value":"a"}]}"#,
             #"{"op":"add","path":"members","value":{"value":"b"}}"#,
-            #"{"op":"add","path":"members","value":[{"value":"A","type":"User"},{"value":"\#(IDs.babs)"}]}"#,
+            #"{"op":"add","path":"members","value":[{"value":"A","type":"User"},{"value":"\#(PatchIDs.babs)"}]}"#,
         ],
         [
-            #"{"op":"remove","path":"members[value eq \"\#(IDs.babs.uppercased())\"]"}"#,
-            #"{"op":"remove","path":"members[value eq \"nobody\" or value eq \"\#(IDs.mandy)\"]"}"#,
+            #"{"op":"remove","path":"members[value eq \"\#(PatchIDs.babs.uppercased())\"]"}"#,
+            #"{"op":"remove","path":"members[value eq \"nobody\" or value eq \"\#(PatchIDs.mandy)\"]"}"#,
         ],
         [
             #"{"op":"add","path":"members","value":[{"value":"a"}]}"#,
             #"{"op":"remove","path":"members[value eq \"a\"]"}"#,
-            #"{"op":"remove","path":"members[value eq \"\#(IDs.babs)\"]"}"#,
+            #"{"op":"remove","path":"members[value eq \"\#(PatchIDs.babs)\"]"}"#,
             #"{"op":"add","path":"members","value":[{"value":"a"}]}"#,
-            #"{"op":"add","path":"members","value":[{"value":"\#(IDs.babs)"}]}"#,
+            #"{"op":"add","path":"members","value":[{"value":"\#(PatchIDs.babs)"}]}"#,
         ],
     ]
 
     @Test("a run gives what the operations give one by one", arguments: runs)
     func sameAsOneByOne(_ ops: [String]) throws {
-        let batched = try applyPatch(operations(ops.joined(separator: ",")), to: group, groupSchema)
+        let batched = try applyPatch(patchBody(ops.joined(separator: ",")), to: group, groupSchema)
         #expect(batched == (try oneByOne(ops, to: group)))
-        let parsed = try patchRequest(operations(ops.joined(separator: ","))).operations
+        let parsed = try patchRequest(patchBody(ops.joined(separator: ","))).operations
         #expect(parsed.indices.contains { PatchBatch.starting(at: $0, in: parsed, schema: groupSchema) != nil })
     }
 
     @Test("an error inside a run names the run's operations")
     func errorNamesTheRun() {
-        let e = scimError {
+        let e = expectSCIMError {
             _ = try applyPatch(
-                operations(
+                patchBody(
                     #"{"op":"replace","path":"displayName","value":"X"}"#,
                     #"{"op":"add","path":"members","value":[{"value":"a"}]}"#,
                     #"{"op":"add","path":"members","value":[{"value":7}]}"#
@@ -62,7 +62,7 @@ struct PatchBatchTests {
     func primaryAddsStayApart() throws {
         let user = RFCExampleResources.fullUser
         let result = try applyPatch(
-            operations(
+            patchBody(
                 #"{"op":"add","path":"emails","value":[{"value":"a@example.org","type":"other","primary":true}]}"#,
                 #"{"op":"add","path":"emails","value":[{"value":"b@example.org","type":"other","primary":true}]}"#
             ),
@@ -77,11 +77,11 @@ struct PatchBatchTests {
     func largeGroup() throws {
         let n = 20_000, k = 2_000
         let members: [JSONValue] = (0..<n).map { ["value": .string("user-\($0)")] }
-        let big = group.with("members", .array(members))
+        let big = group.withMember("members", .array(members))
         let removes = (0..<k).map { PatchOperation(op: .remove, path: "members[value eq \"user-\($0 * 10)\"]") }
         let result = try PatchEngine.apply(PatchRequest(operations: removes), to: big, schema: groupSchema)
         #expect(result["members"]?.arrayValue?.count == n - k)
-        #expect(values(result, "members").contains("user-10") == false)
-        #expect(values(result, "members").contains("user-11") == true)
+        #expect(valueList(result, "members").contains("user-10") == false)
+        #expect(valueList(result, "members").contains("user-11") == true)
     }
 }

@@ -16,21 +16,21 @@ struct PatchEngineTests {
     @Test("regression: a PUT-like replace of members makes the members exactly the list sent")
     func replaceMembersIsExact() throws {
         let result = try applyPatch(
-            operations(
-                #"{"op":"replace","path":"members","value":[{"value":"\#(IDs.james)"},{"value":"\#(IDs.mandy)"},{"value":"\#(IDs.james)"}]}"#
+            patchBody(
+                #"{"op":"replace","path":"members","value":[{"value":"\#(PatchIDs.james)"},{"value":"\#(PatchIDs.mandy)"},{"value":"\#(PatchIDs.james)"}]}"#
             ),
             to: group,
             groupSchema
         )
-        #expect(values(result, "members") == [IDs.james, IDs.mandy])
-        #expect(result.with("members", nil) == group.with("members", nil))
+        #expect(valueList(result, "members") == [PatchIDs.james, PatchIDs.mandy])
+        #expect(result.withMember("members", nil) == group.withMember("members", nil))
     }
 
     @Test("regression: a replace of displayName alone does not touch members")
     func replaceDisplayNameKeepsMembers() throws {
         for body in [
-            operations(#"{"op":"replace","path":"displayName","value":"Tour Leads"}"#),
-            operations(#"{"op":"replace","value":{"displayName":"Tour Leads"}}"#),
+            patchBody(#"{"op":"replace","path":"displayName","value":"Tour Leads"}"#),
+            patchBody(#"{"op":"replace","value":{"displayName":"Tour Leads"}}"#),
         ] {
             let result = try applyPatch(body, to: group, groupSchema)
             #expect(result["displayName"] == "Tour Leads")
@@ -46,9 +46,9 @@ struct PatchEngineTests {
         let failing = #"{"op":"replace","path":"emails[type eq \"other\"].value","value":"x@example.com"}"#
         let original = user
         // The first operation alone does change the resource …
-        #expect(try applyPatch(operations(first), to: user, userSchema)["displayName"] == "Changed")
+        #expect(try applyPatch(patchBody(first), to: user, userSchema)["displayName"] == "Changed")
         // … but together with a failing one the request fails as a whole, naming the culprit.
-        let e = scimError { _ = try applyPatch(operations(first, failing), to: user, userSchema) }
+        let e = expectSCIMError { _ = try applyPatch(patchBody(first, failing), to: user, userSchema) }
         #expect(e?.scimType == .noTarget)
         #expect(e?.detail.hasPrefix("Operation 2 (replace emails[type eq \"other\"].value)") == true)
         #expect(user == original)
@@ -65,7 +65,7 @@ struct PatchEngineTests {
         ]
     )
     func noTarget(_ op: String) {
-        let e = scimError { _ = try applyPatch(operations(op), to: user, userSchema) }
+        let e = expectSCIMError { _ = try applyPatch(patchBody(op), to: user, userSchema) }
         #expect(e?.scimType == .noTarget, "\(e?.description ?? "")")
     }
 
@@ -80,7 +80,7 @@ struct PatchEngineTests {
         ]
     )
     func invalidPath(_ op: String) {
-        let e = scimError { _ = try applyPatch(operations(op), to: user, userSchema) }
+        let e = expectSCIMError { _ = try applyPatch(patchBody(op), to: user, userSchema) }
         #expect(e?.scimType == .invalidPath, "\(e?.description ?? "")")
     }
 
@@ -100,7 +100,7 @@ struct PatchEngineTests {
         ]
     )
     func mutability(_ op: String) {
-        let e = scimError { _ = try applyPatch(operations(op), to: user, userSchema) }
+        let e = expectSCIMError { _ = try applyPatch(patchBody(op), to: user, userSchema) }
         #expect(e?.scimType == .mutability, "\(e?.description ?? "")")
     }
 
@@ -108,27 +108,27 @@ struct PatchEngineTests {
     func groupMutability() {
         for op in [
             #"{"op":"remove","path":"displayName"}"#,
-            #"{"op":"replace","path":"members[value eq \"\#(IDs.babs)\"].value","value":"someone-else"}"#,
-            #"{"op":"replace","path":"members[value eq \"\#(IDs.babs)\"]","value":{"value":"someone-else"}}"#,
-            #"{"op":"replace","path":"members[value eq \"\#(IDs.babs)\"].display","value":"Babs"}"#,
+            #"{"op":"replace","path":"members[value eq \"\#(PatchIDs.babs)\"].value","value":"someone-else"}"#,
+            #"{"op":"replace","path":"members[value eq \"\#(PatchIDs.babs)\"]","value":{"value":"someone-else"}}"#,
+            #"{"op":"replace","path":"members[value eq \"\#(PatchIDs.babs)\"].display","value":"Babs"}"#,
         ] {
-            let e = scimError { _ = try applyPatch(operations(op), to: group, groupSchema) }
+            let e = expectSCIMError { _ = try applyPatch(patchBody(op), to: group, groupSchema) }
             #expect(e?.scimType == .mutability, "\(op): \(e?.description ?? "")")
         }
     }
 
     @Test("an immutable sub-attribute may be added while it has no value, not changed afterwards")
     func immutableAddedWhenAbsent() throws {
-        let path = #"members[value eq \"\#(IDs.babs)\"].type"#
+        let path = #"members[value eq \"\#(PatchIDs.babs)\"].type"#
         let typed = try applyPatch(
-            operations(#"{"op":"add","path":"\#(path)","value":"User"}"#),
+            patchBody(#"{"op":"add","path":"\#(path)","value":"User"}"#),
             to: group,
             groupSchema
         )
         #expect(typed["members"]?.arrayValue?[0]["type"] == "User")
-        let e = scimError {
+        let e = expectSCIMError {
             _ = try applyPatch(
-                operations(#"{"op":"replace","path":"\#(path)","value":"Group"}"#),
+                patchBody(#"{"op":"replace","path":"\#(path)","value":"Group"}"#),
                 to: typed,
                 groupSchema
             )
@@ -157,7 +157,7 @@ struct PatchEngineTests {
         ]
     )
     func invalidValue(_ op: String) {
-        let e = scimError { _ = try applyPatch(operations(op), to: user, userSchema) }
+        let e = expectSCIMError { _ = try applyPatch(patchBody(op), to: user, userSchema) }
         // `meta` by path is readOnly: mutability, checked before the value.
         let expected: SCIMError.ScimType = op.contains(#""meta""#) ? .mutability : .invalidValue
         #expect(e?.scimType == expected, "\(op): \(e?.description ?? "")")
@@ -165,9 +165,9 @@ struct PatchEngineTests {
 
     @Test("a value that is never returned (password) is not echoed in an error")
     func passwordNotEchoed() {
-        let e = scimError {
+        let e = expectSCIMError {
             _ = try applyPatch(
-                operations(#"{"op":"replace","path":"password","value":["s3cret!"]}"#),
+                patchBody(#"{"op":"replace","path":"password","value":["s3cret!"]}"#),
                 to: user,
                 userSchema
             )
@@ -181,40 +181,40 @@ struct PatchEngineTests {
     @Test("add to a multi-valued attribute de-duplicates, also within the value and across case")
     func addDeduplicates() throws {
         let result = try applyPatch(
-            operations(
-                #"{"op":"add","path":"members","value":[{"value":"\#(IDs.babs.uppercased())"},{"value":"\#(IDs.james)"},{"value":"\#(IDs.james)"}]}"#
+            patchBody(
+                #"{"op":"add","path":"members","value":[{"value":"\#(PatchIDs.babs.uppercased())"},{"value":"\#(PatchIDs.james)"},{"value":"\#(PatchIDs.james)"}]}"#
             ),
             to: group,
             groupSchema
         )
         // members.value is caseExact: false (RFC 7643 §8.7.1), so the upper-cased Babs is Babs.
-        #expect(values(result, "members") == [IDs.babs, IDs.mandy, IDs.james])
+        #expect(valueList(result, "members") == [PatchIDs.babs, PatchIDs.mandy, PatchIDs.james])
     }
 
     @Test("add to a multi-valued attribute accepts a single object as well as an array")
     func addSingleObject() throws {
         let result = try applyPatch(
-            operations(#"{"op":"add","path":"members","value":{"value":"\#(IDs.james)"}}"#),
+            patchBody(#"{"op":"add","path":"members","value":{"value":"\#(PatchIDs.james)"}}"#),
             to: group,
             groupSchema
         )
-        #expect(values(result, "members") == [IDs.babs, IDs.mandy, IDs.james])
+        #expect(valueList(result, "members") == [PatchIDs.babs, PatchIDs.mandy, PatchIDs.james])
     }
 
     @Test("add of a value with the same (type, value) merges into it instead of duplicating")
     func addSameTypeAndValueMerges() throws {
         let result = try applyPatch(
-            operations(
+            patchBody(
                 #"{"op":"add","path":"emails","value":[{"value":"babs@jensen.org","type":"home","display":"Home"}]}"#
             ),
             to: user,
             userSchema
         )
         #expect(result["emails"]?.arrayValue?.count == 2)
-        #expect(element(result, "emails", type: "home")?["display"] == "Home")
+        #expect(elementOfType(result, "emails", type: "home")?["display"] == "Home")
         // Same value with another type is another (type, value) pair.
         let other = try applyPatch(
-            operations(#"{"op":"add","path":"emails","value":[{"value":"babs@jensen.org","type":"other"}]}"#),
+            patchBody(#"{"op":"add","path":"emails","value":[{"value":"babs@jensen.org","type":"other"}]}"#),
             to: user,
             userSchema
         )
@@ -224,7 +224,7 @@ struct PatchEngineTests {
     @Test("add/replace of a single-valued complex attribute merges sub-attributes", arguments: ["add", "replace"])
     func complexMerge(_ op: String) throws {
         let result = try applyPatch(
-            operations(#"{"op":"\#(op)","path":"name","value":{"givenName":"Babs","middleName":null}}"#),
+            patchBody(#"{"op":"\#(op)","path":"name","value":{"givenName":"Babs","middleName":null}}"#),
             to: user,
             userSchema
         )
@@ -237,7 +237,7 @@ struct PatchEngineTests {
     @Test("add/replace of a sub-attribute path sets it; remove drops it, and the parent when it empties")
     func subAttributePaths() throws {
         let set = try applyPatch(
-            operations(#"{"op":"replace","path":"name.familyName","value":"Jensen-Smith"}"#),
+            patchBody(#"{"op":"replace","path":"name.familyName","value":"Jensen-Smith"}"#),
             to: user,
             userSchema
         )
@@ -245,46 +245,46 @@ struct PatchEngineTests {
         #expect(set["name"]?["givenName"] == "Barbara")
         let minimal = RFCExampleResources.minimalUser
         let added = try applyPatch(
-            operations(#"{"op":"add","path":"name.givenName","value":"Barbara"}"#),
+            patchBody(#"{"op":"add","path":"name.givenName","value":"Barbara"}"#),
             to: minimal,
             userSchema
         )
         #expect(added["name"] == ["givenName": "Barbara"])
-        let removed = try applyPatch(operations(#"{"op":"remove","path":"name.givenName"}"#), to: added, userSchema)
+        let removed = try applyPatch(patchBody(#"{"op":"remove","path":"name.givenName"}"#), to: added, userSchema)
         #expect(removed == minimal)
     }
 
     @Test("remove of a sub-attribute without a filter removes it from every value")
     func removeSubAttributeOfEveryValue() throws {
-        let result = try applyPatch(operations(#"{"op":"remove","path":"addresses.formatted"}"#), to: user, userSchema)
+        let result = try applyPatch(patchBody(#"{"op":"remove","path":"addresses.formatted"}"#), to: user, userSchema)
         #expect(result["addresses"]?.arrayValue?.allSatisfy { $0["formatted"] == nil } == true)
         #expect(result["addresses"]?.arrayValue?.count == 2)
     }
 
     @Test("remove with a filter removes matching values and drops the attribute when none remain")
     func removeFilteredToEmpty() throws {
-        let one = try applyPatch(operations(#"{"op":"remove","path":"ims[type eq \"aim\"]"}"#), to: user, userSchema)
+        let one = try applyPatch(patchBody(#"{"op":"remove","path":"ims[type eq \"aim\"]"}"#), to: user, userSchema)
         #expect(one["ims"] == nil)
         let sub = try applyPatch(
-            operations(#"{"op":"remove","path":"phoneNumbers[type eq \"mobile\"].value"}"#),
+            patchBody(#"{"op":"remove","path":"phoneNumbers[type eq \"mobile\"].value"}"#),
             to: user,
             userSchema
         )
-        #expect(element(sub, "phoneNumbers", type: "mobile") == ["type": "mobile"])
+        #expect(elementOfType(sub, "phoneNumbers", type: "mobile") == ["type": "mobile"])
     }
 
     @Test("replace with null unassigns; add with null changes nothing")
     func nullValues() throws {
         let replaced = try applyPatch(
-            operations(#"{"op":"replace","path":"nickName","value":null}"#),
+            patchBody(#"{"op":"replace","path":"nickName","value":null}"#),
             to: user,
             userSchema
         )
         #expect(replaced["nickName"] == nil)
         #expect(
-            try applyPatch(operations(#"{"op":"add","path":"nickName","value":null}"#), to: user, userSchema) == user
+            try applyPatch(patchBody(#"{"op":"add","path":"nickName","value":null}"#), to: user, userSchema) == user
         )
-        let emptied = try applyPatch(operations(#"{"op":"replace","value":{"emails":[]}}"#), to: user, userSchema)
+        let emptied = try applyPatch(patchBody(#"{"op":"replace","value":{"emails":[]}}"#), to: user, userSchema)
         #expect(emptied["emails"] == nil)
     }
 
@@ -292,13 +292,13 @@ struct PatchEngineTests {
     func addCreatesFromFilter() throws {
         let minimal = RFCExampleResources.minimalUser
         let result = try applyPatch(
-            operations(#"{"op":"add","path":"emails[type eq \"work\"].value","value":"babs@example.com"}"#),
+            patchBody(#"{"op":"add","path":"emails[type eq \"work\"].value","value":"babs@example.com"}"#),
             to: minimal,
             userSchema
         )
         #expect(result["emails"] == [["type": "work", "value": "babs@example.com"]])
         let again = try applyPatch(
-            operations(#"{"op":"add","path":"emails[type eq \"work\"].value","value":"babs2@example.com"}"#),
+            patchBody(#"{"op":"add","path":"emails[type eq \"work\"].value","value":"babs2@example.com"}"#),
             to: result,
             userSchema
         )
@@ -307,15 +307,15 @@ struct PatchEngineTests {
 
     @Test("a pathless value may echo id unchanged (Okta group rename) and meta; changing id is refused")
     func pathlessEcho() throws {
-        let body = operations(
+        let body = patchBody(
             #"{"op":"replace","value":{"id":"\#(group["id"]!.stringValue!)","displayName":"Guides","meta":{"version":"W/\"x\""}}}"#
         )
         let result = try applyPatch(body, to: group, groupSchema)
-        #expect(result == group.with("displayName", "Guides"))
-        let echoSchemas = operations(
+        #expect(result == group.withMember("displayName", "Guides"))
+        let echoSchemas = patchBody(
             #"{"op":"add","value":{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"Guides"}}"#
         )
-        #expect(try applyPatch(echoSchemas, to: group, groupSchema) == group.with("displayName", "Guides"))
+        #expect(try applyPatch(echoSchemas, to: group, groupSchema) == group.withMember("displayName", "Guides"))
     }
 
     // MARK: primary (RFC 7643 §2.4)
@@ -323,30 +323,30 @@ struct PatchEngineTests {
     @Test("a new primary value clears primary on the others")
     func newPrimaryClearsOthers() throws {
         let added = try applyPatch(
-            operations(
+            patchBody(
                 #"{"op":"add","path":"emails","value":[{"value":"b@example.org","type":"other","primary":true}]}"#
             ),
             to: user,
             userSchema
         )
-        #expect(element(added, "emails", type: "other")?["primary"] == true)
-        #expect(element(added, "emails", type: "work")?["primary"] == false)
-        #expect(element(added, "emails", type: "home")?["primary"] == nil)
+        #expect(elementOfType(added, "emails", type: "other")?["primary"] == true)
+        #expect(elementOfType(added, "emails", type: "work")?["primary"] == false)
+        #expect(elementOfType(added, "emails", type: "home")?["primary"] == nil)
 
         let flagged = try applyPatch(
-            operations(#"{"op":"replace","path":"emails[type eq \"home\"].primary","value":true}"#),
+            patchBody(#"{"op":"replace","path":"emails[type eq \"home\"].primary","value":true}"#),
             to: user,
             userSchema
         )
-        #expect(element(flagged, "emails", type: "home")?["primary"] == true)
-        #expect(element(flagged, "emails", type: "work")?["primary"] == false)
+        #expect(elementOfType(flagged, "emails", type: "home")?["primary"] == true)
+        #expect(elementOfType(flagged, "emails", type: "work")?["primary"] == false)
     }
 
     @Test("setting primary on several values at once is invalidValue")
     func severalPrimaries() {
-        let e = scimError {
+        let e = expectSCIMError {
             _ = try applyPatch(
-                operations(#"{"op":"replace","path":"phoneNumbers[value sw \"555\"].primary","value":true}"#),
+                patchBody(#"{"op":"replace","path":"phoneNumbers[value sw \"555\"].primary","value":true}"#),
                 to: user,
                 userSchema
             )
@@ -359,7 +359,7 @@ struct PatchEngineTests {
     @Test("a URN-qualified attribute in a pathless value creates the extension and lists its URN")
     func urnQualifiedKeyAddsExtension() throws {
         let result = try applyPatch(
-            operations(
+            patchBody(
                 #"{"op":"add","value":{"\#(Self.enterprise):employeeNumber":"701984","\#(Self.enterprise)":{"costCenter":"4130"}}}"#
             ),
             to: user,
@@ -372,14 +372,14 @@ struct PatchEngineTests {
     @Test("extension attribute paths: replace a sub-attribute, remove an attribute")
     func extensionAttributePaths() throws {
         let manager = try applyPatch(
-            operations(#"{"op":"replace","path":"\#(Self.enterprise):manager.value","value":"boss"}"#),
+            patchBody(#"{"op":"replace","path":"\#(Self.enterprise):manager.value","value":"boss"}"#),
             to: enterpriseUser,
             userSchema
         )
         #expect(manager[Self.enterprise]?["manager"]?["value"] == "boss")
         #expect(manager[Self.enterprise]?["manager"]?["displayName"] == "John Smith")
         let removed = try applyPatch(
-            operations(#"{"op":"remove","path":"\#(Self.enterprise):department"}"#),
+            patchBody(#"{"op":"remove","path":"\#(Self.enterprise):department"}"#),
             to: enterpriseUser,
             userSchema
         )
@@ -390,7 +390,7 @@ struct PatchEngineTests {
     @Test("the bare extension URN targets the whole extension object")
     func bareExtensionURN() throws {
         let merged = try applyPatch(
-            operations(#"{"op":"replace","path":"\#(Self.enterprise)","value":{"department":"Rides"}}"#),
+            patchBody(#"{"op":"replace","path":"\#(Self.enterprise)","value":{"department":"Rides"}}"#),
             to: enterpriseUser,
             userSchema
         )
@@ -398,25 +398,28 @@ struct PatchEngineTests {
         #expect(merged[Self.enterprise]?["employeeNumber"] == "701984")
 
         let removed = try applyPatch(
-            operations(#"{"op":"remove","path":"\#(Self.enterprise)"}"#),
+            patchBody(#"{"op":"remove","path":"\#(Self.enterprise)"}"#),
             to: enterpriseUser,
             userSchema
         )
         #expect(removed[Self.enterprise] == nil)
         #expect(removed["schemas"] == ["urn:ietf:params:scim:schemas:core:2.0:User"])
-        #expect(removed.with("schemas", nil) == enterpriseUser.with(Self.enterprise, nil).with("schemas", nil))
+        #expect(
+            removed.withMember("schemas", nil)
+                == enterpriseUser.withMember(Self.enterprise, nil).withMember("schemas", nil)
+        )
     }
 
     @Test("removing the last extension attribute removes the extension URN from schemas")
     func lastExtensionAttribute() throws {
         let added = try applyPatch(
-            operations(#"{"op":"add","path":"\#(Self.enterprise):division","value":"Rides"}"#),
+            patchBody(#"{"op":"add","path":"\#(Self.enterprise):division","value":"Rides"}"#),
             to: user,
             userSchema
         )
         #expect(added["schemas"]?.arrayValue?.count == 2)
         let removed = try applyPatch(
-            operations(#"{"op":"remove","path":"\#(Self.enterprise):division"}"#),
+            patchBody(#"{"op":"remove","path":"\#(Self.enterprise):division"}"#),
             to: added,
             userSchema
         )
@@ -429,7 +432,7 @@ struct PatchEngineTests {
     func caseInsensitiveNames() throws {
         let minimal = RFCExampleResources.minimalUser
         let result = try applyPatch(
-            operations(
+            patchBody(
                 #"{"op":"add","value":{"DISPLAYNAME":"Babs","Emails":[{"VALUE":"b@example.com","Type":"work"}],"NAME":{"GIVENNAME":"B"}}}"#,
                 #"{"op":"replace","path":"EMAILS[TYPE eq \"work\"].VALUE","value":"babs@example.com"}"#,
                 #"{"op":"add","path":"URN:IETF:PARAMS:SCIM:SCHEMAS:EXTENSION:ENTERPRISE:2.0:USER:EMPLOYEENUMBER","value":"1"}"#

@@ -42,7 +42,7 @@ struct PatchPathTests {
         }
         #expect(m.attribute.name == "members")
         // RFC 7643's Group schema calls the member's name `display`, so Figure 8's `.displayName` names nothing.
-        let e = scimError { _ = try PatchPath.parse(Self.figure8[4]).resolve(against: group) }
+        let e = expectSCIMError { _ = try PatchPath.parse(Self.figure8[4]).resolve(against: group) }
         #expect(e?.scimType == .invalidPath)
         #expect(e?.detail.contains("displayName") == true)
     }
@@ -109,7 +109,7 @@ struct PatchPathTests {
         ]
     )
     func invalid(_ text: String) {
-        let e = scimError { _ = try PatchPath.parse(text).resolve(against: user) }
+        let e = expectSCIMError { _ = try PatchPath.parse(text).resolve(against: user) }
         #expect(e?.scimType == .invalidPath, "\(text): \(e?.description ?? "")")
         #expect(e?.status == 400)
         #expect(e?.detail.isEmpty == false)

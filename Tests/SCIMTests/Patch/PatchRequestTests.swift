@@ -6,7 +6,7 @@ import Testing
 struct PatchRequestTests {
     @Test func decodesOperationsInOrder() throws {
         let r = try patchRequest(
-            operations(
+            patchBody(
                 #"{"op":"add","path":"members","value":[{"value":"a"}]}"#,
                 #"{"op":"remove","path":"members[value eq \"b\"]"}"#,
                 #"{"op":"replace","value":{"displayName":"x"}}"#
@@ -20,7 +20,7 @@ struct PatchRequestTests {
     }
 
     @Test func encodesBackToTheSameRequest() throws {
-        let text = operations(
+        let text = patchBody(
             #"{"op":"replace","path":"emails[type eq \"work\"].value","value":"a@example.com"}"#,
             #"{"op":"remove","path":"nickName"}"#
         )
@@ -73,16 +73,16 @@ struct PatchRequestTests {
     )
     func malformed(_ body: String, _ mention: String) throws {
         let json = try JSONParser.parse(body)
-        let e = scimError { _ = try PatchRequest(json: json) }
+        let e = expectSCIMError { _ = try PatchRequest(json: json) }
         #expect(e?.scimType == .invalidSyntax)
         #expect(e?.status == 400)
         #expect(e?.detail.contains(mention) == true, "\(e?.detail ?? "")")
     }
 
     @Test func secondBadOperationIsNamedByNumber() throws {
-        let e = scimError {
+        let e = expectSCIMError {
             _ = try patchRequest(
-                operations(#"{"op":"add","path":"a","value":1}"#, #"{"op":"ADD","path":"a","value":1}"#)
+                patchBody(#"{"op":"add","path":"a","value":1}"#, #"{"op":"ADD","path":"a","value":1}"#)
             )
         }
         #expect(e?.detail.hasPrefix("Operation 2") == true)
@@ -90,7 +90,7 @@ struct PatchRequestTests {
 
     @Test func nullPathAndNullRemoveValueMeanAbsent() throws {
         let r = try patchRequest(
-            operations(
+            patchBody(
                 #"{"op":"add","path":null,"value":{"nickName":"a"}}"#,
                 #"{"op":"remove","path":"nickName","value":null}"#
             )

@@ -27,7 +27,9 @@ public enum EntraPatchDialect: PatchDialect {
 
     static func normalize(operation: JSONValue, _ schema: ResourceSchema) -> [JSONValue] {
         guard case .object(var o) = operation else { return [operation] }
-        if case .string(let op)? = o["op"], let strict = PatchOperation.Op.allCases.first(where: { caseInsensitiveEquals($0.rawValue, op) }) {
+        if case .string(let op)? = o["op"],
+            let strict = PatchOperation.Op.allCases.first(where: { caseInsensitiveEquals($0.rawValue, op) })
+        {
             o["op"] = .string(strict.rawValue)
         }
         let op = o["op"]?.stringValue

@@ -10,13 +10,22 @@ struct OktaPatchDialectTests {
     let userSchema = RFCExampleResources.userSchema
     let groupSchema = RFCExampleResources.groupSchema
 
-    static let deactivateBody = operations(#"{"op":"replace","value":{"active":false}}"#)
-    static let renameBody = operations(#"{"op":"replace","value":{"id":"e9e30dba-f08f-4109-8486-d5c6a331660a","displayName":"Tour Guides EMEA"}}"#)
-    static let addMembersBody = operations(#"{"op":"add","path":"members","value":[{"value":"\#(IDs.james)","display":"James Smith"}]}"#)
-    static let removeMemberBody = operations(#"{"op":"remove","path":"members[value eq \"\#(IDs.mandy)\"]"}"#)
-    static let replaceMembersBody = operations(#"{"op":"replace","path":"members","value":[{"value":"\#(IDs.james)","display":"James Smith"}]}"#)
+    static let deactivateBody = patchBody(#"{"op":"replace","value":{"active":false}}"#)
+    static let renameBody = patchBody(
+        #"{"op":"replace","value":{"id":"e9e30dba-f08f-4109-8486-d5c6a331660a","displayName":"Tour Guides EMEA"}}"#
+    )
+    static let addMembersBody = patchBody(
+        #"{"op":"add","path":"members","value":[{"value":"\#(PatchIDs.james)","display":"James Smith"}]}"#
+    )
+    static let removeMemberBody = patchBody(#"{"op":"remove","path":"members[value eq \"\#(PatchIDs.mandy)\"]"}"#)
+    static let replaceMembersBody = patchBody(
+        #"{"op":"replace","path":"members","value":[{"value":"\#(PatchIDs.james)","display":"James Smith"}]}"#
+    )
 
-    @Test("Okta's PATCH shapes are strict: no dialect changes them", arguments: [deactivateBody, renameBody, addMembersBody, removeMemberBody, replaceMembersBody])
+    @Test(
+        "Okta's PATCH shapes are strict: no dialect changes them",
+        arguments: [deactivateBody, renameBody, addMembersBody, removeMemberBody, replaceMembersBody]
+    )
     func unchanged(_ body: String) throws {
         let raw = try JSONParser.parse(body)
         #expect(OktaPatchDialect.normalize(raw, schema: groupSchema) == raw)
@@ -25,22 +34,22 @@ struct OktaPatchDialectTests {
 
     @Test func deactivation() throws {
         let result = try applyNormalized(Self.deactivateBody, to: user, userSchema)
-        #expect(result == user.with("active", false))
+        #expect(result == user.withMember("active", false))
     }
 
     @Test("rename echoes the group id, which is accepted when unchanged")
     func rename() throws {
         let result = try applyNormalized(Self.renameBody, to: group, groupSchema)
-        #expect(result == group.with("displayName", "Tour Guides EMEA"))
+        #expect(result == group.withMember("displayName", "Tour Guides EMEA"))
     }
 
     @Test("group push: add, remove, and replace of the whole member list")
     func groupPush() throws {
         let added = try applyNormalized(Self.addMembersBody, to: group, groupSchema)
-        #expect(values(added, "members") == [IDs.babs, IDs.mandy, IDs.james])
+        #expect(valueList(added, "members") == [PatchIDs.babs, PatchIDs.mandy, PatchIDs.james])
         let removed = try applyNormalized(Self.removeMemberBody, to: added, groupSchema)
-        #expect(values(removed, "members") == [IDs.babs, IDs.james])
+        #expect(valueList(removed, "members") == [PatchIDs.babs, PatchIDs.james])
         let replaced = try applyNormalized(Self.replaceMembersBody, to: group, groupSchema)
-        #expect(values(replaced, "members") == [IDs.james])
+        #expect(valueList(replaced, "members") == [PatchIDs.james])
     }
 }

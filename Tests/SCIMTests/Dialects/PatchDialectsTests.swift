@@ -6,8 +6,10 @@ import Testing
 struct PatchDialectsTests {
     static let rfcExamples = [
         PatchRFCExampleTests.addMember, PatchRFCExampleTests.addWithoutPath, PatchRFCExampleTests.removeMember,
-        PatchRFCExampleTests.removeAllMembers, PatchRFCExampleTests.removeWorkEmail, PatchRFCExampleTests.removeAndAddMember,
-        PatchRFCExampleTests.removeAllThenAdd, PatchRFCExampleTests.replaceMembers, PatchRFCExampleTests.replaceWorkAddress,
+        PatchRFCExampleTests.removeAllMembers, PatchRFCExampleTests.removeWorkEmail,
+        PatchRFCExampleTests.removeAndAddMember,
+        PatchRFCExampleTests.removeAllThenAdd, PatchRFCExampleTests.replaceMembers,
+        PatchRFCExampleTests.replaceWorkAddress,
         PatchRFCExampleTests.replaceStreetAddress, PatchRFCExampleTests.replaceWithoutPath,
     ]
 
@@ -22,7 +24,12 @@ struct PatchDialectsTests {
     }
 
     @Test func reportsWhichDialectChangedTheRequest() throws {
-        #expect(try dialectsChanging(operations(#"{"op":"Replace","path":"active","value":"False"}"#), RFCExampleResources.userSchema) == ["entra"])
+        #expect(
+            try dialectsChanging(
+                patchBody(#"{"op":"Replace","path":"active","value":"False"}"#),
+                RFCExampleResources.userSchema
+            ) == ["entra"]
+        )
     }
 
     @Test func namesAreDistinct() {

@@ -24,12 +24,16 @@ struct PatchPathTests {
     }
 
     @Test func figure8Resolves() throws {
-        #expect(try PatchPath.parse("members").resolve(against: group) == .attribute(group.resolve(AttributePath(name: "members"))))
+        #expect(
+            try PatchPath.parse("members").resolve(against: group)
+                == .attribute(group.resolve(AttributePath(name: "members")))
+        )
         guard case .attribute(let a) = try PatchPath.parse("name.familyName").resolve(against: user) else {
             Issue.record("expected an attribute path"); return
         }
         #expect(a.canonicalPath == "name.familyName")
-        guard case .filtered(let f, _, nil) = try PatchPath.parse(#"addresses[type eq "work"]"#).resolve(against: user) else {
+        guard case .filtered(let f, _, nil) = try PatchPath.parse(#"addresses[type eq "work"]"#).resolve(against: user)
+        else {
             Issue.record("expected a filtered path"); return
         }
         #expect(f.attribute.name == "addresses")
@@ -38,13 +42,16 @@ struct PatchPathTests {
         }
         #expect(m.attribute.name == "members")
         // RFC 7643's Group schema calls the member's name `display`, so Figure 8's `.displayName` names nothing.
-        let e = scimError { _ = try PatchPath.parse(Self.figure8[4]).resolve(against: group) }
+        let e = expectSCIMError { _ = try PatchPath.parse(Self.figure8[4]).resolve(against: group) }
         #expect(e?.scimType == .invalidPath)
         #expect(e?.detail.contains("displayName") == true)
     }
 
     @Test func filteredSubAttribute() throws {
-        guard case .filtered(let a, let filter, let sub?) = try PatchPath.parse(#"emails[type eq "work"].value"#).resolve(against: user)
+        guard
+            case .filtered(let a, let filter, let sub?) = try PatchPath.parse(#"emails[type eq "work"].value"#).resolve(
+                against: user
+            )
         else { Issue.record("expected a filtered path with a sub-attribute"); return }
         #expect(a.attribute.name == "emails")
         #expect(sub.name == "value")
@@ -53,7 +60,8 @@ struct PatchPathTests {
     }
 
     @Test func extensionPaths() throws {
-        guard case .attribute(let a) = try PatchPath.parse(Self.enterprise + ":manager.value").resolve(against: user) else {
+        guard case .attribute(let a) = try PatchPath.parse(Self.enterprise + ":manager.value").resolve(against: user)
+        else {
             Issue.record("expected an attribute path"); return
         }
         #expect(a.isExtension && a.attribute.name == "manager" && a.subAttribute?.name == "value")
@@ -67,7 +75,10 @@ struct PatchPathTests {
         }
     }
 
-    @Test("attribute names in paths are case-insensitive", arguments: ["NAME.FAMILYNAME", "Name.familyname", "urn:ietf:params:scim:schemas:core:2.0:User:name.familyName"])
+    @Test(
+        "attribute names in paths are case-insensitive",
+        arguments: ["NAME.FAMILYNAME", "Name.familyname", "urn:ietf:params:scim:schemas:core:2.0:User:name.familyName"]
+    )
     func caseInsensitive(_ text: String) throws {
         guard case .attribute(let a) = try PatchPath.parse(text).resolve(against: user) else {
             Issue.record("expected an attribute path"); return
@@ -79,18 +90,26 @@ struct PatchPathTests {
     func bracketsInStrings() throws {
         let p = try PatchPath.parse(#"emails[value eq "a]b\"c[d"].type"#)
         #expect(p.filteredSubAttribute == "type")
-        #expect(p.valueFilter == .compare(FilterAttribute(path: AttributePath(name: "value"), position: 1), .eq, #"a]b"c[d"#))
+        #expect(
+            p.valueFilter
+                == .compare(FilterAttribute(path: AttributePath(name: "value"), position: 1), .eq, #"a]b"c[d"#)
+        )
     }
 
-    @Test("malformed or unknown paths are invalidPath", arguments: [
-        "", "emails[", "emails]", #"emails[type eq "work"]value"#, #"emails[type eq "work"].value.x"#,
-        #"emails[type eq work]"#, #"emails[type eq "work"][value eq "x"]"#, "name..familyName", "1abc",
-        "unknownAttr", "name.unknown", "urn:example:unknown:Thing:attr", "urn:ietf:params:scim:schemas:core:2.0:User",
-        #"userName[value eq "x"]"#, #"name[givenName eq "x"]"#, #"emails[nope eq "x"]"#, #"emails[type eq "work"].nope"#,
-        #"emails[primary gt true]"#,
-    ])
+    @Test(
+        "malformed or unknown paths are invalidPath",
+        arguments: [
+            "", "emails[", "emails]", #"emails[type eq "work"]value"#, #"emails[type eq "work"].value.x"#,
+            #"emails[type eq work]"#, #"emails[type eq "work"][value eq "x"]"#, "name..familyName", "1abc",
+            "unknownAttr", "name.unknown", "urn:example:unknown:Thing:attr",
+            "urn:ietf:params:scim:schemas:core:2.0:User",
+            #"userName[value eq "x"]"#, #"name[givenName eq "x"]"#, #"emails[nope eq "x"]"#,
+            #"emails[type eq "work"].nope"#,
+            #"emails[primary gt true]"#,
+        ]
+    )
     func invalid(_ text: String) {
-        let e = scimError { _ = try PatchPath.parse(text).resolve(against: user) }
+        let e = expectSCIMError { _ = try PatchPath.parse(text).resolve(against: user) }
         #expect(e?.scimType == .invalidPath, "\(text): \(e?.description ?? "")")
         #expect(e?.status == 400)
         #expect(e?.detail.isEmpty == false)

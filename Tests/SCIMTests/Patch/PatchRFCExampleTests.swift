@@ -20,10 +20,10 @@ struct PatchRFCExampleTests {
 
     /// The RFC's elided ids with the full ids of RFC 7643 §8.4 / RFC 7644 §3.5.2.2.
     func expanded(_ text: String) -> String {
-        text.replacing("2819c223-7f76-...413861904646", with: IDs.babs)
-            .replacing("2819c223...919d-413861904646", with: IDs.babs)
-            .replacing("2819c223...413861904646", with: IDs.babs)
-            .replacing("08e1d05d...473d93df9210", with: IDs.james)
+        text.replacing("2819c223-7f76-...413861904646", with: PatchIDs.babs)
+            .replacing("2819c223...919d-413861904646", with: PatchIDs.babs)
+            .replacing("2819c223...413861904646", with: PatchIDs.babs)
+            .replacing("08e1d05d...473d93df9210", with: PatchIDs.james)
     }
 
     // MARK: §3.5.2.1 Add
@@ -56,12 +56,17 @@ struct PatchRFCExampleTests {
 
     @Test("add member: a new member is appended, its readOnly display dropped")
     func addNewMember() throws {
-        let withoutBabs = group.with("members", .array(group["members"]!.arrayValue!.filter { $0["value"] != .string(IDs.babs) }))
+        let withoutBabs = group.withMember(
+            "members",
+            .array(group["members"]!.arrayValue!.filter { $0["value"] != .string(PatchIDs.babs) })
+        )
         let result = try applyPatch(Self.addMember, to: withoutBabs, groupSchema)
-        #expect(values(result, "members") == [IDs.mandy, IDs.babs])
+        #expect(valueList(result, "members") == [PatchIDs.mandy, PatchIDs.babs])
         let added = result["members"]!.arrayValue![1]
-        #expect(added == ["value": .string(IDs.babs), "$ref": "https://example.com/v2/Users/2819c223...413861904646"])
-        #expect(result.with("members", nil) == group.with("members", nil))
+        #expect(
+            added == ["value": .string(PatchIDs.babs), "$ref": "https://example.com/v2/Users/2819c223...413861904646"]
+        )
+        #expect(result.withMember("members", nil) == group.withMember("members", nil))
     }
 
     static let addWithoutPath = #"""
@@ -95,7 +100,7 @@ struct PatchRFCExampleTests {
         #expect(result["emails"] == [["value": "babs@jensen.org", "type": "home"]])
         #expect(result.storedKey(for: "nickname") == "nickName")
         #expect(result["nickName"] == "Babs")
-        #expect(result.with("emails", nil).with("nickName", nil) == minimal)
+        #expect(result.withMember("emails", nil).withMember("nickName", nil) == minimal)
     }
 
     // MARK: §3.5.2.2 Remove
@@ -119,7 +124,7 @@ struct PatchRFCExampleTests {
     @Test("remove one member: with the full id only that member goes")
     func removeMember() throws {
         let result = try applyPatch(expanded(Self.removeMember), to: group, groupSchema)
-        #expect(values(result, "members") == [IDs.mandy])
+        #expect(valueList(result, "members") == [PatchIDs.mandy])
         #expect(result["members"]!.arrayValue![0] == group["members"]!.arrayValue![1])
     }
 
@@ -136,7 +141,7 @@ struct PatchRFCExampleTests {
     func removeAllMembers() throws {
         let result = try applyPatch(Self.removeAllMembers, to: group, groupSchema)
         #expect(result["members"] == nil)
-        #expect(result == group.with("members", nil))
+        #expect(result == group.withMember("members", nil))
     }
 
     static let removeWorkEmail = #"""
@@ -154,7 +159,7 @@ struct PatchRFCExampleTests {
     func removeWorkEmail() throws {
         let result = try applyPatch(Self.removeWorkEmail, to: user, userSchema)
         #expect(result["emails"] == [["value": "babs@jensen.org", "type": "home"]])
-        #expect(result.with("emails", nil) == user.with("emails", nil))
+        #expect(result.withMember("emails", nil) == user.withMember("emails", nil))
     }
 
     static let removeAndAddMember = #"""
@@ -185,13 +190,13 @@ struct PatchRFCExampleTests {
     @Test("remove one member and add another (the RFC writes eq\"…\" without a space)")
     func removeAndAddMember() throws {
         let result = try applyPatch(expanded(Self.removeAndAddMember), to: group, groupSchema)
-        #expect(values(result, "members") == [IDs.mandy, IDs.james])
+        #expect(valueList(result, "members") == [PatchIDs.mandy, PatchIDs.james])
     }
 
     @Test("remove one member and add another, verbatim: the elided ids are ids like any other")
     func removeAndAddMemberVerbatim() throws {
         let result = try applyPatch(Self.removeAndAddMember, to: group, groupSchema)
-        #expect(values(result, "members") == [IDs.babs, IDs.mandy, "08e1d05d...473d93df9210"])
+        #expect(valueList(result, "members") == [PatchIDs.babs, PatchIDs.mandy, "08e1d05d...473d93df9210"])
     }
 
     static let removeAllThenAdd = #"""
@@ -226,7 +231,7 @@ struct PatchRFCExampleTests {
     @Test("remove all members, then add a new list: the members are exactly the new list")
     func removeAllThenAdd() throws {
         let result = try applyPatch(Self.removeAllThenAdd, to: group, groupSchema)
-        #expect(values(result, "members") == [IDs.babs, IDs.james])
+        #expect(valueList(result, "members") == [PatchIDs.babs, PatchIDs.james])
         #expect(result["members"]!.arrayValue![0]["display"] == nil)
     }
 
@@ -260,10 +265,10 @@ struct PatchRFCExampleTests {
     @Test("replace all members in one operation, verbatim and with full ids")
     func replaceMembers() throws {
         let verbatim = try applyPatch(Self.replaceMembers, to: group, groupSchema)
-        #expect(values(verbatim, "members") == ["2819c223...413861904646", "08e1d05d...473d93df9210"])
+        #expect(valueList(verbatim, "members") == ["2819c223...413861904646", "08e1d05d...473d93df9210"])
         let full = try applyPatch(expanded(Self.replaceMembers), to: group, groupSchema)
-        #expect(values(full, "members") == [IDs.babs, IDs.james])
-        #expect(full.with("members", nil) == group.with("members", nil))
+        #expect(valueList(full, "members") == [PatchIDs.babs, PatchIDs.james])
+        #expect(full.withMember("members", nil) == group.withMember("members", nil))
     }
 
     static let replaceWorkAddress = #"""
@@ -293,10 +298,10 @@ struct PatchRFCExampleTests {
     func replaceWorkAddress() throws {
         let result = try applyPatch(Self.replaceWorkAddress, to: user, userSchema)
         let request = try patchRequest(Self.replaceWorkAddress)
-        #expect(element(result, "addresses", type: "work") == request.operations[0].value)
-        #expect(element(result, "addresses", type: "home") == element(user, "addresses", type: "home"))
+        #expect(elementOfType(result, "addresses", type: "work") == request.operations[0].value)
+        #expect(elementOfType(result, "addresses", type: "home") == elementOfType(user, "addresses", type: "home"))
         #expect(result["addresses"]?.arrayValue?.count == 2)
-        #expect(result.with("addresses", nil) == user.with("addresses", nil))
+        #expect(result.withMember("addresses", nil) == user.withMember("addresses", nil))
     }
 
     @Test("replace the work address with primary true clears primary on the other address")
@@ -308,9 +313,13 @@ struct PatchRFCExampleTests {
             o["primary"] = .bool(a["type"] == "home")
             return .object(o)
         }
-        let result = try applyPatch(Self.replaceWorkAddress, to: user.with("addresses", .array(addresses)), userSchema)
-        #expect(element(result, "addresses", type: "work")?["primary"] == true)
-        #expect(element(result, "addresses", type: "home")?["primary"] == false)
+        let result = try applyPatch(
+            Self.replaceWorkAddress,
+            to: user.withMember("addresses", .array(addresses)),
+            userSchema
+        )
+        #expect(elementOfType(result, "addresses", type: "work")?["primary"] == true)
+        #expect(elementOfType(result, "addresses", type: "home")?["primary"] == false)
     }
 
     static let replaceStreetAddress = #"""
@@ -328,10 +337,10 @@ struct PatchRFCExampleTests {
     @Test("replace one sub-attribute of the values a filter selects")
     func replaceStreetAddress() throws {
         let result = try applyPatch(Self.replaceStreetAddress, to: user, userSchema)
-        var expectedWork = element(user, "addresses", type: "work")!.objectValue!
+        var expectedWork = elementOfType(user, "addresses", type: "work")!.objectValue!
         expectedWork["streetAddress"] = "1010 Broadway Ave"
-        #expect(element(result, "addresses", type: "work") == .object(expectedWork))
-        #expect(element(result, "addresses", type: "home") == element(user, "addresses", type: "home"))
+        #expect(elementOfType(result, "addresses", type: "work") == .object(expectedWork))
+        #expect(elementOfType(result, "addresses", type: "home") == elementOfType(user, "addresses", type: "home"))
     }
 
     static let replaceWithoutPath = #"""
@@ -363,10 +372,16 @@ struct PatchRFCExampleTests {
         let sent = request.operations[0].value!["emails"]
         // On the full user the values are already those; on a user with other emails they replace them all.
         #expect(try PatchEngine.apply(request, to: user, schema: userSchema) == user)
-        let other = user.with("emails", [["value": "old@example.com", "type": "other"]]).with("nickName", "B")
+        let other = user.withMember("emails", [["value": "old@example.com", "type": "other"]]).withMember(
+            "nickName",
+            "B"
+        )
         let result = try PatchEngine.apply(request, to: other, schema: userSchema)
         #expect(result["emails"] == sent)
         #expect(result["nickName"] == "Babs")
-        #expect(result.with("emails", nil).with("nickName", nil) == user.with("emails", nil).with("nickName", nil))
+        #expect(
+            result.withMember("emails", nil).withMember("nickName", nil)
+                == user.withMember("emails", nil).withMember("nickName", nil)
+        )
     }
 }

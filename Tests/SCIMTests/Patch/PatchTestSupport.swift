@@ -13,35 +13,35 @@ func applyPatch(_ text: String, to resource: JSONObject, _ schema: ResourceSchem
 }
 
 /// A PATCH body with the given operations, each a JSON object text.
-func operations(_ ops: String...) -> String {
+func patchBody(_ ops: String...) -> String {
     #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":["# + ops.joined(separator: ",") + "]}"
 }
 
 /// The `SCIMError` `body` throws, recorded as a test issue when it throws nothing or something else.
-func scimError(sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> Void) -> SCIMError? {
+func expectSCIMError(sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> Void) -> SCIMError? {
     #expect(throws: SCIMError.self, sourceLocation: sourceLocation) { try body() }
 }
 
 /// The `value`s of a multi-valued attribute, in order.
-func values(_ resource: JSONObject, _ attribute: String) -> [String] {
+func valueList(_ resource: JSONObject, _ attribute: String) -> [String] {
     (resource[attribute]?.arrayValue ?? []).compactMap { $0["value"]?.stringValue }
 }
 
 /// The element of a multi-valued attribute whose `type` is `type`.
-func element(_ resource: JSONObject, _ attribute: String, type: String) -> JSONValue? {
+func elementOfType(_ resource: JSONObject, _ attribute: String, type: String) -> JSONValue? {
     resource[attribute]?.arrayValue?.first { $0["type"]?.stringValue == type }
 }
 
 extension JSONObject {
     /// A copy with `key` set (or removed with `nil`).
-    func with(_ key: String, _ value: JSONValue?) -> JSONObject {
+    func withMember(_ key: String, _ value: JSONValue?) -> JSONObject {
         var o = self
         o[key] = value
         return o
     }
 }
 
-enum IDs {
+enum PatchIDs {
     static let babs = "2819c223-7f76-453a-919d-413861904646"
     static let mandy = "902c246b-6245-4190-8e05-00816be7344a"
     static let james = "08e1d05d-121c-4561-8b96-473d93df9210"

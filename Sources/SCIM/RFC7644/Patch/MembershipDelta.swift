@@ -59,8 +59,11 @@ extension PatchEngine {
             }
         }
         return MembershipDelta(
-            added: fold.added.elements, removed: fold.removed.elements, removeAll: fold.removeAll,
-            otherOperations: PatchRequest(operations: others))
+            added: fold.added.elements,
+            removed: fold.removed.elements,
+            removeAll: fold.removeAll,
+            otherOperations: PatchRequest(operations: others)
+        )
     }
 }
 
@@ -92,7 +95,9 @@ private struct DeltaFold {
 
     /// Takes in one operation; `false` when it touches `members` in a way a delta cannot express.
     mutating func absorb(
-        _ operation: PatchOperation, _ membersDef: AttributeDefinition, _ schema: ResourceSchema,
+        _ operation: PatchOperation,
+        _ membersDef: AttributeDefinition,
+        _ schema: ResourceSchema,
         others: inout [PatchOperation]
     ) throws(SCIMError) -> Bool {
         guard let pathText = operation.path else {
@@ -132,7 +137,9 @@ private struct DeltaFold {
             }
             return true
         case .filtered(let a, let filter, let sub) where !a.isExtension && a.attribute.name == membersDef.name:
-            guard operation.op == .remove, sub == nil, let ids = Self.ids(filter) else { return false }
+            guard operation.op == .remove, sub == nil, let ids = PatchEngine.valueIDs(selectedBy: filter) else {
+                return false
+            }
             remove(ids)
             return true
         default:
@@ -141,24 +148,12 @@ private struct DeltaFold {
         }
     }
 
-    mutating func setMembers(_ op: PatchOperation.Op, _ value: JSONValue, _ def: AttributeDefinition) throws(SCIMError) {
+    mutating func setMembers(_ op: PatchOperation.Op, _ value: JSONValue, _ def: AttributeDefinition) throws(SCIMError)
+    {
         let elements = value.isNull ? [] : try PatchValueChecker.elements(value, def, at: def.name)
         let ids = elements.compactMap { $0["value"]?.stringValue }
         if op == .replace { clear() }
         add(ids)
-    }
-
-    /// The ids of a filter made only of `value eq "id"` joined by `or`.
-    static func ids(_ filter: ResolvedFilter) -> [String]? {
-        switch filter {
-        case .compare(let attr, .eq, .string(let id)) where attr.subAttribute.map({ caseInsensitiveEquals($0.name, "value") }) ?? false:
-            return [id]
-        case .or(let l, let r):
-            guard let x = ids(l), let y = ids(r) else { return nil }
-            return x + y
-        default:
-            return nil
-        }
     }
 }
 

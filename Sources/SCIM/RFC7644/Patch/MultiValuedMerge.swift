@@ -37,22 +37,38 @@ enum MultiValuedMerge {
             }
             return (values, touched)
         }
-        var index: [String: [Int]] = [:]
+        // First index of each value; values whose key repeats (same value, other type) are rare
+        // and are found by a scan.
+        var index: [JSONValue: Int] = [:]
+        var repeated: Set<JSONValue> = []
         index.reserveCapacity(values.count + new.count)
         for (i, v) in values.enumerated() {
-            if let id = v["value"] { index[key(id, caseExact: valueDef.caseExact), default: []].append(i) }
+            guard let id = v["value"] else { continue }
+            let k = key(id, caseExact: valueDef.caseExact)
+            if index[k] == nil { index[k] = i } else { repeated.insert(k) }
         }
         for v in new {
             guard case .object(let o) = v, let id = o["value"] else { continue }
             let k = key(id, caseExact: valueDef.caseExact)
-            if let j = index[k]?.first(where: { sameType(values[$0], v) }) {
+            var match: Int?
+            if let first = index[k] {
+                if sameType(values[first], v) {
+                    match = first
+                } else if repeated.contains(k) {
+                    match = values.indices.first { i in
+                        values[i]["value"].map { key($0, caseExact: valueDef.caseExact) == k } == true
+                            && sameType(values[i], v)
+                    }
+                }
+            }
+            if let j = match {
                 // Re-adding a present value: immutable parts stay as they are (RFC 7644 §3.5.2.1:
                 // "If the user was already a member of this group, no changes should be made").
                 values[j] = try merge(o, into: values[j], def, at: path, keepingImmutable: true)
                 touched.append(j)
             } else {
                 values.append(v)
-                index[k, default: []].append(values.count - 1)
+                if index[k] == nil { index[k] = values.count - 1 } else { repeated.insert(k) }
                 touched.append(values.count - 1)
             }
         }
@@ -63,7 +79,10 @@ enum MultiValuedMerge {
     /// sub-attribute that already has a different value is a `mutability` error (RFC 7644 §3.5.2),
     /// or with `keepingImmutable` leaves the existing value in place.
     static func merge(
-        _ subs: JSONObject, into target: JSONValue, _ def: AttributeDefinition, at path: String,
+        _ subs: JSONObject,
+        into target: JSONValue,
+        _ def: AttributeDefinition,
+        at path: String,
         keepingImmutable: Bool = false
     ) throws(SCIMError) -> JSONValue {
         var o = target.objectValue ?? JSONObject()
@@ -100,7 +119,8 @@ enum MultiValuedMerge {
         guard !primaries.isEmpty else { return }
         guard primaries.count == 1 else {
             throw .invalidValue(
-                "The operation would make \(primaries.count) values of '\(path)' primary; at most one may be (RFC 7643 §2.4).")
+                "The operation would make \(primaries.count) values of '\(path)' primary; at most one may be (RFC 7643 §2.4)."
+            )
         }
         let keep = primaries[0]
         for i in values.indices where i != keep && values[i]["primary"] == .bool(true) {
@@ -118,8 +138,8 @@ enum MultiValuedMerge {
     }
 
     /// A hashable identity for a value; strings fold case unless `caseExact`.
-    static func key(_ v: JSONValue, caseExact: Bool) -> String {
-        if case .string(let s) = v { return caseExact ? "s" + s : "s" + FilterEvaluator.foldCase(s) }
-        return "j" + v.serialized()
+    static func key(_ v: JSONValue, caseExact: Bool) -> JSONValue {
+        if !caseExact, case .string(let s) = v { return .string(FilterEvaluator.foldCase(s)) }
+        return v
     }
 }

@@ -16,6 +16,10 @@
 ///   nothing is `noTarget` (§3.5.2.3).
 /// - `add` with a filter that matches nothing creates the value when the filter is a conjunction of
 ///   `eq` tests (Entra's `emails[type eq "work"].value` on a user without a work email), else `noTarget`.
+/// - ReadOnly sub-attributes inside a value (`members[].display`, which the RFC's own examples
+///   send) are dropped, as PUT ignores readOnly values (RFC 7644 §3.5.1); the store fills them.
+/// - Adding a value that is already there (same `value` and `type`) changes nothing but its mutable
+///   sub-attributes; its immutable ones (`members[].$ref`) stay (§3.5.2.1, "already a member").
 /// - Unknown attributes inside a value are `invalidValue` ("not compatible with the resource
 ///   schema", RFC 7644 Table 9); an unknown attribute in `path` is `invalidPath`.
 /// - Adding an extension attribute adds the extension URN to `schemas`; removing its last attribute
@@ -26,14 +30,27 @@ public enum PatchEngine {
         throws(SCIMError) -> JSONObject
     {
         var state = PatchState(resource: resource, schema: schema)
-        for (i, operation) in request.operations.enumerated() {
+        let operations = request.operations
+        var i = 0
+        while i < operations.count {
+            // A run of adds to, or removes by id from, one multi-valued attribute (k members, each
+            // in its own operation) is applied in one pass over the values: O(n + k), not O(n·k).
+            let batch = PatchBatch.starting(at: i, in: operations, schema: schema)
+            let count = batch?.count ?? 1
             do throws(SCIMError) {
-                try state.apply(operation)
+                if let batch {
+                    try state.apply(batch)
+                } else {
+                    try state.apply(operations[i])
+                }
             } catch {
-                var where_ = "Operation \(i + 1) (\(operation.op.rawValue)"
+                let operation = operations[i]
+                var where_ = count > 1 ? "Operations \(i + 1)–\(i + count)" : "Operation \(i + 1)"
+                where_ += " (\(operation.op.rawValue)"
                 if let path = operation.path { where_ += " \(path)" }
                 throw SCIMError(status: error.status, scimType: error.scimType, detail: "\(where_)): \(error.detail)")
             }
+            i += count
         }
         try state.finish()
         return state.resource
@@ -61,7 +78,9 @@ struct PatchState {
                 throw .noTarget("A remove operation needs a \"path\" naming what to remove.")
             case .add, .replace:
                 guard case .object(let o) = value else {
-                    throw .invalidValue("Without a path the value must be an object of attributes, not \(value.typeName).")
+                    throw .invalidValue(
+                        "Without a path the value must be an object of attributes, not \(value.typeName)."
+                    )
                 }
                 try setAttributes(operation.op, o, scope: nil)
             }
@@ -91,7 +110,11 @@ struct PatchState {
                 try setAttribute(operation.op, a, value, echoAllowed: false)
             }
         case .filtered(let a, let filter, let sub):
-            try applyFiltered(operation.op, a, filter, sub, value)
+            if operation.op == .remove, sub == nil, let ids = PatchEngine.valueIDs(selectedBy: filter) {
+                try removeValues(of: a, ids: ids)  // one hash-set pass, whatever the number of ids
+            } else {
+                try applyFiltered(operation.op, a, filter, sub, value)
+            }
         }
     }
 
@@ -122,7 +145,8 @@ struct PatchState {
             }
             guard path.subAttribute == nil else {
                 throw .invalidValue(
-                    "'\(key)' is a path, not an attribute name; send it as \"path\" or nest the value, e.g. {\"name\": {\"givenName\": …}}.")
+                    "'\(key)' is a path, not an attribute name; send it as \"path\" or nest the value, e.g. {\"name\": {\"givenName\": …}}."
+                )
             }
             if let scope {
                 guard path.schemaURN == nil else {
@@ -134,9 +158,12 @@ struct PatchState {
             do throws(ResourceSchema.ResolutionError) {
                 resolved = try schema.resolve(path)
             } catch {
-                if let urn = path.schemaURN, !caseInsensitiveEquals(urn, schema.core.id), schema.extensionSchema(id: urn) == nil {
+                if let urn = path.schemaURN, !caseInsensitiveEquals(urn, schema.core.id),
+                    schema.extensionSchema(id: urn) == nil
+                {
                     throw .invalidValue(
-                        "'\(key)' is neither an attribute nor an extension schema of resource type \(schema.resourceType.name).")
+                        "'\(key)' is neither an attribute nor an extension schema of resource type \(schema.resourceType.name)."
+                    )
                 }
                 throw .invalidValue("'\(key)': \(error.message)")
             }
@@ -222,7 +249,9 @@ struct PatchState {
 
     mutating func removeExtension(_ ext: Schema) throws(SCIMError) {
         if schema.extensions.contains(where: { $0.required && caseInsensitiveEquals($0.schema.id, ext.id) }) {
-            throw .mutability("The extension '\(ext.id)' is required for \(schema.resourceType.name) and cannot be removed.")
+            throw .mutability(
+                "The extension '\(ext.id)' is required for \(schema.resourceType.name) and cannot be removed."
+            )
         }
         for attr in ext.attributes where attr.required {
             if resource[ext.id]?[attr.name] != nil {
@@ -247,7 +276,8 @@ struct PatchState {
         if parent.multiValued {
             guard op == .remove else {
                 throw .invalidPath(
-                    "'\(parent.name)' is multi-valued; select the values to change with a filter, e.g. \(parent.name)[type eq \"work\"].\(sub.name).")
+                    "'\(parent.name)' is multi-valued; select the values to change with a filter, e.g. \(parent.name)[type eq \"work\"].\(sub.name)."
+                )
             }
             // Remove the sub-attribute from every value.
             guard var values = present(a.topLevelValue(in: resource))?.arrayValue else { return }
@@ -266,7 +296,9 @@ struct PatchState {
         } else if sub.multiValued {
             let elements = try PatchValueChecker.elements(value, sub, at: path)
             if op == .add {
-                newSub = .array(try MultiValuedMerge.add(elements, to: current[sub.name]?.arrayValue ?? [], sub, at: path).values)
+                newSub = .array(
+                    try MultiValuedMerge.add(elements, to: current[sub.name]?.arrayValue ?? [], sub, at: path).values
+                )
             } else {
                 newSub = .array(elements)
             }
@@ -280,7 +312,10 @@ struct PatchState {
     // MARK: - Values selected by a filter (`emails[type eq "work"]`, `…].value`)
 
     mutating func applyFiltered(
-        _ op: PatchOperation.Op, _ a: ResolvedAttribute, _ filter: ResolvedFilter, _ sub: AttributeDefinition?,
+        _ op: PatchOperation.Op,
+        _ a: ResolvedAttribute,
+        _ filter: ResolvedFilter,
+        _ sub: AttributeDefinition?,
         _ value: JSONValue
     ) throws(SCIMError) {
         let def = a.attribute
@@ -325,7 +360,9 @@ struct PatchState {
             subs = [sub.name: v]
         } else {
             if case .array = value {
-                throw .invalidValue("'\(path)' with a filter selects single values; the value must be one object, not an array.")
+                throw .invalidValue(
+                    "'\(path)' with a filter selects single values; the value must be one object, not an array."
+                )
             }
             subs = try PatchValueChecker.complexObject(value, def, at: path)
         }
@@ -387,7 +424,9 @@ struct PatchState {
                 guard case .string(let s) = u,
                     caseInsensitiveEquals(s, schema.core.id) || schema.extensionSchema(id: s) != nil
                 else {
-                    throw .invalidValue("'schemas' may only list \(schema.core.id) and the extensions of \(schema.resourceType.name); got \(u).")
+                    throw .invalidValue(
+                        "'schemas' may only list \(schema.core.id) and the extensions of \(schema.resourceType.name); got \(u)."
+                    )
                 }
             }
             guard listed(schema.core.id) != nil else {

@@ -19,11 +19,15 @@ public struct PatchPath: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses `text`.
     public static func parse(_ text: String) throws(SCIMError) -> PatchPath {
-        guard !text.isEmpty else { throw .invalidPath("The path is empty; omit \"path\" to target the whole resource.") }
+        guard !text.isEmpty else {
+            throw .invalidPath("The path is empty; omit \"path\" to target the whole resource.")
+        }
         let bytes = Array(text.utf8)
         guard let open = bytes.firstIndex(of: UInt8(ascii: "[")) else {
             guard let attribute = AttributePath.parse(text) else {
-                throw .invalidPath("'\(text)' is not a valid attribute path (expected e.g. name.familyName or emails[type eq \"work\"].value).")
+                throw .invalidPath(
+                    "'\(text)' is not a valid attribute path (expected e.g. name.familyName or emails[type eq \"work\"].value)."
+                )
             }
             return PatchPath(attribute: attribute, valueFilter: nil, filteredSubAttribute: nil, text: text)
         }
@@ -67,7 +71,8 @@ public struct PatchPath: Sendable, Hashable, CustomStringConvertible {
             let name = String(decoding: rest.dropFirst(), as: UTF8.self)
             guard rest.first == UInt8(ascii: "."), SchemaLoader.isValidAttributeName(name) else {
                 throw .invalidPath(
-                    "Path '\(text)' continues after ']' with '\(String(decoding: rest, as: UTF8.self))'; only '.subAttribute' may follow.")
+                    "Path '\(text)' continues after ']' with '\(String(decoding: rest, as: UTF8.self))'; only '.subAttribute' may follow."
+                )
             }
             sub = name
         }
@@ -80,7 +85,9 @@ public struct PatchPath: Sendable, Hashable, CustomStringConvertible {
             let whole = attribute.description
             if let ext = schema.extensionSchema(id: whole) { return .extensionSchema(ext) }
             if caseInsensitiveEquals(whole, schema.core.id) {
-                throw .invalidPath("Path '\(text)' names the core schema, not an attribute; omit \"path\" to target the whole resource.")
+                throw .invalidPath(
+                    "Path '\(text)' names the core schema, not an attribute; omit \"path\" to target the whole resource."
+                )
             }
         }
         let resolved: ResolvedAttribute
@@ -92,7 +99,8 @@ public struct PatchPath: Sendable, Hashable, CustomStringConvertible {
         guard let valueFilter else { return .attribute(resolved) }
         guard resolved.subAttribute == nil, resolved.attribute.type == .complex, resolved.attribute.multiValued else {
             throw .invalidPath(
-                "Path '\(text)': a value filter selects values of a multi-valued complex attribute, which '\(resolved.canonicalPath)' is not.")
+                "Path '\(text)': a value filter selects values of a multi-valued complex attribute, which '\(resolved.canonicalPath)' is not."
+            )
         }
         let filter: ResolvedFilter
         do throws(SCIMError) {

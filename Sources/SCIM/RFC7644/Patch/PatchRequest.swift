@@ -79,7 +79,8 @@ public struct PatchOperation: Sendable, Hashable {
         }
         guard case .string(let opText) = opValue, let op = Op(rawValue: opText) else {
             throw .invalidSyntax(
-                "Operation \(index) has \"op\": \(opValue); expected \"add\", \"remove\" or \"replace\".")
+                "Operation \(index) has \"op\": \(opValue); expected \"add\", \"remove\" or \"replace\"."
+            )
         }
         var path: String?
         switch o["path"] {
@@ -100,7 +101,8 @@ public struct PatchOperation: Sendable, Hashable {
             // rewritten by `EntraPatchDialect` before decoding.
             if let value, !value.isNull {
                 throw .invalidSyntax(
-                    "Operation \(index) (remove) must not have a \"value\"; select the values to remove with a path filter such as members[value eq \"id\"].")
+                    "Operation \(index) (remove) must not have a \"value\"; select the values to remove with a path filter such as members[value eq \"id\"]."
+                )
             }
         }
         self.op = op

@@ -7,7 +7,9 @@
 /// are dropped, as RFC 7644 §3.5.1 does for PUT: the RFC's own PATCH examples send `display`.
 enum PatchValueChecker {
     /// The elements of a multi-valued attribute: an array, or one element standing alone.
-    static func elements(_ value: JSONValue, _ def: AttributeDefinition, at path: String) throws(SCIMError) -> [JSONValue] {
+    static func elements(_ value: JSONValue, _ def: AttributeDefinition, at path: String) throws(SCIMError)
+        -> [JSONValue]
+    {
         let list: [JSONValue]
         if case .array(let a) = value { list = a } else { list = [value] }
         var out: [JSONValue] = []
@@ -31,13 +33,16 @@ enum PatchValueChecker {
         }
         let primaries = out.count(where: { $0["primary"] == .bool(true) })
         if primaries > 1 {
-            throw .invalidValue("At most one value of '\(path)' may have \"primary\": true (RFC 7643 §2.4); \(primaries) do.")
+            throw .invalidValue(
+                "At most one value of '\(path)' may have \"primary\": true (RFC 7643 §2.4); \(primaries) do."
+            )
         }
         return out
     }
 
     /// One value of `def` (not the list of a multi-valued attribute): a scalar, or an object for a complex one.
-    static func element(_ value: JSONValue, _ def: AttributeDefinition, at path: String) throws(SCIMError) -> JSONValue {
+    static func element(_ value: JSONValue, _ def: AttributeDefinition, at path: String) throws(SCIMError) -> JSONValue
+    {
         guard def.type == .complex else { return try scalar(value, def, at: path) }
         return .object(try complexObject(value, def, at: path))
     }

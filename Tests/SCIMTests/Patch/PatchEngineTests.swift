@@ -13,6 +13,21 @@ struct PatchEngineTests {
 
     // MARK: Named regressions
 
+    @Test("an extension object value may carry its own schemas list (scim2-tester sends one)")
+    func extensionValueWithSchemas() throws {
+        for op in ["add", "replace"] {
+            let result = try applyPatch(
+                patchBody(
+                    #"{"op":"\#(op)","path":"\#(Self.enterprise)","value":{"schemas":["\#(Self.enterprise)"],"department":"Tour Operations"}}"#
+                ),
+                to: user,
+                userSchema
+            )
+            #expect(result[Self.enterprise]?["department"] == "Tour Operations")
+            #expect(result[Self.enterprise]?["schemas"] == nil)
+        }
+    }
+
     @Test("regression: a PUT-like replace of members makes the members exactly the list sent")
     func replaceMembersIsExact() throws {
         let result = try applyPatch(

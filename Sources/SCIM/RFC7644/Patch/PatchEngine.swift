@@ -140,6 +140,9 @@ struct PatchState {
                     continue
                 }
             }
+            // An extension object may carry its own `schemas` list (scim2-tester, some SDKs send the
+            // extension as a whole resource); the resource's `schemas` is kept in step separately.
+            if scope != nil, caseInsensitiveEquals(key, "schemas") { continue }
             guard var path = AttributePath.parse(key) else {
                 throw .invalidValue("'\(key)' is not an attribute name.")
             }

@@ -31,10 +31,12 @@ let package = Package(
             // rounded()/trunc come from libm, which Foundation would otherwise pull in.
             linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]
         ),
+        // The canonical membership model: change events, collision policies, the planners. Pure.
+        .target(name: "Membership", dependencies: ["SCIM"], swiftSettings: swiftSettings),
         // Persistence: the Store protocol and its SQLite implementation (GRDB).
         .target(
             name: "Store",
-            dependencies: ["SCIM", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["SCIM", "Membership", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings),
         // The inbound SCIM HTTP server (Hummingbird 2).
         .target(

@@ -77,6 +77,66 @@ enum SQLiteMigrations {
                     CREATE INDEX membership_by_member ON membership(channel_key, member_id);
                     """)
         }
+        m.registerMigration("v2-outbox-target-mapping-audit") { db in
+            try db.execute(
+                sql: """
+                    -- Which targets each channel fans out to (set from the configuration at start-up).
+                    CREATE TABLE channel_target (
+                        channel_key INTEGER NOT NULL REFERENCES channel(key) ON DELETE CASCADE,
+                        target TEXT NOT NULL,
+                        PRIMARY KEY (channel_key, target)
+                    ) WITHOUT ROWID;
+
+                    -- One entry per change event and target, written in the transaction of the change.
+                    CREATE TABLE outbox (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        channel_key INTEGER NOT NULL,
+                        target TEXT NOT NULL,
+                        resource_key TEXT NOT NULL,
+                        event TEXT NOT NULL,
+                        state TEXT NOT NULL,            -- pending | done | dead
+                        attempts INTEGER NOT NULL,
+                        next_attempt INTEGER NOT NULL,  -- ns since 1970; 0 = now
+                        last_error TEXT,
+                        created INTEGER NOT NULL,
+                        updated INTEGER NOT NULL
+                    );
+                    CREATE INDEX outbox_by_state ON outbox(target, state, seq);
+                    CREATE INDEX outbox_by_key ON outbox(target, resource_key, state, seq);
+
+                    -- Canonical id to target id, per target; how the bridge came to hold the resource.
+                    CREATE TABLE target_mapping (
+                        target TEXT NOT NULL,
+                        channel_key INTEGER NOT NULL,
+                        kind TEXT NOT NULL,
+                        canonical_id TEXT NOT NULL,
+                        target_id TEXT,
+                        origin TEXT NOT NULL,           -- created | adopted-merge | adopted-overwrite | blocked
+                        detail TEXT,
+                        updated INTEGER NOT NULL,
+                        PRIMARY KEY (target, channel_key, kind, canonical_id)
+                    ) WITHOUT ROWID;
+
+                    -- Memberships the bridge itself created on a target (what merge may later remove).
+                    CREATE TABLE target_membership (
+                        target TEXT NOT NULL,
+                        channel_key INTEGER NOT NULL,
+                        group_id TEXT NOT NULL,
+                        member_id TEXT NOT NULL,
+                        PRIMARY KEY (target, channel_key, group_id, member_id)
+                    ) WITHOUT ROWID;
+
+                    CREATE TABLE audit (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        time INTEGER NOT NULL,
+                        target TEXT NOT NULL,
+                        channel_key INTEGER NOT NULL,
+                        action TEXT NOT NULL,
+                        resource_key TEXT NOT NULL,
+                        detail TEXT NOT NULL
+                    );
+                    """)
+        }
         return m
     }
 }

@@ -1,4 +1,5 @@
 import GRDB
+import Membership
 public import SCIM
 
 extension SQLiteStore {
@@ -13,9 +14,12 @@ extension SQLiteStore {
         return try await write { db in
             try Self.checkUnique(stored, in: channel, db)
             try Self.insertRow(stored, in: channel, db)
+            var events: [ChangeEvent] = [kind == .user ? .userUpserted(id: id) : .groupUpserted(id: id)]
             if kind == .group, !members.isEmpty {
-                try Self.addEdges(group: id, members: members, in: channel, db)
+                let added = try Self.addEdges(group: id, members: members, in: channel, db)
+                events.append(.membersChanged(groupID: id, added: added, removed: []))
             }
+            try Self.emit(events, in: channel, db)
             return stored
         }
     }
@@ -66,21 +70,31 @@ extension SQLiteStore {
                 next.lastModified = now
                 try Self.checkUnique(next, in: channel, db)
                 try Self.updateRow(next, in: channel, db)
+                var events: [ChangeEvent] = []
+                if next.attributes != current.attributes {
+                    events.append(kind == .user ? .userUpserted(id: id) : .groupUpserted(id: id))
+                }
                 if kind == .group {
+                    var added: [String] = []
+                    var removed: [String] = []
                     switch membership {
                     case .none: break
                     case .delta(let add, let remove):
-                        try Self.removeEdges(group: id, members: remove, in: channel, db)
-                        try Self.addEdges(group: id, members: add, in: channel, db)
+                        removed = try Self.removeEdges(group: id, members: remove, in: channel, db)
+                        added = try Self.addEdges(group: id, members: add, in: channel, db)
                     case .replaceAll(let ids):
                         let current = Set(try String.fetchAll(
                             db, sql: "SELECT member_id FROM membership WHERE channel_key = ? AND group_id = ?",
                             arguments: [channel.key, id]))
                         let wanted = Set(ids)
-                        try Self.removeEdges(group: id, members: Array(current.subtracting(wanted)), in: channel, db)
-                        try Self.addEdges(group: id, members: ids.filter { !current.contains($0) }, in: channel, db)
+                        removed = try Self.removeEdges(group: id, members: current.subtracting(wanted).sorted(), in: channel, db)
+                        added = try Self.addEdges(group: id, members: ids.filter { !current.contains($0) }, in: channel, db)
+                    }
+                    if !added.isEmpty || !removed.isEmpty {
+                        events.append(.membersChanged(groupID: id, added: added, removed: removed))
                     }
                 }
+                try Self.emit(events, in: channel, db)
                 return next
         }
     }
@@ -97,7 +111,12 @@ extension SQLiteStore {
                 throw SCIMError.preconditionFailed(
                     "The resource has changed: its version is \(current.etag), the request's If-Match is \(ifMatch).")
             }
-            // Groups that lose this member change too.
+            // Groups that lose this member change too, on every target.
+            let formerGroups = try String.fetchAll(
+                db, sql: "SELECT group_id FROM membership WHERE channel_key = ? AND member_id = ?", arguments: [channel.key, id])
+            var events: [ChangeEvent] = formerGroups.map { .membersChanged(groupID: $0, added: [], removed: [id]) }
+            events.append(kind == .user ? .userDeleted(id: id) : .groupDeleted(id: id))
+            try Self.emit(events, in: channel, db)
             try db.execute(
                 sql: """
                     UPDATE scim_group SET version = version + 1, last_modified = ?
@@ -153,8 +172,10 @@ extension SQLiteStore {
     }
 
     /// Adds edges, checking each new member exists in the channel; costs the number of ids given.
-    static func addEdges(group: String, members: [String], in channel: Channel, _ db: Database) throws {
-        guard !members.isEmpty else { return }
+    @discardableResult
+    static func addEdges(group: String, members: [String], in channel: Channel, _ db: Database) throws -> [String] {
+        guard !members.isEmpty else { return [] }
+        var added: [String] = []
         let now = nanoseconds(now())
         let userKind = try db.makeStatement(sql: "SELECT 1 FROM scim_user WHERE channel_key = ? AND id = ?")
         let groupKind = try db.makeStatement(sql: "SELECT 1 FROM scim_group WHERE channel_key = ? AND id = ?")
@@ -176,15 +197,19 @@ extension SQLiteStore {
                     "Member '\(member)' is not a user or group of this channel; create it before adding it to a group.")
             }
             try insert.execute(arguments: [channel.key, group, member, kind.rawValue])
-            if db.changesCount > 0, kind == .user {
-                try bumpUser.execute(arguments: [now, channel.key, member])
+            if db.changesCount > 0 {
+                added.append(member)
+                if kind == .user { try bumpUser.execute(arguments: [now, channel.key, member]) }
             }
         }
+        return added
     }
 
     /// Removes edges; removing a non-member is a no-op. Costs the number of ids given.
-    static func removeEdges(group: String, members: [String], in channel: Channel, _ db: Database) throws {
-        guard !members.isEmpty else { return }
+    @discardableResult
+    static func removeEdges(group: String, members: [String], in channel: Channel, _ db: Database) throws -> [String] {
+        guard !members.isEmpty else { return [] }
+        var removed: [String] = []
         let now = nanoseconds(now())
         let delete = try db.makeStatement(
             sql: "DELETE FROM membership WHERE channel_key = ? AND group_id = ? AND member_id = ?")
@@ -193,9 +218,11 @@ extension SQLiteStore {
         for member in members {
             try delete.execute(arguments: [channel.key, group, member])
             if db.changesCount > 0 {
+                removed.append(member)
                 try bumpUser.execute(arguments: [now, channel.key, member])
             }
         }
+        return removed
     }
 
     // MARK: - Rows

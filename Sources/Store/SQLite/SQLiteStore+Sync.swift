@@ -1,0 +1,226 @@
+import GRDB
+public import Membership
+public import SCIM
+
+extension SQLiteStore: SyncStore {
+    /// Enqueues `events` for every target of the channel, inside the caller's transaction.
+    static func emit(_ events: [ChangeEvent], in channel: Channel, _ db: Database) throws {
+        guard !events.isEmpty else { return }
+        let now = nanoseconds(now())
+        let insert = try db.cachedStatement(
+            sql: """
+                INSERT INTO outbox (channel_key, target, resource_key, event, state, attempts, next_attempt, created, updated)
+                SELECT ?, target, ?, ?, 'pending', 0, 0, ?, ? FROM channel_target WHERE channel_key = ?
+                """)
+        for e in events {
+            try insert.execute(arguments: [channel.key, e.resourceKey, e.json.serialized(), now, now, channel.key])
+        }
+    }
+
+    public func setTargets(_ targets: [String], for channel: Channel) async throws {
+        try await write { db in
+            try db.execute(sql: "DELETE FROM channel_target WHERE channel_key = ?", arguments: [channel.key])
+            for t in Set(targets) {
+                try db.execute(sql: "INSERT INTO channel_target (channel_key, target) VALUES (?, ?)", arguments: [channel.key, t])
+            }
+        }
+    }
+
+    public func enqueue(_ events: [ChangeEvent], target: String, channel: Channel) async throws {
+        let now = Self.nanoseconds(Self.now())
+        try await write { db in
+            for e in events {
+                try db.execute(
+                    sql: """
+                        INSERT INTO outbox (channel_key, target, resource_key, event, state, attempts, next_attempt, created, updated)
+                        VALUES (?, ?, ?, ?, 'pending', 0, 0, ?, ?)
+                        """, arguments: [channel.key, target, e.resourceKey, e.json.serialized(), now, now])
+            }
+        }
+    }
+
+    public func dueOutboxEntries(target: String, limit: Int, now: SCIMDateTime) async throws -> [OutboxEntry] {
+        let ns = Self.nanoseconds(now)
+        return try await read { db in
+            // The oldest pending entry of each key; it is deliverable once due. Later entries of the key wait.
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT o.seq, o.target, o.resource_key, o.event, o.attempts, o.state, o.last_error,
+                           c.key, c.name, c.created
+                    FROM outbox o JOIN channel c ON c.key = o.channel_key
+                    WHERE o.target = ? AND o.state = 'pending' AND o.next_attempt <= ?
+                      AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.target = o.target AND p.resource_key = o.resource_key
+                                      AND p.state = 'pending' AND p.seq < o.seq)
+                    ORDER BY o.seq LIMIT ?
+                    """, arguments: [target, ns, limit])
+            return rows.compactMap(Self.outboxEntry(from:))
+        }
+    }
+
+    static func outboxEntry(from row: Row) -> OutboxEntry? {
+        let text: String = row["event"]
+        guard let json = try? JSONParser.parse(text), let event = ChangeEvent(json: json) else { return nil }
+        return OutboxEntry(
+            seq: row["seq"], channel: Channel(key: row["key"], name: row["name"], created: instant(row["created"])),
+            target: row["target"], resourceKey: row["resource_key"], event: event, attempts: row["attempts"],
+            state: row["state"], lastError: row["last_error"])
+    }
+
+    public func completeOutboxEntry(_ seq: Int64) async throws {
+        let now = Self.nanoseconds(Self.now())
+        try await write { db in
+            try db.execute(sql: "UPDATE outbox SET state = 'done', updated = ? WHERE seq = ?", arguments: [now, seq])
+        }
+    }
+
+    public func failOutboxEntry(_ seq: Int64, attempts: Int, nextAttempt: SCIMDateTime, error: String, dead: Bool) async throws {
+        let now = Self.nanoseconds(Self.now())
+        try await write { db in
+            try db.execute(
+                sql: "UPDATE outbox SET state = ?, attempts = ?, next_attempt = ?, last_error = ?, updated = ? WHERE seq = ?",
+                arguments: [dead ? "dead" : "pending", attempts, Self.nanoseconds(nextAttempt), error, now, seq])
+        }
+    }
+
+    public func outboxCounts(target: String) async throws -> [String: Int] {
+        try await read { db in
+            var counts: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM outbox WHERE target = ? GROUP BY state", arguments: [target]) {
+                counts[row["state"]] = row["n"]
+            }
+            return counts
+        }
+    }
+
+    public func deadOutboxEntries(target: String, limit: Int) async throws -> [OutboxEntry] {
+        try await read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT o.seq, o.target, o.resource_key, o.event, o.attempts, o.state, o.last_error, c.key, c.name, c.created
+                    FROM outbox o JOIN channel c ON c.key = o.channel_key
+                    WHERE o.target = ? AND o.state = 'dead' ORDER BY o.seq DESC LIMIT ?
+                    """, arguments: [target, limit]
+            ).compactMap(Self.outboxEntry(from:))
+        }
+    }
+
+    // MARK: - Mapping
+
+    public func mapping(target: String, channel: Channel, kind: ResourceKind, canonicalID: String) async throws -> TargetMapping? {
+        try await read { db in
+            try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT target_id, origin, detail FROM target_mapping
+                    WHERE target = ? AND channel_key = ? AND kind = ? AND canonical_id = ?
+                    """, arguments: [target, channel.key, kind.rawValue, canonicalID]
+            ).map { row in
+                TargetMapping(
+                    target: target, channel: channel, kind: kind, canonicalID: canonicalID, targetID: row["target_id"],
+                    origin: row["origin"], detail: row["detail"])
+            }
+        }
+    }
+
+    public func setMapping(_ m: TargetMapping) async throws {
+        let now = Self.nanoseconds(Self.now())
+        try await write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO target_mapping (target, channel_key, kind, canonical_id, target_id, origin, detail, updated)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (target, channel_key, kind, canonical_id)
+                    DO UPDATE SET target_id = excluded.target_id, origin = excluded.origin, detail = excluded.detail,
+                                  updated = excluded.updated
+                    """,
+                arguments: [m.target, m.channel.key, m.kind.rawValue, m.canonicalID, m.targetID, m.origin, m.detail, now])
+        }
+    }
+
+    public func removeMapping(target: String, channel: Channel, kind: ResourceKind, canonicalID: String) async throws {
+        try await write { db in
+            try db.execute(
+                sql: "DELETE FROM target_mapping WHERE target = ? AND channel_key = ? AND kind = ? AND canonical_id = ?",
+                arguments: [target, channel.key, kind.rawValue, canonicalID])
+        }
+    }
+
+    public func mappings(target: String) async throws -> [TargetMapping] {
+        try await read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT m.kind, m.canonical_id, m.target_id, m.origin, m.detail, c.key, c.name, c.created
+                    FROM target_mapping m JOIN channel c ON c.key = m.channel_key WHERE m.target = ?
+                    ORDER BY m.kind, m.canonical_id
+                    """, arguments: [target]
+            ).map { row in
+                TargetMapping(
+                    target: target, channel: Channel(key: row["key"], name: row["name"], created: Self.instant(row["created"])),
+                    kind: ResourceKind(rawValue: row["kind"]) ?? .user, canonicalID: row["canonical_id"],
+                    targetID: row["target_id"], origin: row["origin"], detail: row["detail"])
+            }
+        }
+    }
+
+    // MARK: - Bridge-added memberships
+
+    public func bridgeAddedMembers(target: String, channel: Channel, group: String) async throws -> Set<String> {
+        try await read { db in
+            Set(try String.fetchAll(
+                db, sql: "SELECT member_id FROM target_membership WHERE target = ? AND channel_key = ? AND group_id = ?",
+                arguments: [target, channel.key, group]))
+        }
+    }
+
+    public func recordBridgeAdded(target: String, channel: Channel, group: String, members: [String]) async throws {
+        try await write { db in
+            for m in members {
+                try db.execute(
+                    sql: "INSERT OR IGNORE INTO target_membership (target, channel_key, group_id, member_id) VALUES (?, ?, ?, ?)",
+                    arguments: [target, channel.key, group, m])
+            }
+        }
+    }
+
+    public func forgetBridgeAdded(target: String, channel: Channel, group: String, members: [String]?) async throws {
+        try await write { db in
+            if let members {
+                for m in members {
+                    try db.execute(
+                        sql: "DELETE FROM target_membership WHERE target = ? AND channel_key = ? AND group_id = ? AND member_id = ?",
+                        arguments: [target, channel.key, group, m])
+                }
+            } else {
+                try db.execute(
+                    sql: "DELETE FROM target_membership WHERE target = ? AND channel_key = ? AND group_id = ?",
+                    arguments: [target, channel.key, group])
+            }
+        }
+    }
+
+    // MARK: - Audit
+
+    public func appendAudit(target: String, channel: Channel, action: String, resourceKey: String, detail: JSONValue) async throws {
+        let now = Self.nanoseconds(Self.now())
+        try await write { db in
+            try db.execute(
+                sql: "INSERT INTO audit (time, target, channel_key, action, resource_key, detail) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [now, target, channel.key, action, resourceKey, detail.serialized()])
+        }
+    }
+
+    public func auditEntries(target: String) async throws -> [AuditEntry] {
+        try await read { db in
+            try Row.fetchAll(db, sql: "SELECT time, target, action, resource_key, detail FROM audit WHERE target = ? ORDER BY seq", arguments: [target])
+                .map { row in
+                    let text: String = row["detail"]
+                    return AuditEntry(
+                        time: Self.instant(row["time"]), target: row["target"], action: row["action"],
+                        resourceKey: row["resource_key"], detail: (try? JSONParser.parse(text)) ?? .null)
+                }
+        }
+    }
+}

@@ -1,0 +1,82 @@
+public import Membership
+public import SCIM
+
+/// What the sync engine needs of the store: the outbox, the per-target mapping of canonical ids to
+/// target ids, the memberships the bridge created on each target, and the audit log.
+public protocol SyncStore: Store {
+    /// Sets the targets a channel fans out to; later writes to the channel enqueue one outbox entry per target.
+    func setTargets(_ targets: [String], for channel: Channel) async throws
+    /// The next deliverable entries of a target: due, pending, and the oldest pending one of each resource key.
+    func dueOutboxEntries(target: String, limit: Int, now: SCIMDateTime) async throws -> [OutboxEntry]
+    /// Marks an entry delivered.
+    func completeOutboxEntry(_ seq: Int64) async throws
+    /// Records a failed attempt: retried at `nextAttempt`, or dead-lettered when `dead`.
+    func failOutboxEntry(_ seq: Int64, attempts: Int, nextAttempt: SCIMDateTime, error: String, dead: Bool) async throws
+    /// Counts of entries by state for a target.
+    func outboxCounts(target: String) async throws -> [String: Int]
+    /// Entries in the dead-letter state (newest first).
+    func deadOutboxEntries(target: String, limit: Int) async throws -> [OutboxEntry]
+    /// Enqueues events for one target (reconciliation and tests).
+    func enqueue(_ events: [ChangeEvent], target: String, channel: Channel) async throws
+
+    func mapping(target: String, channel: Channel, kind: ResourceKind, canonicalID: String) async throws -> TargetMapping?
+    func setMapping(_ mapping: TargetMapping) async throws
+    func removeMapping(target: String, channel: Channel, kind: ResourceKind, canonicalID: String) async throws
+    func mappings(target: String) async throws -> [TargetMapping]
+
+    /// Canonical member ids the bridge itself added to a target group.
+    func bridgeAddedMembers(target: String, channel: Channel, group: String) async throws -> Set<String>
+    func recordBridgeAdded(target: String, channel: Channel, group: String, members: [String]) async throws
+    func forgetBridgeAdded(target: String, channel: Channel, group: String, members: [String]?) async throws
+
+    func appendAudit(target: String, channel: Channel, action: String, resourceKey: String, detail: JSONValue) async throws
+    func auditEntries(target: String) async throws -> [AuditEntry]
+}
+
+/// One change event waiting for (or done with) delivery to one target.
+public struct OutboxEntry: Sendable, Hashable {
+    public var seq: Int64
+    public var channel: Channel
+    public var target: String
+    public var resourceKey: String
+    public var event: ChangeEvent
+    public var attempts: Int
+    public var state: String
+    public var lastError: String?
+}
+
+/// How a canonical resource is known on a target.
+public struct TargetMapping: Sendable, Hashable {
+    public var target: String
+    public var channel: Channel
+    public var kind: ResourceKind
+    public var canonicalID: String
+    /// The target's id; nil while blocked.
+    public var targetID: String?
+    /// `created`, `adopted-merge`, `adopted-overwrite`, or `blocked`.
+    public var origin: String
+    /// Why it is blocked, or the last name synced.
+    public var detail: String?
+
+    public init(
+        target: String, channel: Channel, kind: ResourceKind, canonicalID: String, targetID: String?, origin: String,
+        detail: String? = nil
+    ) {
+        self.target = target
+        self.channel = channel
+        self.kind = kind
+        self.canonicalID = canonicalID
+        self.targetID = targetID
+        self.origin = origin
+        self.detail = detail
+    }
+}
+
+/// An adoption or other decision recorded for people to audit.
+public struct AuditEntry: Sendable, Hashable {
+    public var time: SCIMDateTime
+    public var target: String
+    public var action: String
+    public var resourceKey: String
+    public var detail: JSONValue
+}

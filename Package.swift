@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // RFC 7643/7644 as pure values: no I/O, no HTTP or SQL types.
@@ -37,6 +38,12 @@ let package = Package(
         .target(
             name: "Store",
             dependencies: ["SCIM", "Membership", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings),
+        // The configuration file (YAML): server settings, channels and targets, secret references.
+        // (Not "Configuration": apple/swift-configuration, in the graph through Hummingbird, has that target.)
+        .target(
+            name: "BridgeConfig",
+            dependencies: [.product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings),
         // The inbound SCIM HTTP server (Hummingbird 2).
         .target(
@@ -61,6 +68,10 @@ let package = Package(
             name: "SCIMTests",
             dependencies: ["SCIM"],
             resources: [.copy("Golden")],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "BridgeConfigTests",
+            dependencies: ["BridgeConfig"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "ServerTests",

@@ -1,0 +1,39 @@
+import Yams
+
+extension NodeReader {
+    /// `server:`; every key optional.
+    mutating func server(_ node: Node?, at path: String) -> ServerSettings {
+        var settings = ServerSettings()
+        guard let node,
+            let f = fields(node, at: path, allowed: ["host", "port", "dataDir", "publicURL", "adminToken", "limits"])
+        else { return settings }
+        if let host = string(f, "host") { settings.host = host }
+        if let port = int(f, "port", in: 0...65535) { settings.port = port }
+        if let dataDir = string(f, "dataDir") { settings.dataDir = dataDir }
+        settings.publicURL = url(f, "publicURL")
+        settings.adminToken = secret(f, "adminToken", required: false)
+        if let limitsNode = f["limits"] { settings.limits = limits(limitsNode, at: f.path("limits")) }
+        return settings
+    }
+
+    /// `server.limits:`; every key optional.
+    mutating func limits(_ node: Node, at path: String) -> LimitSettings {
+        var limits = LimitSettings()
+        let keys = ["maxBodyBytes", "maxResults", "defaultPageSize", "bulkMaxOperations", "bulkMaxPayloadBytes"]
+        guard let f = fields(node, at: path, allowed: keys) else { return limits }
+        let gib = 1 << 30
+        if let v = int(f, "maxBodyBytes", in: 1024...gib) { limits.maxBodyBytes = v }
+        if let v = int(f, "maxResults", in: 1...100_000) { limits.maxResults = v }
+        if let v = int(f, "defaultPageSize", in: 1...100_000) { limits.defaultPageSize = v }
+        if let v = int(f, "bulkMaxOperations", in: 1...100_000) { limits.bulkMaxOperations = v }
+        if let v = int(f, "bulkMaxPayloadBytes", in: 1024...gib) { limits.bulkMaxPayloadBytes = v }
+        if limits.defaultPageSize > limits.maxResults {
+            report(
+                f.path("defaultPageSize"),
+                "must not exceed maxResults (\(limits.maxResults)), is \(limits.defaultPageSize)",
+                at: f["defaultPageSize"] ?? node
+            )
+        }
+        return limits
+    }
+}

@@ -1,0 +1,43 @@
+/// Keys only `kind: salesforce` has: the REST API version, how group membership is written, and communities.
+public struct SalesforceSettings: Sendable, Hashable {
+    /// How canonical group membership maps onto Salesforce.
+    public enum Memberships: String, Sendable, Hashable, CaseIterable {
+        /// Public groups: `Group` and `GroupMember` records. The default.
+        case groups
+        /// Permission sets: `PermissionSetAssignment` records, the group name naming the `PermissionSet`.
+        case permissionSets
+    }
+
+    /// `communities:`: provision Experience Cloud (portal) users, each with a `Contact` under one account.
+    public struct Communities: Sendable, Hashable {
+        /// The `Account` that new portal users' contacts belong to (15 or 18 character Salesforce id).
+        public var accountId: String
+        /// The portal `Profile` given to new users (15 or 18 character Salesforce id).
+        public var profileId: String
+
+        public init(accountId: String, profileId: String) {
+            self.accountId = accountId
+            self.profileId = profileId
+        }
+    }
+
+    /// REST API version, `MAJOR.MINOR` (`/services/data/vMAJOR.MINOR`). Default `62.0`.
+    public var apiVersion: String
+    /// Default `groups`.
+    public var memberships: Memberships
+    /// Default: none (workforce users).
+    public var communities: Communities?
+
+    /// The default `apiVersion`.
+    public static let defaultAPIVersion = "62.0"
+
+    public init(
+        apiVersion: String = SalesforceSettings.defaultAPIVersion,
+        memberships: Memberships = .groups,
+        communities: Communities? = nil
+    ) {
+        self.apiVersion = apiVersion
+        self.memberships = memberships
+        self.communities = communities
+    }
+}

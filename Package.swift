@@ -45,6 +45,23 @@ let package = Package(
             name: "BridgeConfig",
             dependencies: [.product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings),
+        // One connector per target kind, behind one protocol; transport, auth and rate limiting.
+        .target(
+            name: "Connectors",
+            dependencies: [
+                "SCIM", "Membership",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings),
+        // Durable delivery: outbox workers per target, retries, dead letters, reconciliation.
+        .target(
+            name: "Sync",
+            dependencies: [
+                "SCIM", "Membership", "Store", "Connectors",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings),
         // The inbound SCIM HTTP server (Hummingbird 2).
         .target(
             name: "Server",

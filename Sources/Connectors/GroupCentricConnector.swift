@@ -1,0 +1,30 @@
+public import Membership
+public import SCIM
+
+/// What the bridge asks of a target that keeps memberships on the group (GitHub EMU, Slack, generic
+/// SCIM). Ids are the target's. Calls are idempotent where the protocol allows: creating what exists
+/// finds it, removing what is gone succeeds.
+public protocol GroupCentricConnector: Sendable {
+    func findUser(userName: String) async throws -> String?
+    /// Creates the user (or finds it when the target says it exists) and returns its target id.
+    func createUser(_ user: JSONObject) async throws -> String
+    /// Replaces the user's attributes; false if the target no longer has it.
+    func replaceUser(id: String, _ user: JSONObject) async throws -> Bool
+    func removeUser(id: String, action: UserRemoval) async throws
+    func findGroup(displayName: String) async throws -> GroupCentricPlanner.TargetGroup?
+    func group(id: String) async throws -> GroupCentricPlanner.TargetGroup?
+    func createGroup(displayName: String, members: [String]) async throws -> String
+    func renameGroup(id: String, displayName: String) async throws
+    func addMembers(groupID: String, members: [String]) async throws
+    func removeMembers(groupID: String, members: [String]) async throws
+    func deleteGroup(id: String) async throws
+    /// Every group, with members (reconciliation).
+    func listGroups() async throws -> [GroupCentricPlanner.TargetGroup]
+    /// Every user: target id and userName (reconciliation).
+    func listUsers() async throws -> [(id: String, userName: String)]
+}
+
+/// What deprovisioning a user does on the target, as PingOne offers it.
+public enum UserRemoval: String, Sendable, Hashable {
+    case disable, delete
+}

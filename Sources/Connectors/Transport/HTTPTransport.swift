@@ -1,0 +1,87 @@
+public import AsyncHTTPClient
+import Foundation
+import NIOCore
+public import NIOHTTP1
+public import SCIM
+
+/// Sends JSON requests to one target through a shared `HTTPClient`, under the target's token bucket,
+/// and classifies failures for the sync engine. The auth header is added here and never logged.
+public struct HTTPTransport: Sendable {
+    public struct Response: Sendable {
+        public var status: Int
+        public var body: JSONValue?
+        public var headers: [(String, String)]
+    }
+
+    let client: HTTPClient
+    let baseURL: String
+    let authorization: @Sendable () throws -> String
+    let bucket: TokenBucket
+    let timeout: Duration
+
+    public init(
+        client: HTTPClient, baseURL: String, bucket: TokenBucket, timeout: Duration = .seconds(30),
+        authorization: @escaping @Sendable () throws -> String
+    ) {
+        self.client = client
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.bucket = bucket
+        self.timeout = timeout
+        self.authorization = authorization
+    }
+
+    /// Sends one request; 2xx (and any status in `accept`) come back, everything else is a `TargetError`.
+    public func send(_ method: HTTPMethod, _ path: String, body: JSONValue? = nil, accept: Set<Int> = []) async throws
+        -> Response
+    {
+        try await bucket.acquire()
+        var request = HTTPClientRequest(url: baseURL + path)
+        request.method = method
+        request.headers.add(name: "Authorization", value: try authorization())
+        request.headers.add(name: "Accept", value: "application/scim+json, application/json")
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/scim+json")
+            request.body = .bytes(ByteBuffer(bytes: body.serializedBytes()))
+        }
+        let response: HTTPClientResponse
+        let bytes: ByteBuffer
+        do {
+            response = try await client.execute(request, timeout: .init(timeout))
+            bytes = try await response.body.collect(upTo: 64 << 20)
+        } catch {
+            throw TargetError.retryable(detail: "\(method.rawValue) \(path): \(Self.describe(error))", after: nil)
+        }
+        let status = Int(response.status.code)
+        let json = bytes.readableBytes > 0 ? try? JSONParser.parse(bytes.readableBytesView) : nil
+        let headers = response.headers.map { ($0.name, $0.value) }
+        if (200..<300).contains(status) || accept.contains(status) {
+            return Response(status: status, body: json, headers: headers)
+        }
+        let detail = "\(method.rawValue) \(path) answered \(status)" + (json?["detail"]?.stringValue.map { ": \($0)" } ?? "")
+        if status == 429 || status >= 500 || status == 408 {
+            let after = response.headers.first(name: "Retry-After").flatMap(Self.retryAfter)
+            if let after { bucket.pause(for: after) }
+            throw TargetError.retryable(detail: detail, after: after)
+        }
+        throw TargetError.permanent(status: status, detail: detail)
+    }
+
+    /// `Retry-After` as delay-seconds or an HTTP date (RFC 9110 §10.2.3).
+    static func retryAfter(_ value: String) -> Duration? {
+        if let seconds = Double(value.trimmingCharacters(in: .whitespaces)), seconds >= 0 {
+            return .milliseconds(Int64(seconds * 1000))
+        }
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "GMT")
+        f.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+        guard let date = f.date(from: value) else { return nil }
+        return .milliseconds(Int64(max(0, date.timeIntervalSinceNow) * 1000))
+    }
+
+    /// A transport failure, without anything secret (URLs here carry no credentials).
+    static func describe(_ error: any Error) -> String {
+        if let e = error as? HTTPClientError { return "\(e)" }
+        return String(describing: type(of: error)) + ": \(error)"
+    }
+}

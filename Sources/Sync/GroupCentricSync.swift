@@ -1,0 +1,222 @@
+public import Connectors
+public import Logging
+public import Membership
+public import SCIM
+public import Store
+
+/// Applies one outbox event to one group-centric target (generic SCIM, GitHub EMU, Slack): reads the
+/// canonical state, the mapping and, where needed, the target; asks the planner; makes the calls;
+/// records mappings, bridge-added memberships and audit entries. Every step is idempotent, so an
+/// event delivered twice (after a crash) has the effect of once.
+public struct GroupCentricSync: Sendable {
+    public let target: String
+    public let store: any SyncStore
+    public let connector: any GroupCentricConnector
+    public let policy: CollisionPolicy
+    public let userRemoval: UserRemoval
+    public let logger: Logger
+
+    public init(
+        target: String, store: any SyncStore, connector: any GroupCentricConnector, policy: CollisionPolicy,
+        userRemoval: UserRemoval, logger: Logger
+    ) {
+        self.target = target
+        self.store = store
+        self.connector = connector
+        self.policy = policy
+        self.userRemoval = userRemoval
+        self.logger = logger
+    }
+
+    public func process(_ event: ChangeEvent, channel: Channel) async throws {
+        switch event {
+        case .userUpserted(let id): try await upsertUser(id, channel)
+        case .userDeleted(let id): try await deleteUser(id, channel)
+        case .groupUpserted(let id): try await upsertGroup(id, channel)
+        case .groupDeleted(let id): try await deleteGroup(id, channel)
+        case .membersChanged(let id, let added, let removed): try await changeMembers(id, added, removed, channel)
+        }
+    }
+
+    // MARK: - Users
+
+    /// The target id of a canonical user, provisioning it first if the target does not have it yet
+    /// (a member must exist before a membership that needs it). nil if the user no longer exists.
+    @discardableResult
+    func ensureUser(_ id: String, _ channel: Channel) async throws -> String? {
+        if let m = try await store.mapping(target: target, channel: channel, kind: .user, canonicalID: id), let tid = m.targetID {
+            return tid
+        }
+        guard let user = try await store.get(.user, id: id, in: channel) else { return nil }
+        guard let userName = user.attributes["userName"]?.stringValue else { return nil }
+        // Look up before create: a retried event, or a user the target already had, is found, not duplicated.
+        let tid: String
+        if let found = try await connector.findUser(userName: userName) {
+            tid = found
+            _ = try await connector.replaceUser(id: found, user.attributes)
+        } else {
+            tid = try await connector.createUser(user.attributes)
+        }
+        try await store.setMapping(
+            TargetMapping(target: target, channel: channel, kind: .user, canonicalID: id, targetID: tid, origin: "created"))
+        return tid
+    }
+
+    func upsertUser(_ id: String, _ channel: Channel) async throws {
+        guard let user = try await store.get(.user, id: id, in: channel) else { return }
+        if let m = try await store.mapping(target: target, channel: channel, kind: .user, canonicalID: id), let tid = m.targetID {
+            if try await connector.replaceUser(id: tid, user.attributes) { return }
+            // The target lost it: forget the mapping and provision again.
+            try await store.removeMapping(target: target, channel: channel, kind: .user, canonicalID: id)
+        }
+        try await ensureUser(id, channel)
+    }
+
+    func deleteUser(_ id: String, _ channel: Channel) async throws {
+        guard let m = try await store.mapping(target: target, channel: channel, kind: .user, canonicalID: id), let tid = m.targetID else {
+            return
+        }
+        try await connector.removeUser(id: tid, action: userRemoval)
+        // The mapping stays (marked) so that the membership removals of the same deletion, which travel
+        // under the groups' keys and may run later, still find the user's target id.
+        var gone = m
+        gone.origin = "deprovisioned"
+        try await store.setMapping(gone)
+    }
+
+    // MARK: - Groups
+
+    func upsertGroup(_ id: String, _ channel: Channel) async throws {
+        guard let group = try await store.get(.group, id: id, in: channel),
+            let name = group.attributes["displayName"]?.stringValue
+        else { return }
+        if let m = try await store.mapping(target: target, channel: channel, kind: .group, canonicalID: id) {
+            guard let tid = m.targetID else { return }  // blocked: leave the target alone
+            if m.detail != name {
+                try await connector.renameGroup(id: tid, displayName: name)
+                var renamed = m
+                renamed.detail = name
+                try await store.setMapping(renamed)
+            }
+            return
+        }
+        try await link(id, name: name, channel)
+    }
+
+    /// First sight of a group on the target: create it or apply the collision policy.
+    func link(_ id: String, name: String, _ channel: Channel) async throws {
+        let canonicalMembers = try await store.members(ofGroup: id, in: channel).filter { $0.kind == .user }
+        var targetMembers: [String] = []
+        var byTarget: [String: String] = [:]
+        for m in canonicalMembers {
+            if let tid = try await ensureUser(m.id, channel) {
+                targetMembers.append(tid)
+                byTarget[tid] = m.id
+            }
+        }
+        let existing = try await connector.findGroup(displayName: name)
+        let key = "group:\(id)"
+        for op in GroupCentricPlanner.link(displayName: name, sourceMembers: targetMembers, existing: existing, policy: policy) {
+            switch op {
+            case .block(let reason):
+                try await store.setMapping(
+                    TargetMapping(target: target, channel: channel, kind: .group, canonicalID: id, targetID: nil, origin: "blocked", detail: reason))
+                try await store.appendAudit(target: target, channel: channel, action: "blocked", resourceKey: key, detail: ["reason": .string(reason)])
+                logger.warning("group blocked on target", metadata: ["target": "\(target)", "group": "\(name)"])
+            case .createGroup(let displayName, let members):
+                let tid = try await connector.createGroup(displayName: displayName, members: members)
+                try await store.setMapping(
+                    TargetMapping(target: target, channel: channel, kind: .group, canonicalID: id, targetID: tid, origin: GroupOrigin.created.rawValue, detail: displayName))
+                try await store.recordBridgeAdded(target: target, channel: channel, group: id, members: members.compactMap { byTarget[$0] })
+            case .adopt(let tid, let origin, let kept, let removed):
+                try await store.appendAudit(
+                    target: target, channel: channel, action: "adopted (\(origin.rawValue))", resourceKey: key,
+                    detail: [
+                        "targetGroupID": .string(tid), "displayName": .string(name),
+                        "membersKept": .array(kept.map(JSONValue.string)), "membersRemoved": .array(removed.map(JSONValue.string)),
+                    ])
+                try await store.setMapping(
+                    TargetMapping(target: target, channel: channel, kind: .group, canonicalID: id, targetID: tid, origin: origin.rawValue, detail: name))
+            case .addMembers(let tid, let members):
+                try await connector.addMembers(groupID: tid, members: members)
+                try await store.recordBridgeAdded(target: target, channel: channel, group: id, members: members.compactMap { byTarget[$0] })
+            case .removeMembers(let tid, let members):
+                try await connector.removeMembers(groupID: tid, members: members)
+            case .rename(let tid, let displayName):
+                try await connector.renameGroup(id: tid, displayName: displayName)
+            case .deleteGroup(let tid):
+                try await connector.deleteGroup(id: tid)
+            }
+        }
+    }
+
+    func changeMembers(_ id: String, _ added: [String], _ removed: [String], _ channel: Channel) async throws {
+        guard let m = try await store.mapping(target: target, channel: channel, kind: .group, canonicalID: id) else {
+            // Not linked yet: linking reads the current members, which include this change.
+            guard let group = try await store.get(.group, id: id, in: channel), let name = group.attributes["displayName"]?.stringValue else {
+                return
+            }
+            return try await link(id, name: name, channel)
+        }
+        guard let tid = m.targetID, let origin = GroupOrigin(rawValue: m.origin) else { return }  // blocked
+        var addedTarget: [String] = []
+        var addedCanonical: [String] = []
+        for member in added {
+            // Members that are groups are not provisioned as members on group-centric SCIM targets.
+            if let t = try await ensureUser(member, channel) {
+                addedTarget.append(t)
+                addedCanonical.append(member)
+            }
+        }
+        let bridgeAdded = try await store.bridgeAddedMembers(target: target, channel: channel, group: id)
+        var removedTarget: [String] = []
+        var removedCanonical: [String] = []
+        for member in removed {
+            guard origin.ownsAllMembers || bridgeAdded.contains(member) else { continue }
+            if let um = try await store.mapping(target: target, channel: channel, kind: .user, canonicalID: member), let t = um.targetID {
+                removedTarget.append(t)
+                removedCanonical.append(member)
+            }
+        }
+        for op in GroupCentricPlanner.delta(
+            targetID: tid, origin: origin, added: addedTarget, removed: removedTarget, bridgeAdded: Set(removedTarget))
+        {
+            switch op {
+            case .addMembers(_, let members):
+                try await connector.addMembers(groupID: tid, members: members)
+                try await store.recordBridgeAdded(target: target, channel: channel, group: id, members: addedCanonical)
+            case .removeMembers(_, let members):
+                try await connector.removeMembers(groupID: tid, members: members)
+                try await store.forgetBridgeAdded(target: target, channel: channel, group: id, members: removedCanonical)
+            default: break
+            }
+        }
+    }
+
+    func deleteGroup(_ id: String, _ channel: Channel) async throws {
+        guard let m = try await store.mapping(target: target, channel: channel, kind: .group, canonicalID: id) else { return }
+        if let tid = m.targetID, let origin = GroupOrigin(rawValue: m.origin) {
+            let bridgeAdded = try await store.bridgeAddedMembers(target: target, channel: channel, group: id)
+            var addedTarget: [String] = []
+            for member in bridgeAdded {
+                if let um = try await store.mapping(target: target, channel: channel, kind: .user, canonicalID: member), let t = um.targetID {
+                    addedTarget.append(t)
+                }
+            }
+            for op in GroupCentricPlanner.unlink(targetID: tid, origin: origin, bridgeAdded: Set(addedTarget)) {
+                switch op {
+                case .deleteGroup: try await connector.deleteGroup(id: tid)
+                case .removeMembers(_, let members): try await connector.removeMembers(groupID: tid, members: members)
+                default: break
+                }
+            }
+            if origin == .adoptedMerge {
+                try await store.appendAudit(
+                    target: target, channel: channel, action: "unlinked (merge: group kept)", resourceKey: "group:\(id)",
+                    detail: ["targetGroupID": .string(tid), "membersRemoved": .array(addedTarget.sorted().map(JSONValue.string))])
+            }
+        }
+        try await store.forgetBridgeAdded(target: target, channel: channel, group: id, members: nil)
+        try await store.removeMapping(target: target, channel: channel, kind: .group, canonicalID: id)
+    }
+}

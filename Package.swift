@@ -90,6 +90,14 @@ let package = Package(
             ],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings),
+        .testTarget(
+            name: "EmulatorTests",
+            dependencies: [
+                "Emulators", "SCIM",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            path: "conformance/emulators/Tests/EmulatorTests",
+            swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -12,6 +12,8 @@ let package = Package(
     products: [
         .library(name: "SCIM", targets: ["SCIM"]),
         .executable(name: "scim-bridge", targets: ["scim-bridge"]),
+        .library(name: "Emulators", targets: ["Emulators"]),
+        .executable(name: "scim-bridge-emulator", targets: ["scim-bridge-emulator"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
@@ -81,6 +83,25 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings),
+        // Target emulators for connector tests: real HTTP servers with fault injection.
+        .target(
+            name: "Emulators",
+            dependencies: [
+                "SCIM",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "conformance/emulators/Sources/Emulators",
+            swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "scim-bridge-emulator",
+            dependencies: [
+                "Emulators",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "conformance/emulators/Sources/scim-bridge-emulator",
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "SCIMTests",
             dependencies: ["SCIM"],
@@ -98,6 +119,14 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "EmulatorTests",
+            dependencies: [
+                "Emulators", "SCIM",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            path: "conformance/emulators/Tests/EmulatorTests",
             swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]

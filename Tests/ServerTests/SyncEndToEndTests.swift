@@ -1,0 +1,196 @@
+import AsyncHTTPClient
+import Connectors
+import Emulators
+import Foundation
+import Logging
+import Membership
+import SCIM
+import Store
+import Sync
+import Testing
+
+@testable import Server
+
+/// An IdP pushes into a channel over real HTTP; the outbox worker delivers to the SCIM emulator over
+/// real HTTP; the emulator must end up holding exactly what the collision policy says.
+@Suite("Sync to a generic SCIM target, with name-collision policies")
+struct SyncEndToEndTests {
+    static let foreign: JSONObject = [
+        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "foreign@example.com", "active": true,
+    ]
+
+    struct Harness {
+        let bridge: TestBridge
+        let token: String
+        let worker: TargetWorker
+        let emulator: SCIMEmulator
+
+        /// Delivers until nothing is pending (retries included), within a bound.
+        func drain() async throws {
+            let deadline = ContinuousClock.now + .seconds(60)
+            while ContinuousClock.now < deadline {
+                try await worker.drainOnce()
+                let counts = try await bridge.store.outboxCounts(target: "acme")
+                if (counts["pending"] ?? 0) == 0 { return }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            Issue.record("outbox did not drain within 60 s")
+        }
+
+        func members(of group: String) -> Set<String> {
+            let state = emulator.state()
+            guard let g = state.group(named: group) else { return [] }
+            let names = Dictionary(uniqueKeysWithValues: state.users.compactMap { u in
+                u["id"]?.stringValue.flatMap { id in u["userName"]?.stringValue.map { (id, $0) } }
+            })
+            return Set(EmulatorState.memberIDs(of: g).compactMap { names[$0] })
+        }
+    }
+
+    /// A bridge with channel `pingone` fanning out to target `acme` (the emulator) under `policy`,
+    /// the emulator seeded with a same-named group "Engineering" holding a foreign member.
+    func withHarness(
+        policy: CollisionPolicy, faults: FaultPlan = .none, removal: UserRemoval = .disable,
+        _ body: @Sendable (Harness, SCIMClient) async throws -> Void
+    ) async throws {
+        let bridge = try TestBridge.make()
+        defer { bridge.cleanUp() }
+        let token = try await bridge.channel("pingone")
+        let channel = try #require(try await bridge.store.channel(named: "pingone"))
+        try await bridge.store.setTargets(["acme"], for: channel)
+        let emulator = SCIMEmulator()
+        let seeded = try emulator.seed(users: [Self.foreign])
+        let foreignID = try #require(seeded.users.first?["id"]?.stringValue)
+        _ = try emulator.seed(groups: [[
+            "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": "Engineering",
+            "members": [["value": .string(foreignID)]],
+        ]])
+        emulator.setFaults(faults)
+        try await withRunningEmulator(emulator) { url, emulator in
+            var logger = Logger(label: "sync-test")
+            logger.logLevel = .critical
+            let transport = HTTPTransport(
+                client: HTTPClient.shared, baseURL: url.absoluteString,
+                bucket: TokenBucket(requestsPerMinute: 60_000, burst: 1000), timeout: .seconds(5),
+                authorization: { "Bearer \(SCIMEmulator.defaultToken)" })
+            let sync = GroupCentricSync(
+                target: "acme", store: bridge.store, connector: SCIMConnector(transport: transport), policy: policy,
+                userRemoval: removal, logger: logger)
+            let worker = TargetWorker(
+                target: "acme", store: bridge.store, sync: sync, concurrency: 4, maxAttempts: 50,
+                backoff: Backoff(base: .milliseconds(5), cap: .milliseconds(50)), logger: logger)
+            try await bridge.run { client in
+                try await body(Harness(bridge: bridge, token: token, worker: worker, emulator: emulator), client)
+            }
+        }
+    }
+
+    /// The PingOne-style push every policy test starts with: 3 users, "Engineering" (colliding) and "Sales".
+    func push(_ c: SCIMClient, _ token: String) async throws -> [String: String] {
+        var ids: [String: String] = [:]
+        for name in ["alice", "bob", "carol"] {
+            let r = try await c.post("/scim/v2/pingone/Users", token: token, Bodies.user("\(name)@example.com"))
+            ids[name] = try #require(r.body?["id"]?.stringValue)
+        }
+        let eng = try await c.post("/scim/v2/pingone/Groups", token: token, Bodies.group("Engineering", members: [ids["alice"]!, ids["bob"]!]))
+        ids["Engineering"] = try #require(eng.body?["id"]?.stringValue)
+        let sales = try await c.post("/scim/v2/pingone/Groups", token: token, Bodies.group("Sales", members: [ids["carol"]!]))
+        ids["Sales"] = try #require(sales.body?["id"]?.stringValue)
+        return ids
+    }
+
+    @Test func failLeavesTheSameNamedGroupUntouchedAndReportsItBlocked() async throws {
+        try await withHarness(policy: .fail) { h, c in
+            let ids = try await push(c, h.token)
+            try await h.drain()
+            #expect(h.members(of: "Engineering") == ["foreign@example.com"])
+            #expect(h.members(of: "Sales") == ["carol@example.com"])
+            let channel = try #require(try await h.bridge.store.channel(named: "pingone"))
+            let mapping = try await h.bridge.store.mapping(target: "acme", channel: channel, kind: .group, canonicalID: ids["Engineering"]!)
+            #expect(mapping?.origin == "blocked")
+            #expect(mapping?.detail?.contains("onNameCollision") == true)
+            #expect(try await h.bridge.store.auditEntries(target: "acme").contains { $0.action == "blocked" })
+            // Later changes to a blocked group still leave the target alone.
+            _ = try await c.patch(
+                "/scim/v2/pingone/Groups/\(ids["Engineering"]!)", token: h.token,
+                Bodies.patch([["op": "add", "path": "members", "value": [["value": .string(ids["carol"]!)]]]]))
+            try await h.drain()
+            #expect(h.members(of: "Engineering") == ["foreign@example.com"])
+        }
+    }
+
+    @Test func mergeKeepsForeignMembersAndLaterRemovesOnlyBridgeAddedOnes() async throws {
+        try await withHarness(policy: .merge) { h, c in
+            let ids = try await push(c, h.token)
+            try await h.drain()
+            #expect(h.members(of: "Engineering") == ["foreign@example.com", "alice@example.com", "bob@example.com"])
+            let audit = try await h.bridge.store.auditEntries(target: "acme")
+            let adoption = try #require(audit.first { $0.action.hasPrefix("adopted") })
+            #expect(adoption.detail["membersKept"]?.arrayValue?.count == 1)
+
+            _ = try await c.patch(
+                "/scim/v2/pingone/Groups/\(ids["Engineering"]!)", token: h.token,
+                Bodies.patch([["op": "remove", "path": .string("members[value eq \"\(ids["alice"]!)\"]")]]))
+            try await h.drain()
+            #expect(h.members(of: "Engineering") == ["foreign@example.com", "bob@example.com"])
+
+            // Deleting the source group removes the bridge's members and keeps the group.
+            #expect(try await c.delete("/scim/v2/pingone/Groups/\(ids["Engineering"]!)", token: h.token).status == 204)
+            try await h.drain()
+            #expect(h.emulator.state().group(named: "Engineering") != nil)
+            #expect(h.members(of: "Engineering") == ["foreign@example.com"])
+        }
+    }
+
+    @Test func overwriteMakesMembersExactlyTheSourceAndOwnsTheGroup() async throws {
+        try await withHarness(policy: .overwrite) { h, c in
+            let ids = try await push(c, h.token)
+            try await h.drain()
+            #expect(h.members(of: "Engineering") == ["alice@example.com", "bob@example.com"])
+            let audit = try await h.bridge.store.auditEntries(target: "acme")
+            let adoption = try #require(audit.first { $0.action.hasPrefix("adopted") })
+            #expect(adoption.detail["membersRemoved"]?.arrayValue?.count == 1)
+
+            #expect(try await c.delete("/scim/v2/pingone/Groups/\(ids["Engineering"]!)", token: h.token).status == 204)
+            try await h.drain()
+            #expect(h.emulator.state().group(named: "Engineering") == nil)
+        }
+    }
+
+    @Test func renameRemovalAndDisableReachTheTarget() async throws {
+        try await withHarness(policy: .overwrite) { h, c in
+            let ids = try await push(c, h.token)
+            try await h.drain()
+            _ = try await c.patch(
+                "/scim/v2/pingone/Groups/\(ids["Sales"]!)", token: h.token,
+                Bodies.patch([["op": "replace", "path": "displayName", "value": "Sales EMEA"]]))
+            _ = try await c.put("/scim/v2/pingone/Users/\(ids["bob"]!)", token: h.token, Bodies.user("bob@example.com", active: false))
+            try await h.drain()
+            let state = h.emulator.state()
+            #expect(state.group(named: "Sales") == nil)
+            #expect(h.members(of: "Sales EMEA") == ["carol@example.com"])
+            #expect(state.user(named: "bob@example.com")?["active"] == false)
+        }
+    }
+
+    @Test func convergesUnderInjectedFaults() async throws {
+        let faults = FaultPlan(
+            seed: 7,
+            random: [
+                .init(probability: 0.1, fault: .tooManyRequests(retryAfter: 0)),
+                .init(probability: 0.05, fault: .internalServerError),
+                .init(probability: 0.05, fault: .dropConnection),
+            ])
+        try await withHarness(policy: .overwrite, faults: faults) { h, c in
+            let ids = try await push(c, h.token)
+            _ = try await c.patch(
+                "/scim/v2/pingone/Groups/\(ids["Sales"]!)", token: h.token,
+                Bodies.patch([["op": "add", "path": "members", "value": [["value": .string(ids["alice"]!)]]]]))
+            try await h.drain()
+            #expect(h.members(of: "Engineering") == ["alice@example.com", "bob@example.com"])
+            #expect(h.members(of: "Sales") == ["carol@example.com", "alice@example.com"])
+            #expect(h.emulator.state().counters.faultsInjected > 0)
+            #expect(try await h.bridge.store.outboxCounts(target: "acme")["dead"] == nil)
+        }
+    }
+}

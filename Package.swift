@@ -79,8 +79,9 @@ let package = Package(
         .executableTarget(
             name: "scim-bridge",
             dependencies: [
-                "Server", "Store",
+                "Server", "Store", "Sync", "Connectors", "Membership", "BridgeConfig",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: swiftSettings),
         // Target emulators for connector tests: real HTTP servers with fault injection.

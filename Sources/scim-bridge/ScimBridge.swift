@@ -12,6 +12,7 @@ struct ScimBridge: AsyncParsableCommand {
 
 /// Options shared by every command that opens the embedded store.
 struct StoreOptions: ParsableArguments {
+    static let defaultDataDir = "./data"
     @Option(name: .long, help: "Folder holding the bridge's SQLite database (created if missing).")
-    var dataDir: String = "./data"
+    var dataDir: String = StoreOptions.defaultDataDir
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BridgeConfig
 import Foundation
 import Hummingbird
 import Logging
@@ -14,8 +15,8 @@ struct Serve: AsyncParsableCommand {
         abstract: "Run the bridge: the inbound SCIM server on the embedded SQLite store.")
 
     @Option(help: "Configuration file (YAML); see docs/configuration.md.") var config: String?
-    @Option(help: "Address to listen on.") var host: String = "127.0.0.1"
-    @Option(help: "Port to listen on (0 picks a free one).") var port: Int = 8080
+    @Option(help: "Address to listen on (default: server.host of --config, else 127.0.0.1).") var host: String?
+    @Option(help: "Port to listen on, 0 picks a free one (default: server.port of --config, else 8080).") var port: Int?
     @OptionGroup var store: StoreOptions
     @Option(help: "Write every SCIM request and response, redacted, as replay fixtures into this folder.")
     var record: String?
@@ -24,15 +25,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel: String = "info"
 
     func validate() throws {
-        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535, not \(port).") }
+        if let port, !(0...65535).contains(port) { throw ValidationError("--port must be between 0 and 65535, not \(port).") }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical.")
         }
         if let publicURL, !(publicURL.hasPrefix("http://") || publicURL.hasPrefix("https://")) {
             throw ValidationError("--public-url must start with http:// or https://.")
-        }
-        if config != nil {
-            throw ValidationError("--config: configuration files arrive with targets (issue 4); run without it for now.")
         }
     }
 
@@ -42,7 +40,22 @@ struct Serve: AsyncParsableCommand {
             l.logLevel = Logger.Level(rawValue: logLevel) ?? .info
             return l
         }()
-        let s = try EmbeddedStore.open(dataDir: store.dataDir)
+        // The file gives defaults; flags given on the command line win.
+        var file = BridgeConfiguration()
+        if let config {
+            do {
+                file = try ConfigurationLoader.load(file: config)
+            } catch {
+                throw CLIError("\(error)")
+            }
+        }
+        let host = self.host ?? file.server.host
+        let port = self.port ?? file.server.port
+        let publicURL = self.publicURL ?? file.server.publicURL
+        let dataDir = config != nil && store.dataDir == StoreOptions.defaultDataDir ? file.server.dataDir : store.dataDir
+        let s = try EmbeddedStore.open(dataDir: dataDir)
+        try await TargetServices.applyChannels(file, store: s)
+        let workers = try await TargetServices.make(file, store: s, logger: logger)
         if try await s.channels().isEmpty {
             let channel = try await s.createChannel(named: "default")
             let token = try await CredentialIssuer(store: s).issueBearerToken(for: channel)
@@ -52,14 +65,19 @@ struct Serve: AsyncParsableCommand {
         }
         let app = try buildApplication(
             configuration: ServerConfiguration(
-                host: host, port: port, publicURL: publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 },
+                host: host, port: port,
+                limits: ServerLimits(
+                    maxBodyBytes: file.server.limits.maxBodyBytes, maxResults: file.server.limits.maxResults,
+                    defaultPageSize: file.server.limits.defaultPageSize, bulkMaxOperations: file.server.limits.bulkMaxOperations,
+                    bulkMaxPayloadBytes: file.server.limits.bulkMaxPayloadBytes),
+                publicURL: publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 },
                 recordDirectory: record),
             store: s, logger: logger,
             onServerRunning: { port in
                 logger.notice("scim-bridge listening", metadata: ["url": "http://\(host):\(port)/scim/v2/"])
             })
         let group = ServiceGroup(
-            configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            configuration: .init(services: [app] + workers, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()
         } catch let error as IOError where error.errnoCode == EADDRINUSE {

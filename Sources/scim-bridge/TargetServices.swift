@@ -1,0 +1,63 @@
+import AsyncHTTPClient
+import BridgeConfig
+import Connectors
+import Foundation
+import Logging
+import Membership
+import Server
+import ServiceLifecycle
+import Store
+import Sync
+
+/// Builds one outbox worker per configured target, and points each configured channel at its targets.
+enum TargetServices {
+    static func make(
+        _ config: BridgeConfiguration, store: SQLiteStore, logger: Logger
+    ) async throws -> [any Service] {
+        var workers: [any Service] = []
+        for (i, t) in config.targets.enumerated() {
+            guard t.kind == .scim else {
+                throw CLIError(
+                    "targets[\(i)].kind: '\(t.kind.rawValue)' connectors are not available yet in this version; only 'scim' is.")
+            }
+            let authorization: @Sendable () throws -> String
+            switch t.auth {
+            case .bearer(let secret):
+                authorization = { "Bearer \(try secret.resolve())" }
+            case .basic(let user, let password):
+                authorization = { "Basic " + Data("\(user):\(try password.resolve())".utf8).base64EncodedString() }
+            default:
+                throw CLIError("targets[\(i)].auth: only bearer and basic authentication are available for kind 'scim' yet.")
+            }
+            let transport = HTTPTransport(
+                client: HTTPClient.shared, baseURL: t.baseURL,
+                bucket: TokenBucket(requestsPerMinute: t.rateLimit.requestsPerMinute, burst: t.rateLimit.burst),
+                timeout: t.timeout, authorization: authorization)
+            let sync = GroupCentricSync(
+                target: t.name, store: store, connector: SCIMConnector(transport: transport),
+                policy: Membership.CollisionPolicy(rawValue: t.onNameCollision.rawValue) ?? .fail,
+                userRemoval: t.removeAction == .delete ? .delete : .disable, logger: logger)
+            workers.append(
+                TargetWorker(
+                    target: t.name, store: store, sync: sync, concurrency: t.concurrency, maxAttempts: t.maxAttempts,
+                    logger: logger))
+        }
+        return workers
+    }
+
+    /// Creates configured channels that do not exist yet (printing each new token once) and sets their targets.
+    static func applyChannels(_ config: BridgeConfiguration, store: SQLiteStore) async throws {
+        for c in config.channels {
+            let channel: Channel
+            if let existing = try await store.channel(named: c.name) {
+                channel = existing
+            } else {
+                channel = try await store.createChannel(named: c.name)
+                let token = try await CredentialIssuer(store: store).issueBearerToken(for: channel)
+                FileHandle.standardError.write(Data("Created channel '\(c.name)' (/scim/v2/\(c.name)). Its bearer token, shown once:\n".utf8))
+                FileHandle.standardOutput.write(Data((token + "\n").utf8))
+            }
+            try await store.setTargets(c.targets, for: channel)
+        }
+    }
+}

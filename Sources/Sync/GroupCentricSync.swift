@@ -44,8 +44,10 @@ public struct GroupCentricSync: Sendable {
     /// (a member must exist before a membership that needs it). nil if the user no longer exists.
     @discardableResult
     func ensureUser(_ id: String, _ channel: Channel) async throws -> String? {
-        if let m = try await store.mapping(target: target, channel: channel, kind: .user, canonicalID: id), let tid = m.targetID {
-            return tid
+        if let m = try await store.mapping(target: target, channel: channel, kind: .user, canonicalID: id) {
+            // Deprovisioned: the user is gone at the source, a late membership event must not bring it back.
+            if m.origin == "deprovisioned" { return nil }
+            if let tid = m.targetID { return tid }
         }
         guard let user = try await store.get(.user, id: id, in: channel) else { return nil }
         guard let userName = user.attributes["userName"]?.stringValue else { return nil }
@@ -138,7 +140,7 @@ public struct GroupCentricSync: Sendable {
                 try await store.setMapping(
                     TargetMapping(target: target, channel: channel, kind: .group, canonicalID: id, targetID: tid, origin: origin.rawValue, detail: name))
             case .addMembers(let tid, let members):
-                try await connector.addMembers(groupID: tid, members: members)
+                try await addMembersRetryingInvisible(tid, members)
                 try await store.recordBridgeAdded(target: target, channel: channel, group: id, members: members.compactMap { byTarget[$0] })
             case .removeMembers(let tid, let members):
                 try await connector.removeMembers(groupID: tid, members: members)
@@ -183,13 +185,23 @@ public struct GroupCentricSync: Sendable {
         {
             switch op {
             case .addMembers(_, let members):
-                try await connector.addMembers(groupID: tid, members: members)
+                try await addMembersRetryingInvisible(tid, members)
                 try await store.recordBridgeAdded(target: target, channel: channel, group: id, members: addedCanonical)
             case .removeMembers(_, let members):
                 try await connector.removeMembers(groupID: tid, members: members)
                 try await store.forgetBridgeAdded(target: target, channel: channel, group: id, members: removedCanonical)
             default: break
             }
+        }
+    }
+
+    /// A target refusing a member it does not know (yet, or any more: a deletion of the user may be in
+    /// flight under the user's key) is retried, not dead-lettered: on retry the member is re-resolved.
+    func addMembersRetryingInvisible(_ groupID: String, _ members: [String]) async throws {
+        do {
+            try await connector.addMembers(groupID: groupID, members: members)
+        } catch TargetError.permanent(let status, let detail) where status == 400 || status == 404 {
+            throw TargetError.retryable(detail: "member not visible on the target: \(detail)", after: nil)
         }
     }
 

@@ -194,3 +194,107 @@ struct SyncEndToEndTests {
         }
     }
 }
+
+/// Scale and randomised convergence.
+@Suite("Sync convergence")
+struct SyncConvergenceTests {
+    let e2e = SyncEndToEndTests()
+
+    @Test func thousandGroupsInOneChannelReachTheTarget() async throws {
+        try await e2e.withHarness(policy: .fail) { h, c in
+            var users: [String] = []
+            for i in 0..<10 {
+                users.append(try #require(try await c.post("/scim/v2/pingone/Users", token: h.token, Bodies.user("u\(i)")).body?["id"]?.stringValue))
+            }
+            for i in 0..<1000 {
+                let r = try await c.post("/scim/v2/pingone/Groups", token: h.token, Bodies.group("team-\(i)", members: [users[i % 10]]))
+                #expect(r.status == 201)
+            }
+            try await h.drain()
+            let state = h.emulator.state()
+            let names = Set(state.groups.compactMap { $0["displayName"]?.stringValue })
+            #expect(names.count == 1001)  // the thousand, and the seeded "Engineering"
+            #expect(h.members(of: "team-999") == ["u9"])
+        }
+    }
+
+    /// Random inbound operations under random target faults always end with the target equal to the source.
+    @Test(arguments: [11, 22, 33] as [UInt64])
+    func randomOperationsConverge(seed: UInt64) async throws {
+        let faults = FaultPlan(
+            seed: seed,
+            random: [
+                .init(probability: 0.1, fault: .tooManyRequests(retryAfter: 0)),
+                .init(probability: 0.05, fault: .serviceUnavailable(retryAfter: 0)),
+                .init(probability: 0.05, fault: .dropConnection),
+            ])
+        try await e2e.withHarness(policy: .overwrite, faults: faults, removal: .delete) { h, c in
+            var rng = SplitMix(state: seed)
+            var users: [String: String] = [:]  // userName -> id
+            var groups: [String: String] = [:]  // displayName -> id
+            for step in 0..<60 {
+                switch rng.next() % 7 {
+                case 0, 1:
+                    let name = "user\(step)"
+                    let r = try await c.post("/scim/v2/pingone/Users", token: h.token, Bodies.user(name))
+                    users[name] = r.body?["id"]?.stringValue
+                case 2:
+                    let name = "group\(step)"
+                    let members = users.values.filter { _ in rng.next() % 2 == 0 }
+                    let r = try await c.post("/scim/v2/pingone/Groups", token: h.token, Bodies.group(name, members: Array(members)))
+                    groups[name] = r.body?["id"]?.stringValue
+                case 3:
+                    guard let g = groups.values.randomElement(using: &rng), let u = users.values.randomElement(using: &rng) else { continue }
+                    let op: JSONValue = rng.next() % 2 == 0
+                        ? ["op": "add", "path": "members", "value": [["value": .string(u)]]]
+                        : ["op": "remove", "path": .string("members[value eq \"\(u)\"]")]
+                    _ = try await c.patch("/scim/v2/pingone/Groups/\(g)", token: h.token, Bodies.patch([op]))
+                case 4:
+                    guard let (name, id) = groups.randomElement(using: &rng) else { continue }
+                    let renamed = "\(name)-r\(step)"
+                    _ = try await c.patch(
+                        "/scim/v2/pingone/Groups/\(id)", token: h.token, Bodies.patch([["op": "replace", "path": "displayName", "value": .string(renamed)]]))
+                    groups[name] = nil
+                    groups[renamed] = id
+                case 5:
+                    guard let (name, id) = users.randomElement(using: &rng) else { continue }
+                    _ = try await c.delete("/scim/v2/pingone/Users/\(id)", token: h.token)
+                    users[name] = nil
+                default:
+                    guard let (name, id) = groups.randomElement(using: &rng) else { continue }
+                    _ = try await c.delete("/scim/v2/pingone/Groups/\(id)", token: h.token)
+                    groups[name] = nil
+                }
+                if rng.next() % 5 == 0 { try await h.worker.drainOnce() }  // deliver while changes keep arriving
+            }
+            try await h.drain()
+            let state = h.emulator.state()
+            // Users: exactly the source's (plus the seeded foreign one).
+            let targetUsers = Set(state.users.compactMap { $0["userName"]?.stringValue }).subtracting(["foreign@example.com"])
+            #expect(targetUsers == Set(users.keys))
+            // Groups: exactly the source's names, each with exactly the source's members.
+            let targetGroups = Set(state.groups.compactMap { $0["displayName"]?.stringValue }).subtracting(["Engineering"])
+            #expect(targetGroups == Set(groups.keys))
+            let namesByID = Dictionary(uniqueKeysWithValues: users.map { ($0.value, $0.key) })
+            for (name, id) in groups {
+                let source = try await c.get("/scim/v2/pingone/Groups/\(id)", token: h.token)
+                let expected = Set(source.body?["members"]?.arrayValue?.compactMap { $0["value"]?.stringValue.flatMap { namesByID[$0] } } ?? [])
+                #expect(h.members(of: name) == expected, "group \(name)")
+            }
+            let dead = try await h.bridge.store.deadOutboxEntries(target: "acme", limit: 10)
+            #expect(dead.isEmpty, "\(dead.map { "\($0.resourceKey): \($0.lastError ?? "")" })")
+        }
+    }
+}
+
+/// A small seeded generator so random tests replay exactly.
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

@@ -16,33 +16,38 @@ enum TargetServices {
     ) async throws -> [any Service] {
         var workers: [any Service] = []
         for (i, t) in config.targets.enumerated() {
-            guard t.kind == .scim else {
-                throw CLIError(
-                    "targets[\(i)].kind: '\(t.kind.rawValue)' connectors are not available yet in this version; only 'scim' is.")
-            }
-            let authorization: @Sendable () throws -> String
-            switch t.auth {
-            case .bearer(let secret):
-                authorization = { "Bearer \(try secret.resolve())" }
-            case .basic(let user, let password):
-                authorization = { "Basic " + Data("\(user):\(try password.resolve())".utf8).base64EncodedString() }
-            default:
-                throw CLIError("targets[\(i)].auth: only bearer and basic authentication are available for kind 'scim' yet.")
-            }
-            let transport = HTTPTransport(
-                client: HTTPClient.shared, baseURL: t.baseURL,
-                bucket: TokenBucket(requestsPerMinute: t.rateLimit.requestsPerMinute, burst: t.rateLimit.burst),
-                timeout: t.timeout, authorization: authorization)
-            let sync = GroupCentricSync(
-                target: t.name, store: store, connector: SCIMConnector(transport: transport),
-                policy: Membership.CollisionPolicy(rawValue: t.onNameCollision.rawValue) ?? .fail,
-                userRemoval: t.removeAction == .delete ? .delete : .disable, logger: logger)
+            let sync = try groupCentricSync(t, index: i, store: store, logger: logger)
             workers.append(
                 TargetWorker(
                     target: t.name, store: store, sync: sync, concurrency: t.concurrency, maxAttempts: t.maxAttempts,
                     logger: logger))
         }
         return workers
+    }
+
+    /// The processor for one configured target; an error names the key of a kind or auth not available yet.
+    static func groupCentricSync(_ t: TargetSettings, index i: Int, store: SQLiteStore, logger: Logger) throws -> GroupCentricSync {
+        guard t.kind == .scim else {
+            throw CLIError(
+                "targets[\(i)].kind: '\(t.kind.rawValue)' connectors are not available yet in this version; only 'scim' is.")
+        }
+        let authorization: @Sendable () throws -> String
+        switch t.auth {
+        case .bearer(let secret):
+            authorization = { "Bearer \(try secret.resolve())" }
+        case .basic(let user, let password):
+            authorization = { "Basic " + Data("\(user):\(try password.resolve())".utf8).base64EncodedString() }
+        default:
+            throw CLIError("targets[\(i)].auth: only bearer and basic authentication are available for kind 'scim' yet.")
+        }
+        let transport = HTTPTransport(
+            client: HTTPClient.shared, baseURL: t.baseURL,
+            bucket: TokenBucket(requestsPerMinute: t.rateLimit.requestsPerMinute, burst: t.rateLimit.burst),
+            timeout: t.timeout, authorization: authorization)
+        return GroupCentricSync(
+            target: t.name, store: store, connector: SCIMConnector(transport: transport),
+            policy: Membership.CollisionPolicy(rawValue: t.onNameCollision.rawValue) ?? .fail,
+            userRemoval: t.removeAction == .delete ? .delete : .disable, logger: logger)
     }
 
     /// Creates configured channels that do not exist yet (printing each new token once) and sets their targets.

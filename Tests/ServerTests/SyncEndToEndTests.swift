@@ -24,6 +24,7 @@ struct SyncEndToEndTests {
         let token: String
         let worker: TargetWorker
         let emulator: SCIMEmulator
+        let emulatorURL: URL
 
         /// Delivers until nothing is pending (retries included), within a bound.
         func drain() async throws {
@@ -80,7 +81,7 @@ struct SyncEndToEndTests {
                 target: "acme", store: bridge.store, sync: sync, concurrency: 4, maxAttempts: 50,
                 backoff: Backoff(base: .milliseconds(5), cap: .milliseconds(50)), logger: logger)
             try await bridge.run { client in
-                try await body(Harness(bridge: bridge, token: token, worker: worker, emulator: emulator), client)
+                try await body(Harness(bridge: bridge, token: token, worker: worker, emulator: emulator, emulatorURL: url), client)
             }
         }
     }
@@ -170,6 +171,39 @@ struct SyncEndToEndTests {
             #expect(state.group(named: "Sales") == nil)
             #expect(h.members(of: "Sales EMEA") == ["carol@example.com"])
             #expect(state.user(named: "bob@example.com")?["active"] == false)
+        }
+    }
+
+    @Test func planShowsDriftAndSyncRepairsIt() async throws {
+        try await withHarness(policy: .overwrite) { h, c in
+            _ = try await push(c, h.token)
+            try await h.drain()
+            let state = h.emulator.state()
+            let eng = try #require(state.group(named: "Engineering")?["id"]?.stringValue)
+            let sales = try #require(state.group(named: "Sales")?["id"]?.stringValue)
+            let alice = try #require(state.user(named: "alice@example.com")?["id"]?.stringValue)
+            let foreign = try #require(state.user(named: "foreign@example.com")?["id"]?.stringValue)
+            // Drift made behind the bridge's back, through the target's own API.
+            let transport = HTTPTransport(
+                client: HTTPClient.shared, baseURL: h.emulatorURL.absoluteString, bucket: TokenBucket(requestsPerMinute: 6000, burst: 100),
+                authorization: { "Bearer \(SCIMEmulator.defaultToken)" })
+            let target = SCIMConnector(transport: transport)
+            try await target.removeMembers(groupID: eng, members: [alice])
+            try await target.addMembers(groupID: sales, members: [foreign])
+
+            let reconciler = Reconciler(sync: h.worker.sync)
+            let channel = try #require(try await h.bridge.store.channel(named: "pingone"))
+            let plan = try await reconciler.plan(channels: [channel])
+            #expect(plan.steps.count == 2)
+            #expect(plan.steps.contains { if case .addMembers(_, _, let t, _, let m) = $0 { t == eng && m == [alice] } else { false } })
+            #expect(plan.steps.contains { if case .removeMembers(_, _, let t, _, let m) = $0 { t == sales && m == [foreign] } else { false } })
+            // Planning changed nothing.
+            #expect(h.members(of: "Engineering") == ["bob@example.com"])
+
+            try await reconciler.execute(plan.steps, channels: [channel])
+            #expect(h.members(of: "Engineering") == ["alice@example.com", "bob@example.com"])
+            #expect(h.members(of: "Sales") == ["carol@example.com"])
+            #expect(try await reconciler.plan(channels: [channel]).steps.isEmpty)
         }
     }
 

@@ -1,0 +1,133 @@
+public import Connectors
+public import Membership
+public import SCIM
+public import Store
+
+/// Reads a group-centric target, diffs it against the canonical model, and plans (or executes) the
+/// calls that repair the drift: `scim-bridge plan` prints the plan, `scim-bridge sync` executes it.
+public struct Reconciler: Sendable {
+    public let sync: GroupCentricSync
+
+    public init(sync: GroupCentricSync) { self.sync = sync }
+
+    /// One repair call, with the canonical resource it serves.
+    public enum Step: Sendable, Hashable, CustomStringConvertible {
+        case createUser(channel: String, id: String, userName: String)
+        case linkGroup(channel: String, id: String, displayName: String, policy: CollisionPolicy, collides: Bool)
+        case renameGroup(channel: String, id: String, targetID: String, from: String, to: String)
+        case addMembers(channel: String, id: String, targetID: String, displayName: String, members: [String])
+        case removeMembers(channel: String, id: String, targetID: String, displayName: String, members: [String])
+
+        public var description: String {
+            switch self {
+            case .createUser(_, _, let userName): return "POST /Users  userName=\(userName)"
+            case .linkGroup(_, _, let name, let policy, let collides):
+                return collides
+                    ? "link existing group \"\(name)\" under onNameCollision=\(policy.rawValue)"
+                    : "POST /Groups  displayName=\(name)"
+            case .renameGroup(_, _, let tid, let from, let to): return "PATCH /Groups/\(tid)  displayName \"\(from)\" -> \"\(to)\""
+            case .addMembers(_, _, let tid, let name, let members):
+                return "PATCH /Groups/\(tid)  (\(name)) add \(members.count) member(s): \(members.joined(separator: ", "))"
+            case .removeMembers(_, _, let tid, let name, let members):
+                return "PATCH /Groups/\(tid)  (\(name)) remove \(members.count) member(s): \(members.joined(separator: ", "))"
+            }
+        }
+    }
+
+    /// The repair plan for every channel that fans out to this target. Nothing is changed.
+    public func plan(channels: [Channel]) async throws -> (steps: [Step], blocked: [String]) {
+        let targetUsers = try await sync.connector.listUsers()
+        var userIDByName: [String: String] = [:]
+        for u in targetUsers { userIDByName[FilterEvaluator.foldCase(u.userName)] = u.id }
+        let targetGroups = try await sync.connector.listGroups()
+        var groupByID: [String: GroupCentricPlanner.TargetGroup] = [:]
+        var groupByName: [String: GroupCentricPlanner.TargetGroup] = [:]
+        for g in targetGroups {
+            groupByID[g.id] = g
+            groupByName[FilterEvaluator.foldCase(g.displayName)] = g
+        }
+        var steps: [Step] = []
+        var blocked: [String] = []
+        for channel in channels {
+            var canonicalToTarget: [String: String] = [:]
+            for user in try await allResources(.user, channel) {
+                guard let userName = user.attributes["userName"]?.stringValue else { continue }
+                if let tid = userIDByName[FilterEvaluator.foldCase(userName)] {
+                    canonicalToTarget[user.id] = tid
+                } else {
+                    steps.append(.createUser(channel: channel.name, id: user.id, userName: userName))
+                }
+            }
+            for group in try await allResources(.group, channel) {
+                guard let name = group.attributes["displayName"]?.stringValue else { continue }
+                let mapping = try await sync.store.mapping(target: sync.target, channel: channel, kind: .group, canonicalID: group.id)
+                if mapping?.origin == "blocked" {
+                    blocked.append("\(channel.name)/\(name): \(mapping?.detail ?? "blocked")")
+                    continue
+                }
+                guard let mapping, let tid = mapping.targetID, let origin = GroupOrigin(rawValue: mapping.origin),
+                    let actual = groupByID[tid]
+                else {
+                    steps.append(.linkGroup(
+                        channel: channel.name, id: group.id, displayName: name, policy: sync.policy,
+                        collides: groupByName[FilterEvaluator.foldCase(name)] != nil))
+                    continue
+                }
+                let members = try await sync.store.members(ofGroup: group.id, in: channel).filter { $0.kind == .user }
+                let source = Set(members.compactMap { canonicalToTarget[$0.id] })
+                let bridgeAddedCanonical = try await sync.store.bridgeAddedMembers(target: sync.target, channel: channel, group: group.id)
+                let bridgeAdded = Set(bridgeAddedCanonical.compactMap { canonicalToTarget[$0] })
+                for op in GroupCentricPlanner.reconcile(
+                    displayName: name, sourceMembers: source, actual: actual, origin: origin, bridgeAdded: bridgeAdded)
+                {
+                    switch op {
+                    case .rename(let t, let to):
+                        steps.append(.renameGroup(channel: channel.name, id: group.id, targetID: t, from: actual.displayName, to: to))
+                    case .addMembers(let t, let m):
+                        steps.append(.addMembers(channel: channel.name, id: group.id, targetID: t, displayName: name, members: m))
+                    case .removeMembers(let t, let m):
+                        steps.append(.removeMembers(channel: channel.name, id: group.id, targetID: t, displayName: name, members: m))
+                    default: break
+                    }
+                }
+            }
+        }
+        return (steps, blocked)
+    }
+
+    /// Executes a plan, calling `progress(done, total)` after each step.
+    public func execute(_ steps: [Step], channels: [Channel], progress: (Int, Int) -> Void = { _, _ in }) async throws {
+        let byName = Dictionary(uniqueKeysWithValues: channels.map { ($0.name, $0) })
+        for (i, step) in steps.enumerated() {
+            switch step {
+            case .createUser(let c, let id, _):
+                guard let channel = byName[c] else { break }
+                // The plan saw no such user on the target: a mapping to it is stale.
+                try await sync.store.removeMapping(target: sync.target, channel: channel, kind: .user, canonicalID: id)
+                try await sync.ensureUser(id, channel)
+            case .linkGroup(let c, let id, let name, _, _):
+                guard let channel = byName[c] else { break }
+                try await sync.store.removeMapping(target: sync.target, channel: channel, kind: .group, canonicalID: id)
+                try await sync.link(id, name: name, channel)
+            case .renameGroup(_, _, let tid, _, let to):
+                try await sync.connector.renameGroup(id: tid, displayName: to)
+            case .addMembers(_, _, let tid, _, let members):
+                try await sync.connector.addMembers(groupID: tid, members: members)
+            case .removeMembers(_, _, let tid, _, let members):
+                try await sync.connector.removeMembers(groupID: tid, members: members)
+            }
+            progress(i + 1, steps.count)
+        }
+    }
+
+    func allResources(_ kind: ResourceKind, _ channel: Channel) async throws -> [StoredResource] {
+        var all: [StoredResource] = []
+        var start = 1
+        while true {
+            let page = try await sync.store.query(kind, in: channel, ResourceQuery(startIndex: start, count: 1000))
+            all += page.resources
+            start += page.resources.count
+            if page.resources.isEmpty || start > page.totalResults { return all }
+        }
+    }
+}

@@ -1,0 +1,110 @@
+import ArgumentParser
+import BridgeConfig
+import Foundation
+import Logging
+import Store
+import Sync
+
+/// Options of the commands that act on one configured target.
+struct TargetOptions: ParsableArguments {
+    @Option(help: "Configuration file (YAML) that defines the target; see docs/configuration.md.") var config: String
+    @Option(help: "The target's name in the configuration.") var target: String
+    @OptionGroup var store: StoreOptions
+
+    /// The configuration, the store, the target's processor and the channels that fan out to it.
+    func open() async throws -> (SQLiteStore, Reconciler, [Channel]) {
+        let file: BridgeConfiguration
+        do {
+            file = try ConfigurationLoader.load(file: config)
+        } catch {
+            throw CLIError("\(error)")
+        }
+        guard let index = file.targets.firstIndex(where: { $0.name == target }) else {
+            throw CLIError("--target: no target named '\(target)' in \(config); it has: \(file.targets.map(\.name).joined(separator: ", ")).")
+        }
+        let s = try EmbeddedStore.open(dataDir: store.dataDir, create: false)
+        var logger = Logger(label: "scim-bridge")
+        logger.logLevel = .warning
+        let sync = try TargetServices.groupCentricSync(file.targets[index], index: index, store: s, logger: logger)
+        var channels: [Channel] = []
+        for c in file.channels where c.targets.contains(target) {
+            if let channel = try await s.channel(named: c.name) { channels.append(channel) }
+        }
+        return (s, Reconciler(sync: sync), channels)
+    }
+}
+
+/// `scim-bridge plan --target NAME`: reads the target, diffs it against the canonical model and prints
+/// the exact calls a sync would make. Nothing is changed.
+struct Plan: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Print the calls that would bring a target in line (dry run).")
+    @OptionGroup var options: TargetOptions
+
+    func run() async throws {
+        let (_, reconciler, channels) = try await options.open()
+        let (steps, blocked) = try await reconciler.plan(channels: channels)
+        for b in blocked { print("blocked: \(b)") }
+        if steps.isEmpty {
+            print("Nothing to do: target '\(options.target)' matches the canonical model.")
+        } else {
+            print("\(steps.count) call(s) for target '\(options.target)':")
+            for s in steps { print("  \(s)") }
+        }
+    }
+}
+
+/// `scim-bridge sync --target NAME`: executes the plan, with a progress bar on standard error.
+struct SyncCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "sync", abstract: "Bring a target in line with the canonical model now.")
+    @OptionGroup var options: TargetOptions
+
+    func run() async throws {
+        let (_, reconciler, channels) = try await options.open()
+        let (steps, _) = try await reconciler.plan(channels: channels)
+        guard !steps.isEmpty else {
+            print("Nothing to do: target '\(options.target)' matches the canonical model.")
+            return
+        }
+        try await reconciler.execute(steps, channels: channels) { done, total in
+            let width = 30
+            let filled = width * done / max(total, 1)
+            let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+            FileHandle.standardError.write(Data("\r[\(bar)] \(done)/\(total)".utf8))
+        }
+        FileHandle.standardError.write(Data("\n".utf8))
+        print("Executed \(steps.count) call(s) on target '\(options.target)'.")
+    }
+}
+
+/// `scim-bridge status`: delivery state per target (outbox by state, blocked groups, dead letters).
+struct Status: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show delivery status per target: pending, synced, blocked, failed.")
+    @Option(help: "Configuration file (YAML) listing the targets.") var config: String
+    @Option(help: "Only this target.") var target: String?
+    @OptionGroup var store: StoreOptions
+
+    func run() async throws {
+        let file: BridgeConfiguration
+        do { file = try ConfigurationLoader.load(file: config) } catch { throw CLIError("\(error)") }
+        let s = try EmbeddedStore.open(dataDir: store.dataDir, create: false)
+        for t in file.targets where target == nil || t.name == target {
+            let counts = try await s.outboxCounts(target: t.name)
+            let mappings = try await s.mappings(target: t.name)
+            print("target \(t.name) (\(t.kind.rawValue), onNameCollision=\(t.onNameCollision.rawValue))")
+            print("  outbox: pending \(counts["pending"] ?? 0), delivered \(counts["done"] ?? 0), failed (dead) \(counts["dead"] ?? 0)")
+            print("  synced: \(mappings.filter { $0.targetID != nil && $0.kind == .user }.count) user(s), \(mappings.filter { $0.targetID != nil && $0.kind == .group }.count) group(s)")
+            for m in mappings where m.origin == "blocked" {
+                print("  blocked: group \(m.canonicalID) in \(m.channel.name): \(m.detail ?? "")")
+            }
+            for e in try await s.deadOutboxEntries(target: t.name, limit: 20) {
+                print("  failed: \(e.resourceKey) after \(e.attempts) attempt(s): \(e.lastError ?? "")")
+            }
+        }
+        for c in try await s.channels() {
+            let groups = try await s.query(.group, in: c, ResourceQuery(count: 0)).totalResults
+            if groups > 1000 {
+                print("warning: channel \(c.name) has \(groups) groups, above PingOne's recommended maximum of 1,000 per rule")
+            }
+        }
+    }
+}

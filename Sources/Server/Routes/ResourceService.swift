@@ -75,7 +75,7 @@ struct ResourceService: Sendable {
         async throws -> Answer
     {
         let schema = schema(kind)
-        var resource = try ResourceValidator.validateForCreate(body, schema: schema)
+        var resource = try ResourceValidator.validateForCreate(PingOneResourceDialect.normalize(body, schema: schema), schema: schema)
         let members = kind == .group ? Self.memberIDs(resource.removeValue(forKey: "members")) : []
         if kind == .user { resource.removeValue(forKey: "groups") }
         let stored = try await store.create(kind, in: channel, resource: resource, members: members)
@@ -94,7 +94,8 @@ struct ResourceService: Sendable {
             membership = .replaceAll(Self.memberIDs(members))
         }
         let stored = try await store.modify(kind, id: id, in: channel, ifMatch: ifMatch, membership: membership) { current in
-            var next = try ResourceValidator.validateForReplace(body, existing: current.attributes, schema: schema)
+            var next = try ResourceValidator.validateForReplace(
+                PingOneResourceDialect.normalize(body, schema: schema), existing: current.attributes, schema: schema)
             next.removeValue(forKey: kind == .group ? "members" : "groups")
             return next
         }

@@ -56,6 +56,14 @@ struct Serve: AsyncParsableCommand {
         let s = try EmbeddedStore.open(dataDir: dataDir)
         try await TargetServices.applyChannels(file, store: s)
         let workers = try await TargetServices.make(file, store: s, logger: logger)
+        for c in try await s.channels() {
+            let groups = try await s.query(.group, in: c, ResourceQuery(count: 0)).totalResults
+            if groups > 1000 {
+                logger.warning(
+                    "channel above PingOne's recommended maximum of 1,000 groups per rule",
+                    metadata: ["channel": "\(c.name)", "groups": "\(groups)"])
+            }
+        }
         if try await s.channels().isEmpty {
             let channel = try await s.createChannel(named: "default")
             let token = try await CredentialIssuer(store: s).issueBearerToken(for: channel)

@@ -12,13 +12,8 @@ public struct CredentialIssuer: Sendable {
 
     /// Issues a new bearer token (`scb_<key>_<secret>`), replacing any earlier one when `replacing`.
     public func issueBearerToken(for channel: Channel, replacing: Bool = false) async throws -> String {
-        if replacing { try await store.removeCredentials(of: .bearer, from: channel) }
         let key = String(Secrets.random(bytes: 9).prefix(12))
-        let secret = Secrets.random()
-        let salt = Secrets.salt()
-        try await store.addCredential(
-            NewCredential(kind: .bearer, lookupKey: key, secretHash: Secrets.hash(secret, salt: salt), salt: salt),
-            to: channel)
+        let secret = try await issue(.bearer, lookupKey: key, for: channel, replacing: replacing)
         return "\(Self.tokenPrefix)\(key)_\(secret)"
     }
 
@@ -26,27 +21,26 @@ public struct CredentialIssuer: Sendable {
     public func issueBasicCredentials(for channel: Channel, replacing: Bool = false) async throws -> (
         username: String, password: String
     ) {
-        if replacing { try await store.removeCredentials(of: .basic, from: channel) }
         let username = "\(channel.name)-\(Secrets.random(bytes: 6))"
-        let password = Secrets.random()
-        let salt = Secrets.salt()
-        try await store.addCredential(
-            NewCredential(kind: .basic, lookupKey: username, secretHash: Secrets.hash(password, salt: salt), salt: salt),
-            to: channel)
-        return (username, password)
+        return (username, try await issue(.basic, lookupKey: username, for: channel, replacing: replacing))
     }
 
     /// Issues an OAuth 2 client id and secret for the client-credentials grant.
     public func issueOAuthClient(for channel: Channel, replacing: Bool = false) async throws -> (
         clientID: String, clientSecret: String
     ) {
-        if replacing { try await store.removeCredentials(of: .oauthClient, from: channel) }
         let clientID = "\(channel.name)-\(Secrets.random(bytes: 9))"
+        return (clientID, try await issue(.oauthClient, lookupKey: clientID, for: channel, replacing: replacing))
+    }
+
+    /// Stores a fresh secret of `kind` under `lookupKey` (hashed and salted) and returns it, once.
+    func issue(_ kind: CredentialKind, lookupKey: String, for channel: Channel, replacing: Bool) async throws -> String {
+        if replacing { try await store.removeCredentials(of: kind, from: channel) }
         let secret = Secrets.random()
         let salt = Secrets.salt()
         try await store.addCredential(
-            NewCredential(kind: .oauthClient, lookupKey: clientID, secretHash: Secrets.hash(secret, salt: salt), salt: salt),
+            NewCredential(kind: kind, lookupKey: lookupKey, secretHash: Secrets.hash(secret, salt: salt), salt: salt),
             to: channel)
-        return (clientID, secret)
+        return secret
     }
 }

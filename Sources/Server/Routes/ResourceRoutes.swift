@@ -122,7 +122,7 @@ struct ResourceRoutes: Sendable {
         if let ifNoneMatch = request.headers[.ifNoneMatch], ETag.header(ifNoneMatch, matches: answer.etag) {
             return Response(status: .notModified, headers: [.eTag: answer.etag])
         }
-        return .scim(.ok, .object(answer.resource), headers: [.eTag: answer.etag, .location: answer.location])
+        return .scim(.ok, answer)
     }
 
     func create(_ kind: ResourceKind, _ request: Request, _ context: SCIMRequestContext) async throws -> Response {
@@ -131,25 +131,30 @@ struct ResourceRoutes: Sendable {
         let answer = try await service.create(
             kind, body: body, channel: channel, renderer: renderer(request, channel),
             projection: try projection(kind, request))
-        return .scim(.created, .object(answer.resource), headers: [.eTag: answer.etag, .location: answer.location])
+        return .scim(.created, answer)
     }
 
     func replace(_ kind: ResourceKind, _ request: Request, _ context: SCIMRequestContext) async throws -> Response {
-        let channel = try context.requireChannel()
-        let body = try await request.scimJSONObject(limit: service.limits.maxBodyBytes)
-        let answer = try await service.replace(
-            kind, id: try context.parameters.require("id"), body: body, ifMatch: request.headers[.ifMatch], channel: channel,
-            renderer: renderer(request, channel), projection: try projection(kind, request))
-        return .scim(.ok, .object(answer.resource), headers: [.eTag: answer.etag, .location: answer.location])
+        try await modify(kind, request, context, using: service.replace)
     }
 
     func patch(_ kind: ResourceKind, _ request: Request, _ context: SCIMRequestContext) async throws -> Response {
+        try await modify(kind, request, context, using: service.patch)
+    }
+
+    /// PUT and PATCH share everything but the service operation.
+    func modify(
+        _ kind: ResourceKind, _ request: Request, _ context: SCIMRequestContext,
+        using operation: (
+            ResourceKind, String, JSONObject, String?, Channel, ResourceRenderer, AttributeProjection
+        ) async throws -> ResourceService.Answer
+    ) async throws -> Response {
         let channel = try context.requireChannel()
         let body = try await request.scimJSONObject(limit: service.limits.maxBodyBytes)
-        let answer = try await service.patch(
-            kind, id: try context.parameters.require("id"), body: body, ifMatch: request.headers[.ifMatch], channel: channel,
-            renderer: renderer(request, channel), projection: try projection(kind, request))
-        return .scim(.ok, .object(answer.resource), headers: [.eTag: answer.etag, .location: answer.location])
+        let answer = try await operation(
+            kind, try context.parameters.require("id"), body, request.headers[.ifMatch], channel,
+            renderer(request, channel), try projection(kind, request))
+        return .scim(.ok, answer)
     }
 
     func delete(_ kind: ResourceKind, _ request: Request, _ context: SCIMRequestContext) async throws -> Response {
@@ -176,5 +181,12 @@ extension SCIMRequestContext {
     func requireChannel() throws -> Channel {
         guard let channel else { throw SCIMError.unauthorized() }
         return channel
+    }
+}
+
+extension Response {
+    /// A resource answer with its `ETag` and `Location`.
+    static func scim(_ status: HTTPResponse.Status, _ answer: ResourceService.Answer) -> Response {
+        .scim(status, .object(answer.resource), headers: [.eTag: answer.etag, .location: answer.location])
     }
 }

@@ -5,7 +5,11 @@ public import SCIM
 /// SCIM). Ids are the target's. Calls are idempotent where the protocol allows: creating what exists
 /// finds it, removing what is gone succeeds.
 public protocol GroupCentricConnector: Sendable {
-    func findUser(userName: String) async throws -> String?
+    /// The value this target matches a canonical user by (generic SCIM and GitHub: `userName`; Slack,
+    /// which rewrites user names, the primary email). nil if the user lacks it.
+    func matchKey(of user: JSONObject) -> String?
+    /// The target id of the user whose match key is `matchKey`, if the target has one.
+    func findUser(matchKey: String) async throws -> String?
     /// Creates the user (or finds it when the target says it exists) and returns its target id.
     func createUser(_ user: JSONObject) async throws -> String
     /// Replaces the user's attributes; false if the target no longer has it.
@@ -13,15 +17,19 @@ public protocol GroupCentricConnector: Sendable {
     func removeUser(id: String, action: UserRemoval) async throws
     func findGroup(displayName: String) async throws -> GroupCentricPlanner.TargetGroup?
     func group(id: String) async throws -> GroupCentricPlanner.TargetGroup?
-    func createGroup(displayName: String, members: [String]) async throws -> String
+    /// Creates the group with its first members (or finds it when the target says it exists).
+    /// `externalId` is the canonical group's `externalId`, or its bridge id (GitHub EMU requires one).
+    func createGroup(displayName: String, externalId: String, members: [String]) async throws -> String
     func renameGroup(id: String, displayName: String) async throws
     func addMembers(groupID: String, members: [String]) async throws
     func removeMembers(groupID: String, members: [String]) async throws
     func deleteGroup(id: String) async throws
     /// Every group, with members (reconciliation).
     func listGroups() async throws -> [GroupCentricPlanner.TargetGroup]
-    /// Every user: target id and userName (reconciliation).
-    func listUsers() async throws -> [(id: String, userName: String)]
+    /// Every user: target id and match key (reconciliation).
+    func listUsers() async throws -> [(id: String, matchKey: String)]
+    /// One cheap authenticated read, the way PingOne's "Test connection" checks a target (`doctor`).
+    func testConnection() async throws
 }
 
 /// What deprovisioning a user does on the target, as PingOne offers it.

@@ -50,10 +50,10 @@ public struct GroupCentricSync: Sendable {
             if let tid = m.targetID { return tid }
         }
         guard let user = try await store.get(.user, id: id, in: channel) else { return nil }
-        guard let userName = user.attributes["userName"]?.stringValue else { return nil }
+        guard let key = connector.matchKey(of: user.attributes) else { return nil }
         // Look up before create: a retried event, or a user the target already had, is found, not duplicated.
         let tid: String
-        if let found = try await connector.findUser(userName: userName) {
+        if let found = try await connector.findUser(matchKey: key) {
             tid = found
             _ = try await connector.replaceUser(id: found, user.attributes)
         } else {
@@ -126,7 +126,8 @@ public struct GroupCentricSync: Sendable {
                 try await store.appendAudit(target: target, channel: channel, action: "blocked", resourceKey: key, detail: ["reason": .string(reason)])
                 logger.warning("group blocked on target", metadata: ["target": "\(target)", "group": "\(name)"])
             case .createGroup(let displayName, let members):
-                let tid = try await connector.createGroup(displayName: displayName, members: members)
+                let externalId = try await store.get(.group, id: id, in: channel)?.attributes["externalId"]?.stringValue ?? id
+                let tid = try await connector.createGroup(displayName: displayName, externalId: externalId, members: members)
                 try await store.setMapping(
                     TargetMapping(target: target, channel: channel, kind: .group, canonicalID: id, targetID: tid, origin: GroupOrigin.created.rawValue, detail: displayName))
                 try await store.recordBridgeAdded(target: target, channel: channel, group: id, members: members.compactMap { byTarget[$0] })

@@ -38,7 +38,7 @@ public struct Reconciler: Sendable {
     public func plan(channels: [Channel]) async throws -> (steps: [Step], blocked: [String]) {
         let targetUsers = try await sync.connector.listUsers()
         var userIDByName: [String: String] = [:]
-        for u in targetUsers { userIDByName[FilterEvaluator.foldCase(u.userName)] = u.id }
+        for u in targetUsers { userIDByName[FilterEvaluator.foldCase(u.matchKey)] = u.id }
         let targetGroups = try await sync.connector.listGroups()
         var groupByID: [String: GroupCentricPlanner.TargetGroup] = [:]
         var groupByName: [String: GroupCentricPlanner.TargetGroup] = [:]
@@ -51,8 +51,9 @@ public struct Reconciler: Sendable {
         for channel in channels {
             var canonicalToTarget: [String: String] = [:]
             for user in try await allResources(.user, channel) {
-                guard let userName = user.attributes["userName"]?.stringValue else { continue }
-                if let tid = userIDByName[FilterEvaluator.foldCase(userName)] {
+                guard let userName = user.attributes["userName"]?.stringValue, let key = sync.connector.matchKey(of: user.attributes)
+                else { continue }
+                if let tid = userIDByName[FilterEvaluator.foldCase(key)] {
                     canonicalToTarget[user.id] = tid
                 } else {
                     steps.append(.createUser(channel: channel.name, id: user.id, userName: userName))

@@ -149,10 +149,13 @@ struct CrashRecoveryTests {
             #expect(Set(acked).isSubset(of: stored), "lost: \(Set(acked).subtracting(stored))")
 
             // The outbox resumes: the target converges to everything the bridge holds.
-            let deadline = ContinuousClock.now + .seconds(60)
+            // Waits while the target keeps gaining users; gives up after 30 s without progress.
             var onTarget = Set<String>()
-            while ContinuousClock.now < deadline {
-                onTarget = Set(emulator.state().users.compactMap { $0["userName"]?.stringValue })
+            var lastProgress = ContinuousClock.now
+            while ContinuousClock.now - lastProgress < .seconds(30) {
+                let now = Set(emulator.state().users.compactMap { $0["userName"]?.stringValue })
+                if now.count > onTarget.count { lastProgress = ContinuousClock.now }
+                onTarget = now
                 if onTarget == stored { break }
                 try await Task.sleep(for: .milliseconds(100))
             }

@@ -21,14 +21,16 @@ public struct SCIMConnector: GroupCentricConnector {
 
     // MARK: - Users
 
-    public func findUser(userName: String) async throws -> String? {
+    public func matchKey(of user: JSONObject) -> String? { user["userName"]?.stringValue }
+
+    public func findUser(matchKey userName: String) async throws -> String? {
         let r = try await transport.send(.GET, "/Users?filter=\(Self.filter("userName", userName))&attributes=id")
         return r.body?["Resources"]?.arrayValue?.first?["id"]?.stringValue
     }
 
     public func createUser(_ user: JSONObject) async throws -> String {
         let r = try await transport.send(.POST, "/Users", body: .object(Self.outbound(user)), accept: [409])
-        if r.status == 409, let userName = user["userName"]?.stringValue, let id = try await findUser(userName: userName) {
+        if r.status == 409, let userName = user["userName"]?.stringValue, let id = try await findUser(matchKey: userName) {
             return id
         }
         guard let id = r.body?["id"]?.stringValue else {
@@ -66,8 +68,10 @@ public struct SCIMConnector: GroupCentricConnector {
         return r.status == 404 ? nil : r.body.flatMap(Self.group(from:))
     }
 
-    public func createGroup(displayName: String, members: [String]) async throws -> String {
-        var body: JSONObject = ["schemas": [.string(Self.groupSchema)], "displayName": .string(displayName)]
+    public func createGroup(displayName: String, externalId: String, members: [String]) async throws -> String {
+        var body: JSONObject = [
+            "schemas": [.string(Self.groupSchema)], "displayName": .string(displayName), "externalId": .string(externalId),
+        ]
         let first = Array(members.prefix(batchSize))
         if !first.isEmpty { body["members"] = .array(first.map { ["value": .string($0)] }) }
         let r = try await transport.send(.POST, "/Groups", body: .object(body), accept: [409])
@@ -126,11 +130,15 @@ public struct SCIMConnector: GroupCentricConnector {
         try await list("/Groups").compactMap(Self.group(from:))
     }
 
-    public func listUsers() async throws -> [(id: String, userName: String)] {
+    public func listUsers() async throws -> [(id: String, matchKey: String)] {
         try await list("/Users").compactMap { u in
             guard let id = u["id"]?.stringValue, let name = u["userName"]?.stringValue else { return nil }
             return (id, name)
         }
+    }
+
+    public func testConnection() async throws {
+        _ = try await transport.send(.GET, "/Users?startIndex=1&count=1")
     }
 
     func list(_ endpoint: String) async throws -> [JSONValue] {

@@ -57,7 +57,7 @@ public struct HTTPTransport: Sendable {
         if (200..<300).contains(status) || accept.contains(status) {
             return Response(status: status, body: json, headers: headers)
         }
-        let detail = "\(method.rawValue) \(path) answered \(status)" + (json?["detail"]?.stringValue.map { ": \($0)" } ?? "")
+        let detail = "\(method.rawValue) \(path) answered \(status)" + ((json?["detail"] ?? json?["message"])?.stringValue.map { ": \($0)" } ?? "")
         if status == 429 || status >= 500 || status == 408 {
             let after = response.headers.first(name: "Retry-After").flatMap(Self.retryAfter)
             if let after { bucket.pause(for: after) }

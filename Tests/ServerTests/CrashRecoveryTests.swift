@@ -98,7 +98,7 @@ struct CrashRecoveryTests {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
 
-        try await withRunningEmulator { url, emulator in
+        try await withRunningEmulator(SCIMEmulator()) { url, emulator in
             let config = dir.appendingPathComponent("bridge.yaml")
             try """
                 channels:

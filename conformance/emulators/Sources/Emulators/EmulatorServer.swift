@@ -1,13 +1,23 @@
 public import Foundation
-internal import Hummingbird
+public import Hummingbird
 public import Logging
 internal import NIOCore
 public import ServiceLifecycle
 
-/// Serves a `SCIMEmulator` over HTTP as a Hummingbird application: a `Service` that can join the
+/// One emulated vendor API (generic SCIM, GitHub EMU, Slack, …) that `EmulatorServer` can serve.
+public protocol EmulatedTarget: AnyObject, Sendable {
+    /// The path of the API's base URL on the emulator, e.g. `/scim/v2`.
+    var basePath: String { get }
+    /// Adds the vendor's routes, its middleware and the `/_emulator` admin routes.
+    func register(on router: Router<EmulatorRequestContext>)
+    /// Told the full base URL once the server listens (for `Location` and `$ref` values).
+    func setBaseURL(_ url: String)
+}
+
+/// Serves an `EmulatedTarget` over HTTP as a Hummingbird application: a `Service` that can join the
 /// bridge's `ServiceGroup` in a test, or run alone (`scim-bridge-emulator scim`).
-public struct EmulatorServer: Service {
-    public let emulator: SCIMEmulator
+public struct EmulatorServer<Target: EmulatedTarget>: Service {
+    public let emulator: Target
     public let host: String
     /// 0 picks a free port; `onServerRunning` receives the base URL with the real one.
     public let port: Int
@@ -15,10 +25,10 @@ public struct EmulatorServer: Service {
     private let onServerRunning: @Sendable (URL) async -> Void
 
     public init(
-        emulator: SCIMEmulator,
+        emulator: Target,
         host: String = "127.0.0.1",
         port: Int = 0,
-        logger: Logger = EmulatorServer.quietLogger,
+        logger: Logger = quietEmulatorLogger,
         onServerRunning: @escaping @Sendable (URL) async -> Void = { _ in }
     ) {
         self.emulator = emulator
@@ -28,19 +38,10 @@ public struct EmulatorServer: Service {
         self.onServerRunning = onServerRunning
     }
 
-    /// A logger that only reports critical problems, so that tests stay quiet.
-    public static var quietLogger: Logger {
-        var logger = Logger(label: "scim-bridge-emulator")
-        logger.logLevel = .critical
-        return logger
-    }
-
     /// Runs until cancelled or shut down gracefully.
     public func run() async throws {
         let router = Router(context: EmulatorRequestContext.self)
-        router.add(middleware: SCIMEmulatorMiddleware(emulator: emulator))
-        SCIMRoutes(emulator: emulator).register(on: router)
-        AdminRoutes(emulator: emulator).register(on: router)
+        emulator.register(on: router)
         let emulator = emulator
         let host = host
         let port = port
@@ -51,7 +52,7 @@ public struct EmulatorServer: Service {
             onServerRunning: { channel in
                 let bound = channel.localAddress?.port ?? port
                 let hostPart = host.contains(":") ? "[\(host)]" : host
-                let url = URL(string: "http://\(hostPart):\(bound)\(SCIMEmulator.basePath)")!
+                let url = URL(string: "http://\(hostPart):\(bound)\(emulator.basePath)")!
                 emulator.setBaseURL(url.absoluteString)
                 await onServerRunning(url)
             },
@@ -61,13 +62,20 @@ public struct EmulatorServer: Service {
     }
 }
 
-/// Runs `emulator` on a free loopback port for the duration of `body`, which receives the SCIM
-/// base URL (`http://127.0.0.1:PORT/scim/v2`) and the emulator; the server stops when `body` returns.
-public func withRunningEmulator<T: Sendable>(
-    _ emulator: SCIMEmulator = SCIMEmulator(),
+/// A logger that only reports critical problems, so that tests stay quiet.
+public var quietEmulatorLogger: Logger {
+    var logger = Logger(label: "scim-bridge-emulator")
+    logger.logLevel = .critical
+    return logger
+}
+
+/// Runs `emulator` on a free loopback port for the duration of `body`, which receives the API's
+/// base URL (`http://127.0.0.1:PORT/scim/v2` for SCIM) and the emulator; the server stops when `body` returns.
+public func withRunningEmulator<E: EmulatedTarget, T: Sendable>(
+    _ emulator: E,
     host: String = "127.0.0.1",
-    logger: Logger = EmulatorServer.quietLogger,
-    _ body: (URL, SCIMEmulator) async throws -> T
+    logger: Logger = quietEmulatorLogger,
+    _ body: (URL, E) async throws -> T
 ) async throws -> T {
     let (urls, continuation) = AsyncStream.makeStream(of: URL.self)
     let server = EmulatorServer(emulator: emulator, host: host, port: 0, logger: logger) { url in

@@ -67,7 +67,7 @@ public final class SCIMEmulator: Sendable {
     /// The SCIM base URL, `http://127.0.0.1:PORT/scim/v2` once served (just the path before).
     public var baseURL: String { box.withLock { $0.baseURL } }
 
-    func setBaseURL(_ url: String) {
+    public func setBaseURL(_ url: String) {
         box.withLock { $0.baseURL = url }
     }
 

@@ -9,7 +9,8 @@ import ServiceLifecycle
 import Store
 import Sync
 
-/// Builds one outbox worker per configured target, and points each configured channel at its targets.
+/// Builds one outbox worker per configured target (and its scheduled reconciliation), and points each
+/// configured channel at its targets.
 enum TargetServices {
     static func make(
         _ config: BridgeConfiguration, store: SQLiteStore, logger: Logger
@@ -21,6 +22,10 @@ enum TargetServices {
                 TargetWorker(
                     target: t.name, store: store, sync: sync, concurrency: t.concurrency, maxAttempts: t.maxAttempts,
                     logger: logger))
+            if let period = t.reconcileEvery {
+                let channels = config.channels.filter { $0.targets.contains(t.name) }.map(\.name)
+                workers.append(ReconcileService(reconciler: Reconciler(sync: sync), channelNames: channels, period: period, logger: logger))
+            }
         }
         return workers
     }

@@ -54,8 +54,8 @@ struct SyncEndToEndTests {
     /// A bridge with channel `pingone` fanning out to target `acme` (the emulator) under `policy`,
     /// the emulator seeded with a same-named group "Engineering" holding a foreign member.
     func withHarness(
-        policy: CollisionPolicy, faults: FaultPlan = .none, removal: UserRemoval = .disable,
-        _ body: @Sendable (Harness, SCIMClient) async throws -> Void
+        policy: CollisionPolicy, faults: FaultPlan = .none, removal: UserRemoval = .disable, maxAttempts: Int = 50,
+        admin: AdminConfiguration? = nil, _ body: @Sendable (Harness, SCIMClient) async throws -> Void
     ) async throws {
         let bridge = try TestBridge.make()
         defer { bridge.cleanUp() }
@@ -81,9 +81,9 @@ struct SyncEndToEndTests {
                 target: "acme", store: bridge.store, connector: SCIMConnector(transport: transport), policy: policy,
                 userRemoval: removal, logger: logger)
             let worker = TargetWorker(
-                target: "acme", store: bridge.store, sync: sync, concurrency: 4, maxAttempts: 50,
+                target: "acme", store: bridge.store, sync: sync, concurrency: 4, maxAttempts: maxAttempts,
                 backoff: Backoff(base: .milliseconds(5), cap: .milliseconds(50)), logger: logger)
-            try await bridge.run { client in
+            try await bridge.run(admin: admin) { client in
                 try await body(Harness(bridge: bridge, token: token, worker: worker, emulator: emulator, emulatorURL: url), client)
             }
         }

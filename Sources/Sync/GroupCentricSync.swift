@@ -162,16 +162,18 @@ public struct GroupCentricSync: Sendable {
             return try await link(id, name: name, channel)
         }
         guard let tid = m.targetID, let origin = GroupOrigin(rawValue: m.origin) else { return }  // blocked
+        let bridgeAdded = try await store.bridgeAddedMembers(target: target, channel: channel, group: id)
         var addedTarget: [String] = []
         var addedCanonical: [String] = []
-        for member in added {
+        // A member the bridge already added (typically by the link that read this very change, since a
+        // group created with members emits both events) needs no second call.
+        for member in added where !bridgeAdded.contains(member) {
             // Members that are groups are not provisioned as members on group-centric SCIM targets.
             if let t = try await ensureUser(member, channel) {
                 addedTarget.append(t)
                 addedCanonical.append(member)
             }
         }
-        let bridgeAdded = try await store.bridgeAddedMembers(target: target, channel: channel, group: id)
         var removedTarget: [String] = []
         var removedCanonical: [String] = []
         for member in removed {

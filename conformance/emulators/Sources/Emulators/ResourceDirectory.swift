@@ -43,8 +43,29 @@ public struct ResourceDirectory: Sendable {
 
     /// The full representations of `kind` that match `filter`, oldest first.
     public func search(_ kind: ResourceKind, filter: ResolvedFilter?, baseURL: String) -> [JSONObject] {
-        all(kind).map { render($0, baseURL: baseURL) }.filter { r in
-            filter.map { FilterEvaluator.matches($0, r) } ?? true
+        guard let filter else { return all(kind).map { render($0, baseURL: baseURL) } }
+        // A filter on stored attributes only is tested before rendering: rendering computes members,
+        // groups and meta, which would make every lookup cost the size of the whole directory.
+        if !Self.needsRendering(filter) {
+            return all(kind).filter { r in
+                var stored = r.attributes
+                stored["id"] = .string(r.id)
+                return FilterEvaluator.matches(filter, stored)
+            }.map { render($0, baseURL: baseURL) }
+        }
+        return all(kind).map { render($0, baseURL: baseURL) }.filter { FilterEvaluator.matches(filter, $0) }
+    }
+
+    /// Whether `filter` reads an attribute that only the rendered representation has.
+    static func needsRendering(_ filter: ResolvedFilter) -> Bool {
+        func derived(_ a: ResolvedAttribute) -> Bool {
+            ["members", "groups", "meta"].contains { caseInsensitiveEquals(a.attribute.name, $0) }
+        }
+        switch filter {
+        case .compare(let a, _, _), .present(let a): return derived(a)
+        case .and(let l, let r), .or(let l, let r): return needsRendering(l) || needsRendering(r)
+        case .not(let f): return needsRendering(f)
+        case .valuePath(let a, let f): return derived(a) || needsRendering(f)
         }
     }
 

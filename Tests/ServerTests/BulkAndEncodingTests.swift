@@ -45,6 +45,41 @@ struct BulkAndEncodingTests {
         }
     }
 
+    /// §3.7.1: "The service provider MUST try to resolve circular cross-references between resources
+    /// in a single POST request": two groups that are members of each other are both created.
+    @Test func circularReferencesAreResolved() async throws {
+        let bridge = try TestBridge.make()
+        defer { bridge.cleanUp() }
+        let token = try await bridge.channel("default")
+        try await bridge.run { c in
+            func group(_ bulkId: String, _ name: String, memberOf other: String) -> JSONValue {
+                [
+                    "method": "POST", "path": "/Groups", "bulkId": .string(bulkId),
+                    "data": [
+                        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": .string(name),
+                        "members": [["type": "Group", "value": .string("bulkId:\(other)")]],
+                    ],
+                ]
+            }
+            let body: JSONValue = [
+                "schemas": ["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],
+                "Operations": [group("qwerty", "Group A", memberOf: "ytrewq"), group("ytrewq", "Group B", memberOf: "qwerty")],
+            ]
+            let r = try await c.post("/scim/v2/default/Bulk", token: token, body)
+            let ops = try #require(r.body?["Operations"]?.arrayValue)
+            #expect(ops.count == 2)
+            #expect(ops.allSatisfy { $0["status"] == "201" && $0["method"] == "POST" })
+            let a = try #require(ops.first { $0["bulkId"] == "qwerty" }?["location"]?.stringValue?.split(separator: "/").last)
+            let b = try #require(ops.first { $0["bulkId"] == "ytrewq" }?["location"]?.stringValue?.split(separator: "/").last)
+            let groupA = try await c.get("/scim/v2/default/Groups/\(a)", token: token)
+            let groupB = try await c.get("/scim/v2/default/Groups/\(b)", token: token)
+            #expect(groupA.body?["members"]?.arrayValue?.compactMap { $0["value"]?.stringValue } == [String(b)])
+            #expect(groupB.body?["members"]?.arrayValue?.compactMap { $0["value"]?.stringValue } == [String(a)])
+            // The version reported is the final one, after the references were completed.
+            #expect(ops.first { $0["bulkId"] == "qwerty" }?["version"]?.stringValue == groupA.headers[.eTag])
+        }
+    }
+
     @Test func bulkStopsAfterFailOnErrors() async throws {
         let bridge = try TestBridge.make()
         defer { bridge.cleanUp() }

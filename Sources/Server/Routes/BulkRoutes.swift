@@ -3,7 +3,8 @@ import SCIM
 import Store
 
 /// `POST /Bulk` (RFC 7644 §3.7): operations run one after another in dependency order, each through
-/// the same `ResourceService` as a single request, with `bulkId` references substituted as they resolve.
+/// the same `ResourceService` as a single request, with `bulkId` references substituted as they resolve
+/// and reference cycles broken in two passes (see `BulkIdResolver`).
 struct BulkRoutes: Sendable {
     let service: ResourceService
 
@@ -30,24 +31,58 @@ struct BulkRoutes: Sendable {
         var resolver = BulkIdResolver(operations: bulk.operations)
         var results: [BulkOperationResult] = []
         var errors = 0
-        for index in resolver.order {
+        // Operations whose first pass on a reference cycle failed: their completion is not attempted.
+        var failedFirstPass: Set<Int> = []
+        for step in resolver.steps {
             if bulk.shouldStop(afterErrors: errors) { break }
+            let index = step.index
             let original = bulk.operations[index]
+            if case .completeCycle = step, failedFirstPass.contains(index) { continue }
             do {
-                let op = try resolver.resolved(index)
-                let result = try await run(op, channel: channel, renderer: renderer)
-                if op.method == .post, let bulkId = op.bulkId, let id = result.location?.split(separator: "/").last {
-                    resolver.record(bulkId: bulkId, id: String(id))
+                switch step {
+                case .run:
+                    let op = try resolver.resolved(index)
+                    let result = try await run(op, channel: channel, renderer: renderer)
+                    if op.method == .post, let bulkId = op.bulkId, let id = result.location?.split(separator: "/").last {
+                        resolver.record(bulkId: bulkId, id: String(id))
+                    }
+                    results.append(result)
+                case .createBreakingCycle:
+                    let op = try resolver.withoutUnresolved(index)
+                    let result = try await run(op, channel: channel, renderer: renderer)
+                    if let bulkId = op.bulkId, let id = result.location?.split(separator: "/").last {
+                        resolver.record(bulkId: bulkId, id: String(id))
+                    }
+                case .completeCycle:
+                    try await complete(index, resolver: resolver, channel: channel, renderer: renderer, into: &results)
                 }
-                results.append(result)
             } catch let error as SCIMError {
                 errors += 1
                 if original.method == .post, let bulkId = original.bulkId { resolver.recordFailure(bulkId: bulkId) }
+                if case .createBreakingCycle = step { failedFirstPass.insert(index) }
                 let location = original.resourceId.map { _ in renderer.baseURL + original.path }
                 results.append(.failure(of: original, error: error, location: location))
             }
         }
         return .scim(.ok, BulkResponse(operations: results).encodedBytes())
+    }
+
+    /// Second pass of a POST on a reference cycle: replaces the bare resource with its full data. If
+    /// that fails, the bare resource is deleted again, so a failed operation leaves nothing behind.
+    func complete(
+        _ index: Int, resolver: BulkIdResolver, channel: Channel, renderer: ResourceRenderer, into results: inout [BulkOperationResult]
+    ) async throws {
+        let original = resolver.operations[index]
+        guard let kind = Self.kind(original.endpoint), let bulkId = original.bulkId, let id = resolver.createdIds[bulkId] else { return }
+        do {
+            let op = try resolver.completion(index)
+            let replaced = try await run(op, channel: channel, renderer: renderer)
+            results.append(
+                BulkOperationResult(location: replaced.location, method: .post, bulkId: bulkId, version: replaced.version, status: 201))
+        } catch {
+            try? await service.delete(kind, id: id, ifMatch: nil, channel: channel)
+            throw error
+        }
     }
 
     func run(_ op: BulkOperation, channel: Channel, renderer: ResourceRenderer) async throws -> BulkOperationResult {

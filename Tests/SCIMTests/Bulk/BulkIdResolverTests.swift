@@ -35,26 +35,55 @@ struct BulkIdResolverTests {
         #expect(ext?["employeeNumber"] == "11250")
     }
 
-    @Test("§3.7.1: a circular reference is refused with 409 for both operations")
+    @Test("§3.7.1: a circular reference is broken: both groups are created bare, then completed")
     func circular() throws {
-        let resolver = BulkIdResolver(operations: try operations(BulkFixtures.circularRequest))
-        #expect(Set(resolver.order) == [0, 1])
-        for i in [0, 1] {
-            let failure = try #require(resolver.failures[i])
-            #expect(failure.status == 409)
-            #expect(failure.detail.contains("circular"))
-            #expect(failure.detail.contains("'qwerty'") && failure.detail.contains("'ytrewq'"))
-            #expect(throws: failure) { try resolver.resolved(i) }
-        }
+        var resolver = BulkIdResolver(operations: try operations(BulkFixtures.circularRequest))
+        #expect(resolver.failures.isEmpty)
+        #expect(resolver.steps == [.createBreakingCycle(0), .createBreakingCycle(1), .completeCycle(0), .completeCycle(1)])
+        // First pass: Group A without its member (Group B does not exist yet).
+        let a = try resolver.withoutUnresolved(0)
+        #expect(a.method == .post)
+        #expect(a.data?["members"] == [])
+        #expect(a.data?["displayName"] == "Group A")
+        resolver.record(bulkId: "qwerty", id: "a-id")
+        // Group B can already name A.
+        let b = try resolver.withoutUnresolved(1)
+        #expect(b.data?["members"] == [["type": "Group", "value": "a-id"]])
+        resolver.record(bulkId: "ytrewq", id: "b-id")
+        // Second pass: full replaces at the created resources.
+        let completeA = try resolver.completion(0)
+        #expect(completeA.method == .put)
+        #expect(completeA.path == "/Groups/a-id")
+        #expect(completeA.data?["members"] == [["type": "Group", "value": "b-id"]])
+        #expect(try resolver.completion(1).path == "/Groups/b-id")
     }
 
-    @Test func selfReferenceIsCircular() throws {
+    @Test func aFailedPostOnACycleFailsTheOthersCompletion() throws {
+        var resolver = BulkIdResolver(operations: try operations(BulkFixtures.circularRequest))
+        resolver.recordFailure(bulkId: "qwerty")
+        resolver.record(bulkId: "ytrewq", id: "b-id")
+        #expect(throws: SCIMError.self) { try resolver.completion(1) }
+        #expect(throws: SCIMError.self) { try resolver.completion(0) }
+    }
+
+    @Test func selfReferenceIsACycleOfOne() throws {
         let resolver = BulkIdResolver(
             operations: try ops(#"{"method":"POST","bulkId":"g","path":"/Groups","data":{"members":[{"value":"bulkId:g"}]}}"#))
-        #expect(resolver.failures[0]?.status == 409)
+        #expect(resolver.steps == [.createBreakingCycle(0), .completeCycle(0)])
     }
 
-    @Test func operationsDependingOnACycleFailAndOthersRun() throws {
+    @Test func anAttributeHoldingAnUnresolvedReferenceIsLeftOutOfTheFirstPass() throws {
+        let resolver = BulkIdResolver(
+            operations: try ops(
+                #"""
+                {"method":"POST","bulkId":"a","path":"/Users","data":{"userName":"a","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"manager":{"value":"bulkId:b"},"employeeNumber":"1"}}},
+                {"method":"POST","bulkId":"b","path":"/Users","data":{"userName":"b","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"manager":{"value":"bulkId:a"}}}}
+                """#))
+        let a = try resolver.withoutUnresolved(0)
+        #expect(a.data?[SchemaRegistry.enterpriseUserSchema] == ["employeeNumber": "1"])
+    }
+
+    @Test func operationsDependingOnACycleRunAfterIt() throws {
         let resolver = BulkIdResolver(
             operations: try ops(
                 #"""
@@ -63,11 +92,8 @@ struct BulkIdResolverTests {
                 {"method":"POST","bulkId":"c","path":"/Groups","data":{"members":[{"value":"bulkId:a"}]}},
                 {"method":"POST","bulkId":"u","path":"/Users","data":{"userName":"u"}}
                 """#))
-        #expect(resolver.order == [3, 0, 1, 2])
-        #expect(resolver.failures[0]?.detail.contains("circular bulkId reference between") == true)
-        #expect(resolver.failures[2]?.status == 409)
-        #expect(resolver.failures[2]?.detail.contains("depends on operations with a circular") == true)
-        #expect(resolver.failures[3] == nil)
+        #expect(resolver.steps == [.createBreakingCycle(0), .createBreakingCycle(1), .completeCycle(0), .completeCycle(1), .run(2), .run(3)])
+        #expect(resolver.failures.isEmpty)
     }
 
     @Test("a group referring to a user created later runs after it; request order is kept otherwise")

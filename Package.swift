@@ -25,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        // Without the trait, Swift 6.3 on Linux wants a runtime interposer package that is not available.
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
         // RFC 7643/7644 as pure values: no I/O, no HTTP or SQL types.
@@ -102,6 +104,34 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "conformance/emulators/Sources/scim-bridge-emulator",
+            swiftSettings: swiftSettings),
+        // Benchmarks (ordo-one/benchmark): `swift package benchmark`; see BENCHMARKS.md.
+        .executableTarget(
+            name: "SCIMBenchmarks",
+            dependencies: ["SCIM", .product(name: "Benchmark", package: "benchmark")],
+            path: "Benchmarks/SCIMBenchmarks",
+            swiftSettings: swiftSettings,
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+        .executableTarget(
+            name: "StoreBenchmarks",
+            dependencies: ["SCIM", "Store", "Membership", .product(name: "Benchmark", package: "benchmark")],
+            path: "Benchmarks/StoreBenchmarks",
+            swiftSettings: swiftSettings,
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+        // The load driver's parts (conformance/bench): the machine's ceiling and an IdP-style client.
+        .executableTarget(
+            name: "bench-hello",
+            dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
+            path: "conformance/bench/Sources/bench-hello",
+            swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "bench-idp",
+            dependencies: [
+                "SCIM",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "conformance/bench/Sources/bench-idp",
             swiftSettings: swiftSettings),
         .testTarget(
             name: "SCIMTests",

@@ -1,0 +1,32 @@
+import GRDB
+import Membership
+public import SCIM
+
+extension SQLiteStore {
+    /// Creates many resources (already validated) in one transaction: an initial load or a benchmark
+    /// seed, where one transaction per resource would dominate. Same checks and outbox entries as
+    /// `create`; all or nothing. `members[i]` are the member ids of group `resources[i]`.
+    public func createMany(
+        _ kind: ResourceKind, in channel: Channel, resources: [JSONObject], members: [[String]] = []
+    ) async throws -> [StoredResource] {
+        let now = Self.now()
+        let stored = resources.map {
+            StoredResource(kind: kind, id: Self.newID(), attributes: $0, version: 1, created: now, lastModified: now)
+        }
+        return try await write { db in
+            var events: [ChangeEvent] = []
+            events.reserveCapacity(stored.count)
+            for (i, r) in stored.enumerated() {
+                try Self.checkUnique(r, in: channel, db)
+                try Self.insertRow(r, in: channel, db)
+                events.append(kind == .user ? .userUpserted(id: r.id) : .groupUpserted(id: r.id))
+                if kind == .group, i < members.count, !members[i].isEmpty {
+                    let added = try Self.addEdges(group: r.id, members: members[i], in: channel, db)
+                    events.append(.membersChanged(groupID: r.id, added: added, removed: []))
+                }
+            }
+            try Self.emit(events, in: channel, db)
+            return stored
+        }
+    }
+}

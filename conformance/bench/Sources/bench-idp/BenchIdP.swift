@@ -1,0 +1,270 @@
+import ArgumentParser
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import SCIM
+import Synchronization
+
+/// An IdP-style SCIM client for the benchmark table: the lookups, creates, PATCHes and resync an
+/// identity provider sends, with a bounded number of requests in flight, timed per phase.
+@main
+struct BenchIdP: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench-idp",
+        abstract: "Drive a SCIM server the way an identity provider does, and time it.",
+        subcommands: [Provision.self, PatchLatency.self, Ceiling.self])
+}
+
+/// Connection options shared by the subcommands.
+struct Target: ParsableArguments {
+    @Option(help: "SCIM base URL, e.g. http://127.0.0.1:8080/scim/v2/default") var base: String
+    @Option(help: "Bearer token (omit for servers without authentication).") var token: String?
+    @Option(help: "Requests in flight at once.") var concurrency = 16
+}
+
+/// One SCIM client over a shared HTTPClient.
+struct Client: Sendable {
+    let http: HTTPClient
+    let base: String
+    let token: String?
+
+    struct Reply: Sendable {
+        var status: Int
+        var body: JSONValue?
+    }
+
+    func send(_ method: HTTPMethod, _ path: String, _ body: JSONValue? = nil) async throws -> Reply {
+        var request = HTTPClientRequest(url: base + path)
+        request.method = method
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/scim+json")
+            request.body = .bytes(ByteBuffer(bytes: body.serializedBytes()))
+        }
+        let response = try await http.execute(request, timeout: .seconds(120))
+        let bytes = try await response.body.collect(upTo: 256 << 20)
+        let json = bytes.readableBytes > 0 ? try? JSONParser.parse(bytes.readableBytesView) : nil
+        return Reply(status: Int(response.status.code), body: json)
+    }
+
+    static func query(_ attribute: String, _ value: String) -> String {
+        let filter = "\(attribute) eq \(JSONValue.string(value).serialized())"
+        return "filter=" + (filter.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? filter)
+    }
+}
+
+/// Counts requests and failures across concurrent tasks.
+actor Tally {
+    var requests = 0
+    var failures: [String: Int] = [:]
+    func record(_ status: Int, _ what: String) {
+        requests += 1
+        if !(200..<300).contains(status) { failures["\(what) \(status)", default: 0] += 1 }
+    }
+}
+
+/// Runs `count` jobs with at most `width` in flight.
+func concurrently(_ count: Int, width: Int, _ job: @escaping @Sendable (Int) async throws -> Void) async throws {
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        var next = 0
+        while next < min(width, count) {
+            let i = next
+            group.addTask { try await job(i) }
+            next += 1
+        }
+        while try await group.next() != nil {
+            if next < count {
+                let i = next
+                group.addTask { try await job(i) }
+                next += 1
+            }
+        }
+    }
+}
+
+func user(_ i: Int) -> JSONValue {
+    [
+        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": .string("idp-user-\(i)@example.com"),
+        "externalId": .string("ext-\(i)"), "displayName": .string("IdP User \(i)"), "active": true,
+        "name": ["givenName": "IdP", "familyName": .string("User \(i)")],
+        "emails": [["value": .string("idp-user-\(i)@example.com"), "type": "work", "primary": true]],
+    ]
+}
+
+func patch(_ op: String, members: [String]) -> JSONValue {
+    [
+        "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+        "Operations": [["op": .string(op), "path": "members", "value": .array(members.map { ["value": .string($0)] })]],
+    ]
+}
+
+func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
+
+/// `provision`: users, groups, memberships, then a full resync; prints one line per phase and a
+/// `RESULT {json}` line with the totals.
+struct Provision: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "An IdP-style provisioning run and full resync.")
+    @OptionGroup var target: Target
+    @Option var users = 10_000
+    @Option var groups = 1_000
+    @Option var memberships = 100_000
+    @Option(help: "Members per PATCH.") var batch = 50
+
+    func run() async throws {
+        let client = Client(http: HTTPClient.shared, base: target.base, token: target.token)
+        let tally = Tally()
+        let userIDs = IDs(count: users)
+        let groupIDs = IDs(count: groups)
+        let start = ContinuousClock.now
+        var phases: [(String, Duration, Int)] = []
+        func phase(_ name: String, _ body: () async throws -> Void) async throws {
+            let before = await tally.requests
+            let t = ContinuousClock.now
+            try await body()
+            let d = ContinuousClock.now - t
+            let n = await tally.requests - before
+            phases.append((name, d, n))
+            print(String(format: "%-12@ %8d requests in %7.2f s  %9.0f req/s", name as NSString, n, seconds(d), Double(n) / seconds(d)))
+        }
+        try await phase("users") {
+            try await concurrently(users, width: target.concurrency) { i in
+                let found = try await client.send(.GET, "/Users?" + Client.query("userName", "idp-user-\(i)@example.com"))
+                await tally.record(found.status, "GET /Users?filter")
+                let r = try await client.send(.POST, "/Users", user(i))
+                await tally.record(r.status, "POST /Users")
+                userIDs.set(i, r.body?["id"]?.stringValue)
+            }
+        }
+        try await phase("groups") {
+            try await concurrently(groups, width: target.concurrency) { g in
+                let found = try await client.send(.GET, "/Groups?" + Client.query("displayName", "idp-group-\(g)"))
+                await tally.record(found.status, "GET /Groups?filter")
+                let r = try await client.send(
+                    .POST, "/Groups", ["schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": .string("idp-group-\(g)")])
+                await tally.record(r.status, "POST /Groups")
+                groupIDs.set(g, r.body?["id"]?.stringValue)
+            }
+        }
+        let perGroup = max(1, memberships / max(groups, 1))
+        func members(of g: Int) -> [String] {
+            (0..<perGroup).compactMap { k in userIDs.get((g * 7_919 + k * 104_729) % max(users, 1)) }
+        }
+        try await phase("memberships") {
+            try await concurrently(groups, width: target.concurrency) { g in
+                guard let gid = groupIDs.get(g) else { return }
+                let all = Array(Set(members(of: g)))
+                for start in stride(from: 0, to: all.count, by: batch) {
+                    let r = try await client.send(
+                        .PATCH, "/Groups/\(gid)?excludedAttributes=members", patch("add", members: Array(all[start..<min(start + batch, all.count)])))
+                    await tally.record(r.status, "PATCH /Groups")
+                }
+            }
+        }
+        try await phase("resync") {
+            try await concurrently(users, width: target.concurrency) { i in
+                let found = try await client.send(.GET, "/Users?" + Client.query("userName", "idp-user-\(i)@example.com"))
+                await tally.record(found.status, "GET /Users?filter")
+                guard let id = found.body?["Resources"]?.arrayValue?.first?["id"]?.stringValue else { return }
+                let r = try await client.send(.PUT, "/Users/\(id)", user(i))
+                await tally.record(r.status, "PUT /Users")
+            }
+            try await concurrently(groups, width: target.concurrency) { g in
+                let found = try await client.send(.GET, "/Groups?" + Client.query("displayName", "idp-group-\(g)") + "&excludedAttributes=members")
+                await tally.record(found.status, "GET /Groups?filter")
+                guard let id = found.body?["Resources"]?.arrayValue?.first?["id"]?.stringValue else { return }
+                let r = try await client.send(.PATCH, "/Groups/\(id)?excludedAttributes=members", patch("add", members: Array(Set(members(of: g)).prefix(batch))))
+                await tally.record(r.status, "PATCH /Groups")
+            }
+        }
+        let total = ContinuousClock.now - start
+        let requests = await tally.requests
+        let failures = await tally.failures
+        for (what, n) in failures.sorted(by: { $0.key < $1.key }) { print("  non-2xx: \(what) x\(n)") }
+        let result: JSONValue = [
+            "wall": .decimal(seconds(total)), "requests": .integer(Int64(requests)),
+            "rps": .decimal(Double(requests) / seconds(total)), "failures": .integer(Int64(failures.values.reduce(0, +))),
+            "phases": .object(JSONObject(uniqueMembers: phases.map { ($0.0, .decimal(seconds($0.1))) })),
+        ]
+        print("RESULT " + result.serialized())
+    }
+}
+
+/// `patch-latency`: a group of `size` members, then `samples` PATCHes adding one member and removing it.
+struct PatchLatency: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "patch-latency", abstract: "Latency of a ±1 member PATCH on a large group.")
+    @OptionGroup var target: Target
+    @Option var size = 10_000
+    @Option var samples = 200
+
+    func run() async throws {
+        let client = Client(http: HTTPClient.shared, base: target.base, token: target.token)
+        let ids = IDs(count: size + 1)
+        let prefix = "lat-\(size)-\(UUID().uuidString.prefix(8))"
+        try await concurrently(size + 1, width: target.concurrency) { i in
+            var u = user(i)
+            u["userName"] = .string("\(prefix)-\(i)@example.com")
+            let r = try await client.send(.POST, "/Users", u)
+            ids.set(i, r.body?["id"]?.stringValue)
+        }
+        let g = try await client.send(
+            .POST, "/Groups?excludedAttributes=members", ["schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": .string(prefix)])
+        guard let gid = g.body?["id"]?.stringValue else { throw ValidationError("group create failed: HTTP \(g.status)") }
+        let members = (0..<size).compactMap { ids.get($0) }
+        for start in stride(from: 0, to: members.count, by: 1_000) {
+            _ = try await client.send(.PATCH, "/Groups/\(gid)?excludedAttributes=members", patch("add", members: Array(members[start..<min(start + 1_000, members.count)])))
+        }
+        guard let extra = ids.get(size) else { throw ValidationError("user create failed") }
+        var latencies: [Double] = []
+        for _ in 0..<samples {
+            for op in ["add", "remove"] {
+                let t = ContinuousClock.now
+                let r = try await client.send(.PATCH, "/Groups/\(gid)?excludedAttributes=members", patch(op, members: [extra]))
+                latencies.append(seconds(ContinuousClock.now - t) * 1000)
+                guard (200..<300).contains(r.status) else { throw ValidationError("PATCH answered \(r.status)") }
+            }
+        }
+        latencies.sort()
+        let p50 = latencies[latencies.count / 2]
+        let p99 = latencies[min(latencies.count - 1, latencies.count * 99 / 100)]
+        print(String(format: "PATCH ±1 on %d members: p50 %.2f ms, p99 %.2f ms (%d requests)", size, p50, p99, latencies.count))
+        print("RESULT " + JSONValue.object(["size": .integer(Int64(size)), "p50ms": .decimal(p50), "p99ms": .decimal(p99)]).serialized())
+    }
+}
+
+/// Ids by index, filled by concurrent tasks.
+final class IDs: Sendable {
+    private let values: Mutex<[String?]>
+    init(count: Int) { values = Mutex(Array(repeating: nil, count: count)) }
+    func set(_ i: Int, _ id: String?) { values.withLock { $0[i] = id } }
+    func get(_ i: Int) -> String? { values.withLock { $0[i] } }
+}
+
+/// `ceiling`: the driver alone, GETting a trivial endpoint as fast as it can, to show it is not the
+/// bottleneck when it drives a SCIM server.
+struct Ceiling: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "How many requests a second this driver can send at all.")
+    @Option(help: "A trivial endpoint, e.g. bench-hello's http://127.0.0.1:18090/hello") var url: String
+    @Option var seconds = 10
+    @Option var concurrency = 16
+
+    func run() async throws {
+        let client = Client(http: HTTPClient.shared, base: url, token: nil)
+        let tally = Tally()
+        let deadline = ContinuousClock.now + .seconds(self.seconds)
+        let start = ContinuousClock.now
+        try await concurrently(concurrency, width: concurrency) { _ in
+            while ContinuousClock.now < deadline {
+                let r = try await client.send(.GET, "")
+                await tally.record(r.status, "GET")
+            }
+        }
+        let n = await tally.requests
+        let rps = Double(n) / elapsed(since: start)
+        print(String(format: "driver alone: %.0f req/s", rps))
+        print("RESULT " + JSONValue.object(["rps": .decimal(rps)]).serialized())
+    }
+}
+
+func elapsed(since start: ContinuousClock.Instant) -> Double { seconds(ContinuousClock.now - start) }

@@ -147,7 +147,7 @@ struct Provision: AsyncParsableCommand {
             }
         }
         let perGroup = max(1, memberships / max(groups, 1))
-        func members(of g: Int) -> [String] {
+        @Sendable func members(of g: Int) -> [String] {
             (0..<perGroup).compactMap { k in userIDs.get((g * 7_919 + k * 104_729) % max(users, 1)) }
         }
         try await phase("memberships") {
@@ -184,7 +184,7 @@ struct Provision: AsyncParsableCommand {
         let result: JSONValue = [
             "wall": .decimal(seconds(total)), "requests": .integer(Int64(requests)),
             "rps": .decimal(Double(requests) / seconds(total)), "failures": .integer(Int64(failures.values.reduce(0, +))),
-            "phases": .object(JSONObject(uniqueMembers: phases.map { ($0.0, .decimal(seconds($0.1))) })),
+            "phases": .object(JSONObject(phases.map { ($0.0, .decimal(seconds($0.1))) })),
         ]
         print("RESULT " + result.serialized())
     }
@@ -203,9 +203,9 @@ struct PatchLatency: AsyncParsableCommand {
         let ids = IDs(count: size + 1)
         let prefix = "lat-\(size)-\(UUID().uuidString.prefix(8))"
         try await concurrently(size + 1, width: target.concurrency) { i in
-            var u = user(i)
+            guard case .object(var u) = user(i) else { return }
             u["userName"] = .string("\(prefix)-\(i)@example.com")
-            let r = try await client.send(.POST, "/Users", u)
+            let r = try await client.send(.POST, "/Users", .object(u))
             ids.set(i, r.body?["id"]?.stringValue)
         }
         let g = try await client.send(

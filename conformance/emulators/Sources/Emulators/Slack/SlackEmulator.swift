@@ -145,6 +145,9 @@ public final class SlackEmulator: Sendable {
         addFaultRule(FaultPlan.Rule(method: method, pathPrefix: pathPrefix, count: count, fault: fault))
     }
 
+    /// Whether a write to this resource (`/Groups/S…`, relative to the base URL) is in progress.
+    public func isBeingUpdated(_ path: String) -> Bool { box.withLock { $0.locks.isLocked(path) } }
+
     /// The limit a rate-limit bucket (`"writes"`, `"POST /Users"`, …) enforces, nil when there are none.
     public func rateLimit(of bucket: String) -> RateLimit? { box.withLock { $0.limits?.limit(of: bucket) } }
 

@@ -40,11 +40,13 @@ enum TargetServices {
 
     /// The connector of one configured target, speaking the vendor's API through a rate-limited transport.
     static func connector(_ t: TargetSettings, index i: Int) throws -> any GroupCentricConnector {
-        guard t.kind == .scim else {
+        switch t.kind {
+        case .scim: return SCIMConnector(transport: try transport(t, index: i))
+        case .slack: return SlackConnector(transport: try transport(t, index: i))
+        default:
             throw CLIError(
-                "targets[\(i)].kind: '\(t.kind.rawValue)' connectors are not available yet in this version; only 'scim' is.")
+                "targets[\(i)].kind: '\(t.kind.rawValue)' connectors are not available yet in this version.")
         }
-        return SCIMConnector(transport: try transport(t, index: i))
     }
 
     /// The HTTP transport of a target with a static credential (bearer or basic).

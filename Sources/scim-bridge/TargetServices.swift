@@ -43,6 +43,7 @@ enum TargetServices {
         switch t.kind {
         case .scim: return SCIMConnector(transport: try transport(t, index: i))
         case .slack: return SlackConnector(transport: try transport(t, index: i))
+        case .githubEMU: return GitHubEMUConnector(transport: try transport(t, index: i))
         default:
             throw CLIError(
                 "targets[\(i)].kind: '\(t.kind.rawValue)' connectors are not available yet in this version.")

@@ -1,3 +1,4 @@
+import Dispatch
 import Emulators
 import Foundation
 import Testing
@@ -11,7 +12,7 @@ struct DoctorCommandTests {
     }
 
     /// Runs `scim-bridge doctor` on a one-target configuration and returns its exit status and output.
-    func doctor(baseURL: String, token: String) async throws -> Outcome {
+    func doctor(baseURL: String, token: String, kind: String = "scim") async throws -> Outcome {
         let executable = try #require(CrashRecoveryTests.executable)
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("scim-bridge-doctor-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -20,7 +21,7 @@ struct DoctorCommandTests {
         try """
             targets:
               - name: acme
-                kind: scim
+                kind: \(kind)
                 baseURL: \(baseURL)
                 auth: { bearer: env:ACME_TOKEN }
                 timeout: 5s
@@ -40,7 +41,11 @@ struct DoctorCommandTests {
             done.continuation.finish()
         }
         try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        // Read on a thread of its own: blocking a cooperative thread would starve the in-process emulator.
+        let reader = pipe.fileHandleForReading
+        let data = await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: reader.readDataToEndOfFile()) }
+        }
         var iterator = done.stream.makeAsyncIterator()
         let status = await iterator.next() ?? -1
         return Outcome(status: status, output: String(decoding: data, as: UTF8.self))
@@ -68,5 +73,25 @@ struct DoctorCommandTests {
         let down = try await doctor(baseURL: "http://127.0.0.1:9/scim/v2", token: "t")
         #expect(down.status != 0)
         #expect(down.output.contains("cannot reach"))
+    }
+
+    @Test(.enabled(if: CrashRecoveryTests.executable != nil, "the scim-bridge executable is built by `swift build` / `swift test`"))
+    func explainsGitHubAndSlackFailuresInTheirTerms() async throws {
+        try await withRunningEmulator(GitHubEMUEmulator()) { url, _ in
+            let wrongSlug = url.absoluteString.replacingOccurrences(of: "/enterprises/acme", with: "/enterprises/acne")
+            let slug = try await doctor(baseURL: wrongSlug, token: GitHubEMUEmulator.defaultToken, kind: "github-emu")
+            #expect(slug.status != 0)
+            #expect(slug.output.contains("enterprise slug"))
+            let token = try await doctor(baseURL: url.absoluteString, token: "ghp_wrong", kind: "github-emu")
+            #expect(token.status != 0)
+            #expect(token.output.contains("scim:enterprise"))
+            let good = try await doctor(baseURL: url.absoluteString, token: GitHubEMUEmulator.defaultToken, kind: "github-emu")
+            #expect(good.status == 0, "\(good.output)")
+        }
+        try await withRunningEmulator(SlackEmulator()) { url, _ in
+            let token = try await doctor(baseURL: url.absoluteString, token: "xoxp-wrong", kind: "slack")
+            #expect(token.status != 0)
+            #expect(token.output.contains("admin scope"))
+        }
     }
 }

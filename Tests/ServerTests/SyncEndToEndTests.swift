@@ -194,7 +194,7 @@ struct SyncEndToEndTests {
             try await target.removeMembers(groupID: eng, members: [alice])
             try await target.addMembers(groupID: sales, members: [foreign])
 
-            let reconciler = Reconciler(sync: h.worker.sync)
+            let reconciler = Reconciler(sync: try #require(h.worker.sync as? GroupCentricSync))
             let channel = try #require(try await h.bridge.store.channel(named: "pingone"))
             let plan = try await reconciler.plan(channels: [channel])
             #expect(plan.steps.count == 2)

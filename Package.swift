@@ -55,7 +55,6 @@ let package = Package(
                 "SCIM", "Membership",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "JWTKit", package: "jwt-kit"),
-                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings),
         // Durable delivery: outbox workers per target, retries, dead letters, reconciliation.
@@ -96,7 +95,6 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "JWTKit", package: "jwt-kit"),
-                .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "conformance/emulators/Sources/Emulators",
             swiftSettings: swiftSettings),
@@ -132,7 +130,6 @@ let package = Package(
                 "Emulators", "SCIM",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "JWTKit", package: "jwt-kit"),
-                .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "conformance/emulators/Tests/EmulatorTests",
             swiftSettings: swiftSettings),

@@ -1,6 +1,5 @@
-import Foundation
+public import Foundation
 import JWTKit
-import Crypto
 
 /// Signs the JWT a client presents to an OAuth 2.0 token endpoint as an authorization grant
 /// (RFC 7523 §2.1), with RS256 (RFC 7518 §3.3). Vendor-neutral: Google's service accounts and
@@ -17,9 +16,9 @@ public struct JWTAssertionSigner: Sendable, CustomStringConvertible {
     /// A signer for an RSA private key in PEM form (PKCS #1 or PKCS #8, at least 2048 bits); `keyID`
     /// goes into the header's `kid` (Google sends the key's `private_key_id`).
     public static func rs256(privateKeyPEM: String, keyID: String? = nil) async throws(TargetError) -> JWTAssertionSigner {
-        let key: Insecure.RSA.PrivateKey
+        let key: JWTKit.Insecure.RSA.PrivateKey
         do {
-            key = try Insecure.RSA.PrivateKey(pem: privateKeyPEM)
+            key = try JWTKit.Insecure.RSA.PrivateKey(pem: privateKeyPEM)
         } catch {
             throw .permanent(status: 401, detail: "The private key is not a PEM-encoded RSA private key of at least 2048 bits.")
         }

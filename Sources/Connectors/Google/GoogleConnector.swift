@@ -177,8 +177,8 @@ public struct GoogleConnector: UserCentricConnector {
     public func removeMembership(user: String, group: String) async throws {
         let r = try await call(
             .DELETE, "/groups/\(GoogleMapping.encoded(group))/members/\(GoogleMapping.encoded(user))", accept: [404])
-        // Not a member is done, unless the group is too new to be visible yet.
-        if r.status == 404, memory.isFresh(group, grace: creationGrace) { throw notFound(group: group, r) }
+        // Not a member is done, unless it is the group that cannot be found yet (too new to be visible).
+        if r.status == 404, Self.groupMissing(r), memory.isFresh(group, grace: creationGrace) { throw notFound(group: group, r) }
     }
 
     // MARK: - Listing
@@ -247,10 +247,15 @@ public struct GoogleConnector: UserCentricConnector {
         return email
     }
 
+    /// Whether a 404 is about the group (`Resource Not Found: groupKey`) rather than the member.
+    static func groupMissing(_ r: HTTPTransport.Response) -> Bool {
+        !(GoogleMapping.message(r.body) ?? "").contains("memberKey")
+    }
+
     /// A 404 about a group: retryable while the group is new (Google is still propagating it), else permanent.
     func notFound(group id: String, _ r: HTTPTransport.Response) -> TargetError {
         let detail = "group \(id): " + (GoogleMapping.message(r.body) ?? "404 Not Found")
-        if memory.isFresh(id, grace: creationGrace) {
+        if Self.groupMissing(r), memory.isFresh(id, grace: creationGrace) {
             return .retryable(detail: "the new group is not visible yet (\(detail))", after: nil)
         }
         return .permanent(status: 404, detail: detail)

@@ -267,6 +267,7 @@ struct GoogleEndToEndTests {
                     ["op": "replace", "path": "displayName", "value": "Sales EMEA"],
                     ["op": "remove", "path": .string("members[value eq \"\(ids["carol"]!)\"]")],
                 ]))
+            _ = try await c.put("/scim/v2/pingone/Users/\(ids["alice"]!)", token: h.token, Bodies.user("alice@example.com", active: false))
             _ = try await c.delete("/scim/v2/pingone/Users/\(ids["bob"]!)", token: h.token)
             _ = try await c.delete("/scim/v2/pingone/Groups/\(ids["Engineering"]!)", token: h.token)
             try await h.drain()

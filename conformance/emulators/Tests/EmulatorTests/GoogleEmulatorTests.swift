@@ -2,7 +2,6 @@ import AsyncHTTPClient
 import Emulators
 import Foundation
 import JWTKit
-import Crypto
 import NIOCore
 import NIOHTTP1
 import SCIM
@@ -31,7 +30,7 @@ struct GoogleClient: Sendable {
         scope: String = GoogleClient.scopes, issuedAt: Date = Date(), lifetime: Int64 = 3600
     ) async throws -> String {
         let keys = JWTKeyCollection()
-        await keys.add(rsa: try Insecure.RSA.PrivateKey(pem: key), digestAlgorithm: .sha256)
+        await keys.add(rsa: try JWTKit.Insecure.RSA.PrivateKey(pem: key), digestAlgorithm: .sha256)
         let iat = Int64(issuedAt.timeIntervalSince1970)
         return try await keys.sign(Claims(
             iss: "bridge@test.iam.gserviceaccount.com", sub: subject, aud: audience ?? base + "/token", scope: scope, iat: iat,

@@ -1,6 +1,5 @@
 internal import Foundation
 internal import JWTKit
-internal import Crypto
 
 /// Checks a service account's JWT assertion (RFC 7523 §3) as Google's token endpoint does: an
 /// RS256 signature by the configured key, `aud` = the token endpoint, `iat`/`exp` a window of at
@@ -27,13 +26,13 @@ struct AssertionVerifier: Sendable {
     let keys: JWTKeyCollection
 
     init(publicKeyPEM: String) throws {
-        let key = try Insecure.RSA.PublicKey(pem: publicKeyPEM)
+        let key = try JWTKit.Insecure.RSA.PublicKey(pem: publicKeyPEM)
         keys = JWTKeyCollection()
         // Added on first use: `add` is isolated to the collection, and an initializer cannot wait for it.
         self.key = key
     }
 
-    private let key: Insecure.RSA.PublicKey
+    private let key: JWTKit.Insecure.RSA.PublicKey
 
     /// The impersonated subject of a valid assertion.
     func verify(_ assertion: String, audience: String, requiredScopes: Set<String>, now: Date = Date()) async throws(Refusal) -> String {

@@ -271,11 +271,9 @@ public final class GoogleEmulator: Sendable {
 
     /// Runs `body` on the directory; a group created less than the propagation delay ago is invisible
     /// to requests that name it (`visible` is false for those).
-    func withDirectory<T: Sendable>(_ body: (inout GoogleDirectory, _ isPropagating: (String) -> Bool) throws(GoogleError) -> T)
-        throws(GoogleError) -> T
-    {
+    func withDirectory<T: Sendable>(_ body: (inout GoogleDirectory, _ isPropagating: (String) -> Bool) throws -> T) throws -> T {
         let now = ContinuousClock.now
-        return try box.withLock { (b) throws(GoogleError) -> T in
+        return try box.withLock { b -> T in
             let delay = b.propagationDelay
             let created = b.created
             let directory = b.directory

@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/vapor/jwt-kit", from: "5.7.1"),
     ],
     targets: [
         // RFC 7643/7644 as pure values: no I/O, no HTTP or SQL types.
@@ -53,6 +54,7 @@ let package = Package(
             dependencies: [
                 "SCIM", "Membership",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "JWTKit", package: "jwt-kit"),
             ],
             swiftSettings: swiftSettings),
         // Durable delivery: outbox workers per target, retries, dead letters, reconciliation.
@@ -92,6 +94,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "JWTKit", package: "jwt-kit"),
             ],
             path: "conformance/emulators/Sources/Emulators",
             swiftSettings: swiftSettings),
@@ -126,6 +129,7 @@ let package = Package(
             dependencies: [
                 "Emulators", "SCIM",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "JWTKit", package: "jwt-kit"),
             ],
             path: "conformance/emulators/Tests/EmulatorTests",
             swiftSettings: swiftSettings),

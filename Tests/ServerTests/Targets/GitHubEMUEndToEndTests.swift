@@ -120,7 +120,7 @@ struct GitHubEMUEndToEndTests {
         try await H.with(.init(policy: .merge, collidingGroup: true)) { h, c in
             _ = try await pingOnePush(h, c)
             // Reconciliation's reads and the connection test go through the same contract.
-            let connector = h.worker.sync.connector
+            let connector = try #require(h.worker.sync as? GroupCentricSync).connector
             try await connector.testConnection()
             _ = try await connector.listGroups()
             _ = try await connector.listUsers()

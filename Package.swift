@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/vapor/jwt-kit", from: "5.7.1"),
         // Without the trait, Swift 6.3 on Linux wants a runtime interposer package that is not available.
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
@@ -55,6 +56,7 @@ let package = Package(
             dependencies: [
                 "SCIM", "Membership",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "JWTKit", package: "jwt-kit"),
             ],
             swiftSettings: swiftSettings),
         // Durable delivery: outbox workers per target, retries, dead letters, reconciliation.
@@ -94,6 +96,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "JWTKit", package: "jwt-kit"),
             ],
             path: "conformance/emulators/Sources/Emulators",
             swiftSettings: swiftSettings),
@@ -156,6 +159,7 @@ let package = Package(
             dependencies: [
                 "Emulators", "SCIM",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "JWTKit", package: "jwt-kit"),
             ],
             path: "conformance/emulators/Tests/EmulatorTests",
             swiftSettings: swiftSettings),

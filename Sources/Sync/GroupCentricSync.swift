@@ -28,6 +28,11 @@ public struct GroupCentricSync: Sendable {
         self.logger = logger
     }
 
+    /// The mapping origin written just before a group is created on the target and replaced once the
+    /// creation is recorded: a retry that then finds a same-named group knows it is the bridge's own,
+    /// half-created, and finishes it instead of taking it for a name collision.
+    public static let creatingOrigin = "creating"
+
     public func process(_ event: ChangeEvent, channel: Channel) async throws {
         switch event {
         case .userUpserted(let id): try await upsertUser(id, channel)
@@ -92,7 +97,9 @@ public struct GroupCentricSync: Sendable {
         guard let group = try await store.get(.group, id: id, in: channel),
             let name = group.attributes["displayName"]?.stringValue
         else { return }
-        if let m = try await store.mapping(target: target, channel: channel, kind: .group, canonicalID: id) {
+        if let m = try await store.mapping(target: target, channel: channel, kind: .group, canonicalID: id),
+            m.origin != Self.creatingOrigin
+        {
             guard let tid = m.targetID else { return }  // blocked: leave the target alone
             if m.detail != name {
                 try await connector.renameGroup(id: tid, displayName: name)
@@ -118,6 +125,17 @@ public struct GroupCentricSync: Sendable {
         }
         let existing = try await connector.findGroup(displayName: name)
         let key = "group:\(id)"
+        let previous = try await store.mapping(target: target, channel: channel, kind: .group, canonicalID: id)
+        if previous?.origin == Self.creatingOrigin, let existing {
+            // An interrupted creation of our own: finish it. The mapping changes last, so a failure
+            // here leaves the marker for the next attempt.
+            let missing = targetMembers.filter { !existing.members.contains($0) }
+            if !missing.isEmpty { try await addMembersRetryingInvisible(existing.id, missing) }
+            try await store.recordBridgeAdded(target: target, channel: channel, group: id, members: targetMembers.compactMap { byTarget[$0] })
+            try await store.setMapping(
+                TargetMapping(target: target, channel: channel, kind: .group, canonicalID: id, targetID: existing.id, origin: GroupOrigin.created.rawValue, detail: name))
+            return
+        }
         for op in GroupCentricPlanner.link(displayName: name, sourceMembers: targetMembers, existing: existing, policy: policy) {
             switch op {
             case .block(let reason):
@@ -127,6 +145,8 @@ public struct GroupCentricSync: Sendable {
                 logger.warning("group blocked on target", metadata: ["target": "\(target)", "group": "\(name)"])
             case .createGroup(let displayName, let members):
                 let externalId = try await store.get(.group, id: id, in: channel)?.attributes["externalId"]?.stringValue ?? id
+                try await store.setMapping(
+                    TargetMapping(target: target, channel: channel, kind: .group, canonicalID: id, targetID: nil, origin: Self.creatingOrigin, detail: displayName))
                 let tid = try await connector.createGroup(displayName: displayName, externalId: externalId, members: members)
                 try await store.setMapping(
                     TargetMapping(target: target, channel: channel, kind: .group, canonicalID: id, targetID: tid, origin: GroupOrigin.created.rawValue, detail: displayName))
@@ -154,8 +174,11 @@ public struct GroupCentricSync: Sendable {
     }
 
     func changeMembers(_ id: String, _ added: [String], _ removed: [String], _ channel: Channel) async throws {
-        guard let m = try await store.mapping(target: target, channel: channel, kind: .group, canonicalID: id) else {
-            // Not linked yet: linking reads the current members, which include this change.
+        guard let m = try await store.mapping(target: target, channel: channel, kind: .group, canonicalID: id),
+            m.origin != Self.creatingOrigin
+        else {
+            // Not linked yet (or its creation was interrupted): linking reads the current members,
+            // which include this change.
             guard let group = try await store.get(.group, id: id, in: channel), let name = group.attributes["displayName"]?.stringValue else {
                 return
             }
@@ -209,7 +232,12 @@ public struct GroupCentricSync: Sendable {
     }
 
     func deleteGroup(_ id: String, _ channel: Channel) async throws {
-        guard let m = try await store.mapping(target: target, channel: channel, kind: .group, canonicalID: id) else { return }
+        guard var m = try await store.mapping(target: target, channel: channel, kind: .group, canonicalID: id) else { return }
+        if m.origin == Self.creatingOrigin, let name = m.detail, let found = try await connector.findGroup(displayName: name) {
+            // Deleted while its creation was interrupted: the same-named group is the bridge's own.
+            m.targetID = found.id
+            m.origin = GroupOrigin.created.rawValue
+        }
         if let tid = m.targetID, let origin = GroupOrigin(rawValue: m.origin) {
             let bridgeAdded = try await store.bridgeAddedMembers(target: target, channel: channel, group: id)
             var addedTarget: [String] = []

@@ -108,7 +108,12 @@ public struct Reconciler: Sendable {
                 try await sync.ensureUser(id, channel)
             case .linkGroup(let c, let id, let name, _, _):
                 guard let channel = byName[c] else { break }
-                try await sync.store.removeMapping(target: sync.target, channel: channel, kind: .group, canonicalID: id)
+                // A stale mapping goes; the marker of an interrupted creation stays, so link finishes it.
+                if try await sync.store.mapping(target: sync.target, channel: channel, kind: .group, canonicalID: id)?.origin
+                    != GroupCentricSync.creatingOrigin
+                {
+                    try await sync.store.removeMapping(target: sync.target, channel: channel, kind: .group, canonicalID: id)
+                }
                 try await sync.link(id, name: name, channel)
             case .renameGroup(let c, let id, let tid, _, let to):
                 try await sync.connector.renameGroup(id: tid, displayName: to)

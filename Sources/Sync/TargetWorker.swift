@@ -13,7 +13,8 @@ public import Store
 public struct TargetWorker: Service {
     public let target: String
     public let store: any SyncStore
-    public let sync: GroupCentricSync
+    /// Applies each event to the target: a `GroupCentricSync` or a `UserCentricSync`.
+    public let sync: any ChangeProcessor
     public let concurrency: Int
     public let maxAttempts: Int
     public let backoff: Backoff
@@ -22,7 +23,7 @@ public struct TargetWorker: Service {
     public let logger: Logger
 
     public init(
-        target: String, store: any SyncStore, sync: GroupCentricSync, concurrency: Int = 4, maxAttempts: Int = 10,
+        target: String, store: any SyncStore, sync: any ChangeProcessor, concurrency: Int = 4, maxAttempts: Int = 10,
         backoff: Backoff = Backoff(), idle: Duration = .milliseconds(100), logger: Logger
     ) {
         self.target = target

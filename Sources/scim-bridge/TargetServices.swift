@@ -17,34 +17,94 @@ enum TargetServices {
     ) async throws -> [any Service] {
         var workers: [any Service] = []
         for (i, t) in config.targets.enumerated() {
-            let sync = try groupCentricSync(t, index: i, store: store, logger: logger)
+            let connector = try connector(t, index: i)
             workers.append(
                 TargetWorker(
-                    target: t.name, store: store, sync: sync, concurrency: t.concurrency, maxAttempts: t.maxAttempts,
-                    logger: logger))
-            if let period = t.reconcileEvery {
+                    target: t.name, store: store, sync: processor(t, connector, store: store, logger: logger),
+                    concurrency: t.concurrency, maxAttempts: t.maxAttempts, logger: logger))
+            // Reconciliation reads whole groups from the target: group-centric targets for now.
+            if let period = t.reconcileEvery, case .groupCentric(let c) = connector {
                 let channels = config.channels.filter { $0.targets.contains(t.name) }.map(\.name)
+                let sync = groupCentricSync(t, c, store: store, logger: logger)
                 workers.append(ReconcileService(reconciler: Reconciler(sync: sync), channelNames: channels, period: period, logger: logger))
             }
         }
         return workers
     }
 
-    /// The processor for one configured target; an error names the key of a kind or auth not available yet.
-    static func groupCentricSync(_ t: TargetSettings, index i: Int, store: SQLiteStore, logger: Logger) throws -> GroupCentricSync {
-        GroupCentricSync(
-            target: t.name, store: store, connector: try connector(t, index: i),
-            policy: Membership.CollisionPolicy(rawValue: t.onNameCollision.rawValue) ?? .fail,
-            userRemoval: t.removeAction == .delete ? .delete : .disable, logger: logger)
+    /// A target's connector, by the projection its vendor needs.
+    enum TargetConnector {
+        case groupCentric(any GroupCentricConnector)
+        case userCentric(any UserCentricConnector)
+
+        func testConnection() async throws {
+            switch self {
+            case .groupCentric(let c): try await c.testConnection()
+            case .userCentric(let c): try await c.testConnection()
+            }
+        }
     }
 
-    /// The connector of one configured target, speaking the vendor's API through a rate-limited transport.
-    static func connector(_ t: TargetSettings, index i: Int) throws -> any GroupCentricConnector {
-        guard t.kind == .scim else {
-            throw CLIError(
-                "targets[\(i)].kind: '\(t.kind.rawValue)' connectors are not available yet in this version; only 'scim' is.")
+    /// What applies outbox events to the target.
+    static func processor(_ t: TargetSettings, _ connector: TargetConnector, store: SQLiteStore, logger: Logger) -> any ChangeProcessor {
+        switch connector {
+        case .groupCentric(let c): return groupCentricSync(t, c, store: store, logger: logger)
+        case .userCentric(let c):
+            return UserCentricSync(
+                target: t.name, store: store, connector: c, policy: policy(t), userRemoval: removal(t), logger: logger)
         }
-        return SCIMConnector(transport: try transport(t, index: i))
+    }
+
+    static func groupCentricSync(_ t: TargetSettings, _ c: any GroupCentricConnector, store: SQLiteStore, logger: Logger) -> GroupCentricSync {
+        GroupCentricSync(target: t.name, store: store, connector: c, policy: policy(t), userRemoval: removal(t), logger: logger)
+    }
+
+    /// The group-centric processor of a target, for `plan` and `sync`; an error names the kinds not covered yet.
+    static func groupCentricSync(_ t: TargetSettings, index i: Int, store: SQLiteStore, logger: Logger) throws -> GroupCentricSync {
+        guard case .groupCentric(let c) = try connector(t, index: i) else {
+            throw CLIError(
+                "targets[\(i)].kind: plan and sync read whole groups from group-centric targets (scim, github-emu, slack); '\(t.kind.rawValue)' is reconciled through its outbox only in this version.")
+        }
+        return groupCentricSync(t, c, store: store, logger: logger)
+    }
+
+    static func policy(_ t: TargetSettings) -> Membership.CollisionPolicy {
+        Membership.CollisionPolicy(rawValue: t.onNameCollision.rawValue) ?? .fail
+    }
+
+    static func removal(_ t: TargetSettings) -> UserRemoval { t.removeAction == .delete ? .delete : .disable }
+
+    /// The connector of one configured target, speaking the vendor's API through a rate-limited transport.
+    static func connector(_ t: TargetSettings, index i: Int) throws -> TargetConnector {
+        switch t.kind {
+        case .scim: return .groupCentric(SCIMConnector(transport: try transport(t, index: i)))
+        case .slack: return .groupCentric(SlackConnector(transport: try transport(t, index: i)))
+        case .githubEMU: return .groupCentric(GitHubEMUConnector(transport: try transport(t, index: i)))
+        case .google:
+            guard case .googleServiceAccount(let keySecret, let subject, let tokenURL, let scopes) = t.auth else {
+                throw CLIError("targets[\(i)].auth: kind 'google' needs { serviceAccountKey, subject, scopes }.")
+            }
+            let key: ServiceAccountKey
+            do {
+                key = try ServiceAccountKey(json: try keySecret.resolve())
+            } catch {
+                throw CLIError("targets[\(i)].auth.serviceAccountKey: \(error)")
+            }
+            let provider = ServiceAccountTokenProvider(
+                key: key, subject: subject, scopes: scopes, tokenURL: tokenURL, client: HTTPClient.shared)
+            let transport = HTTPTransport(
+                client: HTTPClient.shared, baseURL: t.baseURL, bucket: bucket(t), timeout: t.timeout,
+                authorization: { try await provider.authorization() },
+                reauthorize: { await provider.invalidate(authorization: $0) })
+            return .userCentric(GoogleConnector(transport: transport, customer: t.google?.customer ?? "my_customer", domain: t.google?.domain))
+        default:
+            throw CLIError(
+                "targets[\(i)].kind: '\(t.kind.rawValue)' connectors are not available yet in this version.")
+        }
+    }
+
+    static func bucket(_ t: TargetSettings) -> TokenBucket {
+        TokenBucket(requestsPerMinute: t.rateLimit.requestsPerMinute, burst: t.rateLimit.burst)
     }
 
     /// The HTTP transport of a target with a static credential (bearer or basic).
@@ -58,10 +118,7 @@ enum TargetServices {
         default:
             throw CLIError("targets[\(i)].auth: only bearer and basic authentication are available for kind '\(t.kind.rawValue)' yet.")
         }
-        return HTTPTransport(
-            client: HTTPClient.shared, baseURL: t.baseURL,
-            bucket: TokenBucket(requestsPerMinute: t.rateLimit.requestsPerMinute, burst: t.rateLimit.burst),
-            timeout: t.timeout, authorization: authorization)
+        return HTTPTransport(client: HTTPClient.shared, baseURL: t.baseURL, bucket: bucket(t), timeout: t.timeout, authorization: authorization)
     }
 
     /// Creates configured channels that do not exist yet (printing each new token once) and sets their targets.

@@ -1,3 +1,4 @@
+import Dispatch
 import Emulators
 import Foundation
 import Testing
@@ -11,7 +12,9 @@ struct DoctorCommandTests {
     }
 
     /// Runs `scim-bridge doctor` on a one-target configuration and returns its exit status and output.
-    func doctor(baseURL: String, token: String) async throws -> Outcome {
+    func doctor(baseURL: String, token: String, kind: String = "scim", auth: String = "{ bearer: env:ACME_TOKEN }", extra: String = "")
+        async throws -> Outcome
+    {
         let executable = try #require(CrashRecoveryTests.executable)
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("scim-bridge-doctor-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -20,10 +23,11 @@ struct DoctorCommandTests {
         try """
             targets:
               - name: acme
-                kind: scim
+                kind: \(kind)
                 baseURL: \(baseURL)
-                auth: { bearer: env:ACME_TOKEN }
+                auth: \(auth)
                 timeout: 5s
+            \(extra)
             """.write(to: config, atomically: true, encoding: .utf8)
         let p = Process()
         p.executableURL = executable
@@ -40,7 +44,11 @@ struct DoctorCommandTests {
             done.continuation.finish()
         }
         try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        // Read on a thread of its own: blocking a cooperative thread would starve the in-process emulator.
+        let reader = pipe.fileHandleForReading
+        let data = await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: reader.readDataToEndOfFile()) }
+        }
         var iterator = done.stream.makeAsyncIterator()
         let status = await iterator.next() ?? -1
         return Outcome(status: status, output: String(decoding: data, as: UTF8.self))
@@ -68,5 +76,56 @@ struct DoctorCommandTests {
         let down = try await doctor(baseURL: "http://127.0.0.1:9/scim/v2", token: "t")
         #expect(down.status != 0)
         #expect(down.output.contains("cannot reach"))
+    }
+
+    @Test(.enabled(if: CrashRecoveryTests.executable != nil, "the scim-bridge executable is built by `swift build` / `swift test`"))
+    func explainsGitHubAndSlackFailuresInTheirTerms() async throws {
+        try await withRunningEmulator(GitHubEMUEmulator()) { url, _ in
+            let wrongSlug = url.absoluteString.replacingOccurrences(of: "/enterprises/acme", with: "/enterprises/acne")
+            let slug = try await doctor(baseURL: wrongSlug, token: GitHubEMUEmulator.defaultToken, kind: "github-emu")
+            #expect(slug.status != 0)
+            #expect(slug.output.contains("enterprise slug"))
+            let token = try await doctor(baseURL: url.absoluteString, token: "ghp_wrong", kind: "github-emu")
+            #expect(token.status != 0)
+            #expect(token.output.contains("scim:enterprise"))
+            let good = try await doctor(baseURL: url.absoluteString, token: GitHubEMUEmulator.defaultToken, kind: "github-emu")
+            #expect(good.status == 0, "\(good.output)")
+        }
+        try await withRunningEmulator(SlackEmulator()) { url, _ in
+            let token = try await doctor(baseURL: url.absoluteString, token: "xoxp-wrong", kind: "slack")
+            #expect(token.status != 0)
+            #expect(token.output.contains("admin scope"))
+        }
+    }
+
+    /// Google: the key file is read, the signed assertion accepted by the token endpoint, the API reached.
+    @Test(.enabled(if: CrashRecoveryTests.executable != nil, "the scim-bridge executable is built by `swift build` / `swift test`"))
+    func checksGoogleKeyAssertionAndAPI() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("scim-bridge-doctor-google-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let emulator = try GoogleEmulator(configuration: .init(publicKeyPEM: GoogleTestKeys.publicKeyPEM))
+        try await withRunningEmulator(emulator) { url, emulator in
+            let keyFile = dir.appendingPathComponent("key.json")
+            try GoogleTestKeys.keyFile(tokenURI: emulator.tokenURL).write(to: keyFile, atomically: true, encoding: .utf8)
+            func google(key: String, tokenURL: String) async throws -> Outcome {
+                try await doctor(
+                    baseURL: url.absoluteString, token: "", kind: "google",
+                    auth: "{ serviceAccountKey: \"file:\(key)\", subject: admin@example.com, tokenURL: \"\(tokenURL)\" }",
+                    extra: "    domain: example.com")
+            }
+            let good = try await google(key: keyFile.path, tokenURL: emulator.tokenURL)
+            #expect(good.status == 0, "\(good.output)")
+            #expect(good.output.contains("accepted the credentials"))
+
+            let missing = try await google(key: dir.appendingPathComponent("nope.json").path, tokenURL: emulator.tokenURL)
+            #expect(missing.status != 0)
+            #expect(missing.output.contains("serviceAccountKey"))
+
+            // A token endpoint that refuses the assertion (its audience is another URL).
+            let refused = try await google(key: keyFile.path, tokenURL: emulator.tokenURL + "?other")
+            #expect(refused.status != 0)
+            #expect(refused.output.contains("targets[0]"))
+        }
     }
 }

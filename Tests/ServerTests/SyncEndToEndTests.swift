@@ -183,6 +183,27 @@ struct SyncEndToEndTests {
         }
     }
 
+    /// The target created the group, then the call adding its remaining members failed: the retry finds
+    /// a same-named group, and must recognise it as the bridge's own rather than block it under `fail`.
+    @Test func anInterruptedCreationIsFinishedNotTakenForACollision() async throws {
+        try await withHarness(policy: .fail) { h, c in
+            var members: [String] = []
+            for i in 0..<101 {  // one more than the connector sends in the POST
+                members.append(try #require(try await c.post("/scim/v2/pingone/Users", token: h.token, Bodies.user("m\(i)@example.com")).body?["id"]?.stringValue))
+            }
+            try await h.drain()
+            h.emulator.failNext(1, method: "PATCH", pathPrefix: "/Groups", with: .status(503))
+            let g = try #require(try await c.post("/scim/v2/pingone/Groups", token: h.token, Bodies.group("Big", members: members)).body?["id"]?.stringValue)
+            try await h.drain()
+            #expect(h.members(of: "Big").count == 101)
+            let channel = try #require(try await h.bridge.store.channel(named: "pingone"))
+            let mapping = try await h.bridge.store.mapping(target: "acme", channel: channel, kind: .group, canonicalID: g)
+            #expect(mapping?.origin == "created")
+            #expect(try await h.bridge.store.auditEntries(target: "acme").contains { $0.action == "blocked" } == false)
+            #expect(h.emulator.state().counters.faults.values.reduce(0, +) == 1)
+        }
+    }
+
     @Test func overwriteMakesMembersExactlyTheSourceAndOwnsTheGroup() async throws {
         try await withHarness(policy: .overwrite) { h, c in
             let ids = try await push(c, h.token)

@@ -267,7 +267,12 @@ extension SQLiteStore {
                 let key = "\(kind.lowercased()):\(id)"
                 let origin: String = row["origin"]
                 let mapped: ResourceSyncStatus.State =
-                    origin == "blocked" ? .blocked : origin == "deprovisioned" ? .deprovisioned : .synced
+                    switch origin {
+                    case "blocked": .blocked
+                    case "deprovisioned": .deprovisioned
+                    case "creating": .pending  // being created on the target
+                    default: .synced
+                    }
                 if var s = byKey[channel + "\u{0}" + key] {
                     s.targetID = row["target_id"]
                     s.origin = origin

@@ -1,0 +1,300 @@
+public import Connectors
+public import Logging
+public import Membership
+public import SCIM
+public import Store
+
+/// Applies one outbox event to one user-centric target (Google Workspace, Salesforce): the same
+/// mappings, bridge-added tracking and audit entries as `GroupCentricSync`, with memberships written
+/// one (user, group) pair per call. Every step is idempotent, so an event delivered twice (after a
+/// crash or a failed call) has the effect of once.
+///
+/// A link (create or adopt, then one insert per member) takes many calls, any of which may fail. The
+/// group's mapping is written as soon as the group exists on the target, with no `detail` while the
+/// link is unfinished; the next event of the group finishes it from the target's actual members, so a
+/// retried link never meets its own group as a name collision. Under `merge`, each planned insert is
+/// recorded as bridge-added before it is sent, so that a resumed link still knows which members are its own.
+public struct UserCentricSync: ChangeProcessor {
+    public let target: String
+    public let store: any SyncStore
+    public let connector: any UserCentricConnector
+    public let policy: CollisionPolicy
+    public let userRemoval: UserRemoval
+    public let logger: Logger
+
+    public init(
+        target: String, store: any SyncStore, connector: any UserCentricConnector, policy: CollisionPolicy,
+        userRemoval: UserRemoval, logger: Logger
+    ) {
+        self.target = target
+        self.store = store
+        self.connector = connector
+        self.policy = policy
+        self.userRemoval = userRemoval
+        self.logger = logger
+    }
+
+    public func process(_ event: ChangeEvent, channel: Channel) async throws {
+        switch event {
+        case .userUpserted(let id): try await upsertUser(id, channel)
+        case .userDeleted(let id): try await deleteUser(id, channel)
+        case .groupUpserted(let id): try await upsertGroup(id, channel)
+        case .groupDeleted(let id): try await deleteGroup(id, channel)
+        case .membersChanged(let id, let added, let removed): try await changeMembers(id, added, removed, channel)
+        }
+    }
+
+    // MARK: - Users
+
+    /// The target id of a canonical user, provisioning it first if the target does not have it yet
+    /// (a user must exist before a membership that needs it). nil if the user no longer exists.
+    @discardableResult
+    func ensureUser(_ id: String, _ channel: Channel) async throws -> String? {
+        if let m = try await store.mapping(target: target, channel: channel, kind: .user, canonicalID: id) {
+            // Deprovisioned: the user is gone at the source, a late membership event must not bring it back.
+            if m.origin == "deprovisioned" { return nil }
+            if let tid = m.targetID { return tid }
+        }
+        guard let user = try await store.get(.user, id: id, in: channel) else { return nil }
+        guard let key = connector.matchKey(of: user.attributes) else { return nil }
+        // Look up before create: a retried event, or a user the target already had, is found, not duplicated.
+        let tid: String
+        if let found = try await connector.findUser(matchKey: key) {
+            tid = found
+            _ = try await connector.replaceUser(id: found, user.attributes)
+        } else {
+            tid = try await connector.createUser(user.attributes)
+        }
+        try await store.setMapping(
+            TargetMapping(target: target, channel: channel, kind: .user, canonicalID: id, targetID: tid, origin: "created"))
+        return tid
+    }
+
+    func upsertUser(_ id: String, _ channel: Channel) async throws {
+        guard let user = try await store.get(.user, id: id, in: channel) else { return }
+        if let m = try await store.mapping(target: target, channel: channel, kind: .user, canonicalID: id), let tid = m.targetID {
+            if try await connector.replaceUser(id: tid, user.attributes) { return }
+            // The target lost it: forget the mapping and provision again.
+            try await store.removeMapping(target: target, channel: channel, kind: .user, canonicalID: id)
+        }
+        try await ensureUser(id, channel)
+    }
+
+    func deleteUser(_ id: String, _ channel: Channel) async throws {
+        guard let m = try await store.mapping(target: target, channel: channel, kind: .user, canonicalID: id), let tid = m.targetID else {
+            return
+        }
+        try await connector.removeUser(id: tid, action: userRemoval)
+        // The mapping stays (marked) so that the membership removals of the same deletion, which travel
+        // under the groups' keys and may run later, still find the user's target id.
+        var gone = m
+        gone.origin = "deprovisioned"
+        try await store.setMapping(gone)
+    }
+
+    // MARK: - Groups
+
+    func upsertGroup(_ id: String, _ channel: Channel) async throws {
+        guard let group = try await store.get(.group, id: id, in: channel),
+            let name = group.attributes["displayName"]?.stringValue
+        else { return }
+        guard let m = try await store.mapping(target: target, channel: channel, kind: .group, canonicalID: id) else {
+            return try await link(id, name: name, channel)
+        }
+        guard let tid = m.targetID, let origin = GroupOrigin(rawValue: m.origin) else { return }  // blocked: leave the target alone
+        guard let synced = m.detail else { return try await resume(id, m, groupID: tid, origin: origin, name: name, channel) }
+        if synced != name {
+            try await connector.renameGroup(id: tid, displayName: name)
+            var renamed = m
+            renamed.detail = name
+            try await store.setMapping(renamed)
+        }
+    }
+
+    /// The canonical user members of a group with their target ids, provisioning those the target lacks.
+    func sourceMembers(_ id: String, _ channel: Channel) async throws -> (targetIDs: [String], canonical: [String: String]) {
+        var targetIDs: [String] = []
+        var canonical: [String: String] = [:]
+        for m in try await store.members(ofGroup: id, in: channel) where m.kind == .user {
+            if let tid = try await ensureUser(m.id, channel) {
+                targetIDs.append(tid)
+                canonical[tid] = m.id
+            }
+        }
+        return (targetIDs, canonical)
+    }
+
+    /// First sight of a group on the target: create it or apply the collision policy, then insert the
+    /// memberships one by one. The mapping is marked finished (`detail` = the name) only at the end.
+    func link(_ id: String, name: String, _ channel: Channel) async throws {
+        let (members, byTarget) = try await sourceMembers(id, channel)
+        let existing = try await connector.findGroup(displayName: name)
+        // A collision under `fail` blocks without reading the other group's members.
+        var existingMembers: Set<String> = []
+        if let existing, policy != .fail { existingMembers = try await connector.members(ofGroup: existing.id) }
+        let key = "group:\(id)"
+        let ops = UserCentricPlanner.link(
+            displayName: name, sourceMembers: members, existing: existing, existingMembers: existingMembers, policy: policy)
+        var linked: TargetMapping?
+        for op in ops {
+            switch op {
+            case .block(let reason):
+                try await store.setMapping(
+                    TargetMapping(target: target, channel: channel, kind: .group, canonicalID: id, targetID: nil, origin: "blocked", detail: reason))
+                try await store.appendAudit(target: target, channel: channel, action: "blocked", resourceKey: key, detail: ["reason": .string(reason)])
+                logger.warning("group blocked on target", metadata: ["target": "\(target)", "group": "\(name)"])
+            case .createGroup(let displayName, let initial):
+                let externalId = try await store.get(.group, id: id, in: channel)?.attributes["externalId"]?.stringValue ?? id
+                let tid = try await connector.createGroup(displayName: displayName, externalId: externalId)
+                let mapping = TargetMapping(
+                    target: target, channel: channel, kind: .group, canonicalID: id, targetID: tid, origin: GroupOrigin.created.rawValue)
+                try await store.setMapping(mapping)
+                linked = mapping
+                try await store.recordBridgeAdded(target: target, channel: channel, group: id, members: initial.compactMap { byTarget[$0] })
+                for user in initial { try await insert(user: user, group: tid) }
+            case .adopt(let tid, let origin, let kept, let removed):
+                try await store.appendAudit(
+                    target: target, channel: channel, action: "adopted (\(origin.rawValue))", resourceKey: key,
+                    detail: [
+                        "targetGroupID": .string(tid), "displayName": .string(name),
+                        "membersKept": .array(kept.map(JSONValue.string)), "membersRemoved": .array(removed.map(JSONValue.string)),
+                    ])
+                let mapping = TargetMapping(
+                    target: target, channel: channel, kind: .group, canonicalID: id, targetID: tid, origin: origin.rawValue)
+                try await store.setMapping(mapping)
+                linked = mapping
+                let planned = ops.compactMap { op -> String? in if case .insert(let u, _) = op { byTarget[u] } else { nil } }
+                try await store.recordBridgeAdded(target: target, channel: channel, group: id, members: planned)
+            case .insert(let user, let group):
+                try await insert(user: user, group: group)
+            case .delete(let user, let group):
+                try await connector.removeMembership(user: user, group: group)
+            case .rename(let tid, let displayName):
+                try await connector.renameGroup(id: tid, displayName: displayName)
+            case .deleteGroup(let tid):
+                try await connector.deleteGroup(id: tid)
+            }
+        }
+        if var finished = linked {
+            finished.detail = name
+            try await store.setMapping(finished)
+        }
+    }
+
+    /// Finishes a link interrupted after the group was created or adopted: from the group's actual
+    /// members, insert the missing source members and (when the bridge owns the membership) delete the rest.
+    func resume(_ id: String, _ m: TargetMapping, groupID tid: String, origin: GroupOrigin, name: String, _ channel: Channel) async throws {
+        // The source may have been renamed since; the target keeps the name it was created or found with.
+        if origin == .created { try await connector.renameGroup(id: tid, displayName: name) }
+        let (members, byTarget) = try await sourceMembers(id, channel)
+        let actual = try await connector.members(ofGroup: tid)
+        let ops = UserCentricPlanner.resume(groupID: tid, origin: origin, sourceMembers: members, actual: actual)
+        let planned = ops.compactMap { op -> String? in if case .insert(let u, _) = op { byTarget[u] } else { nil } }
+        try await store.recordBridgeAdded(target: target, channel: channel, group: id, members: planned)
+        for op in ops {
+            switch op {
+            case .insert(let user, let group): try await insert(user: user, group: group)
+            case .delete(let user, let group): try await connector.removeMembership(user: user, group: group)
+            default: break
+            }
+        }
+        var finished = m
+        finished.detail = name
+        try await store.setMapping(finished)
+    }
+
+    func changeMembers(_ id: String, _ added: [String], _ removed: [String], _ channel: Channel) async throws {
+        guard let m = try await store.mapping(target: target, channel: channel, kind: .group, canonicalID: id) else {
+            // Not linked yet: linking reads the current members, which include this change.
+            guard let group = try await store.get(.group, id: id, in: channel), let name = group.attributes["displayName"]?.stringValue else {
+                return
+            }
+            return try await link(id, name: name, channel)
+        }
+        guard let tid = m.targetID, let origin = GroupOrigin(rawValue: m.origin) else { return }  // blocked
+        var adds = added
+        if m.detail == nil, let name = try await store.get(.group, id: id, in: channel)?.attributes["displayName"]?.stringValue {
+            // An unfinished link: finishing it brings in every current member, this change's additions included.
+            try await resume(id, m, groupID: tid, origin: origin, name: name, channel)
+            adds = []
+        }
+        var addedTarget: [String] = []
+        var addedCanonical: [String] = []
+        for member in adds {
+            // Members that are groups are not provisioned as members.
+            if let t = try await ensureUser(member, channel) {
+                addedTarget.append(t)
+                addedCanonical.append(member)
+            }
+        }
+        let bridgeAdded = try await store.bridgeAddedMembers(target: target, channel: channel, group: id)
+        var removedTarget: [String] = []
+        var bridgeAddedTarget: Set<String> = []
+        var canonicalOf: [String: String] = [:]
+        for member in removed {
+            guard let um = try await store.mapping(target: target, channel: channel, kind: .user, canonicalID: member), let t = um.targetID else {
+                continue
+            }
+            removedTarget.append(t)
+            canonicalOf[t] = member
+            if bridgeAdded.contains(member) { bridgeAddedTarget.insert(t) }
+        }
+        let ops = UserCentricPlanner.delta(
+            groupID: tid, origin: origin, added: addedTarget, removed: removedTarget, bridgeAdded: bridgeAddedTarget)
+        let addedByTarget = Dictionary(zip(addedTarget, addedCanonical), uniquingKeysWith: { a, _ in a })
+        var forgotten: [String] = []
+        for op in ops {
+            switch op {
+            case .insert(let user, let group):
+                // Only a membership this call created is the bridge's: under `merge`, one the user already
+                // had on the target (409) stays someone else's, and a later removal leaves it alone.
+                if try await insert(user: user, group: group), let c = addedByTarget[user] {
+                    try await store.recordBridgeAdded(target: target, channel: channel, group: id, members: [c])
+                }
+            case .delete(let user, let group):
+                try await connector.removeMembership(user: user, group: group)
+                if let c = canonicalOf[user] { forgotten.append(c) }
+            default: break
+            }
+        }
+        if !forgotten.isEmpty { try await store.forgetBridgeAdded(target: target, channel: channel, group: id, members: forgotten) }
+    }
+
+    /// A target refusing a member it does not know (yet, or any more: a deletion of the user may be in
+    /// flight under the user's key) is retried, not dead-lettered: on retry the member is re-resolved.
+    @discardableResult
+    func insert(user: String, group: String) async throws -> Bool {
+        do {
+            return try await connector.addMembership(user: user, group: group)
+        } catch TargetError.permanent(let status, let detail) where status == 400 || status == 404 {
+            throw TargetError.retryable(detail: "member not visible on the target: \(detail)", after: nil)
+        }
+    }
+
+    func deleteGroup(_ id: String, _ channel: Channel) async throws {
+        guard let m = try await store.mapping(target: target, channel: channel, kind: .group, canonicalID: id) else { return }
+        if let tid = m.targetID, let origin = GroupOrigin(rawValue: m.origin) {
+            let bridgeAdded = try await store.bridgeAddedMembers(target: target, channel: channel, group: id)
+            var addedTarget: Set<String> = []
+            for member in bridgeAdded {
+                if let um = try await store.mapping(target: target, channel: channel, kind: .user, canonicalID: member), let t = um.targetID {
+                    addedTarget.insert(t)
+                }
+            }
+            for op in UserCentricPlanner.unlink(groupID: tid, origin: origin, bridgeAdded: addedTarget) {
+                switch op {
+                case .deleteGroup: try await connector.deleteGroup(id: tid)
+                case .delete(let user, let group): try await connector.removeMembership(user: user, group: group)
+                default: break
+                }
+            }
+            if origin == .adoptedMerge {
+                try await store.appendAudit(
+                    target: target, channel: channel, action: "unlinked (merge: group kept)", resourceKey: "group:\(id)",
+                    detail: ["targetGroupID": .string(tid), "membersRemoved": .array(addedTarget.sorted().map(JSONValue.string))])
+            }
+        }
+        try await store.forgetBridgeAdded(target: target, channel: channel, group: id, members: nil)
+        try await store.removeMapping(target: target, channel: channel, kind: .group, canonicalID: id)
+    }
+}

@@ -12,16 +12,19 @@ public struct ServerConfiguration: Sendable {
     public var publicURL: String?
     /// Folder to write redacted request/response fixtures to (`serve --record DIR`).
     public var recordDirectory: String?
+    /// The admin API's token and targets; nil serves no admin API.
+    public var admin: AdminConfiguration?
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, limits: ServerLimits = ServerLimits(), publicURL: String? = nil,
-        recordDirectory: String? = nil
+        recordDirectory: String? = nil, admin: AdminConfiguration? = nil
     ) {
         self.host = host
         self.port = port
         self.limits = limits
         self.publicURL = publicURL
         self.recordDirectory = recordDirectory
+        self.admin = admin
     }
 }
 
@@ -64,6 +67,14 @@ public func buildApplication(
                 type: "httpbasic", name: "HTTP Basic", description: "Authentication with a channel's user name and password",
                 specUri: "https://www.rfc-editor.org/info/rfc7617", primary: false),
         ])
+    if let admin = configuration.admin {
+        guard let syncStore = store as? any SyncStore else {
+            throw SCIMError(status: 500, detail: "The admin API needs a store that keeps the outbox.")
+        }
+        let group = router.group("admin").add(middleware: AdminAuthMiddleware(token: admin.token))
+        AdminRoutes(store: syncStore, targets: admin.targets).register(on: group)
+    }
+
     let discovery = router.group("scim/v2/:channel").add(middleware: ChannelExistsMiddleware(store: store))
     DiscoveryRoutes(registry: registry, config: spConfig, paging: paging, publicURL: configuration.publicURL).register(on: discovery)
 

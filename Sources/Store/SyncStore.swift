@@ -16,6 +16,11 @@ public protocol SyncStore: Store {
     func outboxCounts(target: String) async throws -> [String: Int]
     /// Entries in the dead-letter state (newest first).
     func deadOutboxEntries(target: String, limit: Int) async throws -> [OutboxEntry]
+    /// Delivery state of each resource on a target (`status --resources`, `GET /admin/targets/{name}/resources`),
+    /// optionally only those in `state`, ordered by resource key.
+    func resourceStatuses(target: String, state: ResourceSyncStatus.State?, limit: Int) async throws -> [ResourceSyncStatus]
+    /// Puts a target's dead-lettered entries back in the queue with a fresh attempt count; returns how many.
+    func retryDeadOutboxEntries(target: String) async throws -> Int
     /// Enqueues events for one target (reconciliation and tests).
     func enqueue(_ events: [ChangeEvent], target: String, channel: Channel) async throws
 
@@ -79,4 +84,63 @@ public struct AuditEntry: Sendable, Hashable {
     public var action: String
     public var resourceKey: String
     public var detail: JSONValue
+}
+
+/// Where one canonical resource stands on one target: the outbox and the mapping, read together.
+public struct ResourceSyncStatus: Sendable, Hashable {
+    /// The resource's delivery state; a resource in several is reported in the first that applies.
+    public enum State: String, Sendable, CaseIterable {
+        /// A change was dead-lettered after its attempts ran out: someone must look.
+        case failed
+        /// Changes wait for delivery (possibly after failed attempts that will be retried).
+        case pending
+        /// The group collides with a same-named group on the target and the policy is `fail`.
+        case blocked
+        /// The target holds it, as the mapping says.
+        case synced
+        /// The user was deprovisioned on the target (disabled or deleted).
+        case deprovisioned
+    }
+
+    public var channel: String
+    /// `user:ID` or `group:ID`.
+    public var resourceKey: String
+    public var state: State
+    public var targetID: String?
+    /// How the bridge holds it: `created`, `adopted-merge`, `adopted-overwrite`, …
+    public var origin: String?
+    /// Changes not yet delivered (pending or dead).
+    public var undelivered: Int
+    /// Most attempts of an undelivered change.
+    public var attempts: Int
+    public var lastError: String?
+    /// The reason it is blocked.
+    public var detail: String?
+
+    public init(
+        channel: String, resourceKey: String, state: State, targetID: String? = nil, origin: String? = nil,
+        undelivered: Int = 0, attempts: Int = 0, lastError: String? = nil, detail: String? = nil
+    ) {
+        self.channel = channel
+        self.resourceKey = resourceKey
+        self.state = state
+        self.targetID = targetID
+        self.origin = origin
+        self.undelivered = undelivered
+        self.attempts = attempts
+        self.lastError = lastError
+        self.detail = detail
+    }
+
+    /// The JSON the admin API answers with.
+    public var json: JSONValue {
+        var o: JSONObject = ["channel": .string(channel), "resource": .string(resourceKey), "state": .string(state.rawValue)]
+        if let targetID { o["targetId"] = .string(targetID) }
+        if let origin { o["origin"] = .string(origin) }
+        if undelivered > 0 { o["undelivered"] = .integer(Int64(undelivered)) }
+        if attempts > 0 { o["attempts"] = .integer(Int64(attempts)) }
+        if let lastError { o["lastError"] = .string(lastError) }
+        if let detail { o["detail"] = .string(detail) }
+        return .object(o)
+    }
 }

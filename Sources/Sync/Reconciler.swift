@@ -110,15 +110,36 @@ public struct Reconciler: Sendable {
                 guard let channel = byName[c] else { break }
                 try await sync.store.removeMapping(target: sync.target, channel: channel, kind: .group, canonicalID: id)
                 try await sync.link(id, name: name, channel)
-            case .renameGroup(_, _, let tid, _, let to):
+            case .renameGroup(let c, let id, let tid, _, let to):
                 try await sync.connector.renameGroup(id: tid, displayName: to)
-            case .addMembers(_, _, let tid, _, let members):
+                if let channel = byName[c], var m = try await sync.store.mapping(target: sync.target, channel: channel, kind: .group, canonicalID: id) {
+                    m.detail = to
+                    try await sync.store.setMapping(m)
+                }
+            case .addMembers(let c, let id, let tid, _, let members):
                 try await sync.connector.addMembers(groupID: tid, members: members)
-            case .removeMembers(_, _, let tid, _, let members):
+                // Re-added members are the bridge's: under merge, a later removal may take them away again.
+                if let channel = byName[c] {
+                    let canonical = try await canonicalUsers(members, channel)
+                    try await sync.store.recordBridgeAdded(target: sync.target, channel: channel, group: id, members: canonical)
+                }
+            case .removeMembers(let c, let id, let tid, _, let members):
                 try await sync.connector.removeMembers(groupID: tid, members: members)
+                if let channel = byName[c] {
+                    let canonical = try await canonicalUsers(members, channel)
+                    try await sync.store.forgetBridgeAdded(target: sync.target, channel: channel, group: id, members: canonical)
+                }
             }
             progress(i + 1, steps.count)
         }
+    }
+
+    /// The canonical ids of users known on the target by `targetIDs` (those the bridge has a mapping for).
+    func canonicalUsers(_ targetIDs: [String], _ channel: Channel) async throws -> [String] {
+        let wanted = Set(targetIDs)
+        return try await sync.store.mappings(target: sync.target)
+            .filter { $0.kind == .user && $0.channel.key == channel.key && $0.targetID.map(wanted.contains) == true }
+            .map(\.canonicalID)
     }
 
     func allResources(_ kind: ResourceKind, _ channel: Channel) async throws -> [StoredResource] {

@@ -71,6 +71,14 @@ struct Serve: AsyncParsableCommand {
                 "No channel yet: created channel 'default' (/scim/v2/default). Its bearer token, shown once:\n".utf8))
             FileHandle.standardOutput.write(Data((token + "\n").utf8))
         }
+        var admin: AdminConfiguration? = nil
+        if let secret = file.server.adminToken {
+            do {
+                admin = AdminConfiguration(token: try secret.resolve(), targets: file.targets.map(\.name))
+            } catch {
+                throw CLIError("server.adminToken: \(error)")
+            }
+        }
         let app = try buildApplication(
             configuration: ServerConfiguration(
                 host: host, port: port,
@@ -79,7 +87,7 @@ struct Serve: AsyncParsableCommand {
                     defaultPageSize: file.server.limits.defaultPageSize, bulkMaxOperations: file.server.limits.bulkMaxOperations,
                     bulkMaxPayloadBytes: file.server.limits.bulkMaxPayloadBytes),
                 publicURL: publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 },
-                recordDirectory: record),
+                recordDirectory: record, admin: admin),
             store: s, logger: logger,
             onServerRunning: { port in
                 logger.notice("scim-bridge listening", metadata: ["url": "http://\(host):\(port)/scim/v2/"])

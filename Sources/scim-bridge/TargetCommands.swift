@@ -81,7 +81,19 @@ struct Status: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Show delivery status per target: pending, synced, blocked, failed.")
     @Option(help: "Configuration file (YAML) listing the targets.") var config: String
     @Option(help: "Only this target.") var target: String?
+    @Option(
+        help: ArgumentHelp(
+            "List resources one per line, optionally only those in a state.",
+            discussion: "States: failed, pending, blocked, synced, deprovisioned; 'all' lists every resource."))
+    var resources: String?
     @OptionGroup var store: StoreOptions
+
+    func validate() throws {
+        if let r = resources, r != "all", ResourceSyncStatus.State(rawValue: r) == nil {
+            throw ValidationError(
+                "--resources must be 'all' or one of: \(ResourceSyncStatus.State.allCases.map(\.rawValue).joined(separator: ", ")).")
+        }
+    }
 
     func run() async throws {
         let file: BridgeConfiguration
@@ -99,6 +111,11 @@ struct Status: AsyncParsableCommand {
             for e in try await s.deadOutboxEntries(target: t.name, limit: 20) {
                 print("  failed: \(e.resourceKey) after \(e.attempts) attempt(s): \(e.lastError ?? "")")
             }
+            if let r = resources {
+                for st in try await s.resourceStatuses(target: t.name, state: ResourceSyncStatus.State(rawValue: r), limit: .max) {
+                    print("  " + Self.line(st))
+                }
+            }
         }
         for c in try await s.channels() {
             let groups = try await s.query(.group, in: c, ResourceQuery(count: 0)).totalResults
@@ -106,5 +123,17 @@ struct Status: AsyncParsableCommand {
                 print("warning: channel \(c.name) has \(groups) groups, above PingOne's recommended maximum of 1,000 per rule")
             }
         }
+    }
+
+    /// One resource: `pending   pingone/group:ID  3 change(s), 2 attempt(s), last error: …`.
+    static func line(_ s: ResourceSyncStatus) -> String {
+        var parts = ["\(s.state.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0)) \(s.channel)/\(s.resourceKey)"]
+        if let t = s.targetID { parts.append("target id \(t)") }
+        if let o = s.origin, o != "blocked", o != "deprovisioned" { parts.append(o) }
+        if s.undelivered > 0 { parts.append("\(s.undelivered) change(s) undelivered") }
+        if s.attempts > 0 { parts.append("\(s.attempts) attempt(s)") }
+        if let e = s.lastError { parts.append("last error: \(e)") }
+        if let d = s.detail { parts.append(d) }
+        return parts.joined(separator: ", ")
     }
 }

@@ -54,8 +54,8 @@ struct SyncEndToEndTests {
     /// A bridge with channel `pingone` fanning out to target `acme` (the emulator) under `policy`,
     /// the emulator seeded with a same-named group "Engineering" holding a foreign member.
     func withHarness(
-        policy: CollisionPolicy, faults: FaultPlan = .none, removal: UserRemoval = .disable,
-        _ body: @Sendable (Harness, SCIMClient) async throws -> Void
+        policy: CollisionPolicy, faults: FaultPlan = .none, removal: UserRemoval = .disable, maxAttempts: Int = 50,
+        admin: AdminConfiguration? = nil, _ body: @Sendable (Harness, SCIMClient) async throws -> Void
     ) async throws {
         let bridge = try TestBridge.make()
         defer { bridge.cleanUp() }
@@ -81,9 +81,9 @@ struct SyncEndToEndTests {
                 target: "acme", store: bridge.store, connector: SCIMConnector(transport: transport), policy: policy,
                 userRemoval: removal, logger: logger)
             let worker = TargetWorker(
-                target: "acme", store: bridge.store, sync: sync, concurrency: 4, maxAttempts: 50,
+                target: "acme", store: bridge.store, sync: sync, concurrency: 4, maxAttempts: maxAttempts,
                 backoff: Backoff(base: .milliseconds(5), cap: .milliseconds(50)), logger: logger)
-            try await bridge.run { client in
+            try await bridge.run(admin: admin) { client in
                 try await body(Harness(bridge: bridge, token: token, worker: worker, emulator: emulator, emulatorURL: url), client)
             }
         }
@@ -143,6 +143,41 @@ struct SyncEndToEndTests {
             try await h.drain()
             #expect(h.emulator.state().group(named: "Engineering") != nil)
             #expect(h.members(of: "Engineering") == ["foreign@example.com"])
+        }
+    }
+
+    /// A member the target already had at adoption is not the bridge's; once reconciliation has had to
+    /// re-add it (after someone removed it on the target), it is, and a later source removal takes it away.
+    @Test func mergeCountsMembersReAddedByReconciliationAsBridgeAdded() async throws {
+        try await withHarness(policy: .merge) { h, c in
+            let ids = try await push(c, h.token)
+            let shared = try #require(
+                try await c.post("/scim/v2/pingone/Users", token: h.token, Bodies.user("foreign@example.com")).body?["id"]?.stringValue)
+            _ = try await c.patch(
+                "/scim/v2/pingone/Groups/\(ids["Engineering"]!)", token: h.token,
+                Bodies.patch([["op": "add", "path": "members", "value": [["value": .string(shared)]]]]))
+            try await h.drain()
+            #expect(h.members(of: "Engineering") == ["foreign@example.com", "alice@example.com", "bob@example.com"])
+
+            // Drift: the shared member is removed on the target; sync puts it back.
+            let state = h.emulator.state()
+            let eng = try #require(state.group(named: "Engineering")?["id"]?.stringValue)
+            let sharedOnTarget = try #require(state.user(named: "foreign@example.com")?["id"]?.stringValue)
+            let transport = HTTPTransport(
+                client: HTTPClient.shared, baseURL: h.emulatorURL.absoluteString, bucket: TokenBucket(requestsPerMinute: 6000, burst: 100),
+                authorization: { "Bearer \(SCIMEmulator.defaultToken)" })
+            try await SCIMConnector(transport: transport).removeMembers(groupID: eng, members: [sharedOnTarget])
+            let reconciler = Reconciler(sync: h.worker.sync)
+            let channel = try #require(try await h.bridge.store.channel(named: "pingone"))
+            try await reconciler.execute(try await reconciler.plan(channels: [channel]).steps, channels: [channel])
+            #expect(h.members(of: "Engineering") == ["foreign@example.com", "alice@example.com", "bob@example.com"])
+
+            // Now the source removes it: the bridge added it last, so the bridge removes it.
+            _ = try await c.patch(
+                "/scim/v2/pingone/Groups/\(ids["Engineering"]!)", token: h.token,
+                Bodies.patch([["op": "remove", "path": .string("members[value eq \"\(shared)\"]")]]))
+            try await h.drain()
+            #expect(h.members(of: "Engineering") == ["alice@example.com", "bob@example.com"])
         }
     }
 

@@ -224,3 +224,73 @@ extension SQLiteStore: SyncStore {
         }
     }
 }
+
+// MARK: - Per-resource status
+
+extension SQLiteStore {
+    public func resourceStatuses(target: String, state: ResourceSyncStatus.State?, limit: Int) async throws
+        -> [ResourceSyncStatus]
+    {
+        try await read { db in
+            var byKey: [String: ResourceSyncStatus] = [:]
+            // Undelivered changes, one row per resource (served by outbox_by_state).
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT c.name AS channel, o.resource_key, COUNT(*) AS n, MAX(o.attempts) AS attempts,
+                           MAX(o.state = 'dead') AS dead,
+                           (SELECT l.last_error FROM outbox l WHERE l.target = o.target AND l.resource_key = o.resource_key
+                              AND l.channel_key = o.channel_key AND l.state != 'done' AND l.last_error IS NOT NULL
+                            ORDER BY l.updated DESC LIMIT 1) AS last_error
+                    FROM outbox o JOIN channel c ON c.key = o.channel_key
+                    WHERE o.target = ? AND o.state IN ('pending', 'dead')
+                    GROUP BY o.channel_key, o.resource_key
+                    """, arguments: [target])
+            {
+                let channel: String = row["channel"]
+                let key: String = row["resource_key"]
+                let dead: Bool = row["dead"]
+                byKey[channel + "\u{0}" + key] = ResourceSyncStatus(
+                    channel: channel, resourceKey: key, state: dead ? .failed : .pending, undelivered: row["n"],
+                    attempts: row["attempts"], lastError: row["last_error"])
+            }
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT c.name AS channel, m.kind, m.canonical_id, m.target_id, m.origin, m.detail
+                    FROM target_mapping m JOIN channel c ON c.key = m.channel_key WHERE m.target = ?
+                    """, arguments: [target])
+            {
+                let channel: String = row["channel"]
+                let kind: String = row["kind"]
+                let id: String = row["canonical_id"]
+                let key = "\(kind.lowercased()):\(id)"
+                let origin: String = row["origin"]
+                let mapped: ResourceSyncStatus.State =
+                    origin == "blocked" ? .blocked : origin == "deprovisioned" ? .deprovisioned : .synced
+                if var s = byKey[channel + "\u{0}" + key] {
+                    s.targetID = row["target_id"]
+                    s.origin = origin
+                    if mapped == .blocked { s.detail = row["detail"] }
+                    byKey[channel + "\u{0}" + key] = s
+                } else {
+                    byKey[channel + "\u{0}" + key] = ResourceSyncStatus(
+                        channel: channel, resourceKey: key, state: mapped, targetID: row["target_id"], origin: origin,
+                        detail: mapped == .blocked ? row["detail"] : nil)
+                }
+            }
+            let all = byKey.values.filter { state == nil || $0.state == state }
+            return Array(all.sorted { ($0.channel, $0.resourceKey) < ($1.channel, $1.resourceKey) }.prefix(limit))
+        }
+    }
+
+    public func retryDeadOutboxEntries(target: String) async throws -> Int {
+        let now = Self.nanoseconds(Self.now())
+        return try await write { db in
+            try db.execute(
+                sql: "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt = 0, updated = ? WHERE target = ? AND state = 'dead'",
+                arguments: [now, target])
+            return db.changesCount
+        }
+    }
+}

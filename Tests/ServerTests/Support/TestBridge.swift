@@ -36,13 +36,14 @@ struct TestBridge: Sendable {
 
     /// Runs `body` against the bridge served over real HTTP (AsyncHTTPClient on loopback).
     func run<T: Sendable>(
-        limits: ServerLimits = ServerLimits(), publicURL: String? = nil, _ body: @Sendable (SCIMClient) async throws -> T
+        limits: ServerLimits = ServerLimits(), publicURL: String? = nil, admin: AdminConfiguration? = nil,
+        _ body: @Sendable (SCIMClient) async throws -> T
     ) async throws -> T {
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         let app = try buildApplication(
-            configuration: ServerConfiguration(host: "127.0.0.1", port: 0, limits: limits, publicURL: publicURL), store: store,
-            logger: logger)
+            configuration: ServerConfiguration(host: "127.0.0.1", port: 0, limits: limits, publicURL: publicURL, admin: admin),
+            store: store, logger: logger)
         return try await app.test(.ahc(.http)) { client in try await body(SCIMClient(client: client)) }
     }
 

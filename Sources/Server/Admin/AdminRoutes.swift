@@ -1,0 +1,95 @@
+import Hummingbird
+import SCIM
+import Store
+
+/// The JSON admin API: delivery status per target and per resource, the audit log, and requeueing of
+/// dead letters. Read by operators and monitoring; the same facts `scim-bridge status` prints.
+struct AdminRoutes {
+    let store: any SyncStore
+    let targets: [String]
+
+    /// PingOne's recommended maximum of groups per provisioning rule; above it, status warns.
+    static let groupWarningThreshold = 1000
+
+    func register(on group: RouterGroup<SCIMRequestContext>) {
+        group.get("status") { _, _ in try await status() }
+        group.get("targets/:target/resources") { request, context in
+            let target = try known(context)
+            let q = request.uri.queryParameters
+            var state: ResourceSyncStatus.State? = nil
+            if let s = q["state"].map(String.init) {
+                guard let parsed = ResourceSyncStatus.State(rawValue: s) else {
+                    let allowed = ResourceSyncStatus.State.allCases.map(\.rawValue).joined(separator: ", ")
+                    throw SCIMError.badRequest("Query parameter 'state' must be one of: \(allowed).")
+                }
+                state = parsed
+            }
+            var limit = 1000
+            if let c = q["count"].map(String.init) {
+                guard let n = Int(c), n >= 0 else { throw SCIMError.badRequest("Query parameter 'count' must be a non-negative integer.") }
+                limit = min(n, 10_000)
+            }
+            let list = try await store.resourceStatuses(target: target, state: state, limit: limit)
+            return Response.scim(.ok, ["target": .string(target), "resources": .array(list.map(\.json))])
+        }
+        group.get("targets/:target/audit") { _, context in
+            let target = try known(context)
+            let entries = try await store.auditEntries(target: target)
+            return Response.scim(
+                .ok,
+                [
+                    "target": .string(target),
+                    "entries": .array(entries.map { e in
+                        [
+                            "time": .string(e.time.iso8601), "action": .string(e.action), "resource": .string(e.resourceKey),
+                            "detail": e.detail,
+                        ]
+                    }),
+                ])
+        }
+        group.post("targets/:target/retry") { _, context in
+            let target = try known(context)
+            let n = try await store.retryDeadOutboxEntries(target: target)
+            return Response.scim(.ok, ["target": .string(target), "requeued": .integer(Int64(n))])
+        }
+    }
+
+    func known(_ context: SCIMRequestContext) throws -> String {
+        let name = try context.parameters.require("target")
+        guard targets.contains(name) else {
+            throw SCIMError.notFound("There is no target named '\(name)'; configured targets: \(targets.joined(separator: ", ")).")
+        }
+        return name
+    }
+
+    func status() async throws -> Response {
+        var list: [JSONValue] = []
+        for t in targets {
+            let counts = try await store.outboxCounts(target: t)
+            let resources = try await store.resourceStatuses(target: t, state: nil, limit: .max)
+            var byState: JSONObject = [:]
+            for s in ResourceSyncStatus.State.allCases {
+                byState[s.rawValue] = .integer(Int64(resources.filter { $0.state == s }.count))
+            }
+            list.append([
+                "name": .string(t),
+                "outbox": [
+                    "pending": .integer(Int64(counts["pending"] ?? 0)), "delivered": .integer(Int64(counts["done"] ?? 0)),
+                    "dead": .integer(Int64(counts["dead"] ?? 0)),
+                ],
+                "resources": .object(byState),
+            ])
+        }
+        var channels: [JSONValue] = []
+        for c in try await store.channels() {
+            let groups = try await store.query(.group, in: c, ResourceQuery(count: 0)).totalResults
+            var o: JSONObject = ["name": .string(c.name), "groups": .integer(Int64(groups))]
+            if groups > Self.groupWarningThreshold {
+                o["warning"] = .string(
+                    "\(groups) groups: above PingOne's recommended maximum of \(Self.groupWarningThreshold) groups per provisioning rule")
+            }
+            channels.append(.object(o))
+        }
+        return Response.scim(.ok, ["targets": .array(list), "channels": .array(channels)])
+    }
+}

@@ -1,0 +1,61 @@
+public import Logging
+public import ServiceLifecycle
+public import Store
+
+/// Reconciles one target on a schedule while `serve` runs (`reconcileEvery`): repairs drift made on
+/// the target behind the bridge's back. A `Service`; it stops at graceful shutdown.
+public struct ReconcileService: Service {
+    public let reconciler: Reconciler
+    /// The channels fanning out to the target, by name (resolved at each pass, so a channel created
+    /// later is included).
+    public let channelNames: [String]
+    public let period: Duration
+    public let logger: Logger
+
+    public init(reconciler: Reconciler, channelNames: [String], period: Duration, logger: Logger) {
+        self.reconciler = reconciler
+        self.channelNames = channelNames
+        self.period = period
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do { try await Task.sleep(for: period) } catch { return }
+                await reconcileOnce()
+            }
+        }
+    }
+
+    /// One pass. Skipped while changes for the target are still queued: the worker is about to apply
+    /// them, and a plan read now would race it. Failures are logged; the next period tries again.
+    /// Returns the number of calls made, nil if skipped or failed.
+    @discardableResult
+    public func reconcileOnce() async -> Int? {
+        let store = reconciler.sync.store
+        let target = reconciler.sync.target
+        do {
+            if (try await store.outboxCounts(target: target)["pending"] ?? 0) > 0 {
+                logger.debug("scheduled reconciliation skipped: changes still queued", metadata: ["target": "\(target)"])
+                return nil
+            }
+            var channels: [Channel] = []
+            for name in channelNames {
+                if let c = try await store.channel(named: name) { channels.append(c) }
+            }
+            let (steps, blocked) = try await reconciler.plan(channels: channels)
+            if !steps.isEmpty {
+                logger.notice("scheduled reconciliation repairs drift", metadata: ["target": "\(target)", "calls": "\(steps.count)"])
+                try await reconciler.execute(steps, channels: channels)
+            }
+            if !blocked.isEmpty {
+                logger.warning("groups blocked on target", metadata: ["target": "\(target)", "blocked": "\(blocked.count)"])
+            }
+            return steps.count
+        } catch {
+            logger.error("scheduled reconciliation failed", metadata: ["target": "\(target)", "error": "\(error)"])
+            return nil
+        }
+    }
+}

@@ -1,0 +1,78 @@
+import ArgumentParser
+import BridgeConfig
+import Connectors
+import Foundation
+
+/// `scim-bridge doctor --target NAME`: checks a target the way PingOne's "Test connection" does —
+/// secrets resolvable, the API reachable, the credentials accepted — and says what to fix.
+struct Doctor: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check a target's credentials and reachability, with a clear message for each failure.")
+    @Option(help: "Configuration file (YAML) that defines the target; see docs/configuration.md.") var config: String
+    @Option(help: "The target's name in the configuration.") var target: String
+
+    func run() async throws {
+        let file: BridgeConfiguration
+        do { file = try ConfigurationLoader.load(file: config) } catch { throw CLIError("\(error)") }
+        guard let i = file.targets.firstIndex(where: { $0.name == target }) else {
+            throw CLIError("--target: no target named '\(target)' in \(config); it has: \(file.targets.map(\.name).joined(separator: ", ")).")
+        }
+        let t = file.targets[i]
+        print("target \(t.name) (\(t.kind.rawValue)) at \(t.baseURL)")
+        for (key, secret) in t.auth.secrets {
+            do {
+                _ = try secret.resolve()
+                print("  ok    targets[\(i)].auth.\(key) resolves (\(secret))")
+            } catch {
+                throw CLIError("targets[\(i)].auth.\(key): \(error)")
+            }
+        }
+        let connector = try TargetServices.connector(t, index: i)
+        do {
+            try await connector.testConnection()
+            print("  ok    the API answered and accepted the credentials")
+        } catch let error as TargetError {
+            throw CLIError(Self.explain(error, t, index: i))
+        }
+    }
+
+    /// What a failed check means for this kind of target, naming the configuration key to look at.
+    static func explain(_ error: TargetError, _ t: TargetSettings, index i: Int) -> String {
+        let auth = "targets[\(i)].auth"
+        let base = "targets[\(i)].baseURL"
+        switch error {
+        case .permanent(401, let detail):
+            return "\(auth): the target refused the credentials (HTTP 401). \(credentialHint(t.kind)) (\(detail))"
+        case .permanent(403, let detail):
+            return "\(auth): the credentials were accepted but lack permission (HTTP 403). \(credentialHint(t.kind)) (\(detail))"
+        case .permanent(404, let detail):
+            return "\(base): \(t.baseURL) has no SCIM endpoint there (HTTP 404). \(baseURLHint(t.kind)) (\(detail))"
+        case .permanent(let status, let detail):
+            return "\(base): the target answered HTTP \(status) to a simple read; is \(t.baseURL) the right API? (\(detail))"
+        case .retryable(let detail, _) where detail.contains(" answered "):
+            return "The target at \(t.baseURL) is reachable but not answering normally (\(detail)); try again later."
+        case .retryable(let detail, _):
+            return "\(base): cannot reach \(t.baseURL): check the address, DNS, proxy and firewall. (\(detail))"
+        }
+    }
+
+    static func credentialHint(_ kind: TargetKind) -> String {
+        switch kind {
+        case .githubEMU:
+            "GitHub EMU needs a personal access token (classic) of the enterprise's setup user with the scim:enterprise scope."
+        case .slack: "Slack needs an org-level user token (xoxp-…) with the admin scope, installed by an org owner."
+        case .google: "Google needs a service account with domain-wide delegation for the Directory scopes, impersonating an admin."
+        case .salesforce: "Salesforce needs a connected app whose certificate signs the JWT, pre-authorized for the user."
+        case .msgraph: "Microsoft Graph needs an app registration with application permissions and admin consent."
+        case .scim: "Check the token or password the SCIM service provider issued for the bridge."
+        }
+    }
+
+    static func baseURLHint(_ kind: TargetKind) -> String {
+        switch kind {
+        case .githubEMU: "Check the enterprise slug in https://api.github.com/scim/v2/enterprises/{slug}."
+        case .slack: "Slack's SCIM base URL is https://api.slack.com/scim/v2."
+        default: "Check the base URL (it ends before /Users)."
+        }
+    }
+}

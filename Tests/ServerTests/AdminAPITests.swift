@@ -1,0 +1,137 @@
+import AsyncHTTPClient
+import Connectors
+import Emulators
+import Foundation
+import Logging
+import Membership
+import SCIM
+import Store
+import Sync
+import Testing
+
+@testable import Server
+
+/// The JSON admin API under `/admin`, over real HTTP, on a bridge that syncs to the SCIM emulator.
+@Suite("Admin API")
+struct AdminAPITests {
+    let e2e = SyncEndToEndTests()
+    static let adminToken = "admin-secret-for-tests"
+    static let admin = AdminConfiguration(token: adminToken, targets: ["acme"])
+
+    @Test func requiresTheAdminTokenAndNotAChannelToken() async throws {
+        try await e2e.withHarness(policy: .fail, admin: Self.admin) { h, c in
+            #expect(try await c.get("/admin/status", token: nil).status == 401)
+            #expect(try await c.get("/admin/status", token: h.token).status == 401)
+            let wrong = try await c.get("/admin/status", token: "admin-secret-for-test")
+            #expect(wrong.status == 401)
+            #expect(wrong.detail?.contains("admin-secret") == false)
+            #expect(try await c.get("/admin/status", token: Self.adminToken).status == 200)
+            // And the admin token opens no channel.
+            #expect(try await c.get("/scim/v2/pingone/Users", token: Self.adminToken).status == 401)
+        }
+    }
+
+    @Test func notServedWithoutAnAdminToken() async throws {
+        try await e2e.withHarness(policy: .fail) { _, c in
+            let r = try await c.get("/admin/status", token: Self.adminToken)
+            #expect(r.status == 404)
+        }
+    }
+
+    @Test func reportsSyncedAndBlockedResourcesPerTarget() async throws {
+        try await e2e.withHarness(policy: .fail, admin: Self.admin) { h, c in
+            let ids = try await e2e.push(c, h.token)
+            try await h.drain()
+            let status = try await c.get("/admin/status", token: Self.adminToken)
+            let target = try #require(status.body?["targets"]?.arrayValue?.first)
+            #expect(target["name"]?.stringValue == "acme")
+            #expect(target["resources"]?["blocked"]?.integerValue == 1)
+            // Three users and the "Sales" group.
+            #expect(target["resources"]?["synced"]?.integerValue == 4)
+            #expect(target["outbox"]?["pending"]?.integerValue == 0)
+
+            let blocked = try await c.get("/admin/targets/acme/resources?state=blocked", token: Self.adminToken)
+            let entries = try #require(blocked.body?["resources"]?.arrayValue)
+            #expect(entries.count == 1)
+            #expect(entries.first?["resource"]?.stringValue == "group:\(ids["Engineering"]!)")
+            #expect(entries.first?["detail"]?.stringValue?.contains("onNameCollision") == true)
+
+            let audit = try await c.get("/admin/targets/acme/audit", token: Self.adminToken)
+            #expect(audit.body?["entries"]?.arrayValue?.contains { $0["action"]?.stringValue == "blocked" } == true)
+        }
+    }
+
+    @Test func failedResourceShowsAttemptsAndErrorAndCanBeRequeued() async throws {
+        try await e2e.withHarness(policy: .overwrite, maxAttempts: 2, admin: Self.admin) { h, c in
+            // Every user create is refused, so the user's change is dead-lettered after two attempts.
+            h.emulator.failNext(2, method: "POST", pathPrefix: "/Users", with: .status(503))
+            let r = try await c.post("/scim/v2/pingone/Users", token: h.token, Bodies.user("dora@example.com"))
+            let id = try #require(r.body?["id"]?.stringValue)
+            try await h.drain()
+            let failed = try await c.get("/admin/targets/acme/resources?state=failed", token: Self.adminToken)
+            let entry = try #require(failed.body?["resources"]?.arrayValue?.first)
+            #expect(entry["resource"]?.stringValue == "user:\(id)")
+            #expect(entry["attempts"]?.integerValue == 2)
+            #expect(entry["lastError"]?.stringValue?.contains("503") == true)
+
+            let retry = try await c.post("/admin/targets/acme/retry", token: Self.adminToken, .object([:]))
+            #expect(retry.body?["requeued"]?.integerValue == 1)
+            try await h.drain()
+            let synced = try await c.get("/admin/targets/acme/resources?state=synced", token: Self.adminToken)
+            #expect(synced.body?["resources"]?.arrayValue?.contains { $0["resource"]?.stringValue == "user:\(id)" } == true)
+            #expect(h.emulator.state().users.contains { $0["userName"]?.stringValue == "dora@example.com" })
+        }
+    }
+
+    @Test func badQueriesAndUnknownTargetsGetClearErrors() async throws {
+        try await e2e.withHarness(policy: .fail, admin: Self.admin) { h, c in
+            let unknown = try await c.get("/admin/targets/nope/resources", token: Self.adminToken)
+            #expect(unknown.status == 404)
+            #expect(unknown.detail?.contains("acme") == true)
+            let state = try await c.get("/admin/targets/acme/resources?state=weird", token: Self.adminToken)
+            #expect(state.status == 400)
+            #expect(state.detail?.contains("pending") == true)
+            #expect(try await c.get("/admin/targets/acme/resources?count=-1", token: Self.adminToken).status == 400)
+        }
+    }
+}
+
+/// Scheduled reconciliation, as `serve` runs it every `reconcileEvery`.
+@Suite("Scheduled reconciliation")
+struct ReconcileServiceTests {
+    let e2e = SyncEndToEndTests()
+
+    @Test func repairsDriftAndWaitsForQueuedChanges() async throws {
+        try await e2e.withHarness(policy: .overwrite) { h, c in
+            let ids = try await e2e.push(c, h.token)
+            try await h.drain()
+            var logger = Logger(label: "reconcile-test")
+            logger.logLevel = .critical
+            let service = ReconcileService(
+                reconciler: Reconciler(sync: h.worker.sync), channelNames: ["pingone"], period: .seconds(3600), logger: logger)
+            #expect(await service.reconcileOnce() == 0)
+
+            // Someone removes a member on the target, behind the bridge's back.
+            let state = h.emulator.state()
+            let eng = try #require(state.group(named: "Engineering")?["id"]?.stringValue)
+            let alice = try #require(state.users.first { $0["userName"]?.stringValue == "alice@example.com" }?["id"]?.stringValue)
+            let transport = HTTPTransport(
+                client: HTTPClient.shared, baseURL: h.emulatorURL.absoluteString, bucket: TokenBucket(requestsPerMinute: 6000, burst: 100),
+                authorization: { "Bearer \(SCIMEmulator.defaultToken)" })
+            try await SCIMConnector(transport: transport).removeMembers(groupID: eng, members: [alice])
+            #expect(h.members(of: "Engineering") == ["bob@example.com"])
+
+            // While a change is queued, the pass is skipped rather than racing the worker.
+            _ = try await c.patch(
+                "/scim/v2/pingone/Groups/\(ids["Sales"]!)", token: h.token,
+                Bodies.patch([["op": "add", "path": "members", "value": [["value": .string(ids["bob"]!)]]]]))
+            #expect(await service.reconcileOnce() == nil)
+            #expect(h.members(of: "Engineering") == ["bob@example.com"])
+
+            try await h.drain()
+            #expect(await service.reconcileOnce() == 1)
+            #expect(h.members(of: "Engineering") == ["alice@example.com", "bob@example.com"])
+            #expect(await service.reconcileOnce() == 0)
+        }
+    }
+}

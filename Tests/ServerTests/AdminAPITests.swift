@@ -108,7 +108,7 @@ struct ReconcileServiceTests {
             var logger = Logger(label: "reconcile-test")
             logger.logLevel = .critical
             let service = ReconcileService(
-                reconciler: Reconciler(sync: h.worker.sync), channelNames: ["pingone"], period: .seconds(3600), logger: logger)
+                reconciler: Reconciler(sync: h.sync), channelNames: ["pingone"], period: .seconds(3600), logger: logger)
             #expect(await service.reconcileOnce() == 0)
 
             // Someone removes a member on the target, behind the bridge's back.

@@ -23,6 +23,8 @@ struct SyncEndToEndTests {
         let bridge: TestBridge
         let token: String
         let worker: TargetWorker
+        /// The worker's processor, for reconciliation.
+        let sync: GroupCentricSync
         let emulator: SCIMEmulator
         let emulatorURL: URL
 
@@ -84,7 +86,7 @@ struct SyncEndToEndTests {
                 target: "acme", store: bridge.store, sync: sync, concurrency: 4, maxAttempts: maxAttempts,
                 backoff: Backoff(base: .milliseconds(5), cap: .milliseconds(50)), logger: logger)
             try await bridge.run(admin: admin) { client in
-                try await body(Harness(bridge: bridge, token: token, worker: worker, emulator: emulator, emulatorURL: url), client)
+                try await body(Harness(bridge: bridge, token: token, worker: worker, sync: sync, emulator: emulator, emulatorURL: url), client)
             }
         }
     }
@@ -167,7 +169,7 @@ struct SyncEndToEndTests {
                 client: HTTPClient.shared, baseURL: h.emulatorURL.absoluteString, bucket: TokenBucket(requestsPerMinute: 6000, burst: 100),
                 authorization: { "Bearer \(SCIMEmulator.defaultToken)" })
             try await SCIMConnector(transport: transport).removeMembers(groupID: eng, members: [sharedOnTarget])
-            let reconciler = Reconciler(sync: h.worker.sync)
+            let reconciler = Reconciler(sync: h.sync)
             let channel = try #require(try await h.bridge.store.channel(named: "pingone"))
             try await reconciler.execute(try await reconciler.plan(channels: [channel]).steps, channels: [channel])
             #expect(h.members(of: "Engineering") == ["foreign@example.com", "alice@example.com", "bob@example.com"])
@@ -229,7 +231,7 @@ struct SyncEndToEndTests {
             try await target.removeMembers(groupID: eng, members: [alice])
             try await target.addMembers(groupID: sales, members: [foreign])
 
-            let reconciler = Reconciler(sync: try #require(h.worker.sync as? GroupCentricSync))
+            let reconciler = Reconciler(sync: h.sync)
             let channel = try #require(try await h.bridge.store.channel(named: "pingone"))
             let plan = try await reconciler.plan(channels: [channel])
             #expect(plan.steps.count == 2)

@@ -54,6 +54,7 @@ let package = Package(
             dependencies: [
                 "SCIM", "Membership",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "JWTKit", package: "jwt-kit"),
             ],
             swiftSettings: swiftSettings),
         // Durable delivery: outbox workers per target, retries, dead letters, reconciliation.
@@ -93,6 +94,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "JWTKit", package: "jwt-kit"),
             ],
             path: "conformance/emulators/Sources/Emulators",
             swiftSettings: swiftSettings),
@@ -127,6 +129,7 @@ let package = Package(
             dependencies: [
                 "Emulators", "SCIM",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "JWTKit", package: "jwt-kit"),
             ],
             path: "conformance/emulators/Tests/EmulatorTests",
             swiftSettings: swiftSettings),

@@ -25,8 +25,10 @@ public protocol UserCentricConnector: Sendable {
     func deleteGroup(id: String) async throws
     /// The target ids of the users who are direct members of the group (to read a colliding group).
     func members(ofGroup id: String) async throws -> Set<String>
-    /// Makes the user a member of the group; "already a member" counts as done.
-    func addMembership(user: String, group: String) async throws
+    /// Makes the user a member of the group; "already a member" counts as done. Returns whether this
+    /// call inserted the membership (false: the user already was a member).
+    @discardableResult
+    func addMembership(user: String, group: String) async throws -> Bool
     /// Ends the user's membership of the group; "not a member" counts as done.
     func removeMembership(user: String, group: String) async throws
     /// Every group: target id and name (reconciliation).

@@ -130,7 +130,8 @@ public struct UserCentricSync: ChangeProcessor {
         let (members, byTarget) = try await sourceMembers(id, channel)
         let existing = try await connector.findGroup(displayName: name)
         // A collision under `fail` blocks without reading the other group's members.
-        let existingMembers = existing != nil && policy != .fail ? try await connector.members(ofGroup: existing!.id) : []
+        var existingMembers: Set<String> = []
+        if let existing, policy != .fail { existingMembers = try await connector.members(ofGroup: existing.id) }
         let key = "group:\(id)"
         let ops = UserCentricPlanner.link(
             displayName: name, sourceMembers: members, existing: existing, existingMembers: existingMembers, policy: policy)
@@ -162,7 +163,7 @@ public struct UserCentricSync: ChangeProcessor {
                     target: target, channel: channel, kind: .group, canonicalID: id, targetID: tid, origin: origin.rawValue)
                 try await store.setMapping(mapping)
                 linked = mapping
-                let planned = ops.compactMap { if case .insert(let u, _) = $0 { byTarget[u] } else { nil } }
+                let planned = ops.compactMap { op -> String? in if case .insert(let u, _) = op { byTarget[u] } else { nil } }
                 try await store.recordBridgeAdded(target: target, channel: channel, group: id, members: planned)
             case .insert(let user, let group):
                 try await insert(user: user, group: group)
@@ -188,7 +189,7 @@ public struct UserCentricSync: ChangeProcessor {
         let (members, byTarget) = try await sourceMembers(id, channel)
         let actual = try await connector.members(ofGroup: tid)
         let ops = UserCentricPlanner.resume(groupID: tid, origin: origin, sourceMembers: members, actual: actual)
-        let planned = ops.compactMap { if case .insert(let u, _) = $0 { byTarget[u] } else { nil } }
+        let planned = ops.compactMap { op -> String? in if case .insert(let u, _) = op { byTarget[u] } else { nil } }
         try await store.recordBridgeAdded(target: target, channel: channel, group: id, members: planned)
         for op in ops {
             switch op {
@@ -240,12 +241,16 @@ public struct UserCentricSync: ChangeProcessor {
         }
         let ops = UserCentricPlanner.delta(
             groupID: tid, origin: origin, added: addedTarget, removed: removedTarget, bridgeAdded: bridgeAddedTarget)
-        try await store.recordBridgeAdded(target: target, channel: channel, group: id, members: addedCanonical)
+        let addedByTarget = Dictionary(zip(addedTarget, addedCanonical), uniquingKeysWith: { a, _ in a })
         var forgotten: [String] = []
         for op in ops {
             switch op {
             case .insert(let user, let group):
-                try await insert(user: user, group: group)
+                // Only a membership this call created is the bridge's: under `merge`, one the user already
+                // had on the target (409) stays someone else's, and a later removal leaves it alone.
+                if try await insert(user: user, group: group), let c = addedByTarget[user] {
+                    try await store.recordBridgeAdded(target: target, channel: channel, group: id, members: [c])
+                }
             case .delete(let user, let group):
                 try await connector.removeMembership(user: user, group: group)
                 if let c = canonicalOf[user] { forgotten.append(c) }
@@ -257,9 +262,10 @@ public struct UserCentricSync: ChangeProcessor {
 
     /// A target refusing a member it does not know (yet, or any more: a deletion of the user may be in
     /// flight under the user's key) is retried, not dead-lettered: on retry the member is re-resolved.
-    func insert(user: String, group: String) async throws {
+    @discardableResult
+    func insert(user: String, group: String) async throws -> Bool {
         do {
-            try await connector.addMembership(user: user, group: group)
+            return try await connector.addMembership(user: user, group: group)
         } catch TargetError.permanent(let status, let detail) where status == 400 || status == 404 {
             throw TargetError.retryable(detail: "member not visible on the target: \(detail)", after: nil)
         }

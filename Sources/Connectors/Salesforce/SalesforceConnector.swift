@@ -215,11 +215,6 @@ public struct SalesforceConnector: UserCentricConnector {
         }
     }
 
-    /// The protocol's form before it reported whether the call inserted (kept until every branch has the new form).
-    public func addMembership(user: String, group: String) async throws {
-        let _: Bool = try await addMembership(user: user, group: group)
-    }
-
     /// Deletes the junction record(s) found by SOQL; none, or one already deleted, means done.
     public func removeMembership(user: String, group: String) async throws {
         let j = junction

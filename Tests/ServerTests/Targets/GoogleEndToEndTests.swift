@@ -1,0 +1,337 @@
+import AsyncHTTPClient
+import Connectors
+import Emulators
+import Foundation
+import Logging
+import Membership
+import SCIM
+import Store
+import Sync
+import Testing
+
+@testable import Server
+
+/// An IdP pushes into a channel over real HTTP; the outbox worker delivers through `UserCentricSync`
+/// and the Google connector (service-account JWT auth) to the Google emulator over real HTTP; the
+/// emulator must end up holding exactly what the collision policy says.
+@Suite("Sync to Google Workspace, with name-collision policies")
+struct GoogleEndToEndTests {
+    struct Harness {
+        let bridge: TestBridge
+        let token: String
+        let worker: TargetWorker
+        let emulator: GoogleEmulator
+        let provider: ServiceAccountTokenProvider
+        let connector: GoogleConnector
+
+        /// Delivers until nothing is pending (retries included); `between` runs after each round.
+        /// Gives up only when the backlog has not shrunk for 30 s.
+        func drain(between: () -> Void = {}) async throws {
+            var best = Int.max
+            var lastProgress = ContinuousClock.now
+            while ContinuousClock.now - lastProgress < .seconds(30) {
+                try await worker.drainOnce()
+                between()
+                let pending = try await bridge.store.outboxCounts(target: "google")["pending"] ?? 0
+                if pending == 0 { return }
+                if pending < best { best = pending; lastProgress = ContinuousClock.now }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            Issue.record("outbox stalled: \(best) entries pending with no progress for 30 s")
+        }
+
+        func members(of group: String) -> Set<String> { emulator.state().memberEmails(ofGroupNamed: group) }
+
+        func dead() async throws -> [String] {
+            try await bridge.store.deadOutboxEntries(target: "google", limit: 10).map { "\($0.resourceKey): \($0.lastError ?? "")" }
+        }
+
+        func channel() async throws -> Channel { try #require(try await bridge.store.channel(named: "pingone")) }
+    }
+
+    /// A bridge with channel `pingone` fanning out to target `google` (the emulator) under `policy`,
+    /// the emulator seeded with a same-named group "Engineering" holding a foreign member.
+    func withHarness(
+        policy: CollisionPolicy, removal: UserRemoval = .disable, faults: FaultPlan = .none,
+        tokenLifetime: Duration = .seconds(3600), propagationDelay: Duration = .zero,
+        _ body: @Sendable (Harness, SCIMClient) async throws -> Void
+    ) async throws {
+        let bridge = try TestBridge.make()
+        defer { bridge.cleanUp() }
+        let token = try await bridge.channel("pingone")
+        let channel = try #require(try await bridge.store.channel(named: "pingone"))
+        try await bridge.store.setTargets(["google"], for: channel)
+        let emulator = try GoogleEmulator(
+            configuration: .init(
+                publicKeyPEM: GoogleTestKeys.publicKeyPEM, tokenLifetime: tokenLifetime, groupPropagationDelay: propagationDelay,
+                faults: faults))
+        try emulator.seed(
+            users: [["primaryEmail": "foreign@example.com"], ["primaryEmail": "admin@example.com"]],
+            groups: [["email": "engineering@example.com", "name": "Engineering", "members": ["foreign@example.com"]]])
+        try await withRunningEmulator(emulator) { url, emulator in
+            var logger = Logger(label: "google-sync-test")
+            logger.logLevel = .critical
+            let tokenURL = url.absoluteString + "/token"
+            let provider = ServiceAccountTokenProvider(
+                key: try ServiceAccountKey(json: GoogleTestKeys.keyFile(tokenURI: tokenURL)), subject: "admin@example.com",
+                scopes: GoogleEmulator.directoryScopes.sorted(), tokenURL: tokenURL, client: HTTPClient.shared)
+            // The emulated quota is scaled up in the tests that do not exercise it.
+            let transport = HTTPTransport(
+                client: HTTPClient.shared, baseURL: url.absoluteString,
+                bucket: TokenBucket(requestsPerMinute: 60_000, burst: 1000), timeout: .seconds(5),
+                authorization: { try await provider.authorization() },
+                reauthorize: { await provider.invalidate(authorization: $0) })
+            let connector = GoogleConnector(transport: transport, domain: "example.com", creationGrace: .seconds(5))
+            let sync = UserCentricSync(
+                target: "google", store: bridge.store, connector: connector, policy: policy, userRemoval: removal, logger: logger)
+            let worker = TargetWorker(
+                target: "google", store: bridge.store, sync: sync, concurrency: 4, maxAttempts: 50,
+                backoff: Backoff(base: .milliseconds(5), cap: .milliseconds(50)), logger: logger)
+            try await bridge.run { client in
+                try await body(
+                    Harness(bridge: bridge, token: token, worker: worker, emulator: emulator, provider: provider, connector: connector),
+                    client)
+            }
+        }
+    }
+
+    /// The PingOne-style push: 3 users, "Engineering" (colliding) and "Sales".
+    func push(_ c: SCIMClient, _ token: String) async throws -> [String: String] {
+        var ids: [String: String] = [:]
+        for name in ["alice", "bob", "carol"] {
+            let r = try await c.post("/scim/v2/pingone/Users", token: token, Bodies.user("\(name)@example.com"))
+            ids[name] = try #require(r.body?["id"]?.stringValue)
+        }
+        let eng = try await c.post("/scim/v2/pingone/Groups", token: token, Bodies.group("Engineering", members: [ids["alice"]!, ids["bob"]!]))
+        ids["Engineering"] = try #require(eng.body?["id"]?.stringValue)
+        let sales = try await c.post("/scim/v2/pingone/Groups", token: token, Bodies.group("Sales", members: [ids["carol"]!]))
+        ids["Sales"] = try #require(sales.body?["id"]?.stringValue)
+        return ids
+    }
+
+    @Test func aPingOnePushWithRenameRemovalAndDisableLandsExactly() async throws {
+        try await withHarness(policy: .overwrite) { h, c in
+            let ids = try await push(c, h.token)
+            try await h.drain()
+            var state = h.emulator.state()
+            #expect(h.members(of: "Engineering") == ["alice@example.com", "bob@example.com"])
+            #expect(h.members(of: "Sales") == ["carol@example.com"])
+            #expect(state.group(named: "Sales")?["email"] == "sales@example.com")
+            let alice = try #require(state.user(email: "alice@example.com"))
+            #expect(alice["name"]?["givenName"] == "Test")
+            #expect(alice["name"]?["familyName"] == "alice@example.com")
+            #expect(alice["suspended"] == false)
+
+            _ = try await c.patch(
+                "/scim/v2/pingone/Groups/\(ids["Sales"]!)", token: h.token,
+                Bodies.patch([["op": "replace", "path": "displayName", "value": "Sales EMEA"]]))
+            _ = try await c.patch(
+                "/scim/v2/pingone/Groups/\(ids["Engineering"]!)", token: h.token,
+                Bodies.patch([["op": "remove", "path": .string("members[value eq \"\(ids["bob"]!)\"]")]]))
+            _ = try await c.put("/scim/v2/pingone/Users/\(ids["carol"]!)", token: h.token, Bodies.user("carol@example.com", active: false))
+            try await h.drain()
+            state = h.emulator.state()
+            #expect(state.group(named: "Sales") == nil)
+            #expect(h.members(of: "Sales EMEA") == ["carol@example.com"])
+            #expect(h.members(of: "Engineering") == ["alice@example.com"])
+            #expect(state.user(email: "carol@example.com")?["suspended"] == true)
+            #expect(state.user(email: "bob@example.com")?["suspended"] == false)
+            #expect(state.users.count == 5)  // the three, and the seeded foreign user and admin
+            #expect(state.groups.count == 2)
+            #expect(try await h.dead().isEmpty)
+        }
+    }
+
+    @Test func failLeavesTheSameNamedGroupUntouchedAndReportsItBlocked() async throws {
+        try await withHarness(policy: .fail) { h, c in
+            let ids = try await push(c, h.token)
+            try await h.drain()
+            #expect(h.members(of: "Engineering") == ["foreign@example.com"])
+            #expect(h.members(of: "Sales") == ["carol@example.com"])
+            let mapping = try await h.bridge.store.mapping(
+                target: "google", channel: try await h.channel(), kind: .group, canonicalID: ids["Engineering"]!)
+            #expect(mapping?.origin == "blocked")
+            #expect(try await h.bridge.store.auditEntries(target: "google").contains { $0.action == "blocked" })
+            // The blocked group's members were never read: `fail` touches nothing of it.
+            #expect(h.emulator.state().counters.requests("GET", "/groups/{groupKey}/members") == 0)
+            _ = try await c.patch(
+                "/scim/v2/pingone/Groups/\(ids["Engineering"]!)", token: h.token,
+                Bodies.patch([["op": "add", "path": "members", "value": [["value": .string(ids["carol"]!)]]]]))
+            try await h.drain()
+            #expect(h.members(of: "Engineering") == ["foreign@example.com"])
+        }
+    }
+
+    @Test func mergeKeepsForeignMembersAndLaterRemovesOnlyBridgeInsertedOnes() async throws {
+        try await withHarness(policy: .merge) { h, c in
+            let ids = try await push(c, h.token)
+            try await h.drain()
+            #expect(h.members(of: "Engineering") == ["foreign@example.com", "alice@example.com", "bob@example.com"])
+            let adoption = try #require(try await h.bridge.store.auditEntries(target: "google").first { $0.action.hasPrefix("adopted") })
+            #expect(adoption.detail["membersKept"]?.arrayValue?.count == 1)
+
+            _ = try await c.patch(
+                "/scim/v2/pingone/Groups/\(ids["Engineering"]!)", token: h.token,
+                Bodies.patch([["op": "remove", "path": .string("members[value eq \"\(ids["alice"]!)\"]")]]))
+            try await h.drain()
+            #expect(h.members(of: "Engineering") == ["foreign@example.com", "bob@example.com"])
+
+            #expect(try await c.delete("/scim/v2/pingone/Groups/\(ids["Engineering"]!)", token: h.token).status == 204)
+            try await h.drain()
+            #expect(h.emulator.state().group(named: "Engineering") != nil)
+            #expect(h.members(of: "Engineering") == ["foreign@example.com"])
+        }
+    }
+
+    @Test func overwriteMakesMembersExactlyTheSourceAndOwnsTheGroup() async throws {
+        try await withHarness(policy: .overwrite) { h, c in
+            let ids = try await push(c, h.token)
+            try await h.drain()
+            #expect(h.members(of: "Engineering") == ["alice@example.com", "bob@example.com"])
+            let adoption = try #require(try await h.bridge.store.auditEntries(target: "google").first { $0.action.hasPrefix("adopted") })
+            #expect(adoption.detail["membersRemoved"]?.arrayValue?.count == 1)
+            #expect(try await c.delete("/scim/v2/pingone/Groups/\(ids["Engineering"]!)", token: h.token).status == 204)
+            try await h.drain()
+            #expect(h.emulator.state().group(named: "Engineering") == nil)
+            #expect(h.emulator.state().user(email: "foreign@example.com") != nil)
+        }
+    }
+
+    /// 20 % of API requests fail (quota 403s, 500s, 503s, dropped connections) and every new group
+    /// answers 404 for a second; the target still converges with nothing dead-lettered.
+    @Test func convergesUnderInjectedFaultsAndPropagationDelay() async throws {
+        let faults = FaultPlan(
+            seed: 6,
+            random: [
+                .init(probability: 0.08, fault: .status(403)),
+                .init(probability: 0.05, fault: .internalServerError),
+                .init(probability: 0.04, fault: .serviceUnavailable(retryAfter: 0)),
+                .init(probability: 0.03, fault: .dropConnection),
+            ])
+        try await withHarness(policy: .overwrite, faults: faults, propagationDelay: .seconds(1)) { h, c in
+            let ids = try await push(c, h.token)
+            _ = try await c.patch(
+                "/scim/v2/pingone/Groups/\(ids["Sales"]!)", token: h.token,
+                Bodies.patch([["op": "add", "path": "members", "value": [["value": .string(ids["alice"]!)]]]]))
+            _ = try await c.patch(
+                "/scim/v2/pingone/Groups/\(ids["Sales"]!)", token: h.token,
+                Bodies.patch([["op": "replace", "path": "displayName", "value": "Sales EMEA"]]))
+            _ = try await c.put("/scim/v2/pingone/Users/\(ids["bob"]!)", token: h.token, Bodies.user("bob@example.com", active: false))
+            try await h.drain()
+            let state = h.emulator.state()
+            #expect(h.members(of: "Engineering") == ["alice@example.com", "bob@example.com"])
+            #expect(h.members(of: "Sales EMEA") == ["carol@example.com", "alice@example.com"])
+            #expect(state.user(email: "bob@example.com")?["suspended"] == true)
+            #expect(state.counters.faults["403", default: 0] > 0)
+            #expect(state.counters.faultsInjected > 3)
+            #expect(state.counters.responses["404", default: 0] > 0)  // the propagation delay was met
+            #expect(try await h.dead().isEmpty)
+        }
+    }
+
+    /// Tokens live 2 s (the provider renews them at half-life) and are also revoked after every
+    /// delivery round: each 401 is answered by a fresh token and one retry, never by a dead letter.
+    @Test func aTokenExpiringMidSyncIsRefreshed() async throws {
+        try await withHarness(policy: .overwrite, tokenLifetime: .seconds(2)) { h, c in
+            var users: [String] = []
+            for i in 0..<8 {
+                users.append(try #require(try await c.post("/scim/v2/pingone/Users", token: h.token, Bodies.user("u\(i)@example.com")).body?["id"]?.stringValue))
+            }
+            for i in 0..<4 {
+                _ = try await c.post("/scim/v2/pingone/Groups", token: h.token, Bodies.group("team \(i)", members: [users[i], users[i + 4]]))
+            }
+            try await h.drain(between: { h.emulator.expireAllTokens() })
+            try await Task.sleep(for: .milliseconds(2100))  // the cached token is now past its lifetime
+            _ = try await c.post("/scim/v2/pingone/Groups", token: h.token, Bodies.group("late", members: [users[0]]))
+            try await h.drain()
+            let state = h.emulator.state()
+            for i in 0..<4 { #expect(h.members(of: "team \(i)") == ["u\(i)@example.com", "u\(i + 4)@example.com"]) }
+            #expect(h.members(of: "late") == ["u0@example.com"])
+            #expect(state.unauthorized > 0)
+            #expect(state.tokensIssued >= 2)
+            #expect(await h.provider.tokensIssued == state.tokensIssued)
+            #expect(try await h.dead().isEmpty)
+        }
+    }
+
+    /// Every request the connector sent is a method of the discovery document: HTTP method, path
+    /// template, and only parameters the method (or every method) declares.
+    @Test func everyRequestMatchesTheDiscoveryDocument() async throws {
+        let document = try DiscoveryDocument.load()
+        try await withHarness(policy: .overwrite, removal: .delete) { h, c in
+            let ids = try await push(c, h.token)
+            try await h.drain()
+            _ = try await c.patch(
+                "/scim/v2/pingone/Groups/\(ids["Sales"]!)", token: h.token,
+                Bodies.patch([
+                    ["op": "replace", "path": "displayName", "value": "Sales EMEA"],
+                    ["op": "remove", "path": .string("members[value eq \"\(ids["carol"]!)\"]")],
+                ]))
+            _ = try await c.put("/scim/v2/pingone/Users/\(ids["alice"]!)", token: h.token, Bodies.user("alice@example.com", active: false))
+            _ = try await c.delete("/scim/v2/pingone/Users/\(ids["bob"]!)", token: h.token)
+            _ = try await c.delete("/scim/v2/pingone/Groups/\(ids["Engineering"]!)", token: h.token)
+            try await h.drain()
+            _ = try await h.connector.listUsers()
+            _ = try await h.connector.listGroups()
+            try await h.connector.testConnection()
+            let requests = h.emulator.recordedRequests
+            #expect(requests.count > 20)
+            var used = Set<String>()
+            for r in requests {
+                let method = document.method(for: r)
+                #expect(method != nil, "\(r.method) \(r.path)?\(r.parameters.joined(separator: "&")) matches no method of the discovery document")
+                if let method { used.insert(method) }
+            }
+            #expect(used.isSuperset(of: [
+                "users.get", "users.insert", "users.patch", "users.delete", "users.list", "groups.list", "groups.insert",
+                "groups.patch", "groups.delete", "members.insert", "members.delete", "members.list",
+            ]))
+        }
+    }
+}
+
+/// The parts of Google's discovery document a contract test needs, loaded from the copy under
+/// `conformance/specs/` (CI's clean clone has no `../shared`).
+struct DiscoveryDocument {
+    struct Method {
+        var id: String
+        var httpMethod: String
+        var pattern: [String]  // path segments; "{name}" matches one segment
+        var parameters: Set<String>
+    }
+
+    var servicePath: String
+    var methods: [Method]
+    var globalParameters: Set<String>
+
+    static func load() throws -> DiscoveryDocument {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+        let url = root.appendingPathComponent("conformance/specs/google-admin-directory-v1.discovery.json")
+        let json = try JSONParser.parse(String(contentsOf: url, encoding: .utf8))
+        var methods: [Method] = []
+        for resource in ["users", "groups", "members"] {
+            for (_, m) in json["resources"]?[resource]?["methods"]?.objectValue ?? [:] {
+                guard let id = m["id"]?.stringValue, let http = m["httpMethod"]?.stringValue, let path = m["path"]?.stringValue else { continue }
+                methods.append(Method(
+                    id: id.replacingOccurrences(of: "directory.", with: ""), httpMethod: http,
+                    pattern: path.split(separator: "/").map(String.init),
+                    parameters: Set(m["parameters"]?.objectValue?.keys ?? [])))
+            }
+        }
+        return DiscoveryDocument(
+            servicePath: json["servicePath"]?.stringValue ?? "", methods: methods,
+            globalParameters: Set(json["parameters"]?.objectValue?.keys ?? []))
+    }
+
+    /// The id of the method a recorded request is an instance of, if any.
+    func method(for request: GoogleEmulator.RecordedRequest) -> String? {
+        let segments = request.path.split(separator: "/").map(String.init)
+        for m in methods where m.httpMethod == request.method && m.pattern.count == segments.count {
+            let matches = zip(m.pattern, segments).allSatisfy { p, s in p.hasPrefix("{") ? !s.isEmpty : p == s }
+            let declared = m.parameters.union(globalParameters)
+            if matches, request.parameters.allSatisfy(declared.contains) { return m.id }
+        }
+        return nil
+    }
+}

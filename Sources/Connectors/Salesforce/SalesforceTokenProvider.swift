@@ -1,8 +1,5 @@
 public import AsyncHTTPClient
 public import Foundation
-import JWTKit
-import NIOCore
-import NIOHTTP1
 import SCIM
 
 /// Sessions for the Salesforce REST API through the OAuth 2.0 JWT bearer flow (RFC 7523 §2.1;
@@ -11,7 +8,8 @@ import SCIM
 /// `aud` = the login URL, `exp` = now + 3 min), exchanges it at the token endpoint, and keeps the
 /// access token with the `instance_url` the answer names. Salesforce issues no refresh token and no
 /// `expires_in`: a session is kept until the API refuses it (`invalidate`) or `refreshAfter` has passed.
-/// Concurrent callers share one exchange. Neither the key nor a token is ever logged or printed.
+/// Concurrent callers share one exchange (signing and the grant are the shared `JWTAssertionSigner`
+/// and `JWTBearerGrant`). Neither the key nor a token is ever logged or printed.
 public actor SalesforceTokenProvider {
     /// An access token and the org's API host.
     public struct Session: Sendable, CustomStringConvertible {
@@ -27,7 +25,7 @@ public actor SalesforceTokenProvider {
     }
 
     /// The assertion's lifetime: Salesforce accepts at most three minutes.
-    static let assertionLifetime: TimeInterval = 180
+    static let assertionLifetime: Duration = .seconds(180)
 
     let clientID: String
     let username: String
@@ -38,7 +36,7 @@ public actor SalesforceTokenProvider {
     let refreshAfter: Duration
     let timeout: Duration
     let now: @Sendable () -> Date
-    private var keys: JWTKeyCollection?
+    private var signer: JWTAssertionSigner?
     private var cached: Cached?
     private var refreshing: Task<Cached, any Error>?
     /// How many sessions were obtained from the token endpoint (for tests and `doctor`).
@@ -83,70 +81,39 @@ public actor SalesforceTokenProvider {
         if cached?.session.accessToken == accessToken { cached = nil }
     }
 
-    /// The compact JWS of the assertion.
-    func assertion(issuedAt: Date) async throws -> String {
-        if keys == nil {
-            let key: Insecure.RSA.PrivateKey
-            do {
-                key = try Insecure.RSA.PrivateKey(pem: privateKeyPEM)
-            } catch {
-                throw TargetError.permanent(
-                    status: 401, detail: "The Salesforce private key is not a PEM-encoded RSA private key of at least 2048 bits (auth.privateKey).")
-            }
-            let collection = JWTKeyCollection()
-            await collection.add(rsa: key, digestAlgorithm: .sha256)
-            keys = collection
-        }
-        let claims = Claims(
-            iss: clientID, sub: username, aud: audience, exp: Int64((issuedAt.timeIntervalSince1970 + Self.assertionLifetime).rounded(.down)))
-        var header = JWTHeader()
-        header.alg = "RS256"
-        header.typ = "JWT"
-        do {
-            return try await keys!.sign(claims, header: header)
-        } catch {
-            throw TargetError.permanent(status: 401, detail: "Signing the Salesforce JWT assertion failed.")
-        }
-    }
-
     private func obtain() async throws -> Cached {
+        if signer == nil { signer = try await JWTAssertionSigner.rs256(privateKeyPEM: privateKeyPEM) }
         let issuedAt = now()
-        let jwt = try await assertion(issuedAt: issuedAt)
-        var request = HTTPClientRequest(url: tokenURL)
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
-        request.headers.add(name: "Accept", value: "application/json")
-        request.body = .bytes(ByteBuffer(string: "grant_type=\(Self.formEncoded(Self.grantType))&assertion=\(Self.formEncoded(jwt))"))
-        let status: Int
-        let json: JSONValue?
-        do {
-            let response = try await client.execute(request, timeout: .init(timeout))
-            let bytes = try await response.body.collect(upTo: 1 << 20)
-            status = Int(response.status.code)
-            json = bytes.readableBytes > 0 ? try? JSONParser.parse(bytes.readableBytesView) : nil
-        } catch {
-            throw TargetError.retryable(detail: "POST \(tokenURL): \(HTTPTransport.describe(error))", after: nil)
+        let assertion = try await signer!.sign(
+            issuer: clientID, subject: username, audience: audience, scope: nil, issuedAt: issuedAt, lifetime: Self.assertionLifetime)
+        let token = try await exchange(assertion)
+        guard let instance = token.response["instance_url"]?.stringValue, !instance.isEmpty else {
+            throw TargetError.permanent(status: 502, detail: "The Salesforce token endpoint \(tokenURL) answered without an instance_url.")
         }
-        if (200..<300).contains(status), let token = json?["access_token"]?.stringValue, !token.isEmpty,
-            let instance = json?["instance_url"]?.stringValue, !instance.isEmpty
-        {
-            tokensIssued += 1
-            let seconds = Double(refreshAfter.components.seconds) + Double(refreshAfter.components.attoseconds) / 1e18
-            let base = instance.hasSuffix("/") ? String(instance.dropLast()) : instance
-            return Cached(session: Session(accessToken: token, instanceURL: base), refreshAt: issuedAt.addingTimeInterval(seconds))
-        }
-        let reason = [json?["error"]?.stringValue, json?["error_description"]?.stringValue].compactMap { $0 }.joined(separator: ": ")
-        let detail = "The Salesforce token endpoint \(tokenURL) answered \(status)" + (reason.isEmpty ? "" : " (\(reason))")
-        if status == 429 || status >= 500 || status == 408 { throw TargetError.retryable(detail: detail, after: nil) }
-        if (200..<300).contains(status) {
-            throw TargetError.permanent(status: 502, detail: "\(detail) without an access_token and instance_url")
-        }
-        throw TargetError.permanent(status: 401, detail: detail + Self.hint(json?["error_description"]?.stringValue))
+        tokensIssued += 1
+        let seconds = Double(refreshAfter.components.seconds) + Double(refreshAfter.components.attoseconds) / 1e18
+        let base = instance.hasSuffix("/") ? String(instance.dropLast()) : instance
+        return Cached(session: Session(accessToken: token.accessToken, instanceURL: base), refreshAt: issuedAt.addingTimeInterval(seconds))
     }
 
-    /// What to fix for the refusals an operator meets when setting up the connected app.
-    static func hint(_ description: String?) -> String {
-        switch description {
+    /// The grant; a refusal comes back with what to fix.
+    private func exchange(_ assertion: String) async throws -> JWTBearerGrant.Token {
+        do {
+            return try await JWTBearerGrant(client: client, tokenURL: tokenURL, timeout: timeout).exchange(assertion: assertion)
+        } catch {
+            throw Self.explained(error)
+        }
+    }
+
+    /// A refusal of the token endpoint with what to fix, for those an operator meets when setting up the connected app.
+    static func explained(_ error: any Error) -> any Error {
+        guard case .permanent(let status, let detail)? = error as? TargetError else { return error }
+        return TargetError.permanent(status: status, detail: detail + hint(detail))
+    }
+
+    static func hint(_ detail: String) -> String {
+        let known = ["user hasn't approved this consumer", "audience is invalid", "invalid assertion", "client identifier invalid"]
+        return switch known.first(where: detail.contains) {
         case "user hasn't approved this consumer":
             "; pre-authorise the integration user for the connected app (Permitted Users: admin approved users are pre-authorized, then add its profile or a permission set)"
         case "audience is invalid": "; set auth.audience to https://login.salesforce.com, https://test.salesforce.com or the My Domain URL"
@@ -154,24 +121,5 @@ public actor SalesforceTokenProvider {
         case "client identifier invalid": "; auth.clientId must be the connected app's consumer key"
         default: ""
         }
-    }
-
-    static let grantType = "urn:ietf:params:oauth:grant-type:jwt-bearer"
-
-    /// `application/x-www-form-urlencoded` value encoding: everything but unreserved characters escaped.
-    static func formEncoded(_ s: String) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
-        return s.addingPercentEncoding(withAllowedCharacters: allowed) ?? s
-    }
-
-    /// The claims of RFC 7523 §3 that Salesforce reads.
-    struct Claims: JWTPayload {
-        var iss: String
-        var sub: String
-        var aud: String
-        var exp: Int64
-        // Salesforce verifies the claims, not the client.
-        func verify(using algorithm: some JWTAlgorithm) async throws {}
     }
 }

@@ -212,7 +212,7 @@ import Testing
         ),
         Case(
             name: "salesforce workforce users without a profile",
-            yaml: Fixtures.designSketch.replacingFirst("    profileId: 00e000000000001AAA\n", with: ""),
+            yaml: Fixtures.designSketch.replacingFirst("\n    profileId: 00e000000000001AAA", with: ""),
             expected: ["targets[3].profileId: required: the Profile id new users get (or set communities for portal users)"]
         ),
         Case(

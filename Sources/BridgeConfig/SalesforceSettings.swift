@@ -21,6 +21,13 @@ public struct SalesforceSettings: Sendable, Hashable {
         }
     }
 
+    /// `deprovisioning:`: what removing a user does (Salesforce users cannot be deleted).
+    public enum Deprovisioning: String, Sendable, Hashable, CaseIterable {
+        /// `IsActive = false`. The default.
+        case deactivate
+        /// `UserLogin.IsFrozen = true`: no login, but the user stays active with its licence and ownerships.
+        case freeze
+    }
     /// REST API version, `MAJOR.MINOR` (`/services/data/vMAJOR.MINOR`). Default `62.0`.
     public var apiVersion: String
     /// Default `groups`.
@@ -28,6 +35,21 @@ public struct SalesforceSettings: Sendable, Hashable {
     /// Default: none (workforce users).
     public var communities: Communities?
 
+    /// Default `deactivate`.
+    public var deprovisioning: Deprovisioning = .deactivate
+    /// `profileId:`: the `Profile` of new workforce users (15 or 18 character id). Required unless `communities` is set.
+    public var profileId: String?
+    /// `usernameSuffix:`: appended to every `userName` to form the Salesforce `Username`, which must be
+    /// unique across all orgs (e.g. `.acme`). Default: none.
+    public var usernameSuffix: String?
+    /// `timeZoneSidKey:`, default `America/Los_Angeles`.
+    public var timeZoneSidKey = "America/Los_Angeles"
+    /// `localeSidKey:`, default `en_US`.
+    public var localeSidKey = "en_US"
+    /// `emailEncodingKey:`, default `UTF-8`.
+    public var emailEncodingKey = "UTF-8"
+    /// `languageLocaleKey:`, default `en_US`.
+    public var languageLocaleKey = "en_US"
     /// The default `apiVersion`.
     public static let defaultAPIVersion = "62.0"
 

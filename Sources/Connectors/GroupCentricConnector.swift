@@ -4,17 +4,7 @@ public import SCIM
 /// What the bridge asks of a target that keeps memberships on the group (GitHub EMU, Slack, generic
 /// SCIM). Ids are the target's. Calls are idempotent where the protocol allows: creating what exists
 /// finds it, removing what is gone succeeds.
-public protocol GroupCentricConnector: Sendable {
-    /// The value this target matches a canonical user by (generic SCIM and GitHub: `userName`; Slack,
-    /// which rewrites user names, the primary email). nil if the user lacks it.
-    func matchKey(of user: JSONObject) -> String?
-    /// The target id of the user whose match key is `matchKey`, if the target has one.
-    func findUser(matchKey: String) async throws -> String?
-    /// Creates the user (or finds it when the target says it exists) and returns its target id.
-    func createUser(_ user: JSONObject) async throws -> String
-    /// Replaces the user's attributes; false if the target no longer has it.
-    func replaceUser(id: String, _ user: JSONObject) async throws -> Bool
-    func removeUser(id: String, action: UserRemoval) async throws
+public protocol GroupCentricConnector: TargetUserDirectory {
     func findGroup(displayName: String) async throws -> GroupCentricPlanner.TargetGroup?
     func group(id: String) async throws -> GroupCentricPlanner.TargetGroup?
     /// Creates the group with its first members (or finds it when the target says it exists).
@@ -32,7 +22,3 @@ public protocol GroupCentricConnector: Sendable {
     func testConnection() async throws
 }
 
-/// What deprovisioning a user does on the target, as PingOne offers it.
-public enum UserRemoval: String, Sendable, Hashable {
-    case disable, delete
-}

@@ -5,16 +5,7 @@ public import SCIM
 /// call (Google Workspace, Salesforce). Ids are the target's. Calls are idempotent where the vendor
 /// allows: creating what exists finds it, inserting a membership that exists and removing one that
 /// does not both succeed.
-public protocol UserCentricConnector: Sendable {
-    /// The value this target matches a canonical user by (Google: the primary email). nil if the user lacks it.
-    func matchKey(of user: JSONObject) -> String?
-    /// The target id of the user whose match key is `matchKey`, if the target has one.
-    func findUser(matchKey: String) async throws -> String?
-    /// Creates the user (or finds it when the target says it exists) and returns its target id.
-    func createUser(_ user: JSONObject) async throws -> String
-    /// Replaces the user's attributes; false if the target no longer has it.
-    func replaceUser(id: String, _ user: JSONObject) async throws -> Bool
-    func removeUser(id: String, action: UserRemoval) async throws
+public protocol UserCentricConnector: TargetUserDirectory {
     /// The group of this name on the target, if any (a name collision when the bridge does not know it).
     func findGroup(displayName: String) async throws -> (id: String, name: String)?
     /// Creates an empty group (or finds the one this call created before) and returns its target id.

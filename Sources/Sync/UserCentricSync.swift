@@ -46,51 +46,15 @@ public struct UserCentricSync: ChangeProcessor {
 
     // MARK: - Users
 
-    /// The target id of a canonical user, provisioning it first if the target does not have it yet
-    /// (a user must exist before a membership that needs it). nil if the user no longer exists.
+    var users: UserProvisioning { UserProvisioning(target: target, store: store, directory: connector, removal: userRemoval) }
+
+    /// The target id of a canonical user, provisioned first if needed; nil if the user is gone.
     @discardableResult
-    func ensureUser(_ id: String, _ channel: Channel) async throws -> String? {
-        if let m = try await store.mapping(target: target, channel: channel, kind: .user, canonicalID: id) {
-            // Deprovisioned: the user is gone at the source, a late membership event must not bring it back.
-            if m.origin == "deprovisioned" { return nil }
-            if let tid = m.targetID { return tid }
-        }
-        guard let user = try await store.get(.user, id: id, in: channel) else { return nil }
-        guard let key = connector.matchKey(of: user.attributes) else { return nil }
-        // Look up before create: a retried event, or a user the target already had, is found, not duplicated.
-        let tid: String
-        if let found = try await connector.findUser(matchKey: key) {
-            tid = found
-            _ = try await connector.replaceUser(id: found, user.attributes)
-        } else {
-            tid = try await connector.createUser(user.attributes)
-        }
-        try await store.setMapping(
-            TargetMapping(target: target, channel: channel, kind: .user, canonicalID: id, targetID: tid, origin: "created"))
-        return tid
-    }
+    func ensureUser(_ id: String, _ channel: Channel) async throws -> String? { try await users.ensure(id, channel) }
 
-    func upsertUser(_ id: String, _ channel: Channel) async throws {
-        guard let user = try await store.get(.user, id: id, in: channel) else { return }
-        if let m = try await store.mapping(target: target, channel: channel, kind: .user, canonicalID: id), let tid = m.targetID {
-            if try await connector.replaceUser(id: tid, user.attributes) { return }
-            // The target lost it: forget the mapping and provision again.
-            try await store.removeMapping(target: target, channel: channel, kind: .user, canonicalID: id)
-        }
-        try await ensureUser(id, channel)
-    }
+    func upsertUser(_ id: String, _ channel: Channel) async throws { try await users.upsert(id, channel) }
 
-    func deleteUser(_ id: String, _ channel: Channel) async throws {
-        guard let m = try await store.mapping(target: target, channel: channel, kind: .user, canonicalID: id), let tid = m.targetID else {
-            return
-        }
-        try await connector.removeUser(id: tid, action: userRemoval)
-        // The mapping stays (marked) so that the membership removals of the same deletion, which travel
-        // under the groups' keys and may run later, still find the user's target id.
-        var gone = m
-        gone.origin = "deprovisioned"
-        try await store.setMapping(gone)
-    }
+    func deleteUser(_ id: String, _ channel: Channel) async throws { try await users.delete(id, channel) }
 
     // MARK: - Groups
 

@@ -97,9 +97,31 @@ enum TargetServices {
                 authorization: { try await provider.authorization() },
                 reauthorize: { await provider.invalidate(authorization: $0) })
             return .userCentric(GoogleConnector(transport: transport, customer: t.google?.customer ?? "my_customer", domain: t.google?.domain))
-        default:
-            throw CLIError(
-                "targets[\(i)].kind: '\(t.kind.rawValue)' connectors are not available yet in this version.")
+        case .salesforce:
+            guard case .salesforceJWT(let clientID, let username, let privateKey, let tokenURL, let audience) = t.auth else {
+                throw CLIError("targets[\(i)].auth: kind 'salesforce' needs { clientId, username, privateKey }.")
+            }
+            let id: String
+            let pem: String
+            do {
+                id = try clientID.resolve()
+                pem = try privateKey.resolve()
+            } catch {
+                throw CLIError("targets[\(i)].auth: \(error)")
+            }
+            let s = t.salesforce ?? SalesforceSettings()
+            let options = SalesforceOptions(
+                apiVersion: s.apiVersion, memberships: s.memberships == .permissionSets ? .permissionSets : .groups,
+                deprovisioning: s.deprovisioning == .freeze ? .freeze : .deactivate, profileId: s.profileId,
+                timeZoneSidKey: s.timeZoneSidKey, localeSidKey: s.localeSidKey, emailEncodingKey: s.emailEncodingKey,
+                languageLocaleKey: s.languageLocaleKey, usernameSuffix: s.usernameSuffix,
+                communities: s.communities.map { .init(accountId: $0.accountId, profileId: $0.profileId) })
+            let tokens = SalesforceTokenProvider(
+                clientID: id, username: username, privateKeyPEM: pem, tokenURL: tokenURL, audience: audience, client: HTTPClient.shared)
+            return .userCentric(
+                SalesforceConnector(client: HTTPClient.shared, tokens: tokens, bucket: bucket(t), options: options, timeout: t.timeout))
+        case .msgraph:
+            throw CLIError("targets[\(i)].kind: 'msgraph' connectors are not available yet in this version.")
         }
     }
 

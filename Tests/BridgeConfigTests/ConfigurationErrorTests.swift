@@ -211,6 +211,16 @@ import Testing
             expected: ["targets[3].apiVersion: must be MAJOR.MINOR such as \"62.0\", not 'v62'"]
         ),
         Case(
+            name: "salesforce workforce users without a profile",
+            yaml: Fixtures.designSketch.replacingFirst("\n    profileId: 00e000000000001AAA", with: ""),
+            expected: ["targets[3].profileId: required: the Profile id new users get (or set communities for portal users)"]
+        ),
+        Case(
+            name: "unknown salesforce deprovisioning",
+            yaml: Fixtures.designSketch.replacingFirst("profileId: 00e000000000001AAA", with: "profileId: 00e000000000001AAA\n    deprovisioning: delete"),
+            expected: ["targets[3].deprovisioning: must be one of deactivate, freeze"]
+        ),
+        Case(
             name: "defaultPageSize above maxResults",
             yaml: "server:\n  limits: { maxResults: 10, defaultPageSize: 20 }\n",
             expected: ["server.limits.defaultPageSize: must not exceed maxResults (10), is 20"]

@@ -52,7 +52,9 @@ import Testing
                     audience: "https://login.salesforce.com"
                 )
         )
-        #expect(sfdc.salesforce == SalesforceSettings(apiVersion: "62.0", memberships: .groups, communities: nil))
+        var workforce = SalesforceSettings(apiVersion: "62.0", memberships: .groups, communities: nil)
+        workforce.profileId = "00e000000000001AAA"
+        #expect(sfdc.salesforce == workforce)
         #expect(sfdc.google == nil)
     }
 
@@ -130,6 +132,9 @@ import Testing
                 apiVersion: 61.0
                 memberships: permissionSets
                 communities: { accountId: 001000000000001AAA, profileId: 00e000000000001 }
+                usernameSuffix: .uat
+                deprovisioning: freeze
+                timeZoneSidKey: Europe/Paris
                 reconcileEvery: off
                 auth:
                   clientId: env:CLIENT_ID
@@ -176,14 +181,13 @@ import Testing
         #expect(graph.timeout == .seconds(45))
         let portal = try #require(config.target(named: "portal"))
         #expect(portal.reconcileEvery == nil)
-        #expect(
-            portal.salesforce
-                == SalesforceSettings(
-                    apiVersion: "61.0",
-                    memberships: .permissionSets,
-                    communities: .init(accountId: "001000000000001AAA", profileId: "00e000000000001")
-                )
-        )
+        var expected = SalesforceSettings(
+            apiVersion: "61.0", memberships: .permissionSets,
+            communities: .init(accountId: "001000000000001AAA", profileId: "00e000000000001"))
+        expected.usernameSuffix = ".uat"
+        expected.deprovisioning = .freeze
+        expected.timeZoneSidKey = "Europe/Paris"
+        #expect(portal.salesforce == expected)
         guard case .salesforceJWT(_, _, _, _, let audience) = portal.auth else {
             Issue.record("expected salesforceJWT, got \(portal.auth)")
             return

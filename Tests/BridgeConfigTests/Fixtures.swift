@@ -53,6 +53,7 @@ enum Fixtures {
               privateKey: file:/etc/scim-bridge/salesforce.key
               tokenURL: https://login.salesforce.com/services/oauth2/token
             memberships: groups                   # groups (Group/GroupMember) | permissionSets
+            profileId: 00e000000000001AAA
         """
 
     /// A recognisable value no message may ever contain.

@@ -128,4 +128,29 @@ struct DoctorCommandTests {
             #expect(refused.output.contains("targets[0]"))
         }
     }
+
+    /// Salesforce: the private key is read, the JWT bearer assertion accepted, the REST API reached.
+    @Test(.enabled(if: CrashRecoveryTests.executable != nil, "the scim-bridge executable is built by `swift build` / `swift test`"))
+    func checksSalesforceAssertionAndAPI() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("scim-bridge-doctor-sf-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let key = dir.appendingPathComponent("salesforce.key")
+        try SalesforceTestKeys.privateKeyPEM.write(to: key, atomically: true, encoding: .utf8)
+        let emulator = try SalesforceEmulator(configuration: .init(publicKeyPEM: SalesforceTestKeys.publicKeyPEM))
+        try await withRunningEmulator(emulator) { url, emulator in
+            func salesforce(clientID: String) async throws -> Outcome {
+                try await doctor(
+                    baseURL: url.absoluteString, token: "", kind: "salesforce",
+                    auth: "{ clientId: \"inline:\(clientID)\", username: integration@example.com, privateKey: \"file:\(key.path)\", tokenURL: \"\(emulator.tokenURL)\", audience: \"https://login.salesforce.com\" }",
+                    extra: "    profileId: \(SalesforceEmulator.standardProfileID)")
+            }
+            let good = try await salesforce(clientID: SalesforceEmulator.defaultClientID)
+            #expect(good.status == 0, "\(good.output)")
+            #expect(good.output.contains("accepted the credentials"))
+            let unknownApp = try await salesforce(clientID: "3MVG9not.our.app")
+            #expect(unknownApp.status != 0)
+            #expect(unknownApp.output.contains("targets[0]"))
+        }
+    }
 }

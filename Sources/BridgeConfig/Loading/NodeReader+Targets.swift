@@ -8,7 +8,13 @@ extension NodeReader {
     // An ordered list, not a dictionary, so that "did you mean" breaks ties the same way every run.
     static let kindSpecificKeys: [(kind: TargetKind, keys: [String])] = [
         (.google, ["customer", "domain"]),
-        (.salesforce, ["apiVersion", "memberships", "communities"]),
+        (
+            .salesforce,
+            [
+                "apiVersion", "memberships", "communities", "profileId", "usernameSuffix", "deprovisioning",
+                "timeZoneSidKey", "localeSidKey", "emailEncodingKey", "languageLocaleKey",
+            ]
+        ),
     ]
 
     /// `targets:`; the names are unique.
@@ -192,6 +198,17 @@ extension NodeReader {
             let profile = salesforceID(c, "profileId")
             if let account, let profile { settings.communities = .init(accountId: account, profileId: profile) }
         }
+        if f["profileId"] != nil {
+            settings.profileId = salesforceID(f, "profileId")
+        } else if f["communities"] == nil {
+            report(f.path("profileId"), "required: the Profile id new users get (or set communities for portal users)", at: nil)
+        }
+        if let d: SalesforceSettings.Deprovisioning = choice(f, "deprovisioning") { settings.deprovisioning = d }
+        settings.usernameSuffix = string(f, "usernameSuffix")
+        if let v = string(f, "timeZoneSidKey") { settings.timeZoneSidKey = v }
+        if let v = string(f, "localeSidKey") { settings.localeSidKey = v }
+        if let v = string(f, "emailEncodingKey") { settings.emailEncodingKey = v }
+        if let v = string(f, "languageLocaleKey") { settings.languageLocaleKey = v }
         return settings
     }
 

@@ -142,16 +142,7 @@ public struct SCIMConnector: GroupCentricConnector {
     }
 
     func list(_ endpoint: String) async throws -> [JSONValue] {
-        var all: [JSONValue] = []
-        var start = 1
-        while true {
-            let r = try await transport.send(.GET, "\(endpoint)?startIndex=\(start)&count=100")
-            let page = r.body?["Resources"]?.arrayValue ?? []
-            all += page
-            let total = Int(r.body?["totalResults"]?.integerValue ?? 0)
-            start += page.count
-            if page.isEmpty || start > total { return all }
-        }
+        try await transport.listAll(endpoint, pageSize: 100)
     }
 
     // MARK: - Helpers

@@ -172,16 +172,7 @@ public struct SlackConnector: GroupCentricConnector {
 
     /// Pages of 1,000, Slack's largest.
     func list(_ endpoint: String) async throws -> [JSONValue] {
-        var all: [JSONValue] = []
-        var start = 1
-        while true {
-            let r = try await transport.send(.GET, "\(endpoint)?startIndex=\(start)&count=1000")
-            let page = r.body?["Resources"]?.arrayValue ?? []
-            all += page
-            let total = Int(r.body?["totalResults"]?.integerValue ?? 0)
-            start += page.count
-            if page.isEmpty || start > total { return all }
-        }
+        try await transport.listAll(endpoint, pageSize: 1000)
     }
 
     // MARK: - Helpers

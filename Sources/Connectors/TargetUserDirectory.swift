@@ -1,0 +1,21 @@
+public import SCIM
+
+/// The user half of every connector, whichever side memberships live on: find, create, replace and
+/// remove users. Ids are the target's.
+public protocol TargetUserDirectory: Sendable {
+    /// The value this target matches a canonical user by (generic SCIM and GitHub: `userName`; Slack,
+    /// which rewrites user names, and Google: the primary email). nil if the user lacks it.
+    func matchKey(of user: JSONObject) -> String?
+    /// The target id of the user whose match key is `matchKey`, if the target has one.
+    func findUser(matchKey: String) async throws -> String?
+    /// Creates the user (or finds it when the target says it exists) and returns its target id.
+    func createUser(_ user: JSONObject) async throws -> String
+    /// Replaces the user's attributes; false if the target no longer has it.
+    func replaceUser(id: String, _ user: JSONObject) async throws -> Bool
+    func removeUser(id: String, action: UserRemoval) async throws
+}
+
+/// What deprovisioning a user does on the target, as PingOne offers it.
+public enum UserRemoval: String, Sendable, Hashable {
+    case disable, delete
+}

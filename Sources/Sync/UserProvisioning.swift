@@ -1,0 +1,67 @@
+public import Connectors
+public import Store
+
+/// The user half of both projections: provision a user on the target before anything needs it,
+/// replace it when it changes, deprovision it when it goes. Idempotent: users are looked up by their
+/// match key before they are created.
+public struct UserProvisioning: Sendable {
+    public let target: String
+    public let store: any SyncStore
+    public let directory: any TargetUserDirectory
+    public let removal: UserRemoval
+
+    public init(target: String, store: any SyncStore, directory: any TargetUserDirectory, removal: UserRemoval) {
+        self.target = target
+        self.store = store
+        self.directory = directory
+        self.removal = removal
+    }
+
+    /// The target id of a canonical user, provisioning it first if the target does not have it yet
+    /// (a member must exist before a membership that needs it). nil if the user no longer exists.
+    @discardableResult
+    public func ensure(_ id: String, _ channel: Channel) async throws -> String? {
+        if let m = try await store.mapping(target: target, channel: channel, kind: .user, canonicalID: id) {
+            // Deprovisioned: the user is gone at the source, a late membership event must not bring it back.
+            if m.origin == "deprovisioned" { return nil }
+            if let tid = m.targetID { return tid }
+        }
+        guard let user = try await store.get(.user, id: id, in: channel) else { return nil }
+        guard let key = directory.matchKey(of: user.attributes) else { return nil }
+        // Look up before create: a retried event, or a user the target already had, is found, not duplicated.
+        let tid: String
+        if let found = try await directory.findUser(matchKey: key) {
+            tid = found
+            _ = try await directory.replaceUser(id: found, user.attributes)
+        } else {
+            tid = try await directory.createUser(user.attributes)
+        }
+        try await store.setMapping(
+            TargetMapping(target: target, channel: channel, kind: .user, canonicalID: id, targetID: tid, origin: "created"))
+        return tid
+    }
+
+    /// A created or changed user: replaced on the target, or provisioned if the target lost it.
+    public func upsert(_ id: String, _ channel: Channel) async throws {
+        guard let user = try await store.get(.user, id: id, in: channel) else { return }
+        if let m = try await store.mapping(target: target, channel: channel, kind: .user, canonicalID: id), let tid = m.targetID {
+            if try await directory.replaceUser(id: tid, user.attributes) { return }
+            // The target lost it: forget the mapping and provision again.
+            try await store.removeMapping(target: target, channel: channel, kind: .user, canonicalID: id)
+        }
+        try await ensure(id, channel)
+    }
+
+    /// A deleted user: disabled or deleted on the target, as configured.
+    public func delete(_ id: String, _ channel: Channel) async throws {
+        guard let m = try await store.mapping(target: target, channel: channel, kind: .user, canonicalID: id), let tid = m.targetID else {
+            return
+        }
+        try await directory.removeUser(id: tid, action: removal)
+        // The mapping stays (marked) so that the membership removals of the same deletion, which travel
+        // under the groups' keys and may run later, still find the user's target id.
+        var gone = m
+        gone.origin = "deprovisioned"
+        try await store.setMapping(gone)
+    }
+}

@@ -1,0 +1,348 @@
+import AsyncHTTPClient
+import Connectors
+import Emulators
+import Foundation
+import Logging
+import Membership
+import SCIM
+import Store
+import Sync
+import Testing
+
+@testable import Server
+
+/// An IdP pushes into a channel over real HTTP; the outbox worker delivers through `UserCentricSync`
+/// and the Salesforce connector (JWT bearer sessions) to the Salesforce emulator over real HTTP; the
+/// emulated org must end up holding exactly what the collision policy says (DESIGN.md).
+@Suite("Sync to Salesforce, with name-collision policies")
+struct SalesforceEndToEndTests {
+    struct Harness {
+        let bridge: TestBridge
+        let token: String
+        let worker: TargetWorker
+        let emulator: SalesforceEmulator
+        let provider: SalesforceTokenProvider
+        let connector: SalesforceConnector
+
+        /// Delivers until nothing is pending (retries included); `between` runs after each round.
+        /// Gives up only when the backlog has not shrunk for 30 s.
+        func drain(between: () -> Void = {}) async throws {
+            var best = Int.max
+            var lastProgress = ContinuousClock.now
+            while ContinuousClock.now - lastProgress < .seconds(30) {
+                try await worker.drainOnce()
+                between()
+                let pending = try await bridge.store.outboxCounts(target: "sfdc")["pending"] ?? 0
+                if pending == 0 { return }
+                if pending < best {
+                    best = pending
+                    lastProgress = ContinuousClock.now
+                }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            Issue.record("outbox stalled: \(best) entries pending with no progress for 30 s")
+        }
+
+        func members(of group: String) -> Set<String> { emulator.state().memberUsernames(ofGroupNamed: group) }
+
+        func dead() async throws -> [String] {
+            try await bridge.store.deadOutboxEntries(target: "sfdc", limit: 10).map { "\($0.resourceKey): \($0.lastError ?? "")" }
+        }
+
+        func channel() async throws -> Channel { try #require(try await bridge.store.channel(named: "pingone")) }
+    }
+
+    /// A bridge with channel `pingone` fanning out to target `sfdc` (the emulator) under `policy`, the
+    /// org seeded with a public group "Engineering" holding a foreign member. The emulated request
+    /// allocation is off unless `configure` sets one.
+    func withHarness(
+        policy: CollisionPolicy, options: SalesforceOptions = SalesforceOptions(profileId: SalesforceEmulator.standardProfileID),
+        configure: (inout SalesforceEmulator.Configuration) -> Void = { _ in },
+        _ body: @Sendable (Harness, SCIMClient) async throws -> Void
+    ) async throws {
+        let bridge = try TestBridge.make()
+        defer { bridge.cleanUp() }
+        let token = try await bridge.channel("pingone")
+        let channel = try #require(try await bridge.store.channel(named: "pingone"))
+        try await bridge.store.setTargets(["sfdc"], for: channel)
+        var configuration = SalesforceEmulator.Configuration(publicKeyPEM: SalesforceTestKeys.publicKeyPEM)
+        configure(&configuration)
+        let emulator = try SalesforceEmulator(configuration: configuration)
+        try emulator.seed(
+            users: [["Username": "foreign@example.com"]], groups: [["Name": "Engineering", "members": ["foreign@example.com"]]],
+            permissionSets: [["Label": "Engineering", "assignees": ["foreign@example.com"]]])
+        try await withRunningEmulator(emulator) { url, emulator in
+            var logger = Logger(label: "salesforce-sync-test")
+            logger.logLevel = .critical
+            let provider = SalesforceTokenProvider(
+                clientID: SalesforceEmulator.defaultClientID, username: "integration@example.com",
+                privateKeyPEM: SalesforceTestKeys.privateKeyPEM, tokenURL: url.absoluteString + "/services/oauth2/token",
+                audience: "https://login.salesforce.com", client: HTTPClient.shared)
+            let connector = SalesforceConnector(
+                client: HTTPClient.shared, tokens: provider, bucket: TokenBucket(requestsPerMinute: 60_000, burst: 1000), options: options,
+                timeout: .seconds(5), requestLimitPause: .milliseconds(200))
+            let sync = UserCentricSync(
+                target: "sfdc", store: bridge.store, connector: connector, policy: policy, userRemoval: .disable, logger: logger)
+            let worker = TargetWorker(
+                target: "sfdc", store: bridge.store, sync: sync, concurrency: 4, maxAttempts: 50,
+                backoff: Backoff(base: .milliseconds(5), cap: .milliseconds(50)), logger: logger)
+            try await bridge.run { client in
+                try await body(
+                    Harness(bridge: bridge, token: token, worker: worker, emulator: emulator, provider: provider, connector: connector),
+                    client)
+            }
+        }
+    }
+
+    /// The PingOne-style push: 3 users, "Engineering" (colliding) and "Sales".
+    func push(_ c: SCIMClient, _ token: String) async throws -> [String: String] {
+        var ids: [String: String] = [:]
+        for name in ["alice", "bob", "carol"] {
+            let r = try await c.post("/scim/v2/pingone/Users", token: token, Bodies.user("\(name)@example.com"))
+            ids[name] = try #require(r.body?["id"]?.stringValue)
+        }
+        let eng = try await c.post("/scim/v2/pingone/Groups", token: token, Bodies.group("Engineering", members: [ids["alice"]!, ids["bob"]!]))
+        ids["Engineering"] = try #require(eng.body?["id"]?.stringValue)
+        let sales = try await c.post("/scim/v2/pingone/Groups", token: token, Bodies.group("Sales", members: [ids["carol"]!]))
+        ids["Sales"] = try #require(sales.body?["id"]?.stringValue)
+        return ids
+    }
+
+    /// Renames "Sales", removes bob from "Engineering" and disables carol.
+    func followUp(_ c: SCIMClient, _ token: String, _ ids: [String: String]) async throws {
+        _ = try await c.patch(
+            "/scim/v2/pingone/Groups/\(ids["Sales"]!)", token: token,
+            Bodies.patch([["op": "replace", "path": "displayName", "value": "Sales EMEA"]]))
+        _ = try await c.patch(
+            "/scim/v2/pingone/Groups/\(ids["Engineering"]!)", token: token,
+            Bodies.patch([["op": "remove", "path": .string("members[value eq \"\(ids["bob"]!)\"]")]]))
+        _ = try await c.put("/scim/v2/pingone/Users/\(ids["carol"]!)", token: token, Bodies.user("carol@example.com", active: false))
+    }
+
+    @Test func aPingOnePushWithRenameRemovalAndDisableLandsExactly() async throws {
+        try await withHarness(policy: .overwrite) { h, c in
+            let ids = try await push(c, h.token)
+            try await h.drain()
+            var state = h.emulator.state()
+            #expect(h.members(of: "Engineering") == ["alice@example.com", "bob@example.com"])
+            #expect(h.members(of: "Sales") == ["carol@example.com"])
+            let alice = try #require(state.user(username: "alice@example.com"))
+            #expect(alice["FirstName"] == "Test")
+            #expect(alice["LastName"] == "alice@example.com")
+            #expect(alice["Alias"] == "taliceex")
+            #expect(alice["ProfileId"]?.stringValue == SalesforceEmulator.standardProfileID)
+            #expect(alice["IsActive"] == true)
+            #expect(state.groups(named: "Sales").first?["DeveloperName"]?.stringValue?.hasPrefix("Sales_") == true)
+
+            try await followUp(c, h.token, ids)
+            try await h.drain()
+            state = h.emulator.state()
+            #expect(state.groups(named: "Sales").isEmpty)
+            #expect(h.members(of: "Sales EMEA") == ["carol@example.com"])
+            #expect(h.members(of: "Engineering") == ["alice@example.com"])
+            #expect(state.user(username: "carol@example.com")?["IsActive"] == false)
+            #expect(state.user(username: "bob@example.com")?["IsActive"] == true)
+            #expect(state.users.count == 5)  // the three, the seeded foreign user and the integration user
+            #expect(state.org.all("Group").count == 2)
+            #expect(state.org.all("GroupMember").count == 2)
+            #expect(try await h.dead().isEmpty)
+        }
+    }
+
+    @Test func failLeavesTheSameNamedGroupUntouchedAndReportsItBlocked() async throws {
+        try await withHarness(policy: .fail) { h, c in
+            let ids = try await push(c, h.token)
+            try await h.drain()
+            #expect(h.members(of: "Engineering") == ["foreign@example.com"])
+            #expect(h.members(of: "Sales") == ["carol@example.com"])
+            let mapping = try await h.bridge.store.mapping(
+                target: "sfdc", channel: try await h.channel(), kind: .group, canonicalID: ids["Engineering"]!)
+            #expect(mapping?.origin == "blocked")
+            #expect(try await h.bridge.store.auditEntries(target: "sfdc").contains { $0.action == "blocked" })
+            // The blocked group's members were never read: `fail` touches nothing of it.
+            let engineering = try #require(h.emulator.state().groups(named: "Engineering").first?["Id"]?.stringValue)
+            #expect(!h.emulator.recordedRequests.contains { $0.soql?.contains(engineering) == true })
+            _ = try await c.patch(
+                "/scim/v2/pingone/Groups/\(ids["Engineering"]!)", token: h.token,
+                Bodies.patch([["op": "add", "path": "members", "value": [["value": .string(ids["carol"]!)]]]]))
+            try await h.drain()
+            #expect(h.members(of: "Engineering") == ["foreign@example.com"])
+            #expect(try await h.dead().isEmpty)
+        }
+    }
+
+    @Test func mergeKeepsForeignMembersAndLaterRemovesOnlyBridgeInsertedOnes() async throws {
+        try await withHarness(policy: .merge) { h, c in
+            let ids = try await push(c, h.token)
+            try await h.drain()
+            #expect(h.members(of: "Engineering") == ["foreign@example.com", "alice@example.com", "bob@example.com"])
+            let adoption = try #require(try await h.bridge.store.auditEntries(target: "sfdc").first { $0.action.hasPrefix("adopted") })
+            #expect(adoption.detail["membersKept"]?.arrayValue?.count == 1)
+
+            _ = try await c.patch(
+                "/scim/v2/pingone/Groups/\(ids["Engineering"]!)", token: h.token,
+                Bodies.patch([["op": "remove", "path": .string("members[value eq \"\(ids["alice"]!)\"]")]]))
+            try await h.drain()
+            #expect(h.members(of: "Engineering") == ["foreign@example.com", "bob@example.com"])
+
+            #expect(try await c.delete("/scim/v2/pingone/Groups/\(ids["Engineering"]!)", token: h.token).status == 204)
+            try await h.drain()
+            #expect(h.emulator.state().groups(named: "Engineering").count == 1)
+            #expect(h.members(of: "Engineering") == ["foreign@example.com"])
+            #expect(try await h.dead().isEmpty)
+        }
+    }
+
+    @Test func overwriteMakesMembersExactlyTheSourceAndOwnsTheGroup() async throws {
+        try await withHarness(policy: .overwrite) { h, c in
+            let ids = try await push(c, h.token)
+            try await h.drain()
+            #expect(h.members(of: "Engineering") == ["alice@example.com", "bob@example.com"])
+            let adoption = try #require(try await h.bridge.store.auditEntries(target: "sfdc").first { $0.action.hasPrefix("adopted") })
+            #expect(adoption.detail["membersRemoved"]?.arrayValue?.count == 1)
+            #expect(try await c.delete("/scim/v2/pingone/Groups/\(ids["Engineering"]!)", token: h.token).status == 204)
+            try await h.drain()
+            #expect(h.emulator.state().groups(named: "Engineering").isEmpty)
+            #expect(h.emulator.state().user(username: "foreign@example.com")?["IsActive"] == true)
+            #expect(try await h.dead().isEmpty)
+        }
+    }
+
+    /// 20 % of API requests fail (403 REQUEST_LIMIT_EXCEEDED, 500, 503, dropped connections); the
+    /// org still converges with nothing dead-lettered.
+    @Test func convergesUnderInjectedFaults() async throws {
+        let faults = FaultPlan(
+            seed: 7,
+            random: [
+                .init(probability: 0.08, fault: .status(403)),
+                .init(probability: 0.05, fault: .internalServerError),
+                .init(probability: 0.04, fault: .serviceUnavailable(retryAfter: 0)),
+                .init(probability: 0.03, fault: .dropConnection),
+            ])
+        try await withHarness(policy: .overwrite, configure: { $0.faults = faults }) { h, c in
+            let ids = try await push(c, h.token)
+            _ = try await c.patch(
+                "/scim/v2/pingone/Groups/\(ids["Sales"]!)", token: h.token,
+                Bodies.patch([["op": "add", "path": "members", "value": [["value": .string(ids["alice"]!)]]]]))
+            try await followUp(c, h.token, ids)
+            try await h.drain()
+            let state = h.emulator.state()
+            #expect(h.members(of: "Engineering") == ["alice@example.com"])
+            #expect(h.members(of: "Sales EMEA") == ["carol@example.com", "alice@example.com"])
+            #expect(state.user(username: "carol@example.com")?["IsActive"] == false)
+            #expect(state.users.count == 5)
+            #expect(state.org.all("Group").count == 2)
+            #expect(state.counters.faults["403", default: 0] > 0)
+            #expect(state.counters.faultsInjected > 3)
+            #expect(try await h.dead().isEmpty)
+        }
+    }
+
+    /// The org's API allocation (4 calls for the "day" here) runs out during the push: each 403
+    /// `REQUEST_LIMIT_EXCEEDED` pauses the connector (200 ms here, a minute by default) and the call
+    /// is retried; once the allocation is renewed (the test lifts it) everything converges, with
+    /// nothing dead-lettered.
+    @Test func anExhaustedRequestAllocationIsWaitedOut() async throws {
+        try await withHarness(policy: .overwrite, configure: { $0.requestLimit = RateLimit(requests: 4, perSeconds: 86_400) }) { h, c in
+            _ = try await push(c, h.token)
+            try await h.drain(between: {
+                if h.emulator.state().limitRefusals > 0 { h.emulator.setRequestLimit(nil) }
+            })
+            #expect(h.members(of: "Engineering") == ["alice@example.com", "bob@example.com"])
+            #expect(h.members(of: "Sales") == ["carol@example.com"])
+            #expect(h.emulator.state().limitRefusals > 0)
+            let dead = try await h.dead()
+            #expect(dead.isEmpty, "\(dead)")
+        }
+    }
+
+    /// Sessions time out after 2 s and are also revoked after every delivery round: each
+    /// `INVALID_SESSION_ID` is answered by a new session and one retry, never by a dead letter.
+    @Test func aSessionExpiringMidSyncIsRenewed() async throws {
+        try await withHarness(policy: .overwrite, configure: { $0.tokenLifetime = .seconds(2) }) { h, c in
+            var users: [String] = []
+            for i in 0..<8 {
+                users.append(
+                    try #require(try await c.post("/scim/v2/pingone/Users", token: h.token, Bodies.user("u\(i)@example.com")).body?["id"]?.stringValue))
+            }
+            for i in 0..<4 {
+                _ = try await c.post("/scim/v2/pingone/Groups", token: h.token, Bodies.group("team \(i)", members: [users[i], users[i + 4]]))
+            }
+            try await h.drain(between: { h.emulator.expireAllTokens() })
+            try await Task.sleep(for: .milliseconds(2100))  // the cached session has now timed out
+            _ = try await c.post("/scim/v2/pingone/Groups", token: h.token, Bodies.group("late", members: [users[0]]))
+            try await h.drain()
+            let state = h.emulator.state()
+            for i in 0..<4 { #expect(h.members(of: "team \(i)") == ["u\(i)@example.com", "u\(i + 4)@example.com"]) }
+            #expect(h.members(of: "late") == ["u0@example.com"])
+            #expect(state.unauthorized > 0)
+            #expect(state.tokensIssued >= 2)
+            #expect(await h.provider.tokensIssued == state.tokensIssued)
+            #expect(try await h.dead().isEmpty)
+        }
+    }
+
+    /// `memberships: permissionSets`: canonical groups become permission sets and memberships
+    /// assignments; the seeded same-labelled set is adopted under `merge`.
+    @Test func groupsMapToPermissionSetsWhenConfigured() async throws {
+        let options = SalesforceOptions(memberships: .permissionSets, profileId: SalesforceEmulator.standardProfileID)
+        try await withHarness(policy: .merge, options: options) { h, c in
+            let ids = try await push(c, h.token)
+            try await h.drain()
+            var state = h.emulator.state()
+            #expect(state.assigneeUsernames(ofPermissionSetLabeled: "Engineering") == ["foreign@example.com", "alice@example.com", "bob@example.com"])
+            #expect(state.assigneeUsernames(ofPermissionSetLabeled: "Sales") == ["carol@example.com"])
+            #expect(state.org.all("Group").count == 1)  // only the seeded public group
+            #expect(state.memberUsernames(ofGroupNamed: "Engineering") == ["foreign@example.com"])
+            try await followUp(c, h.token, ids)
+            try await h.drain()
+            state = h.emulator.state()
+            #expect(state.permissionSet(labeled: "Sales") == nil)
+            #expect(state.assigneeUsernames(ofPermissionSetLabeled: "Sales EMEA") == ["carol@example.com"])
+            #expect(state.assigneeUsernames(ofPermissionSetLabeled: "Engineering") == ["foreign@example.com", "alice@example.com"])
+            #expect(try await c.delete("/scim/v2/pingone/Groups/\(ids["Sales"]!)", token: h.token).status == 204)
+            try await h.drain()
+            #expect(h.emulator.state().permissionSet(labeled: "Sales EMEA") == nil)
+            #expect(try await h.dead().isEmpty)
+        }
+    }
+
+    /// A username taken in another org is provisioned under the configured suffix; with `freeze`,
+    /// disabling and deleting a user freeze its login and leave it active.
+    @Test func usernameSuffixAndFreezeDeprovisioning() async throws {
+        let options = SalesforceOptions(deprovisioning: .freeze, profileId: SalesforceEmulator.standardProfileID, usernameSuffix: ".acme")
+        try await withHarness(policy: .overwrite, options: options, configure: { $0.takenUsernames = ["alice@example.com"] }) { h, c in
+            let ids = try await push(c, h.token)
+            try await h.drain()
+            var state = h.emulator.state()
+            let alice = try #require(state.user(username: "alice@example.com.acme"))
+            #expect(alice["FederationIdentifier"] == "alice@example.com")
+            #expect(h.members(of: "Engineering") == ["alice@example.com.acme", "bob@example.com.acme"])
+            _ = try await c.put("/scim/v2/pingone/Users/\(ids["carol"]!)", token: h.token, Bodies.user("carol@example.com", active: false))
+            #expect(try await c.delete("/scim/v2/pingone/Users/\(ids["bob"]!)", token: h.token).status == 204)
+            try await h.drain()
+            state = h.emulator.state()
+            for name in ["carol", "bob"] {
+                let user = try #require(state.user(username: "\(name)@example.com.acme"))
+                #expect(user["IsActive"] == true)
+                #expect(state.login(ofUser: user["Id"]?.stringValue ?? "")?["IsFrozen"] == true)
+            }
+            #expect(state.login(ofUser: alice["Id"]?.stringValue ?? "")?["IsFrozen"] == false)
+            #expect(try await h.dead().isEmpty)
+        }
+    }
+
+    /// Without a suffix, a username another org holds cannot be provisioned: the entry fails
+    /// permanently, telling the operator which setting fixes it, and the other users go through.
+    @Test func aUsernameTakenInAnotherOrgNamesTheFix() async throws {
+        try await withHarness(policy: .overwrite, configure: { $0.takenUsernames = ["alice@example.com"] }) { h, c in
+            _ = try await push(c, h.token)
+            try await h.drain()
+            let dead = try await h.dead()
+            #expect(!dead.isEmpty)
+            #expect(dead.allSatisfy { $0.contains("usernameSuffix") })
+            #expect(h.emulator.state().user(username: "alice@example.com") == nil)
+            #expect(h.members(of: "Sales") == ["carol@example.com"])
+        }
+    }
+}

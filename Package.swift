@@ -121,7 +121,7 @@ let package = Package(
             path: "Benchmarks/StoreBenchmarks",
             swiftSettings: swiftSettings,
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
-        // The load driver's parts (conformance/bench): the machine's ceiling and an IdP-style client.
+        // The load driver's parts (conformance/bench): the machine's ceiling, an IdP-style client, a seeder.
         .executableTarget(
             name: "bench-hello",
             dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
@@ -135,6 +135,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "conformance/bench/Sources/bench-idp",
+            swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "bench-seed",
+            dependencies: ["SCIM", "Store", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "conformance/bench/Sources/bench-seed",
             swiftSettings: swiftSettings),
         .testTarget(
             name: "SCIMTests",

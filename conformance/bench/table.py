@@ -47,6 +47,18 @@ for key in sorted(k for k in results if k.startswith("bridge_patch_")):
     rows.append((f"PATCH ±1 member, group of {int(size):,}", fmt(b), fmt(p), ratio(p and p["p50ms"], b and b["p50ms"]) + " faster", ""))
 if "bridge_rss_kb" in results:
     rows.append(("bridge peak RSS after the run", f"{int(results['bridge_rss_kb']) / 1024:.0f} MB", "", "", ""))
+big = wrk("big_filter")
+if big:
+    rows.append(('GET /Users?filter=userName eq "…" at the big size', f"{big['rps']:.0f} req/s, p50 {big['p50']:.2f} ms, p99 {big['p99']:.2f} ms, {big['errors']} errors", "", "", ""))
+if "big_rss_kb" in results:
+    rows.append(("bridge RSS holding the big directory",
+                 f"{int(results['big_rss_kb']) / 1024:.0f} MB now, {int(results['big_hwm_kb']) / 1024:.0f} MB peak, database {results.get('big_db_mb', '?')} MB",
+                 "", "", ""))
+out = js("outbound")
+if out:
+    for name, label in (("github", "GitHub EMU"), ("google", "Google")):
+        o = out[name]
+        rows.append((f"outbound to {label} at {o['limit']:,}/min", f"{o['perMinute']:.0f} calls/min = {o['fraction'] * 100:.1f}% of the limit, {o['refused']} refused in the window ({o['refusedTotal']} in all)", "", "", ""))
 ceiling = wrk("hello_get")
 driver = js("hello_driver")
 print()

@@ -89,7 +89,7 @@ struct BulkRoutes: Sendable {
         guard let kind = Self.kind(op.endpoint) else {
             throw SCIMError.invalidPath("Bulk path '\(op.path)' names no resource type; use /Users or /Groups.")
         }
-        let projection = AttributeProjection(schema: service.schema(kind))
+        let projection = try service.projection(kind, attributes: nil, excludedAttributes: nil)
         switch op.method {
         case .post:
             let a = try await service.create(

@@ -31,8 +31,7 @@ struct ResourceRoutes: Sendable {
     func list(_ kind: ResourceKind, _ request: Request, _ context: SCIMRequestContext) async throws -> Response {
         let q = QueryParameters(request.uri.query)
         let schema = service.schema(kind)
-        let projection = try AttributeProjection(
-            attributes: q["attributes"], excludedAttributes: q["excludedAttributes"], schema: schema)
+        let projection = try service.projection(kind, attributes: q["attributes"], excludedAttributes: q["excludedAttributes"])
         let sort = try SortSpecification.parse(sortBy: q["sortBy"], sortOrder: q["sortOrder"], schema: schema)
         let pagination = try PaginationRequest.parse(
             startIndex: q["startIndex"], cursor: q["cursor"], count: q["count"], configuration: paging,
@@ -114,8 +113,7 @@ struct ResourceRoutes: Sendable {
     func get(_ kind: ResourceKind, _ request: Request, _ context: SCIMRequestContext) async throws -> Response {
         let channel = try context.requireChannel()
         let q = QueryParameters(request.uri.query)
-        let projection = try AttributeProjection(
-            attributes: q["attributes"], excludedAttributes: q["excludedAttributes"], schema: service.schema(kind))
+        let projection = try service.projection(kind, attributes: q["attributes"], excludedAttributes: q["excludedAttributes"])
         let answer = try await service.get(
             kind, id: try context.parameters.require("id"), channel: channel, renderer: renderer(request, channel),
             projection: projection)
@@ -167,8 +165,7 @@ struct ResourceRoutes: Sendable {
 
     func projection(_ kind: ResourceKind, _ request: Request) throws -> AttributeProjection {
         let q = QueryParameters(request.uri.query)
-        return try AttributeProjection(
-            attributes: q["attributes"], excludedAttributes: q["excludedAttributes"], schema: service.schema(kind))
+        return try service.projection(kind, attributes: q["attributes"], excludedAttributes: q["excludedAttributes"])
     }
 
     func renderer(_ request: Request, _ channel: Channel) -> ResourceRenderer {

@@ -11,6 +11,21 @@ struct ResourceService: Sendable {
     let limits: ServerLimits
     /// Absolute public URL of the bridge, when configured (else the request's Host is used).
     let publicURL: String?
+    private let schemas: [ResourceKind: ResourceSchema]
+    /// The projection of a request without `attributes`/`excludedAttributes`, built once: building
+    /// its decision tables per request was a visible share of a GET's time.
+    private let defaultProjections: [ResourceKind: AttributeProjection]
+
+    init(store: any Store, registry: SchemaRegistry, limits: ServerLimits, publicURL: String?) {
+        self.store = store
+        self.registry = registry
+        self.limits = limits
+        self.publicURL = publicURL
+        // Both resource types are registered by construction (see `SchemaRegistry.standard`).
+        let schemas = Dictionary(uniqueKeysWithValues: ResourceKind.allCases.map { ($0, registry.resourceSchema(for: $0.rawValue)!) })
+        self.schemas = schemas
+        self.defaultProjections = schemas.mapValues { AttributeProjection(schema: $0) }
+    }
 
     /// A resource as answered: its representation and its ETag.
     struct Answer: Sendable {
@@ -23,9 +38,12 @@ struct ResourceService: Sendable {
         ResourceRenderer(baseURL: BaseURL.of(request, channel: channel.name, publicURL: publicURL))
     }
 
-    func schema(_ kind: ResourceKind) -> ResourceSchema {
-        // Both resource types are registered by construction (see `SchemaRegistry.standard`).
-        registry.resourceSchema(for: kind.rawValue)!
+    func schema(_ kind: ResourceKind) -> ResourceSchema { schemas[kind]! }
+
+    /// The projection the `attributes` / `excludedAttributes` query parameters ask for.
+    func projection(_ kind: ResourceKind, attributes: String?, excludedAttributes: String?) throws -> AttributeProjection {
+        if (attributes ?? "").isEmpty && (excludedAttributes ?? "").isEmpty { return defaultProjections[kind]! }
+        return try AttributeProjection(attributes: attributes, excludedAttributes: excludedAttributes, schema: schema(kind))
     }
 
     // MARK: - Read

@@ -27,13 +27,13 @@ extension SQLiteStore {
     // MARK: - Read
 
     public func get(_ kind: ResourceKind, id: String, in channel: Channel) async throws -> StoredResource? {
-        try await read { db in try Self.fetch(kind, id: id, in: channel, db) }
+        try readNow { db in try Self.fetch(kind, id: id, in: channel, db) }
     }
 
     static func fetch(_ kind: ResourceKind, id: String, in channel: Channel, _ db: Database) throws -> StoredResource? {
         try Row.fetchOne(
-            db,
-            sql: "SELECT id, attributes, version, created, last_modified FROM \(kind.table) t WHERE channel_key = ? AND id = ?",
+            db.cachedStatement(
+                sql: "SELECT id, attributes, version, created, last_modified FROM \(kind.table) t WHERE channel_key = ? AND id = ?"),
             arguments: [channel.key, id]
         ).map { try resource(kind, from: $0) }
     }
@@ -158,15 +158,15 @@ extension SQLiteStore {
     }
 
     public func groups(ofMember id: String, in channel: Channel) async throws -> [MemberReference] {
-        try await read { db in
+        try readNow { db in
             try Row.fetchAll(
-                db,
+                db.cachedStatement(
                 sql: """
                     SELECT g.id, g.display FROM membership m
                     JOIN scim_group g ON g.channel_key = m.channel_key AND g.id = m.group_id
                     WHERE m.channel_key = ? AND m.member_id = ?
                     ORDER BY g.display_name_fold
-                    """, arguments: [channel.key, id]
+                    """), arguments: [channel.key, id]
             ).map { row in MemberReference(id: row["id"], kind: .group, display: row["display"]) }
         }
     }

@@ -2,12 +2,19 @@ import Foundation
 import GRDB
 public import SCIM
 
-/// The embedded store: one SQLite file in WAL mode behind one GRDB `DatabasePool`.
+/// The embedded store: one SQLite file in WAL mode behind GRDB `DatabasePool`s.
 ///
 /// Reads run concurrently; writes are serialised by SQLite's single writer, each in one transaction,
 /// so concurrent PATCHes of one group never lose an edge.
 public final class SQLiteStore: Store {
+    /// Writes, and reads that may be long (lists, member lists), awaited on GRDB's queues.
     let pool: DatabasePool
+    /// Read-only connections for short indexed lookups run on the caller's thread (`readNow`).
+    /// They are a pool of their own: a blocking read must never wait for a connection of `pool`,
+    /// which an awaiting read can hold until a cooperative thread is free to release it.
+    let quickPool: DatabasePool
+    /// Every write goes through it, so that concurrent writes share commits (see `GroupCommit`).
+    let commits: GroupCommit
 
     /// How much a commit waits for the disk.
     public enum Durability: String, Sendable {
@@ -34,6 +41,11 @@ public final class SQLiteStore: Store {
         }
         pool = try DatabasePool(path: path, configuration: config)
         try SQLiteMigrations.migrator.migrate(pool)
+        var quick = config
+        quick.readonly = true
+        quick.maximumReaderCount = 8
+        quickPool = try DatabasePool(path: path, configuration: quick)
+        commits = GroupCommit(pool: pool)
     }
 
     // MARK: - Time and ids
@@ -61,10 +73,23 @@ public final class SQLiteStore: Store {
 
     static func newID() -> String { UUID().uuidString.lowercased() }
 
-    /// Runs a write transaction, passing `SCIMError`s through and hiding everything else.
+    /// Runs a write in a transaction (shared with concurrent writes, each in its own savepoint),
+    /// returning once it is committed.
     func write<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws -> T {
         do {
-            return try await pool.write(body)
+            return try await commits.write(body)
+        } catch let e as SCIMError {
+            throw e
+        }
+    }
+
+    /// A short read (one indexed statement) on the caller's thread. GRDB's async read hops to a reader
+    /// queue and back; on a loaded two-core machine those two thread wake-ups cost several times the
+    /// query itself (see BENCHMARKS.md). Long reads (lists, member lists) use `read`.
+    func readNow<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            // One statement needs no surrounding transaction: SQLite runs it on one snapshot.
+            return try quickPool.unsafeRead(body)
         } catch let e as SCIMError {
             throw e
         }
@@ -93,8 +118,8 @@ public final class SQLiteStore: Store {
     }
 
     public func channel(named name: String) async throws -> Channel? {
-        try await read { db in
-            try Row.fetchOne(db, sql: "SELECT key, name, created FROM channel WHERE name = ?", arguments: [name])
+        try readNow { db in
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT key, name, created FROM channel WHERE name = ?"), arguments: [name])
                 .map(Self.channel(from:))
         }
     }
@@ -157,13 +182,13 @@ public final class SQLiteStore: Store {
     }
 
     public func credentials(kind: CredentialKind, lookupKey: String) async throws -> [StoredCredential] {
-        try await read { db in
+        try readNow { db in
             try Row.fetchAll(
-                db,
+                db.cachedStatement(
                 sql: """
                     SELECT c.kind, c.lookup_key, c.secret_hash, c.salt, ch.key, ch.name, ch.created
                     FROM credential c JOIN channel ch ON ch.key = c.channel_key WHERE c.kind = ? AND c.lookup_key = ?
-                    """, arguments: [kind.rawValue, lookupKey]
+                    """), arguments: [kind.rawValue, lookupKey]
             ).compactMap(Self.credential(from:))
         }
     }

@@ -92,11 +92,14 @@ func user(_ i: Int) -> JSONValue {
     ]
 }
 
+/// A members PatchOp. Removal names each member by a value filter (RFC 7644 §3.5.2.2), the form
+/// every server accepts; a `value` array on `remove` is a dialect some servers refuse.
 func patch(_ op: String, members: [String]) -> JSONValue {
-    [
-        "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
-        "Operations": [["op": .string(op), "path": "members", "value": .array(members.map { ["value": .string($0)] })]],
-    ]
+    let operations: [JSONValue] =
+        op == "remove"
+        ? members.map { ["op": "remove", "path": .string("members[value eq \(JSONValue.string($0).serialized())]")] }
+        : [["op": .string(op), "path": "members", "value": .array(members.map { ["value": .string($0)] })]]
+    return ["schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": .array(operations)]
 }
 
 func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }

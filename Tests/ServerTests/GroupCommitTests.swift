@@ -1,0 +1,62 @@
+import Foundation
+import SCIM
+import Testing
+
+@testable import Store
+
+/// Concurrent writes share commits (`GroupCommit`), yet each succeeds or fails on its own.
+@Suite("Store: group commit")
+struct GroupCommitTests {
+    func user(_ name: String) -> JSONObject {
+        ["schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": .string(name)]
+    }
+
+    @Test("a failing write in a shared commit fails alone; the others are committed, in fewer commits than writes")
+    func failuresStayInTheirSavepoint() async throws {
+        let bridge = try TestBridge.make()
+        defer { bridge.cleanUp() }
+        let store = bridge.store
+        let channel = try await store.createChannel(named: "c")
+        _ = try await store.create(.user, in: channel, resource: user("taken"), members: [])
+        bridge.statements.reset()
+
+        // 60 writes at once: every third reuses the taken userName (409), every third other one is a
+        // group naming a member that does not exist, which fails after its group row was inserted.
+        let outcomes = try await withThrowingTaskGroup(of: (Int, String?).self) { tasks in
+            for i in 0..<60 {
+                tasks.addTask {
+                    do {
+                        switch i % 3 {
+                        case 0: _ = try await store.create(.user, in: channel, resource: user("taken"), members: [])
+                        case 1:
+                            _ = try await store.create(
+                                .group, in: channel,
+                                resource: ["schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": .string("g\(i)")],
+                                members: ["no-such-member"])
+                        default: _ = try await store.create(.user, in: channel, resource: user("u\(i)"), members: [])
+                        }
+                        return (i, nil)
+                    } catch let e as SCIMError {
+                        return (i, e.scimType?.rawValue ?? "\(e.status)")
+                    }
+                }
+            }
+            var all: [Int: String?] = [:]
+            for try await (i, error) in tasks { all[i] = error }
+            return all
+        }
+        for i in 0..<60 {
+            switch i % 3 {
+            case 0: #expect(outcomes[i] == "uniqueness", "write \(i)")
+            case 1: #expect(outcomes[i] == "invalidValue", "write \(i)")
+            default: #expect(outcomes[i] == .some(nil), "write \(i)")
+            }
+        }
+        let users = try await store.query(.user, in: channel, ResourceQuery(count: 100))
+        #expect(users.totalResults == 21)  // "taken" and the 20 new ones
+        let groups = try await store.query(.group, in: channel, ResourceQuery(count: 100))
+        #expect(groups.totalResults == 0, "a failed group create leaves no row behind")
+        let commits = bridge.statements.all.filter { $0.uppercased().hasPrefix("COMMIT") }.count
+        #expect(commits >= 1 && commits < 60, "\(commits) commits for 60 concurrent writes")
+    }
+}

@@ -29,4 +29,25 @@ extension SQLiteStore {
             return stored
         }
     }
+
+    /// Adds users to a group, for an initial load whose users were created just before (by
+    /// `createMany`): one statement per edge, which skips ids that are not users of the channel, and
+    /// no version bump of the users (new ones need none). Returns how many edges were added. Emits one
+    /// membership event for the group, as `create` would.
+    public func importMembers(group: String, users: [String], in channel: Channel) async throws -> Int {
+        try await write { db in
+            let insert = try db.makeStatement(
+                sql: """
+                    INSERT OR IGNORE INTO membership (channel_key, group_id, member_id, member_kind)
+                    SELECT channel_key, ?, id, 'User' FROM scim_user WHERE channel_key = ? AND id = ?
+                    """)
+            var added: [String] = []
+            for user in users {
+                try insert.execute(arguments: [group, channel.key, user])
+                if db.changesCount > 0 { added.append(user) }
+            }
+            try Self.emit([.membersChanged(groupID: group, added: added, removed: [])], in: channel, db)
+            return added.count
+        }
+    }
 }

@@ -157,13 +157,15 @@ extension SQLiteStore {
         }
     }
 
+    /// The groups `id` belongs to. `CROSS JOIN` keeps SQLite from walking every group in name
+    /// order (to skip the sort) and probing each for the member: the member's edges come first.
     public func groups(ofMember id: String, in channel: Channel) async throws -> [MemberReference] {
         try readNow { db in
             try Row.fetchAll(
                 db.cachedStatement(
                 sql: """
                     SELECT g.id, g.display FROM membership m
-                    JOIN scim_group g ON g.channel_key = m.channel_key AND g.id = m.group_id
+                    CROSS JOIN scim_group g ON g.channel_key = m.channel_key AND g.id = m.group_id
                     WHERE m.channel_key = ? AND m.member_id = ?
                     ORDER BY g.display_name_fold
                     """), arguments: [channel.key, id]

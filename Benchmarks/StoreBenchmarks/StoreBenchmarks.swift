@@ -12,19 +12,18 @@ let userCount = ProcessInfo.processInfo.environment["SCIM_BENCH_USERS"].flatMap(
 let groupSize = min(100_000, max(userCount / 10, 1_000))
 let userSchema = SchemaRegistry.standard.resourceSchema(for: "User")!
 
-/// A store seeded once per process: `userCount` users, one group of `groupSize` members, and a
-/// spare pool of users that are not members (what ±1,000 adds and removes).
+/// The seeded store: `userCount` users, one group of `groupSize` members, and a spare pool of users
+/// that are not members (what ±1,000 adds and removes).
 struct Seeded: Sendable {
+    static let groupName = "Everyone"
     let store: SQLiteStore
     let channel: Channel
     let group: String
     let outsiders: [String]
-    let directory: URL
 
-    static func make() async throws -> Seeded {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("scim-bench-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let store = try SQLiteStore(path: dir.appendingPathComponent("bench.sqlite").path, durability: .normal)
+    /// Seeds a new store at `path` and closes it.
+    static func make(at path: String) async throws {
+        let store = try SQLiteStore(path: path, durability: .normal, writerCacheMiB: 1024)
         let channel = try await store.createChannel(named: "bench")
         var ids: [String] = []
         ids.reserveCapacity(userCount)
@@ -40,24 +39,55 @@ struct Seeded: Sendable {
             ids += try await store.createMany(.user, in: channel, resources: users).map(\.id)
         }
         let group = try await store.createMany(
+            .group, in: channel, resources: [["schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": .string(groupName)]])
+        _ = try await store.importMembers(group: group[0].id, users: Array(ids.prefix(groupSize)), in: channel)
+    }
+
+    /// Opens a seeded store; the outsiders are the last 1,000 users (never in the group).
+    static func open(at path: String) async throws -> Seeded {
+        let store = try SQLiteStore(path: path, durability: .normal)
+        guard let channel = try await store.channel(named: "bench") else { throw CancellationError() }
+        let groupSchema = SchemaRegistry.standard.resourceSchema(for: "Group")!
+        let group = try await store.query(
             .group, in: channel,
-            resources: [["schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": "Everyone"]],
-            members: [Array(ids.prefix(groupSize))])[0].id
-        return Seeded(store: store, channel: channel, group: group, outsiders: Array(ids.suffix(1_000)), directory: dir)
+            ResourceQuery(filter: try FilterResolver.resolve("displayName eq \"\(groupName)\"", against: groupSchema), count: 1))
+        var outsiders: [String] = []
+        for i in (userCount - 1_000)..<userCount {
+            let found = try await store.query(
+                .user, in: channel,
+                ResourceQuery(filter: try FilterResolver.resolve("userName eq \"user\(i)@example.com\"", against: userSchema), count: 1))
+            outsiders += found.resources.map(\.id)
+        }
+        return Seeded(store: store, channel: channel, group: group.resources[0].id, outsiders: outsiders)
     }
 }
 
-/// The one seeded store of the process, made on first use (benchmarks run one after another).
+/// The seeded store, kept on disk between processes (ordo-one/benchmark runs each benchmark in a
+/// process of its own, and seeding a million users takes minutes) and opened once per process. The
+/// file is built under a temporary name and renamed when complete, so an interrupted seed is never
+/// reused. The benchmarks leave it as they found it: every PATCH adds then removes, the outbox drains.
 actor SeedCache {
     static let shared = SeedCache()
-    private var seeded: Seeded?
+    static let directory = URL(fileURLWithPath: ProcessInfo.processInfo.environment["SCIM_BENCH_DIR"] ?? ".build-bench-store")
+    private var opened: Seeded?
 
     func get() async throws -> Seeded {
-        if let seeded { return seeded }
-        let start = ContinuousClock.now
-        let s = try await Seeded.make()
-        print("seeded \(userCount) users and a \(groupSize)-member group in \(ContinuousClock.now - start)")
-        seeded = s
+        if let opened { return opened }
+        let fm = FileManager.default
+        try fm.createDirectory(at: Self.directory, withIntermediateDirectories: true)
+        let file = Self.directory.appendingPathComponent("store-\(userCount)-users.sqlite")
+        if !fm.fileExists(atPath: file.path) {
+            let start = ContinuousClock.now
+            let building = Self.directory.appendingPathComponent("building-\(UUID().uuidString).sqlite")
+            try await Seeded.make(at: building.path)
+            try fm.moveItem(at: building, to: file)
+            for suffix in ["-wal", "-shm"] where fm.fileExists(atPath: building.path + suffix) {
+                try fm.moveItem(atPath: building.path + suffix, toPath: file.path + suffix)
+            }
+            print("seeded \(userCount) users and a \(groupSize)-member group in \(ContinuousClock.now - start)")
+        }
+        let s = try await Seeded.open(at: file.path)
+        opened = s
         return s
     }
 }

@@ -60,3 +60,31 @@ struct GroupCommitTests {
         #expect(commits >= 1 && commits < 60, "\(commits) commits for 60 concurrent writes")
     }
 }
+
+/// The bulk-load path the benchmarks seed with: `createMany` and `importMembers`.
+@Suite("Store: bulk import")
+struct StoreImportTests {
+    @Test("importMembers adds the channel's users, skips unknown ids and duplicates, in one write")
+    func importAddsOnlyUsersOfTheChannel() async throws {
+        let bridge = try TestBridge.make()
+        defer { bridge.cleanUp() }
+        let store = bridge.store
+        let channel = try await store.createChannel(named: "c")
+        let other = try await store.createChannel(named: "other")
+        let users = try await store.createMany(
+            .user, in: channel,
+            resources: (0..<5).map { ["schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": .string("u\($0)")] })
+        let stranger = try await store.createMany(
+            .user, in: other, resources: [["schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "s"]])
+        let group = try await store.createMany(
+            .group, in: channel, resources: [["schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": "g"]])[0]
+
+        let ids = users.map(\.id)
+        let added = try await store.importMembers(
+            group: group.id, users: ids + [ids[0], "no-such-id", stranger[0].id], in: channel)
+        #expect(added == 5)
+        let members = try await store.members(ofGroup: group.id, in: channel)
+        #expect(Set(members.map(\.id)) == Set(ids))
+        #expect(try await store.importMembers(group: group.id, users: ids, in: channel) == 0)
+    }
+}

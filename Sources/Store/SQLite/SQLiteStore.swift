@@ -4,8 +4,8 @@ public import SCIM
 
 /// The embedded store: one SQLite file in WAL mode behind GRDB `DatabasePool`s.
 ///
-/// Reads run concurrently; writes are serialised by SQLite's single writer, each in one transaction,
-/// so concurrent PATCHes of one group never lose an edge.
+/// Reads run concurrently; writes are serialised by SQLite's single writer, each in its own savepoint
+/// of a commit it may share with concurrent writes, so concurrent PATCHes of one group never lose an edge.
 public final class SQLiteStore: Store {
     /// Writes, and reads that may be long (lists, member lists), awaited on GRDB's queues.
     let pool: DatabasePool
@@ -84,31 +84,20 @@ public final class SQLiteStore: Store {
     /// Runs a write in a transaction (shared with concurrent writes, each in its own savepoint),
     /// returning once it is committed.
     func write<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws -> T {
-        do {
-            return try await commits.write(body)
-        } catch let e as SCIMError {
-            throw e
-        }
+        try await commits.write(body)
     }
 
     /// A short read (one indexed statement) on the caller's thread. GRDB's async read hops to a reader
     /// queue and back; on a loaded two-core machine those two thread wake-ups cost several times the
     /// query itself (see BENCHMARKS.md). Long reads (lists, member lists) use `read`.
     func readNow<T>(_ body: (Database) throws -> T) throws -> T {
-        do {
-            // One statement needs no surrounding transaction: SQLite runs it on one snapshot.
-            return try quickPool.unsafeRead(body)
-        } catch let e as SCIMError {
-            throw e
-        }
+        // One statement needs no surrounding transaction: SQLite runs it on one snapshot.
+        try quickPool.unsafeRead(body)
     }
 
+    /// A read that may be long, in one transaction (one snapshot), awaited on a GRDB reader queue.
     func read<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws -> T {
-        do {
-            return try await pool.read(body)
-        } catch let e as SCIMError {
-            throw e
-        }
+        try await pool.read(body)
     }
 
     // MARK: - Channels and credentials

@@ -42,7 +42,8 @@ public func buildApplication(
     router.add(middleware: CompressionMiddleware())
 
     let accessTokens = AccessTokens()
-    let authenticator = ChannelAuthenticator(store: store, accessTokens: accessTokens)
+    let authCache = AuthCache()
+    let authenticator = ChannelAuthenticator(store: store, accessTokens: accessTokens, cache: authCache)
     let limits = configuration.limits
     let paging = PaginationConfiguration(
         cursor: true, index: true, defaultPaginationMethod: .index, defaultPageSize: limits.defaultPageSize,
@@ -75,7 +76,7 @@ public func buildApplication(
         AdminRoutes(store: syncStore, targets: admin.targets).register(on: group)
     }
 
-    let discovery = router.group("scim/v2/:channel").add(middleware: ChannelExistsMiddleware(store: store))
+    let discovery = router.group("scim/v2/:channel").add(middleware: ChannelExistsMiddleware(store: store, cache: authCache))
     DiscoveryRoutes(registry: registry, config: spConfig, paging: paging, publicURL: configuration.publicURL).register(on: discovery)
 
     let scim = router.group("scim/v2/:channel").add(middleware: ChannelAuthMiddleware(authenticator: authenticator))

@@ -32,6 +32,10 @@ public protocol Store: Sendable {
         async throws -> StoredResource
     /// The resource with this id in the channel.
     func get(_ kind: ResourceKind, id: String, in channel: Channel) async throws -> StoredResource?
+    /// The resource with this id and, when `withEdges`, its edges: a user's groups (read on the same
+    /// snapshot as the user) or a group's members.
+    func get(_ kind: ResourceKind, id: String, in channel: Channel, withEdges: Bool) async throws
+        -> (resource: StoredResource, edges: [MemberReference]?)?
     /// Changes a resource in one transaction: `update` computes the new attributes from the current
     /// ones (it runs inside the transaction, so concurrent changes are serialised, never lost); the
     /// membership change is applied as edge inserts and deletes, costing the delta, not the group size.
@@ -168,12 +172,18 @@ public struct ResourceQuery: Sendable {
     public var startIndex: Int
     /// Maximum number of results to return.
     public var count: Int
+    /// Read the groups of each user returned, on the same snapshot (`QueryResult.groupsOfUsers`).
+    public var withUserGroups: Bool
 
-    public init(filter: ResolvedFilter? = nil, sort: SortSpecification? = nil, startIndex: Int = 1, count: Int = 100) {
+    public init(
+        filter: ResolvedFilter? = nil, sort: SortSpecification? = nil, startIndex: Int = 1, count: Int = 100,
+        withUserGroups: Bool = false
+    ) {
         self.filter = filter
         self.sort = sort
         self.startIndex = startIndex
         self.count = count
+        self.withUserGroups = withUserGroups
     }
 }
 
@@ -181,9 +191,12 @@ public struct ResourceQuery: Sendable {
 public struct QueryResult: Sendable {
     public var totalResults: Int
     public var resources: [StoredResource]
+    /// The groups of each user in `resources`, by user id, when the query asked `withUserGroups`.
+    public var groupsOfUsers: [String: [MemberReference]]?
 
-    public init(totalResults: Int, resources: [StoredResource]) {
+    public init(totalResults: Int, resources: [StoredResource], groupsOfUsers: [String: [MemberReference]]? = nil) {
         self.totalResults = totalResults
         self.resources = resources
+        self.groupsOfUsers = groupsOfUsers
     }
 }

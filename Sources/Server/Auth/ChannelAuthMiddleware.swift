@@ -24,12 +24,13 @@ struct ChannelAuthMiddleware: RouterMiddleware {
 struct ChannelExistsMiddleware: RouterMiddleware {
     typealias Context = SCIMRequestContext
     let store: any Store
+    let cache: AuthCache
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
         let name = try context.parameters.require("channel")
-        guard let channel = try await store.channel(named: name) else {
+        guard let channel = try await cache.channel(named: name, in: store) else {
             throw SCIMError.notFound("There is no channel named '\(name)'.")
         }
         var context = context

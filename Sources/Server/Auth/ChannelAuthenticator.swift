@@ -7,6 +7,14 @@ import Store
 struct ChannelAuthenticator: Sendable {
     let store: any Store
     let accessTokens: AccessTokens
+    /// Credentials verified a moment ago (see `AuthCache` for how long a revoked one still opens).
+    let cache: AuthCache
+
+    init(store: any Store, accessTokens: AccessTokens, cache: AuthCache = AuthCache()) {
+        self.store = store
+        self.accessTokens = accessTokens
+        self.cache = cache
+    }
 
     /// The channel named `channelName`, if `authorization` is a valid credential for it; else 401.
     func authenticate(authorization: String?, channelName: String) async throws -> Channel {
@@ -14,15 +22,36 @@ struct ChannelAuthenticator: Sendable {
             throw SCIMError.unauthorized("Authentication is required: send 'Authorization: Bearer <token>' or HTTP Basic credentials.")
         }
         let scheme = authorization[..<space].lowercased()
-        let value = authorization[authorization.index(after: space)...].trimmingCharacters(in: .whitespaces)
-        switch scheme {
-        case "bearer":
-            if value.hasPrefix("sba_") {
-                if accessTokens.channelName(for: value) == channelName, let channel = try await store.channel(named: channelName) {
-                    return channel
-                }
+        let value = Self.trimmingSpaces(authorization[authorization.index(after: space)...])
+        if scheme == "bearer", value.hasPrefix("sba_") {
+            // Access tokens live in memory already, and expire on their own clock: no caching.
+            guard accessTokens.channelName(for: value) == channelName,
+                let channel = try await cache.channel(named: channelName, in: store)
+            else {
                 throw SCIMError.unauthorized("The access token is invalid or has expired for this channel; request a new one.")
             }
+            return channel
+        }
+        let key = AuthCache.key(authorization: scheme + " " + value, channelName: channelName)
+        if let channel = cache.channel(forCredential: key) { return channel }
+        let channel = try await verifyStored(scheme: scheme, value: value, channelName: channelName)
+        cache.remember(credential: key, opens: channel)
+        return channel
+    }
+
+    /// `value` without the spaces and tabs around it.
+    static func trimmingSpaces(_ value: Substring) -> String {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+        guard let first = value.firstIndex(where: { !isSpace($0) }), let last = value.lastIndex(where: { !isSpace($0) }) else {
+            return ""
+        }
+        return String(value[first...last])
+    }
+
+    /// Checks a static token or Basic credentials against the store; 401 when they open nothing.
+    func verifyStored(scheme: String, value: String, channelName: String) async throws -> Channel {
+        switch scheme {
+        case "bearer":
             if let channel = try await verifyStaticToken(value, channelName: channelName) { return channel }
             throw SCIMError.unauthorized("The bearer token is not valid for this channel.")
         case "basic":

@@ -51,21 +51,33 @@ struct ResourceService: Sendable {
     func get(_ kind: ResourceKind, id: String, channel: Channel, renderer: ResourceRenderer, projection: AttributeProjection)
         async throws -> Answer
     {
-        guard let r = try await store.get(kind, id: id, in: channel) else {
+        // Edges are read only when they are to be returned (`excludedAttributes=members` skips them).
+        guard let found = try await store.get(kind, id: id, in: channel, withEdges: Self.needsEdges(kind, projection)) else {
             throw SCIMError.notFound("\(kind.rawValue) '\(id)' not found.")
         }
-        return try await answer(r, channel: channel, renderer: renderer, projection: projection)
+        return answer(found.resource, edges: found.edges, renderer: renderer, projection: projection)
     }
 
+    /// Whether the projection returns a group's `members` or a user's `groups`.
+    static func needsEdges(_ kind: ResourceKind, _ projection: AttributeProjection) -> Bool {
+        projection.needsAttribute(kind == .group ? "members" : "groups")
+    }
+
+    /// The answer for a resource just written (its edges are read now, when they are to be returned).
     func answer(_ r: StoredResource, channel: Channel, renderer: ResourceRenderer, projection: AttributeProjection)
         async throws -> Answer
     {
         let edges: [MemberReference]?
         switch r.kind {
-        // A group's members are read only when they are to be returned (`excludedAttributes=members` skips them).
-        case .group: edges = projection.needsAttribute("members") ? try await store.members(ofGroup: r.id, in: channel) : nil
-        case .user: edges = projection.needsAttribute("groups") ? try await store.groups(ofMember: r.id, in: channel) : nil
+        case .group: edges = Self.needsEdges(.group, projection) ? try await store.members(ofGroup: r.id, in: channel) : nil
+        case .user: edges = Self.needsEdges(.user, projection) ? try await store.groups(ofMember: r.id, in: channel) : nil
         }
+        return answer(r, edges: edges, renderer: renderer, projection: projection)
+    }
+
+    func answer(_ r: StoredResource, edges: [MemberReference]?, renderer: ResourceRenderer, projection: AttributeProjection)
+        -> Answer
+    {
         let full = renderer.render(r, edges: edges)
         return Answer(resource: projection.apply(to: full), etag: r.etag, location: renderer.location(r.kind, id: r.id))
     }
@@ -76,12 +88,20 @@ struct ResourceService: Sendable {
         page: IndexPage, projection: AttributeProjection
     ) async throws -> (total: Int, resources: [JSONObject]) {
         let resolved = try filter.map { text throws(SCIMError) in try FilterResolver.resolve(text, against: schema(kind)) }
+        let withEdges = Self.needsEdges(kind, projection)
         let result = try await store.query(
-            kind, in: channel, ResourceQuery(filter: resolved, sort: sort, startIndex: page.startIndex, count: page.count))
+            kind, in: channel,
+            ResourceQuery(
+                filter: resolved, sort: sort, startIndex: page.startIndex, count: page.count,
+                withUserGroups: kind == .user && withEdges))
         var resources: [JSONObject] = []
         resources.reserveCapacity(result.resources.count)
         for r in result.resources {
-            resources.append(try await answer(r, channel: channel, renderer: renderer, projection: projection).resource)
+            if let groups = result.groupsOfUsers?[r.id] {
+                resources.append(answer(r, edges: groups, renderer: renderer, projection: projection).resource)
+            } else {
+                resources.append(try await answer(r, channel: channel, renderer: renderer, projection: projection).resource)
+            }
         }
         return (result.totalResults, resources)
     }

@@ -5,55 +5,93 @@ extension SQLiteStore {
     /// Lists resources: the filter runs in SQL on indexes where it can (RFC 7644 §3.4.2.2), the evaluator
     /// decides whatever SQL cannot, and sorting and paging happen in SQL whenever the SQL decided alone.
     public func query(_ kind: ResourceKind, in channel: Channel, _ q: ResourceQuery) async throws -> QueryResult {
-        try await read { db in
-            let translation = q.filter.flatMap { FilterTranslation.translate($0, kind: kind) }
-            var whereSQL = "t.channel_key = ?"
-            var args: [any DatabaseValueConvertible & Sendable] = [channel.key]
-            if let translation {
-                whereSQL += " AND " + translation.sql
-                args += translation.arguments
-            }
-            let decidedBySQL = q.filter == nil || translation?.exact == true
-            let sortColumn: String?
-            let ascending = q.sort?.order != .descending
-            if let sort = q.sort {
-                if case .column(let c, _)? = IndexedAttribute.of(sort.sortBy, kind: kind) { sortColumn = c } else { sortColumn = nil }
-            } else {
-                sortColumn = "id"
-            }
-            let select = "SELECT t.id, t.attributes, t.version, t.created, t.last_modified FROM \(kind.table) t WHERE \(whereSQL)"
-
-            if decidedBySQL, let sortColumn {
-                let total = try Int.fetchOne(
-                    db, sql: "SELECT COUNT(*) FROM \(kind.table) t WHERE \(whereSQL)",
-                    arguments: StatementArguments(args)) ?? 0
-                guard q.count > 0 else { return QueryResult(totalResults: total, resources: []) }
-                // Missing values sort last when ascending (and so first when descending).
-                let order = ascending
-                    ? "(t.\(sortColumn) IS NULL), t.\(sortColumn) ASC, t.id ASC"
-                    : "(t.\(sortColumn) IS NULL) DESC, t.\(sortColumn) DESC, t.id DESC"
-                let rows = try Row.fetchAll(
-                    db, sql: "\(select) ORDER BY \(order) LIMIT ? OFFSET ?",
-                    arguments: StatementArguments(args + [q.count, max(q.startIndex, 1) - 1]))
-                return QueryResult(totalResults: total, resources: try rows.map { try Self.resource(kind, from: $0) })
-            }
-
-            // The evaluator decides (or sorts): read the candidates SQL selected and finish in memory.
-            var matches: [(resource: StoredResource, full: JSONObject)] = []
-            let cursor = try Row.fetchCursor(db, sql: "\(select) ORDER BY t.id", arguments: StatementArguments(args))
-            while let row = try cursor.next() {
-                let r = try Self.resource(kind, from: row)
-                let full = try Self.withIndexedAttributes(r, in: channel, db)
-                if let filter = q.filter, !decidedBySQL, !FilterEvaluator.matches(filter, full) { continue }
-                matches.append((r, full))
-            }
-            if let sort = q.sort {
-                matches.sort { sort.areInIncreasingOrder($0.full, $1.full) }
-            }
-            let start = min(max(q.startIndex, 1) - 1, matches.count)
-            let page = matches[start..<min(start + max(q.count, 0), matches.count)].map(\.resource)
-            return QueryResult(totalResults: matches.count, resources: page)
+        // An IdP's lookup before a create (`userName eq "…"`) reads a row or two through a unique
+        // index: it runs on the caller's thread like a GET by id. Anything else may scan, and waits
+        // for a reader queue instead.
+        if Self.isPointLookup(q.filter, kind: kind) {
+            return try readNowConsistently { db in try Self.run(q, kind, in: channel, db, cached: true) }
         }
+        return try await read { db in try Self.run(q, kind, in: channel, db, cached: false) }
+    }
+
+    /// `eq` on an attribute a unique index (or a near-unique one, `externalId`) serves.
+    static func isPointLookup(_ filter: ResolvedFilter?, kind: ResourceKind) -> Bool {
+        guard case .compare(let attribute, .eq, .string)? = filter,
+            case .column(let column, _)? = IndexedAttribute.of(attribute, kind: kind)
+        else { return false }
+        switch (kind, column) {
+        case (_, "id"), (_, "external_id"), (.user, "user_name_fold"), (.group, "display_name_fold"): return true
+        default: return false
+        }
+    }
+
+    /// The query on one snapshot; `cached` keeps the statements prepared on the connection (for the
+    /// few shapes point lookups take).
+    static func run(_ q: ResourceQuery, _ kind: ResourceKind, in channel: Channel, _ db: Database, cached: Bool) throws
+        -> QueryResult
+    {
+        var result = try select(q, kind, in: channel, db, cached: cached)
+        if q.withUserGroups, kind == .user {
+            var groups: [String: [MemberReference]] = [:]
+            for user in result.resources { groups[user.id] = try Self.groups(ofMember: user.id, in: channel, db) }
+            result.groupsOfUsers = groups
+        }
+        return result
+    }
+
+    static func select(_ q: ResourceQuery, _ kind: ResourceKind, in channel: Channel, _ db: Database, cached: Bool) throws
+        -> QueryResult
+    {
+        func statement(_ sql: String) throws -> Statement {
+            cached ? try db.cachedStatement(sql: sql) : try db.makeStatement(sql: sql)
+        }
+        let translation = q.filter.flatMap { FilterTranslation.translate($0, kind: kind) }
+        var whereSQL = "t.channel_key = ?"
+        var args: [any DatabaseValueConvertible & Sendable] = [channel.key]
+        if let translation {
+            whereSQL += " AND " + translation.sql
+            args += translation.arguments
+        }
+        let decidedBySQL = q.filter == nil || translation?.exact == true
+        let sortColumn: String?
+        let ascending = q.sort?.order != .descending
+        if let sort = q.sort {
+            if case .column(let c, _)? = IndexedAttribute.of(sort.sortBy, kind: kind) { sortColumn = c } else { sortColumn = nil }
+        } else {
+            sortColumn = "id"
+        }
+        let select = "SELECT t.id, t.attributes, t.version, t.created, t.last_modified FROM \(kind.table) t WHERE \(whereSQL)"
+
+        if decidedBySQL, let sortColumn {
+            let total = try Int.fetchOne(
+                statement("SELECT COUNT(*) FROM \(kind.table) t WHERE \(whereSQL)"),
+                arguments: StatementArguments(args)) ?? 0
+            guard q.count > 0 else { return QueryResult(totalResults: total, resources: []) }
+            // Missing values sort last when ascending (and so first when descending).
+            let order = ascending
+                ? "(t.\(sortColumn) IS NULL), t.\(sortColumn) ASC, t.id ASC"
+                : "(t.\(sortColumn) IS NULL) DESC, t.\(sortColumn) DESC, t.id DESC"
+            let rows = try Row.fetchAll(
+                statement("\(select) ORDER BY \(order) LIMIT ? OFFSET ?"),
+                arguments: StatementArguments(args + [q.count, max(q.startIndex, 1) - 1]))
+            return QueryResult(totalResults: total, resources: try rows.map { try Self.resource(kind, from: $0) })
+        }
+
+        // The evaluator decides (or sorts): read the candidates SQL selected and finish in memory.
+        var matches: [(resource: StoredResource, full: JSONObject)] = []
+        let cursor = try Row.fetchCursor(db, sql: "\(select) ORDER BY t.id", arguments: StatementArguments(args))
+        while let row = try cursor.next() {
+            let r = try Self.resource(kind, from: row)
+            let full = try Self.withIndexedAttributes(r, in: channel, db)
+            if let filter = q.filter, !decidedBySQL, !FilterEvaluator.matches(filter, full) { continue }
+            matches.append((r, full))
+        }
+        if let sort = q.sort {
+            matches.sort { sort.areInIncreasingOrder($0.full, $1.full) }
+        }
+        let start = min(max(q.startIndex, 1) - 1, matches.count)
+        let page = matches[start..<min(start + max(q.count, 0), matches.count)].map(\.resource)
+        return QueryResult(totalResults: matches.count, resources: page)
     }
 
     /// The attributes the evaluator may need that are not in the JSON: `id`, `meta` and the edges.

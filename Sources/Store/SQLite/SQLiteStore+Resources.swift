@@ -30,6 +30,24 @@ extension SQLiteStore {
         try readNow { db in try Self.fetch(kind, id: id, in: channel, db) }
     }
 
+    public func get(_ kind: ResourceKind, id: String, in channel: Channel, withEdges: Bool) async throws
+        -> (resource: StoredResource, edges: [MemberReference]?)?
+    {
+        switch (kind, withEdges) {
+        case (.user, true):
+            return try readNowConsistently { db in
+                guard let user = try Self.fetch(.user, id: id, in: channel, db) else { return nil }
+                return (user, try Self.groups(ofMember: id, in: channel, db))
+            }
+        case (.group, true):
+            // A member list can be long: it is read apart, off the caller's thread.
+            guard let group = try readNow({ db in try Self.fetch(.group, id: id, in: channel, db) }) else { return nil }
+            return (group, try await members(ofGroup: id, in: channel))
+        case (_, false):
+            return try readNow { db in try Self.fetch(kind, id: id, in: channel, db) }.map { ($0, nil) }
+        }
+    }
+
     static func fetch(_ kind: ResourceKind, id: String, in channel: Channel, _ db: Database) throws -> StoredResource? {
         try Row.fetchOne(
             db.cachedStatement(
@@ -160,17 +178,19 @@ extension SQLiteStore {
     /// The groups `id` belongs to. `CROSS JOIN` keeps SQLite from walking every group in name
     /// order (to skip the sort) and probing each for the member: the member's edges come first.
     public func groups(ofMember id: String, in channel: Channel) async throws -> [MemberReference] {
-        try readNow { db in
-            try Row.fetchAll(
-                db.cachedStatement(
+        try readNow { db in try Self.groups(ofMember: id, in: channel, db) }
+    }
+
+    static func groups(ofMember id: String, in channel: Channel, _ db: Database) throws -> [MemberReference] {
+        try Row.fetchAll(
+            db.cachedStatement(
                 sql: """
                     SELECT g.id, g.display FROM membership m
                     CROSS JOIN scim_group g ON g.channel_key = m.channel_key AND g.id = m.group_id
                     WHERE m.channel_key = ? AND m.member_id = ?
                     ORDER BY g.display_name_fold
                     """), arguments: [channel.key, id]
-            ).map { row in MemberReference(id: row["id"], kind: .group, display: row["display"]) }
-        }
+        ).map { row in MemberReference(id: row["id"], kind: .group, display: row["display"]) }
     }
 
     /// Adds edges, checking each new member exists in the channel; costs the number of ids given.

@@ -10,9 +10,11 @@ public final class SQLiteStore: Store {
     /// Writes, and reads that may be long (lists, member lists), awaited on GRDB's queues.
     let pool: DatabasePool
     /// Read-only connections for short indexed lookups run on the caller's thread (`readNow`).
-    /// They are a pool of their own: a blocking read must never wait for a connection of `pool`,
+    /// They are connections of their own: a blocking read must never wait for a connection of `pool`,
     /// which an awaiting read can hold until a cooperative thread is free to release it.
     let quickPool: DatabasePool
+    /// The connections `readNow` claims first; `quickPool` takes the overflow.
+    let pointReaders: PointReaders
     /// Every write goes through it, so that concurrent writes share commits (see `GroupCommit`).
     let commits: GroupCommit
 
@@ -53,6 +55,7 @@ public final class SQLiteStore: Store {
         quick.readonly = true
         quick.maximumReaderCount = 8
         quickPool = try DatabasePool(path: path, configuration: quick)
+        pointReaders = try PointReaders(path: path, configuration: quick, count: 4, fallback: quickPool)
         commits = GroupCommit(pool: pool)
     }
 
@@ -92,7 +95,12 @@ public final class SQLiteStore: Store {
     /// query itself (see BENCHMARKS.md). Long reads (lists, member lists) use `read`.
     func readNow<T>(_ body: (Database) throws -> T) throws -> T {
         // One statement needs no surrounding transaction: SQLite runs it on one snapshot.
-        try quickPool.unsafeRead(body)
+        try pointReaders.read(body)
+    }
+
+    /// Like `readNow`, for a few short statements that must see one snapshot.
+    func readNowConsistently<T>(_ body: (Database) throws -> T) throws -> T {
+        try pointReaders.readConsistently(body)
     }
 
     /// A read that may be long, in one transaction (one snapshot), awaited on a GRDB reader queue.

@@ -1,0 +1,61 @@
+import GRDB
+import Synchronization
+
+/// A few read-only connections for short indexed reads, claimed without a lock.
+///
+/// GRDB's `DatabasePool` hands out its readers through a lock built on a concurrent dispatch queue
+/// and a semaphore; for a read of a few microseconds that hand-out was most of the cost (a third of a
+/// `GET /Users/{id}` in `perf`, see BENCHMARKS.md). Here a connection is claimed with one atomic
+/// compare-and-swap on a bit mask and used on the caller's thread. When all are busy, the caller
+/// falls back to the pool, so a read never waits for one of these.
+final class PointReaders: Sendable {
+    private let connections: [DatabaseQueue]
+    /// Bit `i` set: connection `i` is in use.
+    private let busy = Atomic<UInt64>(0)
+    private let fallback: DatabasePool
+
+    init(path: String, configuration: Configuration, count: Int, fallback: DatabasePool) throws {
+        precondition(count > 0 && count <= 64)
+        var config = configuration
+        config.readonly = true
+        connections = try (0..<count).map { _ in try DatabaseQueue(path: path, configuration: config) }
+        self.fallback = fallback
+    }
+
+    /// Runs `body` on a free connection (a statement outside a transaction reads one snapshot).
+    /// `body` must not start another read: past the free connections, the pool refuses reentrancy.
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        guard let index = claim() else { return try fallback.unsafeRead(body) }
+        defer { release(index) }
+        return try connections[index].unsafeRead(body)
+    }
+
+    /// Runs `body` in one read transaction, so that several statements see one snapshot.
+    func readConsistently<T>(_ body: (Database) throws -> T) throws -> T {
+        try read { db in
+            var result: T?
+            try db.inTransaction(.deferred) {
+                result = try body(db)
+                return .commit
+            }
+            return result!
+        }
+    }
+
+    private func claim() -> Int? {
+        var current = busy.load(ordering: .relaxed)
+        while true {
+            let free = ~current & (connections.count == 64 ? ~0 : (UInt64(1) << connections.count) - 1)
+            guard free != 0 else { return nil }
+            let index = free.trailingZeroBitCount
+            let (exchanged, original) = busy.compareExchange(
+                expected: current, desired: current | (UInt64(1) << index), ordering: .acquiring)
+            if exchanged { return index }
+            current = original
+        }
+    }
+
+    private func release(_ index: Int) {
+        busy.bitwiseAnd(~(UInt64(1) << index), ordering: .releasing)
+    }
+}

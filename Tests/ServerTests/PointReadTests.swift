@@ -1,0 +1,146 @@
+import Foundation
+import SCIM
+import Testing
+
+@testable import Server
+@testable import Store
+
+/// The read path of a GET: point reads on the caller's thread, one snapshot for a user and its
+/// groups, and the credential cache in front of the store.
+@Suite("Store: point reads")
+struct PointReadTests {
+    static let userSchema = SchemaRegistry.standard.resourceSchema(for: "User")!
+    static let groupSchema = SchemaRegistry.standard.resourceSchema(for: "Group")!
+
+    func user(_ name: String) -> JSONObject {
+        ["schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": .string(name)]
+    }
+
+    @Test("a user and its groups are read in one transaction, by id and by a userName lookup")
+    func userAndGroupsShareASnapshot() async throws {
+        let bridge = try TestBridge.make()
+        defer { bridge.cleanUp() }
+        let store = bridge.store
+        let channel = try await store.createChannel(named: "c")
+        let alice = try await store.create(.user, in: channel, resource: user("alice"), members: [])
+        let group = try await store.create(
+            .group, in: channel, resource: ["schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": "g"],
+            members: [alice.id])
+
+        bridge.statements.reset()
+        let found = try #require(try await store.get(.user, id: alice.id, in: channel, withEdges: true))
+        #expect(found.resource.attributes["userName"] == "alice")
+        #expect(found.edges?.map(\.id) == [group.id])
+        let statements = bridge.statements.all.map { $0.uppercased() }
+        #expect(statements.first?.hasPrefix("BEGIN") == true, "\(statements)")
+        #expect(statements.last?.hasPrefix("COMMIT") == true, "\(statements)")
+        #expect(statements.count == 4, "\(statements)")
+
+        let filter = try FilterResolver.resolve(#"userName eq "ALICE""#, against: Self.userSchema)
+        let listed = try await store.query(.user, in: channel, ResourceQuery(filter: filter, withUserGroups: true))
+        #expect(listed.resources.map(\.id) == [alice.id])
+        #expect(listed.groupsOfUsers?[alice.id]?.map(\.id) == [group.id])
+        let plain = try await store.query(.user, in: channel, ResourceQuery(filter: filter))
+        #expect(plain.groupsOfUsers == nil)
+
+        #expect(try await store.get(.user, id: "missing", in: channel, withEdges: true) == nil)
+        let withoutEdges = try #require(try await store.get(.group, id: group.id, in: channel, withEdges: false))
+        #expect(withoutEdges.edges == nil)
+    }
+
+    @Test("reads beyond the point connections, nested or concurrent, fall back to the pool and all succeed")
+    func overflowFallsBackToThePool() async throws {
+        let bridge = try TestBridge.make()
+        defer { bridge.cleanUp() }
+        let store = bridge.store
+        let channel = try await store.createChannel(named: "c")
+        let alice = try await store.create(.user, in: channel, resource: user("alice"), members: [])
+
+        // Five reads held at once, one inside the other: the four point connections, then the pool
+        // (whose own connections are not reentrant, as GRDB enforces).
+        func nested(_ depth: Int) throws -> Int {
+            try store.readNow { db in
+                let n = try SQLiteStore.fetch(.user, id: alice.id, in: channel, db) == nil ? 0 : 1
+                return depth == 0 ? n : n + (try nested(depth - 1))
+            }
+        }
+        #expect(try nested(4) == 5)
+
+        let ids = try await withThrowingTaskGroup(of: String?.self) { tasks in
+            for _ in 0..<200 { tasks.addTask { try await store.get(.user, id: alice.id, in: channel, withEdges: true)?.resource.id } }
+            var all: [String?] = []
+            for try await id in tasks { all.append(id) }
+            return all
+        }
+        #expect(ids.count == 200 && ids.allSatisfy { $0 == alice.id })
+    }
+
+    @Test("only eq on an id, userName, externalId or group displayName is a point lookup")
+    func pointLookups() throws {
+        func point(_ filter: String, _ kind: ResourceKind) throws -> Bool {
+            SQLiteStore.isPointLookup(
+                try FilterResolver.resolve(filter, against: kind == .user ? Self.userSchema : Self.groupSchema), kind: kind)
+        }
+        #expect(try point(#"userName eq "a""#, .user))
+        #expect(try point(#"id eq "a""#, .user))
+        #expect(try point(#"externalId eq "a""#, .group))
+        #expect(try point(#"displayName eq "a""#, .group))
+        #expect(try !point(#"displayName eq "a""#, .user))
+        #expect(try !point(#"userName sw "a""#, .user))
+        #expect(try !point(#"userName eq "a" or userName eq "b""#, .user))
+        #expect(try !point("active eq true", .user))
+        #expect(!SQLiteStore.isPointLookup(nil, kind: .user))
+    }
+}
+
+@Suite("Channels and authentication: credential cache")
+struct AuthCacheTests {
+    @Test("a removed credential opens its channel until the cache lifetime ends, then never")
+    func revocationTakesEffectAfterTheLifetime() async throws {
+        let bridge = try TestBridge.make()
+        defer { bridge.cleanUp() }
+        let token = try await bridge.channel("a")
+        let channel = try #require(try await bridge.store.channel(named: "a"))
+        let authenticator = ChannelAuthenticator(
+            store: bridge.store, accessTokens: AccessTokens(), cache: AuthCache(lifetime: .milliseconds(300)))
+
+        #expect(try await authenticator.authenticate(authorization: "Bearer \(token)", channelName: "a") == channel)
+        try await bridge.store.removeCredentials(of: .bearer, from: channel)
+        bridge.statements.reset()
+        #expect(try await authenticator.authenticate(authorization: "Bearer  \(token) ", channelName: "a") == channel)
+        #expect(bridge.statements.all.isEmpty, "a cached credential reads nothing")
+
+        try await Task.sleep(for: .milliseconds(400))
+        await #expect(throws: SCIMError.self) {
+            try await authenticator.authenticate(authorization: "Bearer \(token)", channelName: "a")
+        }
+    }
+
+    @Test("a cached credential opens only its own channel, and a refused one is never cached")
+    func cacheIsPerChannelAndOnlyForSuccesses() async throws {
+        let bridge = try TestBridge.make()
+        defer { bridge.cleanUp() }
+        let token = try await bridge.channel("a")
+        _ = try await bridge.channel("b")
+        let authenticator = ChannelAuthenticator(store: bridge.store, accessTokens: AccessTokens())
+
+        _ = try await authenticator.authenticate(authorization: "Bearer \(token)", channelName: "a")
+        await #expect(throws: SCIMError.self) {
+            try await authenticator.authenticate(authorization: "Bearer \(token)", channelName: "b")
+        }
+        for _ in 0..<2 {
+            bridge.statements.reset()
+            await #expect(throws: SCIMError.self) {
+                try await authenticator.authenticate(authorization: "Bearer \(token)x", channelName: "a")
+            }
+            #expect(!bridge.statements.all.isEmpty, "a refused credential is checked against the store every time")
+        }
+    }
+
+    @Test("spaces and tabs around the credential are ignored")
+    func trimming() {
+        #expect(ChannelAuthenticator.trimmingSpaces(" \t abc \t") == "abc")
+        #expect(ChannelAuthenticator.trimmingSpaces("a b") == "a b")
+        #expect(ChannelAuthenticator.trimmingSpaces("  ") == "")
+    }
+}

@@ -130,6 +130,17 @@ struct BulkAndEncodingTests {
         }
     }
 
+    @Test("Accept-Encoding: gzip or *, with spaces and q-values; q=0 refuses")
+    func acceptEncodingParsing() {
+        typealias C = CompressionMiddleware<SCIMRequestContext>
+        #expect(C.acceptsGzip(["gzip"]))
+        #expect(C.acceptsGzip(["deflate, GZIP ;q=0.5"]))
+        #expect(C.acceptsGzip(["br", "\t* "]))
+        #expect(!C.acceptsGzip(["gzip; q=0"]))
+        #expect(!C.acceptsGzip(["deflate, br"]))
+        #expect(!C.acceptsGzip([]))
+    }
+
     @Test func plainJSONContentTypeIsAccepted() async throws {
         let bridge = try TestBridge.make()
         defer { bridge.cleanUp() }

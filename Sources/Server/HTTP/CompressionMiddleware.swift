@@ -13,9 +13,10 @@ struct CompressionMiddleware<Context: RequestContext>: RouterMiddleware {
         -> Response
     {
         var response = try await next(request, context)
-        guard Self.acceptsGzip(request.headers[values: .acceptEncoding]),
+        // The size first: most SCIM answers are one small resource, and parsing the header is not free.
+        guard let length = response.body.contentLength, length >= minimumSize,
             response.headers[.contentEncoding] == nil,
-            let length = response.body.contentLength, length >= minimumSize
+            Self.acceptsGzip(request.headers[values: .acceptEncoding])
         else { return response }
         var body = try await response.collectBody()
         let compressed = try body.compress(with: .gzip())
@@ -30,7 +31,9 @@ struct CompressionMiddleware<Context: RequestContext>: RouterMiddleware {
     static func acceptsGzip(_ values: [String]) -> Bool {
         for value in values {
             for part in value.split(separator: ",") {
-                let fields = part.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+                let fields = part.split(separator: ";").map { field in
+                    String(field.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed()).lowercased()
+                }
                 guard let coding = fields.first, coding == "gzip" || coding == "*" else { continue }
                 if fields.dropFirst().contains(where: { $0 == "q=0" || $0 == "q=0.0" || $0 == "q=0.000" }) { continue }
                 return true

@@ -193,60 +193,6 @@ extension SQLiteStore {
         ).map { row in MemberReference(id: row["id"], kind: .group, display: row["display"]) }
     }
 
-    /// Adds edges, checking each new member exists in the channel; costs the number of ids given.
-    @discardableResult
-    static func addEdges(group: String, members: [String], in channel: Channel, _ db: Database) throws -> [String] {
-        guard !members.isEmpty else { return [] }
-        var added: [String] = []
-        let now = nanoseconds(now())
-        let userKind = try db.makeStatement(sql: "SELECT 1 FROM scim_user WHERE channel_key = ? AND id = ?")
-        let groupKind = try db.makeStatement(sql: "SELECT 1 FROM scim_group WHERE channel_key = ? AND id = ?")
-        let insert = try db.makeStatement(
-            sql: "INSERT OR IGNORE INTO membership (channel_key, group_id, member_id, member_kind) VALUES (?, ?, ?, ?)")
-        let bumpUser = try db.makeStatement(
-            sql: "UPDATE scim_user SET version = version + 1, last_modified = ? WHERE channel_key = ? AND id = ?")
-        for member in members {
-            let kind: ResourceKind
-            if try Bool.fetchOne(userKind, arguments: [channel.key, member]) == true {
-                kind = .user
-            } else if try Bool.fetchOne(groupKind, arguments: [channel.key, member]) == true {
-                guard member != group else {
-                    throw SCIMError.invalidValue("A group cannot be a member of itself ('\(member)').")
-                }
-                kind = .group
-            } else {
-                throw SCIMError.invalidValue(
-                    "Member '\(member)' is not a user or group of this channel; create it before adding it to a group.")
-            }
-            try insert.execute(arguments: [channel.key, group, member, kind.rawValue])
-            if db.changesCount > 0 {
-                added.append(member)
-                if kind == .user { try bumpUser.execute(arguments: [now, channel.key, member]) }
-            }
-        }
-        return added
-    }
-
-    /// Removes edges; removing a non-member is a no-op. Costs the number of ids given.
-    @discardableResult
-    static func removeEdges(group: String, members: [String], in channel: Channel, _ db: Database) throws -> [String] {
-        guard !members.isEmpty else { return [] }
-        var removed: [String] = []
-        let now = nanoseconds(now())
-        let delete = try db.makeStatement(
-            sql: "DELETE FROM membership WHERE channel_key = ? AND group_id = ? AND member_id = ?")
-        let bumpUser = try db.makeStatement(
-            sql: "UPDATE scim_user SET version = version + 1, last_modified = ? WHERE channel_key = ? AND id = ?")
-        for member in members {
-            try delete.execute(arguments: [channel.key, group, member])
-            if db.changesCount > 0 {
-                removed.append(member)
-                try bumpUser.execute(arguments: [now, channel.key, member])
-            }
-        }
-        return removed
-    }
-
     // MARK: - Rows
 
     /// The indexed columns of a resource, derived from its attributes.

@@ -101,8 +101,8 @@ struct AuthCacheTests {
         defer { bridge.cleanUp() }
         let token = try await bridge.channel("a")
         let channel = try #require(try await bridge.store.channel(named: "a"))
-        let authenticator = ChannelAuthenticator(
-            store: bridge.store, accessTokens: AccessTokens(), cache: AuthCache(lifetime: .milliseconds(300)))
+        let cache = AuthCache(lifetime: .seconds(60))
+        let authenticator = ChannelAuthenticator(store: bridge.store, accessTokens: AccessTokens(), cache: cache)
 
         #expect(try await authenticator.authenticate(authorization: "Bearer \(token)", channelName: "a") == channel)
         try await bridge.store.removeCredentials(of: .bearer, from: channel)
@@ -110,9 +110,13 @@ struct AuthCacheTests {
         #expect(try await authenticator.authenticate(authorization: "Bearer  \(token) ", channelName: "a") == channel)
         #expect(bridge.statements.all.isEmpty, "a cached credential reads nothing")
 
-        try await Task.sleep(for: .milliseconds(400))
+        // Past the lifetime the entry is gone, and the store says no.
+        let key = AuthCache.key(authorization: "bearer \(token)", channelName: "a")
+        #expect(cache.channel(forCredential: key) == channel)
+        #expect(cache.channel(forCredential: key, now: .now + .seconds(61)) == nil)
+        let uncached = ChannelAuthenticator(store: bridge.store, accessTokens: AccessTokens(), cache: AuthCache(lifetime: .zero))
         await #expect(throws: SCIMError.self) {
-            try await authenticator.authenticate(authorization: "Bearer \(token)", channelName: "a")
+            try await uncached.authenticate(authorization: "Bearer \(token)", channelName: "a")
         }
     }
 

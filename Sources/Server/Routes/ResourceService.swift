@@ -117,6 +117,10 @@ struct ResourceService: Sendable {
         let members = kind == .group ? Self.memberIDs(resource.removeValue(forKey: "members")) : []
         if kind == .user { resource.removeValue(forKey: "groups") }
         let stored = try await store.create(kind, in: channel, resource: resource, members: members)
+        if kind == .user {
+            // A user just created belongs to no group yet: there is nothing to read.
+            return answer(stored, edges: Self.needsEdges(.user, projection) ? [] : nil, renderer: renderer, projection: projection)
+        }
         return try await answer(stored, channel: channel, renderer: renderer, projection: projection)
     }
 

@@ -54,6 +54,7 @@ struct Serve: AsyncParsableCommand {
         let publicURL = self.publicURL ?? file.server.publicURL
         let dataDir = config != nil && store.dataDir == StoreOptions.defaultDataDir ? file.server.dataDir : store.dataDir
         let s = try EmbeddedStore.open(dataDir: dataDir)
+        try ServeLock.acquire(dataDir: dataDir)
         try await TargetServices.applyChannels(file, store: s)
         let workers = try await TargetServices.make(file, store: s, logger: logger)
         for c in try await s.channels() {

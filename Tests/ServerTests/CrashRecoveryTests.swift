@@ -35,10 +35,11 @@ struct CrashRecoveryTests {
         let output = Shared("")
         let errors = Shared("")
 
-        init(executable: URL, config: URL, dataDir: URL) throws {
+        init(executable: URL, config: URL?, dataDir: URL) throws {
             let p = Process()
             p.executableURL = executable
-            p.arguments = ["serve", "--config", config.path, "--data-dir", dataDir.path, "--port", "0", "--log-level", "notice"]
+            p.arguments = (config.map { ["serve", "--config", $0.path] } ?? ["serve"])
+                + ["--data-dir", dataDir.path, "--port", "0", "--log-level", "notice"]
             var env = ProcessInfo.processInfo.environment
             env["ACME_TOKEN"] = SCIMEmulator.defaultToken
             p.environment = env

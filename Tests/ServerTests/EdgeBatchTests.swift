@@ -10,7 +10,7 @@ struct EdgeBatchTests {
     func users(_ n: Int, in channel: Channel, _ store: SQLiteStore) async throws -> [String] {
         try await store.createMany(
             .user, in: channel,
-            resources: (0..<n).map { ["schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": .string("u\($0)")] }
+            resources: (0..<n).map { StoredBodies.user("u\($0)") }
         ).map(\.id)
     }
 
@@ -22,7 +22,7 @@ struct EdgeBatchTests {
         let channel = try await store.createChannel(named: "c")
         let ids = try await users(1_300, in: channel, store)
         let group = try await store.create(
-            .group, in: channel, resource: ["schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": "g"],
+            .group, in: channel, resource: StoredBodies.group("g"),
             members: Array(ids[0..<100]))
 
         bridge.statements.reset()
@@ -58,7 +58,7 @@ struct EdgeBatchTests {
         var ids = try await users(800, in: channel, store)
         ids.insert("no-such-member", at: 650)
         let group = try await store.create(
-            .group, in: channel, resource: ["schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": "g"],
+            .group, in: channel, resource: StoredBodies.group("g"),
             members: [])
         do {
             _ = try await store.modify(.group, id: group.id, in: channel, ifMatch: nil, membership: .delta(add: ids, remove: [])) {
@@ -74,7 +74,7 @@ struct EdgeBatchTests {
 
         // A group may be a member, but not of itself.
         let other = try await store.create(
-            .group, in: channel, resource: ["schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": "h"],
+            .group, in: channel, resource: StoredBodies.group("h"),
             members: [group.id])
         #expect(try await store.members(ofGroup: other.id, in: channel).map(\.kind) == [.group])
         await #expect(throws: SCIMError.self) {

@@ -7,17 +7,13 @@ import Testing
 /// Concurrent writes share commits (`GroupCommit`), yet each succeeds or fails on its own.
 @Suite("Store: group commit")
 struct GroupCommitTests {
-    func user(_ name: String) -> JSONObject {
-        ["schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": .string(name)]
-    }
-
     @Test("a failing write in a shared commit fails alone; the others are committed, in fewer commits than writes")
     func failuresStayInTheirSavepoint() async throws {
         let bridge = try TestBridge.make()
         defer { bridge.cleanUp() }
         let store = bridge.store
         let channel = try await store.createChannel(named: "c")
-        _ = try await store.create(.user, in: channel, resource: user("taken"), members: [])
+        _ = try await store.create(.user, in: channel, resource: StoredBodies.user("taken"), members: [])
         bridge.statements.reset()
 
         // 60 writes at once: every third reuses the taken userName (409), every third other one is a
@@ -27,13 +23,13 @@ struct GroupCommitTests {
                 tasks.addTask {
                     do {
                         switch i % 3 {
-                        case 0: _ = try await store.create(.user, in: channel, resource: user("taken"), members: [])
+                        case 0: _ = try await store.create(.user, in: channel, resource: StoredBodies.user("taken"), members: [])
                         case 1:
                             _ = try await store.create(
                                 .group, in: channel,
-                                resource: ["schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": .string("g\(i)")],
+                                resource: StoredBodies.group("g\(i)"),
                                 members: ["no-such-member"])
-                        default: _ = try await store.create(.user, in: channel, resource: user("u\(i)"), members: [])
+                        default: _ = try await store.create(.user, in: channel, resource: StoredBodies.user("u\(i)"), members: [])
                         }
                         return (i, nil)
                     } catch let e as SCIMError {
@@ -73,11 +69,11 @@ struct StoreImportTests {
         let other = try await store.createChannel(named: "other")
         let users = try await store.createMany(
             .user, in: channel,
-            resources: (0..<5).map { ["schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": .string("u\($0)")] })
+            resources: (0..<5).map { StoredBodies.user("u\($0)") })
         let stranger = try await store.createMany(
-            .user, in: other, resources: [["schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "s"]])
+            .user, in: other, resources: [StoredBodies.user("s")])
         let group = try await store.createMany(
-            .group, in: channel, resources: [["schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": "g"]])[0]
+            .group, in: channel, resources: [StoredBodies.group("g")])[0]
 
         let ids = users.map(\.id)
         let added = try await store.importMembers(

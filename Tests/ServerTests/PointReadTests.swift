@@ -12,19 +12,15 @@ struct PointReadTests {
     static let userSchema = SchemaRegistry.standard.resourceSchema(for: "User")!
     static let groupSchema = SchemaRegistry.standard.resourceSchema(for: "Group")!
 
-    func user(_ name: String) -> JSONObject {
-        ["schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": .string(name)]
-    }
-
     @Test("a user and its groups are read in one transaction, by id and by a userName lookup")
     func userAndGroupsShareASnapshot() async throws {
         let bridge = try TestBridge.make()
         defer { bridge.cleanUp() }
         let store = bridge.store
         let channel = try await store.createChannel(named: "c")
-        let alice = try await store.create(.user, in: channel, resource: user("alice"), members: [])
+        let alice = try await store.create(.user, in: channel, resource: StoredBodies.user("alice"), members: [])
         let group = try await store.create(
-            .group, in: channel, resource: ["schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": "g"],
+            .group, in: channel, resource: StoredBodies.group("g"),
             members: [alice.id])
 
         bridge.statements.reset()
@@ -54,7 +50,7 @@ struct PointReadTests {
         defer { bridge.cleanUp() }
         let store = bridge.store
         let channel = try await store.createChannel(named: "c")
-        let alice = try await store.create(.user, in: channel, resource: user("alice"), members: [])
+        let alice = try await store.create(.user, in: channel, resource: StoredBodies.user("alice"), members: [])
 
         // Five reads held at once, one inside the other: the four point connections, then the pool
         // (whose own connections are not reentrant, as GRDB enforces).

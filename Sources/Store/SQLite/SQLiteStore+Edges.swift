@@ -14,8 +14,7 @@ extension SQLiteStore {
         guard !members.isEmpty else { return [] }
         let now = nanoseconds(now())
         var added: [String] = []
-        for start in stride(from: 0, to: members.count, by: edgeBatch) {
-            let batch = Array(members[start..<min(start + edgeBatch, members.count)])
+        for batch in batches(members) {
             let users = try existing(.user, batch, in: channel, db)
             let others = batch.filter { !users.contains($0) }
             let groups = try existing(.group, others, in: channel, db)
@@ -53,8 +52,7 @@ extension SQLiteStore {
         guard !members.isEmpty else { return [] }
         let now = nanoseconds(now())
         var removed: [String] = []
-        for start in stride(from: 0, to: members.count, by: edgeBatch) {
-            let batch = Array(members[start..<min(start + edgeBatch, members.count)])
+        for batch in batches(members) {
             let deleted = Set(
                 try String.fetchAll(
                     statement(
@@ -85,6 +83,11 @@ extension SQLiteStore {
             "UPDATE scim_user SET version = version + 1, last_modified = ? WHERE channel_key = ? AND id IN (\(placeholders(ids.count)))",
             count: ids.count, db
         ).execute(arguments: StatementArguments([now, channel.key] + ids))
+    }
+
+    /// `ids` in runs of at most `edgeBatch`, in order.
+    private static func batches(_ ids: [String]) -> [[String]] {
+        stride(from: 0, to: ids.count, by: edgeBatch).map { Array(ids[$0..<min($0 + edgeBatch, ids.count)]) }
     }
 
     private static func placeholders(_ count: Int) -> String {

@@ -112,6 +112,17 @@ struct SCIMClient: Sendable {
     }
 }
 
+/// The smallest valid resources, as the store takes them (store-level tests).
+enum StoredBodies {
+    static func user(_ userName: String) -> JSONObject {
+        ["schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": .string(userName)]
+    }
+
+    static func group(_ displayName: String) -> JSONObject {
+        ["schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": .string(displayName)]
+    }
+}
+
 /// Request bodies used across tests.
 enum Bodies {
     static func user(_ userName: String, email: String? = nil, active: Bool = true) -> JSONValue {

@@ -67,6 +67,20 @@ extension SQLiteStore {
         return removed
     }
 
+    /// The ids among `ids` that are members of the group now.
+    static func presentMembers(of group: String, among ids: [String], in channel: Channel, _ db: Database) throws -> Set<String> {
+        var present = Set<String>()
+        for batch in batches(ids) {
+            present.formUnion(
+                try String.fetchAll(
+                    statement(
+                        "SELECT member_id FROM membership WHERE channel_key = ? AND group_id = ? AND member_id IN (\(placeholders(batch.count)))",
+                        count: batch.count, db),
+                    arguments: StatementArguments([channel.key, group] + batch)))
+        }
+        return present
+    }
+
     /// The ids among `ids` that name a resource of `kind` in the channel.
     private static func existing(_ kind: ResourceKind, _ ids: [String], in channel: Channel, _ db: Database) throws -> Set<String> {
         guard !ids.isEmpty else { return [] }

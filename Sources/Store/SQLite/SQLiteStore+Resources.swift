@@ -68,11 +68,17 @@ extension SQLiteStore {
 
     // MARK: - Modify
 
+    /// A change that changes nothing (an IdP's resync resending what it sent before, an `add` of members
+    /// already present) leaves the version and `lastModified` alone (RFC 7644 §3.5.2.1: such an operation
+    /// "SHALL NOT change the modify timestamp"), and is answered from a read without waiting for the writer.
     public func modify(
         _ kind: ResourceKind, id: String, in channel: Channel, ifMatch: String?,
         membership: MembershipChange,
         update: @escaping @Sendable (StoredResource) throws -> JSONObject
     ) async throws -> StoredResource {
+        if let unchanged = try unchangedByModify(kind, id: id, in: channel, ifMatch: ifMatch, membership: membership, update: update) {
+            return unchanged
+        }
         let now = Self.now()
         return try await write { db in
                 guard let current = try Self.fetch(kind, id: id, in: channel, db) else {
@@ -82,19 +88,10 @@ extension SQLiteStore {
                     throw SCIMError.preconditionFailed(
                         "The resource has changed: its version is \(current.etag), the request's If-Match is \(ifMatch).")
                 }
-                var next = current
-                next.attributes = try update(current)
-                next.version = current.version + 1
-                next.lastModified = now
-                try Self.checkUnique(next, in: channel, db)
-                try Self.updateRow(next, in: channel, db)
-                var events: [ChangeEvent] = []
-                if next.attributes != current.attributes {
-                    events.append(kind == .user ? .userUpserted(id: id) : .groupUpserted(id: id))
-                }
+                let attributes = try update(current)
+                var added: [String] = []
+                var removed: [String] = []
                 if kind == .group {
-                    var added: [String] = []
-                    var removed: [String] = []
                     switch membership {
                     case .none: break
                     case .delta(let add, let remove):
@@ -108,13 +105,55 @@ extension SQLiteStore {
                         removed = try Self.removeEdges(group: id, members: current.subtracting(wanted).sorted(), in: channel, db)
                         added = try Self.addEdges(group: id, members: ids.filter { !current.contains($0) }, in: channel, db)
                     }
-                    if !added.isEmpty || !removed.isEmpty {
-                        events.append(.membersChanged(groupID: id, added: added, removed: removed))
-                    }
+                }
+                let attributesChanged = attributes != current.attributes
+                guard attributesChanged || !added.isEmpty || !removed.isEmpty else { return current }
+                var next = current
+                next.attributes = attributes
+                next.version = current.version + 1
+                next.lastModified = now
+                if attributesChanged { try Self.checkUnique(next, in: channel, db) }
+                try Self.updateRow(next, in: channel, db)
+                var events: [ChangeEvent] = []
+                if attributesChanged {
+                    events.append(kind == .user ? .userUpserted(id: id) : .groupUpserted(id: id))
+                }
+                if !added.isEmpty || !removed.isEmpty {
+                    events.append(.membersChanged(groupID: id, added: added, removed: removed))
                 }
                 try Self.emit(events, in: channel, db)
                 return next
         }
+    }
+
+    /// The current resource when `modify` would change nothing, read on one snapshot; nil when it
+    /// would (or when it fails: absent, stale `ifMatch`), which the writer then decides and reports.
+    /// An `update` that throws throws here: on this snapshot the writer would refuse it the same way.
+    private func unchangedByModify(
+        _ kind: ResourceKind, id: String, in channel: Channel, ifMatch: String?, membership: MembershipChange,
+        update: (StoredResource) throws -> JSONObject
+    ) throws -> StoredResource? {
+        let read = try readNowConsistently { db -> StoredResource? in
+            guard let current = try Self.fetch(kind, id: id, in: channel, db) else { return nil }
+            if let ifMatch, !ETag.header(ifMatch, matches: current.etag) { return nil }
+            guard kind == .group else { return current }
+            switch membership {
+            case .none:
+                return current
+            case .delta(let add, let remove):
+                let present = try Self.presentMembers(of: id, among: add + remove, in: channel, db)
+                return add.allSatisfy(present.contains) && !remove.contains(where: present.contains) ? current : nil
+            case .replaceAll(let ids):
+                let wanted = Set(ids)
+                let count = try Int.fetchOne(
+                    db.cachedStatement(sql: "SELECT COUNT(*) FROM membership WHERE channel_key = ? AND group_id = ?"),
+                    arguments: [channel.key, id]) ?? 0
+                guard count == wanted.count else { return nil }
+                return try Self.presentMembers(of: id, among: Array(wanted), in: channel, db).count == wanted.count ? current : nil
+            }
+        }
+        guard let current = read else { return nil }
+        return try update(current) == current.attributes ? current : nil
     }
 
     // MARK: - Delete

@@ -1,5 +1,4 @@
 import ArgumentParser
-import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -23,29 +22,45 @@ struct Target: ParsableArguments {
     @Option(help: "Requests in flight at once.") var concurrency = 16
 }
 
-/// One SCIM client over a shared HTTPClient.
+/// One SCIM client: requests on persistent connections of a `LeanHTTPClient`, at most one per task in flight.
 struct Client: Sendable {
-    let http: HTTPClient
-    let base: String
+    let http: LeanHTTPClient
+    /// The path of the SCIM base URL, e.g. `/scim/v2/default`.
+    let prefix: String
     let token: String?
+
+    /// `base` is an absolute `http://host:port/path` URL.
+    init(base: String, token: String?) throws {
+        guard let rest = base.split(separator: "://", maxSplits: 1).last, base.hasPrefix("http://") else {
+            throw ValidationError("Only http:// URLs are supported: \(base)")
+        }
+        let authority = rest.prefix { $0 != "/" }
+        let hostPort = authority.split(separator: ":", maxSplits: 1)
+        guard let host = hostPort.first, let port = Int(hostPort.count > 1 ? hostPort[1] : "80") else {
+            throw ValidationError("Cannot read host and port from \(base)")
+        }
+        self.http = LeanHTTPClient(host: String(host), port: port)
+        self.prefix = String(rest.dropFirst(authority.count))
+        self.token = token
+    }
 
     struct Reply: Sendable {
         var status: Int
-        var body: JSONValue?
+        var bytes: ByteBuffer
+        /// The body as JSON, parsed on demand (most replies are only counted).
+        var body: JSONValue? { bytes.readableBytes > 0 ? try? JSONParser.parse(bytes.readableBytesView) : nil }
     }
 
     func send(_ method: HTTPMethod, _ path: String, _ body: JSONValue? = nil) async throws -> Reply {
-        var request = HTTPClientRequest(url: base + path)
-        request.method = method
-        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        var headers = HTTPHeaders()
+        if let token { headers.add(name: "Authorization", value: "Bearer \(token)") }
+        var buffer: ByteBuffer?
         if let body {
-            request.headers.add(name: "Content-Type", value: "application/scim+json")
-            request.body = .bytes(ByteBuffer(bytes: body.serializedBytes()))
+            headers.add(name: "Content-Type", value: "application/scim+json")
+            buffer = ByteBuffer(bytes: body.serializedBytes())
         }
-        let response = try await http.execute(request, timeout: .seconds(120))
-        let bytes = try await response.body.collect(upTo: 256 << 20)
-        let json = bytes.readableBytes > 0 ? try? JSONParser.parse(bytes.readableBytesView) : nil
-        return Reply(status: Int(response.status.code), body: json)
+        let response = try await http.send(method, prefix + path, headers: headers, body: buffer)
+        return Reply(status: response.status, bytes: response.body)
     }
 
     static func query(_ attribute: String, _ value: String) -> String {
@@ -115,7 +130,7 @@ struct Provision: AsyncParsableCommand {
     @Option(help: "Members per PATCH.") var batch = 50
 
     func run() async throws {
-        let client = Client(http: HTTPClient.shared, base: target.base, token: target.token)
+        let client = try Client(base: target.base, token: target.token)
         let tally = Tally()
         let userIDs = IDs(count: users)
         let groupIDs = IDs(count: groups)
@@ -202,7 +217,7 @@ struct PatchLatency: AsyncParsableCommand {
     @Option var samples = 200
 
     func run() async throws {
-        let client = Client(http: HTTPClient.shared, base: target.base, token: target.token)
+        let client = try Client(base: target.base, token: target.token)
         let ids = IDs(count: size + 1)
         let prefix = "lat-\(size)-\(UUID().uuidString.prefix(8))"
         try await concurrently(size + 1, width: target.concurrency) { i in
@@ -253,7 +268,7 @@ struct Ceiling: AsyncParsableCommand {
     @Option var concurrency = 16
 
     func run() async throws {
-        let client = Client(http: HTTPClient.shared, base: url, token: nil)
+        let client = try Client(base: url, token: nil)
         let tally = Tally()
         let deadline = ContinuousClock.now + .seconds(self.seconds)
         let start = ContinuousClock.now

@@ -31,14 +31,20 @@ final class PointReaders: Sendable {
     }
 
     /// Runs `body` in one read transaction, so that several statements see one snapshot.
+    /// BEGIN and COMMIT run as prepared statements: `inTransaction` compiles their SQL on every call,
+    /// which cost a GET by id about 5% of its time.
     func readConsistently<T>(_ body: (Database) throws -> T) throws -> T {
         try read { db in
-            var result: T?
-            try db.inTransaction(.deferred) {
+            try db.cachedStatement(sql: "BEGIN DEFERRED TRANSACTION").execute()
+            let result: T
+            do {
                 result = try body(db)
-                return .commit
+            } catch {
+                try? db.cachedStatement(sql: "ROLLBACK TRANSACTION").execute()
+                throw error
             }
-            return result!
+            try db.cachedStatement(sql: "COMMIT TRANSACTION").execute()
+            return result
         }
     }
 

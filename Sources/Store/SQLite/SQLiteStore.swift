@@ -51,6 +51,9 @@ public final class SQLiteStore: Store {
         // tried and left out: the journal of a large write then lives in memory, and the peak RSS of
         // the benchmark run went from 83 to 207 MB for no gain in throughput.)
         try pool.writeWithoutTransaction { db in
+            // Again here: opening a pool in WAL mode sets `synchronous = NORMAL` on the writer after
+            // `prepareDatabase` ran, which would leave a `2xx` on disk only at the next checkpoint.
+            try db.execute(sql: "PRAGMA synchronous = \(durability == .full ? "FULL" : "NORMAL")")
             try db.execute(sql: "PRAGMA cache_size = -\(max(writerCacheMiB, 1) * 1024)")  // in KiB
             try db.execute(sql: "PRAGMA wal_autocheckpoint = 8192")  // pages: 32 MiB of WAL
         }

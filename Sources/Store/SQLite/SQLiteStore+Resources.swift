@@ -98,8 +98,7 @@ extension SQLiteStore {
                         removed = try Self.removeEdges(group: id, members: remove, in: channel, db)
                         added = try Self.addEdges(group: id, members: add, in: channel, db)
                     case .replaceAll(let ids):
-                        let current = Set(try String.fetchAll(
-                            db, sql: "SELECT member_id FROM membership WHERE channel_key = ? AND group_id = ?",
+                        let current = Set(try String.fetchAll(db, cached: "SELECT member_id FROM membership WHERE channel_key = ? AND group_id = ?",
                             arguments: [channel.key, id]))
                         let wanted = Set(ids)
                         removed = try Self.removeEdges(group: id, members: current.subtracting(wanted).sorted(), in: channel, db)
@@ -169,28 +168,27 @@ extension SQLiteStore {
                     "The resource has changed: its version is \(current.etag), the request's If-Match is \(ifMatch).")
             }
             // Groups that lose this member change too, on every target.
-            let formerGroups = try String.fetchAll(
-                db, sql: "SELECT group_id FROM membership WHERE channel_key = ? AND member_id = ?", arguments: [channel.key, id])
+            let formerGroups = try String.fetchAll(db, cached: "SELECT group_id FROM membership WHERE channel_key = ? AND member_id = ?", arguments: [channel.key, id])
             var events: [ChangeEvent] = formerGroups.map { .membersChanged(groupID: $0, added: [], removed: [id]) }
             events.append(kind == .user ? .userDeleted(id: id) : .groupDeleted(id: id))
             try Self.emit(events, in: channel, db)
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     UPDATE scim_group SET version = version + 1, last_modified = ?
                     WHERE channel_key = ? AND id IN (SELECT group_id FROM membership WHERE channel_key = ? AND member_id = ?)
                     """, arguments: [now, channel.key, channel.key, id])
-            try db.execute(sql: "DELETE FROM membership WHERE channel_key = ? AND member_id = ?", arguments: [channel.key, id])
+            try db.executeCached(sql: "DELETE FROM membership WHERE channel_key = ? AND member_id = ?", arguments: [channel.key, id])
             if kind == .group {
-                try db.execute(
+                try db.executeCached(
                     sql: """
                         UPDATE scim_user SET version = version + 1, last_modified = ?
                         WHERE channel_key = ? AND id IN (SELECT member_id FROM membership WHERE channel_key = ? AND group_id = ?)
                         """, arguments: [now, channel.key, channel.key, id])
-                try db.execute(sql: "DELETE FROM membership WHERE channel_key = ? AND group_id = ?", arguments: [channel.key, id])
+                try db.executeCached(sql: "DELETE FROM membership WHERE channel_key = ? AND group_id = ?", arguments: [channel.key, id])
             } else {
-                try db.execute(sql: "DELETE FROM scim_user_email WHERE channel_key = ? AND user_id = ?", arguments: [channel.key, id])
+                try db.executeCached(sql: "DELETE FROM scim_user_email WHERE channel_key = ? AND user_id = ?", arguments: [channel.key, id])
             }
-            try db.execute(sql: "DELETE FROM \(kind.table) WHERE channel_key = ? AND id = ?", arguments: [channel.key, id])
+            try db.executeCached(sql: "DELETE FROM \(kind.table) WHERE channel_key = ? AND id = ?", arguments: [channel.key, id])
         }
     }
 
@@ -198,9 +196,7 @@ extension SQLiteStore {
 
     public func members(ofGroup id: String, in channel: Channel) async throws -> [MemberReference] {
         try await read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
+            try Row.fetchAll(db, cached: """
                     SELECT m.member_id, m.member_kind, COALESCE(u.display, g.display) AS display
                     FROM membership m
                     LEFT JOIN scim_user u ON m.member_kind = 'User' AND u.channel_key = m.channel_key AND u.id = m.member_id
@@ -276,8 +272,7 @@ extension SQLiteStore {
     static func checkUnique(_ r: StoredResource, in channel: Channel, _ db: Database) throws {
         let c = try columns(r)
         let (column, attribute) = r.kind == .user ? ("user_name_fold", "userName") : ("display_name_fold", "displayName")
-        if let other = try String.fetchOne(
-            db, sql: "SELECT id FROM \(r.kind.table) WHERE channel_key = ? AND \(column) = ? AND id <> ?",
+        if let other = try String.fetchOne(db, cached: "SELECT id FROM \(r.kind.table) WHERE channel_key = ? AND \(column) = ? AND id <> ?",
             arguments: [channel.key, c.foldedName, r.id])
         {
             let value = r.attributes[attribute]?.stringValue ?? ""
@@ -291,7 +286,7 @@ extension SQLiteStore {
         let json = r.attributes.json
         switch r.kind {
         case .user:
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     INSERT INTO scim_user (channel_key, id, user_name_fold, external_id, display_name_fold, display, active,
                                            attributes, version, created, last_modified)
@@ -303,7 +298,7 @@ extension SQLiteStore {
                 ])
             try insertEmails(c.emails, user: r.id, in: channel, db)
         case .group:
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     INSERT INTO scim_group (channel_key, id, display_name_fold, display, external_id, attributes, version,
                                             created, last_modified)
@@ -321,7 +316,7 @@ extension SQLiteStore {
         let json = r.attributes.json
         switch r.kind {
         case .user:
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     UPDATE scim_user SET user_name_fold = ?, external_id = ?, display_name_fold = ?, display = ?, active = ?,
                         attributes = ?, version = ?, last_modified = ?
@@ -331,16 +326,15 @@ extension SQLiteStore {
                     c.foldedName, c.externalID, c.displayNameFold, c.display, c.active, json, r.version,
                     nanoseconds(r.lastModified), channel.key, r.id,
                 ])
-            let old = Set(try String.fetchAll(
-                db, sql: "SELECT value_fold FROM scim_user_email WHERE channel_key = ? AND user_id = ?",
+            let old = Set(try String.fetchAll(db, cached: "SELECT value_fold FROM scim_user_email WHERE channel_key = ? AND user_id = ?",
                 arguments: [channel.key, r.id]))
             if old != c.emails {
-                try db.execute(
+                try db.executeCached(
                     sql: "DELETE FROM scim_user_email WHERE channel_key = ? AND user_id = ?", arguments: [channel.key, r.id])
                 try insertEmails(c.emails, user: r.id, in: channel, db)
             }
         case .group:
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     UPDATE scim_group SET display_name_fold = ?, display = ?, external_id = ?, attributes = ?, version = ?,
                         last_modified = ?
@@ -354,7 +348,7 @@ extension SQLiteStore {
 
     static func insertEmails(_ emails: Set<String>, user: String, in channel: Channel, _ db: Database) throws {
         for e in emails {
-            try db.execute(
+            try db.executeCached(
                 sql: "INSERT OR IGNORE INTO scim_user_email (channel_key, value_fold, user_id) VALUES (?, ?, ?)",
                 arguments: [channel.key, e, user])
         }

@@ -19,9 +19,9 @@ extension SQLiteStore: SyncStore {
 
     public func setTargets(_ targets: [String], for channel: Channel) async throws {
         try await write { db in
-            try db.execute(sql: "DELETE FROM channel_target WHERE channel_key = ?", arguments: [channel.key])
+            try db.executeCached(sql: "DELETE FROM channel_target WHERE channel_key = ?", arguments: [channel.key])
             for t in Set(targets) {
-                try db.execute(sql: "INSERT INTO channel_target (channel_key, target) VALUES (?, ?)", arguments: [channel.key, t])
+                try db.executeCached(sql: "INSERT INTO channel_target (channel_key, target) VALUES (?, ?)", arguments: [channel.key, t])
             }
         }
     }
@@ -30,7 +30,7 @@ extension SQLiteStore: SyncStore {
         let now = Self.nanoseconds(Self.now())
         try await write { db in
             for e in events {
-                try db.execute(
+                try db.executeCached(
                     sql: """
                         INSERT INTO outbox (channel_key, target, resource_key, event, state, attempts, next_attempt, created, updated)
                         VALUES (?, ?, ?, ?, 'pending', 0, 0, ?, ?)
@@ -43,9 +43,7 @@ extension SQLiteStore: SyncStore {
         let ns = Self.nanoseconds(now)
         return try await read { db in
             // The oldest pending entry of each key; it is deliverable once due. Later entries of the key wait.
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
+            let rows = try Row.fetchAll(db, cached: """
                     SELECT o.seq, o.target, o.resource_key, o.event, o.attempts, o.state, o.last_error,
                            c.key, c.name, c.created
                     FROM outbox o JOIN channel c ON c.key = o.channel_key
@@ -70,14 +68,14 @@ extension SQLiteStore: SyncStore {
     public func completeOutboxEntry(_ seq: Int64) async throws {
         let now = Self.nanoseconds(Self.now())
         try await write { db in
-            try db.execute(sql: "UPDATE outbox SET state = 'done', updated = ? WHERE seq = ?", arguments: [now, seq])
+            try db.executeCached(sql: "UPDATE outbox SET state = 'done', updated = ? WHERE seq = ?", arguments: [now, seq])
         }
     }
 
     public func failOutboxEntry(_ seq: Int64, attempts: Int, nextAttempt: SCIMDateTime, error: String, dead: Bool) async throws {
         let now = Self.nanoseconds(Self.now())
         try await write { db in
-            try db.execute(
+            try db.executeCached(
                 sql: "UPDATE outbox SET state = ?, attempts = ?, next_attempt = ?, last_error = ?, updated = ? WHERE seq = ?",
                 arguments: [dead ? "dead" : "pending", attempts, Self.nanoseconds(nextAttempt), error, now, seq])
         }
@@ -86,7 +84,7 @@ extension SQLiteStore: SyncStore {
     public func outboxCounts(target: String) async throws -> [String: Int] {
         try await read { db in
             var counts: [String: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM outbox WHERE target = ? GROUP BY state", arguments: [target]) {
+            for row in try Row.fetchAll(db, cached: "SELECT state, COUNT(*) AS n FROM outbox WHERE target = ? GROUP BY state", arguments: [target]) {
                 counts[row["state"]] = row["n"]
             }
             return counts
@@ -95,9 +93,7 @@ extension SQLiteStore: SyncStore {
 
     public func deadOutboxEntries(target: String, limit: Int) async throws -> [OutboxEntry] {
         try await read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
+            try Row.fetchAll(db, cached: """
                     SELECT o.seq, o.target, o.resource_key, o.event, o.attempts, o.state, o.last_error, c.key, c.name, c.created
                     FROM outbox o JOIN channel c ON c.key = o.channel_key
                     WHERE o.target = ? AND o.state = 'dead' ORDER BY o.seq DESC LIMIT ?
@@ -110,9 +106,7 @@ extension SQLiteStore: SyncStore {
 
     public func mapping(target: String, channel: Channel, kind: ResourceKind, canonicalID: String) async throws -> TargetMapping? {
         try await read { db in
-            try Row.fetchOne(
-                db,
-                sql: """
+            try Row.fetchOne(db, cached: """
                     SELECT target_id, origin, detail FROM target_mapping
                     WHERE target = ? AND channel_key = ? AND kind = ? AND canonical_id = ?
                     """, arguments: [target, channel.key, kind.rawValue, canonicalID]
@@ -127,7 +121,7 @@ extension SQLiteStore: SyncStore {
     public func setMapping(_ m: TargetMapping) async throws {
         let now = Self.nanoseconds(Self.now())
         try await write { db in
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     INSERT INTO target_mapping (target, channel_key, kind, canonical_id, target_id, origin, detail, updated)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -141,7 +135,7 @@ extension SQLiteStore: SyncStore {
 
     public func removeMapping(target: String, channel: Channel, kind: ResourceKind, canonicalID: String) async throws {
         try await write { db in
-            try db.execute(
+            try db.executeCached(
                 sql: "DELETE FROM target_mapping WHERE target = ? AND channel_key = ? AND kind = ? AND canonical_id = ?",
                 arguments: [target, channel.key, kind.rawValue, canonicalID])
         }
@@ -149,9 +143,7 @@ extension SQLiteStore: SyncStore {
 
     public func mappings(target: String) async throws -> [TargetMapping] {
         try await read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
+            try Row.fetchAll(db, cached: """
                     SELECT m.kind, m.canonical_id, m.target_id, m.origin, m.detail, c.key, c.name, c.created
                     FROM target_mapping m JOIN channel c ON c.key = m.channel_key WHERE m.target = ?
                     ORDER BY m.kind, m.canonical_id
@@ -169,8 +161,7 @@ extension SQLiteStore: SyncStore {
 
     public func bridgeAddedMembers(target: String, channel: Channel, group: String) async throws -> Set<String> {
         try await read { db in
-            Set(try String.fetchAll(
-                db, sql: "SELECT member_id FROM target_membership WHERE target = ? AND channel_key = ? AND group_id = ?",
+            Set(try String.fetchAll(db, cached: "SELECT member_id FROM target_membership WHERE target = ? AND channel_key = ? AND group_id = ?",
                 arguments: [target, channel.key, group]))
         }
     }
@@ -178,7 +169,7 @@ extension SQLiteStore: SyncStore {
     public func recordBridgeAdded(target: String, channel: Channel, group: String, members: [String]) async throws {
         try await write { db in
             for m in members {
-                try db.execute(
+                try db.executeCached(
                     sql: "INSERT OR IGNORE INTO target_membership (target, channel_key, group_id, member_id) VALUES (?, ?, ?, ?)",
                     arguments: [target, channel.key, group, m])
             }
@@ -189,12 +180,12 @@ extension SQLiteStore: SyncStore {
         try await write { db in
             if let members {
                 for m in members {
-                    try db.execute(
+                    try db.executeCached(
                         sql: "DELETE FROM target_membership WHERE target = ? AND channel_key = ? AND group_id = ? AND member_id = ?",
                         arguments: [target, channel.key, group, m])
                 }
             } else {
-                try db.execute(
+                try db.executeCached(
                     sql: "DELETE FROM target_membership WHERE target = ? AND channel_key = ? AND group_id = ?",
                     arguments: [target, channel.key, group])
             }
@@ -206,7 +197,7 @@ extension SQLiteStore: SyncStore {
     public func appendAudit(target: String, channel: Channel, action: String, resourceKey: String, detail: JSONValue) async throws {
         let now = Self.nanoseconds(Self.now())
         try await write { db in
-            try db.execute(
+            try db.executeCached(
                 sql: "INSERT INTO audit (time, target, channel_key, action, resource_key, detail) VALUES (?, ?, ?, ?, ?, ?)",
                 arguments: [now, target, channel.key, action, resourceKey, detail.serialized()])
         }
@@ -214,7 +205,7 @@ extension SQLiteStore: SyncStore {
 
     public func auditEntries(target: String) async throws -> [AuditEntry] {
         try await read { db in
-            try Row.fetchAll(db, sql: "SELECT time, target, action, resource_key, detail FROM audit WHERE target = ? ORDER BY seq", arguments: [target])
+            try Row.fetchAll(db, cached: "SELECT time, target, action, resource_key, detail FROM audit WHERE target = ? ORDER BY seq", arguments: [target])
                 .map { row in
                     let text: String = row["detail"]
                     return AuditEntry(
@@ -234,9 +225,7 @@ extension SQLiteStore {
         try await read { db in
             var byKey: [String: ResourceSyncStatus] = [:]
             // Undelivered changes, one row per resource (served by outbox_by_state).
-            for row in try Row.fetchAll(
-                db,
-                sql: """
+            for row in try Row.fetchAll(db, cached: """
                     SELECT c.name AS channel, o.resource_key, COUNT(*) AS n, MAX(o.attempts) AS attempts,
                            MAX(o.state = 'dead') AS dead,
                            (SELECT l.last_error FROM outbox l WHERE l.target = o.target AND l.resource_key = o.resource_key
@@ -254,9 +243,7 @@ extension SQLiteStore {
                     channel: channel, resourceKey: key, state: dead ? .failed : .pending, undelivered: row["n"],
                     attempts: row["attempts"], lastError: row["last_error"])
             }
-            for row in try Row.fetchAll(
-                db,
-                sql: """
+            for row in try Row.fetchAll(db, cached: """
                     SELECT c.name AS channel, m.kind, m.canonical_id, m.target_id, m.origin, m.detail
                     FROM target_mapping m JOIN channel c ON c.key = m.channel_key WHERE m.target = ?
                     """, arguments: [target])
@@ -292,7 +279,7 @@ extension SQLiteStore {
     public func retryDeadOutboxEntries(target: String) async throws -> Int {
         let now = Self.nanoseconds(Self.now())
         return try await write { db in
-            try db.execute(
+            try db.executeCached(
                 sql: "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt = 0, updated = ? WHERE target = ? AND state = 'dead'",
                 arguments: [now, target])
             return db.changesCount

@@ -14,24 +14,32 @@ extension Database {
 
 extension DatabaseValueConvertible where Self: StatementColumnConvertible {
     /// `fetchOne(db, sql:arguments:)` with the statement prepared once per connection.
-    static func fetchOne(_ db: Database, cached sql: String, arguments: StatementArguments = StatementArguments()) throws -> Self? {
+    static func fetchOne(
+        _ db: Database, cached sql: String, arguments: StatementArguments = StatementArguments()
+    ) throws -> Self? {
         try fetchOne(db.cachedStatement(sql: sql), arguments: arguments)
     }
 
     /// `fetchAll(db, sql:arguments:)` with the statement prepared once per connection.
-    static func fetchAll(_ db: Database, cached sql: String, arguments: StatementArguments = StatementArguments()) throws -> [Self] {
+    static func fetchAll(
+        _ db: Database, cached sql: String, arguments: StatementArguments = StatementArguments()
+    ) throws -> [Self] {
         try fetchAll(db.cachedStatement(sql: sql), arguments: arguments)
     }
 }
 
 extension Row {
     /// `fetchOne(db, sql:arguments:)` with the statement prepared once per connection.
-    static func fetchOne(_ db: Database, cached sql: String, arguments: StatementArguments = StatementArguments()) throws -> Row? {
+    static func fetchOne(
+        _ db: Database, cached sql: String, arguments: StatementArguments = StatementArguments()
+    ) throws -> Row? {
         try fetchOne(db.cachedStatement(sql: sql), arguments: arguments)
     }
 
     /// `fetchAll(db, sql:arguments:)` with the statement prepared once per connection.
-    static func fetchAll(_ db: Database, cached sql: String, arguments: StatementArguments = StatementArguments()) throws -> [Row] {
+    static func fetchAll(
+        _ db: Database, cached sql: String, arguments: StatementArguments = StatementArguments()
+    ) throws -> [Row] {
         try fetchAll(db.cachedStatement(sql: sql), arguments: arguments)
     }
 }

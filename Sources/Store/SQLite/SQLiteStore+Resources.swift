@@ -76,7 +76,9 @@ extension SQLiteStore {
         membership: MembershipChange,
         update: @escaping @Sendable (StoredResource) throws -> JSONObject
     ) async throws -> StoredResource {
-        if let unchanged = try unchangedByModify(kind, id: id, in: channel, ifMatch: ifMatch, membership: membership, update: update) {
+        if let unchanged = try unchangedByModify(
+            kind, id: id, in: channel, ifMatch: ifMatch, membership: membership, update: update)
+        {
             return unchanged
         }
         let now = Self.now()
@@ -98,8 +100,10 @@ extension SQLiteStore {
                         removed = try Self.removeEdges(group: id, members: remove, in: channel, db)
                         added = try Self.addEdges(group: id, members: add, in: channel, db)
                     case .replaceAll(let ids):
-                        let current = Set(try String.fetchAll(db, cached: "SELECT member_id FROM membership WHERE channel_key = ? AND group_id = ?",
-                            arguments: [channel.key, id]))
+                        let current = Set(
+                            try String.fetchAll(
+                                db, cached: "SELECT member_id FROM membership WHERE channel_key = ? AND group_id = ?",
+                                arguments: [channel.key, id]))
                         let wanted = Set(ids)
                         removed = try Self.removeEdges(group: id, members: current.subtracting(wanted).sorted(), in: channel, db)
                         added = try Self.addEdges(group: id, members: ids.filter { !current.contains($0) }, in: channel, db)
@@ -168,7 +172,9 @@ extension SQLiteStore {
                     "The resource has changed: its version is \(current.etag), the request's If-Match is \(ifMatch).")
             }
             // Groups that lose this member change too, on every target.
-            let formerGroups = try String.fetchAll(db, cached: "SELECT group_id FROM membership WHERE channel_key = ? AND member_id = ?", arguments: [channel.key, id])
+            let formerGroups = try String.fetchAll(
+                db, cached: "SELECT group_id FROM membership WHERE channel_key = ? AND member_id = ?",
+                arguments: [channel.key, id])
             var events: [ChangeEvent] = formerGroups.map { .membersChanged(groupID: $0, added: [], removed: [id]) }
             events.append(kind == .user ? .userDeleted(id: id) : .groupDeleted(id: id))
             try Self.emit(events, in: channel, db)
@@ -272,7 +278,8 @@ extension SQLiteStore {
     static func checkUnique(_ r: StoredResource, in channel: Channel, _ db: Database) throws {
         let c = try columns(r)
         let (column, attribute) = r.kind == .user ? ("user_name_fold", "userName") : ("display_name_fold", "displayName")
-        if let other = try String.fetchOne(db, cached: "SELECT id FROM \(r.kind.table) WHERE channel_key = ? AND \(column) = ? AND id <> ?",
+        if let other = try String.fetchOne(
+            db, cached: "SELECT id FROM \(r.kind.table) WHERE channel_key = ? AND \(column) = ? AND id <> ?",
             arguments: [channel.key, c.foldedName, r.id])
         {
             let value = r.attributes[attribute]?.stringValue ?? ""
@@ -326,8 +333,10 @@ extension SQLiteStore {
                     c.foldedName, c.externalID, c.displayNameFold, c.display, c.active, json, r.version,
                     nanoseconds(r.lastModified), channel.key, r.id,
                 ])
-            let old = Set(try String.fetchAll(db, cached: "SELECT value_fold FROM scim_user_email WHERE channel_key = ? AND user_id = ?",
-                arguments: [channel.key, r.id]))
+            let old = Set(
+                try String.fetchAll(
+                    db, cached: "SELECT value_fold FROM scim_user_email WHERE channel_key = ? AND user_id = ?",
+                    arguments: [channel.key, r.id]))
             if old != c.emails {
                 try db.executeCached(
                     sql: "DELETE FROM scim_user_email WHERE channel_key = ? AND user_id = ?", arguments: [channel.key, r.id])

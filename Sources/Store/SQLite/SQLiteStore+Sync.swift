@@ -84,7 +84,9 @@ extension SQLiteStore: SyncStore {
     public func outboxCounts(target: String) async throws -> [String: Int] {
         try await read { db in
             var counts: [String: Int] = [:]
-            for row in try Row.fetchAll(db, cached: "SELECT state, COUNT(*) AS n FROM outbox WHERE target = ? GROUP BY state", arguments: [target]) {
+            for row in try Row.fetchAll(
+                db, cached: "SELECT state, COUNT(*) AS n FROM outbox WHERE target = ? GROUP BY state", arguments: [target])
+            {
                 counts[row["state"]] = row["n"]
             }
             return counts
@@ -161,8 +163,10 @@ extension SQLiteStore: SyncStore {
 
     public func bridgeAddedMembers(target: String, channel: Channel, group: String) async throws -> Set<String> {
         try await read { db in
-            Set(try String.fetchAll(db, cached: "SELECT member_id FROM target_membership WHERE target = ? AND channel_key = ? AND group_id = ?",
-                arguments: [target, channel.key, group]))
+            Set(
+                try String.fetchAll(
+                    db, cached: "SELECT member_id FROM target_membership WHERE target = ? AND channel_key = ? AND group_id = ?",
+                    arguments: [target, channel.key, group]))
         }
     }
 
@@ -205,7 +209,9 @@ extension SQLiteStore: SyncStore {
 
     public func auditEntries(target: String) async throws -> [AuditEntry] {
         try await read { db in
-            try Row.fetchAll(db, cached: "SELECT time, target, action, resource_key, detail FROM audit WHERE target = ? ORDER BY seq", arguments: [target])
+            try Row.fetchAll(
+                db, cached: "SELECT time, target, action, resource_key, detail FROM audit WHERE target = ? ORDER BY seq",
+                arguments: [target])
                 .map { row in
                     let text: String = row["detail"]
                     return AuditEntry(

@@ -30,33 +30,29 @@ struct CrashRecoveryTests {
     }
 
     /// A running `serve` process and what it printed.
-    final class BridgeProcess: @unchecked Sendable {
-        let process: Process
+    final class BridgeProcess: Sendable {
+        let process: ChildProcess
         let output = Shared("")
         let errors = Shared("")
 
         init(executable: URL, config: URL?, dataDir: URL) throws {
-            let p = Process()
-            p.executableURL = executable
-            p.arguments = (config.map { ["serve", "--config", $0.path] } ?? ["serve"])
-                + ["--data-dir", dataDir.path, "--port", "0", "--log-level", "notice"]
             var env = ProcessInfo.processInfo.environment
             env["ACME_TOKEN"] = SCIMEmulator.defaultToken
-            p.environment = env
-            let out = Pipe()
-            let err = Pipe()
-            p.standardOutput = out
-            p.standardError = err
-            process = p
-            out.fileHandleForReading.readabilityHandler = { [output] h in
-                let text = String(decoding: h.availableData, as: UTF8.self)
-                output.withLock { $0 += text }
+            process = try ChildProcess(
+                executable: executable,
+                arguments: (config.map { ["serve", "--config", $0.path] } ?? ["serve"])
+                    + ["--data-dir", dataDir.path, "--port", "0", "--log-level", "notice"],
+                environment: env)
+            process.output.readabilityHandler = { [output] h in
+                let data = h.availableData
+                if data.isEmpty { h.readabilityHandler = nil }
+                output.withLock { $0 += String(decoding: data, as: UTF8.self) }
             }
-            err.fileHandleForReading.readabilityHandler = { [errors] h in
-                let text = String(decoding: h.availableData, as: UTF8.self)
-                errors.withLock { $0 += text }
+            process.errors.readabilityHandler = { [errors] h in
+                let data = h.availableData
+                if data.isEmpty { h.readabilityHandler = nil }
+                errors.withLock { $0 += String(decoding: data, as: UTF8.self) }
             }
-            try p.run()
         }
 
         /// The port from the "listening" log line, once it appears.
@@ -74,7 +70,7 @@ struct CrashRecoveryTests {
         }
 
         func kill9() {
-            kill(process.processIdentifier, SIGKILL)
+            process.send(SIGKILL)
             process.waitUntilExit()
         }
     }

@@ -29,28 +29,19 @@ struct DoctorCommandTests {
                 timeout: 5s
             \(extra)
             """.write(to: config, atomically: true, encoding: .utf8)
-        let p = Process()
-        p.executableURL = executable
-        p.arguments = ["doctor", "--config", config.path, "--target", "acme"]
         var env = ProcessInfo.processInfo.environment
         env["ACME_TOKEN"] = token
-        p.environment = env
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = pipe
-        let done = AsyncStream<Int32>.makeStream()
-        p.terminationHandler = { proc in
-            done.continuation.yield(proc.terminationStatus)
-            done.continuation.finish()
-        }
-        try p.run()
-        // Read on a thread of its own: blocking a cooperative thread would starve the in-process emulator.
-        let reader = pipe.fileHandleForReading
+        let child = try ChildProcess(
+            executable: executable, arguments: ["doctor", "--config", config.path, "--target", "acme"], environment: env,
+            mergeErrors: true)
+        // Read and wait on threads of their own: blocking a cooperative thread would starve the
+        // in-process emulator.
         let data = await withCheckedContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(returning: reader.readDataToEndOfFile()) }
+            DispatchQueue.global().async { continuation.resume(returning: child.output.readDataToEndOfFile()) }
         }
-        var iterator = done.stream.makeAsyncIterator()
-        let status = await iterator.next() ?? -1
+        let status = await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: child.waitUntilExit()) }
+        }
         return Outcome(status: status, output: String(decoding: data, as: UTF8.self))
     }
 

@@ -80,6 +80,30 @@ struct UnchangedWriteTests {
         }
     }
 
+    @Test("a delta too large for the read-side check is still a no-op in the writer")
+    func largeUnchangedDeltaKeepsTheVersion() async throws {
+        let bridge = try TestBridge.make()
+        defer { bridge.cleanUp() }
+        let store = bridge.store
+        let channel = try await store.createChannel(named: "c")
+        var ids: [String] = []
+        for i in 0..<(SQLiteStore.unchangedCheckLimit + 20) {
+            ids.append(try await store.create(.user, in: channel, resource: StoredBodies.user("big\(i)"), members: []).id)
+        }
+        let group = try await store.create(.group, in: channel, resource: StoredBodies.group("Big"), members: ids)
+        let user = try #require(try await store.get(.user, id: ids[0], in: channel))
+        bridge.statements.reset()
+        let again = try await store.modify(.group, id: group.id, in: channel, ifMatch: nil, membership: .delta(add: ids, remove: [])) {
+            $0.attributes
+        }
+        #expect(again.version == group.version)
+        #expect(again.lastModified == group.lastModified)
+        // It went to the writer (the check was skipped), which inserted nothing and bumped nothing.
+        #expect(bridge.statements.all.contains { $0.hasPrefix("INSERT OR IGNORE INTO membership") })
+        #expect(!bridge.statements.all.contains { $0.uppercased().hasPrefix("UPDATE") })
+        #expect(try await store.get(.user, id: ids[0], in: channel)?.version == user.version)
+    }
+
     @Test func anUnchangingWriteStillAnswersItsErrors() async throws {
         let bridge = try TestBridge.make()
         defer { bridge.cleanUp() }

@@ -129,6 +129,9 @@ extension SQLiteStore {
         }
     }
 
+    /// Most member ids a PATCH may name for `modify` to look for "no change" before the writer.
+    static let unchangedCheckLimit = 100
+
     /// The current resource when `modify` would change nothing, read on one snapshot; nil when it
     /// would (or when it fails: absent, stale `ifMatch`), which the writer then decides and reports.
     /// An `update` that throws throws here: on this snapshot the writer would refuse it the same way.
@@ -144,6 +147,9 @@ extension SQLiteStore {
             case .none:
                 return current
             case .delta(let add, let remove):
+                // A large delta is most likely a real change: reading its members twice (here and in
+                // the writer) would cost more than the writer's own "nothing inserted" answer.
+                guard add.count + remove.count <= Self.unchangedCheckLimit else { return nil }
                 let present = try Self.presentMembers(of: id, among: add + remove, in: channel, db)
                 return add.allSatisfy(present.contains) && !remove.contains(where: present.contains) ? current : nil
             case .replaceAll(let ids):

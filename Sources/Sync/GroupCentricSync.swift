@@ -100,6 +100,10 @@ public struct GroupCentricSync: Sendable {
                 TargetMapping(target: target, channel: channel, kind: .group, canonicalID: id, targetID: existing.id, origin: GroupOrigin.created.rawValue, detail: name))
             return
         }
+        // An adoption is recorded (audit entry, mapping) only after its member calls succeeded: until
+        // then a retry links afresh, finds the same group and plans what is still missing, so a failed
+        // call cannot leave `overwrite`'s foreign members in place behind a finished-looking mapping.
+        var adoption: (targetID: String, origin: GroupOrigin, kept: [String], removed: [String])?
         for op in GroupCentricPlanner.link(displayName: name, sourceMembers: targetMembers, existing: existing, policy: policy) {
             switch op {
             case .block(let reason):
@@ -116,17 +120,12 @@ public struct GroupCentricSync: Sendable {
                     TargetMapping(target: target, channel: channel, kind: .group, canonicalID: id, targetID: tid, origin: GroupOrigin.created.rawValue, detail: displayName))
                 try await store.recordBridgeAdded(target: target, channel: channel, group: id, members: members.compactMap { byTarget[$0] })
             case .adopt(let tid, let origin, let kept, let removed):
-                try await store.appendAudit(
-                    target: target, channel: channel, action: "adopted (\(origin.rawValue))", resourceKey: key,
-                    detail: [
-                        "targetGroupID": .string(tid), "displayName": .string(name),
-                        "membersKept": .array(kept.map(JSONValue.string)), "membersRemoved": .array(removed.map(JSONValue.string)),
-                    ])
-                try await store.setMapping(
-                    TargetMapping(target: target, channel: channel, kind: .group, canonicalID: id, targetID: tid, origin: origin.rawValue, detail: name))
+                adoption = (tid, origin, kept, removed)
             case .addMembers(let tid, let members):
-                try await addMembersRetryingInvisible(tid, members)
+                // Recorded before the call: a retry finds these members present and plans no add for
+                // them, yet `merge` must still know they are the bridge's to remove later.
                 try await store.recordBridgeAdded(target: target, channel: channel, group: id, members: members.compactMap { byTarget[$0] })
+                try await addMembersRetryingInvisible(tid, members)
             case .removeMembers(let tid, let members):
                 try await connector.removeMembers(groupID: tid, members: members)
             case .rename(let tid, let displayName):
@@ -134,6 +133,19 @@ public struct GroupCentricSync: Sendable {
             case .deleteGroup(let tid):
                 try await connector.deleteGroup(id: tid)
             }
+        }
+        if let adoption {
+            try await store.appendAudit(
+                target: target, channel: channel, action: "adopted (\(adoption.origin.rawValue))", resourceKey: key,
+                detail: [
+                    "targetGroupID": .string(adoption.targetID), "displayName": .string(name),
+                    "membersKept": .array(adoption.kept.map(JSONValue.string)),
+                    "membersRemoved": .array(adoption.removed.map(JSONValue.string)),
+                ])
+            try await store.setMapping(
+                TargetMapping(
+                    target: target, channel: channel, kind: .group, canonicalID: id, targetID: adoption.targetID,
+                    origin: adoption.origin.rawValue, detail: name))
         }
     }
 

@@ -268,6 +268,34 @@ struct SyncEndToEndTests {
         }
     }
 
+    @Test func overwriteAdoptionInterruptedByAFailedCallStillRemovesForeignMembers() async throws {
+        try await withHarness(policy: .overwrite) { h, c in
+            // The adoption's first member call (add alice and bob) fails after the group was found.
+            h.emulator.failNext(1, method: "PATCH", pathPrefix: "/Groups", with: .internalServerError)
+            _ = try await push(c, h.token)
+            try await h.drain()
+            #expect(h.members(of: "Engineering") == ["alice@example.com", "bob@example.com"])
+            #expect(h.emulator.state().counters.faultsInjected == 1)
+            let audit = try await h.bridge.store.auditEntries(target: "acme")
+            #expect(audit.filter { $0.action.hasPrefix("adopted") }.count == 1)
+        }
+    }
+
+    @Test func mergeAdoptionInterruptedByADroppedCallStillOwnsTheMembersItAdds() async throws {
+        try await withHarness(policy: .merge) { h, c in
+            // The adoption's add call dies with its connection; the retry adds them and must own them.
+            h.emulator.failNext(1, method: "PATCH", pathPrefix: "/Groups", with: .dropConnection)
+            let ids = try await push(c, h.token)
+            try await h.drain()
+            #expect(h.members(of: "Engineering") == ["foreign@example.com", "alice@example.com", "bob@example.com"])
+            _ = try await c.patch(
+                "/scim/v2/pingone/Groups/\(ids["Engineering"]!)", token: h.token,
+                Bodies.patch([["op": "remove", "path": .string("members[value eq \"\(ids["alice"]!)\"]")]]))
+            try await h.drain()
+            #expect(h.members(of: "Engineering") == ["foreign@example.com", "bob@example.com"])
+        }
+    }
+
     @Test func convergesUnderInjectedFaults() async throws {
         let faults = FaultPlan(
             seed: 7,

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import SCIM
 import Testing
 
@@ -54,6 +55,37 @@ struct GroupCommitTests {
         #expect(groups.totalResults == 0, "a failed group create leaves no row behind")
         let commits = bridge.statements.all.filter { $0.uppercased().hasPrefix("COMMIT") }.count
         #expect(commits >= 1 && commits < 60, "\(commits) commits for 60 concurrent writes")
+    }
+
+    /// SQLite may answer an error (a full disk, an I/O error) by rolling back the whole transaction.
+    /// A write here does that itself, with `ROLLBACK`, in a batch it shares with two others.
+    @Test("a write whose error ends the whole transaction fails its batch, and no later write of it runs outside a transaction")
+    func aWriteThatEndsTheTransactionFailsItsBatch() async throws {
+        let bridge = try TestBridge.make()
+        defer { bridge.cleanUp() }
+        let store = bridge.store
+        struct Abort: Error {}
+        @Sendable func insert(_ name: String) -> @Sendable (Database) throws -> Void {
+            { db in try db.execute(sql: "INSERT INTO channel (name, created) VALUES (?, 0)", arguments: [name]) }
+        }
+        // The first write holds the writer while the next three queue up behind it, in order, so
+        // they share the next transaction.
+        let holder = Task { try await store.write { db in usleep(400_000); try insert("holder")(db) } }
+        try await Task.sleep(for: .milliseconds(100))
+        var tasks: [Task<Bool, Never>] = []
+        for body in [insert("before"), { db in try db.execute(sql: "ROLLBACK"); throw Abort() }, insert("after")] as [@Sendable (Database) throws -> Void] {
+            tasks.append(Task { (try? await store.write(body)) != nil })
+            try await Task.sleep(for: .milliseconds(30))
+        }
+        try await holder.value
+        var succeeded: [Bool] = []
+        for t in tasks { succeeded.append(await t.value) }
+        #expect(succeeded == [false, false, false])
+        let names = try await store.pool.read { db in try String.fetchAll(db, sql: "SELECT name FROM channel ORDER BY name") }
+        #expect(names == ["holder"], "nothing of the aborted batch is written, the write after the abort included")
+        // The store goes on: the next write commits.
+        try await store.write(insert("later"))
+        #expect(try await store.pool.read { db in try String.fetchAll(db, sql: "SELECT name FROM channel WHERE name = 'later'") } == ["later"])
     }
 }
 

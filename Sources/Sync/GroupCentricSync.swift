@@ -1,7 +1,7 @@
 public import Connectors
 public import Logging
 public import Membership
-public import SCIM
+internal import SCIM
 public import Store
 
 /// Applies one outbox event to one group-centric target (generic SCIM, GitHub EMU, Slack): reads the
@@ -51,7 +51,18 @@ public struct GroupCentricSync: Sendable {
     @discardableResult
     func ensureUser(_ id: String, _ channel: Channel) async throws -> String? { try await users.ensure(id, channel) }
 
-    func upsertUser(_ id: String, _ channel: Channel) async throws { try await users.upsert(id, channel) }
+    func upsertUser(_ id: String, _ channel: Channel) async throws {
+        guard let tid = try await users.upsert(id, channel) else { return }
+        // First provisioned now: join the linked groups the user belongs to, which may have skipped it
+        // while the target refused it. An add of a present member succeeds, so this is idempotent.
+        for group in try await store.groups(ofMember: id, in: channel) {
+            guard let m = try await store.mapping(target: target, channel: channel, kind: .group, canonicalID: group.id),
+                m.origin != Self.creatingOrigin, let gid = m.targetID
+            else { continue }
+            try await store.recordBridgeAdded(target: target, channel: channel, group: group.id, members: [id])
+            try await addMembersRetryingInvisible(gid, [tid])
+        }
+    }
 
     func deleteUser(_ id: String, _ channel: Channel) async throws { try await users.delete(id, channel) }
 
@@ -82,7 +93,7 @@ public struct GroupCentricSync: Sendable {
         var targetMembers: [String] = []
         var byTarget: [String: String] = [:]
         for m in canonicalMembers {
-            if let tid = try await ensureUser(m.id, channel) {
+            if let tid = try await users.ensureMember(m.id, ofGroup: id, channel) {
                 targetMembers.append(tid)
                 byTarget[tid] = m.id
             }
@@ -168,7 +179,7 @@ public struct GroupCentricSync: Sendable {
         // group created with members emits both events) needs no second call.
         for member in added where !bridgeAdded.contains(member) {
             // Members that are groups are not provisioned as members on group-centric SCIM targets.
-            if let t = try await ensureUser(member, channel) {
+            if let t = try await users.ensureMember(member, ofGroup: id, channel) {
                 addedTarget.append(t)
                 addedCanonical.append(member)
             }

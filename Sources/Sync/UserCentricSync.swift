@@ -1,7 +1,7 @@
 public import Connectors
 public import Logging
 public import Membership
-public import SCIM
+internal import SCIM
 public import Store
 
 /// Applies one outbox event to one user-centric target (Google Workspace, Salesforce): the same
@@ -48,11 +48,20 @@ public struct UserCentricSync: ChangeProcessor {
 
     var users: UserProvisioning { UserProvisioning(target: target, store: store, directory: connector, removal: userRemoval) }
 
-    /// The target id of a canonical user, provisioned first if needed; nil if the user is gone.
-    @discardableResult
-    func ensureUser(_ id: String, _ channel: Channel) async throws -> String? { try await users.ensure(id, channel) }
-
-    func upsertUser(_ id: String, _ channel: Channel) async throws { try await users.upsert(id, channel) }
+    func upsertUser(_ id: String, _ channel: Channel) async throws {
+        guard let tid = try await users.upsert(id, channel) else { return }
+        // First provisioned now: join the linked groups the user belongs to, which may have skipped it
+        // while the target refused it. An unfinished link is left to `resume`, which reads all members.
+        for group in try await store.groups(ofMember: id, in: channel) {
+            guard let m = try await store.mapping(target: target, channel: channel, kind: .group, canonicalID: group.id),
+                let gid = m.targetID, m.detail != nil, GroupOrigin(rawValue: m.origin) != nil
+            else { continue }
+            // As in `changeMembers`: only a membership this call created is the bridge's.
+            if try await insert(user: tid, group: gid) {
+                try await store.recordBridgeAdded(target: target, channel: channel, group: group.id, members: [id])
+            }
+        }
+    }
 
     func deleteUser(_ id: String, _ channel: Channel) async throws { try await users.delete(id, channel) }
 
@@ -80,7 +89,7 @@ public struct UserCentricSync: ChangeProcessor {
         var targetIDs: [String] = []
         var canonical: [String: String] = [:]
         for m in try await store.members(ofGroup: id, in: channel) where m.kind == .user {
-            if let tid = try await ensureUser(m.id, channel) {
+            if let tid = try await users.ensureMember(m.id, ofGroup: id, channel) {
                 targetIDs.append(tid)
                 canonical[tid] = m.id
             }
@@ -186,7 +195,7 @@ public struct UserCentricSync: ChangeProcessor {
         var addedCanonical: [String] = []
         for member in adds {
             // Members that are groups are not provisioned as members.
-            if let t = try await ensureUser(member, channel) {
+            if let t = try await users.ensureMember(member, ofGroup: id, channel) {
                 addedTarget.append(t)
                 addedCanonical.append(member)
             }

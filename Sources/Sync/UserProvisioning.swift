@@ -1,5 +1,6 @@
 public import Connectors
 public import Store
+internal import SCIM
 
 /// The user half of both projections: provision a user on the target before anything needs it,
 /// replace it when it changes, deprovision it when it goes. Idempotent: users are looked up by their
@@ -41,15 +42,38 @@ public struct UserProvisioning: Sendable {
         return tid
     }
 
-    /// A created or changed user: replaced on the target, or provisioned if the target lost it.
-    public func upsert(_ id: String, _ channel: Channel) async throws {
-        guard let user = try await store.get(.user, id: id, in: channel) else { return }
+    /// The target id of a group's member, provisioned first if needed, or nil when the target refuses
+    /// this user for a reason of its own (`400`, `409`, `422`: a username taken elsewhere, a value the
+    /// target rejects). The group goes on without the member and the skip is audited; the user's own
+    /// event fails (and is dead-lettered) with the same error, and once it succeeds the membership
+    /// follows (`upsert` reports the first provisioning to its caller). Any other failure still fails
+    /// the group's event: a refused token would otherwise link every group empty.
+    public func ensureMember(_ id: String, ofGroup group: String, _ channel: Channel) async throws -> String? {
+        do {
+            return try await ensure(id, channel)
+        } catch TargetError.permanent(let status, let detail) where Self.refusesTheUser(status) {
+            try await store.appendAudit(
+                target: target, channel: channel, action: "member skipped", resourceKey: "group:\(group)",
+                detail: ["user": .string(id), "status": .integer(Int64(status)), "reason": .string(detail)])
+            return nil
+        }
+    }
+
+    /// Statuses that say "not this user" rather than "not this request" or "not you".
+    static func refusesTheUser(_ status: Int) -> Bool { status == 400 || status == 409 || status == 422 }
+
+    /// A created or changed user: replaced on the target, or provisioned if the target lost it or
+    /// never had it. Returns the user's target id when this call provisioned it, so that the caller can
+    /// add the memberships a group's link had to skip; nil when the user was only replaced (or is gone).
+    @discardableResult
+    public func upsert(_ id: String, _ channel: Channel) async throws -> String? {
+        guard let user = try await store.get(.user, id: id, in: channel) else { return nil }
         if let m = try await store.mapping(target: target, channel: channel, kind: .user, canonicalID: id), let tid = m.targetID {
-            if try await directory.replaceUser(id: tid, user.attributes) { return }
+            if try await directory.replaceUser(id: tid, user.attributes) { return nil }
             // The target lost it: forget the mapping and provision again.
             try await store.removeMapping(target: target, channel: channel, kind: .user, canonicalID: id)
         }
-        try await ensure(id, channel)
+        return try await ensure(id, channel)
     }
 
     /// A deleted user: disabled or deleted on the target, as configured.

@@ -296,6 +296,30 @@ struct SyncEndToEndTests {
         }
     }
 
+    @Test func aMemberTheTargetRefusesIsSkippedAndJoinsWhenItsRetrySucceeds() async throws {
+        try await withHarness(policy: .fail) { h, c in
+            // Every attempt to create dana fails with 400: her own event's, the group link's and that of
+            // the group's membership event.
+            h.emulator.failNext(3, method: "POST", pathPrefix: "/Users", with: .status(400))
+            let dana = try #require(try await c.post("/scim/v2/pingone/Users", token: h.token, Bodies.user("dana@example.com")).body?["id"]?.stringValue)
+            let ops = try #require(
+                try await c.post("/scim/v2/pingone/Groups", token: h.token, Bodies.group("Ops", members: [dana])).body?["id"]?.stringValue)
+            try await h.drain()
+            #expect(h.emulator.state().group(named: "Ops") != nil, "the group is linked without the refused member")
+            #expect(h.members(of: "Ops").isEmpty)
+            let dead = try await h.bridge.store.deadOutboxEntries(target: "acme", limit: 10).map(\.resourceKey)
+            #expect(dead == ["user:\(dana)"])
+            let skipped = try await h.bridge.store.auditEntries(target: "acme").filter { $0.action == "member skipped" }
+            #expect(!skipped.isEmpty && skipped.allSatisfy { $0.resourceKey == "group:\(ops)" && $0.detail["user"]?.stringValue == dana })
+
+            // An administrator requeues the dead letter; this time the target takes dana, and she joins Ops.
+            #expect(try await h.bridge.store.retryDeadOutboxEntries(target: "acme") == 1)
+            try await h.drain()
+            #expect(h.members(of: "Ops") == ["dana@example.com"])
+            #expect(try await h.bridge.store.bridgeAddedMembers(target: "acme", channel: try #require(try await h.bridge.store.channel(named: "pingone")), group: ops) == [dana])
+        }
+    }
+
     @Test func convergesUnderInjectedFaults() async throws {
         let faults = FaultPlan(
             seed: 7,

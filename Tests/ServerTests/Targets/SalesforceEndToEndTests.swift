@@ -108,6 +108,28 @@ struct SalesforceEndToEndTests {
         return ids
     }
 
+    @Test func aMemberTheOrgRefusesIsSkippedAndJoinsOnceProvisioned() async throws {
+        // bob's username is taken in another org: creating him is DUPLICATE_USERNAME, every time.
+        try await withHarness(policy: .overwrite, configure: { $0.takenUsernames = ["bob@example.com"] }) { h, c in
+            let ids = try await push(c, h.token)
+            try await h.drain()
+            // Engineering is linked without bob instead of being dead-lettered with him.
+            #expect(h.members(of: "Engineering") == ["alice@example.com"])
+            #expect(h.members(of: "Sales") == ["carol@example.com"])
+            let dead = try await h.dead()
+            #expect(dead.count == 1 && dead.allSatisfy { $0.hasPrefix("user:\(ids["bob"]!)") }, "\(dead)")
+            let skipped = try await h.bridge.store.auditEntries(target: "sfdc").filter { $0.action == "member skipped" }
+            // Skipped by the link and again by the group's membership event, each audited.
+            #expect(!skipped.isEmpty)
+            #expect(skipped.allSatisfy { $0.resourceKey == "group:\(ids["Engineering"]!)" && $0.detail["user"]?.stringValue == ids["bob"] })
+
+            // The IdP gives bob a free username: he is provisioned and joins the group that skipped him.
+            _ = try await c.put("/scim/v2/pingone/Users/\(ids["bob"]!)", token: h.token, Bodies.user("bob@example.org"))
+            try await h.drain()
+            #expect(h.members(of: "Engineering") == ["alice@example.com", "bob@example.org"])
+        }
+    }
+
     /// Renames "Sales", removes bob from "Engineering" and disables carol.
     func followUp(_ c: SCIMClient, _ token: String, _ ids: [String: String]) async throws {
         _ = try await c.patch(

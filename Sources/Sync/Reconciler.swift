@@ -96,16 +96,33 @@ public struct Reconciler: Sendable {
         return (steps, blocked)
     }
 
-    /// Executes a plan, calling `progress(done, total)` after each step.
+    /// Users the target refused to create (`400`, `409`, `422`) while the rest of a plan was executed.
+    public struct UsersRefused: Error, CustomStringConvertible {
+        /// userName and the target's answer, in plan order.
+        public var refused: [(userName: String, detail: String)]
+        public var description: String {
+            "The target refused \(refused.count) user(s); the rest of the plan was executed: "
+                + refused.map { "\($0.userName) (\($0.detail))" }.joined(separator: "; ")
+        }
+    }
+
+    /// Executes a plan, calling `progress(done, total)` after each step. A user the target refuses
+    /// does not stop the steps after it (its groups go on without it, as in delivery); the refusals
+    /// are thrown together at the end as `UsersRefused`. Any other failure stops the plan.
     public func execute(_ steps: [Step], channels: [Channel], progress: (Int, Int) -> Void = { _, _ in }) async throws {
         let byName = Dictionary(uniqueKeysWithValues: channels.map { ($0.name, $0) })
+        var refused: [(userName: String, detail: String)] = []
         for (i, step) in steps.enumerated() {
             switch step {
-            case .createUser(let c, let id, _):
+            case .createUser(let c, let id, let userName):
                 guard let channel = byName[c] else { break }
                 // The plan saw no such user on the target: a mapping to it is stale.
                 try await sync.store.removeMapping(target: sync.target, channel: channel, kind: .user, canonicalID: id)
-                try await sync.ensureUser(id, channel)
+                do {
+                    try await sync.ensureUser(id, channel)
+                } catch TargetError.permanent(let status, let detail) where UserProvisioning.refusesTheUser(status) {
+                    refused.append((userName, "HTTP \(status): \(detail)"))
+                }
             case .linkGroup(let c, let id, let name, _, _):
                 guard let channel = byName[c] else { break }
                 // A stale mapping goes; the marker of an interrupted creation stays, so link finishes it.
@@ -137,6 +154,7 @@ public struct Reconciler: Sendable {
             }
             progress(i + 1, steps.count)
         }
+        if !refused.isEmpty { throw UsersRefused(refused: refused) }
     }
 
     /// The canonical ids of users known on the target by `targetIDs` (those the bridge has a mapping for).

@@ -60,7 +60,7 @@ public struct UserProvisioning: Sendable {
     }
 
     /// Statuses that say "not this user" rather than "not this request" or "not you".
-    static func refusesTheUser(_ status: Int) -> Bool { status == 400 || status == 409 || status == 422 }
+    public static func refusesTheUser(_ status: Int) -> Bool { status == 400 || status == 409 || status == 422 }
 
     /// A created or changed user: replaced on the target, or provisioned if the target lost it or
     /// never had it. Returns the user's target id when this call provisioned it, so that the caller can

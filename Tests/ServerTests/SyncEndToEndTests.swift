@@ -268,6 +268,33 @@ struct SyncEndToEndTests {
         }
     }
 
+    @Test func syncExecutesThePlanPastAUserTheTargetRefusesAndNamesIt() async throws {
+        try await withHarness(policy: .overwrite) { h, c in
+            _ = try await push(c, h.token)
+            try await h.drain()
+            // Two users the target refused during delivery: drift the plan finds.
+            h.emulator.failNext(2, method: "POST", pathPrefix: "/Users", with: .status(400))
+            for name in ["erin", "frank"] {
+                _ = try await c.post("/scim/v2/pingone/Users", token: h.token, Bodies.user("\(name)@example.com"))
+            }
+            try await h.drain()
+            let reconciler = Reconciler(sync: h.sync)
+            let channel = try #require(try await h.bridge.store.channel(named: "pingone"))
+            let plan = try await reconciler.plan(channels: [channel])
+            #expect(plan.steps.count == 2)
+            // The target refuses the first of them once more; the second step still runs.
+            h.emulator.failNext(1, method: "POST", pathPrefix: "/Users", with: .status(400))
+            await #expect {
+                try await reconciler.execute(plan.steps, channels: [channel])
+            } throws: { error in
+                (error as? Reconciler.UsersRefused)?.refused.count == 1
+            }
+            let present = ["erin@example.com", "frank@example.com"].filter { h.emulator.state().user(named: $0) != nil }
+            #expect(present.count == 1)
+            #expect(try await reconciler.plan(channels: [channel]).steps.count == 1)
+        }
+    }
+
     @Test func overwriteAdoptionInterruptedByAFailedCallStillRemovesForeignMembers() async throws {
         try await withHarness(policy: .overwrite) { h, c in
             // The adoption's first member call (add alice and bob) fails after the group was found.

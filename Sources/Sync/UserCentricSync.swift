@@ -12,8 +12,10 @@ public import Store
 /// A link (create or adopt, then one insert per member) takes many calls, any of which may fail. The
 /// group's mapping is written as soon as the group exists on the target, with no `detail` while the
 /// link is unfinished; the next event of the group finishes it from the target's actual members, so a
-/// retried link never meets its own group as a name collision. Under `merge`, each planned insert is
-/// recorded as bridge-added before it is sent, so that a resumed link still knows which members are its own.
+/// retried link never meets its own group as a name collision. Before the group is created the mapping
+/// is marked `creating` (as in `GroupCentricSync`), so a retry after a lost answer to the creation also
+/// knows the same-named group for its own. Under `merge`, each planned insert is recorded as
+/// bridge-added before it is sent, so that a resumed link still knows which members are its own.
 public struct UserCentricSync: ChangeProcessor {
     public let target: String
     public let store: any SyncStore
@@ -71,7 +73,9 @@ public struct UserCentricSync: ChangeProcessor {
         guard let group = try await store.get(.group, id: id, in: channel),
             let name = group.attributes["displayName"]?.stringValue
         else { return }
-        guard let m = try await store.mapping(target: target, channel: channel, kind: .group, canonicalID: id) else {
+        guard let m = try await store.mapping(target: target, channel: channel, kind: .group, canonicalID: id),
+            m.origin != GroupCentricSync.creatingOrigin
+        else {
             return try await link(id, name: name, channel)
         }
         guard let tid = m.targetID, let origin = GroupOrigin(rawValue: m.origin) else { return }  // blocked: leave the target alone
@@ -102,6 +106,15 @@ public struct UserCentricSync: ChangeProcessor {
     func link(_ id: String, name: String, _ channel: Channel) async throws {
         let (members, byTarget) = try await sourceMembers(id, channel)
         let existing = try await connector.findGroup(displayName: name)
+        let previous = try await store.mapping(target: target, channel: channel, kind: .group, canonicalID: id)
+        if previous?.origin == GroupCentricSync.creatingOrigin, let existing {
+            // Our own creation, whose answer was lost: not a name collision. Record it as created (still
+            // unfinished) and let `resume` insert the members from what the group actually holds.
+            let created = TargetMapping(
+                target: target, channel: channel, kind: .group, canonicalID: id, targetID: existing.id, origin: GroupOrigin.created.rawValue)
+            try await store.setMapping(created)
+            return try await resume(id, created, groupID: existing.id, origin: .created, name: name, channel)
+        }
         // A collision under `fail` blocks without reading the other group's members.
         var existingMembers: Set<String> = []
         if let existing, policy != .fail { existingMembers = try await connector.members(ofGroup: existing.id) }
@@ -118,6 +131,12 @@ public struct UserCentricSync: ChangeProcessor {
                 logger.warning("group blocked on target", metadata: ["target": "\(target)", "group": "\(name)"])
             case .createGroup(let displayName, let initial):
                 let externalId = try await store.get(.group, id: id, in: channel)?.attributes["externalId"]?.stringValue ?? id
+                // Marked before the call: if its answer is lost, the retry that finds a same-named group
+                // knows it is the bridge's own (see `GroupCentricSync.creatingOrigin`).
+                try await store.setMapping(
+                    TargetMapping(
+                        target: target, channel: channel, kind: .group, canonicalID: id, targetID: nil,
+                        origin: GroupCentricSync.creatingOrigin, detail: displayName))
                 let tid = try await connector.createGroup(displayName: displayName, externalId: externalId)
                 let mapping = TargetMapping(
                     target: target, channel: channel, kind: .group, canonicalID: id, targetID: tid, origin: GroupOrigin.created.rawValue)
@@ -177,8 +196,11 @@ public struct UserCentricSync: ChangeProcessor {
     }
 
     func changeMembers(_ id: String, _ added: [String], _ removed: [String], _ channel: Channel) async throws {
-        guard let m = try await store.mapping(target: target, channel: channel, kind: .group, canonicalID: id) else {
-            // Not linked yet: linking reads the current members, which include this change.
+        guard let m = try await store.mapping(target: target, channel: channel, kind: .group, canonicalID: id),
+            m.origin != GroupCentricSync.creatingOrigin
+        else {
+            // Not linked yet (or its creation was interrupted): linking reads the current members,
+            // which include this change.
             guard let group = try await store.get(.group, id: id, in: channel), let name = group.attributes["displayName"]?.stringValue else {
                 return
             }
@@ -245,7 +267,12 @@ public struct UserCentricSync: ChangeProcessor {
     }
 
     func deleteGroup(_ id: String, _ channel: Channel) async throws {
-        guard let m = try await store.mapping(target: target, channel: channel, kind: .group, canonicalID: id) else { return }
+        guard var m = try await store.mapping(target: target, channel: channel, kind: .group, canonicalID: id) else { return }
+        if m.origin == GroupCentricSync.creatingOrigin, let name = m.detail, let found = try await connector.findGroup(displayName: name) {
+            // Deleted while its creation was interrupted: the same-named group is the bridge's own.
+            m.targetID = found.id
+            m.origin = GroupOrigin.created.rawValue
+        }
         if let tid = m.targetID, let origin = GroupOrigin(rawValue: m.origin) {
             let bridgeAdded = try await store.bridgeAddedMembers(target: target, channel: channel, group: id)
             var addedTarget: Set<String> = []

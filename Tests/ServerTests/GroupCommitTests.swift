@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 import SCIM
 import Testing
 
@@ -68,14 +69,25 @@ struct GroupCommitTests {
         @Sendable func insert(_ name: String) -> @Sendable (Database) throws -> Void {
             { db in try db.execute(sql: "INSERT INTO channel (name, created) VALUES (?, 0)", arguments: [name]) }
         }
-        // The first write holds the writer while the next three queue up behind it, in order, so
-        // they share the next transaction.
-        let holder = Task { try await store.write { db in usleep(400_000); try insert("holder")(db) } }
-        try await Task.sleep(for: .milliseconds(100))
+        // The first write holds the writer until the next three have queued up behind it, in order,
+        // so that they share the next transaction.
+        final class Flag: Sendable { let raised = Mutex(false) }
+        let holding = Flag()
+        let holder = Task {
+            try await store.write { db in
+                holding.raised.withLock { $0 = true }
+                let deadline = ContinuousClock.now + .seconds(20)
+                while store.commits.waiting < 3 && ContinuousClock.now < deadline { usleep(1_000) }
+                try insert("holder")(db)
+            }
+        }
+        while !holding.raised.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(1)) }
         var tasks: [Task<Bool, Never>] = []
-        for body in [insert("before"), { db in try db.execute(sql: "ROLLBACK"); throw Abort() }, insert("after")] as [@Sendable (Database) throws -> Void] {
+        let bodies: [@Sendable (Database) throws -> Void] = [insert("before"), { db in try db.execute(sql: "ROLLBACK"); throw Abort() }, insert("after")]
+        for body in bodies {
+            let queued = store.commits.waiting
             tasks.append(Task { (try? await store.write(body)) != nil })
-            try await Task.sleep(for: .milliseconds(30))
+            while store.commits.waiting == queued { try await Task.sleep(for: .milliseconds(1)) }
         }
         try await holder.value
         var succeeded: [Bool] = []

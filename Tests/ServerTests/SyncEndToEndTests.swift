@@ -308,10 +308,11 @@ struct SyncEndToEndTests {
         }
     }
 
-    @Test func mergeAdoptionInterruptedByADroppedCallStillOwnsTheMembersItAdds() async throws {
+    @Test func mergeAdoptionWhoseAddAnswerWasLostStillOwnsTheMembersItAdded() async throws {
         try await withHarness(policy: .merge) { h, c in
-            // The adoption's add call dies with its connection; the retry adds them and must own them.
-            h.emulator.failNext(1, method: "PATCH", pathPrefix: "/Groups", with: .dropConnection)
+            // The target applies the adoption's add but the answer is lost: the retry finds alice and
+            // bob already present, and the bridge must still own them.
+            h.emulator.failNext(1, method: "PATCH", pathPrefix: "/Groups", with: .loseResponse)
             let ids = try await push(c, h.token)
             try await h.drain()
             #expect(h.members(of: "Engineering") == ["foreign@example.com", "alice@example.com", "bob@example.com"])

@@ -28,6 +28,9 @@ final class GroupCommit: Sendable {
         self.maxBatch = maxBatch
     }
 
+    /// Writes waiting for the next transaction (tests use it to fill a batch on purpose).
+    var waiting: Int { queue.withLock { $0.pending.count } }
+
     func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         let value = try await withCheckedThrowingContinuation { (c: CheckedContinuation<any Sendable, any Error>) in
             let startDrain = queue.withLock { q -> Bool in

@@ -108,6 +108,29 @@ struct SalesforceEndToEndTests {
         return ids
     }
 
+    @Test func aGroupWhoseCreationAnswerWasLostIsFinishedNotBlockedAsACollision() async throws {
+        try await withHarness(policy: .fail) { h, c in
+            // The org creates "Sales" but the answer never arrives: the retry finds a group of that name.
+            h.emulator.failNext(1, method: "POST", pathPrefix: "/sobjects/Group", with: .loseResponse)
+            let ids = try await push(c, h.token)
+            try await h.drain()
+            let state = h.emulator.state()
+            #expect(state.counters.faults["lose"] == 1)
+            #expect(state.groups(named: "Sales").count == 1)
+            #expect(h.members(of: "Sales") == ["carol@example.com"])
+            let mapping = try await h.bridge.store.mapping(target: "sfdc", channel: try await h.channel(), kind: .group, canonicalID: ids["Sales"]!)
+            #expect(mapping?.origin == "created")
+            #expect(mapping?.detail == "Sales", "the link is finished")
+            let blocked = try await h.bridge.store.auditEntries(target: "sfdc").filter { $0.action == "blocked" }.map(\.resourceKey)
+            #expect(blocked == ["group:\(ids["Engineering"]!)"], "only the real collision is blocked")
+            // The bridge owns it: deleting the source group deletes it.
+            #expect(try await c.delete("/scim/v2/pingone/Groups/\(ids["Sales"]!)", token: h.token).status == 204)
+            try await h.drain()
+            #expect(h.emulator.state().groups(named: "Sales").isEmpty)
+            #expect(try await h.dead().isEmpty)
+        }
+    }
+
     @Test func aMemberTheOrgRefusesIsSkippedAndJoinsOnceProvisioned() async throws {
         // bob's username is taken in another org: creating him is DUPLICATE_USERNAME, every time.
         try await withHarness(policy: .overwrite, configure: { $0.takenUsernames = ["bob@example.com"] }) { h, c in

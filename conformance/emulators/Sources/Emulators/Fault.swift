@@ -10,6 +10,9 @@ public enum Fault: Sendable, Hashable {
     case delay(milliseconds: Int)
     /// Close the connection without writing a response: the client sees EOF or a reset.
     case dropConnection
+    /// Handle the request, then close the connection without answering: the change is made but the
+    /// client never hears of it, as when a response is lost or the client timed out first.
+    case loseResponse
 
     /// 429 Too Many Requests with `Retry-After`.
     public static func tooManyRequests(retryAfter: Int = 1) -> Fault { .status(429, retryAfter: retryAfter) }
@@ -24,11 +27,12 @@ public enum Fault: Sendable, Hashable {
         case .status(let status, _): String(status)
         case .delay: "delay"
         case .dropConnection: "drop"
+        case .loseResponse: "lose"
         }
     }
 
-    /// `{"kind": "status", "status": 429, "retryAfter": 2}`, `{"kind": "delay", "milliseconds": 250}`
-    /// or `{"kind": "drop"}`.
+    /// `{"kind": "status", "status": 429, "retryAfter": 2}`, `{"kind": "delay", "milliseconds": 250}`,
+    /// `{"kind": "drop"}` or `{"kind": "lose"}`.
     public var json: JSONValue {
         switch self {
         case .status(let status, let retryAfter):
@@ -39,6 +43,8 @@ public enum Fault: Sendable, Hashable {
             return ["kind": "delay", "milliseconds": .integer(Int64(ms))]
         case .dropConnection:
             return ["kind": "drop"]
+        case .loseResponse:
+            return ["kind": "lose"]
         }
     }
 
@@ -61,8 +67,10 @@ public enum Fault: Sendable, Hashable {
             self = .delay(milliseconds: try Self.integer(o["milliseconds"], "milliseconds"))
         case "drop":
             self = .dropConnection
+        case "lose":
+            self = .loseResponse
         default:
-            throw .invalidValue(#"A fault's "kind" must be "status", "delay" or "drop"."#)
+            throw .invalidValue(#"A fault's "kind" must be "status", "delay", "drop" or "lose"."#)
         }
     }
 

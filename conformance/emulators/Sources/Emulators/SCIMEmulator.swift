@@ -169,8 +169,9 @@ public final class SCIMEmulator: Sendable {
 
     /// What to do with an arriving SCIM request.
     enum Admission: Sendable, Equatable {
-        /// Handle it, after waiting `delayMilliseconds` when a delay fault fired.
-        case proceed(delayMilliseconds: Int?)
+        /// Handle it, after waiting `delayMilliseconds` when a delay fault fired; with `loseResponse`,
+        /// close the connection instead of answering.
+        case proceed(delayMilliseconds: Int?, loseResponse: Bool)
         /// Answer with this error status (and `Retry-After`), without handling it.
         case refuse(status: Int, retryAfter: Int?, detail: String)
         /// Close the connection without an answer.
@@ -184,11 +185,14 @@ public final class SCIMEmulator: Sendable {
         return box.withLock { s in
             s.counters.requests["\(method) \(EmulatorCounters.template(for: path))", default: 0] += 1
             var delay: Int?
+            var lose = false
             if let fault = s.injector.next(method: method, path: path) {
                 s.counters.faults[fault.counterKey, default: 0] += 1
                 switch fault {
                 case .dropConnection:
                     return .drop
+                case .loseResponse:
+                    lose = true
                 case .delay(let ms):
                     delay = ms
                 case .status(let status, let retryAfter):
@@ -205,7 +209,7 @@ public final class SCIMEmulator: Sendable {
                     detail: "Rate limit exceeded; retry after \(retryAfter) second\(retryAfter == 1 ? "" : "s")."
                 )
             }
-            return .proceed(delayMilliseconds: delay)
+            return .proceed(delayMilliseconds: delay, loseResponse: lose)
         }
     }
 

@@ -26,7 +26,7 @@ struct SCIMEmulatorMiddleware: RouterMiddleware {
             return Response(status: .internalServerError)
         case .refuse(let status, let retryAfter, let detail):
             response = SCIMMessages.error(SCIMError(status: status, detail: detail), retryAfter: retryAfter)
-        case .proceed(let delay):
+        case .proceed(let delay, let lose):
             if let delay { try await Task.sleep(for: .milliseconds(delay)) }
             if authorized(request) {
                 response = await Self.rendering { try await next(request, context) }
@@ -34,6 +34,10 @@ struct SCIMEmulatorMiddleware: RouterMiddleware {
                 response = SCIMMessages.error(
                     .unauthorized("A valid bearer token is required: Authorization: Bearer <token>.")
                 )
+            }
+            if lose {
+                await context.dropConnection()
+                return response  // handled, but the connection is closed: nothing reaches the client
             }
         }
         emulator.recordResponse(status: response.status.code)

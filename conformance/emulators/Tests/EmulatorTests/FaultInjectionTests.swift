@@ -63,6 +63,19 @@ import Testing
         }
     }
 
+    @Test func aLostResponseIsAClientErrorButTheChangeIsMade() async throws {
+        try await withEmulator { (client, emulator) async throws in
+            emulator.failNext(1, method: "POST", pathPrefix: "/Users", with: .loseResponse)
+            await #expect(throws: (any Error).self) {
+                try await client.post("/Users", userBody("lost"))
+            }
+            #expect(emulator.state().users.count == 1, "handled before the connection was closed")
+            #expect(emulator.state().counters.faults["lose"] == 1)
+            #expect(try await client.post("/Users", userBody("lost")).status == 409)
+            #expect(try Fault(json: Fault.loseResponse.json) == .loseResponse)
+        }
+    }
+
     @Test func rulesMatchMethodAndPathPrefixAndCountDown() async throws {
         try await withEmulator { client, emulator in
             let g = try #require(try await client.post("/Groups", groupBody("G")).id)

@@ -187,10 +187,12 @@ public final class GitHubEMUEmulator: Sendable {
             s.requests.append(recorded)
             s.counters.requests["\(recorded.method) \(EmulatorCounters.template(for: relativePath))", default: 0] += 1
             var delay: Int?
+            var lose = false
             if let fault = s.injector.next(method: recorded.method, path: relativePath) {
                 s.counters.faults[fault.counterKey, default: 0] += 1
                 switch fault {
                 case .dropConnection: return .drop
+                case .loseResponse: lose = true
                 case .delay(let ms): delay = ms
                 case .status(let status, let retryAfter):
                     if status == 429 { s.counters.tooManyRequests += 1 }
@@ -204,7 +206,7 @@ public final class GitHubEMUEmulator: Sendable {
                     status: 429, retryAfter: retryAfter,
                     detail: "API rate limit exceeded for SCIM requests; retry after \(retryAfter) second\(retryAfter == 1 ? "" : "s").")
             }
-            return .proceed(delayMilliseconds: delay)
+            return .proceed(delayMilliseconds: delay, loseResponse: lose)
         }
     }
 

@@ -36,7 +36,7 @@ struct GitHubEMUMiddleware: RouterMiddleware {
             return Response(status: .internalServerError)  // never reaches the client
         case .refuse(let status, let retryAfter, let detail):
             response = GitHubEMUResponses.error(SCIMError(status: status, detail: detail), retryAfter: retryAfter)
-        case .proceed(let delay):
+        case .proceed(let delay, let lose):
             if let delay { try await Task.sleep(for: .milliseconds(delay)) }
             if !authorized(request) {
                 response = GitHubEMUResponses.error(SCIMError(status: 401, detail: "Requires authentication"))
@@ -46,6 +46,10 @@ struct GitHubEMUMiddleware: RouterMiddleware {
                 response = GitHubEMUResponses.error(.payloadTooLarge("The request body is larger than \(SCIMMessages.bodyLimit) bytes."))
             } else {
                 response = await GitHubEMUResponses.rendering { try await next(request, context) }
+            }
+            if lose {
+                await context.dropConnection()
+                return response  // handled, but nothing reaches the client
             }
         }
         emulator.recordResponse(status: Int(response.status.code))

@@ -218,7 +218,7 @@ public final class GoogleEmulator: Sendable {
     // MARK: - Serving
 
     /// Counts and records an API request, then applies the fault plan, the quota and the bearer token, in that order.
-    func admit(method: String, path: String, query: String?, authorization: String?) -> Result<Int?, AdmissionRefusal> {
+    func admit(method: String, path: String, query: String?, authorization: String?) -> Result<(delay: Int?, loseResponse: Bool), AdmissionRefusal> {
         let now = ContinuousClock.now
         return box.withLock { b in
             b.counters.requests["\(method) \(Self.template(path))", default: 0] += 1
@@ -226,10 +226,12 @@ public final class GoogleEmulator: Sendable {
                 method: method, path: path,
                 parameters: (query ?? "").split(separator: "&").map { String($0.split(separator: "=", maxSplits: 1).first ?? "") }))
             var delay: Int? = nil
+            var lose = false
             if let fault = b.injector.next(method: method, path: String(path.dropFirst(Self.apiPath.count))) {
                 b.counters.faults[fault.counterKey, default: 0] += 1
                 switch fault {
                 case .dropConnection: return .failure(.drop)
+                case .loseResponse: lose = true
                 case .delay(let ms): delay = ms
                 case .status(let status, let retryAfter): return .failure(.error(Self.injected(status), retryAfter: retryAfter))
                 }
@@ -246,7 +248,7 @@ public final class GoogleEmulator: Sendable {
                 b.unauthorized += 1
                 return .failure(.error(.invalidCredentials, retryAfter: nil))
             }
-            return .success(delay)
+            return .success((delay, lose))
         }
     }
 

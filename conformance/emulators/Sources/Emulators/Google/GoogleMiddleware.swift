@@ -24,9 +24,13 @@ struct GoogleMiddleware: RouterMiddleware {
             return Response(status: .internalServerError)
         case .failure(.error(let error, let retryAfter)):
             response = GoogleRoutes.error(error, retryAfter: retryAfter)
-        case .success(let delay):
-            if let delay { try await Task.sleep(for: .milliseconds(delay)) }
+        case .success(let admitted):
+            if let delay = admitted.delay { try await Task.sleep(for: .milliseconds(delay)) }
             response = await Self.rendering { try await next(request, context) }
+            if admitted.loseResponse {
+                await context.dropConnection()
+                return response  // handled, but nothing reaches the client
+            }
         }
         emulator.recordResponse(status: Int(response.status.code))
         return response

@@ -45,13 +45,17 @@ struct SalesforceAPI: RouterMiddleware {
             return Response(status: .internalServerError)
         case .failure(.error(let error, let retryAfter)):
             response = Self.error(error, retryAfter: retryAfter)
-        case .success(let delay):
-            if let delay { try await Task.sleep(for: .milliseconds(delay)) }
+        case .success(let admitted):
+            if let delay = admitted.delay { try await Task.sleep(for: .milliseconds(delay)) }
             do {
                 if let bodyError { throw bodyError }
                 response = try dispatch(method, sub, body: body, soql: soql, apiVersion: apiVersion)
             } catch let error as SalesforceError {
                 response = Self.error(error)
+            }
+            if admitted.loseResponse {
+                await context.dropConnection()
+                return response  // handled, but nothing reaches the client
             }
         }
         emulator.recordResponse(status: Int(response.status.code))

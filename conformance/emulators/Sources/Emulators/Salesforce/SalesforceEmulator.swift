@@ -289,17 +289,21 @@ public final class SalesforceEmulator: Sendable {
     }
 
     /// Counts and records an API request, then applies the fault plan, the session and the request
-    /// allocation, in that order. Returns the delay of a delay fault.
-    func admit(method: String, path: String, soql: String?, body: JSONValue?, authorization: String?) -> Result<Int?, Refusal> {
+    /// allocation, in that order. Returns the delay of a delay fault and whether to lose the answer.
+    func admit(
+        method: String, path: String, soql: String?, body: JSONValue?, authorization: String?
+    ) -> Result<(delay: Int?, loseResponse: Bool), Refusal> {
         let now = ContinuousClock.now
         return box.withLock { b in
             b.counters.requests["\(method) \(Self.template(path))", default: 0] += 1
             b.recorded.append(RecordedRequest(method: method, path: path, soql: soql, body: body))
             var delay: Int? = nil
+            var lose = false
             if let fault = b.injector.next(method: method, path: path) {
                 b.counters.faults[fault.counterKey, default: 0] += 1
                 switch fault {
                 case .dropConnection: return .failure(.drop)
+                case .loseResponse: lose = true
                 case .delay(let ms): delay = ms
                 case .status(let status, let retryAfter): return .failure(.error(.injected(status), retryAfter: retryAfter))
                 }
@@ -318,7 +322,7 @@ public final class SalesforceEmulator: Sendable {
                 return .failure(.error(.requestLimit, retryAfter: nil))
             }
             b.apiCalls += 1
-            return .success(delay)
+            return .success((delay, lose))
         }
     }
 

@@ -154,8 +154,9 @@ public final class SlackEmulator: Sendable {
     // MARK: - Serving
 
     enum Admission: Sendable, Equatable {
-        /// Handle it, after a delay fault's wait; `lockKey` is the resource to unlock afterwards.
-        case proceed(delayMilliseconds: Int?, lockKey: String?)
+        /// Handle it, after a delay fault's wait; `lockKey` is the resource to unlock afterwards; with
+        /// `loseResponse`, close the connection instead of answering.
+        case proceed(delayMilliseconds: Int?, lockKey: String?, loseResponse: Bool)
         case refuse(SlackError, retryAfter: Int?)
         case drop
     }
@@ -168,10 +169,12 @@ public final class SlackEmulator: Sendable {
         return box.withLock { s in
             s.counters.requests["\(method) \(template)", default: 0] += 1
             var delay: Int?
+            var lose = false
             if let fault = s.injector.next(method: method, path: path) {
                 s.counters.faults[fault.counterKey, default: 0] += 1
                 switch fault {
                 case .dropConnection: return .drop
+                case .loseResponse: lose = true
                 case .delay(let ms): delay = ms
                 case .status(let status, let retryAfter):
                     if status == 429 { s.counters.tooManyRequests += 1 }
@@ -195,7 +198,7 @@ public final class SlackEmulator: Sendable {
                 }
                 lockKey = path
             }
-            return .proceed(delayMilliseconds: delay, lockKey: lockKey)
+            return .proceed(delayMilliseconds: delay, lockKey: lockKey, loseResponse: lose)
         }
     }
 

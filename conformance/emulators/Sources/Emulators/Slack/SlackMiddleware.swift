@@ -34,7 +34,7 @@ struct SlackMiddleware: RouterMiddleware {
             return Response(status: .internalServerError)
         case .refuse(let error, let retryAfter):
             response = Self.error(error, retryAfter: retryAfter)
-        case .proceed(let delay, let lockKey):
+        case .proceed(let delay, let lockKey, let lose):
             if let delay { try? await Task.sleep(for: .milliseconds(delay)) }
             if collected == nil {
                 response = Self.error(.payloadTooLarge)
@@ -45,6 +45,11 @@ struct SlackMiddleware: RouterMiddleware {
                 response = await Self.rendering { try await next(request, context) }
             }
             if let lockKey { emulator.unlock(lockKey) }
+            if lose {
+                emulator.record(SlackRecordedRequest(method: method, path: relative + query, body: body, status: nil))
+                await context.dropConnection()
+                return response  // handled, but nothing reaches the client
+            }
         }
         emulator.record(SlackRecordedRequest(method: method, path: relative + query, body: body, status: Int(response.status.code)))
         return response

@@ -355,6 +355,7 @@ struct SyncEndToEndTests {
                 .init(probability: 0.1, fault: .tooManyRequests(retryAfter: 0)),
                 .init(probability: 0.05, fault: .internalServerError),
                 .init(probability: 0.05, fault: .dropConnection),
+                .init(probability: 0.05, fault: .loseResponse),
             ])
         try await withHarness(policy: .overwrite, faults: faults) { h, c in
             let ids = try await push(c, h.token)
@@ -404,6 +405,7 @@ struct SyncConvergenceTests {
                 .init(probability: 0.1, fault: .tooManyRequests(retryAfter: 0)),
                 .init(probability: 0.05, fault: .serviceUnavailable(retryAfter: 0)),
                 .init(probability: 0.05, fault: .dropConnection),
+                .init(probability: 0.05, fault: .loseResponse),
             ])
         try await e2e.withHarness(policy: .overwrite, faults: faults, removal: .delete) { h, c in
             var rng = SplitMix(state: seed)

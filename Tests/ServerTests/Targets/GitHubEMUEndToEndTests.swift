@@ -98,6 +98,7 @@ struct GitHubEMUEndToEndTests {
                 .init(probability: 0.10, fault: .tooManyRequests(retryAfter: 0)),
                 .init(probability: 0.05, fault: .internalServerError),
                 .init(probability: 0.05, fault: .dropConnection),
+                .init(probability: 0.05, fault: .loseResponse),
             ])
         try await H.with(.init(policy: .fail, faults: faults)) { h, c in
             // GitHub's secondary rate limit can be a 403 with Retry-After: a wait, not a failure.

@@ -207,6 +207,7 @@ struct GoogleEndToEndTests {
                 .init(probability: 0.05, fault: .internalServerError),
                 .init(probability: 0.04, fault: .serviceUnavailable(retryAfter: 0)),
                 .init(probability: 0.03, fault: .dropConnection),
+                .init(probability: 0.03, fault: .loseResponse),
             ])
         try await withHarness(policy: .overwrite, faults: faults, propagationDelay: .seconds(1)) { h, c in
             let ids = try await push(c, h.token)

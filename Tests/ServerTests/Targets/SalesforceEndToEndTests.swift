@@ -263,6 +263,7 @@ struct SalesforceEndToEndTests {
                 .init(probability: 0.05, fault: .internalServerError),
                 .init(probability: 0.04, fault: .serviceUnavailable(retryAfter: 0)),
                 .init(probability: 0.03, fault: .dropConnection),
+                .init(probability: 0.03, fault: .loseResponse),
             ])
         try await withHarness(policy: .overwrite, configure: { $0.faults = faults }) { h, c in
             let ids = try await push(c, h.token)

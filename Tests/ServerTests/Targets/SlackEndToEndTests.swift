@@ -163,6 +163,7 @@ struct SlackEndToEndTests {
                 .init(probability: 0.1, fault: .tooManyRequests(retryAfter: 0)),
                 .init(probability: 0.05, fault: .internalServerError),
                 .init(probability: 0.05, fault: .dropConnection),
+                .init(probability: 0.05, fault: .loseResponse),
             ])
         try await withHarness(Options(faults: faults, updateDuration: .milliseconds(30))) { h, c in
             try await pingOneLifecycle(h, c)

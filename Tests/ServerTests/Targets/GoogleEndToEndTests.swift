@@ -162,6 +162,21 @@ struct GoogleEndToEndTests {
         }
     }
 
+    @Test func aGroupWhoseCreationAnswerWasLostIsFinishedNotBlockedAsACollision() async throws {
+        try await withHarness(policy: .fail) { h, c in
+            // Google creates "Sales" but the answer is lost: the retry finds a group of that name.
+            h.emulator.failNext(1, method: "POST", pathPrefix: "/groups", with: .loseResponse)
+            let ids = try await push(c, h.token)
+            try await h.drain()
+            #expect(h.emulator.state().counters.faults["lose"] == 1)
+            #expect(h.members(of: "Sales") == ["carol@example.com"])
+            let mapping = try await h.bridge.store.mapping(target: "google", channel: try await h.channel(), kind: .group, canonicalID: ids["Sales"]!)
+            #expect(mapping?.origin == "created")
+            let blocked = try await h.bridge.store.auditEntries(target: "google").filter { $0.action == "blocked" }.map(\.resourceKey)
+            #expect(blocked == ["group:\(ids["Engineering"]!)"], "only the real collision is blocked")
+        }
+    }
+
     @Test func mergeKeepsForeignMembersAndLaterRemovesOnlyBridgeInsertedOnes() async throws {
         try await withHarness(policy: .merge) { h, c in
             let ids = try await push(c, h.token)

@@ -57,6 +57,18 @@ public enum UserCentricPlanner {
         return ops
     }
 
+    /// Reconciliation of a linked group: insert the source members it lacks; delete the members it has
+    /// beyond the source when the bridge owns the membership, or, under `merge`, only those the bridge
+    /// inserted (`bridgeAdded`).
+    public static func reconcile(
+        groupID: String, origin: GroupOrigin, sourceMembers: Set<String>, actual: Set<String>, bridgeAdded: Set<String>
+    ) -> [Operation] {
+        let missing = sourceMembers.subtracting(actual).sorted().map { Operation.insert(user: $0, group: groupID) }
+        let extra = actual.subtracting(sourceMembers)
+        let removable = origin.ownsAllMembers ? extra : extra.intersection(bridgeAdded)
+        return missing + removable.sorted().map { .delete(user: $0, group: groupID) }
+    }
+
     /// A membership delta on a linked group, one call per user. Under `merge`, a removal touches only
     /// memberships the bridge inserted (`bridgeAdded`); otherwise every removal is applied.
     public static func delta(

@@ -4,15 +4,15 @@ public import Store
 
 /// Reconciles one target on a schedule while `serve` runs (`reconcileEvery`): repairs drift made on
 /// the target behind the bridge's back. A `Service`; it stops at graceful shutdown.
-public struct ReconcileService: Service {
-    public let reconciler: Reconciler
+public struct ReconcileService<R: TargetReconciler>: Service {
+    public let reconciler: R
     /// The channels fanning out to the target, by name (resolved at each pass, so a channel created
     /// later is included).
     public let channelNames: [String]
     public let period: Duration
     public let logger: Logger
 
-    public init(reconciler: Reconciler, channelNames: [String], period: Duration, logger: Logger) {
+    public init(reconciler: R, channelNames: [String], period: Duration, logger: Logger) {
         self.reconciler = reconciler
         self.channelNames = channelNames
         self.period = period
@@ -33,8 +33,8 @@ public struct ReconcileService: Service {
     /// Returns the number of calls made, nil if skipped or failed.
     @discardableResult
     public func reconcileOnce() async -> Int? {
-        let store = reconciler.sync.store
-        let target = reconciler.sync.target
+        let store = reconciler.store
+        let target = reconciler.target
         do {
             if (try await store.outboxCounts(target: target)["pending"] ?? 0) > 0 {
                 logger.debug("scheduled reconciliation skipped: changes still queued", metadata: ["target": "\(target)"])
@@ -47,7 +47,7 @@ public struct ReconcileService: Service {
             let (steps, blocked) = try await reconciler.plan(channels: channels)
             if !steps.isEmpty {
                 logger.notice("scheduled reconciliation repairs drift", metadata: ["target": "\(target)", "calls": "\(steps.count)"])
-                try await reconciler.execute(steps, channels: channels)
+                try await reconciler.execute(steps, channels: channels) { _, _ in }
             }
             if !blocked.isEmpty {
                 logger.warning("groups blocked on target", metadata: ["target": "\(target)", "blocked": "\(blocked.count)"])

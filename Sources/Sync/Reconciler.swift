@@ -50,7 +50,7 @@ public struct Reconciler: Sendable {
         var blocked: [String] = []
         for channel in channels {
             var canonicalToTarget: [String: String] = [:]
-            for user in try await allResources(.user, channel) {
+            for user in try await sync.store.allResources(.user, channel) {
                 guard let userName = user.attributes["userName"]?.stringValue, let key = sync.connector.matchKey(of: user.attributes)
                 else { continue }
                 if let tid = userIDByName[FilterEvaluator.foldCase(key)] {
@@ -59,7 +59,7 @@ public struct Reconciler: Sendable {
                     steps.append(.createUser(channel: channel.name, id: user.id, userName: userName))
                 }
             }
-            for group in try await allResources(.group, channel) {
+            for group in try await sync.store.allResources(.group, channel) {
                 guard let name = group.attributes["displayName"]?.stringValue else { continue }
                 let mapping = try await sync.store.mapping(target: sync.target, channel: channel, kind: .group, canonicalID: group.id)
                 if mapping?.origin == "blocked" {
@@ -142,37 +142,18 @@ public struct Reconciler: Sendable {
                 try await sync.connector.addMembers(groupID: tid, members: members)
                 // Re-added members are the bridge's: under merge, a later removal may take them away again.
                 if let channel = byName[c] {
-                    let canonical = try await canonicalUsers(members, channel)
+                    let canonical = try await sync.store.canonicalUsers(target: sync.target, members, channel)
                     try await sync.store.recordBridgeAdded(target: sync.target, channel: channel, group: id, members: canonical)
                 }
             case .removeMembers(let c, let id, let tid, _, let members):
                 try await sync.connector.removeMembers(groupID: tid, members: members)
                 if let channel = byName[c] {
-                    let canonical = try await canonicalUsers(members, channel)
+                    let canonical = try await sync.store.canonicalUsers(target: sync.target, members, channel)
                     try await sync.store.forgetBridgeAdded(target: sync.target, channel: channel, group: id, members: canonical)
                 }
             }
             progress(i + 1, steps.count)
         }
         if !refused.isEmpty { throw UsersRefused(refused: refused) }
-    }
-
-    /// The canonical ids of users known on the target by `targetIDs` (those the bridge has a mapping for).
-    func canonicalUsers(_ targetIDs: [String], _ channel: Channel) async throws -> [String] {
-        let wanted = Set(targetIDs)
-        return try await sync.store.mappings(target: sync.target)
-            .filter { $0.kind == .user && $0.channel.key == channel.key && $0.targetID.map(wanted.contains) == true }
-            .map(\.canonicalID)
-    }
-
-    func allResources(_ kind: ResourceKind, _ channel: Channel) async throws -> [StoredResource] {
-        var all: [StoredResource] = []
-        var start = 1
-        while true {
-            let page = try await sync.store.query(kind, in: channel, ResourceQuery(startIndex: start, count: 1000))
-            all += page.resources
-            start += page.resources.count
-            if page.resources.isEmpty || start > page.totalResults { return all }
-        }
     }
 }

@@ -12,7 +12,7 @@ struct TargetOptions: ParsableArguments {
     @OptionGroup var store: StoreOptions
 
     /// The configuration, the store, the target's processor and the channels that fan out to it.
-    func open() async throws -> (SQLiteStore, Reconciler, [Channel]) {
+    func open() async throws -> (SQLiteStore, any TargetReconciler, [Channel]) {
         let file: BridgeConfiguration
         do {
             file = try ConfigurationLoader.load(file: config)
@@ -25,12 +25,17 @@ struct TargetOptions: ParsableArguments {
         let s = try EmbeddedStore.open(dataDir: store.dataDir, create: false)
         var logger = Logger(label: "scim-bridge")
         logger.logLevel = .warning
-        let sync = try TargetServices.groupCentricSync(file.targets[index], index: index, store: s, logger: logger)
+        let settings = file.targets[index]
+        let reconciler: any TargetReconciler
+        switch TargetServices.reconciler(settings, try TargetServices.connector(settings, index: index), store: s, logger: logger) {
+        case .groupCentric(let r): reconciler = r
+        case .userCentric(let r): reconciler = r
+        }
         var channels: [Channel] = []
         for c in file.channels where c.targets.contains(target) {
             if let channel = try await s.channel(named: c.name) { channels.append(channel) }
         }
-        return (s, Reconciler(sync: sync), channels)
+        return (s, reconciler, channels)
     }
 }
 
@@ -42,6 +47,10 @@ struct Plan: AsyncParsableCommand {
 
     func run() async throws {
         let (_, reconciler, channels) = try await options.open()
+        try await show(reconciler, channels)
+    }
+
+    func show<R: TargetReconciler>(_ reconciler: R, _ channels: [Channel]) async throws {
         let (steps, blocked) = try await reconciler.plan(channels: channels)
         for b in blocked { print("blocked: \(b)") }
         if steps.isEmpty {
@@ -60,6 +69,10 @@ struct SyncCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (_, reconciler, channels) = try await options.open()
+        try await repair(reconciler, channels)
+    }
+
+    func repair<R: TargetReconciler>(_ reconciler: R, _ channels: [Channel]) async throws {
         let (steps, _) = try await reconciler.plan(channels: channels)
         guard !steps.isEmpty else {
             print("Nothing to do: target '\(options.target)' matches the canonical model.")

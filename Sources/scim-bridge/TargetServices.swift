@@ -22,11 +22,14 @@ enum TargetServices {
                 TargetWorker(
                     target: t.name, store: store, sync: processor(t, connector, store: store, logger: logger),
                     concurrency: t.concurrency, maxAttempts: t.maxAttempts, logger: logger))
-            // Reconciliation reads whole groups from the target: group-centric targets for now.
-            if let period = t.reconcileEvery, case .groupCentric(let c) = connector {
+            if let period = t.reconcileEvery {
                 let channels = config.channels.filter { $0.targets.contains(t.name) }.map(\.name)
-                let sync = groupCentricSync(t, c, store: store, logger: logger)
-                workers.append(ReconcileService(reconciler: Reconciler(sync: sync), channelNames: channels, period: period, logger: logger))
+                switch reconciler(t, connector, store: store, logger: logger) {
+                case .groupCentric(let r):
+                    workers.append(ReconcileService(reconciler: r, channelNames: channels, period: period, logger: logger))
+                case .userCentric(let r):
+                    workers.append(ReconcileService(reconciler: r, channelNames: channels, period: period, logger: logger))
+                }
             }
         }
         return workers
@@ -59,13 +62,20 @@ enum TargetServices {
         GroupCentricSync(target: t.name, store: store, connector: c, policy: policy(t), userRemoval: removal(t), logger: logger)
     }
 
-    /// The group-centric processor of a target, for `plan` and `sync`; an error names the kinds not covered yet.
-    static func groupCentricSync(_ t: TargetSettings, index i: Int, store: SQLiteStore, logger: Logger) throws -> GroupCentricSync {
-        guard case .groupCentric(let c) = try connector(t, index: i) else {
-            throw CLIError(
-                "targets[\(i)].kind: plan and sync read whole groups from group-centric targets (scim, github-emu, slack); '\(t.kind.rawValue)' is reconciled through its outbox only in this version.")
+    /// A target's reconciler, by the projection its vendor needs.
+    enum AnyReconciler {
+        case groupCentric(Reconciler)
+        case userCentric(UserCentricReconciler)
+    }
+
+    /// The reconciler of a target, for `plan`, `sync` and `reconcileEvery`.
+    static func reconciler(_ t: TargetSettings, _ connector: TargetConnector, store: SQLiteStore, logger: Logger) -> AnyReconciler {
+        switch connector {
+        case .groupCentric(let c): return .groupCentric(Reconciler(sync: groupCentricSync(t, c, store: store, logger: logger)))
+        case .userCentric(let c):
+            return .userCentric(UserCentricReconciler(
+                sync: UserCentricSync(target: t.name, store: store, connector: c, policy: policy(t), userRemoval: removal(t), logger: logger)))
         }
-        return groupCentricSync(t, c, store: store, logger: logger)
     }
 
     static func policy(_ t: TargetSettings) -> Membership.CollisionPolicy {

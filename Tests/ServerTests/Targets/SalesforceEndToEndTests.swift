@@ -108,6 +108,41 @@ struct SalesforceEndToEndTests {
         return ids
     }
 
+    @Test func planShowsDriftAndSyncRepairsIt() async throws {
+        try await withHarness(policy: .overwrite) { h, c in
+            _ = try await push(c, h.token)
+            try await h.drain()
+            let state = h.emulator.state()
+            let eng = try #require(state.groups(named: "Engineering").first?["Id"]?.stringValue)
+            let sales = try #require(state.groups(named: "Sales").first?["Id"]?.stringValue)
+            let alice = try #require(state.user(username: "alice@example.com")?["Id"]?.stringValue)
+            let foreign = try #require(state.user(username: "foreign@example.com")?["Id"]?.stringValue)
+            // Drift made behind the bridge's back, through the org's own API.
+            try await h.connector.removeMembership(user: alice, group: eng)
+            try await h.connector.addMembership(user: foreign, group: sales)
+            try await h.connector.renameGroup(id: sales, displayName: "Sales (old)")
+
+            let reconciler = UserCentricReconciler(
+                sync: UserCentricSync(
+                    target: "sfdc", store: h.bridge.store, connector: h.connector, policy: .overwrite, userRemoval: .disable,
+                    logger: Logger(label: "reconcile-test")))
+            let channel = try await h.channel()
+            let plan = try await reconciler.plan(channels: [channel])
+            #expect(Set(plan.steps.map(\.description)) == [
+                "insert member \(alice) into group \(eng) (Engineering)",
+                "delete member \(foreign) from group \(sales) (Sales)",
+                "rename group \(sales) \"Sales (old)\" -> \"Sales\"",
+            ])
+            // Planning changed nothing.
+            #expect(h.members(of: "Engineering") == ["bob@example.com"])
+
+            try await reconciler.execute(plan.steps, channels: [channel])
+            #expect(h.members(of: "Engineering") == ["alice@example.com", "bob@example.com"])
+            #expect(h.members(of: "Sales") == ["carol@example.com"])
+            #expect(try await reconciler.plan(channels: [channel]).steps.isEmpty)
+        }
+    }
+
     @Test func aGroupWhoseCreationAnswerWasLostIsFinishedNotBlockedAsACollision() async throws {
         try await withHarness(policy: .fail) { h, c in
             // The org creates "Sales" but the answer never arrives: the retry finds a group of that name.

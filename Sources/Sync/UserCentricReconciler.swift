@@ -1,0 +1,145 @@
+public import Connectors
+public import Membership
+public import Store
+internal import SCIM
+
+/// Reconciliation for targets that keep memberships on the user (Google Workspace, Salesforce): reads
+/// the target's users, groups and the members of each linked group, diffs them against the canonical
+/// model and plans (or executes) one call per repair, as `Reconciler` does for group-centric targets.
+public struct UserCentricReconciler: TargetReconciler {
+    public let sync: UserCentricSync
+
+    public init(sync: UserCentricSync) { self.sync = sync }
+
+    public var target: String { sync.target }
+    public var store: any SyncStore { sync.store }
+
+    /// One repair call, with the canonical resource it serves.
+    public enum Step: Sendable, Hashable, CustomStringConvertible {
+        case createUser(channel: String, id: String, userName: String)
+        case linkGroup(channel: String, id: String, displayName: String, policy: CollisionPolicy, collides: Bool)
+        case renameGroup(channel: String, id: String, targetID: String, from: String, to: String)
+        case insertMember(channel: String, id: String, targetID: String, displayName: String, user: String)
+        case deleteMember(channel: String, id: String, targetID: String, displayName: String, user: String)
+
+        public var description: String {
+            switch self {
+            case .createUser(_, _, let userName): return "create user \(userName)"
+            case .linkGroup(_, _, let name, let policy, let collides):
+                return collides ? "link existing group \"\(name)\" under onNameCollision=\(policy.rawValue)" : "create group \"\(name)\""
+            case .renameGroup(_, _, let tid, let from, let to): return "rename group \(tid) \"\(from)\" -> \"\(to)\""
+            case .insertMember(_, _, let tid, let name, let user): return "insert member \(user) into group \(tid) (\(name))"
+            case .deleteMember(_, _, let tid, let name, let user): return "delete member \(user) from group \(tid) (\(name))"
+            }
+        }
+    }
+
+    public func plan(channels: [Channel]) async throws -> (steps: [Step], blocked: [String]) {
+        let connector = sync.connector
+        var userIDByKey: [String: String] = [:]
+        for u in try await connector.listUsers() { userIDByKey[FilterEvaluator.foldCase(u.matchKey)] = u.id }
+        var nameByID: [String: String] = [:]
+        var names: Set<String> = []
+        for g in try await connector.listGroups() {
+            nameByID[g.id] = g.name
+            names.insert(FilterEvaluator.foldCase(g.name))
+        }
+        var steps: [Step] = []
+        var blocked: [String] = []
+        for channel in channels {
+            var canonicalToTarget: [String: String] = [:]
+            for user in try await store.allResources(.user, channel) {
+                guard let userName = user.attributes["userName"]?.stringValue, let key = connector.matchKey(of: user.attributes) else { continue }
+                if let tid = userIDByKey[FilterEvaluator.foldCase(key)] {
+                    canonicalToTarget[user.id] = tid
+                } else {
+                    steps.append(.createUser(channel: channel.name, id: user.id, userName: userName))
+                }
+            }
+            for group in try await store.allResources(.group, channel) {
+                guard let name = group.attributes["displayName"]?.stringValue else { continue }
+                let mapping = try await store.mapping(target: target, channel: channel, kind: .group, canonicalID: group.id)
+                if mapping?.origin == "blocked" {
+                    blocked.append("\(channel.name)/\(name): \(mapping?.detail ?? "blocked")")
+                    continue
+                }
+                guard let mapping, let tid = mapping.targetID, let origin = GroupOrigin(rawValue: mapping.origin),
+                    let actualName = nameByID[tid]
+                else {
+                    steps.append(.linkGroup(
+                        channel: channel.name, id: group.id, displayName: name, policy: sync.policy,
+                        collides: names.contains(FilterEvaluator.foldCase(name))))
+                    continue
+                }
+                if actualName != name {
+                    steps.append(.renameGroup(channel: channel.name, id: group.id, targetID: tid, from: actualName, to: name))
+                }
+                let members = try await store.members(ofGroup: group.id, in: channel).filter { $0.kind == .user }
+                let source = Set(members.compactMap { canonicalToTarget[$0.id] })
+                let bridgeAdded = Set(
+                    try await store.bridgeAddedMembers(target: target, channel: channel, group: group.id).compactMap { canonicalToTarget[$0] })
+                let actual = try await connector.members(ofGroup: tid)
+                for op in UserCentricPlanner.reconcile(groupID: tid, origin: origin, sourceMembers: source, actual: actual, bridgeAdded: bridgeAdded) {
+                    switch op {
+                    case .insert(let user, _):
+                        steps.append(.insertMember(channel: channel.name, id: group.id, targetID: tid, displayName: name, user: user))
+                    case .delete(let user, _):
+                        steps.append(.deleteMember(channel: channel.name, id: group.id, targetID: tid, displayName: name, user: user))
+                    default: break
+                    }
+                }
+            }
+        }
+        return (steps, blocked)
+    }
+
+    /// Executes a plan. As in `Reconciler`, a user the target refuses does not stop the steps after it;
+    /// the refusals are thrown together at the end.
+    public func execute(_ steps: [Step], channels: [Channel], progress: (Int, Int) -> Void = { _, _ in }) async throws {
+        let byName = Dictionary(uniqueKeysWithValues: channels.map { ($0.name, $0) })
+        var refused: [(userName: String, detail: String)] = []
+        for (i, step) in steps.enumerated() {
+            switch step {
+            case .createUser(let c, let id, let userName):
+                guard let channel = byName[c] else { break }
+                // The plan saw no such user on the target: a mapping to it is stale.
+                try await store.removeMapping(target: target, channel: channel, kind: .user, canonicalID: id)
+                do {
+                    try await sync.users.ensure(id, channel)
+                } catch TargetError.permanent(let status, let detail) where UserProvisioning.refusesTheUser(status) {
+                    refused.append((userName, "HTTP \(status): \(detail)"))
+                }
+            case .linkGroup(let c, let id, let name, _, _):
+                guard let channel = byName[c] else { break }
+                // A stale mapping goes; the marker of an interrupted creation stays, so link finishes it.
+                if try await store.mapping(target: target, channel: channel, kind: .group, canonicalID: id)?.origin != GroupCentricSync.creatingOrigin {
+                    try await store.removeMapping(target: target, channel: channel, kind: .group, canonicalID: id)
+                }
+                try await sync.link(id, name: name, channel)
+            case .renameGroup(let c, let id, let tid, _, let to):
+                try await sync.connector.renameGroup(id: tid, displayName: to)
+                // `detail` is the synced name of a finished link (nil: unfinished, left for `resume`).
+                if let channel = byName[c], var m = try await store.mapping(target: target, channel: channel, kind: .group, canonicalID: id),
+                    m.detail != nil
+                {
+                    m.detail = to
+                    try await store.setMapping(m)
+                }
+            case .insertMember(let c, let id, let tid, _, let user):
+                // As in delivery: only a membership this call created is the bridge's.
+                if try await sync.insert(user: user, group: tid), let channel = byName[c] {
+                    let canonical = try await store.canonicalUsers(target: target, [user], channel)
+                    try await store.recordBridgeAdded(target: target, channel: channel, group: id, members: canonical)
+                }
+            case .deleteMember(let c, let id, let tid, _, let user):
+                try await sync.connector.removeMembership(user: user, group: tid)
+                if let channel = byName[c] {
+                    let canonical = try await store.canonicalUsers(target: target, [user], channel)
+                    try await store.forgetBridgeAdded(target: target, channel: channel, group: id, members: canonical)
+                }
+            }
+            progress(i + 1, steps.count)
+        }
+        if !refused.isEmpty { throw Reconciler.UsersRefused(refused: refused) }
+    }
+}

@@ -113,7 +113,7 @@ struct ResourceService: Sendable {
         async throws -> Answer
     {
         let schema = schema(kind)
-        var resource = try ResourceValidator.validateForCreate(PingOneResourceDialect.normalize(body, schema: schema), schema: schema)
+        var resource = try ResourceValidator.validateForCreate(ResourceDialects.normalize(body, schema: schema), schema: schema)
         let members = kind == .group ? Self.memberIDs(resource.removeValue(forKey: "members")) : []
         if kind == .user { resource.removeValue(forKey: "groups") }
         let stored = try await store.create(kind, in: channel, resource: resource, members: members)
@@ -137,7 +137,7 @@ struct ResourceService: Sendable {
         }
         let stored = try await store.modify(kind, id: id, in: channel, ifMatch: ifMatch, membership: membership) { current in
             var next = try ResourceValidator.validateForReplace(
-                PingOneResourceDialect.normalize(body, schema: schema), existing: current.attributes, schema: schema)
+                ResourceDialects.normalize(body, schema: schema), existing: current.attributes, schema: schema)
             next.removeValue(forKey: kind == .group ? "members" : "groups")
             return next
         }

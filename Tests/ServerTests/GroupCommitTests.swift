@@ -58,8 +58,26 @@ struct GroupCommitTests {
         #expect(commits >= 1 && commits < 60, "\(commits) commits for 60 concurrent writes")
     }
 
+    @Test("writes that all succeed share a transaction without savepoints")
+    func successfulBatchesTakeNoSavepoints() async throws {
+        let bridge = try TestBridge.make()
+        defer { bridge.cleanUp() }
+        let store = bridge.store
+        let channel = try await store.createChannel(named: "c")
+        bridge.statements.reset()
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            for i in 0..<20 {
+                tasks.addTask { _ = try await store.create(.user, in: channel, resource: StoredBodies.user("u\(i)"), members: []) }
+            }
+            try await tasks.waitForAll()
+        }
+        #expect(try await store.query(.user, in: channel, ResourceQuery(count: 100)).totalResults == 20)
+        #expect(!bridge.statements.all.contains { $0.uppercased().hasPrefix("SAVEPOINT") })
+    }
+
     /// SQLite may answer an error (a full disk, an I/O error) by rolling back the whole transaction.
-    /// A write here does that itself, with `ROLLBACK`, in a batch it shares with two others.
+    /// Two writes here do that themselves, with `ROLLBACK`, in a batch of five: the first sends the
+    /// batch to its second run (with savepoints), where the second ends the transaction again.
     @Test("a write whose error ends the whole transaction fails its batch, and no later write of it runs outside a transaction")
     func aWriteThatEndsTheTransactionFailsItsBatch() async throws {
         let bridge = try TestBridge.make()
@@ -69,7 +87,7 @@ struct GroupCommitTests {
         @Sendable func insert(_ name: String) -> @Sendable (Database) throws -> Void {
             { db in try db.execute(sql: "INSERT INTO channel (name, created) VALUES (?, 0)", arguments: [name]) }
         }
-        // The first write holds the writer until the next three have queued up behind it, in order,
+        // The first write holds the writer until the next five have queued up behind it, in order,
         // so that they share the next transaction.
         final class Flag: Sendable { let raised = Mutex(false) }
         let holding = Flag()
@@ -77,13 +95,17 @@ struct GroupCommitTests {
             try await store.write { db in
                 holding.raised.withLock { $0 = true }
                 let deadline = ContinuousClock.now + .seconds(20)
-                while store.commits.waiting < 3 && ContinuousClock.now < deadline { usleep(1_000) }
+                while store.commits.waiting < 5 && ContinuousClock.now < deadline { usleep(1_000) }
                 try insert("holder")(db)
             }
         }
         while !holding.raised.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(1)) }
         var tasks: [Task<Bool, Never>] = []
-        let bodies: [@Sendable (Database) throws -> Void] = [insert("before"), { db in try db.execute(sql: "ROLLBACK"); throw Abort() }, insert("after")]
+        let abort: @Sendable (Database) throws -> Void = { db in
+            try db.execute(sql: "ROLLBACK")
+            throw Abort()
+        }
+        let bodies: [@Sendable (Database) throws -> Void] = [insert("before"), abort, insert("middle"), abort, insert("after")]
         for body in bodies {
             let queued = store.commits.waiting
             tasks.append(Task { (try? await store.write(body)) != nil })
@@ -92,7 +114,7 @@ struct GroupCommitTests {
         try await holder.value
         var succeeded: [Bool] = []
         for t in tasks { succeeded.append(await t.value) }
-        #expect(succeeded == [false, false, false])
+        #expect(succeeded == [false, false, false, false, false])
         let names = try await store.pool.read { db in try String.fetchAll(db, sql: "SELECT name FROM channel ORDER BY name") }
         #expect(names == ["holder"], "nothing of the aborted batch is written, the write after the abort included")
         // The store goes on: the next write commits.

@@ -98,19 +98,23 @@ public struct GroupCentricSync: Sendable {
                 byTarget[tid] = m.id
             }
         }
-        let existing = try await connector.findGroup(displayName: name)
         let key = "group:\(id)"
         let previous = try await store.mapping(target: target, channel: channel, kind: .group, canonicalID: id)
-        if previous?.origin == Self.creatingOrigin, let existing {
-            // An interrupted creation of our own: finish it. The mapping changes last, so a failure
-            // here leaves the marker for the next attempt.
+        // An interrupted creation of our own is looked up by the name it was created with: the source
+        // may have renamed the group since.
+        if previous?.origin == Self.creatingOrigin,
+            let existing = try await connector.findGroup(displayName: previous?.detail ?? name)
+        {
+            // Finish it. The mapping changes last, so a failure here leaves the marker for the next attempt.
             let missing = targetMembers.filter { !existing.members.contains($0) }
             if !missing.isEmpty { try await addMembersRetryingInvisible(existing.id, missing) }
+            if existing.displayName != name { try await connector.renameGroup(id: existing.id, displayName: name) }
             try await store.recordBridgeAdded(target: target, channel: channel, group: id, members: targetMembers.compactMap { byTarget[$0] })
             try await store.setMapping(
                 TargetMapping(target: target, channel: channel, kind: .group, canonicalID: id, targetID: existing.id, origin: GroupOrigin.created.rawValue, detail: name))
             return
         }
+        let existing = try await connector.findGroup(displayName: name)
         // An adoption is recorded (audit entry, mapping) only after its member calls succeeded: until
         // then a retry links afresh, finds the same group and plans what is still missing, so a failed
         // call cannot leave `overwrite`'s foreign members in place behind a finished-looking mapping.

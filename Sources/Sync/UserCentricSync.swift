@@ -105,16 +105,19 @@ public struct UserCentricSync: ChangeProcessor {
     /// memberships one by one. The mapping is marked finished (`detail` = the name) only at the end.
     func link(_ id: String, name: String, _ channel: Channel) async throws {
         let (members, byTarget) = try await sourceMembers(id, channel)
-        let existing = try await connector.findGroup(displayName: name)
         let previous = try await store.mapping(target: target, channel: channel, kind: .group, canonicalID: id)
-        if previous?.origin == GroupCentricSync.creatingOrigin, let existing {
-            // Our own creation, whose answer was lost: not a name collision. Record it as created (still
-            // unfinished) and let `resume` insert the members from what the group actually holds.
+        // Our own creation, whose answer was lost, is looked up by the name it was created with (the
+        // source may have renamed the group since): not a name collision. Record it as created (still
+        // unfinished) and let `resume` rename it and insert the members from what it actually holds.
+        if previous?.origin == GroupCentricSync.creatingOrigin,
+            let existing = try await connector.findGroup(displayName: previous?.detail ?? name)
+        {
             let created = TargetMapping(
                 target: target, channel: channel, kind: .group, canonicalID: id, targetID: existing.id, origin: GroupOrigin.created.rawValue)
             try await store.setMapping(created)
             return try await resume(id, created, groupID: existing.id, origin: .created, name: name, channel)
         }
+        let existing = try await connector.findGroup(displayName: name)
         // A collision under `fail` blocks without reading the other group's members.
         var existingMembers: Set<String> = []
         if let existing, policy != .fail { existingMembers = try await connector.members(ofGroup: existing.id) }

@@ -35,7 +35,19 @@ public struct UserProvisioning: Sendable {
             tid = found
             _ = try await directory.replaceUser(id: found, user.attributes)
         } else {
-            tid = try await directory.createUser(user.attributes)
+            // Marked before the call, with the match key: if the answer is lost and the user is deleted
+            // at the source before a retry, `delete` can still find what this call created.
+            try await store.setMapping(
+                TargetMapping(
+                    target: target, channel: channel, kind: .user, canonicalID: id, targetID: nil,
+                    origin: GroupCentricSync.creatingOrigin, detail: key))
+            do {
+                tid = try await directory.createUser(user.attributes)
+            } catch let error as TargetError {
+                // Refused outright: nothing was created, so there is nothing to mark.
+                if case .permanent = error { try await store.removeMapping(target: target, channel: channel, kind: .user, canonicalID: id) }
+                throw error
+            }
         }
         try await store.setMapping(
             TargetMapping(target: target, channel: channel, kind: .user, canonicalID: id, targetID: tid, origin: "created"))
@@ -78,14 +90,22 @@ public struct UserProvisioning: Sendable {
 
     /// A deleted user: disabled or deleted on the target, as configured.
     public func delete(_ id: String, _ channel: Channel) async throws {
-        guard let m = try await store.mapping(target: target, channel: channel, kind: .user, canonicalID: id), let tid = m.targetID else {
-            return
+        guard var m = try await store.mapping(target: target, channel: channel, kind: .user, canonicalID: id) else { return }
+        if m.targetID == nil, m.origin == GroupCentricSync.creatingOrigin, let key = m.detail {
+            // Deleted while its creation was unanswered: the user the target has under the key is the
+            // bridge's own. None there: the creation never happened.
+            guard let found = try await directory.findUser(matchKey: key) else {
+                return try await store.removeMapping(target: target, channel: channel, kind: .user, canonicalID: id)
+            }
+            m.targetID = found
         }
+        guard let tid = m.targetID else { return }
         try await directory.removeUser(id: tid, action: removal)
         // The mapping stays (marked) so that the membership removals of the same deletion, which travel
         // under the groups' keys and may run later, still find the user's target id.
         var gone = m
         gone.origin = "deprovisioned"
+        gone.detail = nil
         try await store.setMapping(gone)
     }
 }

@@ -295,6 +295,38 @@ struct SyncEndToEndTests {
         }
     }
 
+    @Test func aUserDeletedWhileItsCreationWentUnansweredIsRemovedFromTheTarget() async throws {
+        try await withHarness(policy: .overwrite, removal: .delete) { h, c in
+            h.emulator.failNext(1, method: "POST", pathPrefix: "/Users", with: .loseResponse)
+            let gina = try #require(try await c.post("/scim/v2/pingone/Users", token: h.token, Bodies.user("gina@example.com")).body?["id"]?.stringValue)
+            _ = try await h.worker.drainOnce()  // the target creates gina; the bridge never hears of it
+            #expect(h.emulator.state().user(named: "gina@example.com") != nil)
+            #expect(try await c.delete("/scim/v2/pingone/Users/\(gina)", token: h.token).status == 204)
+            try await h.drain()
+            #expect(h.emulator.state().user(named: "gina@example.com") == nil, "the bridge's own creation is found by its match key and removed")
+            #expect(try await h.bridge.store.deadOutboxEntries(target: "acme", limit: 10).isEmpty)
+        }
+    }
+
+    @Test func aGroupRenamedWhileItsCreationWentUnansweredIsFinishedNotDuplicated() async throws {
+        try await withHarness(policy: .fail) { h, c in
+            _ = try await push(c, h.token)
+            try await h.drain()
+            h.emulator.failNext(1, method: "POST", pathPrefix: "/Groups", with: .loseResponse)
+            let ops = try #require(try await c.post("/scim/v2/pingone/Groups", token: h.token, Bodies.group("Ops")).body?["id"]?.stringValue)
+            _ = try await h.worker.drainOnce()  // the target creates "Ops"; the bridge never hears of it
+            _ = try await c.patch(
+                "/scim/v2/pingone/Groups/\(ops)", token: h.token, Bodies.patch([["op": "replace", "path": "displayName", "value": "Ops EMEA"]]))
+            try await h.drain()
+            let state = h.emulator.state()
+            #expect(state.group(named: "Ops") == nil)
+            #expect(state.group(named: "Ops EMEA") != nil)
+            #expect(state.groups.count == 3, "Engineering, Sales and Ops EMEA: no orphan")
+            let channel = try #require(try await h.bridge.store.channel(named: "pingone"))
+            #expect(try await h.bridge.store.mapping(target: "acme", channel: channel, kind: .group, canonicalID: ops)?.origin == "created")
+        }
+    }
+
     @Test func overwriteAdoptionInterruptedByAFailedCallStillRemovesForeignMembers() async throws {
         try await withHarness(policy: .overwrite) { h, c in
             // The adoption's first member call (add alice and bob) fails after the group was found.

@@ -4,8 +4,8 @@ public import SCIM
 
 /// The embedded store: one SQLite file in WAL mode behind GRDB `DatabasePool`s.
 ///
-/// Reads run concurrently; writes are serialised by SQLite's single writer, each in its own savepoint
-/// of a commit it may share with concurrent writes, so concurrent PATCHes of one group never lose an edge.
+/// Reads run concurrently; writes are serialised by SQLite's single writer, in commits they may share
+/// with concurrent writes (`GroupCommit`), so concurrent PATCHes of one group never lose an edge.
 public final class SQLiteStore: Store {
     /// Writes, and reads that may be long (lists, member lists), awaited on GRDB's queues.
     let pool: DatabasePool
@@ -90,8 +90,8 @@ public final class SQLiteStore: Store {
 
     static func newID() -> String { UUID().uuidString.lowercased() }
 
-    /// Runs a write in a transaction (shared with concurrent writes, each in its own savepoint),
-    /// returning once it is committed.
+    /// Runs a write in a transaction (shared with concurrent writes, see `GroupCommit`), returning
+    /// once it is committed. `body` may run more than once: it must depend on the database alone.
     func write<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws -> T {
         try await commits.write(body)
     }

@@ -47,10 +47,6 @@ public struct GroupCentricSync: Sendable {
 
     var users: UserProvisioning { UserProvisioning(target: target, store: store, directory: connector, removal: userRemoval) }
 
-    /// The target id of a canonical user, provisioned first if needed; nil if the user is gone.
-    @discardableResult
-    func ensureUser(_ id: String, _ channel: Channel) async throws -> String? { try await users.ensure(id, channel) }
-
     func upsertUser(_ id: String, _ channel: Channel) async throws {
         guard let tid = try await users.upsert(id, channel) else { return }
         // First provisioned now: join the linked groups the user belongs to, which may have skipped it

@@ -36,9 +36,7 @@ public struct Reconciler: Sendable {
 
     /// The repair plan for every channel that fans out to this target. Nothing is changed.
     public func plan(channels: [Channel]) async throws -> (steps: [Step], blocked: [String]) {
-        let targetUsers = try await sync.connector.listUsers()
-        var userIDByName: [String: String] = [:]
-        for u in targetUsers { userIDByName[FilterEvaluator.foldCase(u.matchKey)] = u.id }
+        let userIDsByKey = UserMatching.byKey(try await sync.connector.listUsers())
         let targetGroups = try await sync.connector.listGroups()
         var groupByID: [String: GroupCentricPlanner.TargetGroup] = [:]
         var groupByName: [String: GroupCentricPlanner.TargetGroup] = [:]
@@ -49,16 +47,10 @@ public struct Reconciler: Sendable {
         var steps: [Step] = []
         var blocked: [String] = []
         for channel in channels {
-            var canonicalToTarget: [String: String] = [:]
-            for user in try await sync.store.allResources(.user, channel) {
-                guard let userName = user.attributes["userName"]?.stringValue, let key = sync.connector.matchKey(of: user.attributes)
-                else { continue }
-                if let tid = userIDByName[FilterEvaluator.foldCase(key)] {
-                    canonicalToTarget[user.id] = tid
-                } else {
-                    steps.append(.createUser(channel: channel.name, id: user.id, userName: userName))
-                }
-            }
+            let users = UserMatching(
+                try await sync.store.allResources(.user, channel), targetIDsByKey: userIDsByKey, directory: sync.connector)
+            let canonicalToTarget = users.targetIDs
+            steps += users.missing.map { .createUser(channel: channel.name, id: $0.id, userName: $0.userName) }
             for group in try await sync.store.allResources(.group, channel) {
                 guard let name = group.attributes["displayName"]?.stringValue else { continue }
                 let mapping = try await sync.store.mapping(target: sync.target, channel: channel, kind: .group, canonicalID: group.id)
@@ -116,21 +108,10 @@ public struct Reconciler: Sendable {
             switch step {
             case .createUser(let c, let id, let userName):
                 guard let channel = byName[c] else { break }
-                // The plan saw no such user on the target: a mapping to it is stale.
-                try await sync.store.removeMapping(target: sync.target, channel: channel, kind: .user, canonicalID: id)
-                do {
-                    try await sync.ensureUser(id, channel)
-                } catch TargetError.permanent(let status, let detail) where UserProvisioning.refusesTheUser(status) {
-                    refused.append((userName, "HTTP \(status): \(detail)"))
-                }
+                if let refusal = try await sync.users.provisionAgain(id, userName: userName, channel) { refused.append(refusal) }
             case .linkGroup(let c, let id, let name, _, _):
                 guard let channel = byName[c] else { break }
-                // A stale mapping goes; the marker of an interrupted creation stays, so link finishes it.
-                if try await sync.store.mapping(target: sync.target, channel: channel, kind: .group, canonicalID: id)?.origin
-                    != GroupCentricSync.creatingOrigin
-                {
-                    try await sync.store.removeMapping(target: sync.target, channel: channel, kind: .group, canonicalID: id)
-                }
+                try await sync.store.forgetStaleGroupMapping(target: sync.target, channel: channel, id: id)
                 try await sync.link(id, name: name, channel)
             case .renameGroup(let c, let id, let tid, _, let to):
                 try await sync.connector.renameGroup(id: tid, displayName: to)

@@ -1,4 +1,6 @@
 public import Store
+internal import Connectors
+internal import SCIM
 
 /// What `scim-bridge plan`, `scim-bridge sync` and the scheduled reconciliation ask of a target's
 /// reconciler, whichever way the target keeps memberships.
@@ -36,6 +38,58 @@ extension SyncStore {
             all += page.resources
             start += page.resources.count
             if page.resources.isEmpty || start > page.totalResults { return all }
+        }
+    }
+}
+
+/// A channel's users matched to the target's users by folded match key, the same way for both
+/// projections.
+struct UserMatching {
+    /// canonical id → target id, for the users the target has.
+    var targetIDs: [String: String] = [:]
+    /// The users the target lacks, in store order.
+    var missing: [(id: String, userName: String)] = []
+
+    /// The target's users (from `listUsers`) by folded match key.
+    static func byKey(_ users: [(id: String, matchKey: String)]) -> [String: String] {
+        var byKey: [String: String] = [:]
+        for u in users { byKey[FilterEvaluator.foldCase(u.matchKey)] = u.id }
+        return byKey
+    }
+
+    init(_ users: [StoredResource], targetIDsByKey: [String: String], directory: any TargetUserDirectory) {
+        for user in users {
+            guard let userName = user.attributes["userName"]?.stringValue, let key = directory.matchKey(of: user.attributes) else { continue }
+            if let tid = targetIDsByKey[FilterEvaluator.foldCase(key)] {
+                targetIDs[user.id] = tid
+            } else {
+                missing.append((user.id, userName))
+            }
+        }
+    }
+}
+
+extension UserProvisioning {
+    /// A reconciliation's "create user" step: the plan saw no such user on the target, so a mapping to
+    /// it is stale and goes; then the user is provisioned. A refusal (`refusesTheUser`) is returned as
+    /// the line `UsersRefused` reports, not thrown, so the rest of the plan still runs.
+    func provisionAgain(_ id: String, userName: String, _ channel: Channel) async throws -> (userName: String, detail: String)? {
+        try await store.removeMapping(target: target, channel: channel, kind: .user, canonicalID: id)
+        do {
+            try await ensure(id, channel)
+            return nil
+        } catch TargetError.permanent(let status, let detail) where Self.refusesTheUser(status) {
+            return (userName, "HTTP \(status): \(detail)")
+        }
+    }
+}
+
+extension SyncStore {
+    /// Before a reconciliation links a group again: a stale mapping goes; the marker of an interrupted
+    /// creation stays, so that the link finishes it.
+    func forgetStaleGroupMapping(target: String, channel: Channel, id: String) async throws {
+        if try await mapping(target: target, channel: channel, kind: .group, canonicalID: id)?.origin != GroupCentricSync.creatingOrigin {
+            try await removeMapping(target: target, channel: channel, kind: .group, canonicalID: id)
         }
     }
 }

@@ -36,8 +36,7 @@ public struct UserCentricReconciler: TargetReconciler {
 
     public func plan(channels: [Channel]) async throws -> (steps: [Step], blocked: [String]) {
         let connector = sync.connector
-        var userIDByKey: [String: String] = [:]
-        for u in try await connector.listUsers() { userIDByKey[FilterEvaluator.foldCase(u.matchKey)] = u.id }
+        let userIDsByKey = UserMatching.byKey(try await connector.listUsers())
         var nameByID: [String: String] = [:]
         var names: Set<String> = []
         for g in try await connector.listGroups() {
@@ -47,15 +46,9 @@ public struct UserCentricReconciler: TargetReconciler {
         var steps: [Step] = []
         var blocked: [String] = []
         for channel in channels {
-            var canonicalToTarget: [String: String] = [:]
-            for user in try await store.allResources(.user, channel) {
-                guard let userName = user.attributes["userName"]?.stringValue, let key = connector.matchKey(of: user.attributes) else { continue }
-                if let tid = userIDByKey[FilterEvaluator.foldCase(key)] {
-                    canonicalToTarget[user.id] = tid
-                } else {
-                    steps.append(.createUser(channel: channel.name, id: user.id, userName: userName))
-                }
-            }
+            let users = UserMatching(try await store.allResources(.user, channel), targetIDsByKey: userIDsByKey, directory: connector)
+            let canonicalToTarget = users.targetIDs
+            steps += users.missing.map { .createUser(channel: channel.name, id: $0.id, userName: $0.userName) }
             for group in try await store.allResources(.group, channel) {
                 guard let name = group.attributes["displayName"]?.stringValue else { continue }
                 let mapping = try await store.mapping(target: target, channel: channel, kind: .group, canonicalID: group.id)
@@ -102,19 +95,10 @@ public struct UserCentricReconciler: TargetReconciler {
             switch step {
             case .createUser(let c, let id, let userName):
                 guard let channel = byName[c] else { break }
-                // The plan saw no such user on the target: a mapping to it is stale.
-                try await store.removeMapping(target: target, channel: channel, kind: .user, canonicalID: id)
-                do {
-                    try await sync.users.ensure(id, channel)
-                } catch TargetError.permanent(let status, let detail) where UserProvisioning.refusesTheUser(status) {
-                    refused.append((userName, "HTTP \(status): \(detail)"))
-                }
+                if let refusal = try await sync.users.provisionAgain(id, userName: userName, channel) { refused.append(refusal) }
             case .linkGroup(let c, let id, let name, _, _):
                 guard let channel = byName[c] else { break }
-                // A stale mapping goes; the marker of an interrupted creation stays, so link finishes it.
-                if try await store.mapping(target: target, channel: channel, kind: .group, canonicalID: id)?.origin != GroupCentricSync.creatingOrigin {
-                    try await store.removeMapping(target: target, channel: channel, kind: .group, canonicalID: id)
-                }
+                try await store.forgetStaleGroupMapping(target: target, channel: channel, id: id)
                 try await sync.link(id, name: name, channel)
             case .renameGroup(let c, let id, let tid, _, let to):
                 try await sync.connector.renameGroup(id: tid, displayName: to)

@@ -86,6 +86,8 @@ let package = Package(
             dependencies: [
                 "Server", "Store", "Sync", "Connectors", "Membership", "BridgeConfig",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: swiftSettings),

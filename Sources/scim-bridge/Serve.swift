@@ -23,6 +23,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Public base URL clients use (e.g. https://scim.example.com), for meta.location behind a proxy.")
     var publicURL: String?
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel: String = "info"
+    @Option(help: "Threads that run request handlers: event-loops (NIO's, the default and fastest) or swift (Swift's own pool).")
+    var executor: TaskExecutorChoice = .eventLoops
 
     func validate() throws {
         if let port, !(0...65535).contains(port) { throw ValidationError("--port must be between 0 and 65535, not \(port).") }
@@ -40,6 +42,9 @@ struct Serve: AsyncParsableCommand {
             l.logLevel = Logger.Level(rawValue: logLevel) ?? .info
             return l
         }()
+        if !executor.install() {
+            logger.warning("--executor event-loops is not supported by this Swift runtime; handlers run on Swift's own pool")
+        }
         // The file gives defaults; flags given on the command line win.
         var file = BridgeConfiguration()
         if let config {

@@ -35,13 +35,13 @@ struct CrashRecoveryTests {
         let output = Shared("")
         let errors = Shared("")
 
-        init(executable: URL, config: URL?, dataDir: URL) throws {
+        init(executable: URL, config: URL?, dataDir: URL, extraArguments: [String] = []) throws {
             var env = ProcessInfo.processInfo.environment
             env["ACME_TOKEN"] = SCIMEmulator.defaultToken
             process = try ChildProcess(
                 executable: executable,
                 arguments: (config.map { ["serve", "--config", $0.path] } ?? ["serve"])
-                    + ["--data-dir", dataDir.path, "--port", "0", "--log-level", "notice"],
+                    + ["--data-dir", dataDir.path, "--port", "0", "--log-level", "notice"] + extraArguments,
                 environment: env)
             process.output.readabilityHandler = { [output] h in
                 let data = h.availableData

@@ -141,6 +141,20 @@ struct BulkAndEncodingTests {
         #expect(!C.acceptsGzip([]))
     }
 
+    @Test func contentTypesAreComparedWithoutCaseParametersOrSpaces() {
+        typealias M = SCIMMediaType
+        #expect(M.isAcceptable(nil))
+        #expect(M.isAcceptable(""))
+        #expect(M.isAcceptable("application/scim+json"))
+        #expect(M.isAcceptable(" Application/SCIM+JSON ; charset=utf-8"))
+        #expect(M.isAcceptable("application/json;charset=UTF-8"))
+        #expect(M.isAcceptable("\tapplication/json\t"))
+        #expect(!M.isAcceptable("application/jsonx"))
+        #expect(!M.isAcceptable("application/scim+jso"))
+        #expect(!M.isAcceptable("text/plain; charset=utf-8"))
+        #expect(!M.isAcceptable("application/xml"))
+    }
+
     @Test func plainJSONContentTypeIsAccepted() async throws {
         let bridge = try TestBridge.make()
         defer { bridge.cleanUp() }

@@ -107,19 +107,16 @@ extension JSONObject: Sequence {
 /// non-ASCII characters must match exactly.
 @inlinable
 public func caseInsensitiveEquals(_ a: String, _ b: String) -> Bool {
-    var ai = a.utf8.makeIterator()
+    // Folding changes no byte count, so names of different lengths differ: most lookups stop here
+    // (a native string knows its UTF-8 length without walking it).
+    guard a.utf8.count == b.utf8.count else { return false }
     var bi = b.utf8.makeIterator()
-    while true {
-        let x = ai.next()
-        let y = bi.next()
-        switch (x, y) {
-        case (nil, nil): return true
-        case (let x?, let y?):
-            if x == y { continue }
-            let lx = (x >= 65 && x <= 90) ? x | 0x20 : x
-            let ly = (y >= 65 && y <= 90) ? y | 0x20 : y
-            if lx != ly { return false }
-        default: return false
-        }
+    for x in a.utf8 {
+        guard let y = bi.next() else { return false }
+        if x == y { continue }
+        let lx = (x >= 65 && x <= 90) ? x | 0x20 : x
+        let ly = (y >= 65 && y <= 90) ? y | 0x20 : y
+        if lx != ly { return false }
     }
+    return true
 }

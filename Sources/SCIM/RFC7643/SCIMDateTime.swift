@@ -112,12 +112,36 @@ public struct SCIMDateTime: Sendable, Hashable, Comparable {
         let d = doy - (153 * mp + 2) / 5 + 1
         let m = mp < 10 ? mp + 3 : mp - 9
         let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
-        func pad(_ v: Int, _ n: Int) -> String {
-            let s = String(v)
-            return String(repeating: "0", count: max(0, n - s.count)) + s
+        // Every resource's `meta` is formatted on every read: digits go straight into one buffer.
+        var out: [UInt8] = []
+        out.reserveCapacity(24)
+        func digits(_ v: Int, _ n: Int) {
+            var v = v
+            if v < 0 {
+                out.append(UInt8(ascii: "-"))
+                v = -v
+            }
+            var width = 1
+            var p = 10
+            while p <= v { width += 1; p *= 10 }
+            for _ in width..<max(width, n) { out.append(UInt8(ascii: "0")) }
+            var divisor = p / 10
+            while divisor > 0 {
+                out.append(UInt8(ascii: "0") + UInt8(v / divisor % 10))
+                divisor /= 10
+            }
         }
-        var out = "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(Int(secs / 3600), 2)):\(pad(Int(secs % 3600 / 60), 2)):\(pad(Int(secs % 60), 2))"
-        if nanoseconds != 0 { out += "." + pad(Int(nanoseconds) / 1_000_000, 3) }
-        return out + "Z"
+        digits(y, 4); out.append(UInt8(ascii: "-"))
+        digits(m, 2); out.append(UInt8(ascii: "-"))
+        digits(d, 2); out.append(UInt8(ascii: "T"))
+        digits(Int(secs / 3600), 2); out.append(UInt8(ascii: ":"))
+        digits(Int(secs % 3600 / 60), 2); out.append(UInt8(ascii: ":"))
+        digits(Int(secs % 60), 2)
+        if nanoseconds != 0 {
+            out.append(UInt8(ascii: "."))
+            digits(Int(nanoseconds) / 1_000_000, 3)
+        }
+        out.append(UInt8(ascii: "Z"))
+        return String(decoding: out, as: UTF8.self)
     }
 }

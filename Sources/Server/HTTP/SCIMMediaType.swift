@@ -11,8 +11,15 @@ enum SCIMMediaType {
     /// (any parameters, such as `charset=utf-8`, are ignored).
     static func isAcceptable(_ contentType: String?) -> Bool {
         guard let contentType else { return true }  // tolerated: many clients omit it
-        let base = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
-        return base == "application/scim+json" || base == "application/json" || base.isEmpty
+        // On every write: compared as bytes, without Foundation's trimming and lowercasing.
+        let bytes = contentType.utf8
+        let end = bytes.firstIndex(of: UInt8(ascii: ";")) ?? bytes.endIndex
+        let isSpace = { (b: UInt8) in b == UInt8(ascii: " ") || b == UInt8(ascii: "\t") }
+        var base = bytes[bytes.startIndex..<end]
+        while let first = base.first, isSpace(first) { base = base.dropFirst() }
+        while let last = base.last, isSpace(last) { base = base.dropLast() }
+        let text = String(Substring(base))
+        return base.isEmpty || caseInsensitiveEquals(text, "application/scim+json") || caseInsensitiveEquals(text, "application/json")
     }
 }
 

@@ -61,5 +61,9 @@ struct FilterDateTimeTests {
     func iso8601() throws {
         #expect(SCIMDateTime("2011-05-13T06:42:34+02:00")?.iso8601 == "2011-05-13T04:42:34Z")
         #expect(SCIMDateTime("1969-12-31T23:59:59.5Z")?.iso8601 == "1969-12-31T23:59:59.500Z")
+        #expect(SCIMDateTime("1970-01-01T00:00:00Z")?.iso8601 == "1970-01-01T00:00:00Z")
+        #expect(SCIMDateTime("0001-01-01T00:00:00.005Z")?.iso8601 == "0001-01-01T00:00:00.005Z")
+        #expect(SCIMDateTime("9999-12-31T23:59:59.999Z")?.iso8601 == "9999-12-31T23:59:59.999Z")
+        #expect(SCIMDateTime("2024-02-29T10:09:08.010-00:30")?.iso8601 == "2024-02-29T10:39:08.010Z")
     }
 }

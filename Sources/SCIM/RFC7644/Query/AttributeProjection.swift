@@ -185,6 +185,8 @@ public struct AttributeProjection: Sendable {
     /// so that a store can skip reading it (e.g. Group `members` under `excludedAttributes=members`).
     /// An unknown name is not needed.
     public func needsAttribute(_ name: String) -> Bool {
+        // A core attribute named as defined (`members`, `groups`: asked on every read) is in the table.
+        if let d = coreTable.exact[name] { return d.filter != nil }
         guard let target = try? Self.target(of: name, in: schema, parameter: "") else { return false }
         switch target {
         case .schema(let urn):

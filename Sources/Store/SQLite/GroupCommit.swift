@@ -14,6 +14,9 @@ import Synchronization
 /// it has no other effects.
 ///
 /// With one writer at a time this is an ordinary transaction per write: nothing waits for company.
+///
+/// With a `WALSync`, a batch's callers wait for the fsync on another thread while the writer runs the
+/// next batch (the writer then commits with `synchronous = NORMAL`).
 final class GroupCommit: Sendable {
     private struct Pending: Sendable {
         let body: @Sendable (Database) throws -> any Sendable
@@ -30,9 +33,13 @@ final class GroupCommit: Sendable {
     /// Most writes in one transaction: bounds the latency a batch adds to its first member.
     private let maxBatch: Int
 
-    init(pool: DatabasePool, maxBatch: Int = 128) {
+    /// When set, commits do not wait for the disk: their callers resume after `walSync` (see there).
+    private let walSync: WALSync?
+
+    init(pool: DatabasePool, maxBatch: Int = 128, walSync: WALSync? = nil) {
         self.pool = pool
         self.maxBatch = maxBatch
+        self.walSync = walSync
     }
 
     /// Writes waiting for the next transaction (tests use it to fill a batch on purpose).
@@ -149,7 +156,20 @@ final class GroupCommit: Sendable {
             if batch.isEmpty { return }
             do {
                 let results = try await pool.writeWithoutTransaction { db in try Self.run(batch, db) }
-                for (p, r) in zip(batch, results) { p.continuation.resume(with: r) }
+                guard let walSync else {
+                    for (p, r) in zip(batch, results) { p.continuation.resume(with: r) }
+                    continue
+                }
+                // The next batch executes while this one's commit reaches the disk.
+                walSync.afterSync { synced in
+                    for (p, r) in zip(batch, results) {
+                        if case .failure(let error) = synced, case .success = r {
+                            p.continuation.resume(throwing: error)
+                        } else {
+                            p.continuation.resume(with: r)
+                        }
+                    }
+                }
             } catch {
                 // The commit itself failed: none of the batch is written.
                 for p in batch { p.continuation.resume(throwing: error) }

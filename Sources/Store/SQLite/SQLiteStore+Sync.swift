@@ -41,7 +41,7 @@ extension SQLiteStore: SyncStore {
 
     public func dueOutboxEntries(target: String, limit: Int, now: SCIMDateTime) async throws -> [OutboxEntry] {
         let ns = Self.nanoseconds(now)
-        return try await read { db in
+        let due = try await read { db in
             // The oldest pending entry of each key; it is deliverable once due. Later entries of the key wait.
             let rows = try Row.fetchAll(db, cached: """
                     SELECT o.seq, o.target, o.resource_key, o.event, o.attempts, o.state, o.last_error,
@@ -54,6 +54,10 @@ extension SQLiteStore: SyncStore {
                     """, arguments: [target, ns, limit])
             return rows.compactMap(Self.outboxEntry(from:))
         }
+        // A commit is visible before `walSync` has synced it: nothing leaves the bridge before it is
+        // on disk (a change the targets saw must not be lost by a power cut).
+        if !due.isEmpty, let walSync { try await walSync.barrier() }
+        return due
     }
 
     static func outboxEntry(from row: Row) -> OutboxEntry? {

@@ -17,6 +17,8 @@ public final class SQLiteStore: Store {
     let pointReaders: PointReaders
     /// Every write goes through it, so that concurrent writes share commits (see `GroupCommit`).
     let commits: GroupCommit
+    /// Syncs commits behind the writer under `full` durability; nil under `normal`.
+    let walSync: WALSync?
 
     /// How much a commit waits for the disk.
     public enum Durability: String, Sendable {
@@ -29,15 +31,28 @@ public final class SQLiteStore: Store {
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     /// `writerCacheMiB` is the page cache of the writer connection (a bulk load wants more).
     /// `statementObserver` sees the SQL of every statement run (tests count queries with it).
-    public init(
+    public convenience init(
         path: String, durability: Durability = .full, writerCacheMiB: Int = 32,
         statementObserver: (@Sendable (String) -> Void)? = nil
     ) throws {
+        try self.init(
+            path: path, durability: durability, writerCacheMiB: writerCacheMiB, statementObserver: statementObserver,
+            walSync: durability == .full ? WALSync(walPath: path + "-wal") : nil)
+    }
+
+    /// `walSync`, when given, makes commits durable (`full` durability without the writer waiting for
+    /// the disk); tests give one that counts, delays or fails its syncs.
+    init(
+        path: String, durability: Durability, writerCacheMiB: Int = 32,
+        statementObserver: (@Sendable (String) -> Void)? = nil, walSync: WALSync?
+    ) throws {
+        // With a `WALSync` the writer commits without syncing and `walSync` syncs behind it.
+        let synchronous = durability == .full && walSync == nil ? "FULL" : "NORMAL"
         var config = Configuration()
         config.foreignKeysEnabled = true
         config.busyMode = .timeout(10)
         config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = \(durability == .full ? "FULL" : "NORMAL")")
+            try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
             if let statementObserver {
                 db.trace(options: .statement) { event in statementObserver(event.description) }
             }
@@ -52,8 +67,9 @@ public final class SQLiteStore: Store {
         // the benchmark run went from 83 to 207 MB for no gain in throughput.)
         try pool.writeWithoutTransaction { db in
             // Again here: opening a pool in WAL mode sets `synchronous = NORMAL` on the writer after
-            // `prepareDatabase` ran, which would leave a `2xx` on disk only at the next checkpoint.
-            try db.execute(sql: "PRAGMA synchronous = \(durability == .full ? "FULL" : "NORMAL")")
+            // `prepareDatabase` ran, which would leave a `2xx` on disk only at the next checkpoint
+            // (unless `walSync` syncs each commit).
+            try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
             try db.execute(sql: "PRAGMA cache_size = -\(max(writerCacheMiB, 1) * 1024)")  // in KiB
             try db.execute(sql: "PRAGMA wal_autocheckpoint = 8192")  // pages: 32 MiB of WAL
         }
@@ -62,7 +78,8 @@ public final class SQLiteStore: Store {
         quick.maximumReaderCount = 8
         quickPool = try DatabasePool(path: path, configuration: quick)
         pointReaders = try PointReaders(path: path, configuration: quick, count: 4, fallback: quickPool)
-        commits = GroupCommit(pool: pool)
+        self.walSync = walSync
+        commits = GroupCommit(pool: pool, walSync: walSync)
     }
 
     // MARK: - Time and ids

@@ -12,30 +12,38 @@ struct PointReadTests {
     static let userSchema = SchemaRegistry.standard.resourceSchema(for: "User")!
     static let groupSchema = SchemaRegistry.standard.resourceSchema(for: "Group")!
 
-    @Test("a user and its groups are read in one transaction, by id and by a userName lookup")
+    @Test("a user and its groups are read on one snapshot: by id in one statement, by a userName lookup in one transaction")
     func userAndGroupsShareASnapshot() async throws {
         let bridge = try TestBridge.make()
         defer { bridge.cleanUp() }
         let store = bridge.store
         let channel = try await store.createChannel(named: "c")
         let alice = try await store.create(.user, in: channel, resource: StoredBodies.user("alice"), members: [])
+        let bob = try await store.create(.user, in: channel, resource: StoredBodies.user("bob"), members: [])
         let group = try await store.create(
             .group, in: channel, resource: StoredBodies.group("g"),
             members: [alice.id])
+        let earlier = try await store.create(.group, in: channel, resource: StoredBodies.group("B"), members: [alice.id])
 
         bridge.statements.reset()
         let found = try #require(try await store.get(.user, id: alice.id, in: channel, withEdges: true))
         #expect(found.resource.attributes["userName"] == "alice")
-        #expect(found.edges?.map(\.id) == [group.id])
+        #expect(found.resource.id == alice.id)
+        #expect(found.resource.version == alice.version + 2, "each membership gave the user a new version")
+        // Ordered by display name, case-folded, as every list of a user's groups.
+        #expect(found.edges?.map(\.id) == [earlier.id, group.id])
+        #expect(found.edges?.map(\.display) == ["B", "g"])
         let statements = bridge.statements.all.map { $0.uppercased() }
-        #expect(statements.first?.hasPrefix("BEGIN") == true, "\(statements)")
-        #expect(statements.last?.hasPrefix("COMMIT") == true, "\(statements)")
-        #expect(statements.count == 4, "\(statements)")
+        #expect(statements.count == 1, "\(statements)")
+        #expect(statements.first?.hasPrefix("SELECT") == true, "\(statements)")
+        let lonely = try #require(try await store.get(.user, id: bob.id, in: channel, withEdges: true))
+        #expect(lonely.resource.attributes["userName"] == "bob")
+        #expect(lonely.edges?.isEmpty == true)
 
         let filter = try FilterResolver.resolve(#"userName eq "ALICE""#, against: Self.userSchema)
         let listed = try await store.query(.user, in: channel, ResourceQuery(filter: filter, withUserGroups: true))
         #expect(listed.resources.map(\.id) == [alice.id])
-        #expect(listed.groupsOfUsers?[alice.id]?.map(\.id) == [group.id])
+        #expect(listed.groupsOfUsers?[alice.id]?.map(\.id) == [earlier.id, group.id])
         let plain = try await store.query(.user, in: channel, ResourceQuery(filter: filter))
         #expect(plain.groupsOfUsers == nil)
 

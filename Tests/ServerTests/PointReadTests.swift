@@ -12,7 +12,7 @@ struct PointReadTests {
     static let userSchema = SchemaRegistry.standard.resourceSchema(for: "User")!
     static let groupSchema = SchemaRegistry.standard.resourceSchema(for: "Group")!
 
-    @Test("a user and its groups are read on one snapshot: by id in one statement, by a userName lookup in one transaction")
+    @Test("a user and its groups are read on one snapshot, in one statement: by id and by a userName lookup")
     func userAndGroupsShareASnapshot() async throws {
         let bridge = try TestBridge.make()
         defer { bridge.cleanUp() }
@@ -41,11 +41,28 @@ struct PointReadTests {
         #expect(lonely.edges?.isEmpty == true)
 
         let filter = try FilterResolver.resolve(#"userName eq "ALICE""#, against: Self.userSchema)
+        bridge.statements.reset()
         let listed = try await store.query(.user, in: channel, ResourceQuery(filter: filter, withUserGroups: true))
+        #expect(listed.totalResults == 1)
         #expect(listed.resources.map(\.id) == [alice.id])
+        #expect(listed.resources.first?.version == found.resource.version)
         #expect(listed.groupsOfUsers?[alice.id]?.map(\.id) == [earlier.id, group.id])
+        let lookups = bridge.statements.all.map { $0.uppercased() }
+        #expect(lookups.count == 1 && lookups.first?.hasPrefix("SELECT") == true, "\(lookups)")
         let plain = try await store.query(.user, in: channel, ResourceQuery(filter: filter))
+        #expect(plain.resources.map(\.id) == [alice.id])
         #expect(plain.groupsOfUsers == nil)
+        // Paging still applies to the one match: counted, not returned, past the page.
+        let counted = try await store.query(.user, in: channel, ResourceQuery(filter: filter, count: 0, withUserGroups: true))
+        #expect(counted.totalResults == 1 && counted.resources.isEmpty)
+        let later = try await store.query(.user, in: channel, ResourceQuery(filter: filter, startIndex: 2))
+        #expect(later.totalResults == 1 && later.resources.isEmpty)
+        let nobody = try FilterResolver.resolve(#"userName eq "carol""#, against: Self.userSchema)
+        let none = try await store.query(.user, in: channel, ResourceQuery(filter: nobody, withUserGroups: true))
+        #expect(none.totalResults == 0 && none.resources.isEmpty && none.groupsOfUsers?.isEmpty == true)
+        let byName = try FilterResolver.resolve(#"displayName eq "b""#, against: Self.groupSchema)
+        let groups = try await store.query(.group, in: channel, ResourceQuery(filter: byName))
+        #expect(groups.totalResults == 1 && groups.resources.map(\.id) == [earlier.id])
 
         #expect(try await store.get(.user, id: "missing", in: channel, withEdges: true) == nil)
         let withoutEdges = try #require(try await store.get(.group, id: group.id, in: channel, withEdges: false))

@@ -8,6 +8,9 @@ extension SQLiteStore {
         // An IdP's lookup before a create (`userName eq "…"`) reads a row or two through a unique
         // index: it runs on the caller's thread like a GET by id. Anything else may scan, and waits
         // for a reader queue instead.
+        if q.sort == nil, let translation = Self.uniqueLookup(q.filter, kind: kind) {
+            return try readNow { db in try Self.runUniqueLookup(q, translation, kind, in: channel, db) }
+        }
         if Self.isPointLookup(q.filter, kind: kind) {
             return try readNowConsistently { db in try Self.run(q, kind, in: channel, db, cached: true) }
         }
@@ -23,6 +26,54 @@ extension SQLiteStore {
         case (_, "id"), (_, "external_id"), (.user, "user_name_fold"), (.group, "display_name_fold"): return true
         default: return false
         }
+    }
+
+    /// The SQL of a filter that matches at most one resource through a unique index (`eq` on `id`, a
+    /// user's `userName`, a group's `displayName`), or nil.
+    static func uniqueLookup(_ filter: ResolvedFilter?, kind: ResourceKind) -> FilterTranslation? {
+        guard case .compare(let attribute, .eq, .string)? = filter,
+            case .column(let column, _)? = IndexedAttribute.of(attribute, kind: kind)
+        else { return nil }
+        switch (kind, column) {
+        case (_, "id"), (.user, "user_name_fold"), (.group, "display_name_fold"): break
+        default: return nil
+        }
+        guard let filter, let translation = FilterTranslation.translate(filter, kind: kind), translation.exact else { return nil }
+        return translation
+    }
+
+    /// An IdP's lookup before a create or a resync (`userName eq "…"`): at most one row, read with its
+    /// groups in one statement, so on one snapshot without a transaction (as `GET /Users/{id}`).
+    static func runUniqueLookup(
+        _ q: ResourceQuery, _ translation: FilterTranslation, _ kind: ResourceKind, in channel: Channel, _ db: Database
+    ) throws -> QueryResult {
+        let withGroups = q.withUserGroups && kind == .user
+        let sql =
+            withGroups
+            ? """
+            SELECT t.id, t.attributes, t.version, t.created, t.last_modified, g.id AS group_id, g.display AS group_display
+            FROM scim_user t
+            LEFT JOIN membership m ON m.channel_key = t.channel_key AND m.member_id = t.id
+            LEFT JOIN scim_group g ON g.channel_key = m.channel_key AND g.id = m.group_id
+            WHERE t.channel_key = ? AND \(translation.sql)
+            ORDER BY g.display_name_fold
+            """
+            : "SELECT t.id, t.attributes, t.version, t.created, t.last_modified FROM \(kind.table) t WHERE t.channel_key = ? AND \(translation.sql)"
+        let rows = try Row.fetchCursor(
+            db.cachedStatement(sql: sql), arguments: StatementArguments([channel.key] + translation.arguments))
+        var found: StoredResource?
+        var groups: [MemberReference] = []
+        while let row = try rows.next() {
+            if found == nil { found = try resource(kind, from: row) }
+            if withGroups, let group: String = row[5] {
+                groups.append(MemberReference(id: group, kind: .group, display: row[6]))
+            }
+        }
+        // One match at most: it is the page when the page starts at 1 and holds anything.
+        let page = found.map { q.count > 0 && q.startIndex <= 1 ? [$0] : [] } ?? []
+        return QueryResult(
+            totalResults: found == nil ? 0 : 1, resources: page,
+            groupsOfUsers: withGroups ? Dictionary(uniqueKeysWithValues: page.map { ($0.id, groups) }) : nil)
     }
 
     /// The query on one snapshot; `cached` keeps the statements prepared on the connection (for the

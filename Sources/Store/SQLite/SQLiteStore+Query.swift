@@ -48,32 +48,12 @@ extension SQLiteStore {
         _ q: ResourceQuery, _ translation: FilterTranslation, _ kind: ResourceKind, in channel: Channel, _ db: Database
     ) throws -> QueryResult {
         let withGroups = q.withUserGroups && kind == .user
-        let sql =
-            withGroups
-            ? """
-            SELECT t.id, t.attributes, t.version, t.created, t.last_modified, g.id AS group_id, g.display AS group_display
-            FROM scim_user t
-            LEFT JOIN membership m ON m.channel_key = t.channel_key AND m.member_id = t.id
-            LEFT JOIN scim_group g ON g.channel_key = m.channel_key AND g.id = m.group_id
-            WHERE t.channel_key = ? AND \(translation.sql)
-            ORDER BY g.display_name_fold
-            """
-            : "SELECT t.id, t.attributes, t.version, t.created, t.last_modified FROM \(kind.table) t WHERE t.channel_key = ? AND \(translation.sql)"
-        let rows = try Row.fetchCursor(
-            db.cachedStatement(sql: sql), arguments: StatementArguments([channel.key] + translation.arguments))
-        var found: StoredResource?
-        var groups: [MemberReference] = []
-        while let row = try rows.next() {
-            if found == nil { found = try resource(kind, from: row) }
-            if withGroups, let group: String = row[5] {
-                groups.append(MemberReference(id: group, kind: .group, display: row[6]))
-            }
-        }
+        let found = try fetchUnique(kind, where: translation.sql, translation.arguments, withGroups: withGroups, in: channel, db)
         // One match at most: it is the page when the page starts at 1 and holds anything.
-        let page = found.map { q.count > 0 && q.startIndex <= 1 ? [$0] : [] } ?? []
+        let page = found.map { q.count > 0 && q.startIndex <= 1 ? [$0.resource] : [] } ?? []
         return QueryResult(
             totalResults: found == nil ? 0 : 1, resources: page,
-            groupsOfUsers: withGroups ? Dictionary(uniqueKeysWithValues: page.map { ($0.id, groups) }) : nil)
+            groupsOfUsers: withGroups ? Dictionary(uniqueKeysWithValues: page.map { ($0.id, found?.groups ?? []) }) : nil)
     }
 
     /// The query on one snapshot; `cached` keeps the statements prepared on the connection (for the

@@ -54,29 +54,41 @@ extension SQLiteStore {
     }
 
     /// A user and its groups in one statement: one snapshot without a transaction around two reads
-    /// (a `BEGIN` and a `COMMIT` fewer on every `GET /Users/{id}`). Each group's row repeats the user's
-    /// columns; only the first is decoded.
+    /// (a `BEGIN` and a `COMMIT` fewer on every `GET /Users/{id}`).
     static func fetchUserWithGroups(id: String, in channel: Channel, _ db: Database) throws
         -> (resource: StoredResource, edges: [MemberReference])?
     {
-        let rows = try Row.fetchCursor(
-            db.cachedStatement(
-                sql: """
-                    SELECT u.id, u.attributes, u.version, u.created, u.last_modified, g.id AS group_id, g.display AS group_display
-                    FROM scim_user u
-                    LEFT JOIN membership m ON m.channel_key = u.channel_key AND m.member_id = u.id
-                    LEFT JOIN scim_group g ON g.channel_key = m.channel_key AND g.id = m.group_id
-                    WHERE u.channel_key = ? AND u.id = ?
-                    ORDER BY g.display_name_fold
-                    """), arguments: [channel.key, id])
-        var user: StoredResource?
+        try fetchUnique(.user, where: "t.id = ?", [id], withGroups: true, in: channel, db)
+            .map { ($0.resource, $0.groups ?? []) }
+    }
+
+    /// The one resource of `kind` that `condition` (on alias `t`, through a unique index) selects, and,
+    /// when `withGroups` (users only), its groups by name, in one statement. Each group's row repeats
+    /// the resource's columns; only the first is decoded.
+    static func fetchUnique(
+        _ kind: ResourceKind, where condition: String, _ arguments: [any DatabaseValueConvertible & Sendable],
+        withGroups: Bool, in channel: Channel, _ db: Database
+    ) throws -> (resource: StoredResource, groups: [MemberReference]?)? {
+        let columns = "t.id, t.attributes, t.version, t.created, t.last_modified"
+        let sql =
+            withGroups
+            ? """
+            SELECT \(columns), g.id AS group_id, g.display AS group_display FROM scim_user t
+            LEFT JOIN membership m ON m.channel_key = t.channel_key AND m.member_id = t.id
+            LEFT JOIN scim_group g ON g.channel_key = m.channel_key AND g.id = m.group_id
+            WHERE t.channel_key = ? AND \(condition)
+            ORDER BY g.display_name_fold
+            """
+            : "SELECT \(columns) FROM \(kind.table) t WHERE t.channel_key = ? AND \(condition)"
+        let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: StatementArguments([channel.key] + arguments))
+        var found: StoredResource?
         var groups: [MemberReference] = []
         while let row = try rows.next() {
-            if user == nil { user = try resource(.user, from: row) }
+            if found == nil { found = try resource(kind, from: row) }
             // An edge whose group row is gone (never left behind by a commit) is skipped, as in `groups(ofMember:)`.
-            if let group: String = row[5] { groups.append(MemberReference(id: group, kind: .group, display: row[6])) }
+            if withGroups, let group: String = row[5] { groups.append(MemberReference(id: group, kind: .group, display: row[6])) }
         }
-        return user.map { ($0, groups) }
+        return found.map { ($0, withGroups ? groups : nil) }
     }
 
     /// The resource in a row whose first columns are `id, attributes, version, created, last_modified`

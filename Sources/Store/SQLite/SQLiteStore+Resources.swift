@@ -69,6 +69,7 @@ extension SQLiteStore {
         _ kind: ResourceKind, where condition: String, _ arguments: [any DatabaseValueConvertible & Sendable],
         withGroups: Bool, in channel: Channel, _ db: Database
     ) throws -> (resource: StoredResource, groups: [MemberReference]?)? {
+        let withGroups = withGroups && kind == .user  // only users have groups
         let columns = "t.id, t.attributes, t.version, t.created, t.last_modified"
         let sql =
             withGroups

@@ -17,28 +17,34 @@ extension SQLiteStore {
         return try await read { db in try Self.run(q, kind, in: channel, db, cached: false) }
     }
 
-    /// `eq` on an attribute a unique index (or a near-unique one, `externalId`) serves.
-    static func isPointLookup(_ filter: ResolvedFilter?, kind: ResourceKind) -> Bool {
+    /// The column of a filter that is `eq` on an indexed column with a string, or nil.
+    static func eqColumn(_ filter: ResolvedFilter?, kind: ResourceKind) -> String? {
         guard case .compare(let attribute, .eq, .string)? = filter,
             case .column(let column, _)? = IndexedAttribute.of(attribute, kind: kind)
-        else { return false }
+        else { return nil }
+        return column
+    }
+
+    /// Whether `column` has a unique index among resources of `kind` in a channel.
+    static func isUnique(_ column: String, kind: ResourceKind) -> Bool {
         switch (kind, column) {
-        case (_, "id"), (_, "external_id"), (.user, "user_name_fold"), (.group, "display_name_fold"): return true
+        case (_, "id"), (.user, "user_name_fold"), (.group, "display_name_fold"): return true
         default: return false
         }
+    }
+
+    /// `eq` on an attribute a unique index (or a near-unique one, `externalId`) serves.
+    static func isPointLookup(_ filter: ResolvedFilter?, kind: ResourceKind) -> Bool {
+        guard let column = eqColumn(filter, kind: kind) else { return false }
+        return column == "external_id" || isUnique(column, kind: kind)
     }
 
     /// The SQL of a filter that matches at most one resource through a unique index (`eq` on `id`, a
     /// user's `userName`, a group's `displayName`), or nil.
     static func uniqueLookup(_ filter: ResolvedFilter?, kind: ResourceKind) -> FilterTranslation? {
-        guard case .compare(let attribute, .eq, .string)? = filter,
-            case .column(let column, _)? = IndexedAttribute.of(attribute, kind: kind)
+        guard let column = eqColumn(filter, kind: kind), isUnique(column, kind: kind), let filter,
+            let translation = FilterTranslation.translate(filter, kind: kind), translation.exact
         else { return nil }
-        switch (kind, column) {
-        case (_, "id"), (.user, "user_name_fold"), (.group, "display_name_fold"): break
-        default: return nil
-        }
-        guard let filter, let translation = FilterTranslation.translate(filter, kind: kind), translation.exact else { return nil }
         return translation
     }
 

@@ -34,9 +34,10 @@ struct FilterTranslation {
             guard let storage = IndexedAttribute.of(attr, kind: kind) else { return nil }
             switch storage {
             case .column(let c, .exactText), .column(let c, .foldedText):
-                return FilterTranslation(sql: "(t.\(c) IS NOT NULL AND t.\(c) <> '')", arguments: [], exact: true)
+                let col = IndexedAttribute.sql(column: c, kind: kind)
+                return FilterTranslation(sql: "(\(col) IS NOT NULL AND \(col) <> '')", arguments: [], exact: true)
             case .column(let c, _):
-                return FilterTranslation(sql: "t.\(c) IS NOT NULL", arguments: [], exact: true)
+                return FilterTranslation(sql: "\(IndexedAttribute.sql(column: c, kind: kind)) IS NOT NULL", arguments: [], exact: true)
             case .userEmail:
                 // `emails pr` (no sub-attribute) also counts elements without a value: leave it to the evaluator.
                 guard attr.subAttribute != nil else { return nil }
@@ -54,18 +55,18 @@ struct FilterTranslation {
             }
         case .compare(let attr, let op, let value):
             guard let storage = IndexedAttribute.of(attr, kind: kind) else { return nil }
-            return compare(storage, op, value)
+            return compare(storage, op, value, kind: kind)
         case .valuePath:
             return nil
         }
     }
 
-    private static func compare(_ storage: IndexedAttribute, _ op: ComparisonOperator, _ value: JSONValue)
+    private static func compare(_ storage: IndexedAttribute, _ op: ComparisonOperator, _ value: JSONValue, kind: ResourceKind)
         -> FilterTranslation?
     {
         switch storage {
         case .column(let c, let columnKind):
-            let col = "t.\(c)"
+            let col = IndexedAttribute.sql(column: c, kind: kind)
             if case .null = value {
                 // eq null: unassigned; ne null: assigned (as the evaluator decides).
                 // Empty text counts as unassigned too (RFC 7643 §2.5).

@@ -36,6 +36,14 @@ enum IndexedAttribute {
     }
 }
 
+extension IndexedAttribute {
+    /// The SQL of `column` in a read of resources of `kind` (from `SQLiteStore.source`): `t.column`,
+    /// except a user's `last_modified`, which its stamp may supersede.
+    static func sql(column: String, kind: ResourceKind) -> String {
+        kind == .user && column == "last_modified" ? SQLiteStore.userLastModified : "t.\(column)"
+    }
+}
+
 extension ResourceKind {
     /// The table holding resources of this kind.
     var table: String { self == .user ? "scim_user" : "scim_group" }

@@ -137,6 +137,20 @@ enum SQLiteMigrations {
                     );
                     """)
         }
+        m.registerMigration("v3-user-stamp") { db in
+            try db.execute(
+                sql: """
+                    -- Membership changes of a user since its row was last written (see SQLiteStore+UserStamp):
+                    -- its version is the row's plus `changes`, its lastModified this one's.
+                    CREATE TABLE scim_user_stamp (
+                        channel_key INTEGER NOT NULL,
+                        id TEXT NOT NULL,
+                        changes INTEGER NOT NULL,
+                        last_modified INTEGER NOT NULL,
+                        PRIMARY KEY (channel_key, id)
+                    ) WITHOUT ROWID;
+                    """)
+        }
         return m
     }
 }

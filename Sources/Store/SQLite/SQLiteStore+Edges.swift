@@ -8,7 +8,7 @@ extension SQLiteStore {
 
     /// Adds edges, checking each new member exists in the channel; costs the number of ids given.
     /// Returns the members actually added (not already present), in the order given; the users among
-    /// them get a new version, since their `groups` changed.
+    /// them get a new version, since their `groups` changed (in their stamp, see `stampUsers`).
     @discardableResult
     static func addEdges(group: String, members: [String], in channel: Channel, _ db: Database) throws -> [String] {
         guard !members.isEmpty else { return [] }
@@ -40,7 +40,7 @@ extension SQLiteStore {
                     arguments: StatementArguments(arguments)))
             let new = batch.filter { inserted.contains($0) }
             added += new
-            try bumpUsers(new.filter { users.contains($0) }, now: now, in: channel, db)
+            try stampUsers(new.lazy.filter { users.contains($0) }, now: now, in: channel, db)
         }
         return added
     }
@@ -53,16 +53,16 @@ extension SQLiteStore {
         let now = nanoseconds(now())
         var removed: [String] = []
         for batch in batches(members) {
-            let deleted = Set(
-                try String.fetchAll(
-                    statement(
-                        "DELETE FROM membership WHERE channel_key = ? AND group_id = ? AND member_id IN (\(placeholders(batch.count))) RETURNING member_id",
-                        count: batch.count, db),
-                    arguments: StatementArguments([channel.key, group] + batch)))
-            let gone = batch.filter { deleted.contains($0) }
-            removed += gone
-            // A removed group member matches no user row: the update skips it.
-            try bumpUsers(gone, now: now, in: channel, db)
+            var deleted: [String: String] = [:]  // member id: kind
+            let rows = try Row.fetchCursor(
+                statement(
+                    "DELETE FROM membership WHERE channel_key = ? AND group_id = ? AND member_id IN (\(placeholders(batch.count))) RETURNING member_id, member_kind",
+                    count: batch.count, db),
+                arguments: StatementArguments([channel.key, group] + batch))
+            while let row = try rows.next() { deleted[row[0]] = row[1] }
+            removed += batch.filter { deleted[$0] != nil }
+            try stampUsers(
+                batch.lazy.filter { deleted[$0] == ResourceKind.user.rawValue }, now: now, in: channel, db)
         }
         return removed
     }
@@ -88,15 +88,6 @@ extension SQLiteStore {
             try String.fetchAll(
                 statement("SELECT id FROM \(kind.table) WHERE channel_key = ? AND id IN (\(placeholders(ids.count)))", count: ids.count, db),
                 arguments: StatementArguments([channel.key] + ids)))
-    }
-
-    /// A new version for users whose `groups` changed.
-    private static func bumpUsers(_ ids: [String], now: Int64, in channel: Channel, _ db: Database) throws {
-        guard !ids.isEmpty else { return }
-        try statement(
-            "UPDATE scim_user SET version = version + 1, last_modified = ? WHERE channel_key = ? AND id IN (\(placeholders(ids.count)))",
-            count: ids.count, db
-        ).execute(arguments: StatementArguments([now, channel.key] + ids))
     }
 
     /// `ids` in runs of at most `edgeBatch`, in order.

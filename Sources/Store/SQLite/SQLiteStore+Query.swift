@@ -93,21 +93,25 @@ extension SQLiteStore {
         let sortColumn: String?
         let ascending = q.sort?.order != .descending
         if let sort = q.sort {
-            if case .column(let c, _)? = IndexedAttribute.of(sort.sortBy, kind: kind) { sortColumn = c } else { sortColumn = nil }
+            if case .column(let c, _)? = IndexedAttribute.of(sort.sortBy, kind: kind) {
+                sortColumn = IndexedAttribute.sql(column: c, kind: kind)
+            } else {
+                sortColumn = nil
+            }
         } else {
-            sortColumn = "id"
+            sortColumn = "t.id"
         }
-        let select = "SELECT t.id, t.attributes, t.version, t.created, t.last_modified FROM \(kind.table) t WHERE \(whereSQL)"
+        let select = "SELECT \(headColumns(kind)) FROM \(source(kind)) WHERE \(whereSQL)"
 
         if decidedBySQL, let sortColumn {
             let total = try Int.fetchOne(
-                statement("SELECT COUNT(*) FROM \(kind.table) t WHERE \(whereSQL)"),
+                statement("SELECT COUNT(*) FROM \(source(kind)) WHERE \(whereSQL)"),
                 arguments: StatementArguments(args)) ?? 0
             guard q.count > 0 else { return QueryResult(totalResults: total, resources: []) }
             // Missing values sort last when ascending (and so first when descending).
             let order = ascending
-                ? "(t.\(sortColumn) IS NULL), t.\(sortColumn) ASC, t.id ASC"
-                : "(t.\(sortColumn) IS NULL) DESC, t.\(sortColumn) DESC, t.id DESC"
+                ? "(\(sortColumn) IS NULL), \(sortColumn) ASC, t.id ASC"
+                : "(\(sortColumn) IS NULL) DESC, \(sortColumn) DESC, t.id DESC"
             let rows = try Row.fetchAll(
                 statement("\(select) ORDER BY \(order) LIMIT ? OFFSET ?"),
                 arguments: StatementArguments(args + [q.count, max(q.startIndex, 1) - 1]))

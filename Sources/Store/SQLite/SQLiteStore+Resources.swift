@@ -48,7 +48,7 @@ extension SQLiteStore {
     static func fetch(_ kind: ResourceKind, id: String, in channel: Channel, _ db: Database) throws -> StoredResource? {
         try Row.fetchOne(
             db.cachedStatement(
-                sql: "SELECT id, attributes, version, created, last_modified FROM \(kind.table) t WHERE channel_key = ? AND id = ?"),
+                sql: "SELECT \(headColumns(kind)) FROM \(source(kind)) WHERE t.channel_key = ? AND t.id = ?"),
             arguments: [channel.key, id]
         ).map { try resource(kind, from: $0) }
     }
@@ -70,17 +70,16 @@ extension SQLiteStore {
         withGroups: Bool, in channel: Channel, _ db: Database
     ) throws -> (resource: StoredResource, groups: [MemberReference]?)? {
         let withGroups = withGroups && kind == .user  // only users have groups
-        let columns = "t.id, t.attributes, t.version, t.created, t.last_modified"
         let sql =
             withGroups
             ? """
-            SELECT \(columns), g.id AS group_id, g.display AS group_display FROM scim_user t
+            SELECT \(headColumns(.user)), g.id AS group_id, g.display AS group_display FROM \(source(.user))
             LEFT JOIN membership m ON m.channel_key = t.channel_key AND m.member_id = t.id
             LEFT JOIN scim_group g ON g.channel_key = m.channel_key AND g.id = m.group_id
             WHERE t.channel_key = ? AND \(condition)
             ORDER BY g.display_name_fold
             """
-            : "SELECT \(columns) FROM \(kind.table) t WHERE t.channel_key = ? AND \(condition)"
+            : "SELECT \(headColumns(kind)) FROM \(source(kind)) WHERE t.channel_key = ? AND \(condition)"
         let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: StatementArguments([channel.key] + arguments))
         var found: StoredResource?
         var groups: [MemberReference] = []
@@ -92,8 +91,7 @@ extension SQLiteStore {
         return found.map { ($0, withGroups ? groups : nil) }
     }
 
-    /// The resource in a row whose first columns are `id, attributes, version, created, last_modified`
-    /// (every read selects them so). Read by position: GRDB finds a column by name case-insensitively,
+    /// The resource in a row whose first columns are `headColumns(kind)` (every read selects them). Read by position: GRDB finds a column by name case-insensitively,
     /// lowercasing the name on every lookup.
     static func resource(_ kind: ResourceKind, from row: Row) throws -> StoredResource {
         let text: String = row[1]
@@ -230,14 +228,11 @@ extension SQLiteStore {
                     """, arguments: [now, channel.key, channel.key, id])
             try db.executeCached(sql: "DELETE FROM membership WHERE channel_key = ? AND member_id = ?", arguments: [channel.key, id])
             if kind == .group {
-                try db.executeCached(
-                    sql: """
-                        UPDATE scim_user SET version = version + 1, last_modified = ?
-                        WHERE channel_key = ? AND id IN (SELECT member_id FROM membership WHERE channel_key = ? AND group_id = ?)
-                        """, arguments: [now, channel.key, channel.key, id])
+                try Self.stampUserMembers(ofGroup: id, now: now, in: channel, db)
                 try db.executeCached(sql: "DELETE FROM membership WHERE channel_key = ? AND group_id = ?", arguments: [channel.key, id])
             } else {
                 try db.executeCached(sql: "DELETE FROM scim_user_email WHERE channel_key = ? AND user_id = ?", arguments: [channel.key, id])
+                try Self.dropStamp(user: id, in: channel, db)
             }
             try db.executeCached(sql: "DELETE FROM \(kind.table) WHERE channel_key = ? AND id = ?", arguments: [channel.key, id])
         }
@@ -378,6 +373,8 @@ extension SQLiteStore {
                     c.foldedName, c.externalID, c.displayNameFold, c.display, c.active, json, r.version,
                     nanoseconds(r.lastModified), channel.key, r.id,
                 ])
+            // `r.version` counts the stamp's changes (it was read with them): the row holds them now.
+            try dropStamp(user: r.id, in: channel, db)
             let old = Set(
                 try String.fetchAll(
                     db, cached: "SELECT value_fold FROM scim_user_email WHERE channel_key = ? AND user_id = ?",

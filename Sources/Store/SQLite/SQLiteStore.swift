@@ -170,6 +170,7 @@ public final class SQLiteStore: Store {
             // Edge and email tables carry no foreign key (they are keyed for speed); clear them first.
             try db.execute(sql: "DELETE FROM membership WHERE channel_key = ?", arguments: [key])
             try db.execute(sql: "DELETE FROM scim_user_email WHERE channel_key = ?", arguments: [key])
+            try db.execute(sql: "DELETE FROM scim_user_stamp WHERE channel_key = ?", arguments: [key])
             try db.execute(sql: "DELETE FROM channel WHERE key = ?", arguments: [key])
             return true
         }

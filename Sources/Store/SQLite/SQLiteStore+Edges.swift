@@ -91,11 +91,11 @@ extension SQLiteStore {
     }
 
     /// `ids` in runs of at most `edgeBatch`, in order.
-    private static func batches(_ ids: [String]) -> [[String]] {
+    static func batches(_ ids: [String]) -> [[String]] {
         stride(from: 0, to: ids.count, by: edgeBatch).map { Array(ids[$0..<min($0 + edgeBatch, ids.count)]) }
     }
 
-    private static func placeholders(_ count: Int) -> String {
+    static func placeholders(_ count: Int) -> String {
         Array(repeating: "?", count: count).joined(separator: ", ")
     }
 

@@ -69,9 +69,7 @@ extension SQLiteStore {
     {
         var result = try select(q, kind, in: channel, db, cached: cached)
         if q.withUserGroups, kind == .user {
-            var groups: [String: [MemberReference]] = [:]
-            for user in result.resources { groups[user.id] = try Self.groups(ofMember: user.id, in: channel, db) }
-            result.groupsOfUsers = groups
+            result.groupsOfUsers = try Self.groups(ofMembers: result.resources.map(\.id), in: channel, db)
         }
         return result
     }

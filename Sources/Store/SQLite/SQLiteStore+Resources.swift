@@ -274,6 +274,27 @@ extension SQLiteStore {
         ).map { row in MemberReference(id: row["id"], kind: .group, display: row["display"]) }
     }
 
+    /// The groups of each of `ids` (every id a key, its groups ordered as in `groups(ofMember:)`): a
+    /// statement per `edgeBatch` ids, not one per user, for a page of a user list.
+    static func groups(ofMembers ids: [String], in channel: Channel, _ db: Database) throws -> [String: [MemberReference]] {
+        var groups = Dictionary(ids.map { ($0, [MemberReference]()) }, uniquingKeysWith: { first, _ in first })
+        for batch in batches(ids) {
+            let rows = try Row.fetchCursor(
+                db.makeStatement(
+                    sql: """
+                        SELECT m.member_id, g.id, g.display FROM membership m
+                        CROSS JOIN scim_group g ON g.channel_key = m.channel_key AND g.id = m.group_id
+                        WHERE m.channel_key = ? AND m.member_id IN (\(placeholders(batch.count)))
+                        ORDER BY m.member_id, g.display_name_fold
+                        """),
+                arguments: StatementArguments([channel.key] + batch))
+            while let row = try rows.next() {
+                groups[row[0], default: []].append(MemberReference(id: row[1], kind: .group, display: row[2]))
+            }
+        }
+        return groups
+    }
+
     // MARK: - Rows
 
     /// The indexed columns of a resource, derived from its attributes.

@@ -101,7 +101,7 @@ extension SQLiteStore {
 
     /// Single-member changes (the common PATCH) keep their statements prepared; batches of other
     /// sizes are prepared once per use rather than filling the cache with one statement per size.
-    private static func statement(_ sql: String, count: Int, _ db: Database) throws -> Statement {
+    static func statement(_ sql: String, count: Int, _ db: Database) throws -> Statement {
         count == 1 ? try db.cachedStatement(sql: sql) : try db.makeStatement(sql: sql)
     }
 }

@@ -91,8 +91,9 @@ extension SQLiteStore {
         return found.map { ($0, withGroups ? groups : nil) }
     }
 
-    /// The resource in a row whose first columns are `headColumns(kind)` (every read selects them). Read by position: GRDB finds a column by name case-insensitively,
-    /// lowercasing the name on every lookup.
+    /// The resource in a row whose first columns are `headColumns(kind)` (every read selects them).
+    /// Read by position: GRDB finds a column by name case-insensitively, lowercasing the name on every
+    /// lookup.
     static func resource(_ kind: ResourceKind, from row: Row) throws -> StoredResource {
         let text: String = row[1]
         guard case .object(let attributes) = try JSONParser.parse(text) else {
@@ -263,30 +264,22 @@ extension SQLiteStore {
     }
 
     static func groups(ofMember id: String, in channel: Channel, _ db: Database) throws -> [MemberReference] {
-        try Row.fetchAll(
-            db.cachedStatement(
-                sql: """
-                    SELECT g.id, g.display FROM membership m
-                    CROSS JOIN scim_group g ON g.channel_key = m.channel_key AND g.id = m.group_id
-                    WHERE m.channel_key = ? AND m.member_id = ?
-                    ORDER BY g.display_name_fold
-                    """), arguments: [channel.key, id]
-        ).map { row in MemberReference(id: row["id"], kind: .group, display: row["display"]) }
+        try groups(ofMembers: [id], in: channel, db)[id] ?? []
     }
 
-    /// The groups of each of `ids` (every id a key, its groups ordered as in `groups(ofMember:)`): a
-    /// statement per `edgeBatch` ids, not one per user, for a page of a user list.
+    /// The groups of each of `ids` (every id a key, its groups by name): a statement per `edgeBatch`
+    /// ids, not one per user, for a page of a user list.
     static func groups(ofMembers ids: [String], in channel: Channel, _ db: Database) throws -> [String: [MemberReference]] {
         var groups = Dictionary(ids.map { ($0, [MemberReference]()) }, uniquingKeysWith: { first, _ in first })
         for batch in batches(ids) {
             let rows = try Row.fetchCursor(
-                db.makeStatement(
-                    sql: """
-                        SELECT m.member_id, g.id, g.display FROM membership m
-                        CROSS JOIN scim_group g ON g.channel_key = m.channel_key AND g.id = m.group_id
-                        WHERE m.channel_key = ? AND m.member_id IN (\(placeholders(batch.count)))
-                        ORDER BY m.member_id, g.display_name_fold
-                        """),
+                statement(
+                    """
+                    SELECT m.member_id, g.id, g.display FROM membership m
+                    CROSS JOIN scim_group g ON g.channel_key = m.channel_key AND g.id = m.group_id
+                    WHERE m.channel_key = ? AND m.member_id IN (\(placeholders(batch.count)))
+                    ORDER BY m.member_id, g.display_name_fold
+                    """, count: batch.count, db),
                 arguments: StatementArguments([channel.key] + batch))
             while let row = try rows.next() {
                 groups[row[0], default: []].append(MemberReference(id: row[1], kind: .group, display: row[2]))

@@ -20,5 +20,15 @@ public protocol GroupCentricConnector: TargetUserDirectory {
     func listUsers() async throws -> [(id: String, matchKey: String)]
     /// One cheap authenticated read, the way PingOne's "Test connection" checks a target (`doctor`).
     func testConnection() async throws
+    /// Whether the target keeps deactivated users as group members (Slack refuses them).
+    var holdsInactiveMembers: Bool { get }
+    /// Whether `error`, answered to adding members, refuses a member rather than the request (Slack's
+    /// `unable_to_add_deleted_or_guest_to_group`): the other members can still be added.
+    func refusesMember(_ error: TargetError) -> Bool
+}
+
+extension GroupCentricConnector {
+    public var holdsInactiveMembers: Bool { true }
+    public func refusesMember(_ error: TargetError) -> Bool { false }
 }
 

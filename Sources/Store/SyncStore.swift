@@ -23,6 +23,8 @@ public protocol SyncStore: Store {
     func retryDeadOutboxEntries(target: String) async throws -> Int
     /// Enqueues events for one target (reconciliation and tests).
     func enqueue(_ events: [ChangeEvent], target: String, channel: Channel) async throws
+    /// Enqueues an upsert of every user, then every group, of the channel for one target (its initial sync).
+    func backfill(target: String, channel: Channel) async throws -> Int
 
     func mapping(target: String, channel: Channel, kind: ResourceKind, canonicalID: String) async throws -> TargetMapping?
     func setMapping(_ mapping: TargetMapping) async throws

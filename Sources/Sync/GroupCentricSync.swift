@@ -48,15 +48,18 @@ public struct GroupCentricSync: Sendable {
     var users: UserProvisioning { UserProvisioning(target: target, store: store, directory: connector, removal: userRemoval) }
 
     func upsertUser(_ id: String, _ channel: Channel) async throws {
-        guard let tid = try await users.upsert(id, channel) else { return }
+        guard let tid = try await users.upsert(id, channel) else { return try await followActivation(of: id, channel) }
         // First provisioned now: join the linked groups the user belongs to, which may have skipped it
         // while the target refused it. An add of a present member succeeds, so this is idempotent.
         for group in try await store.groups(ofMember: id, in: channel) {
             guard let m = try await store.mapping(target: target, channel: channel, kind: .group, canonicalID: group.id),
                 m.origin != Self.creatingOrigin, let gid = m.targetID
             else { continue }
+            guard try await canHold(id, group: group.id, channel) else { continue }
             try await store.recordBridgeAdded(target: target, channel: channel, group: group.id, members: [id])
-            try await addMembersRetryingInvisible(gid, [tid])
+            if try await addMembersKeepingOthers(gid, [tid], group: group.id, byTarget: [tid: id], channel).isEmpty {
+                try await store.forgetBridgeAdded(target: target, channel: channel, group: group.id, members: [id])
+            }
         }
     }
 
@@ -71,7 +74,12 @@ public struct GroupCentricSync: Sendable {
         if let m = try await store.mapping(target: target, channel: channel, kind: .group, canonicalID: id),
             m.origin != Self.creatingOrigin
         {
-            guard let tid = m.targetID else { return }  // blocked: leave the target alone
+            guard let tid = m.targetID else {
+                // Blocked. Once the policy allows adoption (the administrator chose merge or overwrite), link it.
+                guard m.origin == GroupOrigin.blockedMarker, policy != .fail else { return }
+                try await store.removeMapping(target: target, channel: channel, kind: .group, canonicalID: id)
+                return try await link(id, name: name, channel)
+            }
             if m.detail != name {
                 try await connector.renameGroup(id: tid, displayName: name)
                 var renamed = m
@@ -89,6 +97,7 @@ public struct GroupCentricSync: Sendable {
         var targetMembers: [String] = []
         var byTarget: [String: String] = [:]
         for m in canonicalMembers {
+            guard try await canHold(m.id, group: id, channel) else { continue }
             if let tid = try await users.ensureMember(m.id, ofGroup: id, channel) {
                 targetMembers.append(tid)
                 byTarget[tid] = m.id
@@ -103,7 +112,9 @@ public struct GroupCentricSync: Sendable {
         {
             // Finish it. The mapping changes last, so a failure here leaves the marker for the next attempt.
             let missing = targetMembers.filter { !existing.members.contains($0) }
-            if !missing.isEmpty { try await addMembersRetryingInvisible(existing.id, missing) }
+            let refused = Set(missing).subtracting(
+                try await addMembersKeepingOthers(existing.id, missing, group: id, byTarget: byTarget, channel))
+            targetMembers.removeAll { refused.contains($0) }
             if existing.displayName != name { try await connector.renameGroup(id: existing.id, displayName: name) }
             try await store.recordBridgeAdded(target: target, channel: channel, group: id, members: targetMembers.compactMap { byTarget[$0] })
             try await store.setMapping(
@@ -119,24 +130,28 @@ public struct GroupCentricSync: Sendable {
             switch op {
             case .block(let reason):
                 try await store.setMapping(
-                    TargetMapping(target: target, channel: channel, kind: .group, canonicalID: id, targetID: nil, origin: "blocked", detail: reason))
+                    TargetMapping(target: target, channel: channel, kind: .group, canonicalID: id, targetID: nil, origin: GroupOrigin.blockedMarker, detail: reason))
                 try await store.appendAudit(target: target, channel: channel, action: "blocked", resourceKey: key, detail: ["reason": .string(reason)])
                 logger.warning("group blocked on target", metadata: ["target": "\(target)", "group": "\(name)"])
             case .createGroup(let displayName, let members):
                 let externalId = try await store.get(.group, id: id, in: channel)?.attributes["externalId"]?.stringValue ?? id
                 try await store.setMapping(
                     TargetMapping(target: target, channel: channel, kind: .group, canonicalID: id, targetID: nil, origin: Self.creatingOrigin, detail: displayName))
-                let tid = try await connector.createGroup(displayName: displayName, externalId: externalId, members: members)
+                let (tid, held) = try await createGroupKeepingMembers(
+                    displayName: displayName, externalId: externalId, members: members, group: id, byTarget: byTarget, channel)
                 try await store.setMapping(
                     TargetMapping(target: target, channel: channel, kind: .group, canonicalID: id, targetID: tid, origin: GroupOrigin.created.rawValue, detail: displayName))
-                try await store.recordBridgeAdded(target: target, channel: channel, group: id, members: members.compactMap { byTarget[$0] })
+                try await store.recordBridgeAdded(target: target, channel: channel, group: id, members: held.compactMap { byTarget[$0] })
             case .adopt(let tid, let origin, let kept, let removed):
                 adoption = (tid, origin, kept, removed)
             case .addMembers(let tid, let members):
                 // Recorded before the call: a retry finds these members present and plans no add for
                 // them, yet `merge` must still know they are the bridge's to remove later.
                 try await store.recordBridgeAdded(target: target, channel: channel, group: id, members: members.compactMap { byTarget[$0] })
-                try await addMembersRetryingInvisible(tid, members)
+                let refused = Set(members).subtracting(try await addMembersKeepingOthers(tid, members, group: id, byTarget: byTarget, channel))
+                if !refused.isEmpty {
+                    try await store.forgetBridgeAdded(target: target, channel: channel, group: id, members: refused.compactMap { byTarget[$0] })
+                }
             case .removeMembers(let tid, let members):
                 try await connector.removeMembers(groupID: tid, members: members)
             case .rename(let tid, let displayName):
@@ -178,6 +193,7 @@ public struct GroupCentricSync: Sendable {
         // A member the bridge already added (typically by the link that read this very change, since a
         // group created with members emits both events) needs no second call.
         for member in added where !bridgeAdded.contains(member) {
+            guard try await canHold(member, group: id, channel) else { continue }
             // Members that are groups are not provisioned as members on group-centric SCIM targets.
             if let t = try await users.ensureMember(member, ofGroup: id, channel) {
                 addedTarget.append(t)
@@ -198,12 +214,14 @@ public struct GroupCentricSync: Sendable {
         {
             switch op {
             case .addMembers(_, let members):
-                try await addMembersRetryingInvisible(tid, members)
-                try await store.recordBridgeAdded(target: target, channel: channel, group: id, members: addedCanonical)
+                let byTarget = Dictionary(zip(addedTarget, addedCanonical), uniquingKeysWith: { a, _ in a })
+                let held = try await addMembersKeepingOthers(tid, members, group: id, byTarget: byTarget, channel)
+                try await store.recordBridgeAdded(target: target, channel: channel, group: id, members: held.compactMap { byTarget[$0] })
             case .removeMembers(_, let members):
                 try await connector.removeMembers(groupID: tid, members: members)
                 try await store.forgetBridgeAdded(target: target, channel: channel, group: id, members: removedCanonical)
-            default: break
+            case .createGroup, .adopt, .rename, .deleteGroup, .block:
+                break  // `delta` plans member calls only
             }
         }
     }
@@ -237,7 +255,7 @@ public struct GroupCentricSync: Sendable {
                 switch op {
                 case .deleteGroup: try await connector.deleteGroup(id: tid)
                 case .removeMembers(_, let members): try await connector.removeMembers(groupID: tid, members: members)
-                default: break
+                case .createGroup, .adopt, .rename, .addMembers, .block: break  // `unlink` plans none of these
                 }
             }
             if origin == .adoptedMerge {

@@ -54,7 +54,8 @@ public struct Reconciler: Sendable {
             for group in try await sync.store.allResources(.group, channel) {
                 guard let name = group.attributes["displayName"]?.stringValue else { continue }
                 let mapping = try await sync.store.mapping(target: sync.target, channel: channel, kind: .group, canonicalID: group.id)
-                if mapping?.origin == "blocked" {
+                // A group blocked under `fail` is linked by the plan once the policy allows adoption.
+                if mapping?.origin == GroupOrigin.blockedMarker, sync.policy == .fail {
                     blocked.append("\(channel.name)/\(name): \(mapping?.detail ?? "blocked")")
                     continue
                 }

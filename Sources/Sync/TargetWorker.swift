@@ -5,11 +5,17 @@ public import Membership
 public import SCIM
 public import ServiceLifecycle
 public import Store
+import Synchronization
 
 /// Drains one target's outbox: events of one resource in order, different resources concurrently up
 /// to `concurrency`, failed deliveries retried with capped exponential backoff (honouring
 /// `Retry-After`) and dead-lettered after `maxAttempts`. A `Service`: it stops at graceful shutdown,
 /// and since entries are marked done only after delivery, a crash loses nothing; it resumes on restart.
+///
+/// No failure leaves `run()`: every error met while delivering an entry is classified (`Failure`),
+/// recorded on the entry and logged with its type, and the worker goes on. A target the bridge cannot
+/// authenticate to is reported (`health`) and probed with one entry at a time until it works again,
+/// while inbound SCIM and the other targets carry on.
 public struct TargetWorker: Service {
     public let target: String
     public let store: any SyncStore
@@ -20,11 +26,16 @@ public struct TargetWorker: Service {
     public let backoff: Backoff
     /// How long to sleep when the outbox has nothing due.
     public let idle: Duration
+    /// How often, at most, a target that cannot authenticate is probed again.
+    public let authenticationRetryCap: Duration
     public let logger: Logger
+    /// The target's health as this worker last saw it (shared with whoever reports it).
+    public let health: TargetHealthTracker
 
     public init(
         target: String, store: any SyncStore, sync: any ChangeProcessor, concurrency: Int = 4, maxAttempts: Int = 10,
-        backoff: Backoff = Backoff(), idle: Duration = .milliseconds(100), logger: Logger
+        backoff: Backoff = Backoff(), idle: Duration = .milliseconds(100), authenticationRetryCap: Duration = .seconds(30),
+        health: TargetHealthTracker? = nil, logger: Logger
     ) {
         self.target = target
         self.store = store
@@ -33,58 +44,137 @@ public struct TargetWorker: Service {
         self.maxAttempts = max(1, maxAttempts)
         self.backoff = backoff
         self.idle = idle
+        self.authenticationRetryCap = authenticationRetryCap
+        self.health = health ?? TargetHealthTracker(target: target, store: store, logger: logger)
         self.logger = logger
     }
 
     public func run() async throws {
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
+            var quietRounds = 0
             while !Task.isCancelled {
-                let worked = try await drainOnce()
-                if !worked { try await Task.sleep(for: idle) }
+                let pause: Duration
+                do {
+                    let worked = try await drainOnce()
+                    quietRounds = 0
+                    pause = health.isAuthenticating ? health.authenticationRetryDelay(cap: authenticationRetryCap) : worked ? .zero : idle
+                } catch is CancellationError {
+                    return
+                } catch {
+                    // Reading the outbox failed (the store is busy or broken): wait, longer each time, and try again.
+                    quietRounds += 1
+                    logger.error(
+                        "outbox could not be read", metadata: ["target": "\(target)", "errorType": "\(type(of: error))", "error": "\(error)"])
+                    pause = min(idle * (1 << min(quietRounds, 8)), .seconds(30))
+                }
+                if pause > .zero {
+                    do { try await Task.sleep(for: pause) } catch { return }
+                }
             }
         }
     }
 
     /// Delivers every entry due now (one per resource key, concurrently); returns whether there was any.
+    /// While the target cannot authenticate, one entry is tried (a probe), not a batch of failures.
     @discardableResult
     public func drainOnce() async throws -> Bool {
-        let due = try await store.dueOutboxEntries(target: target, limit: concurrency * 8, now: Self.now())
+        let limit = health.isAuthenticating ? 1 : concurrency * 8
+        let due = try await store.dueOutboxEntries(target: target, limit: limit, now: Self.now())
         guard !due.isEmpty else { return false }
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        await withTaskGroup(of: Void.self) { group in
             var running = 0
             for entry in due {
                 if running >= concurrency {
-                    try await group.next()
+                    await group.next()
                     running -= 1
                 }
-                group.addTask { try await deliver(entry) }
+                // A batch read before the credential failed is not sent on after it.
+                if health.isAuthenticating && limit > 1 { break }
+                group.addTask { await deliver(entry) }
                 running += 1
             }
-            try await group.waitForAll()
+            await group.waitForAll()
         }
         return true
     }
 
-    func deliver(_ entry: OutboxEntry) async throws {
+    /// Why a delivery failed, as the worker acts on it.
+    public enum Failure: Sendable, Equatable {
+        /// Worth another attempt (429, 5xx, a lost answer), not before `after`.
+        case retryable(after: Duration?)
+        /// Retrying the same change cannot succeed: dead-letter it.
+        case permanent
+        /// The bridge cannot authenticate to the target: the change is not at fault and keeps its attempts.
+        case unauthenticated
+        /// A fault of the bridge itself (its store, a bug): retried with backoff, dead-lettered after `maxAttempts`.
+        case bridge
+
+        /// The classification of any error thrown while delivering.
+        public init(_ error: any Error) {
+            switch error {
+            case TargetError.retryable(_, let after): self = .retryable(after: after)
+            case TargetError.permanent: self = .permanent
+            case TargetError.unauthenticated: self = .unauthenticated
+            default: self = .bridge
+            }
+        }
+    }
+
+    func deliver(_ entry: OutboxEntry) async {
         do {
             try await sync.process(entry.event, channel: entry.channel)
+        } catch is CancellationError {
+            return  // shutting down: the entry stays pending and is delivered after the restart
+        } catch {
+            return await failed(entry, error)
+        }
+        await health.succeeded()
+        do {
             try await store.completeOutboxEntry(entry.seq)
-        } catch let error as TargetError {
-            let attempts = entry.attempts + 1
-            var dead = attempts >= maxAttempts
-            var retryAfter: Duration? = nil
-            switch error {
-            case .permanent: dead = true  // retrying the same request cannot succeed
-            case .retryable(_, let after): retryAfter = after
-            }
-            let delay = backoff.delay(attempt: attempts, retryAfter: retryAfter, random: Double.random(in: 0..<1))
-            try await store.failOutboxEntry(
-                entry.seq, attempts: attempts, nextAttempt: Self.now(plus: delay), error: error.description, dead: dead)
-            if dead {
-                logger.error(
-                    "delivery dead-lettered",
-                    metadata: ["target": "\(target)", "resource": "\(entry.resourceKey)", "attempts": "\(attempts)", "error": "\(error)"])
-            }
+        } catch {
+            // Delivered but not recorded: it stays pending and is delivered again, which is idempotent.
+            logger.error(
+                "delivered change could not be marked done; it will be delivered again",
+                metadata: ["target": "\(target)", "resource": "\(entry.resourceKey)", "errorType": "\(type(of: error))", "error": "\(error)"])
+        }
+    }
+
+    func failed(_ entry: OutboxEntry, _ error: any Error) async {
+        let failure = Failure(error)
+        var attempts = entry.attempts + 1
+        var dead = attempts >= maxAttempts
+        var delay: Duration
+        switch failure {
+        case .retryable(let after):
+            delay = backoff.delay(attempt: attempts, retryAfter: after, random: Double.random(in: 0..<1))
+        case .permanent:
+            dead = true
+            delay = .zero
+        case .unauthenticated:
+            attempts = entry.attempts
+            dead = false
+            await health.cannotAuthenticate("\(error)")
+            delay = health.authenticationRetryDelay(cap: authenticationRetryCap)
+        case .bridge:
+            delay = backoff.delay(attempt: attempts, retryAfter: nil, random: Double.random(in: 0..<1))
+        }
+        let message = failure == .bridge ? "\(type(of: error)): \(error)" : "\(error)"
+        do {
+            try await store.failOutboxEntry(entry.seq, attempts: attempts, nextAttempt: Self.now(plus: delay), error: message, dead: dead)
+        } catch {
+            logger.error(
+                "failed delivery could not be recorded; it will be tried again",
+                metadata: ["target": "\(target)", "resource": "\(entry.resourceKey)", "errorType": "\(type(of: error))", "error": "\(error)"])
+            return
+        }
+        if dead {
+            logger.error(
+                "delivery dead-lettered",
+                metadata: ["target": "\(target)", "resource": "\(entry.resourceKey)", "attempts": "\(attempts)", "error": "\(message)"])
+        } else if failure == .bridge {
+            logger.error(
+                "delivery failed inside the bridge; retrying",
+                metadata: ["target": "\(target)", "resource": "\(entry.resourceKey)", "errorType": "\(type(of: error))", "error": "\(error)"])
         }
     }
 

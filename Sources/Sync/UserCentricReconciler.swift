@@ -52,7 +52,8 @@ public struct UserCentricReconciler: TargetReconciler {
             for group in try await store.allResources(.group, channel) {
                 guard let name = group.attributes["displayName"]?.stringValue else { continue }
                 let mapping = try await store.mapping(target: target, channel: channel, kind: .group, canonicalID: group.id)
-                if mapping?.origin == "blocked" {
+                // A group blocked under `fail` is linked by the plan once the policy allows adoption.
+                if mapping?.origin == GroupOrigin.blockedMarker, sync.policy == .fail {
                     blocked.append("\(channel.name)/\(name): \(mapping?.detail ?? "blocked")")
                     continue
                 }

@@ -78,7 +78,12 @@ public struct UserCentricSync: ChangeProcessor {
         else {
             return try await link(id, name: name, channel)
         }
-        guard let tid = m.targetID, let origin = GroupOrigin(rawValue: m.origin) else { return }  // blocked: leave the target alone
+        guard let tid = m.targetID, let origin = GroupOrigin(rawValue: m.origin) else {
+            // Blocked. Once the policy allows adoption (the administrator chose merge or overwrite), link it.
+            guard m.origin == GroupOrigin.blockedMarker, policy != .fail else { return }
+            try await store.removeMapping(target: target, channel: channel, kind: .group, canonicalID: id)
+            return try await link(id, name: name, channel)
+        }
         guard let synced = m.detail else { return try await resume(id, m, groupID: tid, origin: origin, name: name, channel) }
         if synced != name {
             try await connector.renameGroup(id: tid, displayName: name)
@@ -129,7 +134,7 @@ public struct UserCentricSync: ChangeProcessor {
             switch op {
             case .block(let reason):
                 try await store.setMapping(
-                    TargetMapping(target: target, channel: channel, kind: .group, canonicalID: id, targetID: nil, origin: "blocked", detail: reason))
+                    TargetMapping(target: target, channel: channel, kind: .group, canonicalID: id, targetID: nil, origin: GroupOrigin.blockedMarker, detail: reason))
                 try await store.appendAudit(target: target, channel: channel, action: "blocked", resourceKey: key, detail: ["reason": .string(reason)])
                 logger.warning("group blocked on target", metadata: ["target": "\(target)", "group": "\(name)"])
             case .createGroup(let displayName, let initial):

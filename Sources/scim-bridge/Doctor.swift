@@ -27,7 +27,10 @@ struct Doctor: AsyncParsableCommand {
                 throw CLIError("targets[\(i)].auth.\(key): \(error)")
             }
         }
-        let connector = try TargetServices.connector(t, index: i)
+        let patience = HTTPTransport.Patience(budget: .seconds(120)) { line in
+            FileHandle.standardError.write(Data("  wait  \(line)\n".utf8))
+        }
+        let connector = try TargetServices.connector(t, index: i, patience: patience)
         do {
             try await connector.testConnection()
             print("  ok    the API answered and accepted the credentials")
@@ -43,6 +46,8 @@ struct Doctor: AsyncParsableCommand {
         switch error {
         case .permanent(401, let detail):
             return "\(auth): the target refused the credentials (HTTP 401). \(credentialHint(t.kind)) (\(detail))"
+        case .unauthenticated(let detail):
+            return "\(auth): the credentials could not be read, obtained or were refused. \(credentialHint(t.kind)) (\(detail))"
         case .permanent(403, let detail):
             return "\(auth): the credentials were accepted but lack permission (HTTP 403). \(credentialHint(t.kind)) (\(detail))"
         case .permanent(404, let detail):

@@ -61,6 +61,7 @@ struct Serve: AsyncParsableCommand {
         let s = try EmbeddedStore.open(dataDir: dataDir)
         try ServeLock.acquire(dataDir: dataDir)
         try await TargetServices.applyChannels(file, store: s)
+        try await TargetServices.prepare(file, store: s, logger: logger)
         let workers = try await TargetServices.make(file, store: s, logger: logger)
         for c in try await s.channels() {
             let groups = try await s.query(.group, in: c, ResourceQuery(count: 0)).totalResults
@@ -98,8 +99,17 @@ struct Serve: AsyncParsableCommand {
             onServerRunning: { port in
                 logger.notice("scim-bridge listening", metadata: ["url": "http://\(host):\(port)/scim/v2/"])
             })
+        // Termination, deliberately: the HTTP server ending, with an error or not, ends the process (an
+        // orchestrator restarts it; a bridge that cannot take inbound SCIM must not look alive). Target
+        // services never end the process: each worker contains its delivery failures (TargetWorker),
+        // and `RestartingService` starts a worker or reconciliation again should one end by a bug, so
+        // one target's trouble never stops inbound SCIM or another target. Everything they do is durable.
+        var services = [ServiceGroupConfiguration.ServiceConfiguration(service: app)]
+        services += workers.map {
+            .init(service: $0, successTerminationBehavior: .ignore, failureTerminationBehavior: .ignore)
+        }
         let group = ServiceGroup(
-            configuration: .init(services: [app] + workers, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()
         } catch let error as IOError where error.errnoCode == EADDRINUSE {

@@ -1,7 +1,9 @@
 import ArgumentParser
 import BridgeConfig
+import Connectors
 import Foundation
 import Logging
+import Membership
 import Store
 import Sync
 
@@ -27,7 +29,12 @@ struct TargetOptions: ParsableArguments {
         logger.logLevel = .warning
         let settings = file.targets[index]
         let reconciler: any TargetReconciler
-        switch TargetServices.reconciler(settings, try TargetServices.connector(settings, index: index), store: s, logger: logger) {
+        // Throttling and short outages are waited out (bounded), with a line on standard error.
+        let patience = HTTPTransport.Patience(budget: .seconds(600)) { line in
+            FileHandle.standardError.write(Data("waiting: \(line)\n".utf8))
+        }
+        let connector = try TargetServices.connector(settings, index: index, patience: patience)
+        switch TargetServices.reconciler(settings, connector, store: s, logger: logger) {
         case .groupCentric(let r): reconciler = r
         case .userCentric(let r): reconciler = r
         }
@@ -118,8 +125,15 @@ struct Status: AsyncParsableCommand {
             print("target \(t.name) (\(t.kind.rawValue), onNameCollision=\(t.onNameCollision.rawValue))")
             print("  outbox: pending \(counts["pending"] ?? 0), delivered \(counts["done"] ?? 0), failed (dead) \(counts["dead"] ?? 0)")
             print("  synced: \(mappings.filter { $0.targetID != nil && $0.kind == .user }.count) user(s), \(mappings.filter { $0.targetID != nil && $0.kind == .group }.count) group(s)")
-            for m in mappings where m.origin == "blocked" {
-                print("  blocked: group \(m.canonicalID) in \(m.channel.name): \(m.detail ?? "")")
+            for m in mappings where m.origin == GroupOrigin.blockedMarker {
+                if t.onNameCollision == .fail {
+                    print("  blocked: group \(m.canonicalID) in \(m.channel.name): \(m.detail ?? "")")
+                } else {
+                    // The stored reason speaks of the policy it was blocked under; say what happens now.
+                    print(
+                        "  blocked: group \(m.canonicalID) in \(m.channel.name) was blocked under onNameCollision 'fail'; "
+                            + "now '\(t.onNameCollision.rawValue)': it is adopted at the next start of serve, reconciliation or sync")
+                }
             }
             for e in try await s.deadOutboxEntries(target: t.name, limit: 20) {
                 print("  failed: \(e.resourceKey) after \(e.attempts) attempt(s): \(e.lastError ?? "")")

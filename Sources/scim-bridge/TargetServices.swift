@@ -17,18 +17,30 @@ enum TargetServices {
     ) async throws -> [any Service] {
         var workers: [any Service] = []
         for (i, t) in config.targets.enumerated() {
-            let connector = try connector(t, index: i)
-            workers.append(
+            // One rate-limit state per target, shared by its worker and its reconciliation.
+            let bucket = bucket(t)
+            let connector = try connector(t, index: i, bucket: bucket)
+            workers.append(RestartingService(
                 TargetWorker(
                     target: t.name, store: store, sync: processor(t, connector, store: store, logger: logger),
-                    concurrency: t.concurrency, maxAttempts: t.maxAttempts, logger: logger))
+                    concurrency: t.concurrency, maxAttempts: t.maxAttempts, logger: logger),
+                name: "worker \(t.name)", logger: logger))
             if let period = t.reconcileEvery {
                 let channels = config.channels.filter { $0.targets.contains(t.name) }.map(\.name)
-                switch reconciler(t, connector, store: store, logger: logger) {
+                // Reconciliation waits out throttling within its pass instead of giving up on the first 429.
+                let patience = HTTPTransport.Patience(budget: min(period, .seconds(300))) { line in
+                    logger.info("reconciliation waits", metadata: ["target": "\(t.name)", "reason": "\(line)"])
+                }
+                let patient = try self.connector(t, index: i, bucket: bucket, patience: patience)
+                switch reconciler(t, patient, store: store, logger: logger) {
                 case .groupCentric(let r):
-                    workers.append(ReconcileService(reconciler: r, channelNames: channels, period: period, logger: logger))
+                    workers.append(RestartingService(
+                        ReconcileService(reconciler: r, channelNames: channels, period: period, logger: logger),
+                        name: "reconciliation \(t.name)", logger: logger))
                 case .userCentric(let r):
-                    workers.append(ReconcileService(reconciler: r, channelNames: channels, period: period, logger: logger))
+                    workers.append(RestartingService(
+                        ReconcileService(reconciler: r, channelNames: channels, period: period, logger: logger),
+                        name: "reconciliation \(t.name)", logger: logger))
                 }
             }
         }
@@ -85,11 +97,16 @@ enum TargetServices {
     static func removal(_ t: TargetSettings) -> UserRemoval { t.removeAction == .delete ? .delete : .disable }
 
     /// The connector of one configured target, speaking the vendor's API through a rate-limited transport.
-    static func connector(_ t: TargetSettings, index i: Int) throws -> TargetConnector {
+    /// `bucket` is the target's rate-limit state (a new one when nil); `patience` is set for callers
+    /// that wait out throttling instead of failing (`plan`, `sync`, `doctor`, scheduled reconciliation).
+    static func connector(
+        _ t: TargetSettings, index i: Int, bucket shared: TokenBucket? = nil, patience: HTTPTransport.Patience? = nil
+    ) throws -> TargetConnector {
+        let bucket = shared ?? bucket(t)
         switch t.kind {
-        case .scim: return .groupCentric(SCIMConnector(transport: try transport(t, index: i)))
-        case .slack: return .groupCentric(SlackConnector(transport: try transport(t, index: i)))
-        case .githubEMU: return .groupCentric(GitHubEMUConnector(transport: try transport(t, index: i)))
+        case .scim: return .groupCentric(SCIMConnector(transport: try transport(t, index: i, bucket: bucket).patient(patience)))
+        case .slack: return .groupCentric(SlackConnector(transport: try transport(t, index: i, bucket: bucket).patient(patience)))
+        case .githubEMU: return .groupCentric(GitHubEMUConnector(transport: try transport(t, index: i, bucket: bucket).patient(patience)))
         case .google:
             guard case .googleServiceAccount(let keySecret, let subject, let tokenURL, let scopes) = t.auth else {
                 throw CLIError("targets[\(i)].auth: kind 'google' needs { serviceAccountKey, subject, scopes }.")
@@ -103,9 +120,10 @@ enum TargetServices {
             let provider = ServiceAccountTokenProvider(
                 key: key, subject: subject, scopes: scopes, tokenURL: tokenURL, client: HTTPClient.shared)
             let transport = HTTPTransport(
-                client: HTTPClient.shared, baseURL: t.baseURL, bucket: bucket(t), timeout: t.timeout,
+                client: HTTPClient.shared, baseURL: t.baseURL, bucket: bucket, timeout: t.timeout,
                 authorization: { try await provider.authorization() },
-                reauthorize: { await provider.invalidate(authorization: $0) })
+                reauthorize: { await provider.invalidate(authorization: $0) }
+            ).patient(patience)
             return .userCentric(GoogleConnector(transport: transport, customer: t.google?.customer ?? "my_customer", domain: t.google?.domain))
         case .salesforce:
             guard case .salesforceJWT(let clientID, let username, let privateKey, let tokenURL, let audience) = t.auth else {
@@ -129,7 +147,8 @@ enum TargetServices {
             let tokens = SalesforceTokenProvider(
                 clientID: id, username: username, privateKeyPEM: pem, tokenURL: tokenURL, audience: audience, client: HTTPClient.shared)
             return .userCentric(
-                SalesforceConnector(client: HTTPClient.shared, tokens: tokens, bucket: bucket(t), options: options, timeout: t.timeout))
+                SalesforceConnector(
+                    client: HTTPClient.shared, tokens: tokens, bucket: bucket, options: options, timeout: t.timeout, patience: patience))
         case .msgraph:
             throw CLIError("targets[\(i)].kind: 'msgraph' connectors are not available yet in this version.")
         }
@@ -140,7 +159,7 @@ enum TargetServices {
     }
 
     /// The HTTP transport of a target with a static credential (bearer or basic).
-    static func transport(_ t: TargetSettings, index i: Int) throws -> HTTPTransport {
+    static func transport(_ t: TargetSettings, index i: Int, bucket: TokenBucket) throws -> HTTPTransport {
         let authorization: @Sendable () throws -> String
         switch t.auth {
         case .bearer(let secret):
@@ -150,7 +169,36 @@ enum TargetServices {
         default:
             throw CLIError("targets[\(i)].auth: only bearer and basic authentication are available for kind '\(t.kind.rawValue)' yet.")
         }
-        return HTTPTransport(client: HTTPClient.shared, baseURL: t.baseURL, bucket: bucket(t), timeout: t.timeout, authorization: authorization)
+        return HTTPTransport(client: HTTPClient.shared, baseURL: t.baseURL, bucket: bucket, timeout: t.timeout, authorization: authorization)
+    }
+
+    /// Before the workers start. A target that holds nothing of a channel yet (new in the
+    /// configuration, or just added to the channel's `targets`) gets everything the channel holds,
+    /// through its outbox: its initial sync starts at once instead of at the next reconciliation.
+    /// Groups blocked under `fail` are queued again when the target's policy now allows adoption.
+    static func prepare(_ config: BridgeConfiguration, store: SQLiteStore, logger: Logger) async throws {
+        for t in config.targets {
+            let mappings = try await store.mappings(target: t.name)
+            for c in config.channels where c.targets.contains(t.name) {
+                guard let channel = try await store.channel(named: c.name) else { continue }
+                let held = mappings.filter { $0.channel.key == channel.key }
+                if held.isEmpty {
+                    let queued = try await store.backfill(target: t.name, channel: channel)
+                    if queued > 0 {
+                        logger.notice(
+                            "initial sync queued", metadata: ["target": "\(t.name)", "channel": "\(c.name)", "changes": "\(queued)"])
+                    }
+                    continue
+                }
+                guard t.onNameCollision != .fail else { continue }
+                let blocked = held.filter { $0.kind == .group && $0.origin == GroupOrigin.blockedMarker }
+                guard !blocked.isEmpty else { continue }
+                try await store.enqueue(blocked.map { .groupUpserted(id: $0.canonicalID) }, target: t.name, channel: channel)
+                logger.notice(
+                    "blocked groups queued for adoption under the new policy",
+                    metadata: ["target": "\(t.name)", "channel": "\(c.name)", "groups": "\(blocked.count)", "policy": "\(t.onNameCollision.rawValue)"])
+            }
+        }
     }
 
     /// Creates configured channels that do not exist yet (printing each new token once) and sets their targets.

@@ -14,7 +14,7 @@ public struct GitHubEMUConnector: GroupCentricConnector {
     let batchSize: Int
 
     public init(transport: HTTPTransport, batchSize: Int = 100) {
-        self.transport = transport
+        self.transport = transport.throttling(Self.throttle)
         self.batchSize = max(1, batchSize)
     }
 
@@ -188,19 +188,27 @@ public struct GitHubEMUConnector: GroupCentricConnector {
         return r.body?["Resources"]?.arrayValue?.first?["id"]?.stringValue
     }
 
-    /// One request through the transport. GitHub answers its secondary rate limits with 403 (or 429)
-    /// and `Retry-After` or `x-ratelimit-remaining: 0`: such a 403 is a reason to wait, not to give up.
+    /// One request through the transport. A 403 that is not a rate limit (those are `throttle`'s) is a
+    /// refusal, with GitHub's message.
     func send(_ method: HTTPMethod, _ path: String, body: JSONValue? = nil, accept: Set<Int> = []) async throws -> HTTPTransport.Response {
         let r = try await transport.send(method, path, body: body, accept: accept.union([403]))
         guard r.status == 403, !accept.contains(403) else { return r }
-        let header = { (name: String) in r.headers.first { $0.0.lowercased() == name }?.1 }
-        let after = header("retry-after").flatMap(HTTPTransport.retryAfter)
         let detail = "\(method.rawValue) \(path) answered 403" + (r.body?["message"]?.stringValue.map { ": \($0)" } ?? "")
-        if after != nil || header("x-ratelimit-remaining") == "0" {
-            if let after { transport.bucket.pause(for: after) }
-            throw TargetError.retryable(detail: "\(detail) (secondary rate limit)", after: after)
-        }
         throw TargetError.permanent(status: 403, detail: detail)
+    }
+
+    /// GitHub's primary and secondary rate limits (targets.md, GitHub): 403 or 429 with `Retry-After`,
+    /// or with `x-ratelimit-remaining: 0`, in which case the wait runs to `x-ratelimit-reset` (epoch
+    /// seconds), else a minute. Both speak for the whole enterprise.
+    static func throttle(_ r: HTTPTransport.Response, _ path: String) -> HTTPTransport.Throttle? {
+        guard r.status == 403 || r.status == 429 else { return nil }
+        if let after = r.header("retry-after").flatMap(HTTPTransport.retryAfter) { return .init(scope: .target, after: after) }
+        guard r.header("x-ratelimit-remaining") == "0" else { return r.status == 429 ? .init(scope: .target, after: nil) : nil }
+        if let reset = r.header("x-ratelimit-reset").flatMap(Double.init) {
+            let wait = max(1, reset - Date().timeIntervalSince1970)
+            return .init(scope: .target, after: .milliseconds(Int64(wait * 1000)))
+        }
+        return .init(scope: .target, after: .seconds(60))
     }
 
     static func patch(_ operations: [JSONValue]) -> JSONValue {

@@ -21,7 +21,7 @@ public struct GoogleConnector: UserCentricConnector {
     static let memberPageSize = 200
 
     public init(transport: HTTPTransport, customer: String = "my_customer", domain: String?, creationGrace: Duration = .seconds(30)) {
-        self.transport = transport
+        self.transport = transport.throttling(Self.throttle)
         self.customer = customer
         self.domain = domain?.lowercased()
         self.creationGrace = creationGrace
@@ -204,21 +204,26 @@ public struct GoogleConnector: UserCentricConnector {
 
     // MARK: - Helpers
 
-    /// Sends one Directory API call. A 403 whose reason is a quota or rate limit is retryable; any
-    /// other 403 (no delegation, not an admin) is permanent with Google's message.
+    /// Sends one Directory API call. A 403 that is not a quota (those are `throttle`'s) is permanent
+    /// with Google's message (no delegation, not an admin).
     func call(_ method: HTTPMethod, _ path: String, body: JSONValue? = nil, accept: Set<Int> = []) async throws
         -> HTTPTransport.Response
     {
         let r = try await transport.send(method, Self.base + path, body: body, accept: accept.union([403]))
         if r.status == 403, !accept.contains(403) {
-            let reasons = GoogleMapping.reasons(r.body)
             let detail = "\(method.rawValue) \(Self.base)\(path) answered 403" + (GoogleMapping.message(r.body).map { ": \($0)" } ?? "")
-            if reasons.contains(where: GoogleMapping.quotaReasons.contains) {
-                throw TargetError.retryable(detail: "\(detail) (\(reasons.joined(separator: ", ")))", after: nil)
-            }
             throw TargetError.permanent(status: 403, detail: detail)
         }
         return r
+    }
+
+    /// Google's quota answers (`403 userRateLimitExceeded`, `rateLimitExceeded`, `quotaExceeded`, and
+    /// 429) speak for the whole customer; Google sends no `Retry-After` with them and asks for
+    /// exponential backoff, so the pause is a second unless one is sent.
+    static func throttle(_ r: HTTPTransport.Response, _ path: String) -> HTTPTransport.Throttle? {
+        guard r.status == 403 || r.status == 429 else { return nil }
+        if r.status == 403, !GoogleMapping.reasons(r.body).contains(where: GoogleMapping.quotaReasons.contains) { return nil }
+        return .init(scope: .target, after: r.header("Retry-After").flatMap(HTTPTransport.retryAfter))
     }
 
     /// Every item of a paged list (`nextPageToken` → `pageToken`).

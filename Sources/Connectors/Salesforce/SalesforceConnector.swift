@@ -16,6 +16,8 @@ public struct SalesforceConnector: UserCentricConnector {
     let bucket: TokenBucket
     let timeout: Duration
     let requestLimitPause: Duration
+    /// Set for callers that wait out throttling (`plan`, `sync`, `doctor`); see `HTTPTransport.Patience`.
+    let patience: HTTPTransport.Patience?
     public let options: SalesforceOptions
 
     /// - Parameter requestLimitPause: how long every call to this org waits after a
@@ -23,8 +25,9 @@ public struct SalesforceConnector: UserCentricConnector {
     ///   once would only spend the worker's attempts).
     public init(
         client: HTTPClient, tokens: SalesforceTokenProvider, bucket: TokenBucket, options: SalesforceOptions,
-        timeout: Duration = .seconds(30), requestLimitPause: Duration = .seconds(60)
+        timeout: Duration = .seconds(30), requestLimitPause: Duration = .seconds(60), patience: HTTPTransport.Patience? = nil
     ) {
+        self.patience = patience
         self.client = client
         self.tokens = tokens
         self.bucket = bucket
@@ -282,11 +285,22 @@ public struct SalesforceConnector: UserCentricConnector {
     func request(_ method: HTTPMethod, _ path: String, body: JSONValue? = nil) async throws -> Outcome {
         var renewed = false
         while true {
-            let session = try await tokens.session()
+            let session: SalesforceTokenProvider.Session
+            do {
+                session = try await tokens.session()
+            } catch TargetError.permanent(_, let detail) {
+                throw TargetError.unauthenticated(detail: detail)
+            }
             let token = session.accessToken
+            let pause = requestLimitPause
             let transport = HTTPTransport(
                 client: client, baseURL: session.instanceURL, bucket: bucket, timeout: timeout, contentType: "application/json",
-                authorization: { "Bearer \(token)" }, reauthorize: nil)
+                authorization: { "Bearer \(token)" }, reauthorize: nil
+            ).throttling { r, _ in
+                // The org's API allocation is used up: it refills slowly, for every caller alike.
+                SalesforceMapping.errors(in: r.body).contains { $0.errorCode == "REQUEST_LIMIT_EXCEEDED" }
+                    ? .init(scope: .target, after: pause) : nil
+            }.patient(patience)
             let r = try await transport.send(method, path, body: body, accept: Self.refusals)
             if (200..<300).contains(r.status) { return .ok(r.body) }
             let errors = SalesforceMapping.errors(in: r.body)
@@ -296,14 +310,10 @@ public struct SalesforceConnector: UserCentricConnector {
                     await tokens.invalidate(accessToken: token)
                     continue
                 }
-                throw TargetError.permanent(
-                    status: 401, detail: "\(method.rawValue) \(path): a new session was refused too: \(SalesforceMapping.describe(errors))")
+                throw TargetError.unauthenticated(
+                    detail: "\(method.rawValue) \(path): a new session was refused too: \(SalesforceMapping.describe(errors))")
             }
             let detail = "\(method.rawValue) \(path) answered \(r.status): \(SalesforceMapping.describe(errors))"
-            if errors.contains(where: { $0.errorCode == "REQUEST_LIMIT_EXCEEDED" }) {
-                bucket.pause(for: requestLimitPause)
-                throw TargetError.retryable(detail: detail, after: requestLimitPause)
-            }
             if errors.contains(where: { $0.errorCode == "UNABLE_TO_LOCK_ROW" }) { throw TargetError.retryable(detail: detail, after: nil) }
             return .refused(status: r.status, errors: errors)
         }

@@ -19,7 +19,7 @@ public struct SlackConnector: GroupCentricConnector {
     static let followUpAttempts = 8
 
     public init(transport: HTTPTransport, batchSize: Int = 5000) {
-        self.transport = transport
+        self.transport = transport.throttling(Self.throttle)
         self.batchSize = min(max(batchSize, 1), Self.maximumBatch)
     }
 
@@ -188,6 +188,23 @@ public struct SlackConnector: GroupCentricConnector {
 
     static func add(_ members: [String]) -> JSONValue {
         ["op": "add", "path": "members", "value": .array(members.map { ["value": .string($0)] })]
+    }
+
+    /// Slack refuses deactivated users (and guests) as group members (targets.md, Slack).
+    public var holdsInactiveMembers: Bool { false }
+
+    public func refusesMember(_ error: TargetError) -> Bool {
+        guard case .permanent(400, let detail) = error else { return false }
+        return detail.contains("unable_to_add_deleted_or_guest_to_group")
+    }
+
+    /// Slack's 429s (targets.md, Slack): `resource_locked` speaks for the one user or group still being
+    /// updated; any other 429 (`too_many_requests`) for the organisation's limits, shared by every app.
+    static func throttle(_ r: HTTPTransport.Response, _ path: String) -> HTTPTransport.Throttle? {
+        guard r.status == 429 else { return nil }
+        let after = r.header("Retry-After").flatMap(HTTPTransport.retryAfter)
+        if code(r) == "resource_locked" { return .init(scope: .resource(RateLimitState.resourceKey(of: path)), after: after) }
+        return .init(scope: .target, after: after)
     }
 
     /// The Slack error code of a response (`detail`).

@@ -4,14 +4,51 @@ import NIOCore
 public import NIOHTTP1
 public import SCIM
 
-/// Sends JSON requests to one target through a shared `HTTPClient`, under the target's token bucket,
-/// and classifies failures for the sync engine. The auth header is added here and never logged.
+/// Sends JSON requests to one target through a shared `HTTPClient`, under the target's rate-limit
+/// state, and classifies failures for the sync engine. The auth header is added here and never logged.
 public struct HTTPTransport: Sendable {
     public struct Response: Sendable {
         public var status: Int
         public var body: JSONValue?
         public var headers: [(String, String)]
+
+        /// The first value of a header, by case-insensitive name.
+        public func header(_ name: String) -> String? {
+            headers.first { $0.0.caseInsensitiveCompare(name) == .orderedSame }?.1
+        }
     }
+
+    /// An answer that means "slow down", and what it speaks for: the target or one resource.
+    public struct Throttle: Sendable, Hashable {
+        public var scope: RateLimitState.Scope
+        /// How long to wait; nil when the target did not say (a pause of `defaultPause` is taken).
+        public var after: Duration?
+        public init(scope: RateLimitState.Scope = .target, after: Duration?) {
+            self.scope = scope
+            self.after = after
+        }
+    }
+
+    /// A vendor's own "slow down" signals (GitHub's 403 secondary limit, Google's `userRateLimitExceeded`,
+    /// Slack's `resource_locked`): given a non-2xx answer and the request path, the throttle it means,
+    /// or nil to leave it to the generic rule (429 and 503 with `Retry-After` pause the whole target).
+    public typealias ThrottleRule = @Sendable (_ response: Response, _ path: String) -> Throttle?
+
+    /// How long a caller that can wait (`plan`, `sync`, `doctor`) waits out throttling and outages
+    /// instead of failing, and where it says so. Delivery has none: the outbox retries with backoff.
+    public struct Patience: Sendable {
+        /// The most time spent waiting in one call, all retries together.
+        public var budget: Duration
+        /// Told one line before each wait ("GET /Users answered 429; waiting 1.0 s").
+        public var report: @Sendable (String) -> Void
+        public init(budget: Duration = .seconds(300), report: @escaping @Sendable (String) -> Void) {
+            self.budget = budget
+            self.report = report
+        }
+    }
+
+    /// The pause taken after a throttling answer that names no time.
+    public static let defaultPause = Duration.seconds(1)
 
     let client: HTTPClient
     let baseURL: String
@@ -19,8 +56,10 @@ public struct HTTPTransport: Sendable {
     /// Told the `Authorization` value a 401 refused, so that the next call carries a fresh one.
     let reauthorize: (@Sendable (String) async -> Void)?
     let contentType: String
-    let bucket: TokenBucket
+    public let bucket: TokenBucket
     let timeout: Duration
+    var throttleRule: ThrottleRule?
+    var patience: Patience?
 
     /// A transport with a fixed (or synchronously computed) `Authorization` value; bodies go as SCIM JSON.
     public init(
@@ -50,14 +89,57 @@ public struct HTTPTransport: Sendable {
         self.reauthorize = reauthorize
     }
 
+    /// This transport with a vendor's throttling rule (connectors set theirs when they are made).
+    public func throttling(_ rule: @escaping ThrottleRule) -> HTTPTransport {
+        var t = self
+        t.throttleRule = rule
+        return t
+    }
+
+    /// This transport, sharing its rate-limit state, for a caller that waits instead of failing.
+    public func patient(_ patience: Patience?) -> HTTPTransport {
+        var t = self
+        t.patience = patience
+        return t
+    }
+
     /// Sends one request; 2xx (and any status in `accept`) come back, everything else is a `TargetError`.
+    /// With `patience`, a throttled request (any method: the target did not handle it) and a failed
+    /// read are repeated after the wait, within the budget; other writes are never repeated here.
     public func send(_ method: HTTPMethod, _ path: String, body: JSONValue? = nil, accept: Set<Int> = []) async throws
         -> Response
     {
-        var refused: String? = nil
+        let started = ContinuousClock.now
+        var retries = 0
         while true {
-            try await bucket.acquire()
-            let credential = try await authorization()
+            switch try await attempt(method, path, body: body, accept: accept) {
+            case .answered(let response):
+                return response
+            case .failed(let error, let throttled):
+                guard let patience, throttled || method == .GET else { throw error }
+                retries += 1
+                // A throttled request waits in `acquire` for the pause; anything else backs off here.
+                let wait = throttled ? bucket.pauseRemaining : min(.milliseconds(250) * (1 << min(retries, 6)), .seconds(10))
+                guard ContinuousClock.now - started + wait <= patience.budget else { throw error }
+                patience.report("\(error); waiting \(Self.seconds(wait)) (retry \(retries))")
+                if !throttled { try await Task.sleep(for: wait) }
+            }
+        }
+    }
+
+    enum Attempt {
+        case answered(Response)
+        case failed(TargetError, throttled: Bool)
+    }
+
+    func attempt(_ method: HTTPMethod, _ path: String, body: JSONValue?, accept: Set<Int>) async throws -> Attempt {
+        var refused: String? = nil
+        let resource = RateLimitState.resourceKey(of: path)
+        while true {
+            let credential = try await credential()
+            // The token is taken last, right before the request leaves: a pause that began while this
+            // call waited for its credential still holds it back.
+            try await bucket.acquire(resource: resource)
             var request = HTTPClientRequest(url: baseURL + path)
             request.method = method
             request.headers.add(name: "Authorization", value: credential)
@@ -66,40 +148,63 @@ public struct HTTPTransport: Sendable {
                 request.headers.add(name: "Content-Type", value: contentType)
                 request.body = .bytes(ByteBuffer(bytes: body.serializedBytes()))
             }
-            let response: HTTPClientResponse
+            let answer: HTTPClientResponse
             let bytes: ByteBuffer
             do {
-                response = try await client.execute(request, timeout: .init(timeout))
-                bytes = try await response.body.collect(upTo: 64 << 20)
+                answer = try await client.execute(request, timeout: .init(timeout))
+                bytes = try await answer.body.collect(upTo: 64 << 20)
             } catch {
-                throw TargetError.retryable(detail: "\(method.rawValue) \(path): \(Self.describe(error))", after: nil)
+                return .failed(.retryable(detail: "\(method.rawValue) \(path): \(Self.describe(error))", after: nil), throttled: false)
             }
-            let status = Int(response.status.code)
-            if status == 401, let reauthorize, refused == nil, !accept.contains(401) {
-                // Once: a second 401 with a fresh credential is a real refusal.
-                refused = credential
-                await reauthorize(credential)
-                continue
-            }
+            let status = Int(answer.status.code)
             let json = bytes.readableBytes > 0 ? try? JSONParser.parse(bytes.readableBytesView) : nil
-            let headers = response.headers.map { ($0.name, $0.value) }
-            if (200..<300).contains(status) || accept.contains(status) {
-                return Response(status: status, body: json, headers: headers)
-            }
+            let response = Response(status: status, body: json, headers: answer.headers.map { ($0.name, $0.value) })
+            if (200..<300).contains(status) { return .answered(response) }
             // SCIM errors carry `detail`, others `message`, Google's `error.message`.
             let message = (json?["detail"] ?? json?["message"] ?? json?["error"]?["message"])?.stringValue
             let detail = "\(method.rawValue) \(path) answered \(status)" + (message.map { ": \($0)" } ?? "")
-            if status == 429 || status >= 500 || status == 408 {
-                let after = response.headers.first(name: "Retry-After").flatMap(Self.retryAfter)
-                if let after { bucket.pause(for: after) }
-                throw TargetError.retryable(detail: detail, after: after)
+            if let throttle = throttleRule?(response, path) ?? Self.genericThrottle(response) {
+                let after = throttle.after ?? Self.defaultPause
+                bucket.pause(for: after, scope: throttle.scope)
+                return .failed(.retryable(detail: detail, after: after), throttled: true)
             }
-            throw TargetError.permanent(status: status, detail: detail)
+            if accept.contains(status) { return .answered(response) }
+            if status == 401 {
+                if let reauthorize, refused == nil {
+                    // Once: a second 401 with a fresh credential is a real refusal.
+                    refused = credential
+                    await reauthorize(credential)
+                    continue
+                }
+                return .failed(.unauthenticated(detail: detail), throttled: false)
+            }
+            if status >= 500 || status == 408 { return .failed(.retryable(detail: detail, after: nil), throttled: false) }
+            return .failed(.permanent(status: status, detail: detail), throttled: false)
         }
     }
 
+    /// The `Authorization` value. A secret that cannot be read, or a token endpoint that refuses the
+    /// grant, is the target's authentication problem, reported as such (never with the secret).
+    func credential() async throws(TargetError) -> String {
+        do {
+            return try await authorization()
+        } catch let error as TargetError {
+            if case .permanent(_, let detail) = error { throw .unauthenticated(detail: detail) }
+            throw error
+        } catch {
+            throw .unauthenticated(detail: "the credential cannot be read: \(error)")
+        }
+    }
+
+    /// 429, and 503 with `Retry-After`: the whole target asks for time.
+    static func genericThrottle(_ r: Response) -> Throttle? {
+        let after = r.header("Retry-After").flatMap(retryAfter)
+        if r.status == 429 || (r.status == 503 && after != nil) { return Throttle(scope: .target, after: after) }
+        return nil
+    }
+
     /// `Retry-After` as delay-seconds or an HTTP date (RFC 9110 §10.2.3).
-    static func retryAfter(_ value: String) -> Duration? {
+    public static func retryAfter(_ value: String) -> Duration? {
         if let seconds = Double(value.trimmingCharacters(in: .whitespaces)), seconds >= 0 {
             return .milliseconds(Int64(seconds * 1000))
         }
@@ -112,8 +217,13 @@ public struct HTTPTransport: Sendable {
     }
 
     /// A transport failure, without anything secret (URLs here carry no credentials).
-    static func describe(_ error: any Error) -> String {
+    public static func describe(_ error: any Error) -> String {
         if let e = error as? HTTPClientError { return "\(e)" }
         return String(describing: type(of: error)) + ": \(error)"
+    }
+
+    static func seconds(_ d: Duration) -> String {
+        let s = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+        return String(format: "%.1f s", s)
     }
 }

@@ -1,52 +1,32 @@
-import Foundation
 import Synchronization
 
-/// A token bucket shared by every worker of one target: `requestsPerMinute` sustained, `burst` at once,
-/// and a pause until a moment the target named (`Retry-After`).
+/// The rate-limit state of one target shared by everything that calls it (its outbox worker, the
+/// scheduled reconciliation, `plan`, `sync` and `doctor` in the same process): the async wrapper that
+/// sleeps where `RateLimitState` says to wait.
 public final class TokenBucket: Sendable {
-    struct State {
-        var tokens: Double
-        var last: ContinuousClock.Instant
-        var pausedUntil: ContinuousClock.Instant
-    }
-
-    let ratePerSecond: Double
-    let capacity: Double
-    private let state: Mutex<State>
+    private let state: Mutex<RateLimitState>
 
     public init(requestsPerMinute: Int, burst: Int) {
-        ratePerSecond = Double(max(requestsPerMinute, 1)) / 60
-        capacity = Double(max(burst, 1))
-        let now = ContinuousClock.now
-        state = Mutex(State(tokens: Double(max(burst, 1)), last: now, pausedUntil: now))
+        state = Mutex(RateLimitState(requestsPerMinute: requestsPerMinute, burst: burst, now: .now))
     }
 
-    /// Waits until a request may be sent, then takes one token.
-    public func acquire() async throws {
+    /// Waits until a request (to `resource`, when given: see `RateLimitState.resourceKey(of:)`) may be
+    /// sent, then takes one token. Called right before the request goes out, so that nothing waiting
+    /// here slips into a pause that began while it waited.
+    public func acquire(resource: String? = nil) async throws {
         while true {
-            let wait: Duration = state.withLock { s in
-                let now = ContinuousClock.now
-                if s.pausedUntil > now { return s.pausedUntil - now }
-                let elapsed = now - s.last
-                s.tokens = min(capacity, s.tokens + ratePerSecond * (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18))
-                s.last = now
-                if s.tokens >= 1 {
-                    s.tokens -= 1
-                    return .zero
-                }
-                return .milliseconds(Int64(((1 - s.tokens) / ratePerSecond * 1000).rounded(.up)))
+            switch state.withLock({ $0.acquire(resource: resource, now: .now) }) {
+            case .send: return
+            case .wait(let until): try await Task.sleep(until: until, clock: .continuous)
             }
-            if wait == .zero { return }
-            try await Task.sleep(for: wait)
         }
     }
 
-    /// Holds every request back for `duration` (the target said so with `Retry-After`).
-    public func pause(for duration: Duration) {
-        state.withLock { s in
-            let until = ContinuousClock.now + duration
-            if until > s.pausedUntil { s.pausedUntil = until }
-            s.tokens = 0
-        }
+    /// Holds requests back for `duration`: every request to the target, or those to one resource.
+    public func pause(for duration: Duration, scope: RateLimitState.Scope = .target) {
+        state.withLock { $0.pause(scope, until: .now + duration) }
     }
+
+    /// How long the target-wide pause still runs.
+    public var pauseRemaining: Duration { state.withLock { $0.pauseRemaining(at: .now) } }
 }

@@ -1,0 +1,24 @@
+import GRDB
+public import Membership
+
+extension SQLiteStore {
+    /// Enqueues, for one target, an upsert of every user and then of every group of the channel, in one
+    /// transaction: a target that joins a channel (or is new) starts from everything the channel holds,
+    /// delivered by its worker in order, under its rate limit, with retries. Returns the entries added.
+    public func backfill(target: String, channel: Channel) async throws -> Int {
+        let now = Self.nanoseconds(Self.now())
+        return try await write { db in
+            let before = db.totalChangesCount
+            // Users first: a group's link then finds its members provisioned.
+            for (table, type, prefix) in [("scim_user", "user.upserted", "user:"), ("scim_group", "group.upserted", "group:")] {
+                try db.execute(
+                    sql: """
+                        INSERT INTO outbox (channel_key, target, resource_key, event, state, attempts, next_attempt, created, updated)
+                        SELECT channel_key, ?, ? || id, json_object('type', ?, 'id', id), 'pending', 0, 0, ?, ?
+                        FROM \(table) WHERE channel_key = ? ORDER BY id
+                        """, arguments: [target, prefix, type, now, now, channel.key])
+            }
+            return db.totalChangesCount - before
+        }
+    }
+}

@@ -1,0 +1,105 @@
+import AsyncHTTPClient
+import Connectors
+import Emulators
+import Foundation
+import GRDB
+import Logging
+import Membership
+import SCIM
+import Store
+import Sync
+import Synchronization
+import Testing
+
+@testable import Server
+
+/// A target worker contains every failure it meets: nothing it does ends it, and each failure is
+/// classified and retried or dead-lettered as its kind says.
+@Suite("Worker failure containment")
+struct WorkerFailureTests {
+    /// A bridge fanning out to the SCIM emulator through an in-process worker.
+    func withWorker(
+        authorization: @escaping @Sendable () throws -> String = { "Bearer \(SCIMEmulator.defaultToken)" },
+        _ body: @Sendable (TestBridge, String, TargetWorker, SCIMEmulator, SCIMClient) async throws -> Void
+    ) async throws {
+        let bridge = try TestBridge.make()
+        defer { bridge.cleanUp() }
+        let token = try await bridge.channel("pingone")
+        let channel = try #require(try await bridge.store.channel(named: "pingone"))
+        try await bridge.store.setTargets(["acme"], for: channel)
+        try await withRunningEmulator(SCIMEmulator()) { url, emulator in
+            var logger = Logger(label: "worker-test")
+            logger.logLevel = .critical
+            let transport = HTTPTransport(
+                client: HTTPClient.shared, baseURL: url.absoluteString, bucket: TokenBucket(requestsPerMinute: 60_000, burst: 1000),
+                timeout: .seconds(5), authorization: authorization)
+            let sync = GroupCentricSync(
+                target: "acme", store: bridge.store, connector: SCIMConnector(transport: transport), policy: .fail, userRemoval: .disable,
+                logger: logger)
+            let worker = TargetWorker(
+                target: "acme", store: bridge.store, sync: sync, maxAttempts: 3, backoff: Backoff(base: .milliseconds(1), cap: .milliseconds(5)),
+                logger: logger)
+            try await bridge.run { client in try await body(bridge, token, worker, emulator, client) }
+        }
+    }
+
+    /// The store refuses to mark a delivered entry done (a trigger raises, as a full disk or a broken
+    /// file would): the worker goes on, the entry stays pending, and once the store works again the
+    /// change is delivered again (idempotently) and completed.
+    @Test func aStoreErrorWhileCompletingAnEntryIsContained() async throws {
+        try await withWorker { bridge, token, worker, emulator, client in
+            let db = try DatabaseQueue(path: bridge.directory.appendingPathComponent("test.sqlite").path)
+            try await db.write { db in
+                try db.execute(sql: """
+                    CREATE TRIGGER injected_failure BEFORE UPDATE OF state ON outbox WHEN NEW.state = 'done'
+                    BEGIN SELECT RAISE(ABORT, 'injected store failure'); END
+                    """)
+            }
+            #expect(try await client.post("/scim/v2/pingone/Users", token: token, Bodies.user("alice@example.com")).status == 201)
+            try await worker.drainOnce()
+            #expect(emulator.state().users.count == 1)
+            #expect(try await bridge.store.outboxCounts(target: "acme")["pending"] == 1)
+
+            try await db.write { try $0.execute(sql: "DROP TRIGGER injected_failure") }
+            try await worker.drainOnce()
+            #expect(try await bridge.store.outboxCounts(target: "acme")["pending"] ?? 0 == 0)
+            #expect(emulator.state().users.count == 1)
+        }
+    }
+
+    /// A credential that cannot be read is the target's problem: the entry keeps its attempts (it is
+    /// not at fault), is never dead-lettered for it, the worker reports the target unhealthy and probes
+    /// one entry at a time; once the credential reads again, everything is delivered.
+    @Test func anUnreadableCredentialWaitsWithoutDeadLetters() async throws {
+        let readable = Mutex(false)
+        struct Unreadable: Error, CustomStringConvertible { var description: String { "no such file (file:/run/secrets/acme)" } }
+        try await withWorker(authorization: {
+            guard readable.withLock({ $0 }) else { throw Unreadable() }
+            return "Bearer \(SCIMEmulator.defaultToken)"
+        }) { bridge, token, worker, emulator, client in
+            for name in ["alice", "bob", "carol"] {
+                #expect(try await client.post("/scim/v2/pingone/Users", token: token, Bodies.user("\(name)@example.com")).status == 201)
+            }
+            for _ in 0..<5 { try await worker.drainOnce() }
+            #expect(worker.health.isAuthenticating)
+            #expect(worker.health.authenticationFailure?.contains("cannot be read") == true)
+            let counts = try await bridge.store.outboxCounts(target: "acme")
+            #expect(counts["dead"] ?? 0 == 0)
+            #expect(counts["pending"] == 3)
+            #expect(emulator.state().users.isEmpty)
+            #expect(emulator.state().counters.requests.isEmpty)
+
+            readable.withLock { $0 = true }
+            // Due again after the probe delay, which doubles with each failed attempt (seconds here).
+            var rounds = 0
+            while rounds < 150, (try await bridge.store.outboxCounts(target: "acme")["pending"] ?? 0) > 0 {
+                try await worker.drainOnce()
+                try await Task.sleep(for: .milliseconds(100))
+                rounds += 1
+            }
+            #expect(try await bridge.store.outboxCounts(target: "acme")["pending"] ?? 0 == 0)
+            #expect(emulator.state().users.count == 3)
+            #expect(!worker.health.isAuthenticating)
+        }
+    }
+}

@@ -1,7 +1,8 @@
 public import SCIM
 
 /// What the emulator saw and did, for tests to assert on: requests by method and path template,
-/// responses by status, every 429 sent, and the faults injected.
+/// responses by status, every 429 sent, the faults injected, and the requests that arrived inside a
+/// `Retry-After` window.
 public struct EmulatorCounters: Sendable, Hashable {
     /// `"GET /Users"`, `"PATCH /Groups/{id}"`, … → how many requests arrived (including those that
     /// were then refused by a fault, the rate limiter or authentication).
@@ -14,8 +15,22 @@ public struct EmulatorCounters: Sendable, Hashable {
     public var rateLimited = 0
     /// `"429"`, `"500"`, `"503"`, `"delay"`, `"drop"` → faults injected.
     public var faults: [String: Int] = [:]
+    /// Requests that arrived while a `Retry-After` window covering them was open (see `RetryAfterWindows`).
+    public var requestsInsideRetryAfter = 0
+    /// The latest of those requests, oldest first, at most `retryAfterViolationLimit` of them.
+    public var retryAfterViolations: [RetryAfterViolation] = []
+
+    /// How many violations `retryAfterViolations` keeps; `requestsInsideRetryAfter` counts them all.
+    public static let retryAfterViolationLimit = 100
 
     public init() {}
+
+    /// Counts a request that arrived inside a `Retry-After` window, keeping the latest ones.
+    public mutating func record(_ violation: RetryAfterViolation) {
+        requestsInsideRetryAfter += 1
+        retryAfterViolations.append(violation)
+        if retryAfterViolations.count > Self.retryAfterViolationLimit { retryAfterViolations.removeFirst() }
+    }
 
     /// All requests counted in `requests`.
     public var totalRequests: Int { requests.values.reduce(0, +) }
@@ -38,6 +53,8 @@ public struct EmulatorCounters: Sendable, Hashable {
             "rateLimited": .integer(Int64(rateLimited)),
             "faults": sorted(faults),
             "faultsInjected": .integer(Int64(faultsInjected)),
+            "requestsInsideRetryAfter": .integer(Int64(requestsInsideRetryAfter)),
+            "retryAfterViolations": .array(retryAfterViolations.map(\.json)),
         ]
     }
 

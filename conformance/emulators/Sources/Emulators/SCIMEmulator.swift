@@ -46,6 +46,7 @@ public final class SCIMEmulator: Sendable {
         var injector: FaultInjector
         var bucket: TokenBucket?
         var counters = EmulatorCounters()
+        var windows = RetryAfterWindows()
         var baseURL: String
     }
 
@@ -131,10 +132,11 @@ public final class SCIMEmulator: Sendable {
             s.injector = FaultInjector(plan: configuration.faults)
             s.bucket = configuration.rateLimit.map(TokenBucket.init(limit:))
             s.counters = EmulatorCounters()
+            s.windows = RetryAfterWindows()
         }
     }
 
-    /// Only the counters back to zero.
+    /// Only the counters back to zero; `Retry-After` windows still open stay open.
     public func resetCounters() {
         box.withLock { $0.counters = EmulatorCounters() }
     }
@@ -178,12 +180,16 @@ public final class SCIMEmulator: Sendable {
         case drop
     }
 
-    /// Counts the request, then applies the fault plan and the rate limiter, in that order.
-    /// `path` is relative to the base URL (`/Users/…`).
-    func admit(method: String, path: String) -> Admission {
+    /// Counts the request (and judges it against the open `Retry-After` windows by the time it
+    /// arrived), then applies the fault plan and the rate limiter, in that order. `path` is relative
+    /// to the base URL (`/Users/…`).
+    func admit(method: String, path: String, arrivedAt arrival: ContinuousClock.Instant = .now) -> Admission {
         let now = ContinuousClock.now - origin
         return box.withLock { s in
             s.counters.requests["\(method) \(EmulatorCounters.template(for: path))", default: 0] += 1
+            if let violation = s.windows.judge(method: method, path: path, resource: nil, arrivedAt: arrival - origin) {
+                s.counters.record(violation)
+            }
             var delay: Int?
             var lose = false
             if let fault = s.injector.next(method: method, path: path) {
@@ -213,9 +219,13 @@ public final class SCIMEmulator: Sendable {
         }
     }
 
-    /// Counts a response by status.
-    func recordResponse(status: Int) {
-        box.withLock { $0.counters.responses[String(status), default: 0] += 1 }
+    /// Counts a response by status; one with `Retry-After` opens a target-wide window from now.
+    func recordResponse(status: Int, retryAfter: Int? = nil) {
+        let now = ContinuousClock.now - origin
+        box.withLock { s in
+            s.counters.responses[String(status), default: 0] += 1
+            if let retryAfter { s.windows.open(.target, retryAfter: retryAfter, at: now) }
+        }
     }
 
     /// Runs `body` on the directory under the lock, with the base URL for rendering.

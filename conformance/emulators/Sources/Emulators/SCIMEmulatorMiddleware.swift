@@ -11,6 +11,7 @@ struct SCIMEmulatorMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
+        let arrival = ContinuousClock.now
         let path = request.uri.path
         guard path == SCIMEmulator.basePath || path.hasPrefix(SCIMEmulator.basePath + "/") else {
             return await Self.rendering { try await next(request, context) }
@@ -18,7 +19,8 @@ struct SCIMEmulatorMiddleware: RouterMiddleware {
         let response: Response
         switch emulator.admit(
             method: request.method.rawValue,
-            path: String(path.dropFirst(SCIMEmulator.basePath.count))
+            path: String(path.dropFirst(SCIMEmulator.basePath.count)),
+            arrivedAt: arrival
         ) {
         case .drop:
             await context.dropConnection()
@@ -40,7 +42,7 @@ struct SCIMEmulatorMiddleware: RouterMiddleware {
                 return response  // handled, but the connection is closed: nothing reaches the client
             }
         }
-        emulator.recordResponse(status: response.status.code)
+        emulator.recordResponse(status: response.status.code, retryAfter: response.retryAfterSeconds)
         return response
     }
 

@@ -54,6 +54,7 @@ public final class GitHubEMUEmulator: Sendable {
         var bucket: TokenBucket?
         var counters = EmulatorCounters()
         var requests: [GitHubEMURecordedRequest] = []
+        var windows = RetryAfterWindows()
         var groupPatchAnswer: GroupPatchAnswer
         var baseURL: String
     }
@@ -144,11 +145,12 @@ public final class GitHubEMUEmulator: Sendable {
             s.bucket = configuration.rateLimit.map(TokenBucket.init(limit:))
             s.counters = EmulatorCounters()
             s.requests = []
+            s.windows = RetryAfterWindows()
             s.groupPatchAnswer = configuration.groupPatchAnswer
         }
     }
 
-    /// The counters and the recorded requests back to zero.
+    /// The counters and the recorded requests back to zero; `Retry-After` windows still open stay open.
     public func resetCounters() {
         box.withLock { s in
             s.counters = EmulatorCounters()
@@ -179,13 +181,21 @@ public final class GitHubEMUEmulator: Sendable {
 
     // MARK: - Serving
 
-    /// Records and counts a request, then applies the fault plan and the rate limiter, in that order.
+    /// Records and counts a request (and judges it against the open `Retry-After` windows by the time
+    /// it arrived), then applies the fault plan and the rate limiter, in that order.
     /// `relativePath` is the path after the enterprise slug (`/Users/…`).
-    func admit(_ recorded: GitHubEMURecordedRequest, relativePath: String) -> SCIMEmulator.Admission {
+    func admit(
+        _ recorded: GitHubEMURecordedRequest, relativePath: String, arrivedAt arrival: ContinuousClock.Instant = .now
+    ) -> SCIMEmulator.Admission {
         let now = ContinuousClock.now - origin
         return box.withLock { s in
             s.requests.append(recorded)
             s.counters.requests["\(recorded.method) \(EmulatorCounters.template(for: relativePath))", default: 0] += 1
+            if let violation = s.windows.judge(
+                method: recorded.method, path: relativePath, resource: nil, arrivedAt: arrival - origin)
+            {
+                s.counters.record(violation)
+            }
             var delay: Int?
             var lose = false
             if let fault = s.injector.next(method: recorded.method, path: relativePath) {
@@ -210,8 +220,14 @@ public final class GitHubEMUEmulator: Sendable {
         }
     }
 
-    func recordResponse(status: Int) {
-        box.withLock { $0.counters.responses[String(status), default: 0] += 1 }
+    /// Counts a response by status; one with `Retry-After` (GitHub's secondary limits send it, and
+    /// clients must honour it) opens a target-wide window from now.
+    func recordResponse(status: Int, retryAfter: Int? = nil) {
+        let now = ContinuousClock.now - origin
+        box.withLock { s in
+            s.counters.responses[String(status), default: 0] += 1
+            if let retryAfter { s.windows.open(.target, retryAfter: retryAfter, at: now) }
+        }
     }
 
     /// Runs `body` on the directory under the lock, with the base URL and the PATCH answer.

@@ -13,6 +13,7 @@ struct GitHubEMUMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
+        let arrival = ContinuousClock.now
         let path = request.uri.path
         guard path.hasPrefix(Self.prefix) else {
             return await GitHubEMUResponses.rendering { try await next(request, context) }
@@ -30,7 +31,7 @@ struct GitHubEMUMiddleware: RouterMiddleware {
         let body = buffer.flatMap { b in b.readableBytes > 0 ? try? JSONParser.parse(b.readableBytesView) : nil }
         let recorded = GitHubEMURecordedRequest(method: request.method.rawValue, path: path, query: request.uri.query, body: body)
         let response: Response
-        switch emulator.admit(recorded, relativePath: relative) {
+        switch emulator.admit(recorded, relativePath: relative, arrivedAt: arrival) {
         case .drop:
             await context.dropConnection()
             return Response(status: .internalServerError)  // never reaches the client
@@ -52,7 +53,7 @@ struct GitHubEMUMiddleware: RouterMiddleware {
                 return response  // handled, but nothing reaches the client
             }
         }
-        emulator.recordResponse(status: Int(response.status.code))
+        emulator.recordResponse(status: Int(response.status.code), retryAfter: response.retryAfterSeconds)
         return response
     }
 

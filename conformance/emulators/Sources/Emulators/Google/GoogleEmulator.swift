@@ -111,6 +111,7 @@ public final class GoogleEmulator: Sendable {
         var injector: FaultInjector
         var quota: TokenBucket?
         var counters = EmulatorCounters()
+        var windows = RetryAfterWindows()
         var tokens: [String: ContinuousClock.Instant] = [:]
         var tokenLifetime: Duration
         var propagationDelay: Duration
@@ -217,11 +218,19 @@ public final class GoogleEmulator: Sendable {
 
     // MARK: - Serving
 
-    /// Counts and records an API request, then applies the fault plan, the quota and the bearer token, in that order.
-    func admit(method: String, path: String, query: String?, authorization: String?) -> Result<(delay: Int?, loseResponse: Bool), AdmissionRefusal> {
+    /// Counts and records an API request (and judges it against the open `Retry-After` windows by the
+    /// time it arrived), then applies the fault plan, the quota and the bearer token, in that order.
+    func admit(
+        method: String, path: String, query: String?, authorization: String?, arrivedAt arrival: ContinuousClock.Instant = .now
+    ) -> Result<(delay: Int?, loseResponse: Bool), AdmissionRefusal> {
         let now = ContinuousClock.now
         return box.withLock { b in
             b.counters.requests["\(method) \(Self.template(path))", default: 0] += 1
+            if let violation = b.windows.judge(
+                method: method, path: String(path.dropFirst(Self.apiPath.count)), resource: nil, arrivedAt: arrival - origin)
+            {
+                b.counters.record(violation)
+            }
             b.recorded.append(RecordedRequest(
                 method: method, path: path,
                 parameters: (query ?? "").split(separator: "&").map { String($0.split(separator: "=", maxSplits: 1).first ?? "") }))
@@ -269,7 +278,15 @@ public final class GoogleEmulator: Sendable {
         }
     }
 
-    func recordResponse(status: Int) { box.withLock { $0.counters.responses[String(status), default: 0] += 1 } }
+    /// Counts a response by status; one with `Retry-After` opens a target-wide window from now. (The
+    /// quota's 403 carries none, as Google's does not: clients back off exponentially there.)
+    func recordResponse(status: Int, retryAfter: Int? = nil) {
+        let now = ContinuousClock.now - origin
+        box.withLock { b in
+            b.counters.responses[String(status), default: 0] += 1
+            if let retryAfter { b.windows.open(.target, retryAfter: retryAfter, at: now) }
+        }
+    }
 
     /// Runs `body` on the directory; a group created less than the propagation delay ago is invisible
     /// to requests that name it (`visible` is false for those).

@@ -10,6 +10,7 @@ struct GoogleMiddleware: RouterMiddleware {
     let emulator: GoogleEmulator
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let arrival = ContinuousClock.now
         let path = request.uri.path
         guard path.hasPrefix(GoogleEmulator.apiPath + "/") || path == GoogleEmulator.apiPath else {
             return await Self.rendering { try await next(request, context) }
@@ -17,7 +18,8 @@ struct GoogleMiddleware: RouterMiddleware {
         let decoded = path.removingPercentEncoding ?? path
         let response: Response
         switch emulator.admit(
-            method: request.method.rawValue, path: decoded, query: request.uri.query, authorization: request.headers[.authorization])
+            method: request.method.rawValue, path: decoded, query: request.uri.query, authorization: request.headers[.authorization],
+            arrivedAt: arrival)
         {
         case .failure(.drop):
             await context.dropConnection()
@@ -32,7 +34,7 @@ struct GoogleMiddleware: RouterMiddleware {
                 return response  // handled, but nothing reaches the client
             }
         }
-        emulator.recordResponse(status: Int(response.status.code))
+        emulator.recordResponse(status: Int(response.status.code), retryAfter: response.retryAfterSeconds)
         return response
     }
 

@@ -13,6 +13,7 @@ struct SalesforceAPI: RouterMiddleware {
     let emulator: SalesforceEmulator
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let arrival = ContinuousClock.now
         let path = request.uri.path.removingPercentEncoding ?? request.uri.path
         guard path == Self.prefix || path.hasPrefix(Self.prefix + "/") else {
             do {
@@ -39,7 +40,7 @@ struct SalesforceAPI: RouterMiddleware {
             do { body = try await Self.body(of: request) } catch { bodyError = error }
         }
         let response: Response
-        switch emulator.admit(method: method, path: sub, soql: soql, body: body, authorization: request.headers[.authorization]) {
+        switch emulator.admit(method: method, path: sub, soql: soql, body: body, authorization: request.headers[.authorization], arrivedAt: arrival) {
         case .failure(.drop):
             await context.dropConnection()
             return Response(status: .internalServerError)
@@ -58,7 +59,7 @@ struct SalesforceAPI: RouterMiddleware {
                 return response  // handled, but nothing reaches the client
             }
         }
-        emulator.recordResponse(status: Int(response.status.code))
+        emulator.recordResponse(status: Int(response.status.code), retryAfter: response.retryAfterSeconds)
         var answered = response
         answered.headers[HTTPField.Name("Sforce-Limit-Info")!] = emulator.limitInfo
         return answered

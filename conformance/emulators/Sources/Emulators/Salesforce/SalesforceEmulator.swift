@@ -138,6 +138,7 @@ public final class SalesforceEmulator: Sendable {
         var injector: FaultInjector
         var limit: TokenBucket?
         var counters = EmulatorCounters()
+        var windows = RetryAfterWindows()
         var tokens: [String: ContinuousClock.Instant] = [:]
         var tokenLifetime: Duration
         var batchSize: Int
@@ -288,14 +289,19 @@ public final class SalesforceEmulator: Sendable {
         case error(SalesforceError, retryAfter: Int?)
     }
 
-    /// Counts and records an API request, then applies the fault plan, the session and the request
-    /// allocation, in that order. Returns the delay of a delay fault and whether to lose the answer.
+    /// Counts and records an API request (and judges it against the open `Retry-After` windows by the
+    /// time it arrived), then applies the fault plan, the session and the request allocation, in
+    /// that order. Returns the delay of a delay fault and whether to lose the answer.
     func admit(
-        method: String, path: String, soql: String?, body: JSONValue?, authorization: String?
+        method: String, path: String, soql: String?, body: JSONValue?, authorization: String?,
+        arrivedAt arrival: ContinuousClock.Instant = .now
     ) -> Result<(delay: Int?, loseResponse: Bool), Refusal> {
         let now = ContinuousClock.now
         return box.withLock { b in
             b.counters.requests["\(method) \(Self.template(path))", default: 0] += 1
+            if let violation = b.windows.judge(method: method, path: path, resource: nil, arrivedAt: arrival - origin) {
+                b.counters.record(violation)
+            }
             b.recorded.append(RecordedRequest(method: method, path: path, soql: soql, body: body))
             var delay: Int? = nil
             var lose = false
@@ -331,7 +337,15 @@ public final class SalesforceEmulator: Sendable {
     /// `Sforce-Limit-Info: api-usage=N/M`.
     var limitInfo: String { "api-usage=\(apiUsage.used)/\(apiUsage.max)" }
 
-    func recordResponse(status: Int) { box.withLock { $0.counters.responses[String(status), default: 0] += 1 } }
+    /// Counts a response by status; one with `Retry-After` opens a target-wide window from now. (The
+    /// allocation's `REQUEST_LIMIT_EXCEEDED` carries none, as Salesforce's does not.)
+    func recordResponse(status: Int, retryAfter: Int? = nil) {
+        let now = ContinuousClock.now - origin
+        box.withLock { b in
+            b.counters.responses[String(status), default: 0] += 1
+            if let retryAfter { b.windows.open(.target, retryAfter: retryAfter, at: now) }
+        }
+    }
 
     /// Runs `body` on the org under the lock.
     func withOrg<T: Sendable>(_ body: (inout SalesforceOrg) throws(SalesforceError) -> T) throws(SalesforceError) -> T {

@@ -46,6 +46,7 @@ public final class SlackEmulator: Sendable {
         var injector: FaultInjector
         var limits: SlackRateLimits?
         var locks = SlackResourceLocks()
+        var windows = RetryAfterWindows()
         var counters = EmulatorCounters()
         var limitedBy: [String: Int] = [:]
         var resourceLocked = 0
@@ -124,7 +125,7 @@ public final class SlackEmulator: Sendable {
         box.withLock { s in s = State(configuration, baseURL: s.baseURL) }
     }
 
-    /// Counters and recorded requests back to zero.
+    /// Counters and recorded requests back to zero; `Retry-After` windows still open stay open.
     public func resetCounters() {
         box.withLock { s in
             s.counters = EmulatorCounters()
@@ -161,13 +162,19 @@ public final class SlackEmulator: Sendable {
         case drop
     }
 
-    /// In order: count, fault plan, authentication, rate limits, the resource lock.
-    func admit(method: String, path: String, authorized: Bool) -> Admission {
+    /// In order: count (and judge against the open `Retry-After` windows by arrival time), fault
+    /// plan, authentication, rate limits, the resource lock.
+    func admit(method: String, path: String, authorized: Bool, arrivedAt arrival: ContinuousClock.Instant = .now) -> Admission {
         let now = ContinuousClock.now - origin
         let template = EmulatorCounters.template(for: path)
         let updateDuration = configuration.updateDuration
         return box.withLock { s in
             s.counters.requests["\(method) \(template)", default: 0] += 1
+            if let violation = s.windows.judge(
+                method: method, path: path, resource: Self.lockedResource(method: method, path: path), arrivedAt: arrival - origin)
+            {
+                s.counters.record(violation)
+            }
             var delay: Int?
             var lose = false
             if let fault = s.injector.next(method: method, path: path) {
@@ -190,7 +197,7 @@ public final class SlackEmulator: Sendable {
                 return .refuse(.tooManyRequests, retryAfter: refusal.retryAfter)
             }
             var lockKey: String?
-            if method != "GET", updateDuration > .zero, template.hasSuffix("/{id}") {
+            if updateDuration > .zero, Self.lockedResource(method: method, path: path) != nil {
                 if let wait = s.locks.lock(path, now: now, until: now + updateDuration) {
                     s.counters.tooManyRequests += 1
                     s.resourceLocked += 1
@@ -202,11 +209,22 @@ public final class SlackEmulator: Sendable {
         }
     }
 
+    /// The resource a request would lock (and whose `resource_locked` window covers it): a non-GET
+    /// to `/Users/{id}` or `/Groups/{id}`, keyed by its path. Reads never lock, so a GET of a
+    /// resource being updated is no violation of that resource's window.
+    static func lockedResource(method: String, path: String) -> String? {
+        method != "GET" && EmulatorCounters.template(for: path).hasSuffix("/{id}") ? path : nil
+    }
+
     func unlock(_ key: String) { box.withLock { $0.locks.unlock(key) } }
 
-    func record(_ request: SlackRecordedRequest) {
+    /// Counts the response and keeps the request; an answer with `Retry-After` opens a window from
+    /// now over `scope` (one resource for `resource_locked`, the whole target otherwise).
+    func record(_ request: SlackRecordedRequest, retryAfter: Int? = nil, scope: RetryAfterScope = .target) {
+        let now = ContinuousClock.now - origin
         box.withLock { s in
             if let status = request.status { s.counters.responses[String(status), default: 0] += 1 }
+            if let retryAfter { s.windows.open(scope, retryAfter: retryAfter, at: now) }
             if configuration.recordRequests { s.recorded.append(request) }
         }
     }

@@ -14,6 +14,7 @@ struct SlackMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
+        let arrival = ContinuousClock.now
         let path = request.uri.path
         let base = SlackEmulator.basePath
         guard path == base || path.hasPrefix(base + "/") else {
@@ -27,12 +28,15 @@ struct SlackMiddleware: RouterMiddleware {
         if let collected, collected.readableBytes > 0 { body = try? JSONParser.parse(collected.readableBytesView) }
         let query = request.uri.query.map { "?\($0)" } ?? ""
         let response: Response
-        switch emulator.admit(method: method, path: relative, authorized: authorized(request)) {
+        var scope = RetryAfterScope.target
+        switch emulator.admit(method: method, path: relative, authorized: authorized(request), arrivedAt: arrival) {
         case .drop:
             emulator.record(SlackRecordedRequest(method: method, path: relative + query, body: body, status: nil))
             await context.dropConnection()
             return Response(status: .internalServerError)
         case .refuse(let error, let retryAfter):
+            // Slack's lock speaks for the resource being updated only; every other Retry-After for the org.
+            if error == .resourceLocked { scope = .resource(relative) }
             response = Self.error(error, retryAfter: retryAfter)
         case .proceed(let delay, let lockKey, let lose):
             if let delay { try? await Task.sleep(for: .milliseconds(delay)) }
@@ -51,7 +55,9 @@ struct SlackMiddleware: RouterMiddleware {
                 return response  // handled, but nothing reaches the client
             }
         }
-        emulator.record(SlackRecordedRequest(method: method, path: relative + query, body: body, status: Int(response.status.code)))
+        emulator.record(
+            SlackRecordedRequest(method: method, path: relative + query, body: body, status: Int(response.status.code)),
+            retryAfter: response.retryAfterSeconds, scope: scope)
         return response
     }
 

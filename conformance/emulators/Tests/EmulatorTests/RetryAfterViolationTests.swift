@@ -1,0 +1,242 @@
+import Emulators
+import Foundation
+import NIOHTTP1
+import SCIM
+import Testing
+
+/// Over real HTTP, every emulator flags a client that calls inside a `Retry-After` window it was
+/// given: by its own rate limiter, by an injected fault, or (Slack) by a resource's lock.
+@Suite struct RetryAfterViolationTests {
+    // MARK: - scim
+
+    @Test func aClientThatWaitsOutRetryAfterIsNeverFlagged() async throws {
+        try await withEmulator { client, emulator in
+            emulator.failNext(1, with: .tooManyRequests(retryAfter: 1))
+            let refused = try await client.get("/Users")
+            #expect(refused.status == 429)
+            let wait = try #require(refused.header("Retry-After").flatMap { Int($0) })
+            try await Task.sleep(for: .seconds(wait))
+            #expect(try await client.get("/Users").status == 200)
+            let counters = emulator.state().counters
+            #expect(counters.requestsInsideRetryAfter == 0)
+            #expect(counters.retryAfterViolations.isEmpty)
+        }
+    }
+
+    @Test func aCallOneHundredMillisecondsAfterA429IsCountedAndListed() async throws {
+        try await withEmulator { client, emulator in
+            emulator.failNext(1, method: "GET", with: .tooManyRequests(retryAfter: 1))
+            #expect(try await client.get("/Users").status == 429)
+            try await Task.sleep(for: .milliseconds(100))
+            // Flagged, not refused: the emulator answers as it always did.
+            #expect(try await client.post("/Users", userBody("eager")).status == 201)
+            let counters = emulator.state().counters
+            #expect(counters.requestsInsideRetryAfter == 1)
+            let v = try #require(counters.retryAfterViolations.first)
+            #expect(v.method == "POST")
+            #expect(v.path == "/Users")
+            #expect(v.scope == .target && v.isTargetWide)
+            #expect(v.retryAfter == 1)
+            #expect((1...900).contains(v.millisecondsBeforeEnd))
+            // The admin state carries the same.
+            let json = try #require(try await client.get("/_emulator/state").body?["counters"])
+            #expect(json["requestsInsideRetryAfter"]?.integerValue == 1)
+            let listed = try #require(json["retryAfterViolations"]?.arrayValue?.first)
+            #expect(listed["method"] == "POST")
+            #expect(listed["path"] == "/Users")
+            #expect(listed["scope"] == "target")
+            #expect(listed["millisecondsBeforeEnd"]?.integerValue == Int64(v.millisecondsBeforeEnd))
+            #expect(listed["retryAfter"]?.integerValue == 1)
+        }
+    }
+
+    @Test func theRateLimitersOwn429OpensAWindow() async throws {
+        // One request a second, burst 1: the second is refused with Retry-After: 1.
+        try await withEmulator(.init(rateLimit: RateLimit(requests: 1, perSeconds: 1))) { client, emulator in
+            #expect(try await client.get("/Users").status == 200)
+            let refused = try await client.get("/Users")
+            #expect(refused.status == 429)
+            #expect(refused.header("Retry-After") == "1")
+            try await Task.sleep(for: .milliseconds(100))
+            _ = try await client.get("/Groups")
+            let counters = emulator.state().counters
+            #expect(counters.rateLimited >= 1)
+            #expect(counters.requestsInsideRetryAfter == 1)
+            #expect(counters.retryAfterViolations.first?.path == "/Groups")
+        }
+    }
+
+    @Test func aRequestInFlightWhenTheRefusalWentOutIsNotCounted() async throws {
+        try await withEmulator { client, emulator in
+            emulator.failNext(1, method: "POST", with: .delay(milliseconds: 500))
+            emulator.failNext(1, method: "GET", with: .tooManyRequests(retryAfter: 2))
+            async let slow = client.post("/Users", userBody("slow"))
+            // Let the slow request arrive first, then get the 429 while it is still being answered.
+            while emulator.state().counters.requests("POST", "/Users") == 0 { try await Task.sleep(for: .milliseconds(5)) }
+            #expect(try await client.get("/Users").status == 429)
+            #expect(try await slow.status == 201)
+            #expect(emulator.state().counters.requestsInsideRetryAfter == 0)
+        }
+    }
+
+    @Test func noRetryAfterNoWindow() async throws {
+        try await withEmulator { (client, emulator) async throws in
+            emulator.failNext(1, with: .serviceUnavailable())
+            emulator.failNext(1, with: .tooManyRequests(retryAfter: 0))
+            #expect(try await client.get("/Users").status == 503)
+            #expect(try await client.get("/Users").status == 429)
+            #expect(try await client.get("/Users").status == 200)
+            #expect(emulator.state().counters.requestsInsideRetryAfter == 0)
+        }
+    }
+
+    // MARK: - github-emu
+
+    @Test func gitHubFlagsACallInsideItsRateLimitWindow() async throws {
+        try await withGitHub(.init(rateLimit: RateLimit(requests: 1, perSeconds: 1))) { client, emulator in
+            #expect(try await client.get("/Users").status == 200)
+            let refused = try await client.get("/Users")
+            #expect(refused.status == 429)
+            #expect(refused.header("Retry-After") == "1")
+            try await Task.sleep(for: .milliseconds(100))
+            _ = try await client.get("/Groups")
+            let state = emulator.state()
+            #expect(state.counters.requestsInsideRetryAfter == 1)
+            #expect(state.counters.retryAfterViolations.first?.path == "/Groups")
+            #expect(state.json["counters"]?["requestsInsideRetryAfter"]?.integerValue == 1)
+        }
+    }
+
+    @Test func gitHubFlagsACallInsideAnInjectedSecondaryLimitWindow() async throws {
+        try await withGitHub { client, emulator in
+            emulator.failNext(1, method: "POST", with: .status(403, retryAfter: 1))
+            #expect(try await client.post("/Users", .object(GitHubBodies.user("ada"))).status == 403)
+            try await Task.sleep(for: .milliseconds(100))
+            #expect(try await client.post("/Users", .object(GitHubBodies.user("ada"))).status == 201)
+            let v = try #require(emulator.state().counters.retryAfterViolations.first)
+            #expect(v.method == "POST" && v.path == "/Users" && v.isTargetWide)
+        }
+    }
+
+    // MARK: - slack
+
+    @Test func slackFlagsACallInsideItsOrgWideRateLimitWindow() async throws {
+        // Scale 0.05: POST /Users allows a burst of 1, so the second is refused for several seconds.
+        try await withSlack(.init(rateScale: 0.05)) { client, emulator in
+            #expect(try await client.post("/Users", slackUser("u0")).status == 201)
+            let refused = try await client.post("/Users", slackUser("u1"))
+            #expect(refused.status == 429)
+            #expect(refused.header("Retry-After") != nil)
+            try await Task.sleep(for: .milliseconds(100))
+            // Slack's limits are org-wide: the window covers every endpoint.
+            #expect(try await client.get("/Users").status == 200)
+            let state = emulator.state()
+            #expect(state.counters.requestsInsideRetryAfter == 1)
+            let v = try #require(state.counters.retryAfterViolations.first)
+            #expect(v.method == "GET" && v.path == "/Users" && v.isTargetWide)
+            let listed = state.json["counters"]?["retryAfterViolations"]?.arrayValue?.first
+            #expect(listed?["scope"] == "target")
+        }
+    }
+
+    @Test func slackFlagsAWriteInsideAResourceLockWindowButNotOtherResourcesOrReads() async throws {
+        try await withSlack(.init(rateScale: nil, updateDuration: .seconds(2))) { client, emulator in
+            let a = try #require(try await client.post("/Groups", groupBody("A")).id)
+            let b = try #require(try await client.post("/Groups", groupBody("B")).id)
+            let rename: @Sendable (String) -> JSONValue = { name in
+                patchBody([["op": "replace", "path": "displayName", "value": .string(name)]])
+            }
+            async let first = client.patch("/Groups/\(a)", rename("A1"))
+            while !emulator.isBeingUpdated("/Groups/\(a)") { try await Task.sleep(for: .milliseconds(10)) }
+            let locked = try await client.patch("/Groups/\(a)", rename("A2"))
+            #expect(locked.status == 429)
+            #expect(locked.body == slackError("resource_locked", 429))
+            #expect(locked.header("Retry-After") != nil)
+            try await Task.sleep(for: .milliseconds(100))
+            // Inside the lock's window: a write to A is flagged (and, A still being updated, refused
+            // again); a read of A and a write to B are not, the window speaking for A's writes only.
+            async let other = client.patch("/Groups/\(b)", rename("B1"))
+            let eager = try await client.patch("/Groups/\(a)", rename("A3"))
+            #expect(eager.status == 429)
+            #expect(try await client.get("/Groups/\(a)").status == 200)
+            #expect(try await other.status == 200)
+            #expect(try await first.status == 200)
+
+            var state = emulator.state()
+            #expect(state.counters.requestsInsideRetryAfter == 1)
+            let v = try #require(state.counters.retryAfterViolations.first)
+            #expect(v.method == "PATCH")
+            #expect(v.path == "/Groups/\(a)")
+            #expect(v.scope == .resource("/Groups/\(a)"))
+            #expect(!v.isTargetWide)
+            #expect((1...2_000).contains(v.millisecondsBeforeEnd))
+            let listed = state.json["counters"]?["retryAfterViolations"]?.arrayValue?.first
+            #expect(listed?["scope"] == "resource")
+            #expect(listed?["resource"] == .string("/Groups/\(a)"))
+
+            // A client that waits out the last Retry-After it was given is not flagged.
+            let wait = try #require(eager.header("Retry-After").flatMap { Int($0) })
+            try await Task.sleep(for: .seconds(wait))
+            #expect(try await client.patch("/Groups/\(a)", rename("A4")).status == 200)
+            state = emulator.state()
+            #expect(state.counters.requestsInsideRetryAfter == 1)
+        }
+    }
+
+    // MARK: - google
+
+    @Test func googleFlagsACallInsideAnInjected503Window() async throws {
+        try await withGoogle { anonymous, emulator in
+            let client = try await anonymous.authorized()
+            emulator.failNext(1, method: "GET", pathPrefix: "/users", with: .serviceUnavailable(retryAfter: 1))
+            #expect(try await client.send(.GET, "/users?customer=my_customer").status == 503)
+            try await Task.sleep(for: .milliseconds(100))
+            #expect(try await client.send(.GET, "/users?customer=my_customer").status == 200)
+            let state = emulator.state()
+            #expect(state.counters.requestsInsideRetryAfter == 1)
+            let v = try #require(state.counters.retryAfterViolations.first)
+            #expect(v.method == "GET" && v.path == "/users" && v.isTargetWide)
+            #expect(state.json["counters"]?["requestsInsideRetryAfter"]?.integerValue == 1)
+        }
+    }
+
+    @Test func googlesQuota403CarriesNoRetryAfterAndOpensNoWindow() async throws {
+        try await withGoogle(quotaPerMinute: 1) { anonymous, emulator in
+            let client = try await anonymous.authorized()
+            #expect(try await client.send(.GET, "/users?customer=my_customer").status == 200)
+            #expect(try await client.send(.GET, "/users?customer=my_customer").status == 403)
+            #expect(try await client.send(.GET, "/users?customer=my_customer").status == 403)
+            #expect(emulator.state().counters.requestsInsideRetryAfter == 0)
+        }
+    }
+
+    // MARK: - salesforce
+
+    @Test func salesforceFlagsACallInsideAnInjected503Window() async throws {
+        var configuration = SalesforceEmulator.Configuration(publicKeyPEM: SalesforceTestKeys.publicKeyPEM)
+        configuration.requestLimit = RateLimit(requests: 3, perSeconds: 60)
+        try await withRunningEmulator(try SalesforceEmulator(configuration: configuration)) { url, emulator in
+            let c = SalesforceEmulatorTests.Client(base: url.absoluteString)
+            let token = try await c.session()
+            emulator.failNext(1, method: "GET", pathPrefix: "/query", with: .serviceUnavailable(retryAfter: 1))
+            #expect(try await c.query("SELECT Id FROM User", token: token).status == 503)
+            try await Task.sleep(for: .milliseconds(100))
+            #expect(try await c.query("SELECT Id FROM User", token: token).status == 200)
+            var state = emulator.state()
+            #expect(state.counters.requestsInsideRetryAfter == 1)
+            let v = try #require(state.counters.retryAfterViolations.first)
+            #expect(v.method == "GET" && v.path == "/query" && v.isTargetWide)
+            #expect(state.json["counters"]?["retryAfterViolations"]?.arrayValue?.count == 1)
+
+            // The allocation's 403 REQUEST_LIMIT_EXCEEDED carries no Retry-After: no window. (The
+            // 503 window, 1 s, is over by the time the allocation runs out below.)
+            try await Task.sleep(for: .seconds(1))
+            #expect(try await c.query("SELECT Id FROM User", token: token).status == 200)
+            #expect(try await c.query("SELECT Id FROM User", token: token).status == 200)
+            #expect(try await c.query("SELECT Id FROM User", token: token).errorCode == "REQUEST_LIMIT_EXCEEDED")
+            #expect(try await c.query("SELECT Id FROM User", token: token).errorCode == "REQUEST_LIMIT_EXCEEDED")
+            state = emulator.state()
+            #expect(state.counters.requestsInsideRetryAfter == 1)
+        }
+    }
+}

@@ -148,7 +148,8 @@ struct SlackEndToEndTests {
         ])
         #expect(Set(state.groups.compactMap { $0["displayName"]?.stringValue }) == ["Engineering", "Sales EMEA"])
         #expect(h.members(of: "Engineering") == ["alice@example.com"])
-        #expect(h.members(of: "Sales EMEA") == ["carol@example.com", "dave@example.com"])
+        // Slack cannot hold a deactivated member: dave leaves the group while he is disabled.
+        #expect(h.members(of: "Sales EMEA") == ["carol@example.com"])
         #expect(try await h.deadLetters().isEmpty)
     }
 

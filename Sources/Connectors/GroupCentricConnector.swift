@@ -16,8 +16,8 @@ public protocol GroupCentricConnector: TargetUserDirectory {
     func deleteGroup(id: String) async throws
     /// Every group, with members (reconciliation).
     func listGroups() async throws -> [GroupCentricPlanner.TargetGroup]
-    /// Every user: target id and match key (reconciliation).
-    func listUsers() async throws -> [(id: String, matchKey: String)]
+    /// Every user: target id, match key, whether it is active, and the written attributes (reconciliation).
+    func listUsers() async throws -> [TargetUser]
     /// One cheap authenticated read, the way PingOne's "Test connection" checks a target (`doctor`).
     func testConnection() async throws
     /// Whether the target keeps deactivated users as group members (Slack refuses them).

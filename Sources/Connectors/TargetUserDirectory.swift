@@ -13,6 +13,10 @@ public protocol TargetUserDirectory: Sendable {
     /// Replaces the user's attributes; false if the target no longer has it.
     func replaceUser(id: String, _ user: JSONObject) async throws -> Bool
     func removeUser(id: String, action: UserRemoval) async throws
+    /// The attributes on which the target's user differs from what `createUser`/`replaceUser` would
+    /// write for the canonical `user` (reconciliation). Pure; compares only what the target keeps as
+    /// written, so that a value it normalises or does not return is never taken for drift.
+    func differences(of user: JSONObject, from actual: TargetUser) -> [AttributeDifference]
 }
 
 /// What deprovisioning a user does on the target, as PingOne offers it.

@@ -11,8 +11,12 @@ public struct Reconciler: Sendable {
     public init(sync: GroupCentricSync) { self.sync = sync }
 
     /// One repair call, with the canonical resource it serves.
-    public enum Step: Sendable, Hashable, CustomStringConvertible {
+    public enum Step: ReconcileStep, Hashable {
         case createUser(channel: String, id: String, userName: String)
+        /// `PUT` of the canonical user: its account differs on the target (`AccountRepair.repair`).
+        case repairUser(channel: String, id: String, targetID: String, userName: String, differences: [AttributeDifference])
+        /// The account of a user deleted at the source is active on the target (`AccountRepair.deprovision`).
+        case deprovisionUser(channel: String, id: String, targetID: String, userName: String, removal: UserRemoval)
         case linkGroup(channel: String, id: String, displayName: String, policy: CollisionPolicy, collides: Bool)
         case renameGroup(channel: String, id: String, targetID: String, from: String, to: String)
         case addMembers(channel: String, id: String, targetID: String, displayName: String, members: [String])
@@ -21,6 +25,13 @@ public struct Reconciler: Sendable {
         public var description: String {
             switch self {
             case .createUser(_, _, let userName): return "POST /Users  userName=\(userName)"
+            case .repairUser(_, _, let tid, let userName, let differences):
+                return "PUT /Users/\(tid)  userName=\(userName) " + differences.map(\.description).joined(separator: ", ")
+            case .deprovisionUser(_, _, let tid, let userName, let removal):
+                switch removal {
+                case .disable: return "PATCH /Users/\(tid)  userName=\(userName) active true -> false (deleted at the source)"
+                case .delete: return "DELETE /Users/\(tid)  userName=\(userName) (deleted at the source, active on the target)"
+                }
             case .linkGroup(_, _, let name, let policy, let collides):
                 return collides
                     ? "link existing group \"\(name)\" under onNameCollision=\(policy.rawValue)"
@@ -32,11 +43,31 @@ public struct Reconciler: Sendable {
                 return "PATCH /Groups/\(tid)  (\(name)) remove \(members.count) member(s): \(members.joined(separator: ", "))"
             }
         }
+
+        public var resourceKey: String {
+            switch self {
+            case .createUser(_, let id, _), .repairUser(_, let id, _, _, _), .deprovisionUser(_, let id, _, _, _): return "user:\(id)"
+            case .linkGroup(_, let id, _, _, _), .renameGroup(_, let id, _, _, _), .addMembers(_, let id, _, _, _),
+                .removeMembers(_, let id, _, _, _):
+                return "group:\(id)"
+            }
+        }
+
+        public var channel: String {
+            switch self {
+            case .createUser(let c, _, _), .repairUser(let c, _, _, _, _), .deprovisionUser(let c, _, _, _, _), .linkGroup(let c, _, _, _, _),
+                .renameGroup(let c, _, _, _, _), .addMembers(let c, _, _, _, _), .removeMembers(let c, _, _, _, _):
+                return c
+            }
+        }
     }
 
     /// The repair plan for every channel that fans out to this target. Nothing is changed.
     public func plan(channels: [Channel]) async throws -> (steps: [Step], blocked: [String]) {
-        let userIDsByKey = UserMatching.byKey(try await sync.connector.listUsers())
+        let listed = try await sync.connector.listUsers()
+        let usersByKey = UserMatching.byKey(listed)
+        let listedByID = Dictionary(listed.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let mappings = try await sync.store.mappings(target: sync.target)
         let targetGroups = try await sync.connector.listGroups()
         var groupByID: [String: GroupCentricPlanner.TargetGroup] = [:]
         var groupByName: [String: GroupCentricPlanner.TargetGroup] = [:]
@@ -48,9 +79,19 @@ public struct Reconciler: Sendable {
         var blocked: [String] = []
         for channel in channels {
             let users = UserMatching(
-                try await sync.store.allResources(.user, channel), targetIDsByKey: userIDsByKey, directory: sync.connector)
+                try await sync.store.allResources(.user, channel), targetsByKey: usersByKey, directory: sync.connector)
             let canonicalToTarget = users.targetIDs
             steps += users.missing.map { .createUser(channel: channel.name, id: $0.id, userName: $0.userName) }
+            let deleted = AccountRepair.deletedUsers(
+                mappings, channel: channel, present: users.present, claimed: Set(users.targetIDs.values))
+            for repair in users.accountRepairs(deleted: deleted, listedByID: listedByID, directory: sync.connector) {
+                switch repair {
+                case .repair(let id, let tid, let userName, let differences):
+                    steps.append(.repairUser(channel: channel.name, id: id, targetID: tid, userName: userName, differences: differences))
+                case .deprovision(let id, let tid, let userName):
+                    steps.append(.deprovisionUser(channel: channel.name, id: id, targetID: tid, userName: userName, removal: sync.userRemoval))
+                }
+            }
             for group in try await sync.store.allResources(.group, channel) {
                 guard let name = group.attributes["displayName"]?.stringValue else { continue }
                 let mapping = try await sync.store.mapping(target: sync.target, channel: channel, kind: .group, canonicalID: group.id)
@@ -81,7 +122,8 @@ public struct Reconciler: Sendable {
                         steps.append(.addMembers(channel: channel.name, id: group.id, targetID: t, displayName: name, members: m))
                     case .removeMembers(let t, let m):
                         steps.append(.removeMembers(channel: channel.name, id: group.id, targetID: t, displayName: name, members: m))
-                    default: break
+                    case .createGroup, .adopt, .deleteGroup, .block:
+                        break  // `reconcile` compares a linked group: it never creates, adopts, deletes or blocks one
                     }
                 }
             }
@@ -89,7 +131,7 @@ public struct Reconciler: Sendable {
         return (steps, blocked)
     }
 
-    /// Users the target refused to create (`400`, `409`, `422`) while the rest of a plan was executed.
+    /// Users the target refused to create or repair (`400`, `409`, `422`) while the rest of a plan was executed.
     public struct UsersRefused: Error, CustomStringConvertible {
         /// userName and the target's answer, in plan order.
         public var refused: [(userName: String, detail: String)]
@@ -110,6 +152,14 @@ public struct Reconciler: Sendable {
             case .createUser(let c, let id, let userName):
                 guard let channel = byName[c] else { break }
                 if let refusal = try await sync.users.provisionAgain(id, userName: userName, channel) { refused.append(refusal) }
+            case .repairUser(let c, let id, let tid, let userName, let differences):
+                guard let channel = byName[c] else { break }
+                if let refusal = try await sync.users.repairAccount(id, targetID: tid, userName: userName, differences: differences, channel) {
+                    refused.append(refusal)
+                }
+            case .deprovisionUser(let c, let id, let tid, let userName, _):
+                guard let channel = byName[c] else { break }
+                try await sync.users.deprovisionAgain(id, targetID: tid, userName: userName, channel)
             case .linkGroup(let c, let id, let name, _, _):
                 guard let channel = byName[c] else { break }
                 try await sync.store.forgetStaleGroupMapping(target: sync.target, channel: channel, id: id)

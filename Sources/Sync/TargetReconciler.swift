@@ -6,13 +6,21 @@ internal import SCIM
 /// reconciler, whichever way the target keeps memberships.
 public protocol TargetReconciler: Sendable {
     /// One repair call, printable as the line `plan` shows.
-    associatedtype Step: Sendable, CustomStringConvertible
+    associatedtype Step: ReconcileStep
     var target: String { get }
     var store: any SyncStore { get }
     /// The repair plan for these channels, and the groups left alone because they are blocked. Nothing is changed.
     func plan(channels: [Channel]) async throws -> (steps: [Step], blocked: [String])
     /// Executes a plan, calling `progress(done, total)` after each step.
     func execute(_ steps: [Step], channels: [Channel], progress: (Int, Int) -> Void) async throws
+}
+
+/// What every reconciler's step tells about the resource it serves.
+public protocol ReconcileStep: Sendable, CustomStringConvertible {
+    /// The outbox key of the canonical resource: `user:<id>` or `group:<id>`.
+    var resourceKey: String { get }
+    /// The name of the channel the resource belongs to.
+    var channel: String { get }
 }
 
 extension Reconciler: TargetReconciler {
@@ -49,23 +57,41 @@ struct UserMatching {
     var targetIDs: [String: String] = [:]
     /// The users the target lacks, in store order.
     var missing: [(id: String, userName: String)] = []
+    /// The users the target has, with its account, in store order (to compare accounts).
+    var matched: [(user: StoredResource, userName: String, target: TargetUser)] = []
+    /// Every canonical id of the channel's users.
+    var present: Set<String> = []
 
     /// The target's users (from `listUsers`) by folded match key.
-    static func byKey(_ users: [(id: String, matchKey: String)]) -> [String: String] {
-        var byKey: [String: String] = [:]
-        for u in users { byKey[FilterEvaluator.foldCase(u.matchKey)] = u.id }
+    static func byKey(_ users: [TargetUser]) -> [String: TargetUser] {
+        var byKey: [String: TargetUser] = [:]
+        for u in users { byKey[FilterEvaluator.foldCase(u.matchKey)] = u }
         return byKey
     }
 
-    init(_ users: [StoredResource], targetIDsByKey: [String: String], directory: any TargetUserDirectory) {
+    init(_ users: [StoredResource], targetsByKey: [String: TargetUser], directory: any TargetUserDirectory) {
         for user in users {
+            present.insert(user.id)
             guard let userName = user.attributes["userName"]?.stringValue, let key = directory.matchKey(of: user.attributes) else { continue }
-            if let tid = targetIDsByKey[FilterEvaluator.foldCase(key)] {
-                targetIDs[user.id] = tid
+            if let t = targetsByKey[FilterEvaluator.foldCase(key)] {
+                targetIDs[user.id] = t.id
+                matched.append((user, userName, t))
             } else {
                 missing.append((user.id, userName))
             }
         }
+    }
+
+    /// The channel's account repairs: each matched user compared by the connector, then the users
+    /// deleted at the source (`deleted`, from their mappings) that the target lists active.
+    func accountRepairs(
+        deleted: [(id: String, targetID: String)], listedByID: [String: TargetUser], directory: any TargetUserDirectory
+    ) -> [AccountRepair] {
+        let repairs = matched.compactMap { m in
+            AccountRepair.forUser(
+                id: m.user.id, userName: m.userName, target: m.target, differences: directory.differences(of: m.user.attributes, from: m.target))
+        }
+        return repairs + deleted.compactMap { AccountRepair.forDeletedUser(id: $0.id, listed: listedByID[$0.targetID]) }
     }
 }
 

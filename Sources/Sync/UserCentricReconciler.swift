@@ -15,8 +15,12 @@ public struct UserCentricReconciler: TargetReconciler {
     public var store: any SyncStore { sync.store }
 
     /// One repair call, with the canonical resource it serves.
-    public enum Step: Sendable, Hashable, CustomStringConvertible {
+    public enum Step: ReconcileStep, Hashable {
         case createUser(channel: String, id: String, userName: String)
+        /// An update of the user with its canonical attributes: its account differs (`AccountRepair.repair`).
+        case repairUser(channel: String, id: String, targetID: String, userName: String, differences: [AttributeDifference])
+        /// The account of a user deleted at the source is active on the target (`AccountRepair.deprovision`).
+        case deprovisionUser(channel: String, id: String, targetID: String, userName: String, removal: UserRemoval)
         case linkGroup(channel: String, id: String, displayName: String, policy: CollisionPolicy, collides: Bool)
         case renameGroup(channel: String, id: String, targetID: String, from: String, to: String)
         case insertMember(channel: String, id: String, targetID: String, displayName: String, user: String)
@@ -25,6 +29,10 @@ public struct UserCentricReconciler: TargetReconciler {
         public var description: String {
             switch self {
             case .createUser(_, _, let userName): return "create user \(userName)"
+            case .repairUser(_, _, let tid, let userName, let differences):
+                return "update user \(userName) (\(tid)): " + differences.map(\.description).joined(separator: ", ")
+            case .deprovisionUser(_, _, let tid, let userName, let removal):
+                return "\(removal == .disable ? "suspend" : "delete") user \(userName) (\(tid)) again: deleted at the source, active on the target"
             case .linkGroup(_, _, let name, let policy, let collides):
                 return collides ? "link existing group \"\(name)\" under onNameCollision=\(policy.rawValue)" : "create group \"\(name)\""
             case .renameGroup(_, _, let tid, let from, let to): return "rename group \(tid) \"\(from)\" -> \"\(to)\""
@@ -32,11 +40,31 @@ public struct UserCentricReconciler: TargetReconciler {
             case .deleteMember(_, _, let tid, let name, let user): return "delete member \(user) from group \(tid) (\(name))"
             }
         }
+
+        public var resourceKey: String {
+            switch self {
+            case .createUser(_, let id, _), .repairUser(_, let id, _, _, _), .deprovisionUser(_, let id, _, _, _): return "user:\(id)"
+            case .linkGroup(_, let id, _, _, _), .renameGroup(_, let id, _, _, _), .insertMember(_, let id, _, _, _),
+                .deleteMember(_, let id, _, _, _):
+                return "group:\(id)"
+            }
+        }
+
+        public var channel: String {
+            switch self {
+            case .createUser(let c, _, _), .repairUser(let c, _, _, _, _), .deprovisionUser(let c, _, _, _, _), .linkGroup(let c, _, _, _, _),
+                .renameGroup(let c, _, _, _, _), .insertMember(let c, _, _, _, _), .deleteMember(let c, _, _, _, _):
+                return c
+            }
+        }
     }
 
     public func plan(channels: [Channel]) async throws -> (steps: [Step], blocked: [String]) {
         let connector = sync.connector
-        let userIDsByKey = UserMatching.byKey(try await connector.listUsers())
+        let listed = try await connector.listUsers()
+        let usersByKey = UserMatching.byKey(listed)
+        let listedByID = Dictionary(listed.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let mappings = try await store.mappings(target: target)
         var nameByID: [String: String] = [:]
         var names: Set<String> = []
         for g in try await connector.listGroups() {
@@ -46,9 +74,19 @@ public struct UserCentricReconciler: TargetReconciler {
         var steps: [Step] = []
         var blocked: [String] = []
         for channel in channels {
-            let users = UserMatching(try await store.allResources(.user, channel), targetIDsByKey: userIDsByKey, directory: connector)
+            let users = UserMatching(try await store.allResources(.user, channel), targetsByKey: usersByKey, directory: connector)
             let canonicalToTarget = users.targetIDs
             steps += users.missing.map { .createUser(channel: channel.name, id: $0.id, userName: $0.userName) }
+            let deleted = AccountRepair.deletedUsers(
+                mappings, channel: channel, present: users.present, claimed: Set(users.targetIDs.values))
+            for repair in users.accountRepairs(deleted: deleted, listedByID: listedByID, directory: connector) {
+                switch repair {
+                case .repair(let id, let tid, let userName, let differences):
+                    steps.append(.repairUser(channel: channel.name, id: id, targetID: tid, userName: userName, differences: differences))
+                case .deprovision(let id, let tid, let userName):
+                    steps.append(.deprovisionUser(channel: channel.name, id: id, targetID: tid, userName: userName, removal: sync.userRemoval))
+                }
+            }
             for group in try await store.allResources(.group, channel) {
                 guard let name = group.attributes["displayName"]?.stringValue else { continue }
                 let mapping = try await store.mapping(target: target, channel: channel, kind: .group, canonicalID: group.id)
@@ -79,7 +117,8 @@ public struct UserCentricReconciler: TargetReconciler {
                         steps.append(.insertMember(channel: channel.name, id: group.id, targetID: tid, displayName: name, user: user))
                     case .delete(let user, _):
                         steps.append(.deleteMember(channel: channel.name, id: group.id, targetID: tid, displayName: name, user: user))
-                    default: break
+                    case .createGroup, .adopt, .rename, .deleteGroup, .block:
+                        break  // `reconcile` compares the members of a linked group (its name is compared above)
                     }
                 }
             }
@@ -97,6 +136,14 @@ public struct UserCentricReconciler: TargetReconciler {
             case .createUser(let c, let id, let userName):
                 guard let channel = byName[c] else { break }
                 if let refusal = try await sync.users.provisionAgain(id, userName: userName, channel) { refused.append(refusal) }
+            case .repairUser(let c, let id, let tid, let userName, let differences):
+                guard let channel = byName[c] else { break }
+                if let refusal = try await sync.users.repairAccount(id, targetID: tid, userName: userName, differences: differences, channel) {
+                    refused.append(refusal)
+                }
+            case .deprovisionUser(let c, let id, let tid, let userName, _):
+                guard let channel = byName[c] else { break }
+                try await sync.users.deprovisionAgain(id, targetID: tid, userName: userName, channel)
             case .linkGroup(let c, let id, let name, _, _):
                 guard let channel = byName[c] else { break }
                 try await store.forgetStaleGroupMapping(target: target, channel: channel, id: id)

@@ -190,12 +190,16 @@ public struct GoogleConnector: UserCentricConnector {
         }
     }
 
-    public func listUsers() async throws -> [(id: String, matchKey: String)] {
+    public func listUsers() async throws -> [TargetUser] {
         try await list("/users", ["customer": customer], key: "users", pageSize: Self.userPageSize).compactMap { u in
-            guard let id = u["id"]?.stringValue, let email = u["primaryEmail"]?.stringValue else { return nil }
-            memory.remember(id: id, email: email)
-            return (id, email.lowercased())
+            guard let user = GoogleUserState.listed(u) else { return nil }
+            memory.remember(id: user.id, email: u["primaryEmail"]?.stringValue ?? user.matchKey)
+            return user
         }
+    }
+
+    public func differences(of user: JSONObject, from actual: TargetUser) -> [AttributeDifference] {
+        GoogleUserState.differences(of: user, from: actual)
     }
 
     public func testConnection() async throws {

@@ -130,11 +130,12 @@ public struct SCIMConnector: GroupCentricConnector {
         try await list("/Groups").compactMap(Self.group(from:))
     }
 
-    public func listUsers() async throws -> [(id: String, matchKey: String)] {
-        try await list("/Users").compactMap { u in
-            guard let id = u["id"]?.stringValue, let name = u["userName"]?.stringValue else { return nil }
-            return (id, name)
-        }
+    public func listUsers() async throws -> [TargetUser] {
+        try await list("/Users").compactMap(SCIMUserState.listed)
+    }
+
+    public func differences(of user: JSONObject, from actual: TargetUser) -> [AttributeDifference] {
+        SCIMUserState.differences(of: user, from: actual)
     }
 
     public func testConnection() async throws {

@@ -240,11 +240,22 @@ public struct SalesforceConnector: UserCentricConnector {
         }
     }
 
-    public func listUsers() async throws -> [(id: String, matchKey: String)] {
-        try await query("SELECT Id, Username FROM User").compactMap { r in
-            guard let id = r["Id"]?.stringValue, let username = r["Username"]?.stringValue else { return nil }
-            return (id, username)
+    /// Every `User`; under freeze deprovisioning, with the `IsFrozen` of its login.
+    public func listUsers() async throws -> [TargetUser] {
+        var frozen: [String: Bool] = [:]
+        if options.deprovisioning == .freeze {
+            for login in try await query("SELECT UserId, IsFrozen FROM UserLogin") {
+                guard let user = login["UserId"]?.stringValue else { continue }
+                frozen[user] = (frozen[user] ?? false) || login["IsFrozen"]?.boolValue == true
+            }
         }
+        return try await query("SELECT \(SalesforceUserState.selected.joined(separator: ", ")) FROM User").compactMap { r in
+            SalesforceUserState.listed(r, frozen: r["Id"]?.stringValue.flatMap { frozen[$0] }, options: options)
+        }
+    }
+
+    public func differences(of user: JSONObject, from actual: TargetUser) -> [AttributeDifference] {
+        SalesforceUserState.differences(of: user, from: actual, options: options)
     }
 
     /// `GET /limits`: a session from the token endpoint and one cheap authenticated call.

@@ -157,13 +157,12 @@ public struct SlackConnector: GroupCentricConnector {
     }
 
     /// Every user with its match key (primary email).
-    public func listUsers() async throws -> [(id: String, matchKey: String)] {
-        try await list("/Users").compactMap { u in
-            guard let id = u["id"]?.stringValue, let object = u.objectValue, let email = SlackUserMapping.email(of: object) else {
-                return nil
-            }
-            return (id, email)
-        }
+    public func listUsers() async throws -> [TargetUser] {
+        try await list("/Users").compactMap(SlackUserState.listed)
+    }
+
+    public func differences(of user: JSONObject, from actual: TargetUser) -> [AttributeDifference] {
+        SlackUserState.differences(of: user, from: actual)
     }
 
     public func testConnection() async throws {

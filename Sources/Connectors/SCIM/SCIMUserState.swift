@@ -1,0 +1,29 @@
+public import SCIM
+
+/// What reconciliation reads and compares of a generic SCIM target's user. Pure. Compared: `active`
+/// and the attributes a SCIM service keeps as sent, `displayName`, `name.givenName` and
+/// `name.familyName`. Not compared: `userName` (the match key), and `emails`, `phoneNumbers` and
+/// the like, whose `type`, `primary` and case services normalise.
+public enum SCIMUserState {
+    public static let compared = ["displayName", "name.givenName", "name.familyName"]
+
+    /// A listed user, in canonical terms (its own already); nil without `id` or `userName`.
+    public static func listed(_ resource: JSONValue) -> TargetUser? {
+        guard let o = resource.objectValue, let id = o["id"]?.stringValue, let userName = o["userName"]?.stringValue
+        else { return nil }
+        return TargetUser(
+            id: id,
+            matchKey: userName,
+            active: o["active"]?.boolValue ?? true,
+            attributes: UserComparison.strings(o, compared)
+        )
+    }
+
+    public static func differences(of user: JSONObject, from actual: TargetUser) -> [AttributeDifference] {
+        UserComparison.differences(
+            active: user["active"]?.boolValue ?? true,
+            wanted: UserComparison.strings(user, compared),
+            actual: actual
+        )
+    }
+}

@@ -49,6 +49,12 @@ public struct ReconcileService<R: TargetReconciler>: Service {
                 logger.notice("scheduled reconciliation repairs drift", metadata: ["target": "\(target)", "calls": "\(steps.count)"])
                 try await reconciler.execute(steps, channels: channels) { _, _ in }
             }
+            // The whole plan ran: what it looked at is in sync, so its dead letters are moot.
+            let settled = try await reconciler.settleDeadLetters(channels: channels)
+            if settled > 0 {
+                logger.notice("dead letters settled by reconciliation", metadata: ["target": "\(target)", "settled": "\(settled)"])
+            }
+            try await store.recordReconciled(target: target, at: TargetWorker.now())
             if !blocked.isEmpty {
                 logger.warning("groups blocked on target", metadata: ["target": "\(target)", "blocked": "\(blocked.count)"])
             }

@@ -78,8 +78,11 @@ public struct Reconciler: Sendable {
         var steps: [Step] = []
         var blocked: [String] = []
         for channel in channels {
-            let users = UserMatching(
-                try await sync.store.allResources(.user, channel), targetsByKey: usersByKey, directory: sync.connector)
+            let channelUsers = try await sync.store.allResources(.user, channel)
+            let users = UserMatching(channelUsers, targetsByKey: usersByKey, directory: sync.connector)
+            // Members the target cannot hold (Slack: deactivated users) are not source members there.
+            let unholdable: Set<String> = sync.connector.holdsInactiveMembers
+                ? [] : Set(channelUsers.filter { $0.attributes["active"]?.boolValue == false }.map(\.id))
             let canonicalToTarget = users.targetIDs
             steps += users.missing.map { .createUser(channel: channel.name, id: $0.id, userName: $0.userName) }
             let deleted = AccountRepair.deletedUsers(
@@ -109,7 +112,7 @@ public struct Reconciler: Sendable {
                     continue
                 }
                 let members = try await sync.store.members(ofGroup: group.id, in: channel).filter { $0.kind == .user }
-                let source = Set(members.compactMap { canonicalToTarget[$0.id] })
+                let source = Set(members.filter { !unholdable.contains($0.id) }.compactMap { canonicalToTarget[$0.id] })
                 let bridgeAddedCanonical = try await sync.store.bridgeAddedMembers(target: sync.target, channel: channel, group: group.id)
                 let bridgeAdded = Set(bridgeAddedCanonical.compactMap { canonicalToTarget[$0] })
                 for op in GroupCentricPlanner.reconcile(

@@ -178,7 +178,8 @@ public struct TargetWorker: Service {
         }
     }
 
-    static func now(plus delay: Duration = .zero) -> SCIMDateTime {
+    /// The current time (plus `delay`) as the store records it.
+    public static func now(plus delay: Duration = .zero) -> SCIMDateTime {
         let t = Date().timeIntervalSince1970 + Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18
         let s = t.rounded(.down)
         return SCIMDateTime(seconds: Int64(s), nanoseconds: Int32((t - s) * 1e9))

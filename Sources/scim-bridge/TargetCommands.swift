@@ -83,6 +83,7 @@ struct SyncCommand: AsyncParsableCommand {
         let (steps, _) = try await reconciler.plan(channels: channels)
         guard !steps.isEmpty else {
             print("Nothing to do: target '\(options.target)' matches the canonical model.")
+            try await settle(reconciler, channels)
             return
         }
         try await reconciler.execute(steps, channels: channels) { done, total in
@@ -93,6 +94,14 @@ struct SyncCommand: AsyncParsableCommand {
         }
         FileHandle.standardError.write(Data("\n".utf8))
         print("Executed \(steps.count) call(s) on target '\(options.target)'.")
+        try await settle(reconciler, channels)
+    }
+
+    /// After the whole plan ran: dead letters of what is now in sync are settled.
+    func settle<R: TargetReconciler>(_ reconciler: R, _ channels: [Channel]) async throws {
+        let settled = try await reconciler.settleDeadLetters(channels: channels)
+        if settled > 0 { print("Settled \(settled) dead letter(s) of resources now in sync.") }
+        try await reconciler.store.recordReconciled(target: options.target, at: TargetWorker.now())
     }
 }
 

@@ -34,6 +34,21 @@ public protocol SyncStore: Store {
     func recordBridgeAdded(target: String, channel: Channel, group: String, members: [String]) async throws
     func forgetBridgeAdded(target: String, channel: Channel, group: String, members: [String]?) async throws
 
+    /// What is known of a target's reconciliation, initial sync and health; nil if nothing was recorded.
+    func targetState(_ target: String) async throws -> TargetState?
+    /// The state of every target something was recorded for, by name.
+    func targetStates() async throws -> [TargetState]
+    /// Records a complete reconciliation of the target that ended at `at`.
+    func recordReconciled(target: String, at: SCIMDateTime) async throws
+    /// Records that an initial sync of the target started (and clears when the last one finished).
+    func recordInitialSync(target: String, started: SCIMDateTime) async throws
+    /// Records that the initial sync of the target finished.
+    func recordInitialSync(target: String, finished: SCIMDateTime) async throws
+    /// Records the target's health; an `error` becomes the last error, at `at` (nil keeps the last one).
+    func recordHealth(target: String, health: TargetHealth, error: String?, at: SCIMDateTime) async throws
+    /// Records a successful exchange with the target at `at`.
+    func recordSuccess(target: String, at: SCIMDateTime) async throws
+
     func appendAudit(target: String, channel: Channel, action: String, resourceKey: String, detail: JSONValue) async throws
     func auditEntries(target: String) async throws -> [AuditEntry]
 }

@@ -21,6 +21,12 @@ public protocol SyncStore: Store {
     func resourceStatuses(target: String, state: ResourceSyncStatus.State?, limit: Int) async throws -> [ResourceSyncStatus]
     /// Puts a target's dead-lettered entries back in the queue with a fresh attempt count; returns how many.
     func retryDeadOutboxEntries(target: String) async throws -> Int
+    /// The resource keys of a channel with at least one dead-lettered entry on a target: what a
+    /// reconciliation may settle once it has found the target right.
+    func deadResourceKeys(target: String, channel: Channel) async throws -> Set<String>
+    /// Moves the target's dead entries of these resource keys to `settled` (a reconciliation made them
+    /// moot: kept for the audit, no longer dead, never delivered); returns them as settled, by `seq`.
+    func settleDeadOutboxEntries(target: String, channel: Channel, resourceKeys: [String]) async throws -> [OutboxEntry]
     /// Enqueues events for one target (reconciliation and tests).
     func enqueue(_ events: [ChangeEvent], target: String, channel: Channel) async throws
 
@@ -61,6 +67,7 @@ public struct OutboxEntry: Sendable, Hashable {
     public var resourceKey: String
     public var event: ChangeEvent
     public var attempts: Int
+    /// `pending`, `done`, `dead` or `settled`.
     public var state: String
     public var lastError: String?
 }

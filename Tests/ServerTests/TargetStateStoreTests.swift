@@ -6,8 +6,8 @@ import Testing
 
 @testable import Store
 
-/// The store side of target health and reconciliation state.
-@Suite("Target state in the store")
+/// The store side of target health, reconciliation state and settled dead letters.
+@Suite("Target state and settled dead letters in the store")
 struct TargetStateStoreTests {
     static func at(_ seconds: Int64, ms: Int32 = 0) -> SCIMDateTime { SCIMDateTime(seconds: seconds, nanoseconds: ms * 1_000_000) }
 
@@ -98,6 +98,117 @@ struct TargetStateStoreTests {
         #expect(state.initialSyncFinished == nil)
     }
 
+    // MARK: - Settled dead letters
+
+    /// A channel fanning out to `acme` and `beta`, with outbox entries for `users`, the first
+    /// `deadCount` of them dead-lettered on `acme` (their one entry each).
+    func outboxWithDeadLetters(_ store: SQLiteStore, users: [String], deadCount: Int) async throws -> Channel {
+        let channel = try await store.createChannel(named: "default")
+        for u in users {
+            try await store.enqueue([.userUpserted(id: u)], target: "acme", channel: channel)
+            try await store.enqueue([.userUpserted(id: u)], target: "beta", channel: channel)
+        }
+        let due = try await store.dueOutboxEntries(target: "acme", limit: 100, now: Self.at(4_000_000_000))
+        for e in due.prefix(deadCount) {
+            try await store.failOutboxEntry(e.seq, attempts: 8, nextAttempt: Self.at(0), error: "409 from acme (\(e.resourceKey))", dead: true)
+        }
+        // The same resources dead on `beta` too: settling on `acme` must not touch them.
+        for e in try await store.dueOutboxEntries(target: "beta", limit: 100, now: Self.at(4_000_000_000)).prefix(deadCount) {
+            try await store.failOutboxEntry(e.seq, attempts: 8, nextAttempt: Self.at(0), error: "beta", dead: true)
+        }
+        return channel
+    }
+
+    @Test func settlingMovesOnlyThatTargetsDeadEntriesOfThoseKeys() async throws {
+        let bridge = try TestBridge.make()
+        defer { bridge.cleanUp() }
+        let store = bridge.store
+        let users = ["u0", "u1", "u2", "u3"]
+        let channel = try await outboxWithDeadLetters(store, users: users, deadCount: 3)
+        // A later, still pending change of a settled resource stays pending.
+        try await store.enqueue([.userDeleted(id: "u0")], target: "acme", channel: channel)
+
+        #expect(try await store.deadResourceKeys(target: "acme", channel: channel) == ["user:u0", "user:u1", "user:u2"])
+        let settled = try await store.settleDeadOutboxEntries(
+            target: "acme", channel: channel, resourceKeys: ["user:u0", "user:u1", "user:u3", "user:unknown"])
+        #expect(settled.map(\.resourceKey) == ["user:u0", "user:u1"])
+        #expect(settled.allSatisfy { $0.state == "settled" && $0.target == "acme" && $0.channel == channel })
+        #expect(settled.map(\.lastError) == ["409 from acme (user:u0)", "409 from acme (user:u1)"])
+        #expect(settled.map(\.event) == [.userUpserted(id: "u0"), .userUpserted(id: "u1")])
+        #expect(settled.map(\.seq) == settled.map(\.seq).sorted())
+
+        #expect(try await store.deadResourceKeys(target: "acme", channel: channel) == ["user:u2"])
+        #expect(try await store.deadResourceKeys(target: "beta", channel: channel) == ["user:u0", "user:u1", "user:u2"])
+        let counts = try await store.outboxCounts(target: "acme")
+        #expect(counts["dead"] == 1)
+        #expect(counts["settled"] == 2)
+        #expect(counts["pending"] == 2)  // u3's upsert and u0's delete
+        #expect(try await store.deadOutboxEntries(target: "acme", limit: 10).map(\.resourceKey) == ["user:u2"])
+
+        // Settling again finds nothing: it is idempotent.
+        #expect(try await store.settleDeadOutboxEntries(target: "acme", channel: channel, resourceKeys: ["user:u0"]).isEmpty)
+        #expect(try await store.settleDeadOutboxEntries(target: "acme", channel: channel, resourceKeys: []).isEmpty)
+
+        // Only the dead entry is retried; settled ones never go back to the queue.
+        #expect(try await store.retryDeadOutboxEntries(target: "acme") == 1)
+        let afterRetry = try await store.outboxCounts(target: "acme")
+        #expect(afterRetry["settled"] == 2)
+        #expect(afterRetry["dead"] == nil)
+        let due = try await store.dueOutboxEntries(target: "acme", limit: 10, now: Self.at(4_000_000_000))
+        #expect(Set(due.map(\.resourceKey)) == ["user:u0", "user:u2", "user:u3"])
+        #expect(due.first { $0.resourceKey == "user:u0" }?.event == .userDeleted(id: "u0"))
+    }
+
+    @Test func settlingIsScopedToTheChannel() async throws {
+        let bridge = try TestBridge.make()
+        defer { bridge.cleanUp() }
+        let store = bridge.store
+        let channel = try await outboxWithDeadLetters(store, users: ["u0"], deadCount: 1)
+        let other = try await store.createChannel(named: "other")
+        #expect(try await store.deadResourceKeys(target: "acme", channel: other).isEmpty)
+        #expect(try await store.settleDeadOutboxEntries(target: "acme", channel: other, resourceKeys: ["user:u0"]).isEmpty)
+        #expect(try await store.deadResourceKeys(target: "acme", channel: channel) == ["user:u0"])
+    }
+
+    @Test func resourceStatusesDoNotReportSettledEntries() async throws {
+        let bridge = try TestBridge.make()
+        defer { bridge.cleanUp() }
+        let store = bridge.store
+        let channel = try await outboxWithDeadLetters(store, users: ["u0", "u1", "u2"], deadCount: 3)
+        try await store.setMapping(
+            TargetMapping(target: "acme", channel: channel, kind: .user, canonicalID: "u0", targetID: "t0", origin: "created"))
+        // u1: settled, then changed again; its pending change must not show the settled entry's error.
+        try await store.enqueue([.userUpserted(id: "u1")], target: "acme", channel: channel)
+        _ = try await store.settleDeadOutboxEntries(target: "acme", channel: channel, resourceKeys: ["user:u0", "user:u1"])
+
+        let statuses = Dictionary(
+            uniqueKeysWithValues: try await store.resourceStatuses(target: "acme", state: nil, limit: 100).map { ($0.resourceKey, $0) })
+        #expect(statuses["user:u0"]?.state == .synced)
+        #expect(statuses["user:u0"]?.undelivered == 0)
+        #expect(statuses["user:u0"]?.lastError == nil)
+        #expect(statuses["user:u1"]?.state == .pending)
+        #expect(statuses["user:u1"]?.undelivered == 1)
+        #expect(statuses["user:u1"]?.lastError == nil)
+        #expect(statuses["user:u2"]?.state == .failed)
+        #expect(try await store.resourceStatuses(target: "acme", state: .failed, limit: 100).map(\.resourceKey) == ["user:u2"])
+    }
+
+    @Test func settlingManyKeysRunsInBatches() async throws {
+        let bridge = try TestBridge.make()
+        defer { bridge.cleanUp() }
+        let store = bridge.store
+        let users = (0..<1_200).map { "u\($0)" }
+        let channel = try await store.createChannel(named: "default")
+        try await store.setTargets(["acme"], for: channel)
+        try await store.enqueue(users.map { .userUpserted(id: $0) }, target: "acme", channel: channel)
+        try await store.pool.write { db in try db.execute(sql: "UPDATE outbox SET state = 'dead'") }
+        let keys = try await store.deadResourceKeys(target: "acme", channel: channel)
+        #expect(keys.count == 1_200)
+        let settled = try await store.settleDeadOutboxEntries(target: "acme", channel: channel, resourceKeys: Array(keys))
+        #expect(settled.count == 1_200)
+        #expect(try await store.outboxCounts(target: "acme") == ["settled": 1_200])
+    }
+
     // MARK: - Upgrade
 
     @Test func aStoreCreatedBeforeTheMigrationOpensWithItsOutbox() async throws {
@@ -127,7 +238,10 @@ struct TargetStateStoreTests {
         try await store.recordReconciled(target: "acme", at: Self.at(5))
         #expect(try await store.targetState("acme")?.lastReconciled == Self.at(5))
 
-        #expect(try await store.channel(named: "default") != nil)
-        #expect(try await store.deadOutboxEntries(target: "acme", limit: 10).map(\.resourceKey) == ["user:u0"])
+        let channel = try #require(try await store.channel(named: "default"))
+        #expect(try await store.deadResourceKeys(target: "acme", channel: channel) == ["user:u0"])
+        let settled = try await store.settleDeadOutboxEntries(target: "acme", channel: channel, resourceKeys: ["user:u0"])
+        #expect(settled.map(\.lastError) == ["gone"])
+        #expect(try await store.outboxCounts(target: "acme") == ["settled": 1])
     }
 }

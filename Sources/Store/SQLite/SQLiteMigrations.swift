@@ -166,6 +166,9 @@ enum SQLiteMigrations {
                         last_error_at INTEGER,
                         last_success INTEGER
                     ) WITHOUT ROWID;
+
+                    -- outbox.state gains 'settled': pending | done | dead | settled. A settled entry was dead
+                    -- until a reconciliation made its change moot; it is kept for the audit, never delivered.
                     """)
         }
         return m

@@ -38,7 +38,8 @@ public protocol Store: Sendable {
         -> (resource: StoredResource, edges: [MemberReference]?)?
     /// Changes a resource in one transaction: `update` computes the new attributes from the current
     /// ones (it runs inside the transaction, so concurrent changes are serialised, never lost); the
-    /// membership change is applied as edge inserts and deletes, costing the delta, not the group size.
+    /// membership change is applied as edge inserts and deletes, costing the delta, not the group size
+    /// (except `replaceAll` and `computed`, which read the member list, in the same transaction).
     func modify(
         _ kind: ResourceKind, id: String, in channel: Channel, ifMatch: String?,
         membership: MembershipChange,
@@ -162,6 +163,12 @@ public enum MembershipChange: Sendable {
     case delta(add: [String], remove: [String])
     /// Make the member list exactly this.
     case replaceAll([String])
+    /// Make the member list the ids this returns from the current members (with their displays), read
+    /// in the write's transaction: for changes the request alone cannot name (a PATCH filter on
+    /// `members.display` or `members.type`), which would lose concurrent changes if computed from an
+    /// earlier read. It may run more than once, so it must depend on its argument alone; what it throws
+    /// fails the write. Costs the group size; the edges still change by the difference only.
+    case computed(@Sendable ([MemberReference]) throws -> [String])
 }
 
 /// A list query, already validated and resolved.

@@ -21,6 +21,12 @@ public protocol SyncStore: Store {
     func resourceStatuses(target: String, state: ResourceSyncStatus.State?, limit: Int) async throws -> [ResourceSyncStatus]
     /// Puts a target's dead-lettered entries back in the queue with a fresh attempt count; returns how many.
     func retryDeadOutboxEntries(target: String) async throws -> Int
+    /// The resource keys of a channel with at least one dead-lettered entry on a target: what a
+    /// reconciliation may settle once it has found the target right.
+    func deadResourceKeys(target: String, channel: Channel) async throws -> Set<String>
+    /// Moves the target's dead entries of these resource keys to `settled` (a reconciliation made them
+    /// moot: kept for the audit, no longer dead, never delivered); returns them as settled, by `seq`.
+    func settleDeadOutboxEntries(target: String, channel: Channel, resourceKeys: [String]) async throws -> [OutboxEntry]
     /// Enqueues events for one target (reconciliation and tests).
     func enqueue(_ events: [ChangeEvent], target: String, channel: Channel) async throws
     /// Enqueues an upsert of every user, then every group, of the channel for one target (its initial sync).
@@ -36,6 +42,21 @@ public protocol SyncStore: Store {
     func recordBridgeAdded(target: String, channel: Channel, group: String, members: [String]) async throws
     func forgetBridgeAdded(target: String, channel: Channel, group: String, members: [String]?) async throws
 
+    /// What is known of a target's reconciliation, initial sync and health; nil if nothing was recorded.
+    func targetState(_ target: String) async throws -> TargetState?
+    /// The state of every target something was recorded for, by name.
+    func targetStates() async throws -> [TargetState]
+    /// Records a complete reconciliation of the target that ended at `at`.
+    func recordReconciled(target: String, at: SCIMDateTime) async throws
+    /// Records that an initial sync of the target started (and clears when the last one finished).
+    func recordInitialSync(target: String, started: SCIMDateTime) async throws
+    /// Records that the initial sync of the target finished.
+    func recordInitialSync(target: String, finished: SCIMDateTime) async throws
+    /// Records the target's health; an `error` becomes the last error, at `at` (nil keeps the last one).
+    func recordHealth(target: String, health: TargetHealth, error: String?, at: SCIMDateTime) async throws
+    /// Records a successful exchange with the target at `at`.
+    func recordSuccess(target: String, at: SCIMDateTime) async throws
+
     func appendAudit(target: String, channel: Channel, action: String, resourceKey: String, detail: JSONValue) async throws
     func auditEntries(target: String) async throws -> [AuditEntry]
 }
@@ -48,6 +69,7 @@ public struct OutboxEntry: Sendable, Hashable {
     public var resourceKey: String
     public var event: ChangeEvent
     public var attempts: Int
+    /// `pending`, `done`, `dead` or `settled`.
     public var state: String
     public var lastError: String?
 }

@@ -164,17 +164,20 @@ struct ResourceService: Sendable {
                     membership = .delta(add: delta.added.map { $0.lowercased() }, remove: delta.removed.map { $0.lowercased() })
                 }
             } else {
-                // A filter the delta cannot express (e.g. on members.display): apply it to the real list.
-                let current = try await store.members(ofGroup: id, in: channel)
-                let members = JSONValue.array(current.map { m in
-                    var o: JSONObject = ["value": .string(m.id), "type": .string(m.kind.rawValue)]
-                    if let d = m.display { o["display"] = .string(d) }
-                    return .object(o)
-                })
-                let applied = try PatchEngine.apply(
-                    request, to: ["schemas": [.string(SchemaRegistry.groupSchema)], "displayName": "x", "members": members],
-                    schema: schema)
-                membership = .replaceAll(Self.memberIDs(applied["members"]))
+                // A filter the delta cannot express (on members.display or .type): the request is applied
+                // to the member list the write reads, in its transaction. Computed from an earlier read,
+                // the list would drop members added in between.
+                membership = .computed { current in
+                    let members = JSONValue.array(current.map { m in
+                        var o: JSONObject = ["value": .string(m.id), "type": .string(m.kind.rawValue)]
+                        if let d = m.display { o["display"] = .string(d) }
+                        return .object(o)
+                    })
+                    let applied = try PatchEngine.apply(
+                        request, to: ["schemas": [.string(SchemaRegistry.groupSchema)], "displayName": "x", "members": members],
+                        schema: schema)
+                    return Self.memberIDs(applied["members"])
+                }
                 operations = PatchRequest(operations: request.operations.filter { op in
                     guard let path = op.path else { return true }
                     return !path.lowercased().hasPrefix("members")

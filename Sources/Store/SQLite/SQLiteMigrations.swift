@@ -151,6 +151,26 @@ enum SQLiteMigrations {
                     ) WITHOUT ROWID;
                     """)
         }
+        m.registerMigration("v4-target-state") { db in
+            try db.execute(
+                sql: """
+                    -- What the sync engine remembers of each target between runs (times in ns since 1970).
+                    CREATE TABLE target_state (
+                        target TEXT NOT NULL PRIMARY KEY,
+                        last_reconciled INTEGER,        -- NULL: never fully reconciled
+                        initial_sync_started INTEGER,
+                        initial_sync_finished INTEGER,  -- NULL while one runs (or none ran)
+                        health TEXT NOT NULL DEFAULT 'healthy'
+                            CHECK (health IN ('healthy', 'failing', 'unauthenticated', 'paused')),
+                        last_error TEXT,
+                        last_error_at INTEGER,
+                        last_success INTEGER
+                    ) WITHOUT ROWID;
+
+                    -- outbox.state gains 'settled': pending | done | dead | settled. A settled entry was dead
+                    -- until a reconciliation made its change moot; it is kept for the audit, never delivered.
+                    """)
+        }
         return m
     }
 }

@@ -67,6 +67,16 @@ extension SQLiteStore {
         return removed
     }
 
+    /// Makes the group's members exactly `ids`, given its `current` members (read in this transaction):
+    /// only the difference is deleted and inserted. Returns what was removed and what was added.
+    static func replaceEdges(
+        group: String, with ids: [String], current: Set<String>, in channel: Channel, _ db: Database
+    ) throws -> (removed: [String], added: [String]) {
+        let removed = try removeEdges(group: group, members: current.subtracting(ids).sorted(), in: channel, db)
+        let added = try addEdges(group: group, members: ids.filter { !current.contains($0) }, in: channel, db)
+        return (removed, added)
+    }
+
     /// The ids among `ids` that are members of the group now.
     static func presentMembers(of group: String, among ids: [String], in channel: Channel, _ db: Database) throws -> Set<String> {
         var present = Set<String>()

@@ -128,6 +128,13 @@ extension SQLiteStore {
                     throw SCIMError.preconditionFailed(
                         "The resource has changed: its version is \(current.etag), the request's If-Match is \(ifMatch).")
                 }
+                // A computed member list comes first: its request's member operations are checked, and
+                // fail, in the request's order, before the other attributes are.
+                var computed: (ids: [String], current: Set<String>)?
+                if kind == .group, case .computed(let compute) = membership {
+                    let members = try Self.members(ofGroup: id, in: channel, db)
+                    computed = (try compute(members), Set(members.lazy.map(\.id)))
+                }
                 let attributes = try update(current)
                 var added: [String] = []
                 var removed: [String] = []
@@ -142,9 +149,12 @@ extension SQLiteStore {
                             try String.fetchAll(
                                 db, cached: "SELECT member_id FROM membership WHERE channel_key = ? AND group_id = ?",
                                 arguments: [channel.key, id]))
-                        let wanted = Set(ids)
-                        removed = try Self.removeEdges(group: id, members: current.subtracting(wanted).sorted(), in: channel, db)
-                        added = try Self.addEdges(group: id, members: ids.filter { !current.contains($0) }, in: channel, db)
+                        (removed, added) = try Self.replaceEdges(group: id, with: ids, current: current, in: channel, db)
+                    case .computed:
+                        if let computed {
+                            (removed, added) = try Self.replaceEdges(
+                                group: id, with: computed.ids, current: computed.current, in: channel, db)
+                        }
                     }
                 }
                 let attributesChanged = attributes != current.attributes
@@ -197,6 +207,9 @@ extension SQLiteStore {
                     arguments: [channel.key, id]) ?? 0
                 guard count == wanted.count else { return nil }
                 return try Self.presentMembers(of: id, among: Array(wanted), in: channel, db).count == wanted.count ? current : nil
+            case .computed:
+                // Evaluating it needs the whole member list, which the writer reads anyway.
+                return nil
             }
         }
         guard let current = read else { return nil }
@@ -242,18 +255,21 @@ extension SQLiteStore {
     // MARK: - Membership edges
 
     public func members(ofGroup id: String, in channel: Channel) async throws -> [MemberReference] {
-        try await read { db in
-            try Row.fetchAll(db, cached: """
-                    SELECT m.member_id, m.member_kind, COALESCE(u.display, g.display) AS display
-                    FROM membership m
-                    LEFT JOIN scim_user u ON m.member_kind = 'User' AND u.channel_key = m.channel_key AND u.id = m.member_id
-                    LEFT JOIN scim_group g ON m.member_kind = 'Group' AND g.channel_key = m.channel_key AND g.id = m.member_id
-                    WHERE m.channel_key = ? AND m.group_id = ?
-                    ORDER BY m.member_id
-                    """, arguments: [channel.key, id]
-            ).map { row in
-                MemberReference(id: row["member_id"], kind: ResourceKind(rawValue: row["member_kind"]) ?? .user, display: row["display"])
-            }
+        try await read { db in try Self.members(ofGroup: id, in: channel, db) }
+    }
+
+    /// The members of a group with their displays, by id (also read inside writes, for `.computed`).
+    static func members(ofGroup id: String, in channel: Channel, _ db: Database) throws -> [MemberReference] {
+        try Row.fetchAll(db, cached: """
+                SELECT m.member_id, m.member_kind, COALESCE(u.display, g.display) AS display
+                FROM membership m
+                LEFT JOIN scim_user u ON m.member_kind = 'User' AND u.channel_key = m.channel_key AND u.id = m.member_id
+                LEFT JOIN scim_group g ON m.member_kind = 'Group' AND g.channel_key = m.channel_key AND g.id = m.member_id
+                WHERE m.channel_key = ? AND m.group_id = ?
+                ORDER BY m.member_id
+                """, arguments: [channel.key, id]
+        ).map { row in
+            MemberReference(id: row["member_id"], kind: ResourceKind(rawValue: row["member_kind"]) ?? .user, display: row["display"])
         }
     }
 

@@ -61,12 +61,16 @@ extension SQLiteStore: SyncStore {
     }
 
     static func outboxEntry(from row: Row) -> OutboxEntry? {
+        outboxEntry(from: row, channel: Channel(key: row["key"], name: row["name"], created: instant(row["created"])))
+    }
+
+    /// An entry from a row without the channel's columns, of a channel already known.
+    static func outboxEntry(from row: Row, channel: Channel) -> OutboxEntry? {
         let text: String = row["event"]
         guard let json = try? JSONParser.parse(text), let event = ChangeEvent(json: json) else { return nil }
         return OutboxEntry(
-            seq: row["seq"], channel: Channel(key: row["key"], name: row["name"], created: instant(row["created"])),
-            target: row["target"], resourceKey: row["resource_key"], event: event, attempts: row["attempts"],
-            state: row["state"], lastError: row["last_error"])
+            seq: row["seq"], channel: channel, target: row["target"], resourceKey: row["resource_key"], event: event,
+            attempts: row["attempts"], state: row["state"], lastError: row["last_error"])
     }
 
     public func completeOutboxEntry(_ seq: Int64) async throws {
@@ -239,7 +243,7 @@ extension SQLiteStore {
                     SELECT c.name AS channel, o.resource_key, COUNT(*) AS n, MAX(o.attempts) AS attempts,
                            MAX(o.state = 'dead') AS dead,
                            (SELECT l.last_error FROM outbox l WHERE l.target = o.target AND l.resource_key = o.resource_key
-                              AND l.channel_key = o.channel_key AND l.state != 'done' AND l.last_error IS NOT NULL
+                              AND l.channel_key = o.channel_key AND l.state IN ('pending', 'dead') AND l.last_error IS NOT NULL
                             ORDER BY l.updated DESC LIMIT 1) AS last_error
                     FROM outbox o JOIN channel c ON c.key = o.channel_key
                     WHERE o.target = ? AND o.state IN ('pending', 'dead')
@@ -293,6 +297,37 @@ extension SQLiteStore {
                 sql: "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt = 0, updated = ? WHERE target = ? AND state = 'dead'",
                 arguments: [now, target])
             return db.changesCount
+        }
+    }
+
+    public func deadResourceKeys(target: String, channel: Channel) async throws -> Set<String> {
+        try await read { db in
+            Set(
+                try String.fetchAll(
+                    db, cached: "SELECT DISTINCT resource_key FROM outbox WHERE target = ? AND state = 'dead' AND channel_key = ?",
+                    arguments: [target, channel.key]))
+        }
+    }
+
+    public func settleDeadOutboxEntries(target: String, channel: Channel, resourceKeys: [String]) async throws
+        -> [OutboxEntry]
+    {
+        guard !resourceKeys.isEmpty else { return [] }
+        let now = Self.nanoseconds(Self.now())
+        return try await write { db in
+            var settled: [OutboxEntry] = []
+            for batch in Self.batches(resourceKeys) {
+                let rows = try Row.fetchAll(
+                    Self.statement(
+                        """
+                        UPDATE outbox SET state = 'settled', updated = ?
+                        WHERE target = ? AND channel_key = ? AND state = 'dead' AND resource_key IN (\(Self.placeholders(batch.count)))
+                        RETURNING seq, target, resource_key, event, attempts, state, last_error
+                        """, count: batch.count, db),
+                    arguments: StatementArguments([now, target, channel.key] as [any DatabaseValueConvertible] + batch))
+                settled += rows.compactMap { Self.outboxEntry(from: $0, channel: channel) }
+            }
+            return settled.sorted { $0.seq < $1.seq }
         }
     }
 }

@@ -46,6 +46,7 @@ public final class TargetHealthTracker: Sendable {
         if first {
             logger.error(
                 "target unhealthy: cannot authenticate; deliveries wait and are retried", metadata: ["target": "\(target)", "error": "\(reason)"])
+            await record(.unauthenticated, error: reason)
         }
     }
 
@@ -57,6 +58,20 @@ public final class TargetHealthTracker: Sendable {
             }
             return s.authenticationFailure != nil
         }
-        if recovered { logger.notice("target healthy again: authentication works", metadata: ["target": "\(target)"]) }
+        if recovered {
+            logger.notice("target healthy again: authentication works", metadata: ["target": "\(target)"])
+            await record(.healthy, error: nil)
+        }
+    }
+
+    /// Writes a transition to the store, where `status` and the admin API read it. A store that
+    /// cannot take it is logged and otherwise ignored: reporting must not stop delivery.
+    func record(_ health: TargetHealth, error: String?) async {
+        do {
+            try await store.recordHealth(target: target, health: health, error: error, at: TargetWorker.now())
+        } catch {
+            logger.error(
+                "target health could not be recorded", metadata: ["target": "\(target)", "errorType": "\(type(of: error))", "error": "\(error)"])
+        }
     }
 }

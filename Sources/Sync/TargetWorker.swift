@@ -52,11 +52,13 @@ public struct TargetWorker: Service {
     public func run() async throws {
         await cancelWhenGracefulShutdown {
             var quietRounds = 0
+            var initialSync = ((try? await store.targetState(target)) ?? nil)?.initialSyncRunning ?? false
             while !Task.isCancelled {
                 let pause: Duration
                 do {
                     let worked = try await drainOnce()
                     quietRounds = 0
+                    if initialSync, !worked { initialSync = try await finishInitialSyncIfDone() }
                     pause = health.isAuthenticating ? health.authenticationRetryDelay(cap: authenticationRetryCap) : worked ? .zero : idle
                 } catch is CancellationError {
                     return
@@ -72,6 +74,14 @@ public struct TargetWorker: Service {
                 }
             }
         }
+    }
+
+    /// Records the end of the target's initial sync once nothing is pending; whether it still runs.
+    func finishInitialSyncIfDone() async throws -> Bool {
+        guard (try await store.outboxCounts(target: target)["pending"] ?? 0) == 0 else { return true }
+        try await store.recordInitialSync(target: target, finished: Self.now())
+        logger.notice("initial sync finished", metadata: ["target": "\(target)"])
+        return false
     }
 
     /// Delivers every entry due now (one per resource key, concurrently); returns whether there was any.

@@ -27,7 +27,8 @@ struct Doctor: AsyncParsableCommand {
                 throw CLIError("targets[\(i)].auth.\(key): \(error)")
             }
         }
-        let patience = HTTPTransport.Patience(budget: .seconds(120)) { line in
+        // Throttling is waited out; an unreachable or failing target is reported at once.
+        let patience = HTTPTransport.Patience(budget: .seconds(120), failedReads: 0) { line in
             FileHandle.standardError.write(Data("  wait  \(line)\n".utf8))
         }
         let connector = try TargetServices.connector(t, index: i, patience: patience)

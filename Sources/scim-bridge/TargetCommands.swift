@@ -3,6 +3,7 @@ import BridgeConfig
 import Connectors
 import Foundation
 import Logging
+import SCIM
 import Membership
 import Store
 import Sync
@@ -132,7 +133,15 @@ struct Status: AsyncParsableCommand {
             let counts = try await s.outboxCounts(target: t.name)
             let mappings = try await s.mappings(target: t.name)
             print("target \(t.name) (\(t.kind.rawValue), onNameCollision=\(t.onNameCollision.rawValue))")
-            print("  outbox: pending \(counts["pending"] ?? 0), delivered \(counts["done"] ?? 0), failed (dead) \(counts["dead"] ?? 0)")
+            let state = try await s.targetState(t.name)
+            print("  health: \(Self.health(state))")
+            if let state, state.initialSyncRunning {
+                print("  initial sync: in progress since \(state.initialSyncStarted.map(\.iso8601) ?? "?"), \(counts["pending"] ?? 0) change(s) pending")
+            }
+            if let reconciled = state?.lastReconciled { print("  last reconciled: \(reconciled.iso8601)") }
+            print(
+                "  outbox: pending \(counts["pending"] ?? 0), delivered \(counts["done"] ?? 0), failed (dead) \(counts["dead"] ?? 0)"
+                    + ((counts["settled"] ?? 0) > 0 ? ", settled by reconciliation \(counts["settled"] ?? 0)" : ""))
             print("  synced: \(mappings.filter { $0.targetID != nil && $0.kind == .user }.count) user(s), \(mappings.filter { $0.targetID != nil && $0.kind == .group }.count) group(s)")
             for m in mappings where m.origin == GroupOrigin.blockedMarker {
                 if t.onNameCollision == .fail {
@@ -158,6 +167,18 @@ struct Status: AsyncParsableCommand {
             if groups > 1000 {
                 print("warning: channel \(c.name) has \(groups) groups, above PingOne's recommended maximum of 1,000 per rule")
             }
+        }
+    }
+
+    /// The target's health as its worker last recorded it.
+    static func health(_ state: TargetState?) -> String {
+        guard let state else { return "healthy (nothing recorded yet)" }
+        switch state.health {
+        case .healthy: return "healthy"
+        case .unauthenticated:
+            return "cannot authenticate since \(state.lastErrorAt.map(\.iso8601) ?? "?"): \(state.lastError ?? "") (changes wait and are retried)"
+        case .failing: return "failing since \(state.lastErrorAt.map(\.iso8601) ?? "?"): \(state.lastError ?? "")"
+        case .paused: return "paused"
         }
     }
 

@@ -185,6 +185,7 @@ enum TargetServices {
                 if held.isEmpty {
                     let queued = try await store.backfill(target: t.name, channel: channel)
                     if queued > 0 {
+                        try await store.recordInitialSync(target: t.name, started: TargetWorker.now())
                         logger.notice(
                             "initial sync queued", metadata: ["target": "\(t.name)", "channel": "\(c.name)", "changes": "\(queued)"])
                     }

@@ -39,10 +39,13 @@ public struct HTTPTransport: Sendable {
     public struct Patience: Sendable {
         /// The most time spent waiting in one call, all retries together.
         public var budget: Duration
+        /// How many times a read that failed without throttling (5xx, a reset, a timeout) is repeated.
+        public var failedReads: Int
         /// Told one line before each wait ("GET /Users answered 429; waiting 1.0 s").
         public var report: @Sendable (String) -> Void
-        public init(budget: Duration = .seconds(300), report: @escaping @Sendable (String) -> Void) {
+        public init(budget: Duration = .seconds(300), failedReads: Int = 5, report: @escaping @Sendable (String) -> Void) {
             self.budget = budget
+            self.failedReads = failedReads
             self.report = report
         }
     }
@@ -116,7 +119,10 @@ public struct HTTPTransport: Sendable {
             case .answered(let response):
                 return response
             case .failed(let error, let throttled):
-                guard let patience, throttled || method == .GET else { throw error }
+                // Only what may pass is waited for: a refused credential or request is final.
+                guard let patience, case .retryable = error, throttled || (method == .GET && retries < patience.failedReads) else {
+                    throw error
+                }
                 retries += 1
                 // A throttled request waits in `acquire` for the pause; anything else backs off here.
                 let wait = throttled ? bucket.pauseRemaining : min(.milliseconds(250) * (1 << min(retries, 6)), .seconds(10))

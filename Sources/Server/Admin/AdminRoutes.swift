@@ -71,14 +71,24 @@ struct AdminRoutes {
             for s in ResourceSyncStatus.State.allCases {
                 byState[s.rawValue] = .integer(Int64(resources.filter { $0.state == s }.count))
             }
-            list.append([
+            var entry: JSONObject = [
                 "name": .string(t),
                 "outbox": [
                     "pending": .integer(Int64(counts["pending"] ?? 0)), "delivered": .integer(Int64(counts["done"] ?? 0)),
-                    "dead": .integer(Int64(counts["dead"] ?? 0)),
+                    "dead": .integer(Int64(counts["dead"] ?? 0)), "settled": .integer(Int64(counts["settled"] ?? 0)),
                 ],
                 "resources": .object(byState),
-            ])
+            ]
+            let state = try await store.targetState(t)
+            var health: JSONObject = ["state": .string((state?.health ?? .healthy).rawValue)]
+            if let e = state?.lastError { health["lastError"] = .string(e) }
+            if let at = state?.lastErrorAt { health["lastErrorAt"] = .string(at.iso8601) }
+            entry["health"] = .object(health)
+            if let state {
+                entry["initialSync"] = .string(state.initialSyncRunning ? "running" : state.initialSyncFinished != nil ? "finished" : "none")
+                if let at = state.lastReconciled { entry["lastReconciled"] = .string(at.iso8601) }
+            }
+            list.append(.object(entry))
         }
         var channels: [JSONValue] = []
         for c in try await store.channels() {

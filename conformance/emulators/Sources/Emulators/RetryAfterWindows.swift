@@ -2,9 +2,12 @@
 ///
 /// An answer carrying `Retry-After: N` opens a window from the moment it is sent until N seconds
 /// later, for the whole target or for one resource. A request that *arrives* inside an open window
-/// that covers it is a violation: its client did not wait as told. Requests judged by arrival time,
-/// so one that was already in flight when the refusal went out (it arrived before the window
-/// opened) is not. A pure state machine over an explicit time (since any fixed origin), like
+/// that covers it is a violation: its client did not wait as told. Requests are judged by arrival
+/// time, so one that was already in flight when the refusal went out (it arrived before the window
+/// opened) is not; nor is one arriving within `inFlightGrace` of the window's opening, since its
+/// client sent it before it could have read the refusal (a concurrent request of the same client:
+/// on loopback, under load, up to some 20 ms later). A client that ignores `Retry-After` arrives
+/// much later than that, typically after its own backoff of 100 ms or more. A pure state machine over an explicit time (since any fixed origin), like
 /// `TokenBucket`, so that tests need no clock.
 public struct RetryAfterWindows: Sendable {
     struct Window: Sendable {
@@ -15,8 +18,12 @@ public struct RetryAfterWindows: Sendable {
 
     private var target: Window?
     private var resources: [String: Window] = [:]
+    /// How long after a window opens a request still counts as sent before its client heard of it.
+    public var inFlightGrace: Duration
 
-    public init() {}
+    public init(inFlightGrace: Duration = .milliseconds(50)) {
+        self.inFlightGrace = inFlightGrace
+    }
 
     /// Records an answer sent at `now` with `Retry-After: seconds`. `0` opens no window (there is
     /// nothing to wait for). While a window of the same scope is still open the two merge: the
@@ -45,8 +52,10 @@ public struct RetryAfterWindows: Sendable {
     /// resource's window. A request inside both counts once, against the window that ends last.
     public func judge(method: String, path: String, resource: String?, arrivedAt arrival: Duration) -> RetryAfterViolation? {
         var found: (window: Window, scope: RetryAfterScope)?
-        if let target, target.covers(arrival) { found = (target, .target) }
-        if let resource, let window = resources[resource], window.covers(arrival), window.end > (found?.window.end ?? .zero) {
+        if let target, target.covers(arrival, grace: inFlightGrace) { found = (target, .target) }
+        if let resource, let window = resources[resource], window.covers(arrival, grace: inFlightGrace),
+            window.end > (found?.window.end ?? .zero)
+        {
             found = (window, .resource(resource))
         }
         guard let found else { return nil }
@@ -67,5 +76,5 @@ public struct RetryAfterWindows: Sendable {
 }
 
 extension RetryAfterWindows.Window {
-    func covers(_ instant: Duration) -> Bool { start <= instant && instant < end }
+    func covers(_ instant: Duration, grace: Duration) -> Bool { start + grace <= instant && instant < end }
 }

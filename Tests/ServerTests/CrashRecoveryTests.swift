@@ -75,7 +75,8 @@ struct CrashRecoveryTests {
         }
     }
 
-    func request(_ method: HTTPMethod, _ url: String, token: String, body: JSONValue? = nil) async throws -> (Int, JSONValue?) {
+    /// One request to a live bridge with a channel's bearer token: status and parsed body.
+    static func request(_ method: HTTPMethod, _ url: String, token: String, body: JSONValue? = nil) async throws -> (Int, JSONValue?) {
         var r = HTTPClientRequest(url: url)
         r.method = method
         r.headers.add(name: "Authorization", value: "Bearer \(token)")
@@ -119,7 +120,7 @@ struct CrashRecoveryTests {
                 for i in 0..<60 {
                     group.addTask {
                         let name = "crash\(i)@example.com"
-                        if let (status, _) = try? await request(.POST, "http://127.0.0.1:\(port1)/scim/v2/pingone/Users", token: token, body: Bodies.user(name)),
+                        if let (status, _) = try? await Self.request(.POST, "http://127.0.0.1:\(port1)/scim/v2/pingone/Users", token: token, body: Bodies.user(name)),
                             status == 201
                         {
                             acknowledged.withLock { $0.append(name) }
@@ -140,7 +141,7 @@ struct CrashRecoveryTests {
             defer { second.process.terminate(); second.process.waitUntilExit() }
             let port2 = try await second.port()
             let base = "http://127.0.0.1:\(port2)/scim/v2/pingone"
-            let (_, list) = try await request(.GET, "\(base)/Users?count=1000", token: token)
+            let (_, list) = try await Self.request(.GET, "\(base)/Users?count=1000", token: token)
             let stored = Set(list?["Resources"]?.arrayValue?.compactMap { $0["userName"]?.stringValue } ?? [])
             // Every acknowledged create survived the kill.
             #expect(Set(acked).isSubset(of: stored), "lost: \(Set(acked).subtracting(stored))")

@@ -44,6 +44,14 @@ struct RetryAfterTests {
         }
     }
 
+    /// The push arrived (every group, no dead letter) through throttling, and never inside a window.
+    static func expectConverged(_ counters: EmulatorCounters, groups: Int, dead: [String]) async throws {
+        #expect(counters.tooManyRequests > 0)
+        #expect(counters.requestsInsideRetryAfter == 0, "\(violations(counters))")
+        #expect(dead == [])
+        #expect(groups == 4)
+    }
+
     static func violations(_ counters: EmulatorCounters) -> String {
         counters.retryAfterViolations.map { "\($0.method) \($0.path) \($0.millisecondsBeforeEnd) ms early (\($0.scope.name))" }
             .joined(separator: "; ")
@@ -55,11 +63,7 @@ struct RetryAfterTests {
         try await GitHubEMUHarness.with(options) { h, c in
             try await Self.push(c, h.token)
             try await h.drain()
-            let counters = h.emulator.state().counters
-            #expect(counters.tooManyRequests > 0)
-            #expect(counters.requestsInsideRetryAfter == 0, "\(Self.violations(counters))")
-            #expect(try await h.deadLetters() == [])
-            #expect(h.emulator.state().groups.count == 4)
+            try await Self.expectConverged(h.emulator.state().counters, groups: h.emulator.state().groups.count, dead: try await h.deadLetters())
         }
     }
 
@@ -72,11 +76,7 @@ struct RetryAfterTests {
         try await SlackEndToEndTests().withHarness(options) { h, c in
             try await Self.push(c, h.token)
             try await h.drain()
-            let counters = h.emulator.state().counters
-            #expect(counters.tooManyRequests > 0)
-            #expect(counters.requestsInsideRetryAfter == 0, "\(Self.violations(counters))")
-            #expect(try await h.deadLetters() == [])
-            #expect(h.emulator.state().groups.count == 4)
+            try await Self.expectConverged(h.emulator.state().counters, groups: h.emulator.state().groups.count, dead: try await h.deadLetters())
         }
     }
 

@@ -1,6 +1,8 @@
 import AsyncHTTPClient
+import Connectors
 import Emulators
 import Foundation
+import Membership
 import NIOCore
 import NIOHTTP1
 import SCIM
@@ -46,16 +48,7 @@ struct ServeProcessTests {
     }
 
     static func request(_ method: HTTPMethod, _ url: String, token: String, body: JSONValue? = nil) async throws -> (Int, JSONValue?) {
-        var r = HTTPClientRequest(url: url)
-        r.method = method
-        r.headers.add(name: "Authorization", value: "Bearer \(token)")
-        if let body {
-            r.headers.add(name: "Content-Type", value: "application/scim+json")
-            r.body = .bytes(ByteBuffer(bytes: body.serializedBytes()))
-        }
-        let response = try await HTTPClient.shared.execute(r, timeout: .seconds(10))
-        let bytes = try await response.body.collect(upTo: 1 << 20)
-        return (Int(response.status.code), try? JSONParser.parse(bytes.readableBytesView))
+        try await CrashRecoveryTests.request(method, url, token: token, body: body)
     }
 
     /// Polls `condition` every 100 ms until it holds or `timeout` passes; returns whether it held.
@@ -196,6 +189,74 @@ struct ServeProcessTests {
             let merged: Set<String> = ["outsider@example.com", "alice@example.com", "bob@example.com"]
             #expect(try await Self.eventually(within: .seconds(20)) { state().memberNames(of: "Engineering") == merged })
             #expect(state().groups.filter { $0["displayName"]?.stringValue == "Engineering" }.count == 1)
+        }
+    }
+
+    // MARK: - Accounts changed on the target
+
+    /// After a push has converged on GitHub EMU, four changes are made on GitHub directly: a member
+    /// removed from a group, a stranger added to it, a user deactivated, and the user the identity
+    /// provider deprovisioned re-enabled. The scheduled reconciliation (`reconcileEvery: 10s`) puts
+    /// all four back as the identity provider says.
+    @Test(.enabled(if: executable != nil, "the scim-bridge executable is built by `swift build` / `swift test`"))
+    func scheduledReconciliationRepairsMembershipsAndAccounts() async throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanUp() }
+        let emulator = GitHubEMUEmulator(configuration: .init(enterprise: "acme"))
+        let stranger = try #require(try emulator.seed(users: [["userName": "stranger@example.com"]]).users.first?["id"]?.stringValue)
+        try await withRunningEmulator(emulator) { url, emulator in
+            let secret = try scratch.write("github-token", GitHubEMUEmulator.defaultToken)
+            try scratch.write(
+                "bridge.yaml",
+                """
+                channels:
+                  - name: pingone
+                    targets: [github]
+                targets:
+                  - name: github
+                    kind: github-emu
+                    baseURL: \(url.absoluteString)
+                    auth: { bearer: file:\(secret) }
+                    reconcileEvery: 10s
+                    rateLimit: { requestsPerMinute: 60000, burst: 1000 }
+                """)
+            let bridge = try CrashRecoveryTests.BridgeProcess(executable: try #require(Self.executable), config: scratch.config, dataDir: scratch.data)
+            defer { Self.stop(bridge) }
+            let base = "http://127.0.0.1:\(try await bridge.port())/scim/v2/pingone"
+            let token = try await Self.token(of: bridge)
+            var ids: [String: String] = [:]
+            for name in ["alice", "bob", "carol"] {
+                let (status, body) = try await Self.request(.POST, "\(base)/Users", token: token, body: Bodies.user("\(name)@example.com"))
+                #expect(status == 201)
+                ids[name] = try #require(body?["id"]?.stringValue)
+            }
+            let members = ["alice", "bob", "carol"].map { ids[$0]! }
+            #expect(try await Self.request(.POST, "\(base)/Groups", token: token, body: Bodies.group("Team", members: members)).0 == 201)
+            let state = { emulator.state() }
+            #expect(try await Self.eventually(within: .seconds(20)) { state().memberNames(of: "Team").count == 3 })
+            // The identity provider deprovisions carol (on GitHub: suspended).
+            #expect(try await Self.request(.DELETE, "\(base)/Users/\(ids["carol"]!)", token: token).0 == 204)
+            let active = { (name: String) in state().user(named: "\(name)@example.com")?["active"]?.boolValue }
+            #expect(try await Self.eventually(within: .seconds(20)) {
+                state().memberNames(of: "Team") == ["alice@example.com", "bob@example.com"] && active("carol") == false
+            }, "\(state().users.map { "\($0["userName"] ?? "-") \($0["active"] ?? "-")" }) \(state().memberNames(of: "Team")) \(bridge.errors.withLock { $0 })")
+
+            // Drift, made through GitHub's own API.
+            let github = GitHubEMUConnector(
+                transport: HTTPTransport(
+                    client: HTTPClient.shared, baseURL: url.absoluteString, bucket: TokenBucket(requestsPerMinute: 60_000, burst: 100),
+                    authorization: { "Bearer \(GitHubEMUEmulator.defaultToken)" }))
+            let accounts = Dictionary(uniqueKeysWithValues: try await github.listUsers().map { ($0.matchKey, $0.id) })
+            let team = try #require(try await github.findGroup(displayName: "Team"))
+            try await github.removeMembers(groupID: team.id, members: [try #require(accounts["bob@example.com"])])
+            try await github.addMembers(groupID: team.id, members: [stranger])
+            try await github.removeUser(id: try #require(accounts["alice@example.com"]), action: .disable)
+            #expect(try await github.replaceUser(id: try #require(accounts["carol@example.com"]), Bodies.user("carol@example.com").objectValue ?? [:]))
+            #expect(active("alice") == false && active("carol") == true)
+
+            #expect(try await Self.eventually(within: .seconds(30)) {
+                state().memberNames(of: "Team") == ["alice@example.com", "bob@example.com"] && active("alice") == true && active("carol") == false
+            }, "members \(state().memberNames(of: "Team")), alice \(String(describing: active("alice"))), carol \(String(describing: active("carol")))")
         }
     }
 

@@ -26,7 +26,7 @@ struct TaskExecutorTests {
         let ids = try await withThrowingTaskGroup(of: String.self) { group in
             for i in 0..<20 {
                 group.addTask {
-                    let (status, body) = try await CrashRecoveryTests().request(
+                    let (status, body) = try await CrashRecoveryTests.request(
                         .POST, "\(base)/Users", token: token, body: Bodies.user("exec\(i)@example.com"))
                     #expect(status == 201)
                     return try #require(body?["id"]?.stringValue)
@@ -36,11 +36,11 @@ struct TaskExecutorTests {
         }
         #expect(ids.count == 20)
         for id in ids {
-            let (status, body) = try await CrashRecoveryTests().request(.GET, "\(base)/Users/\(id)", token: token)
+            let (status, body) = try await CrashRecoveryTests.request(.GET, "\(base)/Users/\(id)", token: token)
             #expect(status == 200)
             #expect(body?["id"]?.stringValue == id)
         }
-        let (status, list) = try await CrashRecoveryTests().request(
+        let (status, list) = try await CrashRecoveryTests.request(
             .GET, "\(base)/Users?filter=userName%20sw%20%22exec%22", token: token)
         #expect(status == 200)
         #expect(list?["totalResults"] == 20)

@@ -203,7 +203,9 @@ public struct GitHubEMUConnector: GroupCentricConnector {
     /// seconds), else a minute. Both speak for the whole enterprise.
     static func throttle(_ r: HTTPTransport.Response, _ path: String) -> HTTPTransport.Throttle? {
         guard r.status == 403 || r.status == 429 else { return nil }
-        if let after = r.header("retry-after").flatMap(HTTPTransport.retryAfter) { return .init(scope: .target, after: after) }
+        if let after = r.header("retry-after").flatMap(HTTPTransport.retryAfter) {
+            return .init(scope: .target, after: after, reason: r.status == 403 ? "secondary rate limit" : nil)
+        }
         guard r.header("x-ratelimit-remaining") == "0" else { return r.status == 429 ? .init(scope: .target, after: nil) : nil }
         if let reset = r.header("x-ratelimit-reset").flatMap(Double.init) {
             let wait = max(1, reset - Date().timeIntervalSince1970)

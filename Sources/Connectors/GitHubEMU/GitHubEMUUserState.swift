@@ -9,16 +9,7 @@ public enum GitHubEMUUserState {
     static let compared = ["displayName", "name.givenName", "name.familyName"]
 
     /// A listed user; nil without `id` or `userName`.
-    public static func listed(_ resource: JSONValue) -> TargetUser? {
-        guard let o = resource.objectValue, let id = o["id"]?.stringValue, let userName = o["userName"]?.stringValue
-        else { return nil }
-        return TargetUser(
-            id: id,
-            matchKey: userName,
-            active: o["active"]?.boolValue ?? true,
-            attributes: UserComparison.strings(o, compared)
-        )
-    }
+    public static func listed(_ resource: JSONValue) -> TargetUser? { SCIMUserState.listed(resource, comparing: compared) }
 
     public static func differences(of user: JSONObject, from actual: TargetUser) -> [AttributeDifference] {
         let body = GitHubEMUUserMapping.body(for: user)

@@ -226,8 +226,11 @@ public struct GoogleConnector: UserCentricConnector {
     /// exponential backoff, so the pause is a second unless one is sent.
     static func throttle(_ r: HTTPTransport.Response, _ path: String) -> HTTPTransport.Throttle? {
         guard r.status == 403 || r.status == 429 else { return nil }
-        if r.status == 403, !GoogleMapping.reasons(r.body).contains(where: GoogleMapping.quotaReasons.contains) { return nil }
-        return .init(scope: .target, after: r.header("Retry-After").flatMap(HTTPTransport.retryAfter))
+        let reasons = GoogleMapping.reasons(r.body)
+        if r.status == 403, !reasons.contains(where: GoogleMapping.quotaReasons.contains) { return nil }
+        return .init(
+            scope: .target, after: r.header("Retry-After").flatMap(HTTPTransport.retryAfter),
+            reason: reasons.isEmpty ? nil : reasons.joined(separator: ", "))
     }
 
     /// Every item of a paged list (`nextPageToken` → `pageToken`).

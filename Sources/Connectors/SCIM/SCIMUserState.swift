@@ -8,7 +8,10 @@ public enum SCIMUserState {
     public static let compared = ["displayName", "name.givenName", "name.familyName"]
 
     /// A listed user, in canonical terms (its own already); nil without `id` or `userName`.
-    public static func listed(_ resource: JSONValue) -> TargetUser? {
+    public static func listed(_ resource: JSONValue) -> TargetUser? { listed(resource, comparing: compared) }
+
+    /// A listed SCIM user with `attributes` read at the paths `comparing` (GitHub EMU reads its own set).
+    static func listed(_ resource: JSONValue, comparing compared: [String]) -> TargetUser? {
         guard let o = resource.objectValue, let id = o["id"]?.stringValue, let userName = o["userName"]?.stringValue
         else { return nil }
         return TargetUser(

@@ -23,9 +23,12 @@ public struct HTTPTransport: Sendable {
         public var scope: RateLimitState.Scope
         /// How long to wait; nil when the target did not say (a pause of `defaultPause` is taken).
         public var after: Duration?
-        public init(scope: RateLimitState.Scope = .target, after: Duration?) {
+        /// The vendor's name for the limit (`userRateLimitExceeded`, `secondary rate limit`), for the error.
+        public var reason: String?
+        public init(scope: RateLimitState.Scope = .target, after: Duration?, reason: String? = nil) {
             self.scope = scope
             self.after = after
+            self.reason = reason
         }
     }
 
@@ -172,7 +175,7 @@ public struct HTTPTransport: Sendable {
             if let throttle = throttleRule?(response, path) ?? Self.genericThrottle(response) {
                 let after = throttle.after ?? Self.defaultPause
                 bucket.pause(for: after, scope: throttle.scope)
-                return .failed(.retryable(detail: detail, after: after), throttled: true)
+                return .failed(.retryable(detail: detail + (throttle.reason.map { " (\($0))" } ?? ""), after: after), throttled: true)
             }
             if accept.contains(status) { return .answered(response) }
             if status == 401 {

@@ -6,7 +6,7 @@
 /// time, so one that was already in flight when the refusal went out (it arrived before the window
 /// opened) is not; nor is one arriving within `inFlightGrace` of the window's opening, since its
 /// client sent it before it could have read the refusal (a concurrent request of the same client:
-/// on loopback, under load, up to some 20 ms later). A client that ignores `Retry-After` arrives
+/// on loopback, under load, up to some 60 ms later). A client that ignores `Retry-After` arrives
 /// much later than that, typically after its own backoff of 100 ms or more. A pure state machine over an explicit time (since any fixed origin), like
 /// `TokenBucket`, so that tests need no clock.
 public struct RetryAfterWindows: Sendable {
@@ -21,7 +21,7 @@ public struct RetryAfterWindows: Sendable {
     /// How long after a window opens a request still counts as sent before its client heard of it.
     public var inFlightGrace: Duration
 
-    public init(inFlightGrace: Duration = .milliseconds(50)) {
+    public init(inFlightGrace: Duration = .milliseconds(100)) {
         self.inFlightGrace = inFlightGrace
     }
 

@@ -25,7 +25,7 @@ import Testing
 
     @Test func aCallOneHundredMillisecondsAfterA429IsCountedAndListed() async throws {
         try await withEmulator { client, emulator in
-            emulator.failNext(1, method: "GET", with: .tooManyRequests(retryAfter: 1))
+            emulator.failNext(1, method: "GET", with: .tooManyRequests(retryAfter: 5))
             #expect(try await client.get("/Users").status == 429)
             try await Task.sleep(for: .milliseconds(100))
             // Flagged, not refused: the emulator answers as it always did.
@@ -36,8 +36,8 @@ import Testing
             #expect(v.method == "POST")
             #expect(v.path == "/Users")
             #expect(v.scope == .target && v.isTargetWide)
-            #expect(v.retryAfter == 1)
-            #expect((1...900).contains(v.millisecondsBeforeEnd))
+            #expect(v.retryAfter == 5)
+            #expect((1...4_900).contains(v.millisecondsBeforeEnd))
             // The admin state carries the same.
             let json = try #require(try await client.get("/_emulator/state").body?["counters"])
             #expect(json["requestsInsideRetryAfter"]?.integerValue == 1)
@@ -46,17 +46,17 @@ import Testing
             #expect(listed["path"] == "/Users")
             #expect(listed["scope"] == "target")
             #expect(listed["millisecondsBeforeEnd"]?.integerValue == Int64(v.millisecondsBeforeEnd))
-            #expect(listed["retryAfter"]?.integerValue == 1)
+            #expect(listed["retryAfter"]?.integerValue == 5)
         }
     }
 
     @Test func theRateLimitersOwn429OpensAWindow() async throws {
         // One request a second, burst 1: the second is refused with Retry-After: 1.
-        try await withEmulator(.init(rateLimit: RateLimit(requests: 1, perSeconds: 1))) { client, emulator in
+        try await withEmulator(.init(rateLimit: RateLimit(requests: 1, perSeconds: 5))) { client, emulator in
             #expect(try await client.get("/Users").status == 200)
             let refused = try await client.get("/Users")
             #expect(refused.status == 429)
-            #expect(refused.header("Retry-After") == "1")
+            #expect(refused.header("Retry-After") == "5")
             try await Task.sleep(for: .milliseconds(100))
             _ = try await client.get("/Groups")
             let counters = emulator.state().counters
@@ -93,11 +93,11 @@ import Testing
     // MARK: - github-emu
 
     @Test func gitHubFlagsACallInsideItsRateLimitWindow() async throws {
-        try await withGitHub(.init(rateLimit: RateLimit(requests: 1, perSeconds: 1))) { client, emulator in
+        try await withGitHub(.init(rateLimit: RateLimit(requests: 1, perSeconds: 5))) { client, emulator in
             #expect(try await client.get("/Users").status == 200)
             let refused = try await client.get("/Users")
             #expect(refused.status == 429)
-            #expect(refused.header("Retry-After") == "1")
+            #expect(refused.header("Retry-After") == "5")
             try await Task.sleep(for: .milliseconds(100))
             _ = try await client.get("/Groups")
             let state = emulator.state()
@@ -109,7 +109,7 @@ import Testing
 
     @Test func gitHubFlagsACallInsideAnInjectedSecondaryLimitWindow() async throws {
         try await withGitHub { client, emulator in
-            emulator.failNext(1, method: "POST", with: .status(403, retryAfter: 1))
+            emulator.failNext(1, method: "POST", with: .status(403, retryAfter: 5))
             #expect(try await client.post("/Users", .object(GitHubBodies.user("ada"))).status == 403)
             try await Task.sleep(for: .milliseconds(100))
             #expect(try await client.post("/Users", .object(GitHubBodies.user("ada"))).status == 201)
@@ -188,7 +188,7 @@ import Testing
     @Test func googleFlagsACallInsideAnInjected503Window() async throws {
         try await withGoogle { anonymous, emulator in
             let client = try await anonymous.authorized()
-            emulator.failNext(1, method: "GET", pathPrefix: "/users", with: .serviceUnavailable(retryAfter: 1))
+            emulator.failNext(1, method: "GET", pathPrefix: "/users", with: .serviceUnavailable(retryAfter: 5))
             #expect(try await client.send(.GET, "/users?customer=my_customer").status == 503)
             try await Task.sleep(for: .milliseconds(100))
             #expect(try await client.send(.GET, "/users?customer=my_customer").status == 200)
@@ -218,7 +218,7 @@ import Testing
         try await withRunningEmulator(try SalesforceEmulator(configuration: configuration)) { url, emulator in
             let c = SalesforceEmulatorTests.Client(base: url.absoluteString)
             let token = try await c.session()
-            emulator.failNext(1, method: "GET", pathPrefix: "/query", with: .serviceUnavailable(retryAfter: 1))
+            emulator.failNext(1, method: "GET", pathPrefix: "/query", with: .serviceUnavailable(retryAfter: 3))
             #expect(try await c.query("SELECT Id FROM User", token: token).status == 503)
             try await Task.sleep(for: .milliseconds(100))
             #expect(try await c.query("SELECT Id FROM User", token: token).status == 200)
@@ -229,8 +229,8 @@ import Testing
             #expect(state.json["counters"]?["retryAfterViolations"]?.arrayValue?.count == 1)
 
             // The allocation's 403 REQUEST_LIMIT_EXCEEDED carries no Retry-After: no window. (The
-            // 503 window, 1 s, is over by the time the allocation runs out below.)
-            try await Task.sleep(for: .seconds(1))
+            // 503 window, 3 s, is over by the time the allocation runs out below.)
+            try await Task.sleep(for: .seconds(3))
             #expect(try await c.query("SELECT Id FROM User", token: token).status == 200)
             #expect(try await c.query("SELECT Id FROM User", token: token).status == 200)
             #expect(try await c.query("SELECT Id FROM User", token: token).errorCode == "REQUEST_LIMIT_EXCEEDED")

@@ -25,8 +25,8 @@ import Testing
         #expect(windows.judge(method: "POST", path: "/Users", resource: nil, arrivedAt: .milliseconds(4_990)) == nil)
         // Sent by a concurrent request of the client before it could read the refusal: within the grace.
         #expect(windows.judge(method: "POST", path: "/Users", resource: nil, arrivedAt: .seconds(5)) == nil)
-        #expect(windows.judge(method: "POST", path: "/Users", resource: nil, arrivedAt: .seconds(5) + .milliseconds(49)) == nil)
-        #expect(windows.judge(method: "POST", path: "/Users", resource: nil, arrivedAt: .seconds(5) + .milliseconds(50)) != nil)
+        #expect(windows.judge(method: "POST", path: "/Users", resource: nil, arrivedAt: .seconds(5) + .milliseconds(99)) == nil)
+        #expect(windows.judge(method: "POST", path: "/Users", resource: nil, arrivedAt: .seconds(5) + .milliseconds(100)) != nil)
     }
 
     @Test func retryAfterZeroOpensNoWindow() {

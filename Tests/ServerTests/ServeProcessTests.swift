@@ -118,6 +118,11 @@ struct ServeProcessTests {
             #expect(!onTarget().contains("bob@example.com"))
             #expect(bridge.errors.withLock { $0 }.contains("cannot authenticate"))
             #expect(!bridge.errors.withLock { $0 }.contains(SCIMEmulator.defaultToken))
+            // `status` (another process, reading the store) reports the target unhealthy, without the secret.
+            let report = try Self.run(["status", "--config", scratch.config.path, "--data-dir", scratch.data.path])
+            #expect(report.output.contains("health: cannot authenticate"), "\(report.output)")
+            #expect(report.output.contains("failed (dead) 0"), "\(report.output)")
+            #expect(!report.output.contains(SCIMEmulator.defaultToken))
 
             try scratch.write("acme-token", SCIMEmulator.defaultToken)
             #expect(try await Self.eventually(within: .seconds(40)) { onTarget().contains("bob@example.com") })

@@ -27,7 +27,7 @@ import Testing
         try await withEmulator { client, emulator in
             emulator.failNext(1, method: "GET", with: .tooManyRequests(retryAfter: 5))
             #expect(try await client.get("/Users").status == 429)
-            try await Task.sleep(for: .milliseconds(100))
+            try await Task.sleep(for: .milliseconds(400))
             // Flagged, not refused: the emulator answers as it always did.
             #expect(try await client.post("/Users", userBody("eager")).status == 201)
             let counters = emulator.state().counters
@@ -57,7 +57,7 @@ import Testing
             let refused = try await client.get("/Users")
             #expect(refused.status == 429)
             #expect(refused.header("Retry-After") == "5")
-            try await Task.sleep(for: .milliseconds(100))
+            try await Task.sleep(for: .milliseconds(400))
             _ = try await client.get("/Groups")
             let counters = emulator.state().counters
             #expect(counters.rateLimited >= 1)
@@ -98,7 +98,7 @@ import Testing
             let refused = try await client.get("/Users")
             #expect(refused.status == 429)
             #expect(refused.header("Retry-After") == "5")
-            try await Task.sleep(for: .milliseconds(100))
+            try await Task.sleep(for: .milliseconds(400))
             _ = try await client.get("/Groups")
             let state = emulator.state()
             #expect(state.counters.requestsInsideRetryAfter == 1)
@@ -111,7 +111,7 @@ import Testing
         try await withGitHub { client, emulator in
             emulator.failNext(1, method: "POST", with: .status(403, retryAfter: 5))
             #expect(try await client.post("/Users", .object(GitHubBodies.user("ada"))).status == 403)
-            try await Task.sleep(for: .milliseconds(100))
+            try await Task.sleep(for: .milliseconds(400))
             #expect(try await client.post("/Users", .object(GitHubBodies.user("ada"))).status == 201)
             let v = try #require(emulator.state().counters.retryAfterViolations.first)
             #expect(v.method == "POST" && v.path == "/Users" && v.isTargetWide)
@@ -127,7 +127,7 @@ import Testing
             let refused = try await client.post("/Users", slackUser("u1"))
             #expect(refused.status == 429)
             #expect(refused.header("Retry-After") != nil)
-            try await Task.sleep(for: .milliseconds(100))
+            try await Task.sleep(for: .milliseconds(400))
             // Slack's limits are org-wide: the window covers every endpoint.
             #expect(try await client.get("/Users").status == 200)
             let state = emulator.state()
@@ -152,7 +152,7 @@ import Testing
             #expect(locked.status == 429)
             #expect(locked.body == slackError("resource_locked", 429))
             #expect(locked.header("Retry-After") != nil)
-            try await Task.sleep(for: .milliseconds(100))
+            try await Task.sleep(for: .milliseconds(400))
             // Inside the lock's window: a write to A is flagged (and, A still being updated, refused
             // again); a read of A and a write to B are not, the window speaking for A's writes only.
             async let other = client.patch("/Groups/\(b)", rename("B1"))
@@ -190,7 +190,7 @@ import Testing
             let client = try await anonymous.authorized()
             emulator.failNext(1, method: "GET", pathPrefix: "/users", with: .serviceUnavailable(retryAfter: 5))
             #expect(try await client.send(.GET, "/users?customer=my_customer").status == 503)
-            try await Task.sleep(for: .milliseconds(100))
+            try await Task.sleep(for: .milliseconds(400))
             #expect(try await client.send(.GET, "/users?customer=my_customer").status == 200)
             let state = emulator.state()
             #expect(state.counters.requestsInsideRetryAfter == 1)
@@ -220,7 +220,7 @@ import Testing
             let token = try await c.session()
             emulator.failNext(1, method: "GET", pathPrefix: "/query", with: .serviceUnavailable(retryAfter: 3))
             #expect(try await c.query("SELECT Id FROM User", token: token).status == 503)
-            try await Task.sleep(for: .milliseconds(100))
+            try await Task.sleep(for: .milliseconds(400))
             #expect(try await c.query("SELECT Id FROM User", token: token).status == 200)
             var state = emulator.state()
             #expect(state.counters.requestsInsideRetryAfter == 1)

@@ -8,8 +8,8 @@ import Testing
     @Test func aTargetWindowCoversEveryRequestUntilItsEnd() throws {
         var windows = RetryAfterWindows()
         windows.open(.target, retryAfter: 1, at: .seconds(10))
-        let early = try #require(windows.judge(method: "GET", path: "/Users", resource: nil, arrivedAt: .seconds(10) + .milliseconds(100)))
-        #expect(early == RetryAfterViolation(method: "GET", path: "/Users", millisecondsBeforeEnd: 900, scope: .target, retryAfter: 1))
+        let early = try #require(windows.judge(method: "GET", path: "/Users", resource: nil, arrivedAt: .seconds(10) + .milliseconds(300)))
+        #expect(early == RetryAfterViolation(method: "GET", path: "/Users", millisecondsBeforeEnd: 700, scope: .target, retryAfter: 1))
         #expect(early.isTargetWide)
         // A write to a resource is covered by a target window too.
         #expect(windows.judge(method: "PATCH", path: "/Groups/g", resource: "/Groups/g", arrivedAt: .milliseconds(10_999)) != nil)
@@ -25,8 +25,8 @@ import Testing
         #expect(windows.judge(method: "POST", path: "/Users", resource: nil, arrivedAt: .milliseconds(4_990)) == nil)
         // Sent by a concurrent request of the client before it could read the refusal: within the grace.
         #expect(windows.judge(method: "POST", path: "/Users", resource: nil, arrivedAt: .seconds(5)) == nil)
-        #expect(windows.judge(method: "POST", path: "/Users", resource: nil, arrivedAt: .seconds(5) + .milliseconds(99)) == nil)
-        #expect(windows.judge(method: "POST", path: "/Users", resource: nil, arrivedAt: .seconds(5) + .milliseconds(100)) != nil)
+        #expect(windows.judge(method: "POST", path: "/Users", resource: nil, arrivedAt: .seconds(5) + .milliseconds(249)) == nil)
+        #expect(windows.judge(method: "POST", path: "/Users", resource: nil, arrivedAt: .seconds(5) + .milliseconds(250)) != nil)
     }
 
     @Test func retryAfterZeroOpensNoWindow() {

@@ -8,9 +8,9 @@ import SCIM
 /// `aud` = the login URL, `exp` = now + 3 min), exchanges it at the token endpoint, and keeps the
 /// access token with the `instance_url` the answer names. Salesforce issues no refresh token and no
 /// `expires_in`: a session is kept until the API refuses it (`invalidate`) or `refreshAfter` has passed.
-/// Concurrent callers share one exchange (signing and the grant are the shared `JWTAssertionSigner`
-/// and `JWTBearerGrant`). Neither the key nor a token is ever logged or printed.
-public actor SalesforceTokenProvider {
+/// Concurrent callers share one exchange (the session is kept in a `RefreshingCredential`; signing
+/// and the grant are the shared `JWTAssertionSigner` and `JWTBearerGrant`). Neither the key nor a token is ever logged or printed.
+public struct SalesforceTokenProvider: Sendable {
     /// An access token and the org's API host.
     public struct Session: Sendable, CustomStringConvertible {
         public var accessToken: String
@@ -19,28 +19,10 @@ public actor SalesforceTokenProvider {
         public var description: String { "Session(\(instanceURL), token redacted)" }
     }
 
-    struct Cached {
-        var session: Session
-        var refreshAt: Date
-    }
-
     /// The assertion's lifetime: Salesforce accepts at most three minutes.
     static let assertionLifetime: Duration = .seconds(180)
 
-    let clientID: String
-    let username: String
-    let privateKeyPEM: String
-    let tokenURL: String
-    let audience: String
-    let client: HTTPClient
-    let refreshAfter: Duration
-    let timeout: Duration
-    let now: @Sendable () -> Date
-    private var signer: JWTAssertionSigner?
-    private var cached: Cached?
-    private var refreshing: Task<Cached, any Error>?
-    /// How many sessions were obtained from the token endpoint (for tests and `doctor`).
-    public private(set) var tokensIssued = 0
+    let credential: RefreshingCredential<Session>
 
     /// - Parameters:
     ///   - clientID: the connected app's consumer key (`iss`).
@@ -52,57 +34,38 @@ public actor SalesforceTokenProvider {
         clientID: String, username: String, privateKeyPEM: String, tokenURL: String, audience: String, client: HTTPClient,
         refreshAfter: Duration = .seconds(3600), timeout: Duration = .seconds(30), now: @escaping @Sendable () -> Date = { Date() }
     ) {
-        self.clientID = clientID
-        self.username = username
-        self.privateKeyPEM = privateKeyPEM
-        self.tokenURL = tokenURL
-        self.audience = audience
-        self.client = client
-        self.refreshAfter = refreshAfter
-        self.timeout = timeout
-        self.now = now
+        credential = RefreshingCredential(now: now) {
+            let signer = try await JWTAssertionSigner.rs256(privateKeyPEM: privateKeyPEM)
+            let issuedAt = now()
+            let assertion = try await signer.sign(
+                issuer: clientID, subject: username, audience: audience, scope: nil, issuedAt: issuedAt, lifetime: Self.assertionLifetime)
+            let token: JWTBearerGrant.Token
+            do {
+                token = try await JWTBearerGrant(client: client, tokenURL: tokenURL, timeout: timeout).exchange(assertion: assertion)
+            } catch {
+                throw Self.explained(error)
+            }
+            guard let instance = token.response["instance_url"]?.stringValue, !instance.isEmpty else {
+                throw TargetError.permanent(status: 502, detail: "The Salesforce token endpoint \(tokenURL) answered without an instance_url.")
+            }
+            let base = instance.hasSuffix("/") ? String(instance.dropLast()) : instance
+            // No `expires_in` from Salesforce: the session is used for `refreshAfter`, or until refused.
+            return .init(
+                value: Session(accessToken: token.accessToken, instanceURL: base),
+                refreshAt: RefreshingCredential<Session>.refreshTime(issuedAt: issuedAt, lifetime: refreshAfter, margin: .zero))
+        }
     }
 
+    /// How many sessions were obtained from the token endpoint (for tests and `doctor`).
+    public var tokensIssued: Int { get async { await credential.issued } }
+
     /// A valid session, from the cache or freshly obtained.
-    public func session() async throws -> Session {
-        if let cached, now() < cached.refreshAt { return cached.session }
-        if let refreshing { return try await refreshing.value.session }
-        let task = Task { try await self.obtain() }
-        refreshing = task
-        defer { refreshing = nil }
-        let fresh = try await task.value
-        cached = fresh
-        return fresh.session
-    }
+    public func session() async throws -> Session { try await credential.current() }
 
     /// Forgets the session of `accessToken` (the API answered `INVALID_SESSION_ID`), so that the next
     /// call obtains a new one; a session another caller already replaced is left alone.
-    public func invalidate(accessToken: String) {
-        if cached?.session.accessToken == accessToken { cached = nil }
-    }
-
-    private func obtain() async throws -> Cached {
-        if signer == nil { signer = try await JWTAssertionSigner.rs256(privateKeyPEM: privateKeyPEM) }
-        let issuedAt = now()
-        let assertion = try await signer!.sign(
-            issuer: clientID, subject: username, audience: audience, scope: nil, issuedAt: issuedAt, lifetime: Self.assertionLifetime)
-        let token = try await exchange(assertion)
-        guard let instance = token.response["instance_url"]?.stringValue, !instance.isEmpty else {
-            throw TargetError.permanent(status: 502, detail: "The Salesforce token endpoint \(tokenURL) answered without an instance_url.")
-        }
-        tokensIssued += 1
-        let seconds = Double(refreshAfter.components.seconds) + Double(refreshAfter.components.attoseconds) / 1e18
-        let base = instance.hasSuffix("/") ? String(instance.dropLast()) : instance
-        return Cached(session: Session(accessToken: token.accessToken, instanceURL: base), refreshAt: issuedAt.addingTimeInterval(seconds))
-    }
-
-    /// The grant; a refusal comes back with what to fix.
-    private func exchange(_ assertion: String) async throws -> JWTBearerGrant.Token {
-        do {
-            return try await JWTBearerGrant(client: client, tokenURL: tokenURL, timeout: timeout).exchange(assertion: assertion)
-        } catch {
-            throw Self.explained(error)
-        }
+    public func invalidate(accessToken: String) async {
+        await credential.invalidate { $0.accessToken == accessToken }
     }
 
     /// A refusal of the token endpoint with what to fix, for those an operator meets when setting up the connected app.

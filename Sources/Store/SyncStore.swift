@@ -155,16 +155,4 @@ public struct ResourceSyncStatus: Sendable, Hashable {
         self.lastError = lastError
         self.detail = detail
     }
-
-    /// The JSON the admin API answers with.
-    public var json: JSONValue {
-        var o: JSONObject = ["channel": .string(channel), "resource": .string(resourceKey), "state": .string(state.rawValue)]
-        if let targetID { o["targetId"] = .string(targetID) }
-        if let origin { o["origin"] = .string(origin) }
-        if undelivered > 0 { o["undelivered"] = .integer(Int64(undelivered)) }
-        if attempts > 0 { o["attempts"] = .integer(Int64(attempts)) }
-        if let lastError { o["lastError"] = .string(lastError) }
-        if let detail { o["detail"] = .string(detail) }
-        return .object(o)
-    }
 }

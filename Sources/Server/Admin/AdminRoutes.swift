@@ -30,7 +30,7 @@ struct AdminRoutes {
                 limit = min(n, 10_000)
             }
             let list = try await store.resourceStatuses(target: target, state: state, limit: limit)
-            return Response.scim(.ok, ["target": .string(target), "resources": .array(list.map(\.json))])
+            return Response.scim(.ok, ["target": .string(target), "resources": .array(list.map(\.adminJSON))])
         }
         group.get("targets/:target/audit") { _, context in
             let target = try known(context)
@@ -39,12 +39,7 @@ struct AdminRoutes {
                 .ok,
                 [
                     "target": .string(target),
-                    "entries": .array(entries.map { e in
-                        [
-                            "time": .string(e.time.iso8601), "action": .string(e.action), "resource": .string(e.resourceKey),
-                            "detail": e.detail,
-                        ]
-                    }),
+                    "entries": .array(entries.map(\.adminJSON)),
                 ])
         }
         group.post("targets/:target/retry") { _, context in

@@ -35,6 +35,30 @@ struct ServeProcessTests {
         }
 
         func cleanUp() { try? FileManager.default.removeItem(at: dir) }
+
+        /// A target of `configure`: its token goes to the file `NAME-token`, referenced as `file:`.
+        struct Target {
+            var name: String
+            var kind: String
+            var url: URL
+            var token: String
+            /// More keys of the target, one YAML line each (`reconcileEvery: 10s`).
+            var extra: [String] = []
+        }
+
+        /// Writes `bridge.yaml`: channel `pingone` fanning out to `channel`, and `targets`.
+        func configure(channel: [String], _ targets: [Target]) throws {
+            var yaml = "channels:\n  - name: pingone\n    targets: [\(channel.joined(separator: ", "))]\ntargets:\n"
+            for t in targets {
+                let secret = try write("\(t.name)-token", t.token)
+                let keys = [
+                    "kind: \(t.kind)", "baseURL: \(t.url.absoluteString)", "auth: { bearer: file:\(secret) }",
+                    "rateLimit: { requestsPerMinute: 60000, burst: 1000 }",
+                ] + t.extra
+                yaml += "  - name: \(t.name)\n" + keys.map { "    \($0)\n" }.joined()
+            }
+            try write("bridge.yaml", yaml)
+        }
     }
 
     /// Runs a `scim-bridge` command to its end: exit status and what it printed (both streams).
@@ -85,20 +109,8 @@ struct ServeProcessTests {
         let scratch = try Scratch()
         defer { scratch.cleanUp() }
         try await withRunningEmulator(SCIMEmulator()) { url, emulator in
-            let secret = try scratch.write("acme-token", SCIMEmulator.defaultToken)
-            try scratch.write(
-                "bridge.yaml",
-                """
-                channels:
-                  - name: pingone
-                    targets: [acme]
-                targets:
-                  - name: acme
-                    kind: scim
-                    baseURL: \(url.absoluteString)
-                    auth: { bearer: file:\(secret) }
-                    rateLimit: { requestsPerMinute: 60000, burst: 1000 }
-                """)
+            try scratch.configure(channel: ["acme"], [.init(name: "acme", kind: "scim", url: url, token: SCIMEmulator.defaultToken)])
+            let secret = scratch.dir.appendingPathComponent("acme-token").path
             let bridge = try CrashRecoveryTests.BridgeProcess(executable: try #require(Self.executable), config: scratch.config, dataDir: scratch.data)
             defer { Self.stop(bridge) }
             let base = "http://127.0.0.1:\(try await bridge.port())/scim/v2/pingone"
@@ -143,23 +155,12 @@ struct ServeProcessTests {
         try emulator.seed(users: [["id": "foreign-1", "userName": "outsider@example.com"]])
         try emulator.seed(groups: [["displayName": "Engineering", "externalId": "okta-eng", "members": [["value": "foreign-1"]]]])
         try await withRunningEmulator(emulator) { url, emulator in
-            let secret = try scratch.write("github-token", GitHubEMUEmulator.defaultToken)
             func configure(_ policy: String) throws {
-                try scratch.write(
-                    "bridge.yaml",
-                    """
-                    channels:
-                      - name: pingone
-                        targets: [github]
-                    targets:
-                      - name: github
-                        kind: github-emu
-                        baseURL: \(url.absoluteString)
-                        auth: { bearer: file:\(secret) }
-                        onNameCollision: \(policy)
-                        acknowledgeNameCollision: \(policy != "fail")
-                        rateLimit: { requestsPerMinute: 60000, burst: 1000 }
-                    """)
+                try scratch.configure(
+                    channel: ["github"],
+                    [.init(
+                        name: "github", kind: "github-emu", url: url, token: GitHubEMUEmulator.defaultToken,
+                        extra: ["onNameCollision: \(policy)", "acknowledgeNameCollision: \(policy != "fail")"])])
             }
             try configure("fail")
             let first = try CrashRecoveryTests.BridgeProcess(executable: try #require(Self.executable), config: scratch.config, dataDir: scratch.data)
@@ -210,21 +211,9 @@ struct ServeProcessTests {
         let emulator = GitHubEMUEmulator(configuration: .init(enterprise: "acme"))
         let stranger = try #require(try emulator.seed(users: [["userName": "stranger@example.com"]]).users.first?["id"]?.stringValue)
         try await withRunningEmulator(emulator) { url, emulator in
-            let secret = try scratch.write("github-token", GitHubEMUEmulator.defaultToken)
-            try scratch.write(
-                "bridge.yaml",
-                """
-                channels:
-                  - name: pingone
-                    targets: [github]
-                targets:
-                  - name: github
-                    kind: github-emu
-                    baseURL: \(url.absoluteString)
-                    auth: { bearer: file:\(secret) }
-                    reconcileEvery: 10s
-                    rateLimit: { requestsPerMinute: 60000, burst: 1000 }
-                """)
+            try scratch.configure(
+                channel: ["github"],
+                [.init(name: "github", kind: "github-emu", url: url, token: GitHubEMUEmulator.defaultToken, extra: ["reconcileEvery: 10s"])])
             let bridge = try CrashRecoveryTests.BridgeProcess(executable: try #require(Self.executable), config: scratch.config, dataDir: scratch.data)
             defer { Self.stop(bridge) }
             let base = "http://127.0.0.1:\(try await bridge.port())/scim/v2/pingone"
@@ -276,29 +265,15 @@ struct ServeProcessTests {
         let slack = SlackEmulator(configuration: .init(rateScale: nil))
         try await withRunningEmulator(GitHubEMUEmulator(configuration: .init(enterprise: "acme"))) { githubURL, github in
             try await withRunningEmulator(slack) { slackURL, slack in
-                let githubSecret = try scratch.write("github-token", GitHubEMUEmulator.defaultToken)
-                let slackSecret = try scratch.write("slack-token", SlackEmulator.defaultToken)
-                func configure(_ targets: String) throws {
-                    try scratch.write(
-                        "bridge.yaml",
-                        """
-                        channels:
-                          - name: pingone
-                            targets: [\(targets)]
-                        targets:
-                          - name: github
-                            kind: github-emu
-                            baseURL: \(githubURL.absoluteString)
-                            auth: { bearer: file:\(githubSecret) }
-                            rateLimit: { requestsPerMinute: 60000, burst: 1000 }
-                          - name: slack
-                            kind: slack
-                            baseURL: \(slackURL.absoluteString)
-                            auth: { bearer: file:\(slackSecret) }
-                            rateLimit: { requestsPerMinute: 60000, burst: 1000 }
-                        """)
+                func configure(_ targets: [String]) throws {
+                    try scratch.configure(
+                        channel: targets,
+                        [
+                            .init(name: "github", kind: "github-emu", url: githubURL, token: GitHubEMUEmulator.defaultToken),
+                            .init(name: "slack", kind: "slack", url: slackURL, token: SlackEmulator.defaultToken),
+                        ])
                 }
-                try configure("github")
+                try configure(["github"])
                 let first = try CrashRecoveryTests.BridgeProcess(executable: try #require(Self.executable), config: scratch.config, dataDir: scratch.data)
                 let base = "http://127.0.0.1:\(try await first.port())/scim/v2/pingone"
                 let token = try await Self.token(of: first)
@@ -317,7 +292,7 @@ struct ServeProcessTests {
                 Self.stop(first)
                 #expect(slack.state().users.isEmpty)
 
-                try configure("github, slack")
+                try configure(["github", "slack"])
                 let second = try CrashRecoveryTests.BridgeProcess(executable: try #require(Self.executable), config: scratch.config, dataDir: scratch.data)
                 defer { Self.stop(second) }
                 _ = try await second.port()

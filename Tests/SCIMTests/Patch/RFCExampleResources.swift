@@ -5,7 +5,7 @@
 /// Only layout changed: page breaks are dropped, and the base64 `x509Certificates` value, which
 /// the RFC wraps over several lines, is joined into one JSON string. `"country": "USA"` reads
 /// `"US"` per the verified erratum EID 5990 (§8.2) and, for §8.3, its companion EID 5991
-/// (see /work/shared/rfc/ERRATA.md).
+/// (see the verified errata, ERRATA.md beside the RFC texts the project works from).
 enum RFCExampleResources {
     /// RFC 7643 §8.1, Figure 3: minimal User.
     static let minimalUserText = #"""

@@ -2,15 +2,22 @@ public import Logging
 public import Store
 import Synchronization
 
-/// Whether the bridge can currently work with one target, as its worker sees it: healthy, or unable
-/// to authenticate (a secret that cannot be read, a refused credential). Changes are logged once per
-/// transition, not per failed delivery.
+/// Whether the bridge can currently work with one target, as its worker sees it: healthy, failing
+/// (`failingAfter` deliveries in a row failed and will be retried: the target is down or throttling),
+/// or unable to authenticate (a secret that cannot be read, a refused credential). Transitions are
+/// logged and recorded in the store once each, not per failed delivery.
 public final class TargetHealthTracker: Sendable {
     struct State {
         var authenticationFailure: String?
         /// Consecutive probes that failed to authenticate (the retry delay grows with them).
         var failedProbes = 0
+        /// Consecutive deliveries that failed otherwise, and whether that was reported.
+        var failedDeliveries = 0
+        var failingReported = false
     }
+
+    /// Consecutive failed deliveries after which the target is reported failing.
+    public static let failingAfter = 5
 
     public let target: String
     let store: any SyncStore
@@ -50,16 +57,32 @@ public final class TargetHealthTracker: Sendable {
         }
     }
 
+    /// A delivery failed for a reason other than authentication (it will be retried or was dead-lettered).
+    func failed(_ reason: String) async {
+        let report = state.withLock { s in
+            s.failedDeliveries += 1
+            guard s.failedDeliveries >= Self.failingAfter, !s.failingReported, s.authenticationFailure == nil else { return false }
+            s.failingReported = true
+            return true
+        }
+        if report {
+            logger.error("target failing: deliveries fail and are retried", metadata: ["target": "\(target)", "error": "\(reason)"])
+            await record(.failing, error: reason)
+        }
+    }
+
     func succeeded() async {
         let recovered = state.withLock { s in
             defer {
                 s.authenticationFailure = nil
                 s.failedProbes = 0
+                s.failedDeliveries = 0
+                s.failingReported = false
             }
-            return s.authenticationFailure != nil
+            return s.authenticationFailure != nil || s.failingReported
         }
         if recovered {
-            logger.notice("target healthy again: authentication works", metadata: ["target": "\(target)"])
+            logger.notice("target healthy again", metadata: ["target": "\(target)"])
             await record(.healthy, error: nil)
         }
     }

@@ -169,6 +169,12 @@ public struct TargetWorker: Service {
             delay = backoff.delay(attempt: attempts, retryAfter: nil, random: Double.random(in: 0..<1))
         }
         let message = failure == .bridge ? "\(type(of: error)): \(error)" : "\(error)"
+        // Only failures that say something about the target count toward `failing`: a permanent refusal
+        // is about one change.
+        switch failure {
+        case .retryable, .bridge: await health.failed(message)
+        case .permanent, .unauthenticated: break
+        }
         do {
             try await store.failOutboxEntry(entry.seq, attempts: attempts, nextAttempt: Self.now(plus: delay), error: message, dead: dead)
         } catch {

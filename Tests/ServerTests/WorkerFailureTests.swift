@@ -67,6 +67,36 @@ struct WorkerFailureTests {
         }
     }
 
+    /// A target that keeps failing (503 on every call) is reported `failing` after five failed
+    /// deliveries in a row, once, and `healthy` again on the first success.
+    @Test func aTargetThatKeepsFailingIsReportedFailingThenHealthy() async throws {
+        try await withWorker { bridge, token, worker, emulator, client in
+            emulator.failNext(10_000, with: .serviceUnavailable())
+            for name in ["ann", "ben", "cy", "dee", "eve", "fay"] {
+                #expect(try await client.post("/scim/v2/pingone/Users", token: token, Bodies.user("\(name)@example.com")).status == 201)
+            }
+            var rounds = 0
+            while rounds < 100, try await bridge.store.targetState("acme")?.health != .failing {
+                try await worker.drainOnce()
+                try await Task.sleep(for: .milliseconds(10))
+                rounds += 1
+            }
+            let failing = try #require(try await bridge.store.targetState("acme"))
+            #expect(failing.health == .failing)
+            #expect(failing.lastError?.contains("503") == true)
+
+            emulator.setFaults(.none)
+            rounds = 0
+            while rounds < 200, (try await bridge.store.outboxCounts(target: "acme")["pending"] ?? 0) > 0 {
+                try await worker.drainOnce()
+                try await Task.sleep(for: .milliseconds(10))
+                rounds += 1
+            }
+            #expect(try await bridge.store.targetState("acme")?.health == .healthy)
+            #expect(emulator.state().users.count == 6)
+        }
+    }
+
     /// A credential that cannot be read is the target's problem: the entry keeps its attempts (it is
     /// not at fault), is never dead-lettered for it, the worker reports the target unhealthy and probes
     /// one entry at a time; once the credential reads again, everything is delivered.

@@ -10,16 +10,13 @@ public enum SCIMUserState {
     /// A listed user, in canonical terms (its own already); nil without `id` or `userName`.
     public static func listed(_ resource: JSONValue) -> TargetUser? { listed(resource, comparing: compared) }
 
-    /// A listed SCIM user with `attributes` read at the paths `comparing` (GitHub EMU reads its own set).
-    static func listed(_ resource: JSONValue, comparing compared: [String]) -> TargetUser? {
-        guard let o = resource.objectValue, let id = o["id"]?.stringValue, let userName = o["userName"]?.stringValue
-        else { return nil }
-        return TargetUser(
-            id: id,
-            matchKey: userName,
-            active: o["active"]?.boolValue ?? true,
-            attributes: UserComparison.strings(o, compared)
-        )
+    /// A listed SCIM user with `attributes` read at the paths `comparing` and the match key `matchKey`
+    /// reads (`userName`; Slack's primary email); nil without `id` or a match key.
+    static func listed(
+        _ resource: JSONValue, comparing compared: [String], matchKey: (JSONObject) -> String? = { $0["userName"]?.stringValue }
+    ) -> TargetUser? {
+        guard let o = resource.objectValue, let id = o["id"]?.stringValue, let key = matchKey(o) else { return nil }
+        return TargetUser(id: id, matchKey: key, active: o["active"]?.boolValue ?? true, attributes: UserComparison.strings(o, compared))
     }
 
     public static func differences(of user: JSONObject, from actual: TargetUser) -> [AttributeDifference] {

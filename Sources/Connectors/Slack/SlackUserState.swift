@@ -10,14 +10,7 @@ public enum SlackUserState {
 
     /// A listed user, matched by its primary email; nil without `id` or an email.
     public static func listed(_ resource: JSONValue) -> TargetUser? {
-        guard let o = resource.objectValue, let id = o["id"]?.stringValue, let email = SlackUserMapping.email(of: o)
-        else { return nil }
-        return TargetUser(
-            id: id,
-            matchKey: email,
-            active: o["active"]?.boolValue ?? true,
-            attributes: UserComparison.strings(o, compared)
-        )
+        SCIMUserState.listed(resource, comparing: compared, matchKey: SlackUserMapping.email(of:))
     }
 
     public static func differences(of user: JSONObject, from actual: TargetUser) -> [AttributeDifference] {

@@ -66,6 +66,8 @@ public struct HTTPTransport: Sendable {
     let timeout: Duration
     var throttleRule: ThrottleRule?
     var patience: Patience?
+    /// Set for targets that take one write at a time per resource (`serializingWrites()`).
+    var writeQueue: ResourceWriteQueue?
 
     /// A transport with a fixed (or synchronously computed) `Authorization` value; bodies go as SCIM JSON.
     public init(
@@ -102,6 +104,14 @@ public struct HTTPTransport: Sendable {
         return t
     }
 
+    /// This transport, sending at most one write (any method but GET) at a time to each resource
+    /// (`/Groups/{id}`, `/Users/{id}`); writes to a collection (a POST) are not held back.
+    public func serializingWrites() -> HTTPTransport {
+        var t = self
+        t.writeQueue = ResourceWriteQueue()
+        return t
+    }
+
     /// This transport, sharing its rate-limit state, for a caller that waits instead of failing.
     public func patient(_ patience: Patience?) -> HTTPTransport {
         var t = self
@@ -115,6 +125,14 @@ public struct HTTPTransport: Sendable {
     public func send(_ method: HTTPMethod, _ path: String, body: JSONValue? = nil, accept: Set<Int> = []) async throws
         -> Response
     {
+        let key = RateLimitState.resourceKey(of: path)
+        guard let writeQueue, method != .GET, key.dropFirst().contains("/") else {
+            return try await sendPatiently(method, path, body: body, accept: accept)
+        }
+        return try await writeQueue.serialized(key) { try await sendPatiently(method, path, body: body, accept: accept) }
+    }
+
+    func sendPatiently(_ method: HTTPMethod, _ path: String, body: JSONValue?, accept: Set<Int>) async throws -> Response {
         let started = ContinuousClock.now
         var retries = 0
         while true {

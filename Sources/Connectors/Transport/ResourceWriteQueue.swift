@@ -1,7 +1,7 @@
-/// One write in flight per Slack resource: Slack answers a second non-GET to a user or group that is
-/// still being updated with 429 (targets.md §B "Concurrency"), so the connector queues its own writes
-/// per resource instead of provoking that. Waiters go in arrival order.
-actor SlackWriteQueue {
+/// One write in flight per resource, for targets that refuse a second write to a resource still being
+/// updated (Slack answers it with 429, targets.md §B "Concurrency"): the transport queues its own
+/// writes per resource instead of provoking that. Waiters go in arrival order.
+actor ResourceWriteQueue {
     private var busy: Set<String> = []
     private var waiting: [String: [CheckedContinuation<Void, Never>]] = [:]
 

@@ -200,17 +200,20 @@ public struct GroupCentricSync: Sendable {
                 addedCanonical.append(member)
             }
         }
+        // The planner decides which removals the bridge may make (under `merge`, only of members it
+        // added); it is told every removed member the target knows and which of them the bridge added.
         var removedTarget: [String] = []
         var removedCanonical: [String] = []
+        var bridgeAddedTarget: Set<String> = []
         for member in removed {
-            guard origin.ownsAllMembers || bridgeAdded.contains(member) else { continue }
             if let um = try await store.mapping(target: target, channel: channel, kind: .user, canonicalID: member), let t = um.targetID {
                 removedTarget.append(t)
                 removedCanonical.append(member)
+                if bridgeAdded.contains(member) { bridgeAddedTarget.insert(t) }
             }
         }
         for op in GroupCentricPlanner.delta(
-            targetID: tid, origin: origin, added: addedTarget, removed: removedTarget, bridgeAdded: Set(removedTarget))
+            targetID: tid, origin: origin, added: addedTarget, removed: removedTarget, bridgeAdded: bridgeAddedTarget)
         {
             switch op {
             case .addMembers(_, let members):

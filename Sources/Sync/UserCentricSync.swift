@@ -195,7 +195,7 @@ public struct UserCentricSync: ChangeProcessor {
             switch op {
             case .insert(let user, let group): try await insert(user: user, group: group)
             case .delete(let user, let group): try await connector.removeMembership(user: user, group: group)
-            default: break
+            case .createGroup, .adopt, .rename, .deleteGroup, .block: break  // `resume` plans member calls only
             }
         }
         var finished = m
@@ -257,7 +257,7 @@ public struct UserCentricSync: ChangeProcessor {
             case .delete(let user, let group):
                 try await connector.removeMembership(user: user, group: group)
                 if let c = canonicalOf[user] { forgotten.append(c) }
-            default: break
+            case .createGroup, .adopt, .rename, .deleteGroup, .block: break  // `delta` plans member calls only
             }
         }
         if !forgotten.isEmpty { try await store.forgetBridgeAdded(target: target, channel: channel, group: id, members: forgotten) }
@@ -293,7 +293,7 @@ public struct UserCentricSync: ChangeProcessor {
                 switch op {
                 case .deleteGroup: try await connector.deleteGroup(id: tid)
                 case .delete(let user, let group): try await connector.removeMembership(user: user, group: group)
-                default: break
+                case .createGroup, .adopt, .rename, .insert, .block: break  // `unlink` plans none of these
                 }
             }
             if origin == .adoptedMerge {

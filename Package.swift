@@ -49,7 +49,7 @@ let package = Package(
         // (Not "Configuration": apple/swift-configuration, in the graph through Hummingbird, has that target.)
         .target(
             name: "BridgeConfig",
-            dependencies: [.product(name: "Yams", package: "Yams")],
+            dependencies: ["Membership", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings),
         // One connector per target kind, behind one protocol; transport, auth and rate limiting.
         .target(
@@ -73,7 +73,7 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "SCIM", "Store",
+                "SCIM", "Store", "BridgeConfig",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -153,12 +153,12 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(
             name: "BridgeConfigTests",
-            dependencies: ["BridgeConfig"],
+            dependencies: ["BridgeConfig", "Membership"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "Store", "Sync", "Connectors", "Membership", "Emulators",
+                "Server", "Store", "BridgeConfig", "Sync", "Connectors", "Membership", "Emulators",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],

@@ -1,5 +1,5 @@
 /// The `server.limits:` section: what the inbound server accepts and announces in `ServiceProviderConfig`
-/// (RFC 7644 §4). The defaults are those of the server's `ServerLimits`.
+/// (RFC 7644 §4), as the server enforces them.
 public struct LimitSettings: Sendable, Hashable {
     /// Largest request body, in bytes. Default 1 MiB (1048576).
     public var maxBodyBytes: Int

@@ -1,3 +1,4 @@
+public import Membership
 /// The API a target speaks (`kind:`); decides the connector, the allowed auth forms and the kind-specific keys.
 public enum TargetKind: String, Sendable, Hashable, CaseIterable {
     /// A generic SCIM 2.0 server (RFC 7644), group-centric.
@@ -26,7 +27,7 @@ extension TargetKind {
     }
 
     /// The `removeAction`s the vendor supports (Slack's and Salesforce's users can only be deactivated).
-    public var supportedRemoveActions: [RemoveAction] {
+    public var supportedUserRemovals: [UserRemoval] {
         switch self {
         case .slack, .salesforce: [.disable]
         case .scim, .githubEMU, .google, .msgraph: [.disable, .delete]

@@ -1,3 +1,4 @@
+public import Membership
 /// One entry of `targets:`: a connection to a SaaS app the bridge provisions, with its policies and delivery settings.
 public struct TargetSettings: Sendable, Hashable {
     /// Unique among targets; 1-64 of `a-z0-9_-`, not starting with `-`.
@@ -10,8 +11,8 @@ public struct TargetSettings: Sendable, Hashable {
     public var onNameCollision: CollisionPolicy
     /// Must be `true` when `onNameCollision` is `merge` or `overwrite`. Default `false`.
     public var acknowledgeNameCollision: Bool
-    /// Default `disable`; `delete` only where `kind.supportedRemoveActions` has it.
-    public var removeAction: RemoveAction
+    /// Default `disable`; `delete` only where `kind.supportedUserRemovals` has it.
+    public var removeAction: UserRemoval
     /// Default: `kind.defaultRateLimit`.
     public var rateLimit: RateLimit
     /// Most requests in flight to this target at once. Default 4.
@@ -43,7 +44,7 @@ public struct TargetSettings: Sendable, Hashable {
         auth: TargetAuth,
         onNameCollision: CollisionPolicy = .fail,
         acknowledgeNameCollision: Bool = false,
-        removeAction: RemoveAction = .disable,
+        removeAction: UserRemoval = .disable,
         rateLimit: RateLimit? = nil,
         concurrency: Int = TargetSettings.defaultConcurrency,
         reconcileEvery: Duration? = TargetSettings.defaultReconcileEvery,

@@ -1,3 +1,4 @@
+public import Membership
 public import SCIM
 
 /// The user half of every connector, whichever side memberships live on: find, create, replace and
@@ -17,9 +18,4 @@ public protocol TargetUserDirectory: Sendable {
     /// write for the canonical `user` (reconciliation). Pure; compares only what the target keeps as
     /// written, so that a value it normalises or does not return is never taken for drift.
     func differences(of user: JSONObject, from actual: TargetUser) -> [AttributeDifference]
-}
-
-/// What deprovisioning a user does on the target, as PingOne offers it.
-public enum UserRemoval: String, Sendable, Hashable {
-    case disable, delete
 }

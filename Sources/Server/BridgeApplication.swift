@@ -1,3 +1,4 @@
+public import BridgeConfig
 public import Hummingbird
 public import Logging
 public import SCIM
@@ -7,7 +8,7 @@ public import Store
 public struct ServerConfiguration: Sendable {
     public var host: String
     public var port: Int
-    public var limits: ServerLimits
+    public var limits: LimitSettings
     /// Absolute URL clients reach the bridge at (for `meta.location`), when behind a proxy.
     public var publicURL: String?
     /// Folder to write redacted request/response fixtures to (`serve --record DIR`).
@@ -16,7 +17,7 @@ public struct ServerConfiguration: Sendable {
     public var admin: AdminConfiguration?
 
     public init(
-        host: String = "127.0.0.1", port: Int = 8080, limits: ServerLimits = ServerLimits(), publicURL: String? = nil,
+        host: String = "127.0.0.1", port: Int = 8080, limits: LimitSettings = LimitSettings(), publicURL: String? = nil,
         recordDirectory: String? = nil, admin: AdminConfiguration? = nil
     ) {
         self.host = host

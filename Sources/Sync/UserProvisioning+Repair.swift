@@ -1,3 +1,4 @@
+import Membership
 internal import Connectors
 internal import SCIM
 internal import Store

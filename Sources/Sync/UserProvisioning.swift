@@ -1,3 +1,4 @@
+public import Membership
 public import Connectors
 public import Store
 internal import SCIM

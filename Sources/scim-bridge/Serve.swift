@@ -89,10 +89,7 @@ struct Serve: AsyncParsableCommand {
         let app = try buildApplication(
             configuration: ServerConfiguration(
                 host: host, port: port,
-                limits: ServerLimits(
-                    maxBodyBytes: file.server.limits.maxBodyBytes, maxResults: file.server.limits.maxResults,
-                    defaultPageSize: file.server.limits.defaultPageSize, bulkMaxOperations: file.server.limits.bulkMaxOperations,
-                    bulkMaxPayloadBytes: file.server.limits.bulkMaxPayloadBytes),
+                limits: file.server.limits,
                 publicURL: publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 },
                 recordDirectory: record, admin: admin),
             store: s, logger: logger,

@@ -90,11 +90,9 @@ enum TargetServices {
         }
     }
 
-    static func policy(_ t: TargetSettings) -> Membership.CollisionPolicy {
-        Membership.CollisionPolicy(rawValue: t.onNameCollision.rawValue) ?? .fail
-    }
+    static func policy(_ t: TargetSettings) -> CollisionPolicy { t.onNameCollision }
 
-    static func removal(_ t: TargetSettings) -> UserRemoval { t.removeAction == .delete ? .delete : .disable }
+    static func removal(_ t: TargetSettings) -> UserRemoval { t.removeAction }
 
     /// The connector of one configured target, speaking the vendor's API through a rate-limited transport.
     /// `bucket` is the target's rate-limit state (a new one when nil); `patience` is set for callers

@@ -1,3 +1,4 @@
+import BridgeConfig
 import CompressNIO
 import HTTPTypes
 import NIOCore
@@ -105,7 +106,7 @@ struct BulkAndEncodingTests {
         let bridge = try TestBridge.make()
         defer { bridge.cleanUp() }
         let token = try await bridge.channel("default")
-        try await bridge.run(limits: ServerLimits(bulkMaxOperations: 2)) { c in
+        try await bridge.run(limits: LimitSettings(bulkMaxOperations: 2)) { c in
             let op: JSONValue = ["method": "DELETE", "path": "/Users/x"]
             let body: JSONValue = ["schemas": ["urn:ietf:params:scim:api:messages:2.0:BulkRequest"], "Operations": [op, op, op]]
             let r = try await c.post("/scim/v2/default/Bulk", token: token, body)

@@ -1,3 +1,4 @@
+import BridgeConfig
 import Foundation
 import HTTPTypes
 import SCIM
@@ -77,7 +78,7 @@ struct ErrorResponseTests {
         let bridge = try TestBridge.make()
         defer { bridge.cleanUp() }
         let token = try await bridge.channel("default")
-        try await bridge.run(limits: ServerLimits(maxBodyBytes: 1024)) { c in
+        try await bridge.run(limits: LimitSettings(maxBodyBytes: 1024)) { c in
             let big = String(repeating: "x", count: 4096)
             let r = try await c.post("/scim/v2/default/Users", token: token, Bodies.user(big))
             #expect(r.status == 413)

@@ -1,3 +1,4 @@
+import Membership
 import Yams
 
 extension NodeReader {
@@ -94,12 +95,12 @@ extension NodeReader {
                 at: f["acknowledgeNameCollision"] ?? f["onNameCollision"]
             )
         }
-        let removeAction: RemoveAction = choice(f, "removeAction") ?? .disable
-        if let parsedKind, !parsedKind.supportedRemoveActions.contains(removeAction) {
+        let removeAction: UserRemoval = choice(f, "removeAction") ?? .disable
+        if let parsedKind, !parsedKind.supportedUserRemovals.contains(removeAction) {
             report(
                 f.path("removeAction"),
                 "kind \(parsedKind.rawValue) cannot \(removeAction.rawValue) users; use "
-                    + parsedKind.supportedRemoveActions.map(\.rawValue).joined(separator: " or "),
+                    + parsedKind.supportedUserRemovals.map(\.rawValue).joined(separator: " or "),
                 at: f["removeAction"]
             )
         }

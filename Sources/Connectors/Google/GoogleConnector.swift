@@ -1,3 +1,4 @@
+public import Membership
 import Foundation
 import NIOHTTP1
 public import SCIM

@@ -1,6 +1,6 @@
 public import AsyncHTTPClient
 import Foundation
-import Membership
+public import Membership
 import NIOHTTP1
 public import SCIM
 

@@ -1,3 +1,4 @@
+import BridgeConfig
 import Hummingbird
 import SCIM
 import Store

@@ -1,3 +1,4 @@
+import BridgeConfig
 import HTTPTypes
 import Hummingbird
 import SCIM

@@ -1,3 +1,4 @@
+import BridgeConfig
 import Hummingbird
 import SCIM
 import Store
@@ -8,7 +9,7 @@ import Store
 struct ResourceService: Sendable {
     let store: any Store
     let registry: SchemaRegistry
-    let limits: ServerLimits
+    let limits: LimitSettings
     /// Absolute public URL of the bridge, when configured (else the request's Host is used).
     let publicURL: String?
     private let schemas: [ResourceKind: ResourceSchema]
@@ -16,7 +17,7 @@ struct ResourceService: Sendable {
     /// its decision tables per request was a visible share of a GET's time.
     private let defaultProjections: [ResourceKind: AttributeProjection]
 
-    init(store: any Store, registry: SchemaRegistry, limits: ServerLimits, publicURL: String?) {
+    init(store: any Store, registry: SchemaRegistry, limits: LimitSettings, publicURL: String?) {
         self.store = store
         self.registry = registry
         self.limits = limits

@@ -1,3 +1,4 @@
+import BridgeConfig
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -18,7 +19,7 @@ struct TestBridge: Sendable {
     let statements: StatementLog
 
     /// Opens a new store with the `default` channel's token in `token`.
-    static func make(limits: ServerLimits = ServerLimits()) throws -> TestBridge {
+    static func make(limits: LimitSettings = LimitSettings()) throws -> TestBridge {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("scim-bridge-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let log = StatementLog()
@@ -36,7 +37,7 @@ struct TestBridge: Sendable {
 
     /// Runs `body` against the bridge served over real HTTP (AsyncHTTPClient on loopback).
     func run<T: Sendable>(
-        limits: ServerLimits = ServerLimits(), publicURL: String? = nil, admin: AdminConfiguration? = nil,
+        limits: LimitSettings = LimitSettings(), publicURL: String? = nil, admin: AdminConfiguration? = nil,
         _ body: @Sendable (SCIMClient) async throws -> T
     ) async throws -> T {
         var logger = Logger(label: "test")

@@ -1,3 +1,4 @@
+import BridgeConfig
 import AsyncHTTPClient
 import Connectors
 import Emulators
@@ -26,11 +27,11 @@ struct GitHubEMUHarness: Sendable {
         var faults: FaultPlan = .none
         var groupPatchAnswer: GitHubEMUEmulator.GroupPatchAnswer = .noContent
         /// The emulator's budget (nil: unlimited) and the connector's token bucket, which must stay below it.
-        var emulatorLimit: RateLimit? = nil
+        var emulatorLimit: Emulators.RateLimit? = nil
         var connectorPerMinute = 600_000
         var connectorBurst = 1000
         var concurrency = 4
-        var limits = ServerLimits()
+        var limits = LimitSettings()
         /// Seeds a same-named group "Engineering" holding the foreign user "outsider".
         var collidingGroup = false
     }

@@ -1,3 +1,4 @@
+import BridgeConfig
 import Emulators
 import Foundation
 import Membership
@@ -46,7 +47,7 @@ struct GitHubEMUScaleTests {
         // Scaled: emulator 300,000 requests/min (burst 500), connector 240,000/min (burst 200).
         let options = H.Options(
             policy: .fail, emulatorLimit: .perMinute(300_000, burst: 500), connectorPerMinute: 240_000, connectorBurst: 200,
-            concurrency: 8, limits: ServerLimits(maxBodyBytes: 4 << 20))
+            concurrency: 8, limits: LimitSettings(maxBodyBytes: 4 << 20))
         try await H.with(options) { h, c in
             let start = ContinuousClock.now
             let ids = try await bulkCreateUsers((0..<count).map { "member\($0)" }, h, c)

@@ -21,8 +21,3 @@ public enum GroupOrigin: String, Sendable, Hashable {
     /// Whether every member of the group is the bridge's to add or remove.
     public var ownsAllMembers: Bool { self != .adoptedMerge }
 }
-
-extension GroupOrigin {
-    /// The mapping origin of a group left alone because of a name collision (no target id).
-    public static let blockedMarker = "blocked"
-}

@@ -69,8 +69,7 @@ public struct OutboxEntry: Sendable, Hashable {
     public var resourceKey: String
     public var event: ChangeEvent
     public var attempts: Int
-    /// `pending`, `done`, `dead` or `settled`.
-    public var state: String
+    public var state: OutboxState
     public var lastError: String?
 }
 
@@ -82,13 +81,12 @@ public struct TargetMapping: Sendable, Hashable {
     public var canonicalID: String
     /// The target's id; nil while blocked.
     public var targetID: String?
-    /// `created`, `adopted-merge`, `adopted-overwrite`, or `blocked`.
-    public var origin: String
+    public var origin: MappingOrigin
     /// Why it is blocked, or the last name synced.
     public var detail: String?
 
     public init(
-        target: String, channel: Channel, kind: ResourceKind, canonicalID: String, targetID: String?, origin: String,
+        target: String, channel: Channel, kind: ResourceKind, canonicalID: String, targetID: String?, origin: MappingOrigin,
         detail: String? = nil
     ) {
         self.target = target
@@ -131,8 +129,8 @@ public struct ResourceSyncStatus: Sendable, Hashable {
     public var resourceKey: String
     public var state: State
     public var targetID: String?
-    /// How the bridge holds it: `created`, `adopted-merge`, `adopted-overwrite`, …
-    public var origin: String?
+    /// How the bridge holds it.
+    public var origin: MappingOrigin?
     /// Changes not yet delivered (pending or dead).
     public var undelivered: Int
     /// Most attempts of an undelivered change.
@@ -142,7 +140,7 @@ public struct ResourceSyncStatus: Sendable, Hashable {
     public var detail: String?
 
     public init(
-        channel: String, resourceKey: String, state: State, targetID: String? = nil, origin: String? = nil,
+        channel: String, resourceKey: String, state: State, targetID: String? = nil, origin: MappingOrigin? = nil,
         undelivered: Int = 0, attempts: Int = 0, lastError: String? = nil, detail: String? = nil
     ) {
         self.channel = channel

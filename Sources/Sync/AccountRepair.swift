@@ -41,10 +41,10 @@ public enum AccountRepair: Sendable, Hashable {
         let isDeleted = { (m: TargetMapping) in
             m.kind == .user && m.channel.key == channel.key && !present.contains(m.canonicalID)
         }
-        let others = mappings.filter { $0.kind == .user && $0.origin != "deprovisioned" && !isDeleted($0) }
+        let others = mappings.filter { $0.kind == .user && $0.origin != .deprovisioned && !isDeleted($0) }
         let held = claimed.union(others.compactMap(\.targetID))
         return mappings.compactMap { m in
-            guard isDeleted(m), m.origin != GroupCentricSync.creatingOrigin, let tid = m.targetID, !held.contains(tid)
+            guard isDeleted(m), m.origin != .creating, let tid = m.targetID, !held.contains(tid)
             else { return nil }
             return (m.canonicalID, tid)
         }

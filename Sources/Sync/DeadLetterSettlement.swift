@@ -38,6 +38,6 @@ extension TargetReconciler {
         guard key.hasPrefix("group:") else { return false }
         let id = String(key.dropFirst("group:".count))
         guard try await store.get(.group, id: id, in: channel) != nil else { return false }
-        return try await store.mapping(target: target, channel: channel, kind: .group, canonicalID: id)?.origin != GroupOrigin.blockedMarker
+        return try await store.mapping(target: target, channel: channel, kind: .group, canonicalID: id)?.origin != .blocked
     }
 }

@@ -68,7 +68,7 @@ extension GroupCentricSync {
         let active = user.attributes["active"]?.boolValue != false
         for group in try await store.groups(ofMember: id, in: channel) {
             guard let m = try await store.mapping(target: target, channel: channel, kind: .group, canonicalID: group.id),
-                m.origin != Self.creatingOrigin, let gid = m.targetID
+                m.origin != .creating, let gid = m.targetID
             else { continue }
             let added = try await store.bridgeAddedMembers(target: target, channel: channel, group: group.id).contains(id)
             if active, !added {

@@ -28,11 +28,6 @@ public struct GroupCentricSync: Sendable {
         self.logger = logger
     }
 
-    /// The mapping origin written just before a group is created on the target and replaced once the
-    /// creation is recorded: a retry that then finds a same-named group knows it is the bridge's own,
-    /// half-created, and finishes it instead of taking it for a name collision.
-    public static let creatingOrigin = "creating"
-
     public func process(_ event: ChangeEvent, channel: Channel) async throws {
         switch event {
         case .userUpserted(let id): try await upsertUser(id, channel)
@@ -53,7 +48,7 @@ public struct GroupCentricSync: Sendable {
         // while the target refused it. An add of a present member succeeds, so this is idempotent.
         for group in try await store.groups(ofMember: id, in: channel) {
             guard let m = try await store.mapping(target: target, channel: channel, kind: .group, canonicalID: group.id),
-                m.origin != Self.creatingOrigin, let gid = m.targetID
+                m.origin != .creating, let gid = m.targetID
             else { continue }
             guard try await canHold(id, group: group.id, channel) else { continue }
             try await store.recordBridgeAdded(target: target, channel: channel, group: group.id, members: [id])
@@ -72,11 +67,11 @@ public struct GroupCentricSync: Sendable {
             let name = group.attributes["displayName"]?.stringValue
         else { return }
         if let m = try await store.mapping(target: target, channel: channel, kind: .group, canonicalID: id),
-            m.origin != Self.creatingOrigin
+            m.origin != .creating
         {
             guard let tid = m.targetID else {
                 // Blocked. Once the policy allows adoption (the administrator chose merge or overwrite), link it.
-                guard m.origin == GroupOrigin.blockedMarker, policy != .fail else { return }
+                guard m.origin == .blocked, policy != .fail else { return }
                 try await store.removeMapping(target: target, channel: channel, kind: .group, canonicalID: id)
                 return try await link(id, name: name, channel)
             }
@@ -107,7 +102,7 @@ public struct GroupCentricSync: Sendable {
         let previous = try await store.mapping(target: target, channel: channel, kind: .group, canonicalID: id)
         // An interrupted creation of our own is looked up by the name it was created with: the source
         // may have renamed the group since.
-        if previous?.origin == Self.creatingOrigin,
+        if previous?.origin == .creating,
             let existing = try await connector.findGroup(displayName: previous?.detail ?? name)
         {
             // Finish it. The mapping changes last, so a failure here leaves the marker for the next attempt.
@@ -118,7 +113,7 @@ public struct GroupCentricSync: Sendable {
             if existing.displayName != name { try await connector.renameGroup(id: existing.id, displayName: name) }
             try await store.recordBridgeAdded(target: target, channel: channel, group: id, members: targetMembers.compactMap { byTarget[$0] })
             try await store.setMapping(
-                TargetMapping(target: target, channel: channel, kind: .group, canonicalID: id, targetID: existing.id, origin: GroupOrigin.created.rawValue, detail: name))
+                TargetMapping(target: target, channel: channel, kind: .group, canonicalID: id, targetID: existing.id, origin: .created, detail: name))
             return
         }
         let existing = try await connector.findGroup(displayName: name)
@@ -130,17 +125,17 @@ public struct GroupCentricSync: Sendable {
             switch op {
             case .block(let reason):
                 try await store.setMapping(
-                    TargetMapping(target: target, channel: channel, kind: .group, canonicalID: id, targetID: nil, origin: GroupOrigin.blockedMarker, detail: reason))
+                    TargetMapping(target: target, channel: channel, kind: .group, canonicalID: id, targetID: nil, origin: .blocked, detail: reason))
                 try await store.appendAudit(target: target, channel: channel, action: "blocked", resourceKey: key, detail: ["reason": .string(reason)])
                 logger.warning("group blocked on target", metadata: ["target": "\(target)", "group": "\(name)"])
             case .createGroup(let displayName, let members):
                 let externalId = try await store.get(.group, id: id, in: channel)?.attributes["externalId"]?.stringValue ?? id
                 try await store.setMapping(
-                    TargetMapping(target: target, channel: channel, kind: .group, canonicalID: id, targetID: nil, origin: Self.creatingOrigin, detail: displayName))
+                    TargetMapping(target: target, channel: channel, kind: .group, canonicalID: id, targetID: nil, origin: .creating, detail: displayName))
                 let (tid, held) = try await createGroupKeepingMembers(
                     displayName: displayName, externalId: externalId, members: members, group: id, byTarget: byTarget, channel)
                 try await store.setMapping(
-                    TargetMapping(target: target, channel: channel, kind: .group, canonicalID: id, targetID: tid, origin: GroupOrigin.created.rawValue, detail: displayName))
+                    TargetMapping(target: target, channel: channel, kind: .group, canonicalID: id, targetID: tid, origin: .created, detail: displayName))
                 try await store.recordBridgeAdded(target: target, channel: channel, group: id, members: held.compactMap { byTarget[$0] })
             case .adopt(let tid, let origin, let kept, let removed):
                 adoption = (tid, origin, kept, removed)
@@ -171,13 +166,13 @@ public struct GroupCentricSync: Sendable {
             try await store.setMapping(
                 TargetMapping(
                     target: target, channel: channel, kind: .group, canonicalID: id, targetID: adoption.targetID,
-                    origin: adoption.origin.rawValue, detail: name))
+                    origin: MappingOrigin(adoption.origin), detail: name))
         }
     }
 
     func changeMembers(_ id: String, _ added: [String], _ removed: [String], _ channel: Channel) async throws {
         guard let m = try await store.mapping(target: target, channel: channel, kind: .group, canonicalID: id),
-            m.origin != Self.creatingOrigin
+            m.origin != .creating
         else {
             // Not linked yet (or its creation was interrupted): linking reads the current members,
             // which include this change.
@@ -186,7 +181,7 @@ public struct GroupCentricSync: Sendable {
             }
             return try await link(id, name: name, channel)
         }
-        guard let tid = m.targetID, let origin = GroupOrigin(rawValue: m.origin) else { return }  // blocked
+        guard let tid = m.targetID, let origin = m.origin.group else { return }  // blocked
         let bridgeAdded = try await store.bridgeAddedMembers(target: target, channel: channel, group: id)
         var addedTarget: [String] = []
         var addedCanonical: [String] = []
@@ -241,12 +236,12 @@ public struct GroupCentricSync: Sendable {
 
     func deleteGroup(_ id: String, _ channel: Channel) async throws {
         guard var m = try await store.mapping(target: target, channel: channel, kind: .group, canonicalID: id) else { return }
-        if m.origin == Self.creatingOrigin, let name = m.detail, let found = try await connector.findGroup(displayName: name) {
+        if m.origin == .creating, let name = m.detail, let found = try await connector.findGroup(displayName: name) {
             // Deleted while its creation was interrupted: the same-named group is the bridge's own.
             m.targetID = found.id
-            m.origin = GroupOrigin.created.rawValue
+            m.origin = MappingOrigin.created
         }
-        if let tid = m.targetID, let origin = GroupOrigin(rawValue: m.origin) {
+        if let tid = m.targetID, let origin = m.origin.group {
             let bridgeAdded = try await store.bridgeAddedMembers(target: target, channel: channel, group: id)
             var addedTarget: [String] = []
             for member in bridgeAdded {

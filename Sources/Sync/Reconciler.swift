@@ -99,11 +99,11 @@ public struct Reconciler: Sendable {
                 guard let name = group.attributes["displayName"]?.stringValue else { continue }
                 let mapping = try await sync.store.mapping(target: sync.target, channel: channel, kind: .group, canonicalID: group.id)
                 // A group blocked under `fail` is linked by the plan once the policy allows adoption.
-                if mapping?.origin == GroupOrigin.blockedMarker, sync.policy == .fail {
+                if mapping?.origin == .blocked, sync.policy == .fail {
                     blocked.append("\(channel.name)/\(name): \(mapping?.detail ?? "blocked")")
                     continue
                 }
-                guard let mapping, let tid = mapping.targetID, let origin = GroupOrigin(rawValue: mapping.origin),
+                guard let mapping, let tid = mapping.targetID, let origin = mapping.origin.group,
                     let actual = groupByID[tid]
                 else {
                     steps.append(.linkGroup(

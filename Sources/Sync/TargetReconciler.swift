@@ -114,7 +114,7 @@ extension SyncStore {
     /// Before a reconciliation links a group again: a stale mapping goes; the marker of an interrupted
     /// creation stays, so that the link finishes it.
     func forgetStaleGroupMapping(target: String, channel: Channel, id: String) async throws {
-        if try await mapping(target: target, channel: channel, kind: .group, canonicalID: id)?.origin != GroupCentricSync.creatingOrigin {
+        if try await mapping(target: target, channel: channel, kind: .group, canonicalID: id)?.origin != .creating {
             try await removeMapping(target: target, channel: channel, kind: .group, canonicalID: id)
         }
     }

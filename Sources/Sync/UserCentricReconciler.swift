@@ -91,11 +91,11 @@ public struct UserCentricReconciler: TargetReconciler {
                 guard let name = group.attributes["displayName"]?.stringValue else { continue }
                 let mapping = try await store.mapping(target: target, channel: channel, kind: .group, canonicalID: group.id)
                 // A group blocked under `fail` is linked by the plan once the policy allows adoption.
-                if mapping?.origin == GroupOrigin.blockedMarker, sync.policy == .fail {
+                if mapping?.origin == .blocked, sync.policy == .fail {
                     blocked.append("\(channel.name)/\(name): \(mapping?.detail ?? "blocked")")
                     continue
                 }
-                guard let mapping, let tid = mapping.targetID, let origin = GroupOrigin(rawValue: mapping.origin),
+                guard let mapping, let tid = mapping.targetID, let origin = mapping.origin.group,
                     let actualName = nameByID[tid]
                 else {
                     steps.append(.linkGroup(

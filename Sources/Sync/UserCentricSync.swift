@@ -56,7 +56,7 @@ public struct UserCentricSync: ChangeProcessor {
         // while the target refused it. An unfinished link is left to `resume`, which reads all members.
         for group in try await store.groups(ofMember: id, in: channel) {
             guard let m = try await store.mapping(target: target, channel: channel, kind: .group, canonicalID: group.id),
-                let gid = m.targetID, m.detail != nil, GroupOrigin(rawValue: m.origin) != nil
+                let gid = m.targetID, m.detail != nil, m.origin.group != nil
             else { continue }
             // As in `changeMembers`: only a membership this call created is the bridge's.
             if try await insert(user: tid, group: gid) {
@@ -74,13 +74,13 @@ public struct UserCentricSync: ChangeProcessor {
             let name = group.attributes["displayName"]?.stringValue
         else { return }
         guard let m = try await store.mapping(target: target, channel: channel, kind: .group, canonicalID: id),
-            m.origin != GroupCentricSync.creatingOrigin
+            m.origin != .creating
         else {
             return try await link(id, name: name, channel)
         }
-        guard let tid = m.targetID, let origin = GroupOrigin(rawValue: m.origin) else {
+        guard let tid = m.targetID, let origin = m.origin.group else {
             // Blocked. Once the policy allows adoption (the administrator chose merge or overwrite), link it.
-            guard m.origin == GroupOrigin.blockedMarker, policy != .fail else { return }
+            guard m.origin == .blocked, policy != .fail else { return }
             try await store.removeMapping(target: target, channel: channel, kind: .group, canonicalID: id)
             return try await link(id, name: name, channel)
         }
@@ -114,11 +114,11 @@ public struct UserCentricSync: ChangeProcessor {
         // Our own creation, whose answer was lost, is looked up by the name it was created with (the
         // source may have renamed the group since): not a name collision. Record it as created (still
         // unfinished) and let `resume` rename it and insert the members from what it actually holds.
-        if previous?.origin == GroupCentricSync.creatingOrigin,
+        if previous?.origin == .creating,
             let existing = try await connector.findGroup(displayName: previous?.detail ?? name)
         {
             let created = TargetMapping(
-                target: target, channel: channel, kind: .group, canonicalID: id, targetID: existing.id, origin: GroupOrigin.created.rawValue)
+                target: target, channel: channel, kind: .group, canonicalID: id, targetID: existing.id, origin: .created)
             try await store.setMapping(created)
             return try await resume(id, created, groupID: existing.id, origin: .created, name: name, channel)
         }
@@ -134,20 +134,20 @@ public struct UserCentricSync: ChangeProcessor {
             switch op {
             case .block(let reason):
                 try await store.setMapping(
-                    TargetMapping(target: target, channel: channel, kind: .group, canonicalID: id, targetID: nil, origin: GroupOrigin.blockedMarker, detail: reason))
+                    TargetMapping(target: target, channel: channel, kind: .group, canonicalID: id, targetID: nil, origin: .blocked, detail: reason))
                 try await store.appendAudit(target: target, channel: channel, action: "blocked", resourceKey: key, detail: ["reason": .string(reason)])
                 logger.warning("group blocked on target", metadata: ["target": "\(target)", "group": "\(name)"])
             case .createGroup(let displayName, let initial):
                 let externalId = try await store.get(.group, id: id, in: channel)?.attributes["externalId"]?.stringValue ?? id
                 // Marked before the call: if its answer is lost, the retry that finds a same-named group
-                // knows it is the bridge's own (see `GroupCentricSync.creatingOrigin`).
+                // knows it is the bridge's own (see `MappingOrigin.creating`).
                 try await store.setMapping(
                     TargetMapping(
                         target: target, channel: channel, kind: .group, canonicalID: id, targetID: nil,
-                        origin: GroupCentricSync.creatingOrigin, detail: displayName))
+                        origin: .creating, detail: displayName))
                 let tid = try await connector.createGroup(displayName: displayName, externalId: externalId)
                 let mapping = TargetMapping(
-                    target: target, channel: channel, kind: .group, canonicalID: id, targetID: tid, origin: GroupOrigin.created.rawValue)
+                    target: target, channel: channel, kind: .group, canonicalID: id, targetID: tid, origin: .created)
                 try await store.setMapping(mapping)
                 linked = mapping
                 try await store.recordBridgeAdded(target: target, channel: channel, group: id, members: initial.compactMap { byTarget[$0] })
@@ -160,7 +160,7 @@ public struct UserCentricSync: ChangeProcessor {
                         "membersKept": .array(kept.map(JSONValue.string)), "membersRemoved": .array(removed.map(JSONValue.string)),
                     ])
                 let mapping = TargetMapping(
-                    target: target, channel: channel, kind: .group, canonicalID: id, targetID: tid, origin: origin.rawValue)
+                    target: target, channel: channel, kind: .group, canonicalID: id, targetID: tid, origin: MappingOrigin(origin))
                 try await store.setMapping(mapping)
                 linked = mapping
                 let planned = ops.compactMap { op -> String? in if case .insert(let u, _) = op { byTarget[u] } else { nil } }
@@ -205,7 +205,7 @@ public struct UserCentricSync: ChangeProcessor {
 
     func changeMembers(_ id: String, _ added: [String], _ removed: [String], _ channel: Channel) async throws {
         guard let m = try await store.mapping(target: target, channel: channel, kind: .group, canonicalID: id),
-            m.origin != GroupCentricSync.creatingOrigin
+            m.origin != .creating
         else {
             // Not linked yet (or its creation was interrupted): linking reads the current members,
             // which include this change.
@@ -214,7 +214,7 @@ public struct UserCentricSync: ChangeProcessor {
             }
             return try await link(id, name: name, channel)
         }
-        guard let tid = m.targetID, let origin = GroupOrigin(rawValue: m.origin) else { return }  // blocked
+        guard let tid = m.targetID, let origin = m.origin.group else { return }  // blocked
         var adds = added
         if m.detail == nil, let name = try await store.get(.group, id: id, in: channel)?.attributes["displayName"]?.stringValue {
             // An unfinished link: finishing it brings in every current member, this change's additions included.
@@ -276,12 +276,12 @@ public struct UserCentricSync: ChangeProcessor {
 
     func deleteGroup(_ id: String, _ channel: Channel) async throws {
         guard var m = try await store.mapping(target: target, channel: channel, kind: .group, canonicalID: id) else { return }
-        if m.origin == GroupCentricSync.creatingOrigin, let name = m.detail, let found = try await connector.findGroup(displayName: name) {
+        if m.origin == .creating, let name = m.detail, let found = try await connector.findGroup(displayName: name) {
             // Deleted while its creation was interrupted: the same-named group is the bridge's own.
             m.targetID = found.id
-            m.origin = GroupOrigin.created.rawValue
+            m.origin = MappingOrigin.created
         }
-        if let tid = m.targetID, let origin = GroupOrigin(rawValue: m.origin) {
+        if let tid = m.targetID, let origin = m.origin.group {
             let bridgeAdded = try await store.bridgeAddedMembers(target: target, channel: channel, group: id)
             var addedTarget: Set<String> = []
             for member in bridgeAdded {

@@ -25,7 +25,7 @@ public struct UserProvisioning: Sendable {
     public func ensure(_ id: String, _ channel: Channel) async throws -> String? {
         if let m = try await store.mapping(target: target, channel: channel, kind: .user, canonicalID: id) {
             // Deprovisioned: the user is gone at the source, a late membership event must not bring it back.
-            if m.origin == "deprovisioned" { return nil }
+            if m.origin == .deprovisioned { return nil }
             if let tid = m.targetID { return tid }
         }
         guard let user = try await store.get(.user, id: id, in: channel) else { return nil }
@@ -41,7 +41,7 @@ public struct UserProvisioning: Sendable {
             try await store.setMapping(
                 TargetMapping(
                     target: target, channel: channel, kind: .user, canonicalID: id, targetID: nil,
-                    origin: GroupCentricSync.creatingOrigin, detail: key))
+                    origin: .creating, detail: key))
             do {
                 tid = try await directory.createUser(user.attributes)
             } catch let error as TargetError {
@@ -51,7 +51,7 @@ public struct UserProvisioning: Sendable {
             }
         }
         try await store.setMapping(
-            TargetMapping(target: target, channel: channel, kind: .user, canonicalID: id, targetID: tid, origin: "created"))
+            TargetMapping(target: target, channel: channel, kind: .user, canonicalID: id, targetID: tid, origin: .created))
         return tid
     }
 
@@ -92,7 +92,7 @@ public struct UserProvisioning: Sendable {
     /// A deleted user: disabled or deleted on the target, as configured.
     public func delete(_ id: String, _ channel: Channel) async throws {
         guard var m = try await store.mapping(target: target, channel: channel, kind: .user, canonicalID: id) else { return }
-        if m.targetID == nil, m.origin == GroupCentricSync.creatingOrigin, let key = m.detail {
+        if m.targetID == nil, m.origin == .creating, let key = m.detail {
             // Deleted while its creation was unanswered: the user the target has under the key is the
             // bridge's own. None there: the creation never happened.
             guard let found = try await directory.findUser(matchKey: key) else {
@@ -105,7 +105,7 @@ public struct UserProvisioning: Sendable {
         // The mapping stays (marked) so that the membership removals of the same deletion, which travel
         // under the groups' keys and may run later, still find the user's target id.
         var gone = m
-        gone.origin = "deprovisioned"
+        gone.origin = .deprovisioned
         gone.detail = nil
         try await store.setMapping(gone)
     }

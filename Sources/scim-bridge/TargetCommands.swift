@@ -145,7 +145,7 @@ struct Status: AsyncParsableCommand {
                 "  outbox: pending \(counts["pending"] ?? 0), delivered \(counts["done"] ?? 0), failed (dead) \(counts["dead"] ?? 0)"
                     + ((counts["settled"] ?? 0) > 0 ? ", settled by reconciliation \(counts["settled"] ?? 0)" : ""))
             print("  synced: \(mappings.filter { $0.targetID != nil && $0.kind == .user }.count) user(s), \(mappings.filter { $0.targetID != nil && $0.kind == .group }.count) group(s)")
-            for m in mappings where m.origin == GroupOrigin.blockedMarker {
+            for m in mappings where m.origin == .blocked {
                 if t.onNameCollision == .fail {
                     print("  blocked: group \(m.canonicalID) in \(m.channel.name): \(m.detail ?? "")")
                 } else {
@@ -188,7 +188,7 @@ struct Status: AsyncParsableCommand {
     static func line(_ s: ResourceSyncStatus) -> String {
         var parts = ["\(s.state.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0)) \(s.channel)/\(s.resourceKey)"]
         if let t = s.targetID { parts.append("target id \(t)") }
-        if let o = s.origin, o != "blocked", o != "deprovisioned" { parts.append(o) }
+        if let o = s.origin, o != .blocked, o != .deprovisioned { parts.append(o.rawValue) }
         if s.undelivered > 0 { parts.append("\(s.undelivered) change(s) undelivered") }
         if s.attempts > 0 { parts.append("\(s.attempts) attempt(s)") }
         if let e = s.lastError { parts.append("last error: \(e)") }

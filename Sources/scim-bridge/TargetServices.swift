@@ -190,7 +190,7 @@ enum TargetServices {
                     continue
                 }
                 guard t.onNameCollision != .fail else { continue }
-                let blocked = held.filter { $0.kind == .group && $0.origin == GroupOrigin.blockedMarker }
+                let blocked = held.filter { $0.kind == .group && $0.origin == .blocked }
                 guard !blocked.isEmpty else { continue }
                 try await store.enqueue(blocked.map { .groupUpserted(id: $0.canonicalID) }, target: t.name, channel: channel)
                 logger.notice(

@@ -15,7 +15,7 @@ struct AccountRepairTests {
     static func mapping(
         _ id: String,
         _ tid: String?,
-        origin: String = "created",
+        origin: MappingOrigin = .created,
         channel: Channel = pingone,
         kind: ResourceKind = .user
     )
@@ -63,7 +63,7 @@ struct AccountRepairTests {
     static let deletedCases: [DeletedCase] = [
         DeletedCase(
             label: "deprovisioned, gone from the store",
-            mappings: [mapping("u1", "T1", origin: "deprovisioned")],
+            mappings: [mapping("u1", "T1", origin: .deprovisioned)],
             expected: ["u1"]
         ),
         DeletedCase(
@@ -72,24 +72,24 @@ struct AccountRepairTests {
             expected: ["u1"]
         ),
         DeletedCase(label: "still in the store", mappings: [mapping("u1", "T1")], present: ["u1"], expected: []),
-        DeletedCase(label: "creation unanswered", mappings: [mapping("u1", nil, origin: "creating")], expected: []),
+        DeletedCase(label: "creation unanswered", mappings: [mapping("u1", nil, origin: .creating)], expected: []),
         DeletedCase(label: "another channel's user", mappings: [mapping("u1", "T1", channel: okta)], expected: []),
         DeletedCase(label: "a group", mappings: [mapping("g1", "G1", kind: .group)], expected: []),
         DeletedCase(
             label: "the account now matched to a re-created user",
-            mappings: [mapping("u1", "T1", origin: "deprovisioned")],
+            mappings: [mapping("u1", "T1", origin: .deprovisioned)],
             claimed: ["T1"],
             expected: []
         ),
         DeletedCase(
             label: "the account now mapped to a re-created user",
-            mappings: [mapping("u1", "T1", origin: "deprovisioned"), mapping("u2", "T1")],
+            mappings: [mapping("u1", "T1", origin: .deprovisioned), mapping("u2", "T1")],
             present: ["u2"],
             expected: []
         ),
         DeletedCase(
             label: "two leavers, in id order",
-            mappings: [mapping("u2", "T2", origin: "deprovisioned"), mapping("u1", "T1", origin: "deprovisioned")],
+            mappings: [mapping("u2", "T2", origin: .deprovisioned), mapping("u1", "T1", origin: .deprovisioned)],
             expected: ["u1", "u2"]
         ),
     ]

@@ -113,7 +113,7 @@ struct SyncEndToEndTests {
             #expect(h.members(of: "Sales") == ["carol@example.com"])
             let channel = try #require(try await h.bridge.store.channel(named: "pingone"))
             let mapping = try await h.bridge.store.mapping(target: "acme", channel: channel, kind: .group, canonicalID: ids["Engineering"]!)
-            #expect(mapping?.origin == "blocked")
+            #expect(mapping?.origin == .blocked)
             #expect(mapping?.detail?.contains("onNameCollision") == true)
             #expect(try await h.bridge.store.auditEntries(target: "acme").contains { $0.action == "blocked" })
             // Later changes to a blocked group still leave the target alone.
@@ -198,7 +198,7 @@ struct SyncEndToEndTests {
             #expect(h.members(of: "Big").count == 101)
             let channel = try #require(try await h.bridge.store.channel(named: "pingone"))
             let mapping = try await h.bridge.store.mapping(target: "acme", channel: channel, kind: .group, canonicalID: g)
-            #expect(mapping?.origin == "created")
+            #expect(mapping?.origin == .created)
             #expect(try await h.bridge.store.auditEntries(target: "acme").contains { $0.action == "blocked" } == false)
             #expect(h.emulator.state().counters.faults.values.reduce(0, +) == 1)
         }
@@ -323,7 +323,7 @@ struct SyncEndToEndTests {
             #expect(state.group(named: "Ops EMEA") != nil)
             #expect(state.groups.count == 3, "Engineering, Sales and Ops EMEA: no orphan")
             let channel = try #require(try await h.bridge.store.channel(named: "pingone"))
-            #expect(try await h.bridge.store.mapping(target: "acme", channel: channel, kind: .group, canonicalID: ops)?.origin == "created")
+            #expect(try await h.bridge.store.mapping(target: "acme", channel: channel, kind: .group, canonicalID: ops)?.origin == .created)
         }
     }
 

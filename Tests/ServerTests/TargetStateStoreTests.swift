@@ -132,7 +132,7 @@ struct TargetStateStoreTests {
         let settled = try await store.settleDeadOutboxEntries(
             target: "acme", channel: channel, resourceKeys: ["user:u0", "user:u1", "user:u3", "user:unknown"])
         #expect(settled.map(\.resourceKey) == ["user:u0", "user:u1"])
-        #expect(settled.allSatisfy { $0.state == "settled" && $0.target == "acme" && $0.channel == channel })
+        #expect(settled.allSatisfy { $0.state == .settled && $0.target == "acme" && $0.channel == channel })
         #expect(settled.map(\.lastError) == ["409 from acme (user:u0)", "409 from acme (user:u1)"])
         #expect(settled.map(\.event) == [.userUpserted(id: "u0"), .userUpserted(id: "u1")])
         #expect(settled.map(\.seq) == settled.map(\.seq).sorted())
@@ -176,7 +176,7 @@ struct TargetStateStoreTests {
         let store = bridge.store
         let channel = try await outboxWithDeadLetters(store, users: ["u0", "u1", "u2"], deadCount: 3)
         try await store.setMapping(
-            TargetMapping(target: "acme", channel: channel, kind: .user, canonicalID: "u0", targetID: "t0", origin: "created"))
+            TargetMapping(target: "acme", channel: channel, kind: .user, canonicalID: "u0", targetID: "t0", origin: .created))
         // u1: settled, then changed again; its pending change must not show the settled entry's error.
         try await store.enqueue([.userUpserted(id: "u1")], target: "acme", channel: channel)
         _ = try await store.settleDeadOutboxEntries(target: "acme", channel: channel, resourceKeys: ["user:u0", "user:u1"])

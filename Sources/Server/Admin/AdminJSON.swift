@@ -7,7 +7,7 @@ extension ResourceSyncStatus {
     var adminJSON: JSONValue {
         var o: JSONObject = ["channel": .string(channel), "resource": .string(resourceKey), "state": .string(state.rawValue)]
         if let targetID { o["targetId"] = .string(targetID) }
-        if let origin { o["origin"] = .string(origin) }
+        if let origin { o["origin"] = .string(origin.rawValue) }
         if undelivered > 0 { o["undelivered"] = .integer(Int64(undelivered)) }
         if attempts > 0 { o["attempts"] = .integer(Int64(attempts)) }
         if let lastError { o["lastError"] = .string(lastError) }

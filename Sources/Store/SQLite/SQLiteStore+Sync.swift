@@ -52,7 +52,7 @@ extension SQLiteStore: SyncStore {
                                       AND p.state = 'pending' AND p.seq < o.seq)
                     ORDER BY o.seq LIMIT ?
                     """, arguments: [target, ns, limit])
-            return rows.compactMap(Self.outboxEntry(from:))
+            return try rows.compactMap(Self.outboxEntry(from:))
         }
         // A commit is visible before `walSync` has synced it: nothing leaves the bridge before it is
         // on disk (a change the targets saw must not be lost by a power cut).
@@ -60,17 +60,17 @@ extension SQLiteStore: SyncStore {
         return due
     }
 
-    static func outboxEntry(from row: Row) -> OutboxEntry? {
-        outboxEntry(from: row, channel: Channel(key: row["key"], name: row["name"], created: instant(row["created"])))
+    static func outboxEntry(from row: Row) throws -> OutboxEntry? {
+        try outboxEntry(from: row, channel: Channel(key: row["key"], name: row["name"], created: instant(row["created"])))
     }
 
     /// An entry from a row without the channel's columns, of a channel already known.
-    static func outboxEntry(from row: Row, channel: Channel) -> OutboxEntry? {
+    static func outboxEntry(from row: Row, channel: Channel) throws -> OutboxEntry? {
         let text: String = row["event"]
         guard let json = try? JSONParser.parse(text), let event = ChangeEvent(json: json) else { return nil }
         return OutboxEntry(
             seq: row["seq"], channel: channel, target: row["target"], resourceKey: row["resource_key"], event: event,
-            attempts: row["attempts"], state: row["state"], lastError: row["last_error"])
+            attempts: row["attempts"], state: try row.value("state"), lastError: row["last_error"])
     }
 
     public func completeOutboxEntry(_ seq: Int64) async throws {
@@ -123,7 +123,7 @@ extension SQLiteStore: SyncStore {
             ).map { row in
                 TargetMapping(
                     target: target, channel: channel, kind: kind, canonicalID: canonicalID, targetID: row["target_id"],
-                    origin: row["origin"], detail: row["detail"])
+                    origin: try row.value("origin"), detail: row["detail"])
             }
         }
     }
@@ -139,7 +139,7 @@ extension SQLiteStore: SyncStore {
                     DO UPDATE SET target_id = excluded.target_id, origin = excluded.origin, detail = excluded.detail,
                                   updated = excluded.updated
                     """,
-                arguments: [m.target, m.channel.key, m.kind.rawValue, m.canonicalID, m.targetID, m.origin, m.detail, now])
+                arguments: [m.target, m.channel.key, m.kind.rawValue, m.canonicalID, m.targetID, m.origin.rawValue, m.detail, now])
         }
     }
 
@@ -162,7 +162,7 @@ extension SQLiteStore: SyncStore {
                 TargetMapping(
                     target: target, channel: Channel(key: row["key"], name: row["name"], created: Self.instant(row["created"])),
                     kind: ResourceKind(rawValue: row["kind"]) ?? .user, canonicalID: row["canonical_id"],
-                    targetID: row["target_id"], origin: row["origin"], detail: row["detail"])
+                    targetID: row["target_id"], origin: try row.value("origin"), detail: row["detail"])
             }
         }
     }
@@ -266,13 +266,13 @@ extension SQLiteStore {
                 let kind: String = row["kind"]
                 let id: String = row["canonical_id"]
                 let key = "\(kind.lowercased()):\(id)"
-                let origin: String = row["origin"]
+                let origin: MappingOrigin = try row.value("origin")
                 let mapped: ResourceSyncStatus.State =
                     switch origin {
-                    case "blocked": .blocked
-                    case "deprovisioned": .deprovisioned
-                    case "creating": .pending  // being created on the target
-                    default: .synced
+                    case .blocked: .blocked
+                    case .deprovisioned: .deprovisioned
+                    case .creating: .pending  // being created on the target
+                    case .created, .adoptedMerge, .adoptedOverwrite: .synced
                     }
                 if var s = byKey[channel + "\u{0}" + key] {
                     s.targetID = row["target_id"]
@@ -325,7 +325,7 @@ extension SQLiteStore {
                         RETURNING seq, target, resource_key, event, attempts, state, last_error
                         """, count: batch.count, db),
                     arguments: StatementArguments([now, target, channel.key] as [any DatabaseValueConvertible] + batch))
-                settled += rows.compactMap { Self.outboxEntry(from: $0, channel: channel) }
+                settled += try rows.compactMap { try Self.outboxEntry(from: $0, channel: channel) }
             }
             return settled.sorted { $0.seq < $1.seq }
         }

@@ -33,7 +33,7 @@ struct GitHubEMUCollisionTests {
             let ids = try await push(h, c)
             #expect(h.members(of: "Engineering") == ["outsider@example.com"])
             #expect(h.members(of: "Sales") == ["carol@example.com"])
-            #expect(try await h.mapping(group: ids["Engineering"]!)?.origin == "blocked")
+            #expect(try await h.mapping(group: ids["Engineering"]!)?.origin == .blocked)
             _ = try await c.patch(
                 "/scim/v2/pingone/Groups/\(ids["Engineering"]!)", token: h.token,
                 Bodies.patch([["op": "add", "path": "members", "value": [["value": .string(ids["carol"]!)]]]]))

@@ -150,7 +150,7 @@ struct GoogleEndToEndTests {
             #expect(h.members(of: "Sales") == ["carol@example.com"])
             let mapping = try await h.bridge.store.mapping(
                 target: "google", channel: try await h.channel(), kind: .group, canonicalID: ids["Engineering"]!)
-            #expect(mapping?.origin == "blocked")
+            #expect(mapping?.origin == .blocked)
             #expect(try await h.bridge.store.auditEntries(target: "google").contains { $0.action == "blocked" })
             // The blocked group's members were never read: `fail` touches nothing of it.
             #expect(h.emulator.state().counters.requests("GET", "/groups/{groupKey}/members") == 0)
@@ -171,7 +171,7 @@ struct GoogleEndToEndTests {
             #expect(h.emulator.state().counters.faults["lose"] == 1)
             #expect(h.members(of: "Sales") == ["carol@example.com"])
             let mapping = try await h.bridge.store.mapping(target: "google", channel: try await h.channel(), kind: .group, canonicalID: ids["Sales"]!)
-            #expect(mapping?.origin == "created")
+            #expect(mapping?.origin == .created)
             let blocked = try await h.bridge.store.auditEntries(target: "google").filter { $0.action == "blocked" }.map(\.resourceKey)
             #expect(blocked == ["group:\(ids["Engineering"]!)"], "only the real collision is blocked")
         }

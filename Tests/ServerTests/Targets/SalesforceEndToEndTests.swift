@@ -154,7 +154,7 @@ struct SalesforceEndToEndTests {
             #expect(state.groups(named: "Sales").count == 1)
             #expect(h.members(of: "Sales") == ["carol@example.com"])
             let mapping = try await h.bridge.store.mapping(target: "sfdc", channel: try await h.channel(), kind: .group, canonicalID: ids["Sales"]!)
-            #expect(mapping?.origin == "created")
+            #expect(mapping?.origin == .created)
             #expect(mapping?.detail == "Sales", "the link is finished")
             let blocked = try await h.bridge.store.auditEntries(target: "sfdc").filter { $0.action == "blocked" }.map(\.resourceKey)
             #expect(blocked == ["group:\(ids["Engineering"]!)"], "only the real collision is blocked")
@@ -237,7 +237,7 @@ struct SalesforceEndToEndTests {
             #expect(h.members(of: "Sales") == ["carol@example.com"])
             let mapping = try await h.bridge.store.mapping(
                 target: "sfdc", channel: try await h.channel(), kind: .group, canonicalID: ids["Engineering"]!)
-            #expect(mapping?.origin == "blocked")
+            #expect(mapping?.origin == .blocked)
             #expect(try await h.bridge.store.auditEntries(target: "sfdc").contains { $0.action == "blocked" })
             // The blocked group's members were never read: `fail` touches nothing of it.
             let engineering = try #require(h.emulator.state().groups(named: "Engineering").first?["Id"]?.stringValue)

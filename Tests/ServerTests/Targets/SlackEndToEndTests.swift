@@ -191,7 +191,7 @@ struct SlackEndToEndTests {
             #expect(h.members(of: "Sales") == ["carol@example.com"])
             let channel = try #require(try await h.bridge.store.channel(named: "pingone"))
             let mapping = try await h.bridge.store.mapping(target: "slack", channel: channel, kind: .group, canonicalID: ids["Engineering"]!)
-            #expect(mapping?.origin == "blocked")
+            #expect(mapping?.origin == .blocked)
             _ = try await c.patch(
                 "/scim/v2/pingone/Groups/\(ids["Engineering"]!)", token: h.token,
                 Bodies.patch([["op": "add", "path": "members", "value": [["value": .string(ids["carol"]!)]]]]))

@@ -1,3 +1,4 @@
+import BridgeConfig
 import CompressNIO
 import Foundation
 import HTTPTypes
@@ -25,7 +26,10 @@ final class TrafficRecorder: RouterMiddleware, Sendable {
         do {
             try FileManager.default.createDirectory(at: self.directory, withIntermediateDirectories: true)
         } catch {
-            throw ConfigurationError("--record: cannot create the directory '\(directory)': \(error.localizedDescription)")
+            throw ConfigurationError(problems: [
+                ConfigurationProblem(
+                    path: "--record", message: "cannot create the directory '\(directory)': \(error.localizedDescription)")
+            ])
         }
         let now = SCIMDateTime(seconds: Int64(Date().timeIntervalSince1970)).iso8601
         stamp = now.replacingOccurrences(of: ":", with: "").replacingOccurrences(of: "-", with: "")

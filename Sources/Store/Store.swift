@@ -179,18 +179,19 @@ public struct ResourceQuery: Sendable {
     public var startIndex: Int
     /// Maximum number of results to return.
     public var count: Int
-    /// Read the groups of each user returned, on the same snapshot (`QueryResult.groupsOfUsers`).
-    public var withUserGroups: Bool
+    /// Read the edges of each resource returned (a user's groups, a group's members) on the same
+    /// snapshot, in a few statements for the whole page (`QueryResult.edges`).
+    public var withEdges: Bool
 
     public init(
         filter: ResolvedFilter? = nil, sort: SortSpecification? = nil, startIndex: Int = 1, count: Int = 100,
-        withUserGroups: Bool = false
+        withEdges: Bool = false
     ) {
         self.filter = filter
         self.sort = sort
         self.startIndex = startIndex
         self.count = count
-        self.withUserGroups = withUserGroups
+        self.withEdges = withEdges
     }
 }
 
@@ -198,12 +199,13 @@ public struct ResourceQuery: Sendable {
 public struct QueryResult: Sendable {
     public var totalResults: Int
     public var resources: [StoredResource]
-    /// The groups of each user in `resources`, by user id, when the query asked `withUserGroups`.
-    public var groupsOfUsers: [String: [MemberReference]]?
+    /// The edges of each resource in `resources`, by id, when the query asked `withEdges` (a group
+    /// found by a unique lookup may be left out: its members are then read on their own).
+    public var edges: [String: [MemberReference]]?
 
-    public init(totalResults: Int, resources: [StoredResource], groupsOfUsers: [String: [MemberReference]]? = nil) {
+    public init(totalResults: Int, resources: [StoredResource], edges: [String: [MemberReference]]? = nil) {
         self.totalResults = totalResults
         self.resources = resources
-        self.groupsOfUsers = groupsOfUsers
+        self.edges = edges
     }
 }

@@ -20,11 +20,11 @@ struct UserListTests {
         let a = try await store.create(.group, in: channel, resource: StoredBodies.group("A"), members: Array(ids[10..<30]))
 
         bridge.statements.reset()
-        let page = try await store.query(.user, in: channel, ResourceQuery(count: 25, withUserGroups: true))
+        let page = try await store.query(.user, in: channel, ResourceQuery(count: 25, withEdges: true))
         let groupReads = bridge.statements.all.filter { $0.contains("FROM membership") }
         #expect(groupReads.count == 1, "\(groupReads)")
         #expect(page.resources.count == 25)
-        let groups = try #require(page.groupsOfUsers)
+        let groups = try #require(page.edges)
         #expect(Set(groups.keys) == Set(page.resources.map(\.id)), "every user on the page, and only those")
         for user in page.resources {
             let i = try #require(ids.firstIndex(of: user.id))

@@ -94,12 +94,12 @@ struct ResourceService: Sendable {
             kind, in: channel,
             ResourceQuery(
                 filter: resolved, sort: sort, startIndex: page.startIndex, count: page.count,
-                withUserGroups: kind == .user && withEdges))
+                withEdges: withEdges))
         var resources: [JSONObject] = []
         resources.reserveCapacity(result.resources.count)
         for r in result.resources {
-            if let groups = result.groupsOfUsers?[r.id] {
-                resources.append(answer(r, edges: groups, renderer: renderer, projection: projection).resource)
+            if let edges = result.edges?[r.id] {
+                resources.append(answer(r, edges: edges, renderer: renderer, projection: projection).resource)
             } else {
                 resources.append(try await answer(r, channel: channel, renderer: renderer, projection: projection).resource)
             }

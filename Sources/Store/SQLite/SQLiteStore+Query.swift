@@ -53,13 +53,13 @@ extension SQLiteStore {
     static func runUniqueLookup(
         _ q: ResourceQuery, _ translation: FilterTranslation, _ kind: ResourceKind, in channel: Channel, _ db: Database
     ) throws -> QueryResult {
-        let withGroups = q.withUserGroups && kind == .user
+        let withGroups = q.withEdges && kind == .user
         let found = try fetchUnique(kind, where: translation.sql, translation.arguments, withGroups: withGroups, in: channel, db)
         // One match at most: it is the page when the page starts at 1 and holds anything.
         let page = found.map { q.count > 0 && q.startIndex <= 1 ? [$0.resource] : [] } ?? []
         return QueryResult(
             totalResults: found == nil ? 0 : 1, resources: page,
-            groupsOfUsers: withGroups ? Dictionary(uniqueKeysWithValues: page.map { ($0.id, found?.groups ?? []) }) : nil)
+            edges: withGroups ? Dictionary(uniqueKeysWithValues: page.map { ($0.id, found?.groups ?? []) }) : nil)
     }
 
     /// The query on one snapshot; `cached` keeps the statements prepared on the connection (for the
@@ -68,8 +68,12 @@ extension SQLiteStore {
         -> QueryResult
     {
         var result = try select(q, kind, in: channel, db, cached: cached)
-        if q.withUserGroups, kind == .user {
-            result.groupsOfUsers = try Self.groups(ofMembers: result.resources.map(\.id), in: channel, db)
+        if q.withEdges {
+            let ids = result.resources.map(\.id)
+            switch kind {
+            case .user: result.edges = try Self.groups(ofMembers: ids, in: channel, db)
+            case .group: result.edges = try Self.members(ofGroups: ids, in: channel, db)
+            }
         }
         return result
     }

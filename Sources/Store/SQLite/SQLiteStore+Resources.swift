@@ -273,6 +273,30 @@ extension SQLiteStore {
         }
     }
 
+    /// The members of each of `ids` (every id a key), as `members(ofGroup:)` orders them: a statement
+    /// per `edgeBatch` groups, not one per group, for a page of a group list.
+    static func members(ofGroups ids: [String], in channel: Channel, _ db: Database) throws -> [String: [MemberReference]] {
+        var members = Dictionary(ids.map { ($0, [MemberReference]()) }, uniquingKeysWith: { first, _ in first })
+        for batch in batches(ids) {
+            let rows = try Row.fetchCursor(
+                statement(
+                    """
+                    SELECT m.group_id, m.member_id, m.member_kind, COALESCE(u.display, g.display) AS display
+                    FROM membership m
+                    LEFT JOIN scim_user u ON m.member_kind = 'User' AND u.channel_key = m.channel_key AND u.id = m.member_id
+                    LEFT JOIN scim_group g ON m.member_kind = 'Group' AND g.channel_key = m.channel_key AND g.id = m.member_id
+                    WHERE m.channel_key = ? AND m.group_id IN (\(placeholders(batch.count)))
+                    ORDER BY m.group_id, m.member_id
+                    """, count: batch.count, db),
+                arguments: StatementArguments([channel.key] + batch))
+            while let row = try rows.next() {
+                members[row[0], default: []].append(
+                    MemberReference(id: row[1], kind: ResourceKind(rawValue: row[2]) ?? .user, display: row[3]))
+            }
+        }
+        return members
+    }
+
     /// The groups `id` belongs to. `CROSS JOIN` keeps SQLite from walking every group in name
     /// order (to skip the sort) and probing each for the member: the member's edges come first.
     public func groups(ofMember id: String, in channel: Channel) async throws -> [MemberReference] {

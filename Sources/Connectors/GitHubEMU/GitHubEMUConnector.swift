@@ -6,9 +6,13 @@ public import SCIM
 /// RFC 7644 as GitHub's OpenAPI narrows it): users matched by `userName`; groups created without
 /// members, then filled by PATCH add in batches (member items in a POST need a `displayName` the
 /// bridge does not keep); renamed by PATCH, never PUT, which would empty the group; PATCH on a
-/// group may answer 200 with the group or 204. GitHub's rate limits are its transport's `throttle`.
-public struct GitHubEMUConnector: GroupCentricConnector {
-    let client: SCIMTargetClient
+/// group may answer 200 with the group or 204; `disable` suspends a user (reversible), `delete` is
+/// GitHub's irreversible, anonymising DELETE. GitHub's rate limits are its transport's `throttle`.
+public struct GitHubEMUConnector: SCIMGroupCentricConnector {
+    public let client: SCIMTargetClient
+    /// Member items in a POST need a `displayName` the bridge does not keep.
+    public static let membersInCreate = false
+    public static let groupsTakeExternalId = true
 
     public init(transport: HTTPTransport, batchSize: Int = 100) {
         // GitHub's default page is 30; 100 is the most it gives.
@@ -41,46 +45,7 @@ public struct GitHubEMUConnector: GroupCentricConnector {
         try await client.replace("/Users", id: id, GitHubEMUUserMapping.body(for: user))
     }
 
-    /// `disable` suspends (PATCH `active: false`; reversible); `delete` is GitHub's irreversible,
-    /// anonymising DELETE.
-    public func removeUser(id: String, action: UserRemoval) async throws {
-        switch action {
-        case .delete: try await client.delete("/Users", id: id)
-        case .disable: try await client.deactivateUser(id: id)
-        }
-    }
-
-    // MARK: - Groups
-
-    public func findGroup(displayName: String) async throws -> GroupCentricPlanner.TargetGroup? {
-        try await client.findGroup(displayName: displayName)
-    }
-
-    public func group(id: String) async throws -> GroupCentricPlanner.TargetGroup? { try await client.group(id: id) }
-
-    /// POST `{schemas, externalId, displayName}`, then the members by PATCH add. A 409 (the group
-    /// exists, by name or externalId) finds it instead.
-    public func createGroup(displayName: String, externalId: String, members: [String]) async throws -> String {
-        try await client.createGroup(displayName: displayName, externalId: externalId, members: members, membersInCreate: false)
-    }
-
-    public func renameGroup(id: String, displayName: String) async throws {
-        try await client.renameGroup(id: id, displayName: displayName)
-    }
-
-    public func addMembers(groupID: String, members: [String]) async throws {
-        try await client.addMembers(groupID: groupID, members: members)
-    }
-
-    public func removeMembers(groupID: String, members: [String]) async throws {
-        try await client.removeMembers(groupID: groupID, members: members)
-    }
-
-    public func deleteGroup(id: String) async throws { try await client.delete("/Groups", id: id) }
-
-    // MARK: - Listing
-
-    public func listGroups() async throws -> [GroupCentricPlanner.TargetGroup] { try await client.listGroups() }
+    // MARK: - Reconciliation
 
     public func listUsers() async throws -> [TargetUser] {
         try await client.list("/Users").compactMap(GitHubEMUUserState.listed)
@@ -89,8 +54,6 @@ public struct GitHubEMUConnector: GroupCentricConnector {
     public func differences(of user: JSONObject, from actual: TargetUser) -> [AttributeDifference] {
         GitHubEMUUserState.differences(of: user, from: actual)
     }
-
-    public func testConnection() async throws { try await client.testConnection() }
 
     /// GitHub's primary and secondary rate limits (targets.md, GitHub): 403 or 429 with `Retry-After`,
     /// or with `x-ratelimit-remaining: 0`, in which case the wait runs to `x-ratelimit-reset` (epoch

@@ -7,8 +7,11 @@ public import SCIM
 /// batches of at most 5,000 (Slack's recommendation; 15,000 is its hard limit), and one write at a
 /// time per user or group (its transport serializes them), since Slack refuses a concurrent second
 /// write with 429.
-public struct SlackConnector: GroupCentricConnector {
-    let client: SCIMTargetClient
+public struct SlackConnector: SCIMGroupCentricConnector {
+    public let client: SCIMTargetClient
+    public static let membersInCreate = true
+    /// Slack groups take no `externalId`.
+    public static let groupsTakeExternalId = false
 
     static let maximumBatch = 15_000
 
@@ -75,37 +78,7 @@ public struct SlackConnector: GroupCentricConnector {
         try await client.delete("/Users", id: id)
     }
 
-    // MARK: - Groups
-
-    public func findGroup(displayName: String) async throws -> GroupCentricPlanner.TargetGroup? {
-        try await client.findGroup(displayName: displayName)
-    }
-
-    public func group(id: String) async throws -> GroupCentricPlanner.TargetGroup? { try await client.group(id: id) }
-
-    /// POST /Groups with the first batch of members, then PATCH add for the rest. Slack groups take
-    /// no `externalId`. A name Slack says exists is found and returned.
-    public func createGroup(displayName: String, externalId: String, members: [String]) async throws -> String {
-        try await client.createGroup(displayName: displayName, externalId: nil, members: members, membersInCreate: true)
-    }
-
-    public func renameGroup(id: String, displayName: String) async throws {
-        try await client.renameGroup(id: id, displayName: displayName)
-    }
-
-    public func addMembers(groupID: String, members: [String]) async throws {
-        try await client.addMembers(groupID: groupID, members: members)
-    }
-
-    public func removeMembers(groupID: String, members: [String]) async throws {
-        try await client.removeMembers(groupID: groupID, members: members)
-    }
-
-    public func deleteGroup(id: String) async throws { try await client.delete("/Groups", id: id) }
-
-    // MARK: - Listing
-
-    public func listGroups() async throws -> [GroupCentricPlanner.TargetGroup] { try await client.listGroups() }
+    // MARK: - Reconciliation
 
     /// Every user with its match key (primary email).
     public func listUsers() async throws -> [TargetUser] {
@@ -115,8 +88,6 @@ public struct SlackConnector: GroupCentricConnector {
     public func differences(of user: JSONObject, from actual: TargetUser) -> [AttributeDifference] {
         SlackUserState.differences(of: user, from: actual)
     }
-
-    public func testConnection() async throws { try await client.testConnection() }
 
     // MARK: - Slack's rules
 

@@ -55,7 +55,7 @@ let package = Package(
         .target(
             name: "Connectors",
             dependencies: [
-                "SCIM", "Membership",
+                "SCIM", "Membership", "BridgeConfig",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "JWTKit", package: "jwt-kit"),
             ],

@@ -1,4 +1,6 @@
-/// Keys only `kind: salesforce` has: the REST API version, how group membership is written, and communities.
+/// Keys only `kind: salesforce` has: the REST API version, how group membership is written, how users are
+/// deprovisioned and created, and communities (research/targets.md §D, §E). The Salesforce connector
+/// provisions by these values.
 public struct SalesforceSettings: Sendable, Hashable {
     /// How canonical group membership maps onto Salesforce.
     public enum Memberships: String, Sendable, Hashable, CaseIterable {
@@ -54,12 +56,20 @@ public struct SalesforceSettings: Sendable, Hashable {
     public static let defaultAPIVersion = "62.0"
 
     public init(
-        apiVersion: String = SalesforceSettings.defaultAPIVersion,
-        memberships: Memberships = .groups,
-        communities: Communities? = nil
+        apiVersion: String = SalesforceSettings.defaultAPIVersion, memberships: Memberships = .groups,
+        deprovisioning: Deprovisioning = .deactivate, profileId: String? = nil, timeZoneSidKey: String = "America/Los_Angeles",
+        localeSidKey: String = "en_US", emailEncodingKey: String = "UTF-8", languageLocaleKey: String = "en_US",
+        usernameSuffix: String? = nil, communities: Communities? = nil
     ) {
         self.apiVersion = apiVersion
         self.memberships = memberships
+        self.deprovisioning = deprovisioning
+        self.profileId = profileId
+        self.timeZoneSidKey = timeZoneSidKey
+        self.localeSidKey = localeSidKey
+        self.emailEncodingKey = emailEncodingKey
+        self.languageLocaleKey = languageLocaleKey
+        self.usernameSuffix = usernameSuffix
         self.communities = communities
     }
 }

@@ -135,13 +135,7 @@ enum TargetServices {
             } catch {
                 throw CLIError("targets[\(i)].auth: \(error)")
             }
-            let s = t.salesforce ?? SalesforceSettings()
-            let options = SalesforceOptions(
-                apiVersion: s.apiVersion, memberships: s.memberships == .permissionSets ? .permissionSets : .groups,
-                deprovisioning: s.deprovisioning == .freeze ? .freeze : .deactivate, profileId: s.profileId,
-                timeZoneSidKey: s.timeZoneSidKey, localeSidKey: s.localeSidKey, emailEncodingKey: s.emailEncodingKey,
-                languageLocaleKey: s.languageLocaleKey, usernameSuffix: s.usernameSuffix,
-                communities: s.communities.map { .init(accountId: $0.accountId, profileId: $0.profileId) })
+            let options = t.salesforce ?? SalesforceSettings()
             let tokens = SalesforceTokenProvider(
                 clientID: id, username: username, privateKeyPEM: pem, tokenURL: tokenURL, audience: audience, client: HTTPClient.shared)
             return .userCentric(

@@ -1,3 +1,4 @@
+import BridgeConfig
 import Connectors
 import Emulators
 import Foundation
@@ -265,7 +266,7 @@ struct AccountReconciliationTests {
 
     /// Under freeze deprovisioning, a leaver's login unfrozen by hand is frozen again.
     @Test func salesforceFreeze() async throws {
-        let options = SalesforceOptions(deprovisioning: .freeze, profileId: SalesforceEmulator.standardProfileID)
+        let options = SalesforceSettings(deprovisioning: .freeze, profileId: SalesforceEmulator.standardProfileID)
         try await SalesforceEndToEndTests().withHarness(policy: .merge, options: options) { h, c in
             let ids = try await Self.push(c, h.token, drain: { try await h.drain() })
             let sync = try #require(h.worker.sync as? UserCentricSync)

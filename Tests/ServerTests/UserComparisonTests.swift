@@ -1,3 +1,4 @@
+import BridgeConfig
 import Connectors
 import SCIM
 import Testing
@@ -230,7 +231,7 @@ struct UserComparisonTests {
 
     @Test(arguments: salesforceCases)
     func salesforce(_ c: Case) throws {
-        let options = SalesforceOptions()
+        let options = SalesforceSettings()
         let actual = try #require(SalesforceUserState.listed(c.target, frozen: nil, options: options))
         #expect(
             SalesforceUserState.differences(of: c.canonical, from: actual, options: options).map(\.description)
@@ -244,7 +245,7 @@ struct UserComparisonTests {
             as [(Bool, Bool, [String])]
     )
     func salesforceFreeze(frozen: Bool, isActiveFalse: Bool, expected: [String]) throws {
-        let options = SalesforceOptions(deprovisioning: .freeze)
+        let options = SalesforceSettings(deprovisioning: .freeze)
         let row = Self.with(Self.salesforce, isActiveFalse ? ["IsActive": false] : [:])
         let actual = try #require(SalesforceUserState.listed(row, frozen: frozen, options: options))
         #expect(

@@ -1,3 +1,4 @@
+public import BridgeConfig
 public import AsyncHTTPClient
 import Foundation
 public import Membership
@@ -18,13 +19,13 @@ public struct SalesforceConnector: UserCentricConnector {
     let requestLimitPause: Duration
     /// Set for callers that wait out throttling (`plan`, `sync`, `doctor`); see `HTTPTransport.Patience`.
     let patience: HTTPTransport.Patience?
-    public let options: SalesforceOptions
+    public let options: SalesforceSettings
 
     /// - Parameter requestLimitPause: how long every call to this org waits after a
     ///   `REQUEST_LIMIT_EXCEEDED` (the org's API allocation is used up and refills slowly; retrying at
     ///   once would only spend the worker's attempts).
     public init(
-        client: HTTPClient, tokens: SalesforceTokenProvider, bucket: TokenBucket, options: SalesforceOptions,
+        client: HTTPClient, tokens: SalesforceTokenProvider, bucket: TokenBucket, options: SalesforceSettings,
         timeout: Duration = .seconds(30), requestLimitPause: Duration = .seconds(60), patience: HTTPTransport.Patience? = nil
     ) {
         self.patience = patience
@@ -110,7 +111,7 @@ public struct SalesforceConnector: UserCentricConnector {
     }
 
     /// The `Contact` of an Experience Cloud user: the account's contact with this email, else a new one.
-    func contact(for fields: JSONObject, in communities: SalesforceOptions.Communities) async throws -> String {
+    func contact(for fields: JSONObject, in communities: SalesforceSettings.Communities) async throws -> String {
         let email = fields["Email"]?.stringValue ?? ""
         let existing = try await query(
             "SELECT Id FROM Contact WHERE AccountId = \(SalesforceMapping.literal(communities.accountId)) AND Email = \(SalesforceMapping.literal(email))")

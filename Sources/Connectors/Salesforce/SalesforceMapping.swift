@@ -1,3 +1,4 @@
+public import BridgeConfig
 import Foundation
 public import SCIM
 
@@ -20,7 +21,7 @@ public enum SalesforceMapping {
 
     /// The fields of a `User` for a create (`creating`: with the required defaults, alias and
     /// nickname) or an update (only what the IdP owns, so an admin's profile or locale choices stay).
-    public static func userFields(_ user: JSONObject, options: SalesforceOptions, creating: Bool) -> JSONObject {
+    public static func userFields(_ user: JSONObject, options: SalesforceSettings, creating: Bool) -> JSONObject {
         let username = username(of: user, suffix: options.usernameSuffix) ?? ""
         let userName = user["userName"]?.stringValue ?? username
         let given = user["name"]?["givenName"]?.stringValue

@@ -1,3 +1,4 @@
+public import BridgeConfig
 public import SCIM
 
 /// What reconciliation reads and compares of a Salesforce `User`, in canonical terms. Pure.
@@ -14,13 +15,13 @@ public enum SalesforceUserState {
     public static let selected = ["Id", "Username", "IsActive", "FirstName", "LastName", "Email"]
 
     /// A listed `User` row; `frozen` is its `UserLogin.IsFrozen` when deprovisioning freezes (nil otherwise).
-    public static func listed(_ row: JSONObject, frozen: Bool?, options: SalesforceOptions) -> TargetUser? {
+    public static func listed(_ row: JSONObject, frozen: Bool?, options: SalesforceSettings) -> TargetUser? {
         guard let id = row["Id"]?.stringValue, let username = row["Username"]?.stringValue else { return nil }
         let active = options.deprovisioning == .freeze ? !(frozen ?? false) : row["IsActive"]?.boolValue ?? true
         return TargetUser(id: id, matchKey: username, active: active, attributes: canonical(row))
     }
 
-    public static func differences(of user: JSONObject, from actual: TargetUser, options: SalesforceOptions)
+    public static func differences(of user: JSONObject, from actual: TargetUser, options: SalesforceSettings)
         -> [AttributeDifference]
     {
         UserComparison.differences(

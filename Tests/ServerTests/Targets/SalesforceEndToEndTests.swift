@@ -1,3 +1,4 @@
+import BridgeConfig
 import AsyncHTTPClient
 import Connectors
 import Emulators
@@ -56,7 +57,7 @@ struct SalesforceEndToEndTests {
     /// org seeded with a public group "Engineering" holding a foreign member. The emulated request
     /// allocation is off unless `configure` sets one.
     func withHarness(
-        policy: CollisionPolicy, options: SalesforceOptions = SalesforceOptions(profileId: SalesforceEmulator.standardProfileID),
+        policy: CollisionPolicy, options: SalesforceSettings = SalesforceSettings(profileId: SalesforceEmulator.standardProfileID),
         configure: (inout SalesforceEmulator.Configuration) -> Void = { _ in },
         _ body: @Sendable (Harness, SCIMClient) async throws -> Void
     ) async throws {
@@ -366,7 +367,7 @@ struct SalesforceEndToEndTests {
     /// `memberships: permissionSets`: canonical groups become permission sets and memberships
     /// assignments; the seeded same-labelled set is adopted under `merge`.
     @Test func groupsMapToPermissionSetsWhenConfigured() async throws {
-        let options = SalesforceOptions(memberships: .permissionSets, profileId: SalesforceEmulator.standardProfileID)
+        let options = SalesforceSettings(memberships: .permissionSets, profileId: SalesforceEmulator.standardProfileID)
         try await withHarness(policy: .merge, options: options) { h, c in
             let ids = try await push(c, h.token)
             try await h.drain()
@@ -391,7 +392,7 @@ struct SalesforceEndToEndTests {
     /// A username taken in another org is provisioned under the configured suffix; with `freeze`,
     /// disabling and deleting a user freeze its login and leave it active.
     @Test func usernameSuffixAndFreezeDeprovisioning() async throws {
-        let options = SalesforceOptions(deprovisioning: .freeze, profileId: SalesforceEmulator.standardProfileID, usernameSuffix: ".acme")
+        let options = SalesforceSettings(deprovisioning: .freeze, profileId: SalesforceEmulator.standardProfileID, usernameSuffix: ".acme")
         try await withHarness(policy: .overwrite, options: options, configure: { $0.takenUsernames = ["alice@example.com"] }) { h, c in
             let ids = try await push(c, h.token)
             try await h.drain()

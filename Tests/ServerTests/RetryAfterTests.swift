@@ -80,25 +80,6 @@ struct RetryAfterTests {
         }
     }
 
-    /// The pause is the target's: a request waiting for a token when a 429 arrives waits for the
-    /// pause too, and a per-resource pause holds back only that resource.
-    @Test func rateLimitStateHoldsRequestsBackForWhatTheAnswerSpeaksFor() {
-        let t0 = ContinuousClock.now
-        var state = RateLimitState(requestsPerMinute: 60, burst: 2, now: t0)
-        #expect(state.acquire(resource: nil, now: t0) == .send)
-        state.pause(.target, until: t0 + .seconds(1))
-        #expect(state.acquire(resource: "/groups/a", now: t0 + .milliseconds(500)) == .wait(until: t0 + .seconds(1)))
-        // After the pause the bucket refills from the pause's end: no burst the moment it ends.
-        #expect(state.acquire(resource: nil, now: t0 + .seconds(1)) == .wait(until: t0 + .seconds(2)))
-        #expect(state.acquire(resource: nil, now: t0 + .seconds(2)) == .send)
-
-        state.pause(.resource("/groups/a"), until: t0 + .seconds(5))
-        #expect(state.acquire(resource: "/groups/a", now: t0 + .seconds(4)) == .wait(until: t0 + .seconds(5)))
-        #expect(state.acquire(resource: "/groups/b", now: t0 + .seconds(4)) == .send)
-        #expect(state.acquire(resource: "/groups/a", now: t0 + .seconds(5)) == .send)
-        #expect(RateLimitState.resourceKey(of: "/Groups/AbC/members?x=1") == "/groups/abc")
-    }
-
     /// `plan` under 20% faults prints the same plan as without them: throttled and failed reads are
     /// waited out (with a progress line) instead of ending the plan.
     @Test func planUnderFaultsPrintsTheSamePlan() async throws {

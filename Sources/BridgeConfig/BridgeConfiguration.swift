@@ -1,14 +1,14 @@
 /// The whole configuration file (`serve --config FILE`): server settings, inbound channels and outbound targets.
 /// Every key is documented in docs/configuration.md; `ConfigurationLoader` reads and validates it.
-public struct BridgeConfiguration: Sendable, Hashable {
+package struct BridgeConfiguration: Sendable, Hashable {
     /// The `server:` section.
-    public var server: ServerSettings
+    package var server: ServerSettings
     /// The `channels:` list, in file order.
-    public var channels: [ChannelSettings]
+    package var channels: [ChannelSettings]
     /// The `targets:` list, in file order.
-    public var targets: [TargetSettings]
+    package var targets: [TargetSettings]
 
-    public init(
+    package init(
         server: ServerSettings = ServerSettings(),
         channels: [ChannelSettings] = [],
         targets: [TargetSettings] = []
@@ -19,11 +19,11 @@ public struct BridgeConfiguration: Sendable, Hashable {
     }
 
     /// The target called `name`, if any.
-    public func target(named name: String) -> TargetSettings? { targets.first { $0.name == name } }
+    package func target(named name: String) -> TargetSettings? { targets.first { $0.name == name } }
 
     /// The channel called `name`, if any.
-    public func channel(named name: String) -> ChannelSettings? { channels.first { $0.name == name } }
+    package func channel(named name: String) -> ChannelSettings? { channels.first { $0.name == name } }
 
     /// The targets a channel fans out to, in the channel's order.
-    public func targets(of channel: ChannelSettings) -> [TargetSettings] { channel.targets.compactMap(target(named:)) }
+    package func targets(of channel: ChannelSettings) -> [TargetSettings] { channel.targets.compactMap(target(named:)) }
 }

@@ -1,17 +1,17 @@
 /// One entry of `channels:`: an inbound SCIM base URL (`/scim/v2/{name}`) and the targets it fans out to.
-public struct ChannelSettings: Sendable, Hashable {
+package struct ChannelSettings: Sendable, Hashable {
     /// 1-64 of `a-z`, `0-9`, `-`, `_`, not starting with `-`; the URL path segment.
-    public var name: String
+    package var name: String
     /// Names of entries of `targets:`, each at most once. Default: none (the channel only stores).
-    public var targets: [String]
+    package var targets: [String]
 
-    public init(name: String, targets: [String] = []) {
+    package init(name: String, targets: [String] = []) {
         self.name = name
         self.targets = targets
     }
 
     /// Whether `name` is a valid channel (or target) name: 1-64 of `a-z0-9_-`, not starting with `-`.
-    public static func isValidName(_ name: String) -> Bool {
+    package static func isValidName(_ name: String) -> Bool {
         !name.isEmpty && name.unicodeScalars.count <= 64 && name.first != "-"
             && name.unicodeScalars.allSatisfy {
                 ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" || $0 == "_"

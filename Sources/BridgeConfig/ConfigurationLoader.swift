@@ -1,13 +1,13 @@
-public import Foundation
+package import Foundation
 import Yams
 
 /// Reads the YAML configuration file into a `BridgeConfiguration`, strictly: unknown keys, wrong types, bad values,
 /// unresolvable secrets, unacknowledged collision policies and dangling references are all reported together as
 /// one `ConfigurationError`.
-public enum ConfigurationLoader {
+package enum ConfigurationLoader {
     /// Loads the configuration in `yaml`. Every secret reference is resolved once, through `environment` and
     /// `readFile`, to report a missing one now; the result keeps the references, not the values.
-    public static func load(
+    package static func load(
         yaml: String,
         environment: [String: String] = ProcessInfo.processInfo.environment,
         readFile: (String) throws -> String = Secret.readFileFromDisk
@@ -16,7 +16,7 @@ public enum ConfigurationLoader {
     }
 
     /// Loads the configuration file at `path`; every line of the error starts with `path`.
-    public static func load(
+    package static func load(
         file path: String,
         environment: [String: String] = ProcessInfo.processInfo.environment,
         readFile: (String) throws -> String = Secret.readFileFromDisk

@@ -1,6 +1,6 @@
 /// The duration syntax of the configuration file: whole numbers with units, largest first, e.g. `30s`, `15m`,
 /// `1h30m`, `500ms`, `1d`.
-public enum DurationText {
+package enum DurationText {
     /// The units, largest first, with their length.
     static let units: [(name: String, duration: Duration)] = [
         ("d", .seconds(86_400)), ("h", .seconds(3_600)), ("m", .seconds(60)), ("s", .seconds(1)),
@@ -8,7 +8,7 @@ public enum DurationText {
     ]
 
     /// Parses `text`; `nil` when it is not a sequence of `<digits><unit>` with each unit at most once, largest first.
-    public static func parse(_ text: String) -> Duration? {
+    package static func parse(_ text: String) -> Duration? {
         var rest = Substring(text)
         var total = Duration.zero
         var lastUnit = -1
@@ -27,7 +27,7 @@ public enum DurationText {
     }
 
     /// `duration` in the same syntax, e.g. `1h30m`; sub-millisecond parts are dropped.
-    public static func format(_ duration: Duration) -> String {
+    package static func format(_ duration: Duration) -> String {
         var ms = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
         guard ms > 0 else { return "0s" }
         var text = ""

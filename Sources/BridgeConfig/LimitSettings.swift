@@ -1,18 +1,18 @@
 /// The `server.limits:` section: what the inbound server accepts and announces in `ServiceProviderConfig`
 /// (RFC 7644 §4), as the server enforces them.
-public struct LimitSettings: Sendable, Hashable {
+package struct LimitSettings: Sendable, Hashable {
     /// Largest request body, in bytes. Default 1 MiB (1048576).
-    public var maxBodyBytes: Int
+    package var maxBodyBytes: Int
     /// Largest page of a list or search (`filter.maxResults`). Default 1000.
-    public var maxResults: Int
+    package var maxResults: Int
     /// Page size when a request gives no `count`. Default 100; at most `maxResults`.
-    public var defaultPageSize: Int
+    package var defaultPageSize: Int
     /// Most operations in one `/Bulk` request. Default 1000.
-    public var bulkMaxOperations: Int
+    package var bulkMaxOperations: Int
     /// Largest `/Bulk` request body, in bytes. Default 4 MiB (4194304).
-    public var bulkMaxPayloadBytes: Int
+    package var bulkMaxPayloadBytes: Int
 
-    public init(
+    package init(
         maxBodyBytes: Int = 1 << 20,
         maxResults: Int = 1000,
         defaultPageSize: Int = 100,

@@ -1,9 +1,9 @@
 /// Keys only `kind: salesforce` has: the REST API version, how group membership is written, how users are
 /// deprovisioned and created, and communities (research/targets.md §D, §E). The Salesforce connector
 /// provisions by these values.
-public struct SalesforceSettings: Sendable, Hashable {
+package struct SalesforceSettings: Sendable, Hashable {
     /// How canonical group membership maps onto Salesforce.
-    public enum Memberships: String, Sendable, Hashable, CaseIterable {
+    package enum Memberships: String, Sendable, Hashable, CaseIterable {
         /// Public groups: `Group` and `GroupMember` records. The default.
         case groups
         /// Permission sets: `PermissionSetAssignment` records, the group name naming the `PermissionSet`.
@@ -11,51 +11,51 @@ public struct SalesforceSettings: Sendable, Hashable {
     }
 
     /// `communities:`: provision Experience Cloud (portal) users, each with a `Contact` under one account.
-    public struct Communities: Sendable, Hashable {
+    package struct Communities: Sendable, Hashable {
         /// The `Account` that new portal users' contacts belong to (15 or 18 character Salesforce id).
-        public var accountId: String
+        package var accountId: String
         /// The portal `Profile` given to new users (15 or 18 character Salesforce id).
-        public var profileId: String
+        package var profileId: String
 
-        public init(accountId: String, profileId: String) {
+        package init(accountId: String, profileId: String) {
             self.accountId = accountId
             self.profileId = profileId
         }
     }
 
     /// `deprovisioning:`: what removing a user does (Salesforce users cannot be deleted).
-    public enum Deprovisioning: String, Sendable, Hashable, CaseIterable {
+    package enum Deprovisioning: String, Sendable, Hashable, CaseIterable {
         /// `IsActive = false`. The default.
         case deactivate
         /// `UserLogin.IsFrozen = true`: no login, but the user stays active with its licence and ownerships.
         case freeze
     }
     /// REST API version, `MAJOR.MINOR` (`/services/data/vMAJOR.MINOR`). Default `62.0`.
-    public var apiVersion: String
+    package var apiVersion: String
     /// Default `groups`.
-    public var memberships: Memberships
+    package var memberships: Memberships
     /// Default: none (workforce users).
-    public var communities: Communities?
+    package var communities: Communities?
 
     /// Default `deactivate`.
-    public var deprovisioning: Deprovisioning = .deactivate
+    package var deprovisioning: Deprovisioning = .deactivate
     /// `profileId:`: the `Profile` of new workforce users (15 or 18 character id). Required unless `communities` is set.
-    public var profileId: String?
+    package var profileId: String?
     /// `usernameSuffix:`: appended to every `userName` to form the Salesforce `Username`, which must be
     /// unique across all orgs (e.g. `.acme`). Default: none.
-    public var usernameSuffix: String?
+    package var usernameSuffix: String?
     /// `timeZoneSidKey:`, default `America/Los_Angeles`.
-    public var timeZoneSidKey = "America/Los_Angeles"
+    package var timeZoneSidKey = "America/Los_Angeles"
     /// `localeSidKey:`, default `en_US`.
-    public var localeSidKey = "en_US"
+    package var localeSidKey = "en_US"
     /// `emailEncodingKey:`, default `UTF-8`.
-    public var emailEncodingKey = "UTF-8"
+    package var emailEncodingKey = "UTF-8"
     /// `languageLocaleKey:`, default `en_US`.
-    public var languageLocaleKey = "en_US"
+    package var languageLocaleKey = "en_US"
     /// The default `apiVersion`.
-    public static let defaultAPIVersion = "62.0"
+    package static let defaultAPIVersion = "62.0"
 
-    public init(
+    package init(
         apiVersion: String = SalesforceSettings.defaultAPIVersion, memberships: Memberships = .groups,
         deprovisioning: Deprovisioning = .deactivate, profileId: String? = nil, timeZoneSidKey: String = "America/Los_Angeles",
         localeSidKey: String = "en_US", emailEncodingKey: String = "UTF-8", languageLocaleKey: String = "en_US",

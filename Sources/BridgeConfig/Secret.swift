@@ -1,4 +1,4 @@
-public import Foundation
+package import Foundation
 
 /// A reference to a credential: `env:NAME`, `file:PATH` or (tests only) `inline:VALUE`.
 ///
@@ -6,9 +6,9 @@ public import Foundation
 /// when it is needed, so a rotated file is picked up on the next read. `description`, `debugDescription` and
 /// the reflection `dump` sees show the reference only (`Secret(env:ACME_TOKEN)`, `Secret(inline, redacted)`),
 /// so a secret cannot reach a log line by printing a configuration.
-public struct Secret: Sendable, Hashable {
+package struct Secret: Sendable, Hashable {
     /// Where the value comes from.
-    public enum Source: Sendable, Hashable {
+    package enum Source: Sendable, Hashable {
         /// An environment variable, by name.
         case environment(String)
         /// A file, by path; trailing line breaks of its content are dropped.
@@ -18,12 +18,12 @@ public struct Secret: Sendable, Hashable {
     }
 
     /// Where the value comes from.
-    public let source: Source
+    package let source: Source
 
-    public init(_ source: Source) { self.source = source }
+    package init(_ source: Source) { self.source = source }
 
     /// Parses `env:NAME`, `file:PATH` or `inline:VALUE`; `nil` for anything else.
-    public init?(reference: String) {
+    package init?(reference: String) {
         if let name = reference.dropPrefix("env:") {
             guard Secret.isEnvironmentName(name) else { return nil }
             self.init(.environment(String(name)))
@@ -39,7 +39,7 @@ public struct Secret: Sendable, Hashable {
     }
 
     /// The reference as written, with an inline value replaced by `redacted`: safe for messages.
-    public var reference: String {
+    package var reference: String {
         switch source {
         case .environment(let name): "env:\(name)"
         case .file(let path): "file:\(path)"
@@ -49,7 +49,7 @@ public struct Secret: Sendable, Hashable {
 
     /// Reads the value. Fails, naming the reference (never the value), when the variable is unset or empty or the
     /// file cannot be read or is empty.
-    public func resolve(
+    package func resolve(
         environment: [String: String] = ProcessInfo.processInfo.environment,
         readFile: (String) throws -> String = Secret.readFileFromDisk
     ) throws(ResolutionError) -> String {
@@ -78,23 +78,23 @@ public struct Secret: Sendable, Hashable {
     }
 
     /// Reads a whole file as UTF-8: the default reader of `resolve`.
-    public static func readFileFromDisk(_ path: String) throws -> String {
+    package static func readFileFromDisk(_ path: String) throws -> String {
         try String(contentsOfFile: path, encoding: .utf8)
     }
 
     /// A secret that could not be read; its `description` names the reference and never holds a value.
-    public struct ResolutionError: Error, Sendable, Hashable, CustomStringConvertible {
+    package struct ResolutionError: Error, Sendable, Hashable, CustomStringConvertible {
         /// The reference, as `Secret.reference` gives it.
-        public var reference: String
+        package var reference: String
         /// Why it could not be read.
-        public var reason: String
+        package var reason: String
 
-        public init(reference: String, reason: String) {
+        package init(reference: String, reason: String) {
             self.reference = reference
             self.reason = reason
         }
 
-        public var description: String { "\(reason) (\(reference))" }
+        package var description: String { "\(reason) (\(reference))" }
     }
 
     /// POSIX-style variable names: a letter or `_`, then letters, digits or `_`.
@@ -118,10 +118,10 @@ public struct Secret: Sendable, Hashable {
 }
 
 extension Secret: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
-    public var description: String { "Secret(\(reference))" }
-    public var debugDescription: String { description }
+    package var description: String { "Secret(\(reference))" }
+    package var debugDescription: String { description }
     // `dump` and other reflection see the reference only, not the stored inline value.
-    public var customMirror: Mirror { Mirror(self, children: ["reference": reference], displayStyle: .struct) }
+    package var customMirror: Mirror { Mirror(self, children: ["reference": reference], displayStyle: .struct) }
 }
 
 extension Unicode.Scalar {

@@ -1,20 +1,20 @@
 /// The `server:` section: where the inbound SCIM server listens, where it keeps its data, and its limits.
-public struct ServerSettings: Sendable, Hashable {
+package struct ServerSettings: Sendable, Hashable {
     /// Address to listen on. Default `127.0.0.1`.
-    public var host: String
+    package var host: String
     /// Port to listen on, 0 for any free one. Default `8080`.
-    public var port: Int
+    package var port: Int
     /// Folder of the embedded database. Default `./data`.
-    public var dataDir: String
+    package var dataDir: String
     /// Absolute `http(s)` URL clients reach the bridge at, without a trailing `/`, for `meta.location` behind a
     /// proxy. Default: none (taken from each request's `Host`).
-    public var publicURL: String?
+    package var publicURL: String?
     /// Bearer token of the admin API. Default: none (the admin API is off).
-    public var adminToken: Secret?
+    package var adminToken: Secret?
     /// Request and response limits (RFC 7644 §4 `ServiceProviderConfig`).
-    public var limits: LimitSettings
+    package var limits: LimitSettings
 
-    public init(
+    package init(
         host: String = "127.0.0.1",
         port: Int = 8080,
         dataDir: String = "./data",

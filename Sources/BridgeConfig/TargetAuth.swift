@@ -1,5 +1,5 @@
 /// A target's `auth:` mapping: how the bridge authenticates to the vendor. Every credential is a `Secret`.
-public enum TargetAuth: Sendable, Hashable {
+package enum TargetAuth: Sendable, Hashable {
     /// `{ bearer: REF }`: a static token sent as `Authorization: Bearer` (RFC 6750).
     case bearer(Secret)
     /// `{ username: NAME, password: REF }`: HTTP Basic (RFC 7617).
@@ -15,12 +15,12 @@ public enum TargetAuth: Sendable, Hashable {
     case salesforceJWT(clientId: Secret, username: String, privateKey: Secret, tokenURL: String, audience: String)
 
     /// The name of each form, as docs/configuration.md and error messages use it.
-    public enum Form: String, Sendable, Hashable, CaseIterable {
+    package enum Form: String, Sendable, Hashable, CaseIterable {
         case bearer, basic, oauthClientCredentials, googleServiceAccount, salesforceJWT
     }
 
     /// This value's form.
-    public var form: Form {
+    package var form: Form {
         switch self {
         case .bearer: .bearer
         case .basic: .basic
@@ -31,7 +31,7 @@ public enum TargetAuth: Sendable, Hashable {
     }
 
     /// Every secret this value holds, with its key (relative to `auth`), e.g. `("bearer", …)`.
-    public var secrets: [(key: String, secret: Secret)] {
+    package var secrets: [(key: String, secret: Secret)] {
         switch self {
         case .bearer(let token): [("bearer", token)]
         case .basic(_, let password): [("password", password)]
@@ -42,14 +42,14 @@ public enum TargetAuth: Sendable, Hashable {
     }
 
     /// Google's token endpoint, the default `tokenURL` of `googleServiceAccount`.
-    public static let googleTokenURL = "https://oauth2.googleapis.com/token"
+    package static let googleTokenURL = "https://oauth2.googleapis.com/token"
     /// The Directory API scopes the Google connector needs: users, and groups with their members.
-    public static let googleDefaultScopes = [
+    package static let googleDefaultScopes = [
         "https://www.googleapis.com/auth/admin.directory.user",
         "https://www.googleapis.com/auth/admin.directory.group",
     ]
     /// Salesforce's production login endpoint, the default `tokenURL` of `salesforceJWT`.
-    public static let salesforceTokenURL = "https://login.salesforce.com/services/oauth2/token"
+    package static let salesforceTokenURL = "https://login.salesforce.com/services/oauth2/token"
     /// The scope of an app-only Microsoft Graph token, the default `scopes` of `msgraph`.
-    public static let msgraphDefaultScopes = ["https://graph.microsoft.com/.default"]
+    package static let msgraphDefaultScopes = ["https://graph.microsoft.com/.default"]
 }

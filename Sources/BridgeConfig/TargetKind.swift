@@ -1,6 +1,6 @@
-public import Membership
+package import Membership
 /// The API a target speaks (`kind:`); decides the connector, the allowed auth forms and the kind-specific keys.
-public enum TargetKind: String, Sendable, Hashable, CaseIterable {
+package enum TargetKind: String, Sendable, Hashable, CaseIterable {
     /// A generic SCIM 2.0 server (RFC 7644), group-centric.
     case scim
     /// GitHub Enterprise Managed Users, over its SCIM API.
@@ -17,7 +17,7 @@ public enum TargetKind: String, Sendable, Hashable, CaseIterable {
 
 extension TargetKind {
     /// The vendor's fixed base URL, when it has one; otherwise `baseURL` is required.
-    public var defaultBaseURL: String? {
+    package var defaultBaseURL: String? {
         switch self {
         case .scim, .githubEMU, .salesforce: nil
         case .slack: "https://api.slack.com/scim/v2"
@@ -27,7 +27,7 @@ extension TargetKind {
     }
 
     /// The `removeAction`s the vendor supports (Slack's and Salesforce's users can only be deactivated).
-    public var supportedUserRemovals: [UserRemoval] {
+    package var supportedUserRemovals: [UserRemoval] {
         switch self {
         case .slack, .salesforce: [.disable]
         case .scim, .githubEMU, .google, .msgraph: [.disable, .delete]
@@ -35,7 +35,7 @@ extension TargetKind {
     }
 
     /// The default `rateLimit`, below the vendor's documented limits (see docs/configuration.md).
-    public var defaultRateLimit: RateLimit {
+    package var defaultRateLimit: RateLimit {
         switch self {
         case .scim: RateLimit(requestsPerMinute: 600, burst: 60)
         // GitHub's secondary limit: 900 points a minute, a write costs 5.
@@ -50,7 +50,7 @@ extension TargetKind {
     }
 
     /// The `auth` forms this kind accepts, by the name docs/configuration.md uses.
-    public var supportedAuthForms: [TargetAuth.Form] {
+    package var supportedAuthForms: [TargetAuth.Form] {
         switch self {
         case .scim: [.bearer, .basic, .oauthClientCredentials]
         case .githubEMU, .slack: [.bearer]

@@ -1,10 +1,10 @@
-public import Membership
-public import SCIM
+package import Membership
+package import SCIM
 
 /// What the bridge asks of a target that keeps memberships on the group (GitHub EMU, Slack, generic
 /// SCIM). Ids are the target's. Calls are idempotent where the protocol allows: creating what exists
 /// finds it, removing what is gone succeeds.
-public protocol GroupCentricConnector: TargetUserDirectory {
+package protocol GroupCentricConnector: TargetUserDirectory {
     func findGroup(displayName: String) async throws -> GroupCentricPlanner.TargetGroup?
     func group(id: String) async throws -> GroupCentricPlanner.TargetGroup?
     /// Creates the group with its first members (or finds it when the target says it exists).
@@ -28,7 +28,7 @@ public protocol GroupCentricConnector: TargetUserDirectory {
 }
 
 extension GroupCentricConnector {
-    public var holdsInactiveMembers: Bool { true }
-    public func refusesMember(_ error: TargetError) -> Bool { false }
+    package var holdsInactiveMembers: Bool { true }
+    package func refusesMember(_ error: TargetError) -> Bool { false }
 }
 

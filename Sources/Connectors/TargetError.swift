@@ -1,5 +1,5 @@
 /// How a call to a target failed, as the sync engine needs to know it: retry, give up, or treat as a fact.
-public enum TargetError: Error, Sendable, CustomStringConvertible {
+package enum TargetError: Error, Sendable, CustomStringConvertible {
     /// Worth retrying: 429, 5xx, timeouts, resets. `after` is the target's `Retry-After`, if it sent one.
     case retryable(detail: String, after: Duration?)
     /// Retrying cannot help (400, 403, 404 on a path that must exist, …).
@@ -9,7 +9,7 @@ public enum TargetError: Error, Sendable, CustomStringConvertible {
     /// refused a fresh one (401). No change is at fault: every change waits until the credential works.
     case unauthenticated(detail: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .retryable(let detail, let after):
             return after.map { "\(detail) (retry after \($0))" } ?? detail

@@ -1,9 +1,9 @@
-public import Membership
-public import SCIM
+package import Membership
+package import SCIM
 
 /// The user half of every connector, whichever side memberships live on: find, create, replace and
 /// remove users. Ids are the target's.
-public protocol TargetUserDirectory: Sendable {
+package protocol TargetUserDirectory: Sendable {
     /// The value this target matches a canonical user by (generic SCIM and GitHub: `userName`; Slack,
     /// which rewrites user names, and Google: the primary email). nil if the user lacks it.
     func matchKey(of user: JSONObject) -> String?

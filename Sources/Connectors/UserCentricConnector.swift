@@ -1,11 +1,11 @@
-public import Membership
-public import SCIM
+package import Membership
+package import SCIM
 
 /// What the bridge asks of a target that keeps memberships on the user, one (user, group) pair per
 /// call (Google Workspace, Salesforce). Ids are the target's. Calls are idempotent where the vendor
 /// allows: creating what exists finds it, inserting a membership that exists and removing one that
 /// does not both succeed.
-public protocol UserCentricConnector: TargetUserDirectory {
+package protocol UserCentricConnector: TargetUserDirectory {
     /// The group of this name on the target, if any (a name collision when the bridge does not know it).
     func findGroup(displayName: String) async throws -> (id: String, name: String)?
     /// Creates an empty group (or finds the one this call created before) and returns its target id.

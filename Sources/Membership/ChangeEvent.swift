@@ -1,11 +1,11 @@
-public import SCIM
+package import SCIM
 
 /// A change to the canonical model that every target of the channel must eventually reflect.
 ///
 /// Events name resources, not their contents: a worker reads the current canonical state when it
 /// processes one, so replaying an event (at-least-once delivery) converges to the same result.
 /// Membership events carry their delta so that their cost follows the change, not the group size.
-public enum ChangeEvent: Sendable, Hashable {
+package enum ChangeEvent: Sendable, Hashable {
     case userUpserted(id: String)
     case userDeleted(id: String)
     case groupUpserted(id: String)
@@ -13,7 +13,7 @@ public enum ChangeEvent: Sendable, Hashable {
     case membersChanged(groupID: String, added: [String], removed: [String])
 
     /// The key events are ordered by: all events of one resource are delivered in order.
-    public var resourceKey: String {
+    package var resourceKey: String {
         switch self {
         case .userUpserted(let id), .userDeleted(let id): return "user:\(id)"
         case .groupUpserted(let id), .groupDeleted(let id): return "group:\(id)"
@@ -22,7 +22,7 @@ public enum ChangeEvent: Sendable, Hashable {
     }
 
     /// The event as stored in the outbox.
-    public var json: JSONValue {
+    package var json: JSONValue {
         switch self {
         case .userUpserted(let id): return ["type": "user.upserted", "id": .string(id)]
         case .userDeleted(let id): return ["type": "user.deleted", "id": .string(id)]
@@ -37,7 +37,7 @@ public enum ChangeEvent: Sendable, Hashable {
     }
 
     /// Reads an event written by `json`; nil for anything else.
-    public init?(json: JSONValue) {
+    package init?(json: JSONValue) {
         guard let type = json["type"]?.stringValue, let id = json["id"]?.stringValue else { return nil }
         switch type {
         case "user.upserted": self = .userUpserted(id: id)

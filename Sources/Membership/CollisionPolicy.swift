@@ -1,5 +1,5 @@
 /// What to do when a group of the same name already exists on a target (the table in DESIGN.md).
-public enum CollisionPolicy: String, Sendable, Hashable, CaseIterable {
+package enum CollisionPolicy: String, Sendable, Hashable, CaseIterable {
     /// Refuse: the group is reported blocked and the target is left untouched (the default).
     case fail
     /// Adopt the existing group, add the source members, keep everyone else; later remove only
@@ -10,7 +10,7 @@ public enum CollisionPolicy: String, Sendable, Hashable, CaseIterable {
 }
 
 /// How the bridge came to hold a group on a target; decides what it may remove.
-public enum GroupOrigin: String, Sendable, Hashable {
+package enum GroupOrigin: String, Sendable, Hashable {
     /// The bridge created the group: it owns all of it.
     case created
     /// Adopted under `merge`: the bridge owns only the members it added.
@@ -19,5 +19,5 @@ public enum GroupOrigin: String, Sendable, Hashable {
     case adoptedOverwrite = "adopted-overwrite"
 
     /// Whether every member of the group is the bridge's to add or remove.
-    public var ownsAllMembers: Bool { self != .adoptedMerge }
+    package var ownsAllMembers: Bool { self != .adoptedMerge }
 }

@@ -1,8 +1,8 @@
 /// Turns (source group, target group, policy, ownership) into the calls a group-centric target needs
 /// (GitHub EMU, Slack, generic SCIM): the collision table of DESIGN.md as a pure function.
-public enum GroupCentricPlanner {
+package enum GroupCentricPlanner {
     /// A call on a group-centric target. Member ids are the target's ids.
-    public enum Operation: Sendable, Hashable {
+    package enum Operation: Sendable, Hashable {
         case createGroup(displayName: String, members: [String])
         case adopt(targetID: String, origin: GroupOrigin, kept: [String], removed: [String])
         case rename(targetID: String, displayName: String)
@@ -14,11 +14,11 @@ public enum GroupCentricPlanner {
     }
 
     /// The state of a group as read from the target.
-    public struct TargetGroup: Sendable, Hashable {
-        public var id: String
-        public var displayName: String
-        public var members: Set<String>
-        public init(id: String, displayName: String, members: Set<String>) {
+    package struct TargetGroup: Sendable, Hashable {
+        package var id: String
+        package var displayName: String
+        package var members: Set<String>
+        package init(id: String, displayName: String, members: Set<String>) {
             self.id = id
             self.displayName = displayName
             self.members = members
@@ -27,7 +27,7 @@ public enum GroupCentricPlanner {
 
     /// First sight of a source group on a target: create it, or resolve the name collision.
     /// `sourceMembers` are the target ids of the source members already provisioned there.
-    public static func link(
+    package static func link(
         displayName: String, sourceMembers: [String], existing: TargetGroup?, policy: CollisionPolicy
     ) -> [Operation] {
         guard let existing else { return [.createGroup(displayName: displayName, members: sourceMembers)] }
@@ -55,7 +55,7 @@ public enum GroupCentricPlanner {
 
     /// A membership delta on a linked group. Under `merge`, a removal touches only members the
     /// bridge added (`bridgeAdded`); otherwise every removal is applied.
-    public static func delta(
+    package static func delta(
         targetID: String, origin: GroupOrigin, added: [String], removed: [String], bridgeAdded: Set<String>
     ) -> [Operation] {
         var ops: [Operation] = []
@@ -66,14 +66,14 @@ public enum GroupCentricPlanner {
     }
 
     /// Deleting the source group (or unlinking): delete what the bridge owns, else remove its members.
-    public static func unlink(targetID: String, origin: GroupOrigin, bridgeAdded: Set<String>) -> [Operation] {
+    package static func unlink(targetID: String, origin: GroupOrigin, bridgeAdded: Set<String>) -> [Operation] {
         if origin.ownsAllMembers { return [.deleteGroup(targetID: targetID)] }
         return bridgeAdded.isEmpty ? [] : [.removeMembers(targetID: targetID, members: bridgeAdded.sorted())]
     }
 
     /// Reconciliation: the calls that make the target group what the source says, given what the
     /// target holds now (drift repair for `plan` and `sync`).
-    public static func reconcile(
+    package static func reconcile(
         displayName: String, sourceMembers: Set<String>, actual: TargetGroup, origin: GroupOrigin, bridgeAdded: Set<String>
     ) -> [Operation] {
         var ops: [Operation] = []

@@ -1,9 +1,9 @@
 /// Turns (source group, target group, policy, ownership) into the per-(user, group) calls a
 /// user-centric target needs (Google Workspace, Salesforce): the collision table of DESIGN.md as a
 /// pure function, with memberships written one pair at a time.
-public enum UserCentricPlanner {
+package enum UserCentricPlanner {
     /// A call on a user-centric target. User and group ids are the target's.
-    public enum Operation: Sendable, Hashable {
+    package enum Operation: Sendable, Hashable {
         /// Create the group empty; the `insert`s that follow (with the new id) fill it with `members`.
         case createGroup(displayName: String, members: [String])
         case adopt(groupID: String, origin: GroupOrigin, kept: [String], removed: [String])
@@ -20,7 +20,7 @@ public enum UserCentricPlanner {
     /// First sight of a source group on a target: create it, or resolve the name collision against
     /// `existing`, a same-named group with direct members `existingMembers`. `sourceMembers` are the
     /// target ids of the source members already provisioned there.
-    public static func link(
+    package static func link(
         displayName: String, sourceMembers: [String], existing: (id: String, name: String)?,
         existingMembers: Set<String>, policy: CollisionPolicy
     ) -> [Operation] {
@@ -48,7 +48,7 @@ public enum UserCentricPlanner {
     /// Finishing a link that was interrupted after the group was created or adopted: the calls that
     /// bring `actual` (the group's current direct members) to the source. Under `merge` nothing is
     /// removed: the memberships the bridge had inserted are still wanted, and the others are not its own.
-    public static func resume(groupID: String, origin: GroupOrigin, sourceMembers: [String], actual: Set<String>) -> [Operation] {
+    package static func resume(groupID: String, origin: GroupOrigin, sourceMembers: [String], actual: Set<String>) -> [Operation] {
         let source = Set(sourceMembers)
         var ops: [Operation] = unique(sourceMembers).filter { !actual.contains($0) }.map { .insert(user: $0, group: groupID) }
         if origin.ownsAllMembers {
@@ -60,7 +60,7 @@ public enum UserCentricPlanner {
     /// Reconciliation of a linked group: insert the source members it lacks; delete the members it has
     /// beyond the source when the bridge owns the membership, or, under `merge`, only those the bridge
     /// inserted (`bridgeAdded`).
-    public static func reconcile(
+    package static func reconcile(
         groupID: String, origin: GroupOrigin, sourceMembers: Set<String>, actual: Set<String>, bridgeAdded: Set<String>
     ) -> [Operation] {
         let missing = sourceMembers.subtracting(actual).sorted().map { Operation.insert(user: $0, group: groupID) }
@@ -71,7 +71,7 @@ public enum UserCentricPlanner {
 
     /// A membership delta on a linked group, one call per user. Under `merge`, a removal touches only
     /// memberships the bridge inserted (`bridgeAdded`); otherwise every removal is applied.
-    public static func delta(
+    package static func delta(
         groupID: String, origin: GroupOrigin, added: [String], removed: [String], bridgeAdded: Set<String>
     ) -> [Operation] {
         let removable = origin.ownsAllMembers ? unique(removed) : unique(removed).filter { bridgeAdded.contains($0) }
@@ -79,7 +79,7 @@ public enum UserCentricPlanner {
     }
 
     /// Deleting the source group (or unlinking): delete what the bridge owns, else end the memberships it inserted.
-    public static func unlink(groupID: String, origin: GroupOrigin, bridgeAdded: Set<String>) -> [Operation] {
+    package static func unlink(groupID: String, origin: GroupOrigin, bridgeAdded: Set<String>) -> [Operation] {
         if origin.ownsAllMembers { return [.deleteGroup(groupID: groupID)] }
         return bridgeAdded.sorted().map { .delete(user: $0, group: groupID) }
     }

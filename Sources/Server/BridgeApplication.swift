@@ -1,22 +1,22 @@
-public import BridgeConfig
-public import Hummingbird
-public import Logging
-public import SCIM
-public import Store
+package import BridgeConfig
+package import Hummingbird
+package import Logging
+package import SCIM
+package import Store
 
 /// Settings of the inbound SCIM server.
-public struct ServerConfiguration: Sendable {
-    public var host: String
-    public var port: Int
-    public var limits: LimitSettings
+package struct ServerConfiguration: Sendable {
+    package var host: String
+    package var port: Int
+    package var limits: LimitSettings
     /// Absolute URL clients reach the bridge at (for `meta.location`), when behind a proxy.
-    public var publicURL: String?
+    package var publicURL: String?
     /// Folder to write redacted request/response fixtures to (`serve --record DIR`).
-    public var recordDirectory: String?
+    package var recordDirectory: String?
     /// The admin API's token and targets; nil serves no admin API.
-    public var admin: AdminConfiguration?
+    package var admin: AdminConfiguration?
 
-    public init(
+    package init(
         host: String = "127.0.0.1", port: Int = 8080, limits: LimitSettings = LimitSettings(), publicURL: String? = nil,
         recordDirectory: String? = nil, admin: AdminConfiguration? = nil
     ) {
@@ -31,7 +31,7 @@ public struct ServerConfiguration: Sendable {
 
 /// The composition root: the Hummingbird application serving SCIM for every channel of `store`.
 /// `serve` and the tests build the bridge with this one function.
-public func buildApplication(
+package func buildApplication(
     configuration: ServerConfiguration, store: any Store, registry: SchemaRegistry = .standard, logger: Logger,
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) throws -> some ApplicationProtocol {

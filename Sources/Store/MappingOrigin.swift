@@ -1,7 +1,7 @@
-public import Membership
+package import Membership
 
 /// How the bridge came to hold a resource on a target: the `origin` of a `TargetMapping`.
-public enum MappingOrigin: String, Sendable, Hashable, CaseIterable {
+package enum MappingOrigin: String, Sendable, Hashable, CaseIterable {
     /// The bridge created it (or, for a user, found it by its match key and took it over).
     case created
     /// A same-named group adopted under `merge`: the bridge owns only the members it added.
@@ -17,7 +17,7 @@ public enum MappingOrigin: String, Sendable, Hashable, CaseIterable {
     case deprovisioned
 
     /// The mapping origin of a group the planners linked.
-    public init(_ origin: GroupOrigin) {
+    package init(_ origin: GroupOrigin) {
         switch origin {
         case .created: self = .created
         case .adoptedMerge: self = .adoptedMerge
@@ -26,7 +26,7 @@ public enum MappingOrigin: String, Sendable, Hashable, CaseIterable {
     }
 
     /// The ownership the planners reason about; nil for a group not linked (yet): blocked or being created.
-    public var group: GroupOrigin? {
+    package var group: GroupOrigin? {
         switch self {
         case .created: .created
         case .adoptedMerge: .adoptedMerge
@@ -37,7 +37,7 @@ public enum MappingOrigin: String, Sendable, Hashable, CaseIterable {
 }
 
 /// Where one outbox entry stands: the `state` of an `OutboxEntry`.
-public enum OutboxState: String, Sendable, Hashable, CaseIterable {
+package enum OutboxState: String, Sendable, Hashable, CaseIterable {
     /// Waiting for delivery (perhaps after failed attempts that will be retried).
     case pending
     /// Delivered.

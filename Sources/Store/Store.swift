@@ -1,10 +1,10 @@
-public import SCIM
+package import SCIM
 
 /// The persistence boundary: channels and their credentials, users, groups and membership edges.
 ///
 /// Every write is one transaction: when a method returns, the change is durable. Implementations
 /// never leak SQL types or messages upward; failures a client can cause are `SCIMError`s.
-public protocol Store: Sendable {
+package protocol Store: Sendable {
     // MARK: Channels and credentials
 
     /// Creates a channel; 409 if the name is taken.
@@ -59,20 +59,20 @@ public protocol Store: Sendable {
 }
 
 /// The two resource types of RFC 7643 §4.
-public enum ResourceKind: String, Sendable, Hashable, CaseIterable {
+package enum ResourceKind: String, Sendable, Hashable, CaseIterable {
     case user = "User"
     case group = "Group"
 }
 
 /// One inbound SCIM endpoint with its own credentials and its own data.
-public struct Channel: Sendable, Hashable {
+package struct Channel: Sendable, Hashable {
     /// Internal key.
-    public var key: Int64
+    package var key: Int64
     /// The name in the base URL `/scim/v2/{name}`.
-    public var name: String
-    public var created: SCIMDateTime
+    package var name: String
+    package var created: SCIMDateTime
 
-    public init(key: Int64, name: String, created: SCIMDateTime) {
+    package init(key: Int64, name: String, created: SCIMDateTime) {
         self.key = key
         self.name = name
         self.created = created
@@ -80,7 +80,7 @@ public struct Channel: Sendable, Hashable {
 }
 
 /// How a client authenticates to a channel (the three methods PingOne offers).
-public enum CredentialKind: String, Sendable, Hashable, CaseIterable {
+package enum CredentialKind: String, Sendable, Hashable, CaseIterable {
     /// A static bearer token.
     case bearer
     /// HTTP Basic user name and password.
@@ -90,15 +90,15 @@ public enum CredentialKind: String, Sendable, Hashable, CaseIterable {
 }
 
 /// A credential to store: the secret arrives already hashed.
-public struct NewCredential: Sendable {
-    public var kind: CredentialKind
+package struct NewCredential: Sendable {
+    package var kind: CredentialKind
     /// Public part used to find the credential: a token's key prefix, a user name or a client id.
-    public var lookupKey: String
+    package var lookupKey: String
     /// Salted hash of the secret.
-    public var secretHash: [UInt8]
-    public var salt: [UInt8]
+    package var secretHash: [UInt8]
+    package var salt: [UInt8]
 
-    public init(kind: CredentialKind, lookupKey: String, secretHash: [UInt8], salt: [UInt8]) {
+    package init(kind: CredentialKind, lookupKey: String, secretHash: [UInt8], salt: [UInt8]) {
         self.kind = kind
         self.lookupKey = lookupKey
         self.secretHash = secretHash
@@ -107,26 +107,26 @@ public struct NewCredential: Sendable {
 }
 
 /// A stored credential, with the channel it opens.
-public struct StoredCredential: Sendable {
-    public var channel: Channel
-    public var kind: CredentialKind
-    public var lookupKey: String
-    public var secretHash: [UInt8]
-    public var salt: [UInt8]
+package struct StoredCredential: Sendable {
+    package var channel: Channel
+    package var kind: CredentialKind
+    package var lookupKey: String
+    package var secretHash: [UInt8]
+    package var salt: [UInt8]
 }
 
 /// A resource as stored: its attributes (without `id`, `meta`, group `members` or user `groups`,
 /// which live in columns and edges) and its metadata.
-public struct StoredResource: Sendable {
-    public var kind: ResourceKind
-    public var id: String
-    public var attributes: JSONObject
+package struct StoredResource: Sendable {
+    package var kind: ResourceKind
+    package var id: String
+    package var attributes: JSONObject
     /// Increases by one on every change; the ETag is derived from it.
-    public var version: Int64
-    public var created: SCIMDateTime
-    public var lastModified: SCIMDateTime
+    package var version: Int64
+    package var created: SCIMDateTime
+    package var lastModified: SCIMDateTime
 
-    public init(
+    package init(
         kind: ResourceKind, id: String, attributes: JSONObject, version: Int64, created: SCIMDateTime,
         lastModified: SCIMDateTime
     ) {
@@ -139,16 +139,16 @@ public struct StoredResource: Sendable {
     }
 
     /// The weak ETag of RFC 7644 §3.14 for this version.
-    public var etag: String { "W/\"\(version)\"" }
+    package var etag: String { "W/\"\(version)\"" }
 }
 
 /// A member of a group: a user or a group, by id, with a display name for responses.
-public struct MemberReference: Sendable, Hashable {
-    public var id: String
-    public var kind: ResourceKind
-    public var display: String?
+package struct MemberReference: Sendable, Hashable {
+    package var id: String
+    package var kind: ResourceKind
+    package var display: String?
 
-    public init(id: String, kind: ResourceKind, display: String? = nil) {
+    package init(id: String, kind: ResourceKind, display: String? = nil) {
         self.id = id
         self.kind = kind
         self.display = display
@@ -156,7 +156,7 @@ public struct MemberReference: Sendable, Hashable {
 }
 
 /// What a write does to a group's member edges.
-public enum MembershipChange: Sendable {
+package enum MembershipChange: Sendable {
     /// Leave the edges alone.
     case none
     /// Add and remove these member ids (adding a present or removing an absent member is a no-op).
@@ -172,18 +172,18 @@ public enum MembershipChange: Sendable {
 }
 
 /// A list query, already validated and resolved.
-public struct ResourceQuery: Sendable {
-    public var filter: ResolvedFilter?
-    public var sort: SortSpecification?
+package struct ResourceQuery: Sendable {
+    package var filter: ResolvedFilter?
+    package var sort: SortSpecification?
     /// 1-based index of the first result (RFC 7644 §3.4.2.4).
-    public var startIndex: Int
+    package var startIndex: Int
     /// Maximum number of results to return.
-    public var count: Int
+    package var count: Int
     /// Read the edges of each resource returned (a user's groups, a group's members) on the same
     /// snapshot, in a few statements for the whole page (`QueryResult.edges`).
-    public var withEdges: Bool
+    package var withEdges: Bool
 
-    public init(
+    package init(
         filter: ResolvedFilter? = nil, sort: SortSpecification? = nil, startIndex: Int = 1, count: Int = 100,
         withEdges: Bool = false
     ) {
@@ -196,14 +196,14 @@ public struct ResourceQuery: Sendable {
 }
 
 /// One page of results and the total number of matches.
-public struct QueryResult: Sendable {
-    public var totalResults: Int
-    public var resources: [StoredResource]
+package struct QueryResult: Sendable {
+    package var totalResults: Int
+    package var resources: [StoredResource]
     /// The edges of each resource in `resources`, by id, when the query asked `withEdges` (a group
     /// found by a unique lookup may be left out: its members are then read on their own).
-    public var edges: [String: [MemberReference]]?
+    package var edges: [String: [MemberReference]]?
 
-    public init(totalResults: Int, resources: [StoredResource], edges: [String: [MemberReference]]? = nil) {
+    package init(totalResults: Int, resources: [StoredResource], edges: [String: [MemberReference]]? = nil) {
         self.totalResults = totalResults
         self.resources = resources
         self.edges = edges

@@ -1,9 +1,9 @@
-public import Membership
-public import SCIM
+package import Membership
+package import SCIM
 
 /// What the sync engine needs of the store: the outbox, the per-target mapping of canonical ids to
 /// target ids, the memberships the bridge created on each target, and the audit log.
-public protocol SyncStore: Store {
+package protocol SyncStore: Store {
     /// Sets the targets a channel fans out to; later writes to the channel enqueue one outbox entry per target.
     func setTargets(_ targets: [String], for channel: Channel) async throws
     /// The next deliverable entries of a target: due, pending, and the oldest pending one of each resource key.
@@ -62,30 +62,30 @@ public protocol SyncStore: Store {
 }
 
 /// One change event waiting for (or done with) delivery to one target.
-public struct OutboxEntry: Sendable, Hashable {
-    public var seq: Int64
-    public var channel: Channel
-    public var target: String
-    public var resourceKey: String
-    public var event: ChangeEvent
-    public var attempts: Int
-    public var state: OutboxState
-    public var lastError: String?
+package struct OutboxEntry: Sendable, Hashable {
+    package var seq: Int64
+    package var channel: Channel
+    package var target: String
+    package var resourceKey: String
+    package var event: ChangeEvent
+    package var attempts: Int
+    package var state: OutboxState
+    package var lastError: String?
 }
 
 /// How a canonical resource is known on a target.
-public struct TargetMapping: Sendable, Hashable {
-    public var target: String
-    public var channel: Channel
-    public var kind: ResourceKind
-    public var canonicalID: String
+package struct TargetMapping: Sendable, Hashable {
+    package var target: String
+    package var channel: Channel
+    package var kind: ResourceKind
+    package var canonicalID: String
     /// The target's id; nil while blocked.
-    public var targetID: String?
-    public var origin: MappingOrigin
+    package var targetID: String?
+    package var origin: MappingOrigin
     /// Why it is blocked, or the last name synced.
-    public var detail: String?
+    package var detail: String?
 
-    public init(
+    package init(
         target: String, channel: Channel, kind: ResourceKind, canonicalID: String, targetID: String?, origin: MappingOrigin,
         detail: String? = nil
     ) {
@@ -100,18 +100,18 @@ public struct TargetMapping: Sendable, Hashable {
 }
 
 /// An adoption or other decision recorded for people to audit.
-public struct AuditEntry: Sendable, Hashable {
-    public var time: SCIMDateTime
-    public var target: String
-    public var action: String
-    public var resourceKey: String
-    public var detail: JSONValue
+package struct AuditEntry: Sendable, Hashable {
+    package var time: SCIMDateTime
+    package var target: String
+    package var action: String
+    package var resourceKey: String
+    package var detail: JSONValue
 }
 
 /// Where one canonical resource stands on one target: the outbox and the mapping, read together.
-public struct ResourceSyncStatus: Sendable, Hashable {
+package struct ResourceSyncStatus: Sendable, Hashable {
     /// The resource's delivery state; a resource in several is reported in the first that applies.
-    public enum State: String, Sendable, CaseIterable {
+    package enum State: String, Sendable, CaseIterable {
         /// A change was dead-lettered after its attempts ran out: someone must look.
         case failed
         /// Changes wait for delivery (possibly after failed attempts that will be retried).
@@ -124,22 +124,22 @@ public struct ResourceSyncStatus: Sendable, Hashable {
         case deprovisioned
     }
 
-    public var channel: String
+    package var channel: String
     /// `user:ID` or `group:ID`.
-    public var resourceKey: String
-    public var state: State
-    public var targetID: String?
+    package var resourceKey: String
+    package var state: State
+    package var targetID: String?
     /// How the bridge holds it.
-    public var origin: MappingOrigin?
+    package var origin: MappingOrigin?
     /// Changes not yet delivered (pending or dead).
-    public var undelivered: Int
+    package var undelivered: Int
     /// Most attempts of an undelivered change.
-    public var attempts: Int
-    public var lastError: String?
+    package var attempts: Int
+    package var lastError: String?
     /// The reason it is blocked.
-    public var detail: String?
+    package var detail: String?
 
-    public init(
+    package init(
         channel: String, resourceKey: String, state: State, targetID: String? = nil, origin: MappingOrigin? = nil,
         undelivered: Int = 0, attempts: Int = 0, lastError: String? = nil, detail: String? = nil
     ) {

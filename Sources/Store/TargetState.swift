@@ -1,23 +1,23 @@
-public import SCIM
+package import SCIM
 
 /// What the store remembers of one target between runs: reconciliation, initial sync and health.
-public struct TargetState: Sendable, Hashable {
+package struct TargetState: Sendable, Hashable {
     /// The target's name, as the configuration gives it.
-    public var target: String
+    package var target: String
     /// When the last complete reconciliation ended; nil if none ever did.
-    public var lastReconciled: SCIMDateTime?
+    package var lastReconciled: SCIMDateTime?
     /// When the last initial sync started; nil if none did.
-    public var initialSyncStarted: SCIMDateTime?
+    package var initialSyncStarted: SCIMDateTime?
     /// When the last initial sync finished; nil while one runs (or if none did).
-    public var initialSyncFinished: SCIMDateTime?
-    public var health: TargetHealth
+    package var initialSyncFinished: SCIMDateTime?
+    package var health: TargetHealth
     /// The last error recorded with a health change, kept when the target recovers.
-    public var lastError: String?
-    public var lastErrorAt: SCIMDateTime?
+    package var lastError: String?
+    package var lastErrorAt: SCIMDateTime?
     /// The last successful exchange with the target.
-    public var lastSuccess: SCIMDateTime?
+    package var lastSuccess: SCIMDateTime?
 
-    public init(
+    package init(
         target: String, lastReconciled: SCIMDateTime? = nil, initialSyncStarted: SCIMDateTime? = nil,
         initialSyncFinished: SCIMDateTime? = nil, health: TargetHealth = .healthy, lastError: String? = nil,
         lastErrorAt: SCIMDateTime? = nil, lastSuccess: SCIMDateTime? = nil
@@ -33,11 +33,11 @@ public struct TargetState: Sendable, Hashable {
     }
 
     /// Whether an initial sync started and has not finished.
-    public var initialSyncRunning: Bool { initialSyncStarted != nil && initialSyncFinished == nil }
+    package var initialSyncRunning: Bool { initialSyncStarted != nil && initialSyncFinished == nil }
 }
 
 /// How a target is doing, as the sync engine last found it (the `target_state.health` column).
-public enum TargetHealth: String, Sendable, Hashable, CaseIterable {
+package enum TargetHealth: String, Sendable, Hashable, CaseIterable {
     /// Deliveries succeed.
     case healthy
     /// Deliveries fail (the target errs or cannot be reached) and are retried.

@@ -1,9 +1,9 @@
-public import Connectors
-public import Store
+package import Connectors
+package import Store
 
 /// One account a reconciliation finds out of line with the identity provider, before each projection
 /// turns it into its own step. The decisions are pure, so that tables can drive them.
-public enum AccountRepair: Sendable, Hashable {
+package enum AccountRepair: Sendable, Hashable {
     /// A user the store holds, whose account differs: replaced with its canonical attributes, as
     /// delivery replaces it. A user the identity provider suspended (`active: false`) but the target
     /// holds active is one of these (`active true -> false`): delivery suspended it with the same call,
@@ -14,7 +14,7 @@ public enum AccountRepair: Sendable, Hashable {
     case deprovision(id: String, targetID: String, userName: String)
 
     /// The repair a user the store holds needs, from the connector's comparison; nil when in line.
-    public static func forUser(id: String, userName: String, target: TargetUser, differences: [AttributeDifference])
+    package static func forUser(id: String, userName: String, target: TargetUser, differences: [AttributeDifference])
         -> AccountRepair?
     {
         differences.isEmpty ? nil : .repair(id: id, targetID: target.id, userName: userName, differences: differences)
@@ -22,7 +22,7 @@ public enum AccountRepair: Sendable, Hashable {
 
     /// The repair a user the identity provider deleted needs, from how the target lists its account
     /// (nil: not listed, deleted there too). Only an active account is a leaver's access.
-    public static func forDeletedUser(id: String, listed: TargetUser?) -> AccountRepair? {
+    package static func forDeletedUser(id: String, listed: TargetUser?) -> AccountRepair? {
         guard let listed, listed.active else { return nil }
         return .deprovision(id: id, targetID: listed.id, userName: listed.matchKey)
     }
@@ -32,7 +32,7 @@ public enum AccountRepair: Sendable, Hashable {
     /// A creation still unanswered (`creating`) is `UserProvisioning.delete`'s to settle. An account
     /// another user holds now (`claimed`: matched to a present user; or mapped to one not deleted, as
     /// when the identity provider re-created a leaver under the same name) is that user's, not a leaver's.
-    public static func deletedUsers(
+    package static func deletedUsers(
         _ mappings: [TargetMapping],
         channel: Channel,
         present: Set<String>,
@@ -52,7 +52,7 @@ public enum AccountRepair: Sendable, Hashable {
     }
 
     /// The audit action of the repair: the identity provider's deprovisioning restored, or another repair.
-    public var auditAction: String {
+    package var auditAction: String {
         switch self {
         case .deprovision: return "user deprovisioned again"
         case .repair(_, _, _, let differences):

@@ -1,4 +1,4 @@
-public import Store
+package import Store
 internal import Membership
 internal import SCIM
 
@@ -11,7 +11,7 @@ internal import SCIM
 extension TargetReconciler {
     /// Settles what can be settled in `channels`; returns how many dead letters were settled.
     @discardableResult
-    public func settleDeadLetters(channels: [Channel]) async throws -> Int {
+    package func settleDeadLetters(channels: [Channel]) async throws -> Int {
         var settled = 0
         for channel in channels {
             var keys: [String] = []

@@ -1,5 +1,5 @@
-public import Connectors
-public import Store
+package import Connectors
+package import Store
 internal import SCIM
 
 /// Members a group-centric target cannot hold. Slack refuses deactivated users (and guests) as group

@@ -1,22 +1,22 @@
-public import Connectors
-public import Logging
-public import Membership
+package import Connectors
+package import Logging
+package import Membership
 internal import SCIM
-public import Store
+package import Store
 
 /// Applies one outbox event to one group-centric target (generic SCIM, GitHub EMU, Slack): reads the
 /// canonical state, the mapping and, where needed, the target; asks the planner; makes the calls;
 /// records mappings, bridge-added memberships and audit entries. Every step is idempotent, so an
 /// event delivered twice (after a crash) has the effect of once.
-public struct GroupCentricSync: Sendable {
-    public let target: String
-    public let store: any SyncStore
-    public let connector: any GroupCentricConnector
-    public let policy: CollisionPolicy
-    public let userRemoval: UserRemoval
-    public let logger: Logger
+package struct GroupCentricSync: Sendable {
+    package let target: String
+    package let store: any SyncStore
+    package let connector: any GroupCentricConnector
+    package let policy: CollisionPolicy
+    package let userRemoval: UserRemoval
+    package let logger: Logger
 
-    public init(
+    package init(
         target: String, store: any SyncStore, connector: any GroupCentricConnector, policy: CollisionPolicy,
         userRemoval: UserRemoval, logger: Logger
     ) {
@@ -28,7 +28,7 @@ public struct GroupCentricSync: Sendable {
         self.logger = logger
     }
 
-    public func process(_ event: ChangeEvent, channel: Channel) async throws {
+    package func process(_ event: ChangeEvent, channel: Channel) async throws {
         switch event {
         case .userUpserted(let id): try await upsertUser(id, channel)
         case .userDeleted(let id): try await deleteUser(id, channel)

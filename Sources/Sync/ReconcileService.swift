@@ -1,25 +1,25 @@
-public import Logging
-public import ServiceLifecycle
-public import Store
+package import Logging
+package import ServiceLifecycle
+package import Store
 
 /// Reconciles one target on a schedule while `serve` runs (`reconcileEvery`): repairs drift made on
 /// the target behind the bridge's back. A `Service`; it stops at graceful shutdown.
-public struct ReconcileService<R: TargetReconciler>: Service {
-    public let reconciler: R
+package struct ReconcileService<R: TargetReconciler>: Service {
+    package let reconciler: R
     /// The channels fanning out to the target, by name (resolved at each pass, so a channel created
     /// later is included).
-    public let channelNames: [String]
-    public let period: Duration
-    public let logger: Logger
+    package let channelNames: [String]
+    package let period: Duration
+    package let logger: Logger
 
-    public init(reconciler: R, channelNames: [String], period: Duration, logger: Logger) {
+    package init(reconciler: R, channelNames: [String], period: Duration, logger: Logger) {
         self.reconciler = reconciler
         self.channelNames = channelNames
         self.period = period
         self.logger = logger
     }
 
-    public func run() async throws {
+    package func run() async throws {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do { try await Task.sleep(for: period) } catch { return }
@@ -32,7 +32,7 @@ public struct ReconcileService<R: TargetReconciler>: Service {
     /// them, and a plan read now would race it. Failures are logged; the next period tries again.
     /// Returns the number of calls made, nil if skipped or failed.
     @discardableResult
-    public func reconcileOnce() async -> Int? {
+    package func reconcileOnce() async -> Int? {
         let store = reconciler.store
         let target = reconciler.target
         do {

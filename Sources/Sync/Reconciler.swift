@@ -1,17 +1,17 @@
-public import Connectors
-public import Membership
-public import SCIM
-public import Store
+package import Connectors
+package import Membership
+package import SCIM
+package import Store
 
 /// Reads a group-centric target, diffs it against the canonical model, and plans (or executes) the
 /// calls that repair the drift: `scim-bridge plan` prints the plan, `scim-bridge sync` executes it.
-public struct Reconciler: Sendable {
-    public let sync: GroupCentricSync
+package struct Reconciler: Sendable {
+    package let sync: GroupCentricSync
 
-    public init(sync: GroupCentricSync) { self.sync = sync }
+    package init(sync: GroupCentricSync) { self.sync = sync }
 
     /// One repair call, with the canonical resource it serves.
-    public enum Step: ReconcileStep, Hashable {
+    package enum Step: ReconcileStep, Hashable {
         case createUser(channel: String, id: String, userName: String)
         /// `PUT` of the canonical user: its account differs on the target (`AccountRepair.repair`).
         case repairUser(channel: String, id: String, targetID: String, userName: String, differences: [AttributeDifference])
@@ -22,7 +22,7 @@ public struct Reconciler: Sendable {
         case addMembers(channel: String, id: String, targetID: String, displayName: String, members: [String])
         case removeMembers(channel: String, id: String, targetID: String, displayName: String, members: [String])
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .createUser(_, _, let userName): return "POST /Users  userName=\(userName)"
             case .repairUser(_, _, let tid, let userName, let differences):
@@ -44,7 +44,7 @@ public struct Reconciler: Sendable {
             }
         }
 
-        public var resourceKey: String {
+        package var resourceKey: String {
             switch self {
             case .createUser(_, let id, _), .repairUser(_, let id, _, _, _), .deprovisionUser(_, let id, _, _, _): return "user:\(id)"
             case .linkGroup(_, let id, _, _, _), .renameGroup(_, let id, _, _, _), .addMembers(_, let id, _, _, _),
@@ -53,7 +53,7 @@ public struct Reconciler: Sendable {
             }
         }
 
-        public var channel: String {
+        package var channel: String {
             switch self {
             case .createUser(let c, _, _), .repairUser(let c, _, _, _, _), .deprovisionUser(let c, _, _, _, _), .linkGroup(let c, _, _, _, _),
                 .renameGroup(let c, _, _, _, _), .addMembers(let c, _, _, _, _), .removeMembers(let c, _, _, _, _):
@@ -63,7 +63,7 @@ public struct Reconciler: Sendable {
     }
 
     /// The repair plan for every channel that fans out to this target. Nothing is changed.
-    public func plan(channels: [Channel]) async throws -> (steps: [Step], blocked: [String]) {
+    package func plan(channels: [Channel]) async throws -> (steps: [Step], blocked: [String]) {
         let listed = try await sync.connector.listUsers()
         let usersByKey = UserMatching.byKey(listed)
         let listedByID = Dictionary(listed.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
@@ -135,10 +135,10 @@ public struct Reconciler: Sendable {
     }
 
     /// Users the target refused to create or repair (`400`, `409`, `422`) while the rest of a plan was executed.
-    public struct UsersRefused: Error, CustomStringConvertible {
+    package struct UsersRefused: Error, CustomStringConvertible {
         /// userName and the target's answer, in plan order.
-        public var refused: [(userName: String, detail: String)]
-        public var description: String {
+        package var refused: [(userName: String, detail: String)]
+        package var description: String {
             "The target refused \(refused.count) user(s); the rest of the plan was executed: "
                 + refused.map { "\($0.userName) (\($0.detail))" }.joined(separator: "; ")
         }
@@ -147,7 +147,7 @@ public struct Reconciler: Sendable {
     /// Executes a plan, calling `progress(done, total)` after each step. A user the target refuses
     /// does not stop the steps after it (its groups go on without it, as in delivery); the refusals
     /// are thrown together at the end as `UsersRefused`. Any other failure stops the plan.
-    public func execute(_ steps: [Step], channels: [Channel], progress: (Int, Int) -> Void = { _, _ in }) async throws {
+    package func execute(_ steps: [Step], channels: [Channel], progress: (Int, Int) -> Void = { _, _ in }) async throws {
         let byName = Dictionary(uniqueKeysWithValues: channels.map { ($0.name, $0) })
         var refused: [(userName: String, detail: String)] = []
         for (i, step) in steps.enumerated() {

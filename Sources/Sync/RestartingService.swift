@@ -1,23 +1,23 @@
-public import Logging
-public import ServiceLifecycle
+package import Logging
+package import ServiceLifecycle
 
 /// Runs a target's service (its worker, its scheduled reconciliation) and starts it again if it ever
 /// ends with an error, after a pause that grows with each restart. The services contain their own
 /// failures, so an error reaching here is a bug; it must still not stop inbound SCIM or another target.
-public struct RestartingService<Inner: Service>: Service {
-    public let inner: Inner
-    public let name: String
-    public let logger: Logger
-    public let maxPause: Duration
+package struct RestartingService<Inner: Service>: Service {
+    package let inner: Inner
+    package let name: String
+    package let logger: Logger
+    package let maxPause: Duration
 
-    public init(_ inner: Inner, name: String, logger: Logger, maxPause: Duration = .seconds(60)) {
+    package init(_ inner: Inner, name: String, logger: Logger, maxPause: Duration = .seconds(60)) {
         self.inner = inner
         self.name = name
         self.logger = logger
         self.maxPause = maxPause
     }
 
-    public func run() async throws {
+    package func run() async throws {
         var restarts = 0
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {

@@ -1,12 +1,12 @@
-public import Logging
-public import Store
+package import Logging
+package import Store
 import Synchronization
 
 /// Whether the bridge can currently work with one target, as its worker sees it: healthy, failing
 /// (`failingAfter` deliveries in a row failed and will be retried: the target is down or throttling),
 /// or unable to authenticate (a secret that cannot be read, a refused credential). Transitions are
 /// logged and recorded in the store once each, not per failed delivery.
-public final class TargetHealthTracker: Sendable {
+package final class TargetHealthTracker: Sendable {
     struct State {
         var authenticationFailure: String?
         /// Consecutive probes that failed to authenticate (the retry delay grows with them).
@@ -17,27 +17,27 @@ public final class TargetHealthTracker: Sendable {
     }
 
     /// Consecutive failed deliveries after which the target is reported failing.
-    public static let failingAfter = 5
+    package static let failingAfter = 5
 
-    public let target: String
+    package let target: String
     let store: any SyncStore
     let logger: Logger
     private let state = Mutex(State())
 
-    public init(target: String, store: any SyncStore, logger: Logger) {
+    package init(target: String, store: any SyncStore, logger: Logger) {
         self.target = target
         self.store = store
         self.logger = logger
     }
 
     /// Whether the last delivery failed because the bridge cannot authenticate (the worker then probes).
-    public var isAuthenticating: Bool { state.withLock { $0.authenticationFailure != nil } }
+    package var isAuthenticating: Bool { state.withLock { $0.authenticationFailure != nil } }
 
     /// Why the bridge cannot authenticate, while it cannot.
-    public var authenticationFailure: String? { state.withLock { $0.authenticationFailure } }
+    package var authenticationFailure: String? { state.withLock { $0.authenticationFailure } }
 
     /// 1 s after the first failure, doubling up to `cap`.
-    public func authenticationRetryDelay(cap: Duration) -> Duration {
+    package func authenticationRetryDelay(cap: Duration) -> Duration {
         let n = state.withLock { $0.failedProbes }
         return min(.seconds(1) * (1 << min(max(n - 1, 0), 10)), cap)
     }

@@ -1,10 +1,10 @@
-public import Store
+package import Store
 internal import Connectors
 internal import SCIM
 
 /// What `scim-bridge plan`, `scim-bridge sync` and the scheduled reconciliation ask of a target's
 /// reconciler, whichever way the target keeps memberships.
-public protocol TargetReconciler: Sendable {
+package protocol TargetReconciler: Sendable {
     /// One repair call, printable as the line `plan` shows.
     associatedtype Step: ReconcileStep
     var target: String { get }
@@ -16,7 +16,7 @@ public protocol TargetReconciler: Sendable {
 }
 
 /// What every reconciler's step tells about the resource it serves.
-public protocol ReconcileStep: Sendable, CustomStringConvertible {
+package protocol ReconcileStep: Sendable, CustomStringConvertible {
     /// The outbox key of the canonical resource: `user:<id>` or `group:<id>`.
     var resourceKey: String { get }
     /// The name of the channel the resource belongs to.
@@ -24,8 +24,8 @@ public protocol ReconcileStep: Sendable, CustomStringConvertible {
 }
 
 extension Reconciler: TargetReconciler {
-    public var target: String { sync.target }
-    public var store: any SyncStore { sync.store }
+    package var target: String { sync.target }
+    package var store: any SyncStore { sync.store }
 }
 
 extension SyncStore {

@@ -1,10 +1,10 @@
-public import Connectors
+package import Connectors
 import Foundation
-public import Logging
-public import Membership
-public import SCIM
-public import ServiceLifecycle
-public import Store
+package import Logging
+package import Membership
+package import SCIM
+package import ServiceLifecycle
+package import Store
 import Synchronization
 
 /// Drains one target's outbox: events of one resource in order, different resources concurrently up
@@ -16,23 +16,23 @@ import Synchronization
 /// recorded on the entry and logged with its type, and the worker goes on. A target the bridge cannot
 /// authenticate to is reported (`health`) and probed with one entry at a time until it works again,
 /// while inbound SCIM and the other targets carry on.
-public struct TargetWorker: Service {
-    public let target: String
-    public let store: any SyncStore
+package struct TargetWorker: Service {
+    package let target: String
+    package let store: any SyncStore
     /// Applies each event to the target: a `GroupCentricSync` or a `UserCentricSync`.
-    public let sync: any ChangeProcessor
-    public let concurrency: Int
-    public let maxAttempts: Int
-    public let backoff: Backoff
+    package let sync: any ChangeProcessor
+    package let concurrency: Int
+    package let maxAttempts: Int
+    package let backoff: Backoff
     /// How long to sleep when the outbox has nothing due.
-    public let idle: Duration
+    package let idle: Duration
     /// How often, at most, a target that cannot authenticate is probed again.
-    public let authenticationRetryCap: Duration
-    public let logger: Logger
+    package let authenticationRetryCap: Duration
+    package let logger: Logger
     /// The target's health as this worker last saw it (shared with whoever reports it).
-    public let health: TargetHealthTracker
+    package let health: TargetHealthTracker
 
-    public init(
+    package init(
         target: String, store: any SyncStore, sync: any ChangeProcessor, concurrency: Int = 4, maxAttempts: Int = 10,
         backoff: Backoff = Backoff(), idle: Duration = .milliseconds(100), authenticationRetryCap: Duration = .seconds(30),
         health: TargetHealthTracker? = nil, logger: Logger
@@ -49,7 +49,7 @@ public struct TargetWorker: Service {
         self.logger = logger
     }
 
-    public func run() async throws {
+    package func run() async throws {
         await cancelWhenGracefulShutdown {
             var quietRounds = 0
             var initialSync = ((try? await store.targetState(target)) ?? nil)?.initialSyncRunning ?? false
@@ -87,7 +87,7 @@ public struct TargetWorker: Service {
     /// Delivers every entry due now (one per resource key, concurrently); returns whether there was any.
     /// While the target cannot authenticate, one entry is tried (a probe), not a batch of failures.
     @discardableResult
-    public func drainOnce() async throws -> Bool {
+    package func drainOnce() async throws -> Bool {
         let limit = health.isAuthenticating ? 1 : concurrency * 8
         let due = try await store.dueOutboxEntries(target: target, limit: limit, now: Self.now())
         guard !due.isEmpty else { return false }
@@ -109,7 +109,7 @@ public struct TargetWorker: Service {
     }
 
     /// Why a delivery failed, as the worker acts on it.
-    public enum Failure: Sendable, Equatable {
+    package enum Failure: Sendable, Equatable {
         /// Worth another attempt (429, 5xx, a lost answer), not before `after`.
         case retryable(after: Duration?)
         /// Retrying the same change cannot succeed: dead-letter it.
@@ -120,7 +120,7 @@ public struct TargetWorker: Service {
         case bridge
 
         /// The classification of any error thrown while delivering.
-        public init(_ error: any Error) {
+        package init(_ error: any Error) {
             switch error {
             case TargetError.retryable(_, let after): self = .retryable(after: after)
             case TargetError.permanent: self = .permanent
@@ -195,7 +195,7 @@ public struct TargetWorker: Service {
     }
 
     /// The current time (plus `delay`) as the store records it.
-    public static func now(plus delay: Duration = .zero) -> SCIMDateTime {
+    package static func now(plus delay: Duration = .zero) -> SCIMDateTime {
         let t = Date().timeIntervalSince1970 + Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18
         let s = t.rounded(.down)
         return SCIMDateTime(seconds: Int64(s), nanoseconds: Int32((t - s) * 1e9))

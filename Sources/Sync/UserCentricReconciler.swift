@@ -1,21 +1,21 @@
-public import Connectors
-public import Membership
-public import Store
+package import Connectors
+package import Membership
+package import Store
 internal import SCIM
 
 /// Reconciliation for targets that keep memberships on the user (Google Workspace, Salesforce): reads
 /// the target's users, groups and the members of each linked group, diffs them against the canonical
 /// model and plans (or executes) one call per repair, as `Reconciler` does for group-centric targets.
-public struct UserCentricReconciler: TargetReconciler {
-    public let sync: UserCentricSync
+package struct UserCentricReconciler: TargetReconciler {
+    package let sync: UserCentricSync
 
-    public init(sync: UserCentricSync) { self.sync = sync }
+    package init(sync: UserCentricSync) { self.sync = sync }
 
-    public var target: String { sync.target }
-    public var store: any SyncStore { sync.store }
+    package var target: String { sync.target }
+    package var store: any SyncStore { sync.store }
 
     /// One repair call, with the canonical resource it serves.
-    public enum Step: ReconcileStep, Hashable {
+    package enum Step: ReconcileStep, Hashable {
         case createUser(channel: String, id: String, userName: String)
         /// An update of the user with its canonical attributes: its account differs (`AccountRepair.repair`).
         case repairUser(channel: String, id: String, targetID: String, userName: String, differences: [AttributeDifference])
@@ -26,7 +26,7 @@ public struct UserCentricReconciler: TargetReconciler {
         case insertMember(channel: String, id: String, targetID: String, displayName: String, user: String)
         case deleteMember(channel: String, id: String, targetID: String, displayName: String, user: String)
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .createUser(_, _, let userName): return "create user \(userName)"
             case .repairUser(_, _, let tid, let userName, let differences):
@@ -41,7 +41,7 @@ public struct UserCentricReconciler: TargetReconciler {
             }
         }
 
-        public var resourceKey: String {
+        package var resourceKey: String {
             switch self {
             case .createUser(_, let id, _), .repairUser(_, let id, _, _, _), .deprovisionUser(_, let id, _, _, _): return "user:\(id)"
             case .linkGroup(_, let id, _, _, _), .renameGroup(_, let id, _, _, _), .insertMember(_, let id, _, _, _),
@@ -50,7 +50,7 @@ public struct UserCentricReconciler: TargetReconciler {
             }
         }
 
-        public var channel: String {
+        package var channel: String {
             switch self {
             case .createUser(let c, _, _), .repairUser(let c, _, _, _, _), .deprovisionUser(let c, _, _, _, _), .linkGroup(let c, _, _, _, _),
                 .renameGroup(let c, _, _, _, _), .insertMember(let c, _, _, _, _), .deleteMember(let c, _, _, _, _):
@@ -59,7 +59,7 @@ public struct UserCentricReconciler: TargetReconciler {
         }
     }
 
-    public func plan(channels: [Channel]) async throws -> (steps: [Step], blocked: [String]) {
+    package func plan(channels: [Channel]) async throws -> (steps: [Step], blocked: [String]) {
         let connector = sync.connector
         let listed = try await connector.listUsers()
         let usersByKey = UserMatching.byKey(listed)
@@ -128,7 +128,7 @@ public struct UserCentricReconciler: TargetReconciler {
 
     /// Executes a plan. As in `Reconciler`, a user the target refuses does not stop the steps after it;
     /// the refusals are thrown together at the end.
-    public func execute(_ steps: [Step], channels: [Channel], progress: (Int, Int) -> Void = { _, _ in }) async throws {
+    package func execute(_ steps: [Step], channels: [Channel], progress: (Int, Int) -> Void = { _, _ in }) async throws {
         let byName = Dictionary(uniqueKeysWithValues: channels.map { ($0.name, $0) })
         var refused: [(userName: String, detail: String)] = []
         for (i, step) in steps.enumerated() {

@@ -1,8 +1,8 @@
-public import Connectors
-public import Logging
-public import Membership
+package import Connectors
+package import Logging
+package import Membership
 internal import SCIM
-public import Store
+package import Store
 
 /// Applies one outbox event to one user-centric target (Google Workspace, Salesforce): the same
 /// mappings, bridge-added tracking and audit entries as `GroupCentricSync`, with memberships written
@@ -16,15 +16,15 @@ public import Store
 /// is marked `creating` (as in `GroupCentricSync`), so a retry after a lost answer to the creation also
 /// knows the same-named group for its own. Under `merge`, each planned insert is recorded as
 /// bridge-added before it is sent, so that a resumed link still knows which members are its own.
-public struct UserCentricSync: ChangeProcessor {
-    public let target: String
-    public let store: any SyncStore
-    public let connector: any UserCentricConnector
-    public let policy: CollisionPolicy
-    public let userRemoval: UserRemoval
-    public let logger: Logger
+package struct UserCentricSync: ChangeProcessor {
+    package let target: String
+    package let store: any SyncStore
+    package let connector: any UserCentricConnector
+    package let policy: CollisionPolicy
+    package let userRemoval: UserRemoval
+    package let logger: Logger
 
-    public init(
+    package init(
         target: String, store: any SyncStore, connector: any UserCentricConnector, policy: CollisionPolicy,
         userRemoval: UserRemoval, logger: Logger
     ) {
@@ -36,7 +36,7 @@ public struct UserCentricSync: ChangeProcessor {
         self.logger = logger
     }
 
-    public func process(_ event: ChangeEvent, channel: Channel) async throws {
+    package func process(_ event: ChangeEvent, channel: Channel) async throws {
         switch event {
         case .userUpserted(let id): try await upsertUser(id, channel)
         case .userDeleted(let id): try await deleteUser(id, channel)

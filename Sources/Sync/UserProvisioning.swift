@@ -1,18 +1,18 @@
-public import Membership
-public import Connectors
-public import Store
+package import Membership
+package import Connectors
+package import Store
 internal import SCIM
 
 /// The user half of both projections: provision a user on the target before anything needs it,
 /// replace it when it changes, deprovision it when it goes. Idempotent: users are looked up by their
 /// match key before they are created.
-public struct UserProvisioning: Sendable {
-    public let target: String
-    public let store: any SyncStore
-    public let directory: any TargetUserDirectory
-    public let removal: UserRemoval
+package struct UserProvisioning: Sendable {
+    package let target: String
+    package let store: any SyncStore
+    package let directory: any TargetUserDirectory
+    package let removal: UserRemoval
 
-    public init(target: String, store: any SyncStore, directory: any TargetUserDirectory, removal: UserRemoval) {
+    package init(target: String, store: any SyncStore, directory: any TargetUserDirectory, removal: UserRemoval) {
         self.target = target
         self.store = store
         self.directory = directory
@@ -22,7 +22,7 @@ public struct UserProvisioning: Sendable {
     /// The target id of a canonical user, provisioning it first if the target does not have it yet
     /// (a member must exist before a membership that needs it). nil if the user no longer exists.
     @discardableResult
-    public func ensure(_ id: String, _ channel: Channel) async throws -> String? {
+    package func ensure(_ id: String, _ channel: Channel) async throws -> String? {
         if let m = try await store.mapping(target: target, channel: channel, kind: .user, canonicalID: id) {
             // Deprovisioned: the user is gone at the source, a late membership event must not bring it back.
             if m.origin == .deprovisioned { return nil }
@@ -61,7 +61,7 @@ public struct UserProvisioning: Sendable {
     /// event fails (and is dead-lettered) with the same error, and once it succeeds the membership
     /// follows (`upsert` reports the first provisioning to its caller). Any other failure still fails
     /// the group's event: a refused token would otherwise link every group empty.
-    public func ensureMember(_ id: String, ofGroup group: String, _ channel: Channel) async throws -> String? {
+    package func ensureMember(_ id: String, ofGroup group: String, _ channel: Channel) async throws -> String? {
         do {
             return try await ensure(id, channel)
         } catch TargetError.permanent(let status, let detail) where Self.refusesTheUser(status) {
@@ -73,13 +73,13 @@ public struct UserProvisioning: Sendable {
     }
 
     /// Statuses that say "not this user" rather than "not this request" or "not you".
-    public static func refusesTheUser(_ status: Int) -> Bool { status == 400 || status == 409 || status == 422 }
+    package static func refusesTheUser(_ status: Int) -> Bool { status == 400 || status == 409 || status == 422 }
 
     /// A created or changed user: replaced on the target, or provisioned if the target lost it or
     /// never had it. Returns the user's target id when this call provisioned it, so that the caller can
     /// add the memberships a group's link had to skip; nil when the user was only replaced (or is gone).
     @discardableResult
-    public func upsert(_ id: String, _ channel: Channel) async throws -> String? {
+    package func upsert(_ id: String, _ channel: Channel) async throws -> String? {
         guard let user = try await store.get(.user, id: id, in: channel) else { return nil }
         if let m = try await store.mapping(target: target, channel: channel, kind: .user, canonicalID: id), let tid = m.targetID {
             if try await directory.replaceUser(id: tid, user.attributes) { return nil }
@@ -90,7 +90,7 @@ public struct UserProvisioning: Sendable {
     }
 
     /// A deleted user: disabled or deleted on the target, as configured.
-    public func delete(_ id: String, _ channel: Channel) async throws {
+    package func delete(_ id: String, _ channel: Channel) async throws {
         guard var m = try await store.mapping(target: target, channel: channel, kind: .user, canonicalID: id) else { return }
         if m.targetID == nil, m.origin == .creating, let key = m.detail {
             // Deleted while its creation was unanswered: the user the target has under the key is the

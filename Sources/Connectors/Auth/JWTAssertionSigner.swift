@@ -1,10 +1,10 @@
-public import Foundation
+package import Foundation
 import JWTKit
 
 /// Signs the JWT a client presents to an OAuth 2.0 token endpoint as an authorization grant
 /// (RFC 7523 §2.1), with RS256 (RFC 7518 §3.3). Vendor-neutral: Google's service accounts and
 /// Salesforce's connected apps both use it. The key never leaves this value and is never printed.
-public struct JWTAssertionSigner: Sendable, CustomStringConvertible {
+package struct JWTAssertionSigner: Sendable, CustomStringConvertible {
     private let keys: JWTKeyCollection
     private let keyID: String?
 
@@ -15,7 +15,7 @@ public struct JWTAssertionSigner: Sendable, CustomStringConvertible {
 
     /// A signer for an RSA private key in PEM form (PKCS #1 or PKCS #8, at least 2048 bits); `keyID`
     /// goes into the header's `kid` (Google sends the key's `private_key_id`).
-    public static func rs256(privateKeyPEM: String, keyID: String? = nil) async throws(TargetError) -> JWTAssertionSigner {
+    package static func rs256(privateKeyPEM: String, keyID: String? = nil) async throws(TargetError) -> JWTAssertionSigner {
         let key: JWTKit.Insecure.RSA.PrivateKey
         do {
             key = try JWTKit.Insecure.RSA.PrivateKey(pem: privateKeyPEM)
@@ -29,7 +29,7 @@ public struct JWTAssertionSigner: Sendable, CustomStringConvertible {
 
     /// The compact JWS of the claims: `iss`, `sub` (when given), `aud`, `scope` (when given), `iat` and
     /// `exp` = `iat` + `lifetime`.
-    public func sign(
+    package func sign(
         issuer: String, subject: String?, audience: String, scope: String?, issuedAt: Date, lifetime: Duration
     ) async throws(TargetError) -> String {
         let iat = Int64(issuedAt.timeIntervalSince1970.rounded(.down))
@@ -45,7 +45,7 @@ public struct JWTAssertionSigner: Sendable, CustomStringConvertible {
         }
     }
 
-    public var description: String { "JWTAssertionSigner(RS256, key redacted)" }
+    package var description: String { "JWTAssertionSigner(RS256, key redacted)" }
 
     /// The claims of RFC 7523 §3 plus Google's `scope`.
     struct Claims: JWTPayload {

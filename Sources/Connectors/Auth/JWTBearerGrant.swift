@@ -1,29 +1,29 @@
-public import AsyncHTTPClient
+package import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
-public import SCIM
+package import SCIM
 
 /// The OAuth 2.0 JWT bearer grant (RFC 7523 §2.1): POSTs a signed assertion to a token endpoint,
 /// form-encoded (RFC 6749 §4.1.3), and reads the access token from the JSON answer (RFC 6749 §5.1).
 /// Neither the assertion nor the token ever reaches an error message.
-public struct JWTBearerGrant: Sendable {
+package struct JWTBearerGrant: Sendable {
     /// An access token and how long the endpoint said it lives.
-    public struct Token: Sendable {
-        public var accessToken: String
+    package struct Token: Sendable {
+        package var accessToken: String
         /// `expires_in`; nil when the endpoint did not say (Salesforce does not).
-        public var expiresIn: Duration?
+        package var expiresIn: Duration?
         /// The whole answer, for vendor extras such as Salesforce's `instance_url`.
-        public var response: JSONValue
+        package var response: JSONValue
     }
 
-    public static let grantType = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+    package static let grantType = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 
     let client: HTTPClient
-    public let tokenURL: String
+    package let tokenURL: String
     let timeout: Duration
 
-    public init(client: HTTPClient, tokenURL: String, timeout: Duration = .seconds(30)) {
+    package init(client: HTTPClient, tokenURL: String, timeout: Duration = .seconds(30)) {
         self.client = client
         self.tokenURL = tokenURL
         self.timeout = timeout
@@ -31,7 +31,7 @@ public struct JWTBearerGrant: Sendable {
 
     /// Exchanges `assertion` for an access token. A refusal (400 `invalid_grant`, 401
     /// `unauthorized_client`) is permanent; 429, 5xx and transport failures are retryable.
-    public func exchange(assertion: String) async throws(TargetError) -> Token {
+    package func exchange(assertion: String) async throws(TargetError) -> Token {
         var request = HTTPClientRequest(url: tokenURL)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")

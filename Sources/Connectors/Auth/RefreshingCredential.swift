@@ -1,15 +1,15 @@
-public import Foundation
+package import Foundation
 
 /// A credential obtained from somewhere slow (an OAuth 2.0 token endpoint) and kept until shortly
 /// before it expires. Concurrent callers share one refresh (single flight); `invalidate` forgets a
 /// value the target refused, unless another caller has replaced it already. Google's and
 /// Salesforce's token providers keep their tokens here, and so will any other OAuth target.
-public actor RefreshingCredential<Value: Sendable> {
+package actor RefreshingCredential<Value: Sendable> {
     /// A freshly obtained value and when to obtain the next one.
-    public struct Issued: Sendable {
-        public var value: Value
-        public var refreshAt: Date
-        public init(value: Value, refreshAt: Date) {
+    package struct Issued: Sendable {
+        package var value: Value
+        package var refreshAt: Date
+        package init(value: Value, refreshAt: Date) {
             self.value = value
             self.refreshAt = refreshAt
         }
@@ -20,18 +20,18 @@ public actor RefreshingCredential<Value: Sendable> {
     private var cached: Issued?
     private var refreshing: Task<Issued, any Error>?
     /// How many values were obtained (for tests and `doctor`).
-    public private(set) var issued = 0
+    package private(set) var issued = 0
 
     /// - Parameters:
     ///   - obtain: fetches a new value; called by one caller at a time.
     ///   - now: the clock `refreshAt` is compared with.
-    public init(now: @escaping @Sendable () -> Date = { Date() }, obtain: @escaping @Sendable () async throws -> Issued) {
+    package init(now: @escaping @Sendable () -> Date = { Date() }, obtain: @escaping @Sendable () async throws -> Issued) {
         self.now = now
         self.obtain = obtain
     }
 
     /// A valid value: the cached one until its refresh time, else one fresh refresh shared by every caller.
-    public func current() async throws -> Value {
+    package func current() async throws -> Value {
         if let cached, now() < cached.refreshAt { return cached.value }
         if let refreshing { return try await refreshing.value.value }
         let task = Task { try await obtain() }
@@ -44,12 +44,12 @@ public actor RefreshingCredential<Value: Sendable> {
     }
 
     /// Forgets the cached value if `refused` says it is the one the target refused.
-    public func invalidate(where refused: @Sendable (Value) -> Bool) {
+    package func invalidate(where refused: @Sendable (Value) -> Bool) {
         if let cached, refused(cached.value) { self.cached = nil }
     }
 
     /// `lifetime` minus `margin` (at most half the lifetime) after `issuedAt`: when to refresh.
-    public static func refreshTime(issuedAt: Date, lifetime: Duration, margin: Duration) -> Date {
+    package static func refreshTime(issuedAt: Date, lifetime: Duration, margin: Duration) -> Date {
         let early = lifetime - min(margin, lifetime / 2)
         return issuedAt.addingTimeInterval(Double(early.components.seconds) + Double(early.components.attoseconds) / 1e18)
     }

@@ -1,18 +1,18 @@
-public import SCIM
+package import SCIM
 
 /// A Google service account's JSON key file, the fields the JWT bearer grant needs. Printing it
 /// shows the account, never the key.
-public struct ServiceAccountKey: Sendable, CustomStringConvertible {
+package struct ServiceAccountKey: Sendable, CustomStringConvertible {
     /// `client_email`: the JWT's `iss`.
-    public var clientEmail: String
+    package var clientEmail: String
     /// `private_key`: an RSA private key in PEM form.
-    public var privateKeyPEM: String
+    package var privateKeyPEM: String
     /// `private_key_id`: the JWT header's `kid`.
-    public var privateKeyID: String?
+    package var privateKeyID: String?
     /// `token_uri`: Google's token endpoint, used when the configuration names none.
-    public var tokenURI: String?
+    package var tokenURI: String?
 
-    public init(clientEmail: String, privateKeyPEM: String, privateKeyID: String? = nil, tokenURI: String? = nil) {
+    package init(clientEmail: String, privateKeyPEM: String, privateKeyID: String? = nil, tokenURI: String? = nil) {
         self.clientEmail = clientEmail
         self.privateKeyPEM = privateKeyPEM
         self.privateKeyID = privateKeyID
@@ -20,7 +20,7 @@ public struct ServiceAccountKey: Sendable, CustomStringConvertible {
     }
 
     /// Reads the key file as the Google Cloud console downloads it.
-    public init(json text: String) throws(TargetError) {
+    package init(json text: String) throws(TargetError) {
         guard let json = try? JSONParser.parse(text), json.objectValue != nil else {
             throw .permanent(status: 401, detail: "The service account key is not a JSON object (download it again from the Google Cloud console).")
         }
@@ -38,5 +38,5 @@ public struct ServiceAccountKey: Sendable, CustomStringConvertible {
             tokenURI: json["token_uri"]?.stringValue)
     }
 
-    public var description: String { "ServiceAccountKey(\(clientEmail), private key redacted)" }
+    package var description: String { "ServiceAccountKey(\(clientEmail), private key redacted)" }
 }

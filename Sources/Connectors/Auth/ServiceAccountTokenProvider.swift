@@ -1,12 +1,12 @@
-public import AsyncHTTPClient
-public import Foundation
+package import AsyncHTTPClient
+package import Foundation
 
 /// Access tokens for the Google Directory API from a service account with domain-wide delegation:
 /// signs an RS256 assertion (RFC 7523) that impersonates `subject`, exchanges it at the token
 /// endpoint, and caches the token until shortly before it expires (`RefreshingCredential`: concurrent
 /// callers share one refresh). After a 401 from the API, `invalidate(authorization:)` drops the token that was refused.
 /// Neither the key nor a token is ever logged or printed.
-public struct ServiceAccountTokenProvider: Sendable {
+package struct ServiceAccountTokenProvider: Sendable {
     /// The lifetime requested in the assertion (Google's maximum).
     static let assertionLifetime: Duration = .seconds(3600)
 
@@ -16,7 +16,7 @@ public struct ServiceAccountTokenProvider: Sendable {
     ///   - subject: the Workspace admin to impersonate (the assertion's `sub`).
     ///   - tokenURL: the token endpoint and the assertion's `aud`; the key's `token_uri`, then Google's, when nil.
     ///   - refreshMargin: how long before expiry a token is replaced (capped at half its lifetime).
-    public init(
+    package init(
         key: ServiceAccountKey, subject: String, scopes: [String], tokenURL: String? = nil, client: HTTPClient,
         refreshMargin: Duration = .seconds(60), now: @escaping @Sendable () -> Date = { Date() }
     ) {
@@ -37,17 +37,17 @@ public struct ServiceAccountTokenProvider: Sendable {
     }
 
     /// How many tokens were obtained from the endpoint (for tests and `doctor`).
-    public var tokensIssued: Int { get async { await credential.issued } }
+    package var tokensIssued: Int { get async { await credential.issued } }
 
     /// The `Authorization` header value for the next API call.
-    public func authorization() async throws -> String { "Bearer \(try await accessToken())" }
+    package func authorization() async throws -> String { "Bearer \(try await accessToken())" }
 
     /// A valid access token, from the cache or freshly obtained.
-    public func accessToken() async throws -> String { try await credential.current() }
+    package func accessToken() async throws -> String { try await credential.current() }
 
     /// Forgets the token behind `authorization` (an API call was refused with 401), so that the next
     /// call obtains a new one; a token already replaced by another caller is left alone.
-    public func invalidate(authorization: String) async {
+    package func invalidate(authorization: String) async {
         await credential.invalidate { "Bearer \($0)" == authorization }
     }
 }

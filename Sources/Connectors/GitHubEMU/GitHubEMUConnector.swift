@@ -1,6 +1,6 @@
 import Foundation
-public import Membership
-public import SCIM
+package import Membership
+package import SCIM
 
 /// GitHub Enterprise Managed Users through its SCIM API (`/scim/v2/enterprises/{enterprise}`,
 /// RFC 7644 as GitHub's OpenAPI narrows it): users matched by `userName`; groups created without
@@ -8,27 +8,27 @@ public import SCIM
 /// bridge does not keep); renamed by PATCH, never PUT, which would empty the group; PATCH on a
 /// group may answer 200 with the group or 204; `disable` suspends a user (reversible), `delete` is
 /// GitHub's irreversible, anonymising DELETE. GitHub's rate limits are its transport's `throttle`.
-public struct GitHubEMUConnector: SCIMGroupCentricConnector {
-    public let client: SCIMTargetClient
+package struct GitHubEMUConnector: SCIMGroupCentricConnector {
+    package let client: SCIMTargetClient
     /// Member items in a POST need a `displayName` the bridge does not keep.
-    public static let membersInCreate = false
-    public static let groupsTakeExternalId = true
+    package static let membersInCreate = false
+    package static let groupsTakeExternalId = true
 
-    public init(transport: HTTPTransport, batchSize: Int = 100) {
+    package init(transport: HTTPTransport, batchSize: Int = 100) {
         // GitHub's default page is 30; 100 is the most it gives.
         client = SCIMTargetClient(transport: transport.throttling(Self.throttle), pageSize: 100, batchSize: batchSize)
     }
 
     // MARK: - Users
 
-    public func matchKey(of user: JSONObject) -> String? { user["userName"]?.stringValue }
+    package func matchKey(of user: JSONObject) -> String? { user["userName"]?.stringValue }
 
-    public func findUser(matchKey userName: String) async throws -> String? {
+    package func findUser(matchKey userName: String) async throws -> String? {
         try await client.firstID("/Users", where: "userName", is: userName)
     }
 
     /// POST; on 409 the existing user (same `userName`, or same `externalId`) is found and returned.
-    public func createUser(_ user: JSONObject) async throws -> String {
+    package func createUser(_ user: JSONObject) async throws -> String {
         let body = GitHubEMUUserMapping.body(for: user)
         if let id = try await client.create("/Users", body) { return id }
         if let userName = body["userName"]?.stringValue, let id = try await findUser(matchKey: userName) { return id }
@@ -41,17 +41,17 @@ public struct GitHubEMUConnector: SCIMGroupCentricConnector {
     }
 
     /// PUT with every attribute (GitHub drops what a PUT leaves out); `active: false` suspends.
-    public func replaceUser(id: String, _ user: JSONObject) async throws -> Bool {
+    package func replaceUser(id: String, _ user: JSONObject) async throws -> Bool {
         try await client.replace("/Users", id: id, GitHubEMUUserMapping.body(for: user))
     }
 
     // MARK: - Reconciliation
 
-    public func listUsers() async throws -> [TargetUser] {
+    package func listUsers() async throws -> [TargetUser] {
         try await client.list("/Users").compactMap(GitHubEMUUserState.listed)
     }
 
-    public func differences(of user: JSONObject, from actual: TargetUser) -> [AttributeDifference] {
+    package func differences(of user: JSONObject, from actual: TargetUser) -> [AttributeDifference] {
         GitHubEMUUserState.differences(of: user, from: actual)
     }
 

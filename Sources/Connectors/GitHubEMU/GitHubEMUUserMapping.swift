@@ -1,13 +1,13 @@
-public import SCIM
+package import SCIM
 
 /// A canonical SCIM user (RFC 7643 §4.1) as GitHub EMU's `user` request body, which requires
 /// `externalId`, `userName`, `active`, `displayName` and `emails` (each with `value`, `type` and
 /// `primary`), takes `name` only with both `givenName` and `familyName`, and `roles` only from its enum.
-public enum GitHubEMUUserMapping {
-    public static let userSchema = "urn:ietf:params:scim:schemas:core:2.0:User"
+package enum GitHubEMUUserMapping {
+    package static let userSchema = "urn:ietf:params:scim:schemas:core:2.0:User"
 
     /// GitHub's role values (the GUIDs are the Entra app-role ids of the same roles).
-    public static let roleValues = [
+    package static let roleValues = [
         "user", "27d9891d-2c17-4f45-a262-781a0e55c80a", "guest_collaborator", "1ebc4a02-e56c-43a6-92a5-02ee09b90824",
         "enterprise_owner", "981df190-8801-4618-a08a-d91f6206c954", "ba4987ab-a1c3-412a-b58c-360fc407cb10",
         "billing_manager", "0e338b8c-cc7f-498a-928d-ea3470d7e7e3", "e6be2762-e4ad-4108-b72d-1bbe884a0f91",
@@ -15,7 +15,7 @@ public enum GitHubEMUUserMapping {
 
     /// The body for POST or PUT `/Users`. `externalId` is the user's `externalId`, else its `id` (when
     /// the canonical JSON carries one), else its `userName`: stable, and unique on GitHub too.
-    public static func body(for user: JSONObject) -> JSONObject {
+    package static func body(for user: JSONObject) -> JSONObject {
         let userName = user["userName"]?.stringValue ?? ""
         var o: JSONObject = ["schemas": [.string(userSchema)]]
         o["externalId"] = .string(nonEmpty(user["externalId"]) ?? nonEmpty(user["id"]) ?? userName)

@@ -1,14 +1,14 @@
-public import Membership
+package import Membership
 import Foundation
 import NIOHTTP1
-public import SCIM
+package import SCIM
 import Synchronization
 
 /// Google Workspace through the Admin SDK Directory API v1 (`/admin/directory/v1`): users by
 /// primary email, groups by an email derived from the name in the configured domain, and one
 /// `members.insert` / `members.delete` call per membership. Quota 403s are retryable; a group that
 /// answers 404 shortly after this connector created it is retried, not believed.
-public struct GoogleConnector: UserCentricConnector {
+package struct GoogleConnector: UserCentricConnector {
     let transport: HTTPTransport
     let customer: String
     let domain: String?
@@ -21,7 +21,7 @@ public struct GoogleConnector: UserCentricConnector {
     static let groupPageSize = 200
     static let memberPageSize = 200
 
-    public init(transport: HTTPTransport, customer: String = "my_customer", domain: String?, creationGrace: Duration = .seconds(30)) {
+    package init(transport: HTTPTransport, customer: String = "my_customer", domain: String?, creationGrace: Duration = .seconds(30)) {
         self.transport = transport.throttling(Self.throttle)
         self.customer = customer
         self.domain = domain?.lowercased()
@@ -49,16 +49,16 @@ public struct GoogleConnector: UserCentricConnector {
 
     // MARK: - Users
 
-    public func matchKey(of user: JSONObject) -> String? { GoogleMapping.primaryEmail(of: user) }
+    package func matchKey(of user: JSONObject) -> String? { GoogleMapping.primaryEmail(of: user) }
 
-    public func findUser(matchKey email: String) async throws -> String? {
+    package func findUser(matchKey email: String) async throws -> String? {
         let r = try await call(.GET, "/users/\(GoogleMapping.encoded(email))", accept: [404])
         guard r.status != 404, let id = r.body?["id"]?.stringValue else { return nil }
         memory.remember(id: id, email: r.body?["primaryEmail"]?.stringValue ?? email)
         return id
     }
 
-    public func createUser(_ user: JSONObject) async throws -> String {
+    package func createUser(_ user: JSONObject) async throws -> String {
         guard let email = matchKey(of: user) else {
             throw TargetError.permanent(status: 400, detail: "The user has neither an email userName nor an email address; Google needs a primary email.")
         }
@@ -78,7 +78,7 @@ public struct GoogleConnector: UserCentricConnector {
         return id
     }
 
-    public func replaceUser(id: String, _ user: JSONObject) async throws -> Bool {
+    package func replaceUser(id: String, _ user: JSONObject) async throws -> Bool {
         guard let email = matchKey(of: user) else { return true }
         let r = try await call(
             .PATCH, "/users/\(GoogleMapping.encoded(id))", body: GoogleMapping.userBody(user, primaryEmail: email, password: nil),
@@ -88,7 +88,7 @@ public struct GoogleConnector: UserCentricConnector {
         return true
     }
 
-    public func removeUser(id: String, action: UserRemoval) async throws {
+    package func removeUser(id: String, action: UserRemoval) async throws {
         switch action {
         case .delete:
             _ = try await call(.DELETE, "/users/\(GoogleMapping.encoded(id))", accept: [404])
@@ -99,7 +99,7 @@ public struct GoogleConnector: UserCentricConnector {
 
     // MARK: - Groups
 
-    public func findGroup(displayName: String) async throws -> (id: String, name: String)? {
+    package func findGroup(displayName: String) async throws -> (id: String, name: String)? {
         let byName = try await list(
             "/groups", ["customer": customer, "query": GoogleMapping.nameQuery(displayName)], key: "groups", pageSize: Self.groupPageSize)
         if let g = byName.first(where: { $0["name"]?.stringValue.map { caseInsensitiveEquals($0, displayName) } ?? false }),
@@ -115,7 +115,7 @@ public struct GoogleConnector: UserCentricConnector {
         return (id, r.body?["name"]?.stringValue ?? displayName)
     }
 
-    public func createGroup(displayName: String, externalId: String) async throws -> String {
+    package func createGroup(displayName: String, externalId: String) async throws -> String {
         guard let domain else {
             throw TargetError.permanent(status: 400, detail: "Creating a Google group needs the target's 'domain' (e.g. example.com).")
         }
@@ -140,19 +140,19 @@ public struct GoogleConnector: UserCentricConnector {
         return id
     }
 
-    public func renameGroup(id: String, displayName: String) async throws {
+    package func renameGroup(id: String, displayName: String) async throws {
         let r = try await call(.PATCH, "/groups/\(GoogleMapping.encoded(id))", body: ["name": .string(displayName)], accept: [404])
         if r.status == 404 { throw notFound(group: id, r) }
     }
 
-    public func deleteGroup(id: String) async throws {
+    package func deleteGroup(id: String) async throws {
         let r = try await call(.DELETE, "/groups/\(GoogleMapping.encoded(id))", accept: [404])
         // Gone is deleted, unless the group is too new to be visible yet.
         if r.status == 404, memory.isFresh(id, grace: creationGrace) { throw notFound(group: id, r) }
         memory.forgetGroup(id)
     }
 
-    public func members(ofGroup id: String) async throws -> Set<String> {
+    package func members(ofGroup id: String) async throws -> Set<String> {
         do {
             let members = try await list(
                 "/groups/\(GoogleMapping.encoded(id))/members", [:], key: "members", pageSize: Self.memberPageSize)
@@ -163,7 +163,7 @@ public struct GoogleConnector: UserCentricConnector {
     }
 
     @discardableResult
-    public func addMembership(user: String, group: String) async throws -> Bool {
+    package func addMembership(user: String, group: String) async throws -> Bool {
         let email = try await email(ofUser: user)
         let r = try await call(
             .POST, "/groups/\(GoogleMapping.encoded(group))/members",
@@ -175,7 +175,7 @@ public struct GoogleConnector: UserCentricConnector {
         }
     }
 
-    public func removeMembership(user: String, group: String) async throws {
+    package func removeMembership(user: String, group: String) async throws {
         let r = try await call(
             .DELETE, "/groups/\(GoogleMapping.encoded(group))/members/\(GoogleMapping.encoded(user))", accept: [404])
         // Not a member is done, unless it is the group that cannot be found yet (too new to be visible).
@@ -184,14 +184,14 @@ public struct GoogleConnector: UserCentricConnector {
 
     // MARK: - Listing
 
-    public func listGroups() async throws -> [(id: String, name: String)] {
+    package func listGroups() async throws -> [(id: String, name: String)] {
         try await list("/groups", ["customer": customer], key: "groups", pageSize: Self.groupPageSize).compactMap { g in
             guard let id = g["id"]?.stringValue, let name = g["name"]?.stringValue else { return nil }
             return (id, name)
         }
     }
 
-    public func listUsers() async throws -> [TargetUser] {
+    package func listUsers() async throws -> [TargetUser] {
         try await list("/users", ["customer": customer], key: "users", pageSize: Self.userPageSize).compactMap { u in
             guard let user = GoogleUserState.listed(u) else { return nil }
             memory.remember(id: user.id, email: u["primaryEmail"]?.stringValue ?? user.matchKey)
@@ -199,11 +199,11 @@ public struct GoogleConnector: UserCentricConnector {
         }
     }
 
-    public func differences(of user: JSONObject, from actual: TargetUser) -> [AttributeDifference] {
+    package func differences(of user: JSONObject, from actual: TargetUser) -> [AttributeDifference] {
         GoogleUserState.differences(of: user, from: actual)
     }
 
-    public func testConnection() async throws {
+    package func testConnection() async throws {
         _ = try await call(.GET, "/users?customer=\(GoogleMapping.encoded(customer))&maxResults=1")
     }
 

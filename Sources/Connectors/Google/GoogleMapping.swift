@@ -1,12 +1,12 @@
 import Foundation
-public import SCIM
+package import SCIM
 
 /// The pure half of the Google connector: canonical SCIM users and groups as Directory API v1
 /// resources, group email addresses, and Google's error bodies. No I/O.
-public enum GoogleMapping {
+package enum GoogleMapping {
     /// The address a canonical user has on Google: its `userName` when that is an email address,
     /// else its primary (or first) email; lower-cased, as Google stores it. nil if it has neither.
-    public static func primaryEmail(of user: JSONObject) -> String? {
+    package static func primaryEmail(of user: JSONObject) -> String? {
         if let userName = user["userName"]?.stringValue, isEmail(userName) { return userName.lowercased() }
         let emails = user["emails"]?.arrayValue ?? []
         let primary = emails.first { $0["primary"]?.boolValue == true } ?? emails.first
@@ -17,7 +17,7 @@ public enum GoogleMapping {
     /// The `User` body for `users.insert` (with `password`) or `users.patch` (without). Google
     /// requires `name.givenName` and `name.familyName`; missing ones come from `displayName`, then the
     /// email's local part. `suspended` is the inverse of `active`.
-    public static func userBody(_ user: JSONObject, primaryEmail: String, password: String?) -> JSONValue {
+    package static func userBody(_ user: JSONObject, primaryEmail: String, password: String?) -> JSONValue {
         let local = String(primaryEmail.split(separator: "@").first ?? Substring(primaryEmail))
         let display = (user["displayName"]?.stringValue ?? user["name"]?["formatted"]?.stringValue ?? "")
             .split(separator: " ", omittingEmptySubsequences: true).map(String.init)
@@ -42,7 +42,7 @@ public enum GoogleMapping {
 
     /// A random password for `users.insert`, which requires one: users sign in through the IdP, so
     /// nobody ever learns it. 32 characters from a 64-character alphabet (192 bits).
-    public static func randomPassword() -> String {
+    package static func randomPassword() -> String {
         let alphabet = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
         var rng = SystemRandomNumberGenerator()
         return String((0..<32).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] })
@@ -51,7 +51,7 @@ public enum GoogleMapping {
     /// The email a group named `displayName` gets in `domain`: the name lower-cased, every run of
     /// characters other than ASCII letters and digits turned into one `-`, at most 60 characters
     /// ("Sales EMEA" → `sales-emea@example.com`). A name with none of them uses its `externalId`.
-    public static func groupEmail(displayName: String, externalId: String, domain: String) -> String {
+    package static func groupEmail(displayName: String, externalId: String, domain: String) -> String {
         var slug = slugged(displayName)
         if slug.isEmpty { slug = "group-" + slugged(externalId) }
         return "\(slug)@\(domain.lowercased())"
@@ -71,24 +71,24 @@ public enum GoogleMapping {
     }
 
     /// `groups.list`'s `query` for an exact name: `name='…'` with `'` and `\` escaped.
-    public static func nameQuery(_ name: String) -> String {
+    package static func nameQuery(_ name: String) -> String {
         "name='" + name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'"
     }
 
     /// The `reason`s of a Google error body `{"error": {"errors": [{"reason": …}]}}`.
-    public static func reasons(_ body: JSONValue?) -> [String] {
+    package static func reasons(_ body: JSONValue?) -> [String] {
         (body?["error"]?["errors"]?.arrayValue ?? []).compactMap { $0["reason"]?.stringValue }
     }
 
     /// Its `error.message`.
-    public static func message(_ body: JSONValue?) -> String? { body?["error"]?["message"]?.stringValue }
+    package static func message(_ body: JSONValue?) -> String? { body?["error"]?["message"]?.stringValue }
 
     /// The 403 reasons that mean "slow down", not "not allowed": Google's per-user rate limit and its
     /// concurrency quota. They call for backoff, never for treating the credential as refused.
-    public static let quotaReasons: Set<String> = ["userRateLimitExceeded", "quotaExceeded", "rateLimitExceeded"]
+    package static let quotaReasons: Set<String> = ["userRateLimitExceeded", "quotaExceeded", "rateLimitExceeded"]
 
     /// A path segment or query value, percent-encoded (everything but unreserved characters).
-    public static func encoded(_ s: String) -> String {
+    package static func encoded(_ s: String) -> String {
         var allowed = CharacterSet.alphanumerics
         allowed.insert(charactersIn: "-._~")
         return s.addingPercentEncoding(withAllowedCharacters: allowed) ?? s

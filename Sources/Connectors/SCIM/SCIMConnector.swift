@@ -1,46 +1,46 @@
 import NIOHTTP1
-public import Membership
-public import SCIM
+package import Membership
+package import SCIM
 
 /// The generic SCIM 2.0 target (RFC 7644): users matched by `userName`, sent as the canonical user
 /// (less what the bridge owns); groups created with their first members and their `externalId`; the
 /// protocol itself is `SCIMTargetClient`'s.
-public struct SCIMConnector: SCIMGroupCentricConnector {
-    public let client: SCIMTargetClient
-    public static let membersInCreate = true
-    public static let groupsTakeExternalId = true
+package struct SCIMConnector: SCIMGroupCentricConnector {
+    package let client: SCIMTargetClient
+    package static let membersInCreate = true
+    package static let groupsTakeExternalId = true
 
-    public init(transport: HTTPTransport, batchSize: Int = 100) {
+    package init(transport: HTTPTransport, batchSize: Int = 100) {
         client = SCIMTargetClient(transport: transport, pageSize: 100, batchSize: batchSize)
     }
 
     // MARK: - Users
 
-    public func matchKey(of user: JSONObject) -> String? { user["userName"]?.stringValue }
+    package func matchKey(of user: JSONObject) -> String? { user["userName"]?.stringValue }
 
-    public func findUser(matchKey userName: String) async throws -> String? {
+    package func findUser(matchKey userName: String) async throws -> String? {
         try await client.firstID("/Users", where: "userName", is: userName, query: "&attributes=id")
     }
 
     /// POST; on 409 the user of the same `userName` is found and returned. A 409 with no such user is
     /// a conflict on some other attribute the target keeps unique: final.
-    public func createUser(_ user: JSONObject) async throws -> String {
+    package func createUser(_ user: JSONObject) async throws -> String {
         if let id = try await client.create("/Users", Self.outbound(user)) { return id }
         if let userName = user["userName"]?.stringValue, let id = try await findUser(matchKey: userName) { return id }
         throw TargetError.permanent(status: 409, detail: "POST /Users answered 409, but no user has its userName")
     }
 
-    public func replaceUser(id: String, _ user: JSONObject) async throws -> Bool {
+    package func replaceUser(id: String, _ user: JSONObject) async throws -> Bool {
         try await client.replace("/Users", id: id, Self.outbound(user))
     }
 
     // MARK: - Reconciliation
 
-    public func listUsers() async throws -> [TargetUser] {
+    package func listUsers() async throws -> [TargetUser] {
         try await client.list("/Users").compactMap(SCIMUserState.listed)
     }
 
-    public func differences(of user: JSONObject, from actual: TargetUser) -> [AttributeDifference] {
+    package func differences(of user: JSONObject, from actual: TargetUser) -> [AttributeDifference] {
         SCIMUserState.differences(of: user, from: actual)
     }
 

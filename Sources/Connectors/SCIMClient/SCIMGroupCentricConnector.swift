@@ -1,10 +1,10 @@
-public import Membership
-public import SCIM
+package import Membership
+package import SCIM
 
 /// A group-centric connector whose target speaks SCIM (the `scim`, `github-emu` and `slack` kinds):
 /// its group calls are its `SCIMTargetClient`'s, so that each connector keeps only its vendor's user
 /// mapping and rules.
-public protocol SCIMGroupCentricConnector: GroupCentricConnector {
+package protocol SCIMGroupCentricConnector: GroupCentricConnector {
     var client: SCIMTargetClient { get }
     /// Whether a new group's first members go in its POST (else all follow by PATCH add).
     static var membersInCreate: Bool { get }
@@ -13,38 +13,38 @@ public protocol SCIMGroupCentricConnector: GroupCentricConnector {
 }
 
 extension SCIMGroupCentricConnector {
-    public func findGroup(displayName: String) async throws -> GroupCentricPlanner.TargetGroup? {
+    package func findGroup(displayName: String) async throws -> GroupCentricPlanner.TargetGroup? {
         try await client.findGroup(displayName: displayName)
     }
 
-    public func group(id: String) async throws -> GroupCentricPlanner.TargetGroup? { try await client.group(id: id) }
+    package func group(id: String) async throws -> GroupCentricPlanner.TargetGroup? { try await client.group(id: id) }
 
-    public func createGroup(displayName: String, externalId: String, members: [String]) async throws -> String {
+    package func createGroup(displayName: String, externalId: String, members: [String]) async throws -> String {
         try await client.createGroup(
             displayName: displayName, externalId: Self.groupsTakeExternalId ? externalId : nil, members: members,
             membersInCreate: Self.membersInCreate)
     }
 
-    public func renameGroup(id: String, displayName: String) async throws {
+    package func renameGroup(id: String, displayName: String) async throws {
         try await client.renameGroup(id: id, displayName: displayName)
     }
 
-    public func addMembers(groupID: String, members: [String]) async throws {
+    package func addMembers(groupID: String, members: [String]) async throws {
         try await client.addMembers(groupID: groupID, members: members)
     }
 
-    public func removeMembers(groupID: String, members: [String]) async throws {
+    package func removeMembers(groupID: String, members: [String]) async throws {
         try await client.removeMembers(groupID: groupID, members: members)
     }
 
-    public func deleteGroup(id: String) async throws { try await client.delete("/Groups", id: id) }
+    package func deleteGroup(id: String) async throws { try await client.delete("/Groups", id: id) }
 
-    public func listGroups() async throws -> [GroupCentricPlanner.TargetGroup] { try await client.listGroups() }
+    package func listGroups() async throws -> [GroupCentricPlanner.TargetGroup] { try await client.listGroups() }
 
-    public func testConnection() async throws { try await client.testConnection() }
+    package func testConnection() async throws { try await client.testConnection() }
 
     /// `delete` deletes; `disable` PATCHes `active: false`.
-    public func removeUser(id: String, action: UserRemoval) async throws {
+    package func removeUser(id: String, action: UserRemoval) async throws {
         switch action {
         case .delete: try await client.delete("/Users", id: id)
         case .disable: try await client.deactivateUser(id: id)

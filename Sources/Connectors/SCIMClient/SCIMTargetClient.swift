@@ -1,13 +1,13 @@
 import Foundation
 import NIOHTTP1
-public import Membership
-public import SCIM
+package import Membership
+package import SCIM
 
 /// The SCIM 2.0 protocol as a target speaks it (RFC 7644): lookups by `eq` filter, index paging,
 /// PATCH built with the SCIM module's own `PatchRequest`, member writes in batches. The `scim`,
 /// `github-emu` and `slack` connectors sit on it and keep only their vendor's mapping and rules;
 /// vendor rules about the wire (throttling, one write at a time) live in their transport.
-public struct SCIMTargetClient: Sendable {
+package struct SCIMTargetClient: Sendable {
     package static let groupSchema = "urn:ietf:params:scim:schemas:core:2.0:Group"
     package static let userSchema = "urn:ietf:params:scim:schemas:core:2.0:User"
 

@@ -1,9 +1,9 @@
-public import BridgeConfig
-public import AsyncHTTPClient
+package import BridgeConfig
+package import AsyncHTTPClient
 import Foundation
-public import Membership
+package import Membership
 import NIOHTTP1
-public import SCIM
+package import SCIM
 
 /// The Salesforce REST API as a user-centric target (research/targets.md §D, §E): users through the
 /// `User` sObject (never deleted: deactivated or frozen), canonical groups as public groups
@@ -11,7 +11,7 @@ public import SCIM
 /// by SOQL, sessions from the JWT bearer flow. Errors are Salesforce's arrays: `REQUEST_LIMIT_EXCEEDED`
 /// (403), `UNABLE_TO_LOCK_ROW` and 5xx are retried; `INVALID_SESSION_ID` (401) gets one new session;
 /// `DUPLICATE_VALUE` on a membership means done; the rest is permanent, with Salesforce's message.
-public struct SalesforceConnector: UserCentricConnector {
+package struct SalesforceConnector: UserCentricConnector {
     let client: HTTPClient
     let tokens: SalesforceTokenProvider
     let bucket: TokenBucket
@@ -19,12 +19,12 @@ public struct SalesforceConnector: UserCentricConnector {
     let requestLimitPause: Duration
     /// Set for callers that wait out throttling (`plan`, `sync`, `doctor`); see `HTTPTransport.Patience`.
     let patience: HTTPTransport.Patience?
-    public let options: SalesforceSettings
+    package let options: SalesforceSettings
 
     /// - Parameter requestLimitPause: how long every call to this org waits after a
     ///   `REQUEST_LIMIT_EXCEEDED` (the org's API allocation is used up and refills slowly; retrying at
     ///   once would only spend the worker's attempts).
-    public init(
+    package init(
         client: HTTPClient, tokens: SalesforceTokenProvider, bucket: TokenBucket, options: SalesforceSettings,
         timeout: Duration = .seconds(30), requestLimitPause: Duration = .seconds(60), patience: HTTPTransport.Patience? = nil
     ) {
@@ -41,15 +41,15 @@ public struct SalesforceConnector: UserCentricConnector {
 
     // MARK: - Users
 
-    public func matchKey(of user: JSONObject) -> String? {
+    package func matchKey(of user: JSONObject) -> String? {
         SalesforceMapping.username(of: user, suffix: options.usernameSuffix)
     }
 
-    public func findUser(matchKey: String) async throws -> String? {
+    package func findUser(matchKey: String) async throws -> String? {
         try await query("SELECT Id FROM User WHERE Username = \(SalesforceMapping.literal(matchKey))").first?["Id"]?.stringValue
     }
 
-    public func createUser(_ user: JSONObject) async throws -> String {
+    package func createUser(_ user: JSONObject) async throws -> String {
         var fields = SalesforceMapping.userFields(user, options: options, creating: true)
         let username = fields["Username"]?.stringValue ?? ""
         if fields["ProfileId"] == nil {
@@ -73,7 +73,7 @@ public struct SalesforceConnector: UserCentricConnector {
         }
     }
 
-    public func replaceUser(id: String, _ user: JSONObject) async throws -> Bool {
+    package func replaceUser(id: String, _ user: JSONObject) async throws -> Bool {
         let fields = SalesforceMapping.userFields(user, options: options, creating: false)
         switch try await request(.PATCH, "\(api)/sobjects/User/\(id)", body: .object(fields)) {
         case .ok: break
@@ -87,7 +87,7 @@ public struct SalesforceConnector: UserCentricConnector {
     }
 
     /// Salesforce users cannot be deleted: both removal actions deactivate, or freeze when so configured.
-    public func removeUser(id: String, action: UserRemoval) async throws {
+    package func removeUser(id: String, action: UserRemoval) async throws {
         switch options.deprovisioning {
         case .freeze: try await setFrozen(user: id, true)
         case .deactivate:
@@ -144,7 +144,7 @@ public struct SalesforceConnector: UserCentricConnector {
     }
 
     /// Names are not unique in Salesforce: of several same-named groups, the oldest (lowest id) is the one.
-    public func findGroup(displayName: String) async throws -> (id: String, name: String)? {
+    package func findGroup(displayName: String) async throws -> (id: String, name: String)? {
         let g = groupObject
         let rows = try await query(
             "SELECT Id, \(g.nameField) FROM \(g.object) WHERE \(g.filter) AND \(g.nameField) = \(SalesforceMapping.literal(displayName))")
@@ -154,7 +154,7 @@ public struct SalesforceConnector: UserCentricConnector {
         return (id, first[g.nameField]?.stringValue ?? displayName)
     }
 
-    public func createGroup(displayName: String, externalId: String) async throws -> String {
+    package func createGroup(displayName: String, externalId: String) async throws -> String {
         let g = groupObject
         try checkName(displayName)
         let apiName = SalesforceMapping.apiName(displayName: displayName, externalId: externalId, maxLength: g.maxName == 40 ? 40 : 80)
@@ -175,7 +175,7 @@ public struct SalesforceConnector: UserCentricConnector {
         }
     }
 
-    public func renameGroup(id: String, displayName: String) async throws {
+    package func renameGroup(id: String, displayName: String) async throws {
         try checkName(displayName)
         let g = groupObject
         switch try await request(.PATCH, "\(api)/sobjects/\(g.object)/\(id)", body: [g.nameField: .string(displayName)]) {
@@ -194,14 +194,14 @@ public struct SalesforceConnector: UserCentricConnector {
         }
     }
 
-    public func deleteGroup(id: String) async throws {
+    package func deleteGroup(id: String) async throws {
         switch try await request(.DELETE, "\(api)/sobjects/\(groupObject.object)/\(id)") {
         case .ok, .refused(404, _): return
         case .refused(let status, let errors): throw refusal("DELETE /sobjects/\(groupObject.object)/\(id)", status, errors)
         }
     }
 
-    public func members(ofGroup id: String) async throws -> Set<String> {
+    package func members(ofGroup id: String) async throws -> Set<String> {
         let j = junction
         let rows = try await query("SELECT \(j.member) FROM \(j.object) WHERE \(j.parent) = \(SalesforceMapping.literal(id))")
         return Set(rows.compactMap { $0[j.member]?.stringValue })
@@ -209,7 +209,7 @@ public struct SalesforceConnector: UserCentricConnector {
 
     /// Inserts the `GroupMember` (or `PermissionSetAssignment`); `DUPLICATE_VALUE` means the user already was a member.
     @discardableResult
-    public func addMembership(user: String, group: String) async throws -> Bool {
+    package func addMembership(user: String, group: String) async throws -> Bool {
         let j = junction
         switch try await request(.POST, "\(api)/sobjects/\(j.object)", body: [j.parent: .string(group), j.member: .string(user)]) {
         case .ok: return true
@@ -220,7 +220,7 @@ public struct SalesforceConnector: UserCentricConnector {
     }
 
     /// Deletes the junction record(s) found by SOQL; none, or one already deleted, means done.
-    public func removeMembership(user: String, group: String) async throws {
+    package func removeMembership(user: String, group: String) async throws {
         let j = junction
         let rows = try await query(
             "SELECT Id FROM \(j.object) WHERE \(j.parent) = \(SalesforceMapping.literal(group)) AND \(j.member) = \(SalesforceMapping.literal(user))")
@@ -233,7 +233,7 @@ public struct SalesforceConnector: UserCentricConnector {
         }
     }
 
-    public func listGroups() async throws -> [(id: String, name: String)] {
+    package func listGroups() async throws -> [(id: String, name: String)] {
         let g = groupObject
         return try await query("SELECT Id, \(g.nameField) FROM \(g.object) WHERE \(g.filter)").compactMap { r in
             guard let id = r["Id"]?.stringValue, let name = r[g.nameField]?.stringValue else { return nil }
@@ -242,7 +242,7 @@ public struct SalesforceConnector: UserCentricConnector {
     }
 
     /// Every `User`; under freeze deprovisioning, with the `IsFrozen` of its login.
-    public func listUsers() async throws -> [TargetUser] {
+    package func listUsers() async throws -> [TargetUser] {
         var frozen: [String: Bool] = [:]
         if options.deprovisioning == .freeze {
             for login in try await query("SELECT UserId, IsFrozen FROM UserLogin") {
@@ -255,12 +255,12 @@ public struct SalesforceConnector: UserCentricConnector {
         }
     }
 
-    public func differences(of user: JSONObject, from actual: TargetUser) -> [AttributeDifference] {
+    package func differences(of user: JSONObject, from actual: TargetUser) -> [AttributeDifference] {
         SalesforceUserState.differences(of: user, from: actual, options: options)
     }
 
     /// `GET /limits`: a session from the token endpoint and one cheap authenticated call.
-    public func testConnection() async throws {
+    package func testConnection() async throws {
         switch try await request(.GET, "\(api)/limits") {
         case .ok: return
         case .refused(let status, let errors): throw refusal("GET /limits", status, errors)

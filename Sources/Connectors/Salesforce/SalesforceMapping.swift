@@ -1,19 +1,19 @@
-public import BridgeConfig
+package import BridgeConfig
 import Foundation
-public import SCIM
+package import SCIM
 
 /// The pure half of the Salesforce connector: canonical users to `User` fields, group names to API
 /// names, SOQL literals, and Salesforce's error arrays (research/targets.md §D). No I/O.
-public enum SalesforceMapping {
+package enum SalesforceMapping {
     /// One element of an error answer: `[{"message", "errorCode", "fields"}]`.
-    public struct APIError: Sendable, Hashable {
-        public var errorCode: String
-        public var message: String
-        public var fields: [String]
+    package struct APIError: Sendable, Hashable {
+        package var errorCode: String
+        package var message: String
+        package var fields: [String]
     }
 
     /// The `Username` of a canonical user: its `userName`, with the configured suffix when it lacks one.
-    public static func username(of user: JSONObject, suffix: String?) -> String? {
+    package static func username(of user: JSONObject, suffix: String?) -> String? {
         guard let userName = user["userName"]?.stringValue, !userName.isEmpty else { return nil }
         guard let suffix, !suffix.isEmpty, !userName.lowercased().hasSuffix(suffix.lowercased()) else { return userName }
         return userName + suffix
@@ -21,7 +21,7 @@ public enum SalesforceMapping {
 
     /// The fields of a `User` for a create (`creating`: with the required defaults, alias and
     /// nickname) or an update (only what the IdP owns, so an admin's profile or locale choices stay).
-    public static func userFields(_ user: JSONObject, options: SalesforceSettings, creating: Bool) -> JSONObject {
+    package static func userFields(_ user: JSONObject, options: SalesforceSettings, creating: Bool) -> JSONObject {
         let username = username(of: user, suffix: options.usernameSuffix) ?? ""
         let userName = user["userName"]?.stringValue ?? username
         let given = user["name"]?["givenName"]?.stringValue
@@ -46,14 +46,14 @@ public enum SalesforceMapping {
     }
 
     /// The primary (else first) email address.
-    public static func primaryEmail(of user: JSONObject) -> String? {
+    package static func primaryEmail(of user: JSONObject) -> String? {
         let emails = user["emails"]?.arrayValue ?? []
         return (emails.first { $0["primary"]?.boolValue == true } ?? emails.first)?["value"]?.stringValue
     }
 
     /// `Alias` (at most 8 characters): the first initial and the family name, lowercase letters and
     /// digits only; the userName's local part when there is no name.
-    public static func alias(given: String?, family: String?, userName: String) -> String {
+    package static func alias(given: String?, family: String?, userName: String) -> String {
         func clean(_ s: String) -> String { String(s.lowercased().filter { $0.isASCII && ($0.isLetter || $0.isNumber) }) }
         var a = clean(String(given?.prefix(1) ?? "")) + clean(family ?? "")
         if a.isEmpty { a = clean(String(userName.split(separator: "@").first ?? "")) }
@@ -64,7 +64,7 @@ public enum SalesforceMapping {
     /// letters and digits joined by single underscores (at most `maxLength - 9` of them), then `_` and
     /// eight hex digits of a hash of `externalId`. The same canonical group always gets the same name,
     /// so a create that is retried finds its own group instead of making a second one.
-    public static func apiName(displayName: String, externalId: String, maxLength: Int = 40) -> String {
+    package static func apiName(displayName: String, externalId: String, maxLength: Int = 40) -> String {
         var base = ""
         var pendingUnderscore = false
         for c in displayName {
@@ -94,7 +94,7 @@ public enum SalesforceMapping {
     }
 
     /// A SOQL string literal: quoted, with `\` and `'` escaped (and line breaks, which SOQL cannot hold raw).
-    public static func literal(_ s: String) -> String {
+    package static func literal(_ s: String) -> String {
         var out = "'"
         for c in s {
             switch c {
@@ -110,7 +110,7 @@ public enum SalesforceMapping {
     }
 
     /// `/query?q=…` with the SOQL percent-encoded (all but unreserved ASCII, so `+` and `&` survive).
-    public static func queryPath(_ soql: String, apiVersion: String) -> String {
+    package static func queryPath(_ soql: String, apiVersion: String) -> String {
         let unreserved = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~".utf8)
         var q = ""
         for b in soql.utf8 {
@@ -120,7 +120,7 @@ public enum SalesforceMapping {
     }
 
     /// The errors of a refusal; an unexpected body becomes one `UNKNOWN` error carrying its text.
-    public static func errors(in body: JSONValue?) -> [APIError] {
+    package static func errors(in body: JSONValue?) -> [APIError] {
         guard let array = body?.arrayValue else {
             return [APIError(errorCode: "UNKNOWN", message: body.map { $0.serialized() } ?? "no body", fields: [])]
         }
@@ -132,7 +132,7 @@ public enum SalesforceMapping {
     }
 
     /// `ERROR_CODE: message (fields: A, B)` for every error, for a `TargetError` an operator reads.
-    public static func describe(_ errors: [APIError]) -> String {
+    package static func describe(_ errors: [APIError]) -> String {
         errors.map { e in
             "\(e.errorCode): \(e.message.replacingOccurrences(of: "<br>", with: " "))" + (e.fields.isEmpty ? "" : " (fields: \(e.fields.joined(separator: ", ")))")
         }.joined(separator: "; ")

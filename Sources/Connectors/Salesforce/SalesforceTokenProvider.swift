@@ -1,5 +1,5 @@
-public import AsyncHTTPClient
-public import Foundation
+package import AsyncHTTPClient
+package import Foundation
 import SCIM
 
 /// Sessions for the Salesforce REST API through the OAuth 2.0 JWT bearer flow (RFC 7523 §2.1;
@@ -10,13 +10,13 @@ import SCIM
 /// `expires_in`: a session is kept until the API refuses it (`invalidate`) or `refreshAfter` has passed.
 /// Concurrent callers share one exchange (the session is kept in a `RefreshingCredential`; signing
 /// and the grant are the shared `JWTAssertionSigner` and `JWTBearerGrant`). Neither the key nor a token is ever logged or printed.
-public struct SalesforceTokenProvider: Sendable {
+package struct SalesforceTokenProvider: Sendable {
     /// An access token and the org's API host.
-    public struct Session: Sendable, CustomStringConvertible {
-        public var accessToken: String
+    package struct Session: Sendable, CustomStringConvertible {
+        package var accessToken: String
         /// `instance_url` of the token answer, e.g. `https://acme.my.salesforce.com`.
-        public var instanceURL: String
-        public var description: String { "Session(\(instanceURL), token redacted)" }
+        package var instanceURL: String
+        package var description: String { "Session(\(instanceURL), token redacted)" }
     }
 
     /// The assertion's lifetime: Salesforce accepts at most three minutes.
@@ -30,7 +30,7 @@ public struct SalesforceTokenProvider: Sendable {
     ///   - tokenURL: `https://login.salesforce.com/services/oauth2/token` (`test.salesforce.com` for sandboxes, or My Domain).
     ///   - audience: `aud`; `https://login.salesforce.com`, `https://test.salesforce.com` or the My Domain URL.
     ///   - refreshAfter: how long a session is used before a new one is obtained (the org's session timeout is 2 h by default).
-    public init(
+    package init(
         clientID: String, username: String, privateKeyPEM: String, tokenURL: String, audience: String, client: HTTPClient,
         refreshAfter: Duration = .seconds(3600), timeout: Duration = .seconds(30), now: @escaping @Sendable () -> Date = { Date() }
     ) {
@@ -57,14 +57,14 @@ public struct SalesforceTokenProvider: Sendable {
     }
 
     /// How many sessions were obtained from the token endpoint (for tests and `doctor`).
-    public var tokensIssued: Int { get async { await credential.issued } }
+    package var tokensIssued: Int { get async { await credential.issued } }
 
     /// A valid session, from the cache or freshly obtained.
-    public func session() async throws -> Session { try await credential.current() }
+    package func session() async throws -> Session { try await credential.current() }
 
     /// Forgets the session of `accessToken` (the API answered `INVALID_SESSION_ID`), so that the next
     /// call obtains a new one; a session another caller already replaced is left alone.
-    public func invalidate(accessToken: String) async {
+    package func invalidate(accessToken: String) async {
         await credential.invalidate { $0.accessToken == accessToken }
     }
 

@@ -1,21 +1,21 @@
 import NIOHTTP1
-public import Membership
-public import SCIM
+package import Membership
+package import SCIM
 
 /// Slack's SCIM v2 API (`https://api.slack.com/scim/v2`, targets.md §B and §E "Slack"): users matched
 /// by email (Slack rewrites user names), deprovisioning only by deactivation, group members in
 /// batches of at most 5,000 (Slack's recommendation; 15,000 is its hard limit), and one write at a
 /// time per user or group (its transport serializes them), since Slack refuses a concurrent second
 /// write with 429.
-public struct SlackConnector: SCIMGroupCentricConnector {
-    public let client: SCIMTargetClient
-    public static let membersInCreate = true
+package struct SlackConnector: SCIMGroupCentricConnector {
+    package let client: SCIMTargetClient
+    package static let membersInCreate = true
     /// Slack groups take no `externalId`.
-    public static let groupsTakeExternalId = false
+    package static let groupsTakeExternalId = false
 
     static let maximumBatch = 15_000
 
-    public init(transport: HTTPTransport, batchSize: Int = 5000) {
+    package init(transport: HTTPTransport, batchSize: Int = 5000) {
         // Pages of 1,000, Slack's largest.
         client = SCIMTargetClient(
             transport: transport.throttling(Self.throttle).serializingWrites(), pageSize: 1000,
@@ -25,16 +25,16 @@ public struct SlackConnector: SCIMGroupCentricConnector {
     // MARK: - Users
 
     /// The primary (else first) email, lowercased.
-    public func matchKey(of user: JSONObject) -> String? { SlackUserMapping.email(of: user) }
+    package func matchKey(of user: JSONObject) -> String? { SlackUserMapping.email(of: user) }
 
-    public func findUser(matchKey email: String) async throws -> String? {
+    package func findUser(matchKey email: String) async throws -> String? {
         try await client.firstID("/Users", where: "email", is: email, query: "&count=1")
     }
 
     /// POST /Users. `email_taken` means Slack has the user (perhaps deactivated): its id is returned.
     /// `username_taken` (another user, or a channel, has the derived name) is retried once with a
     /// name made unique from the email.
-    public func createUser(_ user: JSONObject) async throws -> String {
+    package func createUser(_ user: JSONObject) async throws -> String {
         guard let email = SlackUserMapping.email(of: user), let name = SlackUserMapping.userName(of: user) else {
             throw TargetError.permanent(status: 400, detail: "a Slack user needs an email address and a user name")
         }
@@ -55,7 +55,7 @@ public struct SlackConnector: SCIMGroupCentricConnector {
     }
 
     /// PUT /Users/{id} (without `externalId`, which Slack cannot change); false when Slack has no such user.
-    public func replaceUser(id: String, _ user: JSONObject) async throws -> Bool {
+    package func replaceUser(id: String, _ user: JSONObject) async throws -> Bool {
         guard let email = SlackUserMapping.email(of: user), let name = SlackUserMapping.userName(of: user) else {
             throw TargetError.permanent(status: 400, detail: "a Slack user needs an email address and a user name")
         }
@@ -74,27 +74,27 @@ public struct SlackConnector: SCIMGroupCentricConnector {
 
     /// Slack cannot delete a user: DELETE /Users/{id} deactivates it, so `.delete` does what
     /// `.disable` does. A user Slack no longer has is already gone.
-    public func removeUser(id: String, action: UserRemoval) async throws {
+    package func removeUser(id: String, action: UserRemoval) async throws {
         try await client.delete("/Users", id: id)
     }
 
     // MARK: - Reconciliation
 
     /// Every user with its match key (primary email).
-    public func listUsers() async throws -> [TargetUser] {
+    package func listUsers() async throws -> [TargetUser] {
         try await client.list("/Users").compactMap(SlackUserState.listed)
     }
 
-    public func differences(of user: JSONObject, from actual: TargetUser) -> [AttributeDifference] {
+    package func differences(of user: JSONObject, from actual: TargetUser) -> [AttributeDifference] {
         SlackUserState.differences(of: user, from: actual)
     }
 
     // MARK: - Slack's rules
 
     /// Slack refuses deactivated users (and guests) as group members (targets.md, Slack).
-    public var holdsInactiveMembers: Bool { false }
+    package var holdsInactiveMembers: Bool { false }
 
-    public func refusesMember(_ error: TargetError) -> Bool {
+    package func refusesMember(_ error: TargetError) -> Bool {
         guard case .permanent(400, let detail) = error else { return false }
         return detail.contains("unable_to_add_deleted_or_guest_to_group")
     }

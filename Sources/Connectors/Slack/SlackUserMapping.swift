@@ -1,17 +1,17 @@
-public import SCIM
+package import SCIM
 
 /// Canonical SCIM user → Slack SCIM v2 user (targets.md §B "User attributes", §E Slack 4), pure.
 /// Slack rewrites user names (21 characters, `a-z 0-9 . _ -`), so users are matched by email, and
 /// the user name is derived here the way Slack would, truncated instead of refused.
-public enum SlackUserMapping {
+package enum SlackUserMapping {
     static let userSchema = "urn:ietf:params:scim:schemas:core:2.0:User"
     static let enterpriseSchema = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
-    public static let maximumUserName = 21
-    public static let maximumDisplayName = 80
+    package static let maximumUserName = 21
+    package static let maximumDisplayName = 80
 
     /// The primary (else first) email, lowercased; for a user without `emails` whose `userName` is an
     /// email address (PingOne's usual shape), that address.
-    public static func email(of user: JSONObject) -> String? {
+    package static func email(of user: JSONObject) -> String? {
         let emails = (user["emails"]?.arrayValue ?? []).filter { $0["value"]?.stringValue?.isEmpty == false }
         let chosen = emails.first { $0["primary"]?.boolValue == true } ?? emails.first
         if let value = chosen?["value"]?.stringValue { return value.lowercased() }
@@ -21,7 +21,7 @@ public enum SlackUserMapping {
 
     /// Slack's user name for a canonical user: the local part of an email, lowercased, characters
     /// other than `a-z 0-9 . _ -` as `_`, at most 21 characters. nil when nothing is left.
-    public static func userName(of user: JSONObject) -> String? {
+    package static func userName(of user: JSONObject) -> String? {
         let source = user["userName"]?.stringValue ?? email(of: user) ?? ""
         var name = Substring(source)
         if let at = name.firstIndex(of: "@") { name = name[..<at] }
@@ -34,7 +34,7 @@ public enum SlackUserMapping {
 
     /// A second user name for when the first is taken (by another user or a channel): the first,
     /// shortened, with `-` and six characters derived from the email, so it is the same every time.
-    public static func alternativeUserName(_ base: String, email: String) -> String {
+    package static func alternativeUserName(_ base: String, email: String) -> String {
         var hash: UInt32 = 2_166_136_261  // FNV-1a
         for byte in email.utf8 {
             hash ^= UInt32(byte)
@@ -48,7 +48,7 @@ public enum SlackUserMapping {
     /// `displayName` (≤ 80), `name`, `nickName`, `title`, `timezone`, `active`, the enterprise
     /// extension (without `manager`, whose canonical id means nothing to Slack) and, when
     /// `includeExternalId`, `externalId` (Slack sets it at creation only).
-    public static func body(_ user: JSONObject, userName: String, includeExternalId: Bool) -> JSONObject {
+    package static func body(_ user: JSONObject, userName: String, includeExternalId: Bool) -> JSONObject {
         var o = JSONObject()
         o["userName"] = .string(userName)
         if includeExternalId, let external = user["externalId"]?.stringValue { o["externalId"] = .string(external) }

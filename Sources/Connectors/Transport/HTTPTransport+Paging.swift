@@ -1,10 +1,10 @@
-public import SCIM
+package import SCIM
 import NIOHTTP1
 
 extension HTTPTransport {
     /// Every resource of a SCIM list endpoint, read with index paging (RFC 7644 §3.4.2.4) in pages of
     /// `pageSize`, until `totalResults` is reached or a page comes back empty.
-    public func listAll(_ endpoint: String, pageSize: Int) async throws -> [JSONValue] {
+    package func listAll(_ endpoint: String, pageSize: Int) async throws -> [JSONValue] {
         var all: [JSONValue] = []
         var start = 1
         while true {

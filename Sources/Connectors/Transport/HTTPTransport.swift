@@ -1,31 +1,31 @@
-public import AsyncHTTPClient
+package import AsyncHTTPClient
 import Foundation
 import NIOCore
-public import NIOHTTP1
-public import SCIM
+package import NIOHTTP1
+package import SCIM
 
 /// Sends JSON requests to one target through a shared `HTTPClient`, under the target's rate-limit
 /// state, and classifies failures for the sync engine. The auth header is added here and never logged.
-public struct HTTPTransport: Sendable {
-    public struct Response: Sendable {
-        public var status: Int
-        public var body: JSONValue?
-        public var headers: [(String, String)]
+package struct HTTPTransport: Sendable {
+    package struct Response: Sendable {
+        package var status: Int
+        package var body: JSONValue?
+        package var headers: [(String, String)]
 
         /// The first value of a header, by case-insensitive name.
-        public func header(_ name: String) -> String? {
+        package func header(_ name: String) -> String? {
             headers.first { $0.0.caseInsensitiveCompare(name) == .orderedSame }?.1
         }
     }
 
     /// An answer that means "slow down", and what it speaks for: the target or one resource.
-    public struct Throttle: Sendable, Hashable {
-        public var scope: RateLimitState.Scope
+    package struct Throttle: Sendable, Hashable {
+        package var scope: RateLimitState.Scope
         /// How long to wait; nil when the target did not say (a pause of `defaultPause` is taken).
-        public var after: Duration?
+        package var after: Duration?
         /// The vendor's name for the limit (`userRateLimitExceeded`, `secondary rate limit`), for the error.
-        public var reason: String?
-        public init(scope: RateLimitState.Scope = .target, after: Duration?, reason: String? = nil) {
+        package var reason: String?
+        package init(scope: RateLimitState.Scope = .target, after: Duration?, reason: String? = nil) {
             self.scope = scope
             self.after = after
             self.reason = reason
@@ -35,18 +35,18 @@ public struct HTTPTransport: Sendable {
     /// A vendor's own "slow down" signals (GitHub's 403 secondary limit, Google's `userRateLimitExceeded`,
     /// Slack's `resource_locked`): given a non-2xx answer and the request path, the throttle it means,
     /// or nil to leave it to the generic rule (429 and 503 with `Retry-After` pause the whole target).
-    public typealias ThrottleRule = @Sendable (_ response: Response, _ path: String) -> Throttle?
+    package typealias ThrottleRule = @Sendable (_ response: Response, _ path: String) -> Throttle?
 
     /// How long a caller that can wait (`plan`, `sync`, `doctor`) waits out throttling and outages
     /// instead of failing, and where it says so. Delivery has none: the outbox retries with backoff.
-    public struct Patience: Sendable {
+    package struct Patience: Sendable {
         /// The most time spent waiting in one call, all retries together.
-        public var budget: Duration
+        package var budget: Duration
         /// How many times a read that failed without throttling (5xx, a reset, a timeout) is repeated.
-        public var failedReads: Int
+        package var failedReads: Int
         /// Told one line before each wait ("GET /Users answered 429; waiting 1.0 s").
-        public var report: @Sendable (String) -> Void
-        public init(budget: Duration = .seconds(300), failedReads: Int = 5, report: @escaping @Sendable (String) -> Void) {
+        package var report: @Sendable (String) -> Void
+        package init(budget: Duration = .seconds(300), failedReads: Int = 5, report: @escaping @Sendable (String) -> Void) {
             self.budget = budget
             self.failedReads = failedReads
             self.report = report
@@ -54,7 +54,7 @@ public struct HTTPTransport: Sendable {
     }
 
     /// The pause taken after a throttling answer that names no time.
-    public static let defaultPause = Duration.seconds(1)
+    package static let defaultPause = Duration.seconds(1)
 
     let client: HTTPClient
     let baseURL: String
@@ -62,7 +62,7 @@ public struct HTTPTransport: Sendable {
     /// Told the `Authorization` value a 401 refused, so that the next call carries a fresh one.
     let reauthorize: (@Sendable (String) async -> Void)?
     let contentType: String
-    public let bucket: TokenBucket
+    package let bucket: TokenBucket
     let timeout: Duration
     var throttleRule: ThrottleRule?
     var patience: Patience?
@@ -70,7 +70,7 @@ public struct HTTPTransport: Sendable {
     var writeQueue: ResourceWriteQueue?
 
     /// A transport with a fixed (or synchronously computed) `Authorization` value; bodies go as SCIM JSON.
-    public init(
+    package init(
         client: HTTPClient, baseURL: String, bucket: TokenBucket, timeout: Duration = .seconds(30),
         authorization: @escaping @Sendable () throws -> String
     ) {
@@ -82,7 +82,7 @@ public struct HTTPTransport: Sendable {
     /// A transport whose `Authorization` value comes from an asynchronous token provider (OAuth 2.0).
     /// A 401 answer calls `reauthorize` with the refused value and repeats the request once with a
     /// new one, so that a token that expired early, or was revoked, does not fail the call.
-    public init(
+    package init(
         client: HTTPClient, baseURL: String, bucket: TokenBucket, timeout: Duration = .seconds(30),
         contentType: String = "application/json",
         authorization: @escaping @Sendable () async throws -> String,
@@ -98,7 +98,7 @@ public struct HTTPTransport: Sendable {
     }
 
     /// This transport with a vendor's throttling rule (connectors set theirs when they are made).
-    public func throttling(_ rule: @escaping ThrottleRule) -> HTTPTransport {
+    package func throttling(_ rule: @escaping ThrottleRule) -> HTTPTransport {
         var t = self
         t.throttleRule = rule
         return t
@@ -106,14 +106,14 @@ public struct HTTPTransport: Sendable {
 
     /// This transport, sending at most one write (any method but GET) at a time to each resource
     /// (`/Groups/{id}`, `/Users/{id}`); writes to a collection (a POST) are not held back.
-    public func serializingWrites() -> HTTPTransport {
+    package func serializingWrites() -> HTTPTransport {
         var t = self
         t.writeQueue = ResourceWriteQueue()
         return t
     }
 
     /// This transport, sharing its rate-limit state, for a caller that waits instead of failing.
-    public func patient(_ patience: Patience?) -> HTTPTransport {
+    package func patient(_ patience: Patience?) -> HTTPTransport {
         var t = self
         t.patience = patience
         return t
@@ -122,7 +122,7 @@ public struct HTTPTransport: Sendable {
     /// Sends one request; 2xx (and any status in `accept`) come back, everything else is a `TargetError`.
     /// With `patience`, a throttled request (any method: the target did not handle it) and a failed
     /// read are repeated after the wait, within the budget; other writes are never repeated here.
-    public func send(_ method: HTTPMethod, _ path: String, body: JSONValue? = nil, accept: Set<Int> = []) async throws
+    package func send(_ method: HTTPMethod, _ path: String, body: JSONValue? = nil, accept: Set<Int> = []) async throws
         -> Response
     {
         let key = RateLimitState.resourceKey(of: path)
@@ -231,7 +231,7 @@ public struct HTTPTransport: Sendable {
     }
 
     /// `Retry-After` as delay-seconds or an HTTP date (RFC 9110 §10.2.3).
-    public static func retryAfter(_ value: String) -> Duration? {
+    package static func retryAfter(_ value: String) -> Duration? {
         if let seconds = Double(value.trimmingCharacters(in: .whitespaces)), seconds >= 0 {
             return .milliseconds(Int64(seconds * 1000))
         }
@@ -244,7 +244,7 @@ public struct HTTPTransport: Sendable {
     }
 
     /// A transport failure, without anything secret (URLs here carry no credentials).
-    public static func describe(_ error: any Error) -> String {
+    package static func describe(_ error: any Error) -> String {
         if let e = error as? HTTPClientError { return "\(e)" }
         return String(describing: type(of: error)) + ": \(error)"
     }

@@ -2,11 +2,11 @@
 /// `burst` at once) and the pauses the target asked for with `Retry-After`, for the whole target or for
 /// one resource. It never reads a clock or sleeps: callers pass `now` and obey the decision, so that
 /// tests drive it with made-up instants.
-public struct RateLimitState: Sendable {
-    public typealias Instant = ContinuousClock.Instant
+package struct RateLimitState: Sendable {
+    package typealias Instant = ContinuousClock.Instant
 
     /// What a `Retry-After` (or a vendor's own "slow down") speaks for.
-    public enum Scope: Sendable, Hashable {
+    package enum Scope: Sendable, Hashable {
         /// Every request to the target (rate limits, an overloaded service).
         case target
         /// Requests to one resource only (Slack's lock on a group being updated), by `resourceKey(of:)`.
@@ -14,7 +14,7 @@ public struct RateLimitState: Sendable {
     }
 
     /// What a caller about to send a request must do.
-    public enum Decision: Sendable, Hashable {
+    package enum Decision: Sendable, Hashable {
         /// Send now; a token was taken.
         case send
         /// Ask again at this instant (a pause runs until then, or the bucket refills by then).
@@ -29,7 +29,7 @@ public struct RateLimitState: Sendable {
     var pausedUntil: Instant
     var resourcePausedUntil: [String: Instant] = [:]
 
-    public init(requestsPerMinute: Int, burst: Int, now: Instant) {
+    package init(requestsPerMinute: Int, burst: Int, now: Instant) {
         ratePerSecond = Double(max(requestsPerMinute, 1)) / 60
         capacity = Double(max(burst, 1))
         tokens = capacity
@@ -38,7 +38,7 @@ public struct RateLimitState: Sendable {
     }
 
     /// Whether a request (to `resource`, when it names one) may be sent at `now`.
-    public mutating func acquire(resource: String?, now: Instant) -> Decision {
+    package mutating func acquire(resource: String?, now: Instant) -> Decision {
         var until = pausedUntil
         if let resource, let paused = resourcePausedUntil[resource] {
             if paused > now { until = max(until, paused) } else { resourcePausedUntil[resource] = nil }
@@ -55,7 +55,7 @@ public struct RateLimitState: Sendable {
     /// The target said to wait until `until` (for everything, or for one resource). A target-wide pause
     /// also empties the bucket and refills it only from the pause's end: a burst the moment the pause
     /// ends would be answered with the next 429.
-    public mutating func pause(_ scope: Scope, until: Instant) {
+    package mutating func pause(_ scope: Scope, until: Instant) {
         switch scope {
         case .target:
             if until > pausedUntil { pausedUntil = until }
@@ -68,7 +68,7 @@ public struct RateLimitState: Sendable {
     }
 
     /// How long the target-wide pause still runs at `now` (zero when none).
-    public func pauseRemaining(at now: Instant) -> Duration { pausedUntil > now ? pausedUntil - now : .zero }
+    package func pauseRemaining(at now: Instant) -> Duration { pausedUntil > now ? pausedUntil - now : .zero }
 
     mutating func refill(_ now: Instant) {
         guard now > last else { return }
@@ -82,7 +82,7 @@ public struct RateLimitState: Sendable {
 
     /// The resource a request path speaks of for per-resource pauses: the path without its query,
     /// cut after the resource's id (`/Groups/abc/members` → `/Groups/abc`), lowercased.
-    public static func resourceKey(of path: String) -> String {
+    package static func resourceKey(of path: String) -> String {
         let bare = path.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? path
         let segments = bare.split(separator: "/")
         return "/" + segments.prefix(2).joined(separator: "/").lowercased()

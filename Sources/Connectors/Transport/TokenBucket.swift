@@ -3,17 +3,17 @@ import Synchronization
 /// The rate-limit state of one target shared by everything that calls it (its outbox worker, the
 /// scheduled reconciliation, `plan`, `sync` and `doctor` in the same process): the async wrapper that
 /// sleeps where `RateLimitState` says to wait.
-public final class TokenBucket: Sendable {
+package final class TokenBucket: Sendable {
     private let state: Mutex<RateLimitState>
 
-    public init(requestsPerMinute: Int, burst: Int) {
+    package init(requestsPerMinute: Int, burst: Int) {
         state = Mutex(RateLimitState(requestsPerMinute: requestsPerMinute, burst: burst, now: .now))
     }
 
     /// Waits until a request (to `resource`, when given: see `RateLimitState.resourceKey(of:)`) may be
     /// sent, then takes one token. Called right before the request goes out, so that nothing waiting
     /// here slips into a pause that began while it waited.
-    public func acquire(resource: String? = nil) async throws {
+    package func acquire(resource: String? = nil) async throws {
         while true {
             switch state.withLock({ $0.acquire(resource: resource, now: .now) }) {
             case .send: return
@@ -23,10 +23,10 @@ public final class TokenBucket: Sendable {
     }
 
     /// Holds requests back for `duration`: every request to the target, or those to one resource.
-    public func pause(for duration: Duration, scope: RateLimitState.Scope = .target) {
+    package func pause(for duration: Duration, scope: RateLimitState.Scope = .target) {
         state.withLock { $0.pause(scope, until: .now + duration) }
     }
 
     /// How long the target-wide pause still runs.
-    public var pauseRemaining: Duration { state.withLock { $0.pauseRemaining(at: .now) } }
+    package var pauseRemaining: Duration { state.withLock { $0.pauseRemaining(at: .now) } }
 }

@@ -1,24 +1,24 @@
-public import Store
+package import Store
 
 /// Issues the credentials of a channel for the three methods PingOne offers: bearer token,
 /// HTTP Basic, OAuth 2 client credentials. Each secret is shown once and stored hashed.
-public struct CredentialIssuer: Sendable {
+package struct CredentialIssuer: Sendable {
     let store: any Store
 
-    public init(store: any Store) { self.store = store }
+    package init(store: any Store) { self.store = store }
 
     /// Prefix of static bearer tokens; the next 12 characters are the lookup key.
     static let tokenPrefix = "scb_"
 
     /// Issues a new bearer token (`scb_<key>_<secret>`), replacing any earlier one when `replacing`.
-    public func issueBearerToken(for channel: Channel, replacing: Bool = false) async throws -> String {
+    package func issueBearerToken(for channel: Channel, replacing: Bool = false) async throws -> String {
         let key = String(Secrets.random(bytes: 9).prefix(12))
         let secret = try await issue(.bearer, lookupKey: key, for: channel, replacing: replacing)
         return "\(Self.tokenPrefix)\(key)_\(secret)"
     }
 
     /// Issues HTTP Basic credentials; the user name is `<channel>-<random>`, returned with the password.
-    public func issueBasicCredentials(for channel: Channel, replacing: Bool = false) async throws -> (
+    package func issueBasicCredentials(for channel: Channel, replacing: Bool = false) async throws -> (
         username: String, password: String
     ) {
         let username = "\(channel.name)-\(Secrets.random(bytes: 6))"
@@ -26,7 +26,7 @@ public struct CredentialIssuer: Sendable {
     }
 
     /// Issues an OAuth 2 client id and secret for the client-credentials grant.
-    public func issueOAuthClient(for channel: Channel, replacing: Bool = false) async throws -> (
+    package func issueOAuthClient(for channel: Channel, replacing: Bool = false) async throws -> (
         clientID: String, clientSecret: String
     ) {
         let clientID = "\(channel.name)-\(Secrets.random(bytes: 9))"

@@ -1,13 +1,13 @@
-public import Hummingbird
-public import Store
+package import Hummingbird
+package import Store
 
 /// The per-request context: Hummingbird's core storage plus the channel the request authenticated to.
-public struct SCIMRequestContext: RequestContext {
-    public var coreContext: CoreRequestContextStorage
+package struct SCIMRequestContext: RequestContext {
+    package var coreContext: CoreRequestContextStorage
     /// Set by the authentication middleware.
-    public var channel: Channel?
+    package var channel: Channel?
 
-    public init(source: Source) {
+    package init(source: Source) {
         self.coreContext = .init(source: source)
         self.channel = nil
     }

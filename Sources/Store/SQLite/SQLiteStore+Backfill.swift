@@ -1,11 +1,11 @@
 import GRDB
-public import Membership
+package import Membership
 
 extension SQLiteStore {
     /// Enqueues, for one target, an upsert of every user and then of every group of the channel, in one
     /// transaction: a target that joins a channel (or is new) starts from everything the channel holds,
     /// delivered by its worker in order, under its rate limit, with retries. Returns the entries added.
-    public func backfill(target: String, channel: Channel) async throws -> Int {
+    package func backfill(target: String, channel: Channel) async throws -> Int {
         let now = Self.nanoseconds(Self.now())
         return try await write { db in
             let before = db.totalChangesCount

@@ -1,12 +1,12 @@
 import GRDB
 import Membership
-public import SCIM
+package import SCIM
 
 extension SQLiteStore {
     /// Creates many resources (already validated) in one transaction: an initial load or a benchmark
     /// seed, where one transaction per resource would dominate. Same checks and outbox entries as
     /// `create`; all or nothing. `members[i]` are the member ids of group `resources[i]`.
-    public func createMany(
+    package func createMany(
         _ kind: ResourceKind, in channel: Channel, resources: [JSONObject], members: [[String]] = []
     ) async throws -> [StoredResource] {
         let now = Self.now()
@@ -34,7 +34,7 @@ extension SQLiteStore {
     /// `createMany`): one statement per edge, which skips ids that are not users of the channel, and
     /// no version bump of the users (new ones need none). Returns how many edges were added. Emits one
     /// membership event for the group, as `create` would.
-    public func importMembers(group: String, users: [String], in channel: Channel) async throws -> Int {
+    package func importMembers(group: String, users: [String], in channel: Channel) async throws -> Int {
         try await write { db in
             let insert = try db.makeStatement(
                 sql: """

@@ -1,10 +1,10 @@
 import GRDB
-public import SCIM
+package import SCIM
 
 extension SQLiteStore {
     /// Lists resources: the filter runs in SQL on indexes where it can (RFC 7644 §3.4.2.2), the evaluator
     /// decides whatever SQL cannot, and sorting and paging happen in SQL whenever the SQL decided alone.
-    public func query(_ kind: ResourceKind, in channel: Channel, _ q: ResourceQuery) async throws -> QueryResult {
+    package func query(_ kind: ResourceKind, in channel: Channel, _ q: ResourceQuery) async throws -> QueryResult {
         // An IdP's lookup before a create (`userName eq "…"`) reads a row or two through a unique
         // index: it runs on the caller's thread like a GET by id. Anything else may scan, and waits
         // for a reader queue instead.

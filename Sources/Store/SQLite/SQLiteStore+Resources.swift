@@ -1,11 +1,11 @@
 import GRDB
 import Membership
-public import SCIM
+package import SCIM
 
 extension SQLiteStore {
     // MARK: - Create
 
-    public func create(_ kind: ResourceKind, in channel: Channel, resource: JSONObject, members: [String]) async throws
+    package func create(_ kind: ResourceKind, in channel: Channel, resource: JSONObject, members: [String]) async throws
         -> StoredResource
     {
         let now = Self.now()
@@ -26,11 +26,11 @@ extension SQLiteStore {
 
     // MARK: - Read
 
-    public func get(_ kind: ResourceKind, id: String, in channel: Channel) async throws -> StoredResource? {
+    package func get(_ kind: ResourceKind, id: String, in channel: Channel) async throws -> StoredResource? {
         try readNow { db in try Self.fetch(kind, id: id, in: channel, db) }
     }
 
-    public func get(_ kind: ResourceKind, id: String, in channel: Channel, withEdges: Bool) async throws
+    package func get(_ kind: ResourceKind, id: String, in channel: Channel, withEdges: Bool) async throws
         -> (resource: StoredResource, edges: [MemberReference]?)?
     {
         switch (kind, withEdges) {
@@ -109,7 +109,7 @@ extension SQLiteStore {
     /// A change that changes nothing (an IdP's resync resending what it sent before, an `add` of members
     /// already present) leaves the version and `lastModified` alone (RFC 7644 §3.5.2.1: such an operation
     /// "SHALL NOT change the modify timestamp"), and is answered from a read without waiting for the writer.
-    public func modify(
+    package func modify(
         _ kind: ResourceKind, id: String, in channel: Channel, ifMatch: String?,
         membership: MembershipChange,
         update: @escaping @Sendable (StoredResource) throws -> JSONObject
@@ -218,7 +218,7 @@ extension SQLiteStore {
 
     // MARK: - Delete
 
-    public func delete(_ kind: ResourceKind, id: String, in channel: Channel, ifMatch: String?) async throws {
+    package func delete(_ kind: ResourceKind, id: String, in channel: Channel, ifMatch: String?) async throws {
         let now = Self.nanoseconds(Self.now())
         try await write { db in
             guard let current = try Self.fetch(kind, id: id, in: channel, db) else {
@@ -254,7 +254,7 @@ extension SQLiteStore {
 
     // MARK: - Membership edges
 
-    public func members(ofGroup id: String, in channel: Channel) async throws -> [MemberReference] {
+    package func members(ofGroup id: String, in channel: Channel) async throws -> [MemberReference] {
         try await read { db in try Self.members(ofGroup: id, in: channel, db) }
     }
 
@@ -299,7 +299,7 @@ extension SQLiteStore {
 
     /// The groups `id` belongs to. `CROSS JOIN` keeps SQLite from walking every group in name
     /// order (to skip the sort) and probing each for the member: the member's edges come first.
-    public func groups(ofMember id: String, in channel: Channel) async throws -> [MemberReference] {
+    package func groups(ofMember id: String, in channel: Channel) async throws -> [MemberReference] {
         try readNow { db in try Self.groups(ofMember: id, in: channel, db) }
     }
 

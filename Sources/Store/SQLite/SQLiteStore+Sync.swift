@@ -1,6 +1,6 @@
 import GRDB
-public import Membership
-public import SCIM
+package import Membership
+package import SCIM
 
 extension SQLiteStore: SyncStore {
     /// Enqueues `events` for every target of the channel, inside the caller's transaction.
@@ -17,7 +17,7 @@ extension SQLiteStore: SyncStore {
         }
     }
 
-    public func setTargets(_ targets: [String], for channel: Channel) async throws {
+    package func setTargets(_ targets: [String], for channel: Channel) async throws {
         try await write { db in
             try db.executeCached(sql: "DELETE FROM channel_target WHERE channel_key = ?", arguments: [channel.key])
             for t in Set(targets) {
@@ -26,7 +26,7 @@ extension SQLiteStore: SyncStore {
         }
     }
 
-    public func enqueue(_ events: [ChangeEvent], target: String, channel: Channel) async throws {
+    package func enqueue(_ events: [ChangeEvent], target: String, channel: Channel) async throws {
         let now = Self.nanoseconds(Self.now())
         try await write { db in
             for e in events {
@@ -39,7 +39,7 @@ extension SQLiteStore: SyncStore {
         }
     }
 
-    public func dueOutboxEntries(target: String, limit: Int, now: SCIMDateTime) async throws -> [OutboxEntry] {
+    package func dueOutboxEntries(target: String, limit: Int, now: SCIMDateTime) async throws -> [OutboxEntry] {
         let ns = Self.nanoseconds(now)
         let due = try await read { db in
             // The oldest pending entry of each key; it is deliverable once due. Later entries of the key wait.
@@ -73,14 +73,14 @@ extension SQLiteStore: SyncStore {
             attempts: row["attempts"], state: try row.value("state"), lastError: row["last_error"])
     }
 
-    public func completeOutboxEntry(_ seq: Int64) async throws {
+    package func completeOutboxEntry(_ seq: Int64) async throws {
         let now = Self.nanoseconds(Self.now())
         try await write { db in
             try db.executeCached(sql: "UPDATE outbox SET state = 'done', updated = ? WHERE seq = ?", arguments: [now, seq])
         }
     }
 
-    public func failOutboxEntry(_ seq: Int64, attempts: Int, nextAttempt: SCIMDateTime, error: String, dead: Bool) async throws {
+    package func failOutboxEntry(_ seq: Int64, attempts: Int, nextAttempt: SCIMDateTime, error: String, dead: Bool) async throws {
         let now = Self.nanoseconds(Self.now())
         try await write { db in
             try db.executeCached(
@@ -89,7 +89,7 @@ extension SQLiteStore: SyncStore {
         }
     }
 
-    public func outboxCounts(target: String) async throws -> [String: Int] {
+    package func outboxCounts(target: String) async throws -> [String: Int] {
         try await read { db in
             var counts: [String: Int] = [:]
             for row in try Row.fetchAll(
@@ -101,7 +101,7 @@ extension SQLiteStore: SyncStore {
         }
     }
 
-    public func deadOutboxEntries(target: String, limit: Int) async throws -> [OutboxEntry] {
+    package func deadOutboxEntries(target: String, limit: Int) async throws -> [OutboxEntry] {
         try await read { db in
             try Row.fetchAll(db, cached: """
                     SELECT o.seq, o.target, o.resource_key, o.event, o.attempts, o.state, o.last_error, c.key, c.name, c.created
@@ -114,7 +114,7 @@ extension SQLiteStore: SyncStore {
 
     // MARK: - Mapping
 
-    public func mapping(target: String, channel: Channel, kind: ResourceKind, canonicalID: String) async throws -> TargetMapping? {
+    package func mapping(target: String, channel: Channel, kind: ResourceKind, canonicalID: String) async throws -> TargetMapping? {
         try await read { db in
             try Row.fetchOne(db, cached: """
                     SELECT target_id, origin, detail FROM target_mapping
@@ -128,7 +128,7 @@ extension SQLiteStore: SyncStore {
         }
     }
 
-    public func setMapping(_ m: TargetMapping) async throws {
+    package func setMapping(_ m: TargetMapping) async throws {
         let now = Self.nanoseconds(Self.now())
         try await write { db in
             try db.executeCached(
@@ -143,7 +143,7 @@ extension SQLiteStore: SyncStore {
         }
     }
 
-    public func removeMapping(target: String, channel: Channel, kind: ResourceKind, canonicalID: String) async throws {
+    package func removeMapping(target: String, channel: Channel, kind: ResourceKind, canonicalID: String) async throws {
         try await write { db in
             try db.executeCached(
                 sql: "DELETE FROM target_mapping WHERE target = ? AND channel_key = ? AND kind = ? AND canonical_id = ?",
@@ -151,7 +151,7 @@ extension SQLiteStore: SyncStore {
         }
     }
 
-    public func mappings(target: String) async throws -> [TargetMapping] {
+    package func mappings(target: String) async throws -> [TargetMapping] {
         try await read { db in
             try Row.fetchAll(db, cached: """
                     SELECT m.kind, m.canonical_id, m.target_id, m.origin, m.detail, c.key, c.name, c.created
@@ -169,7 +169,7 @@ extension SQLiteStore: SyncStore {
 
     // MARK: - Bridge-added memberships
 
-    public func bridgeAddedMembers(target: String, channel: Channel, group: String) async throws -> Set<String> {
+    package func bridgeAddedMembers(target: String, channel: Channel, group: String) async throws -> Set<String> {
         try await read { db in
             Set(
                 try String.fetchAll(
@@ -178,7 +178,7 @@ extension SQLiteStore: SyncStore {
         }
     }
 
-    public func recordBridgeAdded(target: String, channel: Channel, group: String, members: [String]) async throws {
+    package func recordBridgeAdded(target: String, channel: Channel, group: String, members: [String]) async throws {
         try await write { db in
             for m in members {
                 try db.executeCached(
@@ -188,7 +188,7 @@ extension SQLiteStore: SyncStore {
         }
     }
 
-    public func forgetBridgeAdded(target: String, channel: Channel, group: String, members: [String]?) async throws {
+    package func forgetBridgeAdded(target: String, channel: Channel, group: String, members: [String]?) async throws {
         try await write { db in
             if let members {
                 for m in members {
@@ -206,7 +206,7 @@ extension SQLiteStore: SyncStore {
 
     // MARK: - Audit
 
-    public func appendAudit(target: String, channel: Channel, action: String, resourceKey: String, detail: JSONValue) async throws {
+    package func appendAudit(target: String, channel: Channel, action: String, resourceKey: String, detail: JSONValue) async throws {
         let now = Self.nanoseconds(Self.now())
         try await write { db in
             try db.executeCached(
@@ -215,7 +215,7 @@ extension SQLiteStore: SyncStore {
         }
     }
 
-    public func auditEntries(target: String) async throws -> [AuditEntry] {
+    package func auditEntries(target: String) async throws -> [AuditEntry] {
         try await read { db in
             try Row.fetchAll(
                 db, cached: "SELECT time, target, action, resource_key, detail FROM audit WHERE target = ? ORDER BY seq",
@@ -233,7 +233,7 @@ extension SQLiteStore: SyncStore {
 // MARK: - Per-resource status
 
 extension SQLiteStore {
-    public func resourceStatuses(target: String, state: ResourceSyncStatus.State?, limit: Int) async throws
+    package func resourceStatuses(target: String, state: ResourceSyncStatus.State?, limit: Int) async throws
         -> [ResourceSyncStatus]
     {
         try await read { db in
@@ -290,7 +290,7 @@ extension SQLiteStore {
         }
     }
 
-    public func retryDeadOutboxEntries(target: String) async throws -> Int {
+    package func retryDeadOutboxEntries(target: String) async throws -> Int {
         let now = Self.nanoseconds(Self.now())
         return try await write { db in
             try db.executeCached(
@@ -300,7 +300,7 @@ extension SQLiteStore {
         }
     }
 
-    public func deadResourceKeys(target: String, channel: Channel) async throws -> Set<String> {
+    package func deadResourceKeys(target: String, channel: Channel) async throws -> Set<String> {
         try await read { db in
             Set(
                 try String.fetchAll(
@@ -309,7 +309,7 @@ extension SQLiteStore {
         }
     }
 
-    public func settleDeadOutboxEntries(target: String, channel: Channel, resourceKeys: [String]) async throws
+    package func settleDeadOutboxEntries(target: String, channel: Channel, resourceKeys: [String]) async throws
         -> [OutboxEntry]
     {
         guard !resourceKeys.isEmpty else { return [] }

@@ -1,10 +1,10 @@
 import GRDB
-public import SCIM
+package import SCIM
 
 /// Per-target state, one row per target. Callers write on transitions only, so each record is a
 /// single-row upsert that leaves the other columns alone.
 extension SQLiteStore {
-    public func targetState(_ target: String) async throws -> TargetState? {
+    package func targetState(_ target: String) async throws -> TargetState? {
         try readNow { db in
             try Row.fetchOne(
                 db.cachedStatement(sql: "SELECT \(Self.targetStateColumns) FROM target_state WHERE target = ?"),
@@ -13,31 +13,31 @@ extension SQLiteStore {
         }
     }
 
-    public func targetStates() async throws -> [TargetState] {
+    package func targetStates() async throws -> [TargetState] {
         try await read { db in
             try Row.fetchAll(db, cached: "SELECT \(Self.targetStateColumns) FROM target_state ORDER BY target")
                 .map(Self.targetState(from:))
         }
     }
 
-    public func recordReconciled(target: String, at: SCIMDateTime) async throws {
+    package func recordReconciled(target: String, at: SCIMDateTime) async throws {
         try await upsertTargetState(target, set: "last_reconciled = excluded.last_reconciled", columns: ["last_reconciled"], [Self.nanoseconds(at)])
     }
 
-    public func recordInitialSync(target: String, started: SCIMDateTime) async throws {
+    package func recordInitialSync(target: String, started: SCIMDateTime) async throws {
         // A new run makes the previous run's end meaningless: "started, not finished" is "running".
         try await upsertTargetState(
             target, set: "initial_sync_started = excluded.initial_sync_started, initial_sync_finished = NULL",
             columns: ["initial_sync_started"], [Self.nanoseconds(started)])
     }
 
-    public func recordInitialSync(target: String, finished: SCIMDateTime) async throws {
+    package func recordInitialSync(target: String, finished: SCIMDateTime) async throws {
         try await upsertTargetState(
             target, set: "initial_sync_finished = excluded.initial_sync_finished", columns: ["initial_sync_finished"],
             [Self.nanoseconds(finished)])
     }
 
-    public func recordHealth(target: String, health: TargetHealth, error: String?, at: SCIMDateTime) async throws {
+    package func recordHealth(target: String, health: TargetHealth, error: String?, at: SCIMDateTime) async throws {
         // Without an error the last one stays: after a recovery it still tells what went wrong.
         try await upsertTargetState(
             target,
@@ -49,7 +49,7 @@ extension SQLiteStore {
             [health.rawValue, error, error == nil ? nil : Self.nanoseconds(at)])
     }
 
-    public func recordSuccess(target: String, at: SCIMDateTime) async throws {
+    package func recordSuccess(target: String, at: SCIMDateTime) async throws {
         try await upsertTargetState(target, set: "last_success = excluded.last_success", columns: ["last_success"], [Self.nanoseconds(at)])
     }
 

@@ -1,12 +1,12 @@
 import Foundation
 import GRDB
-public import SCIM
+package import SCIM
 
 /// The embedded store: one SQLite file in WAL mode behind GRDB `DatabasePool`s.
 ///
 /// Reads run concurrently; writes are serialised by SQLite's single writer, in commits they may share
 /// with concurrent writes (`GroupCommit`), so concurrent PATCHes of one group never lose an edge.
-public final class SQLiteStore: Store {
+package final class SQLiteStore: Store {
     /// Writes, and reads that may be long (lists, member lists), awaited on GRDB's queues.
     let pool: DatabasePool
     /// Read-only connections for short indexed lookups run on the caller's thread (`readNow`).
@@ -21,7 +21,7 @@ public final class SQLiteStore: Store {
     let walSync: WALSync?
 
     /// How much a commit waits for the disk.
-    public enum Durability: String, Sendable {
+    package enum Durability: String, Sendable {
         /// fsync on every commit: a `2xx` survives a power cut (the default).
         case full
         /// fsync at checkpoints only: a `2xx` survives a process crash, not a power cut.
@@ -31,7 +31,7 @@ public final class SQLiteStore: Store {
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     /// `writerCacheMiB` is the page cache of the writer connection (a bulk load wants more).
     /// `statementObserver` sees the SQL of every statement run (tests count queries with it).
-    public convenience init(
+    package convenience init(
         path: String, durability: Durability = .full, writerCacheMiB: Int = 32,
         statementObserver: (@Sendable (String) -> Void)? = nil
     ) throws {
@@ -133,7 +133,7 @@ public final class SQLiteStore: Store {
 
     // MARK: - Channels and credentials
 
-    public func createChannel(named name: String) async throws -> Channel {
+    package func createChannel(named name: String) async throws -> Channel {
         let created = Self.now()
         return try await write { db in
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM channel WHERE name = ?", arguments: [name]) == true {
@@ -145,14 +145,14 @@ public final class SQLiteStore: Store {
         }
     }
 
-    public func channel(named name: String) async throws -> Channel? {
+    package func channel(named name: String) async throws -> Channel? {
         try readNow { db in
             try Row.fetchOne(db.cachedStatement(sql: "SELECT key, name, created FROM channel WHERE name = ?"), arguments: [name])
                 .map(Self.channel(from:))
         }
     }
 
-    public func channels() async throws -> [Channel] {
+    package func channels() async throws -> [Channel] {
         try await read { db in
             try Row.fetchAll(db, sql: "SELECT key, name, created FROM channel ORDER BY name").map(Self.channel(from:))
         }
@@ -162,7 +162,7 @@ public final class SQLiteStore: Store {
         Channel(key: row["key"], name: row["name"], created: instant(row["created"]))
     }
 
-    public func deleteChannel(named name: String) async throws -> Bool {
+    package func deleteChannel(named name: String) async throws -> Bool {
         try await write { db in
             guard let key = try Int64.fetchOne(db, sql: "SELECT key FROM channel WHERE name = ?", arguments: [name]) else {
                 return false
@@ -176,7 +176,7 @@ public final class SQLiteStore: Store {
         }
     }
 
-    public func addCredential(_ credential: NewCredential, to channel: Channel) async throws {
+    package func addCredential(_ credential: NewCredential, to channel: Channel) async throws {
         let created = Self.nanoseconds(Self.now())
         try await write { db in
             try db.execute(
@@ -191,14 +191,14 @@ public final class SQLiteStore: Store {
         }
     }
 
-    public func removeCredentials(of kind: CredentialKind, from channel: Channel) async throws {
+    package func removeCredentials(of kind: CredentialKind, from channel: Channel) async throws {
         try await write { db in
             try db.execute(
                 sql: "DELETE FROM credential WHERE channel_key = ? AND kind = ?", arguments: [channel.key, kind.rawValue])
         }
     }
 
-    public func credentials(of channel: Channel) async throws -> [StoredCredential] {
+    package func credentials(of channel: Channel) async throws -> [StoredCredential] {
         try await read { db in
             try Row.fetchAll(
                 db,
@@ -210,7 +210,7 @@ public final class SQLiteStore: Store {
         }
     }
 
-    public func credentials(kind: CredentialKind, lookupKey: String) async throws -> [StoredCredential] {
+    package func credentials(kind: CredentialKind, lookupKey: String) async throws -> [StoredCredential] {
         try readNow { db in
             try Row.fetchAll(
                 db.cachedStatement(

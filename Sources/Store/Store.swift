@@ -1,3 +1,4 @@
+package import Membership
 package import SCIM
 
 /// The persistence boundary: channels and their credentials, users, groups and membership edges.
@@ -56,27 +57,6 @@ package protocol Store: Sendable {
     func members(ofGroup id: String, in channel: Channel) async throws -> [MemberReference]
     /// The groups a member belongs to directly (for a User's read-only `groups`).
     func groups(ofMember id: String, in channel: Channel) async throws -> [MemberReference]
-}
-
-/// The two resource types of RFC 7643 §4.
-package enum ResourceKind: String, Sendable, Hashable, CaseIterable {
-    case user = "User"
-    case group = "Group"
-}
-
-/// One inbound SCIM endpoint with its own credentials and its own data.
-package struct Channel: Sendable, Hashable {
-    /// Internal key.
-    package var key: Int64
-    /// The name in the base URL `/scim/v2/{name}`.
-    package var name: String
-    package var created: SCIMDateTime
-
-    package init(key: Int64, name: String, created: SCIMDateTime) {
-        self.key = key
-        self.name = name
-        self.created = created
-    }
 }
 
 /// How a client authenticates to a channel (the three methods PingOne offers).
@@ -140,19 +120,6 @@ package struct StoredResource: Sendable {
 
     /// The weak ETag of RFC 7644 §3.14 for this version.
     package var etag: String { "W/\"\(version)\"" }
-}
-
-/// A member of a group: a user or a group, by id, with a display name for responses.
-package struct MemberReference: Sendable, Hashable {
-    package var id: String
-    package var kind: ResourceKind
-    package var display: String?
-
-    package init(id: String, kind: ResourceKind, display: String? = nil) {
-        self.id = id
-        self.kind = kind
-        self.display = display
-    }
 }
 
 /// What a write does to a group's member edges.

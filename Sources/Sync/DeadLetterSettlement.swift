@@ -1,3 +1,4 @@
+package import Membership
 package import Store
 internal import Membership
 internal import SCIM

@@ -1,3 +1,4 @@
+package import Membership
 package import Connectors
 package import Store
 internal import SCIM

@@ -1,3 +1,4 @@
+package import Membership
 package import Logging
 package import ServiceLifecycle
 package import Store

@@ -1,3 +1,4 @@
+package import Membership
 package import Store
 internal import Connectors
 internal import SCIM

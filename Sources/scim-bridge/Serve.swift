@@ -1,3 +1,4 @@
+import Membership
 import ArgumentParser
 import BridgeConfig
 import Foundation

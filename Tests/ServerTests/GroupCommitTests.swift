@@ -1,3 +1,4 @@
+import Membership
 import Foundation
 import GRDB
 import Synchronization

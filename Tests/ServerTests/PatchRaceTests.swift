@@ -1,3 +1,4 @@
+import Membership
 import HTTPTypes
 import SCIM
 import Synchronization

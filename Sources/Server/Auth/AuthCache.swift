@@ -1,3 +1,4 @@
+import Membership
 import Crypto
 import Store
 import Synchronization

@@ -1,3 +1,4 @@
+package import Membership
 package import Store
 
 /// Issues the credentials of a channel for the three methods PingOne offers: bearer token,

@@ -1,3 +1,4 @@
+package import Membership
 package import Hummingbird
 package import Store
 

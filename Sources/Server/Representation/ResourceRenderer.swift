@@ -1,3 +1,4 @@
+import Membership
 import SCIM
 import Store
 

@@ -1,3 +1,4 @@
+import Membership
 import BridgeConfig
 import Hummingbird
 import SCIM

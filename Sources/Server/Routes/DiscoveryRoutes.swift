@@ -1,3 +1,4 @@
+import Membership
 import Hummingbird
 import SCIM
 import Store

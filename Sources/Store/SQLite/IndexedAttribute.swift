@@ -1,3 +1,4 @@
+import Membership
 import SCIM
 
 /// Where an attribute lives in the SQLite schema when it is indexed: a column of the resource

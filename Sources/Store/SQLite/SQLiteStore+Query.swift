@@ -1,3 +1,4 @@
+package import Membership
 import GRDB
 package import SCIM
 

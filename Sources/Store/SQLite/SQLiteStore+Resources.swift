@@ -1,5 +1,5 @@
 import GRDB
-import Membership
+package import Membership
 package import SCIM
 
 extension SQLiteStore {

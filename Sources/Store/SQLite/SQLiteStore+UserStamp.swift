@@ -1,3 +1,4 @@
+import Membership
 import GRDB
 import SCIM
 

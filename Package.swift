@@ -81,10 +81,21 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings),
+        // The production wiring: connectors, workers and reconciliation built from the configuration.
+        // (Not "Runtime": the toolchain has a module of that name, which the benchmark package imports.)
+        .target(
+            name: "BridgeRuntime",
+            dependencies: [
+                "BridgeConfig", "Connectors", "Sync", "Store", "Membership", "Server",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings),
         .executableTarget(
             name: "scim-bridge",
             dependencies: [
-                "Server", "Store", "Sync", "Connectors", "Membership", "BridgeConfig",
+                "BridgeRuntime", "Server", "Store", "Sync", "Connectors", "Membership", "BridgeConfig",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

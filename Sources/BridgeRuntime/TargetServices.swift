@@ -1,18 +1,19 @@
 import AsyncHTTPClient
-import BridgeConfig
-import Connectors
+package import BridgeConfig
+package import Connectors
 import Foundation
-import Logging
-import Membership
+package import Logging
+package import Membership
 import Server
-import ServiceLifecycle
-import Store
-import Sync
+package import ServiceLifecycle
+package import Store
+package import Sync
 
 /// Builds one outbox worker per configured target (and its scheduled reconciliation), and points each
 /// configured channel at its targets.
-enum TargetServices {
-    static func make(
+package enum TargetServices {
+    /// The services `serve` runs: each target's worker and, when `reconcileEvery` is set, its reconciliation.
+    package static func make(
         _ config: BridgeConfiguration, store: SQLiteStore, logger: Logger
     ) async throws -> [any Service] {
         var workers: [any Service] = []
@@ -48,11 +49,11 @@ enum TargetServices {
     }
 
     /// A target's connector, by the projection its vendor needs.
-    enum TargetConnector {
+    package enum TargetConnector: Sendable {
         case groupCentric(any GroupCentricConnector)
         case userCentric(any UserCentricConnector)
 
-        func testConnection() async throws {
+        package func testConnection() async throws {
             switch self {
             case .groupCentric(let c): try await c.testConnection()
             case .userCentric(let c): try await c.testConnection()
@@ -61,7 +62,7 @@ enum TargetServices {
     }
 
     /// What applies outbox events to the target.
-    static func processor(_ t: TargetSettings, _ connector: TargetConnector, store: SQLiteStore, logger: Logger) -> any ChangeProcessor {
+    package static func processor(_ t: TargetSettings, _ connector: TargetConnector, store: SQLiteStore, logger: Logger) -> any ChangeProcessor {
         switch connector {
         case .groupCentric(let c): return groupCentricSync(t, c, store: store, logger: logger)
         case .userCentric(let c):
@@ -70,18 +71,19 @@ enum TargetServices {
         }
     }
 
-    static func groupCentricSync(_ t: TargetSettings, _ c: any GroupCentricConnector, store: SQLiteStore, logger: Logger) -> GroupCentricSync {
+    /// The processor of a group-centric target (SCIM, Slack, GitHub EMU).
+    package static func groupCentricSync(_ t: TargetSettings, _ c: any GroupCentricConnector, store: SQLiteStore, logger: Logger) -> GroupCentricSync {
         GroupCentricSync(target: t.name, store: store, connector: c, policy: policy(t), userRemoval: removal(t), logger: logger)
     }
 
     /// A target's reconciler, by the projection its vendor needs.
-    enum AnyReconciler {
+    package enum AnyReconciler {
         case groupCentric(Reconciler)
         case userCentric(UserCentricReconciler)
     }
 
     /// The reconciler of a target, for `plan`, `sync` and `reconcileEvery`.
-    static func reconciler(_ t: TargetSettings, _ connector: TargetConnector, store: SQLiteStore, logger: Logger) -> AnyReconciler {
+    package static func reconciler(_ t: TargetSettings, _ connector: TargetConnector, store: SQLiteStore, logger: Logger) -> AnyReconciler {
         switch connector {
         case .groupCentric(let c): return .groupCentric(Reconciler(sync: groupCentricSync(t, c, store: store, logger: logger)))
         case .userCentric(let c):
@@ -90,76 +92,103 @@ enum TargetServices {
         }
     }
 
-    static func policy(_ t: TargetSettings) -> Membership.CollisionPolicy {
+    /// The target's `onNameCollision`, as the planners take it.
+    package static func policy(_ t: TargetSettings) -> Membership.CollisionPolicy {
         Membership.CollisionPolicy(rawValue: t.onNameCollision.rawValue) ?? .fail
     }
 
-    static func removal(_ t: TargetSettings) -> UserRemoval { t.removeAction == .delete ? .delete : .disable }
+    /// The target's `removeAction`, as the processors take it.
+    package static func removal(_ t: TargetSettings) -> UserRemoval { t.removeAction == .delete ? .delete : .disable }
 
     /// The connector of one configured target, speaking the vendor's API through a rate-limited transport.
     /// `bucket` is the target's rate-limit state (a new one when nil); `patience` is set for callers
     /// that wait out throttling instead of failing (`plan`, `sync`, `doctor`, scheduled reconciliation).
-    static func connector(
-        _ t: TargetSettings, index i: Int, bucket shared: TokenBucket? = nil, patience: HTTPTransport.Patience? = nil
+    package static func connector(
+        _ t: TargetSettings, index i: Int, bucket shared: TokenBucket? = nil, patience: HTTPTransport.Patience? = nil,
+        tuning: ConnectorTuning = ConnectorTuning()
     ) throws -> TargetConnector {
         let bucket = shared ?? bucket(t)
         switch t.kind {
         case .scim: return .groupCentric(SCIMConnector(transport: try transport(t, index: i, bucket: bucket).patient(patience)))
-        case .slack: return .groupCentric(SlackConnector(transport: try transport(t, index: i, bucket: bucket).patient(patience)))
+        case .slack:
+            let transport = try transport(t, index: i, bucket: bucket).patient(patience)
+            return .groupCentric(tuning.slackBatchSize.map { SlackConnector(transport: transport, batchSize: $0) } ?? SlackConnector(transport: transport))
         case .githubEMU: return .groupCentric(GitHubEMUConnector(transport: try transport(t, index: i, bucket: bucket).patient(patience)))
-        case .google:
-            guard case .googleServiceAccount(let keySecret, let subject, let tokenURL, let scopes) = t.auth else {
-                throw CLIError("targets[\(i)].auth: kind 'google' needs { serviceAccountKey, subject, scopes }.")
-            }
-            let key: ServiceAccountKey
-            do {
-                key = try ServiceAccountKey(json: try keySecret.resolve())
-            } catch {
-                throw CLIError("targets[\(i)].auth.serviceAccountKey: \(error)")
-            }
-            let provider = ServiceAccountTokenProvider(
-                key: key, subject: subject, scopes: scopes, tokenURL: tokenURL, client: HTTPClient.shared)
-            let transport = HTTPTransport(
-                client: HTTPClient.shared, baseURL: t.baseURL, bucket: bucket, timeout: t.timeout,
-                authorization: { try await provider.authorization() },
-                reauthorize: { await provider.invalidate(authorization: $0) }
-            ).patient(patience)
-            return .userCentric(GoogleConnector(transport: transport, customer: t.google?.customer ?? "my_customer", domain: t.google?.domain))
-        case .salesforce:
-            guard case .salesforceJWT(let clientID, let username, let privateKey, let tokenURL, let audience) = t.auth else {
-                throw CLIError("targets[\(i)].auth: kind 'salesforce' needs { clientId, username, privateKey }.")
-            }
-            let id: String
-            let pem: String
-            do {
-                id = try clientID.resolve()
-                pem = try privateKey.resolve()
-            } catch {
-                throw CLIError("targets[\(i)].auth: \(error)")
-            }
-            let s = t.salesforce ?? SalesforceSettings()
-            let options = SalesforceOptions(
-                apiVersion: s.apiVersion, memberships: s.memberships == .permissionSets ? .permissionSets : .groups,
-                deprovisioning: s.deprovisioning == .freeze ? .freeze : .deactivate, profileId: s.profileId,
-                timeZoneSidKey: s.timeZoneSidKey, localeSidKey: s.localeSidKey, emailEncodingKey: s.emailEncodingKey,
-                languageLocaleKey: s.languageLocaleKey, usernameSuffix: s.usernameSuffix,
-                communities: s.communities.map { .init(accountId: $0.accountId, profileId: $0.profileId) })
-            let tokens = SalesforceTokenProvider(
-                clientID: id, username: username, privateKeyPEM: pem, tokenURL: tokenURL, audience: audience, client: HTTPClient.shared)
-            return .userCentric(
-                SalesforceConnector(
-                    client: HTTPClient.shared, tokens: tokens, bucket: bucket, options: options, timeout: t.timeout, patience: patience))
+        case .google: return .userCentric(try google(t, index: i, bucket: bucket, patience: patience, tuning: tuning).connector)
+        case .salesforce: return .userCentric(try salesforce(t, index: i, bucket: bucket, patience: patience, tuning: tuning).connector)
         case .msgraph:
-            throw CLIError("targets[\(i)].kind: 'msgraph' connectors are not available yet in this version.")
+            throw TargetWiringError("targets[\(i)].kind", "'msgraph' connectors are not available yet in this version.")
         }
     }
 
-    static func bucket(_ t: TargetSettings) -> TokenBucket {
+    /// A Google target's connector, with the token provider it signs in through (service-account JWT).
+    package static func google(
+        _ t: TargetSettings, index i: Int, bucket: TokenBucket, patience: HTTPTransport.Patience? = nil,
+        tuning: ConnectorTuning = ConnectorTuning()
+    ) throws -> (connector: GoogleConnector, tokens: ServiceAccountTokenProvider) {
+        guard case .googleServiceAccount(let keySecret, let subject, let tokenURL, let scopes) = t.auth else {
+            throw TargetWiringError("targets[\(i)].auth", "kind 'google' needs { serviceAccountKey, subject, scopes }.")
+        }
+        let key: ServiceAccountKey
+        do {
+            key = try ServiceAccountKey(json: try keySecret.resolve())
+        } catch {
+            throw TargetWiringError("targets[\(i)].auth.serviceAccountKey", "\(error)")
+        }
+        let provider = ServiceAccountTokenProvider(
+            key: key, subject: subject, scopes: scopes, tokenURL: tokenURL, client: HTTPClient.shared)
+        let transport = HTTPTransport(
+            client: HTTPClient.shared, baseURL: t.baseURL, bucket: bucket, timeout: t.timeout,
+            authorization: { try await provider.authorization() },
+            reauthorize: { await provider.invalidate(authorization: $0) }
+        ).patient(patience)
+        let customer = t.google?.customer ?? "my_customer"
+        let connector = tuning.googleCreationGrace.map {
+            GoogleConnector(transport: transport, customer: customer, domain: t.google?.domain, creationGrace: $0)
+        } ?? GoogleConnector(transport: transport, customer: customer, domain: t.google?.domain)
+        return (connector, provider)
+    }
+
+    /// A Salesforce target's connector, with the token provider it opens sessions through (JWT bearer flow).
+    package static func salesforce(
+        _ t: TargetSettings, index i: Int, bucket: TokenBucket, patience: HTTPTransport.Patience? = nil,
+        tuning: ConnectorTuning = ConnectorTuning()
+    ) throws -> (connector: SalesforceConnector, tokens: SalesforceTokenProvider) {
+        guard case .salesforceJWT(let clientID, let username, let privateKey, let tokenURL, let audience) = t.auth else {
+            throw TargetWiringError("targets[\(i)].auth", "kind 'salesforce' needs { clientId, username, privateKey }.")
+        }
+        let id: String
+        let pem: String
+        do {
+            id = try clientID.resolve()
+            pem = try privateKey.resolve()
+        } catch {
+            throw TargetWiringError("targets[\(i)].auth", "\(error)")
+        }
+        let s = t.salesforce ?? SalesforceSettings()
+        let options = SalesforceOptions(
+            apiVersion: s.apiVersion, memberships: s.memberships == .permissionSets ? .permissionSets : .groups,
+            deprovisioning: s.deprovisioning == .freeze ? .freeze : .deactivate, profileId: s.profileId,
+            timeZoneSidKey: s.timeZoneSidKey, localeSidKey: s.localeSidKey, emailEncodingKey: s.emailEncodingKey,
+            languageLocaleKey: s.languageLocaleKey, usernameSuffix: s.usernameSuffix,
+            communities: s.communities.map { .init(accountId: $0.accountId, profileId: $0.profileId) })
+        let tokens = SalesforceTokenProvider(
+            clientID: id, username: username, privateKeyPEM: pem, tokenURL: tokenURL, audience: audience, client: HTTPClient.shared)
+        let connector = tuning.salesforceRequestLimitPause.map {
+            SalesforceConnector(
+                client: HTTPClient.shared, tokens: tokens, bucket: bucket, options: options, timeout: t.timeout, requestLimitPause: $0,
+                patience: patience)
+        } ?? SalesforceConnector(client: HTTPClient.shared, tokens: tokens, bucket: bucket, options: options, timeout: t.timeout, patience: patience)
+        return (connector, tokens)
+    }
+
+    /// A new rate-limit state for the target's `rateLimit`.
+    package static func bucket(_ t: TargetSettings) -> TokenBucket {
         TokenBucket(requestsPerMinute: t.rateLimit.requestsPerMinute, burst: t.rateLimit.burst)
     }
 
     /// The HTTP transport of a target with a static credential (bearer or basic).
-    static func transport(_ t: TargetSettings, index i: Int, bucket: TokenBucket) throws -> HTTPTransport {
+    package static func transport(_ t: TargetSettings, index i: Int, bucket: TokenBucket) throws -> HTTPTransport {
         let authorization: @Sendable () throws -> String
         switch t.auth {
         case .bearer(let secret):
@@ -167,7 +196,7 @@ enum TargetServices {
         case .basic(let user, let password):
             authorization = { "Basic " + Data("\(user):\(try password.resolve())".utf8).base64EncodedString() }
         default:
-            throw CLIError("targets[\(i)].auth: only bearer and basic authentication are available for kind '\(t.kind.rawValue)' yet.")
+            throw TargetWiringError("targets[\(i)].auth", "only bearer and basic authentication are available for kind '\(t.kind.rawValue)' yet.")
         }
         return HTTPTransport(client: HTTPClient.shared, baseURL: t.baseURL, bucket: bucket, timeout: t.timeout, authorization: authorization)
     }
@@ -176,7 +205,7 @@ enum TargetServices {
     /// configuration, or just added to the channel's `targets`) gets everything the channel holds,
     /// through its outbox: its initial sync starts at once instead of at the next reconciliation.
     /// Groups blocked under `fail` are queued again when the target's policy now allows adoption.
-    static func prepare(_ config: BridgeConfiguration, store: SQLiteStore, logger: Logger) async throws {
+    package static func prepare(_ config: BridgeConfiguration, store: SQLiteStore, logger: Logger) async throws {
         for t in config.targets {
             let mappings = try await store.mappings(target: t.name)
             for c in config.channels where c.targets.contains(t.name) {
@@ -203,7 +232,7 @@ enum TargetServices {
     }
 
     /// Creates configured channels that do not exist yet (printing each new token once) and sets their targets.
-    static func applyChannels(_ config: BridgeConfiguration, store: SQLiteStore) async throws {
+    package static func applyChannels(_ config: BridgeConfiguration, store: SQLiteStore) async throws {
         for c in config.channels {
             let channel: Channel
             if let existing = try await store.channel(named: c.name) {

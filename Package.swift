@@ -166,19 +166,67 @@ let package = Package(
             name: "BridgeConfigTests",
             dependencies: ["BridgeConfig"],
             swiftSettings: swiftSettings),
+        // What the test targets share: a bridge on a temporary store served over loopback, one end-to-end
+        // harness (bridge, emulator, the target wired as production wires it), child processes, test keys.
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "SCIM", "Server", "Store", "Sync", "Connectors", "Membership", "BridgeConfig", "BridgeRuntime", "Emulators",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/TestSupport",
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "StoreTests",
+            dependencies: ["TestSupport", "SCIM", "Store", "Membership", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "MembershipTests",
+            dependencies: ["SCIM", "Membership"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ConnectorsTests",
+            dependencies: [
+                "TestSupport", "SCIM", "BridgeConfig", "BridgeRuntime", "Connectors", "Membership", "Store", "Sync", "Emulators",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SyncTests",
+            dependencies: [
+                "TestSupport", "SCIM", "BridgeConfig", "Server", "Store", "Sync", "Connectors", "Membership", "Emulators",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "Store", "Sync", "Connectors", "Membership", "Emulators",
+                "TestSupport", "SCIM", "BridgeConfig", "Server", "Store", "Sync", "Connectors", "Membership", "Emulators",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "CompressNIO", package: "compress-nio"),
             ],
             resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings),
+        // Tests that run the `scim-bridge` executable as a child process (it must be built first).
+        .testTarget(
+            name: "CLITests",
+            dependencies: [
+                "TestSupport", "SCIM", "Connectors", "Membership", "Emulators",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "EmulatorTests",
             dependencies: [
-                "Emulators", "SCIM",
+                "Emulators", "SCIM", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "JWTKit", package: "jwt-kit"),
             ],

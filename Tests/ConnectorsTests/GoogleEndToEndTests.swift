@@ -1,9 +1,7 @@
-import AsyncHTTPClient
 import BridgeConfig
 import Connectors
 import Emulators
 import Foundation
-import Logging
 import Membership
 import SCIM
 import Store
@@ -31,13 +29,7 @@ struct GoogleEndToEndTests {
             #expect(alice["name"]?["familyName"] == "alice@example.com")
             #expect(alice["suspended"] == false)
 
-            _ = try await c.patch(
-                "/scim/v2/pingone/Groups/\(ids["Sales"]!)", token: h.token,
-                Bodies.patch([["op": "replace", "path": "displayName", "value": "Sales EMEA"]]))
-            _ = try await c.patch(
-                "/scim/v2/pingone/Groups/\(ids["Engineering"]!)", token: h.token,
-                Bodies.patch([["op": "remove", "path": .string("members[value eq \"\(ids["bob"]!)\"]")]]))
-            _ = try await c.put("/scim/v2/pingone/Users/\(ids["carol"]!)", token: h.token, Bodies.user("carol@example.com", active: false))
+            try await pushPingOneFollowUp(c, h.token, ids)
             try await h.drain()
             state = h.emulator.state()
             #expect(state.group(named: "Sales") == nil)

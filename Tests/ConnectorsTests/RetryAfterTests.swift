@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import BridgeConfig
 import Connectors
 import Emulators

@@ -1,9 +1,7 @@
-import AsyncHTTPClient
 import BridgeConfig
 import Connectors
 import Emulators
 import Foundation
-import Logging
 import Membership
 import SCIM
 import Store
@@ -95,17 +93,6 @@ struct SalesforceEndToEndTests {
         }
     }
 
-    /// Renames "Sales", removes bob from "Engineering" and disables carol.
-    func followUp(_ c: SCIMClient, _ token: String, _ ids: [String: String]) async throws {
-        _ = try await c.patch(
-            "/scim/v2/pingone/Groups/\(ids["Sales"]!)", token: token,
-            Bodies.patch([["op": "replace", "path": "displayName", "value": "Sales EMEA"]]))
-        _ = try await c.patch(
-            "/scim/v2/pingone/Groups/\(ids["Engineering"]!)", token: token,
-            Bodies.patch([["op": "remove", "path": .string("members[value eq \"\(ids["bob"]!)\"]")]]))
-        _ = try await c.put("/scim/v2/pingone/Users/\(ids["carol"]!)", token: token, Bodies.user("carol@example.com", active: false))
-    }
-
     @Test func aPingOnePushWithRenameRemovalAndDisableLandsExactly() async throws {
         try await SalesforceHarness.with(policy: .overwrite) { h, c in
             let ids = try await pushPingOneSample(c, h.token)
@@ -121,7 +108,7 @@ struct SalesforceEndToEndTests {
             #expect(alice["IsActive"] == true)
             #expect(state.groups(named: "Sales").first?["DeveloperName"]?.stringValue?.hasPrefix("Sales_") == true)
 
-            try await followUp(c, h.token, ids)
+            try await pushPingOneFollowUp(c, h.token, ids)
             try await h.drain()
             state = h.emulator.state()
             #expect(state.groups(named: "Sales").isEmpty)
@@ -195,7 +182,7 @@ struct SalesforceEndToEndTests {
             _ = try await c.patch(
                 "/scim/v2/pingone/Groups/\(ids["Sales"]!)", token: h.token,
                 Bodies.patch([["op": "add", "path": "members", "value": [["value": .string(ids["alice"]!)]]]]))
-            try await followUp(c, h.token, ids)
+            try await pushPingOneFollowUp(c, h.token, ids)
             try await h.drain()
             let state = h.emulator.state()
             #expect(h.members(of: "Engineering") == ["alice@example.com"])
@@ -266,7 +253,7 @@ struct SalesforceEndToEndTests {
             #expect(state.assigneeUsernames(ofPermissionSetLabeled: "Sales") == ["carol@example.com"])
             #expect(state.org.all("Group").count == 1)  // only the seeded public group
             #expect(state.memberUsernames(ofGroupNamed: "Engineering") == ["foreign@example.com"])
-            try await followUp(c, h.token, ids)
+            try await pushPingOneFollowUp(c, h.token, ids)
             try await h.drain()
             state = h.emulator.state()
             #expect(state.permissionSet(labeled: "Sales") == nil)

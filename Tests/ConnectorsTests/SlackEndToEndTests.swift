@@ -1,9 +1,7 @@
-import AsyncHTTPClient
 import BridgeConfig
 import Connectors
 import Emulators
 import Foundation
-import Logging
 import Membership
 import SCIM
 import Store

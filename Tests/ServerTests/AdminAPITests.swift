@@ -1,13 +1,8 @@
-import AsyncHTTPClient
 import BridgeConfig
-import Connectors
 import Emulators
 import Foundation
-import Logging
-import Membership
 import SCIM
 import Store
-import Sync
 import Testing
 import TestSupport
 

@@ -1,22 +1,15 @@
-import AsyncHTTPClient
 import BridgeConfig
 import Connectors
 import Emulators
-import Foundation
 import Logging
-import Membership
 import SCIM
-import Store
 import Sync
 import Testing
 import TestSupport
 
-@testable import Server
-
 /// Scheduled reconciliation, as `serve` runs it every `reconcileEvery`.
 @Suite("Scheduled reconciliation")
 struct ReconcileServiceTests {
-
     @Test func repairsDriftAndWaitsForQueuedChanges() async throws {
         try await SCIMHarness.with(policy: .overwrite) { h, c in
             let ids = try await pushPingOneSample(c, h.token)
@@ -31,7 +24,6 @@ struct ReconcileServiceTests {
             let state = h.emulator.state()
             let eng = try #require(state.group(named: "Engineering")?["id"]?.stringValue)
             let alice = try #require(state.users.first { $0["userName"]?.stringValue == "alice@example.com" }?["id"]?.stringValue)
-            // Through the target's own API, behind the bridge's back.
             try await h.connector.removeMembers(groupID: eng, members: [alice])
             #expect(h.members(of: "Engineering") == ["bob@example.com"])
 

@@ -1,9 +1,7 @@
-import AsyncHTTPClient
 import BridgeConfig
 import Connectors
 import Emulators
 import Foundation
-import Logging
 import Membership
 import SCIM
 import Store
@@ -58,7 +56,6 @@ struct SyncEndToEndTests {
             let state = h.emulator.state()
             let eng = try #require(state.group(named: "Engineering")?["id"]?.stringValue)
             let sharedOnTarget = try #require(state.user(named: "foreign@example.com")?["id"]?.stringValue)
-            // Through the target's own API, behind the bridge's back.
             try await h.connector.removeMembers(groupID: eng, members: [sharedOnTarget])
             let reconciler = Reconciler(sync: try h.sync())
             let channel = try #require(try await h.bridge.store.channel(named: "pingone"))

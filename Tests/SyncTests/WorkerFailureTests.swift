@@ -3,7 +3,6 @@ import Connectors
 import Emulators
 import Foundation
 import GRDB
-import Logging
 import Membership
 import SCIM
 import Store

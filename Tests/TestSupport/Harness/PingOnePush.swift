@@ -16,3 +16,15 @@ package func pushPingOneSample(_ c: SCIMClient, _ token: String) async throws ->
     ids["Sales"] = try #require(sales.body?["id"]?.stringValue)
     return ids
 }
+
+/// What follows `pushPingOneSample` in the tests of a push's lifecycle: "Sales" renamed "Sales EMEA",
+/// bob removed from "Engineering", carol disabled (PUT with `active` false).
+package func pushPingOneFollowUp(_ c: SCIMClient, _ token: String, _ ids: [String: String]) async throws {
+    _ = try await c.patch(
+        "/scim/v2/pingone/Groups/\(ids["Sales"]!)", token: token,
+        Bodies.patch([["op": "replace", "path": "displayName", "value": "Sales EMEA"]]))
+    _ = try await c.patch(
+        "/scim/v2/pingone/Groups/\(ids["Engineering"]!)", token: token,
+        Bodies.patch([["op": "remove", "path": .string("members[value eq \"\(ids["bob"]!)\"]")]]))
+    _ = try await c.put("/scim/v2/pingone/Users/\(ids["carol"]!)", token: token, Bodies.user("carol@example.com", active: false))
+}

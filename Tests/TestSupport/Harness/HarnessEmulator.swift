@@ -2,6 +2,7 @@ package import BridgeConfig
 package import BridgeRuntime
 package import Emulators
 package import Foundation
+import Testing
 
 /// An emulator a `SyncHarness` can stand a target up on: the configuration entry that reaches it, the
 /// connector production builds from that entry, and how the emulator names a group's members.
@@ -31,9 +32,7 @@ package struct HarnessConnection<Connector: Sendable>: Sendable {
         case .groupCentric(let c): built = c
         case .userCentric(let c): built = c
         }
-        guard let connector = built as? Connector else {
-            throw TargetWiringError("targets[0].kind", "built a \(type(of: built)), not a \(Connector.self)")
-        }
+        let connector = try #require(built as? Connector, "TargetServices built a \(type(of: built)), not a \(Connector.self)")
         return HarnessConnection(connector: connector, wired: wired, tokensIssued: { 0 })
     }
 }

@@ -81,10 +81,21 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings),
+        // The production wiring: connectors, workers and reconciliation built from the configuration.
+        // (Not "Runtime": the toolchain has a module of that name, which the benchmark package imports.)
+        .target(
+            name: "BridgeRuntime",
+            dependencies: [
+                "BridgeConfig", "Connectors", "Sync", "Store", "Membership", "Server",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings),
         .executableTarget(
             name: "scim-bridge",
             dependencies: [
-                "Server", "Store", "Sync", "Connectors", "Membership", "BridgeConfig",
+                "BridgeRuntime", "Server", "Store", "Sync", "Connectors", "Membership", "BridgeConfig",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -155,19 +166,67 @@ let package = Package(
             name: "BridgeConfigTests",
             dependencies: ["BridgeConfig", "Membership"],
             swiftSettings: swiftSettings),
+        // What the test targets share: a bridge on a temporary store served over loopback, one end-to-end
+        // harness (bridge, emulator, the target wired as production wires it), child processes, test keys.
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "SCIM", "Server", "Store", "Sync", "Connectors", "Membership", "BridgeConfig", "BridgeRuntime", "Emulators",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/TestSupport",
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "StoreTests",
+            dependencies: ["TestSupport", "SCIM", "Store", "Membership", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "MembershipTests",
+            dependencies: ["SCIM", "Membership"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ConnectorsTests",
+            dependencies: [
+                "TestSupport", "SCIM", "BridgeConfig", "BridgeRuntime", "Connectors", "Membership", "Store", "Sync", "Emulators",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SyncTests",
+            dependencies: [
+                "TestSupport", "SCIM", "BridgeConfig", "Server", "Store", "Sync", "Connectors", "Membership", "Emulators",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "Store", "BridgeConfig", "Sync", "Connectors", "Membership", "Emulators",
+                "TestSupport", "SCIM", "BridgeConfig", "Server", "Store", "Sync", "Connectors", "Membership", "Emulators",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "CompressNIO", package: "compress-nio"),
             ],
             resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings),
+        // Tests that run the `scim-bridge` executable as a child process (it must be built first).
+        .testTarget(
+            name: "CLITests",
+            dependencies: [
+                "TestSupport", "SCIM", "Connectors", "Membership", "Emulators",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "EmulatorTests",
             dependencies: [
-                "Emulators", "SCIM",
+                "Emulators", "SCIM", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "JWTKit", package: "jwt-kit"),
             ],

@@ -1,6 +1,7 @@
 import Membership
 import ArgumentParser
 import BridgeConfig
+import BridgeRuntime
 import Foundation
 import Hummingbird
 import Logging

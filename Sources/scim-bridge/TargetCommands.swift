@@ -1,5 +1,6 @@
 import ArgumentParser
 import BridgeConfig
+import BridgeRuntime
 import Connectors
 import Foundation
 import Logging

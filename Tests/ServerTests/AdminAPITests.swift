@@ -1,25 +1,22 @@
-import AsyncHTTPClient
-import Connectors
+import Membership
+import BridgeConfig
 import Emulators
 import Foundation
-import Logging
-import Membership
 import SCIM
 import Store
-import Sync
 import Testing
+import TestSupport
 
 @testable import Server
 
 /// The JSON admin API under `/admin`, over real HTTP, on a bridge that syncs to the SCIM emulator.
 @Suite("Admin API")
 struct AdminAPITests {
-    let e2e = SyncEndToEndTests()
     static let adminToken = "admin-secret-for-tests"
     static let admin = AdminConfiguration(token: adminToken, targets: ["acme"])
 
     @Test func requiresTheAdminTokenAndNotAChannelToken() async throws {
-        try await e2e.withHarness(policy: .fail, admin: Self.admin) { h, c in
+        try await SCIMHarness.with(policy: .fail, admin: Self.admin) { h, c in
             #expect(try await c.get("/admin/status", token: nil).status == 401)
             #expect(try await c.get("/admin/status", token: h.token).status == 401)
             let wrong = try await c.get("/admin/status", token: "admin-secret-for-test")
@@ -32,15 +29,15 @@ struct AdminAPITests {
     }
 
     @Test func notServedWithoutAnAdminToken() async throws {
-        try await e2e.withHarness(policy: .fail) { _, c in
+        try await SCIMHarness.with(policy: .fail) { _, c in
             let r = try await c.get("/admin/status", token: Self.adminToken)
             #expect(r.status == 404)
         }
     }
 
     @Test func reportsSyncedAndBlockedResourcesPerTarget() async throws {
-        try await e2e.withHarness(policy: .fail, admin: Self.admin) { h, c in
-            let ids = try await e2e.push(c, h.token)
+        try await SCIMHarness.with(policy: .fail, admin: Self.admin) { h, c in
+            let ids = try await pushPingOneSample(c, h.token)
             try await h.drain()
             let status = try await c.get("/admin/status", token: Self.adminToken)
             let target = try #require(status.body?["targets"]?.arrayValue?.first)
@@ -62,7 +59,7 @@ struct AdminAPITests {
     }
 
     @Test func failedResourceShowsAttemptsAndErrorAndCanBeRequeued() async throws {
-        try await e2e.withHarness(policy: .overwrite, maxAttempts: 2, admin: Self.admin) { h, c in
+        try await SCIMHarness.with(policy: .overwrite, maxAttempts: 2, admin: Self.admin) { h, c in
             // Every user create is refused, so the user's change is dead-lettered after two attempts.
             h.emulator.failNext(2, method: "POST", pathPrefix: "/Users", with: .status(503))
             let r = try await c.post("/scim/v2/pingone/Users", token: h.token, Bodies.user("dora@example.com"))
@@ -84,7 +81,7 @@ struct AdminAPITests {
     }
 
     @Test func badQueriesAndUnknownTargetsGetClearErrors() async throws {
-        try await e2e.withHarness(policy: .fail, admin: Self.admin) { h, c in
+        try await SCIMHarness.with(policy: .fail, admin: Self.admin) { h, c in
             let unknown = try await c.get("/admin/targets/nope/resources", token: Self.adminToken)
             #expect(unknown.status == 404)
             #expect(unknown.detail?.contains("acme") == true)
@@ -92,46 +89,6 @@ struct AdminAPITests {
             #expect(state.status == 400)
             #expect(state.detail?.contains("pending") == true)
             #expect(try await c.get("/admin/targets/acme/resources?count=-1", token: Self.adminToken).status == 400)
-        }
-    }
-}
-
-/// Scheduled reconciliation, as `serve` runs it every `reconcileEvery`.
-@Suite("Scheduled reconciliation")
-struct ReconcileServiceTests {
-    let e2e = SyncEndToEndTests()
-
-    @Test func repairsDriftAndWaitsForQueuedChanges() async throws {
-        try await e2e.withHarness(policy: .overwrite) { h, c in
-            let ids = try await e2e.push(c, h.token)
-            try await h.drain()
-            var logger = Logger(label: "reconcile-test")
-            logger.logLevel = .critical
-            let service = ReconcileService(
-                reconciler: Reconciler(sync: h.sync), channelNames: ["pingone"], period: .seconds(3600), logger: logger)
-            #expect(await service.reconcileOnce() == 0)
-
-            // Someone removes a member on the target, behind the bridge's back.
-            let state = h.emulator.state()
-            let eng = try #require(state.group(named: "Engineering")?["id"]?.stringValue)
-            let alice = try #require(state.users.first { $0["userName"]?.stringValue == "alice@example.com" }?["id"]?.stringValue)
-            let transport = HTTPTransport(
-                client: HTTPClient.shared, baseURL: h.emulatorURL.absoluteString, bucket: TokenBucket(requestsPerMinute: 6000, burst: 100),
-                authorization: { "Bearer \(SCIMEmulator.defaultToken)" })
-            try await SCIMConnector(transport: transport).removeMembers(groupID: eng, members: [alice])
-            #expect(h.members(of: "Engineering") == ["bob@example.com"])
-
-            // While a change is queued, the pass is skipped rather than racing the worker.
-            _ = try await c.patch(
-                "/scim/v2/pingone/Groups/\(ids["Sales"]!)", token: h.token,
-                Bodies.patch([["op": "add", "path": "members", "value": [["value": .string(ids["bob"]!)]]]]))
-            #expect(await service.reconcileOnce() == nil)
-            #expect(h.members(of: "Engineering") == ["bob@example.com"])
-
-            try await h.drain()
-            #expect(await service.reconcileOnce() == 1)
-            #expect(h.members(of: "Engineering") == ["alice@example.com", "bob@example.com"])
-            #expect(await service.reconcileOnce() == 0)
         }
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import SCIM
 import Testing
+import TestSupport
 
 @testable import Server
 
@@ -56,33 +57,33 @@ struct ErrorResponseTests {
 
     @Test(arguments: cases)
     func malformedRequest(_ c: Case) async throws {
-        let bridge = try TestBridge.make()
-        defer { bridge.cleanUp() }
-        let token = try await bridge.channel("default")
-        try await bridge.run { client in
-            let id = try #require(try await client.post("/scim/v2/default/Users", token: token, Bodies.user("existing")).body?["id"]?.stringValue)
-            var headers: HTTPFields = [:]
-            if let ct = c.contentType { headers[.contentType] = ct }
-            let r = try await client.request(
-                c.method, "/scim/v2/default" + c.path.replacingOccurrences(of: "ID", with: id), token: token, rawBody: c.body,
-                headers: headers)
-            #expect(r.status == c.status, "\(c.name): \(r.body?.description ?? "")")
-            #expect(r.scimType == c.scimType)
-            #expect(r.body?["schemas"] == ["urn:ietf:params:scim:api:messages:2.0:Error"])
-            #expect(r.detail?.isEmpty == false)
-            #expect(r.body?["status"]?.stringValue == String(c.status))
+        try await withTestBridge { bridge in
+            let token = try await bridge.channel("default")
+            try await bridge.run { client in
+                let id = try #require(try await client.post("/scim/v2/default/Users", token: token, Bodies.user("existing")).body?["id"]?.stringValue)
+                var headers: HTTPFields = [:]
+                if let ct = c.contentType { headers[.contentType] = ct }
+                let r = try await client.request(
+                    c.method, "/scim/v2/default" + c.path.replacingOccurrences(of: "ID", with: id), token: token, rawBody: c.body,
+                    headers: headers)
+                #expect(r.status == c.status, "\(c.name): \(r.body?.description ?? "")")
+                #expect(r.scimType == c.scimType)
+                #expect(r.body?["schemas"] == ["urn:ietf:params:scim:api:messages:2.0:Error"])
+                #expect(r.detail?.isEmpty == false)
+                #expect(r.body?["status"]?.stringValue == String(c.status))
+            }
         }
     }
 
     @Test func oversizedBodyIs413() async throws {
-        let bridge = try TestBridge.make()
-        defer { bridge.cleanUp() }
-        let token = try await bridge.channel("default")
-        try await bridge.run(limits: LimitSettings(maxBodyBytes: 1024)) { c in
-            let big = String(repeating: "x", count: 4096)
-            let r = try await c.post("/scim/v2/default/Users", token: token, Bodies.user(big))
-            #expect(r.status == 413)
-            #expect(r.body?["status"] == "413")
+        try await withTestBridge { bridge in
+            let token = try await bridge.channel("default")
+            try await bridge.run(limits: LimitSettings(maxBodyBytes: 1024)) { c in
+                let big = String(repeating: "x", count: 4096)
+                let r = try await c.post("/scim/v2/default/Users", token: token, Bodies.user(big))
+                #expect(r.status == 413)
+                #expect(r.body?["status"] == "413")
+            }
         }
     }
 }

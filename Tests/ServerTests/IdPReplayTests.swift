@@ -1,6 +1,7 @@
 import Foundation
 import SCIM
 import Testing
+import TestSupport
 
 @testable import Server
 
@@ -30,13 +31,13 @@ struct IdPReplayTests {
     func replay(_ file: String) async throws {
         let text = try String(contentsOf: Self.fixtureRoot.appendingPathComponent(file), encoding: .utf8)
         let fixture = try JSONParser.parse(text)
-        let bridge = try TestBridge.make()
-        defer { bridge.cleanUp() }
-        let channel = try #require(fixture["idp"]?.stringValue)
-        let token = try await bridge.channel(channel)
-        try await bridge.run(publicURL: "http://bridge.test") { client in
-            let runner = FixtureRunner(client: client, channel: channel, token: token, baseURL: "http://bridge.test/scim/v2/\(channel)")
-            try await runner.run(fixture)
+        try await withTestBridge { bridge in
+            let channel = try #require(fixture["idp"]?.stringValue)
+            let token = try await bridge.channel(channel)
+            try await bridge.run(publicURL: "http://bridge.test") { client in
+                let runner = FixtureRunner(client: client, channel: channel, token: token, baseURL: "http://bridge.test/scim/v2/\(channel)")
+                try await runner.run(fixture)
+            }
         }
     }
 }

@@ -3,6 +3,7 @@ import HTTPTypes
 import SCIM
 import Synchronization
 import Testing
+import TestSupport
 
 @testable import Store
 
@@ -29,13 +30,13 @@ struct PatchRaceTests {
     /// matches no member) until the adds are answered. Every add answered 200 must be in the group.
     /// The race runs `rounds` times, on a new group each, since one round loses members only often.
     func raceAddsAgainstFilteredRemoves(_ filter: String, rounds: Int = 3) async throws {
-        let bridge = try TestBridge.make()
-        defer { bridge.cleanUp() }
-        let token = try await bridge.channel("default")
-        let users = try await seedUsers(299, prefix: "racer", bridge)
-        try await bridge.run { c in
-            for round in 0..<rounds {
-                try await race(users, filter: filter, group: "Raced \(round)", c, token: token)
+        try await withTestBridge { bridge in
+            let token = try await bridge.channel("default")
+            let users = try await seedUsers(299, prefix: "racer", bridge)
+            try await bridge.run { c in
+                for round in 0..<rounds {
+                    try await race(users, filter: filter, group: "Raced \(round)", c, token: token)
+                }
             }
         }
     }
@@ -95,99 +96,99 @@ struct PatchRaceTests {
     }
 
     @Test func removesFilteredOnDisplayAndTypeRemoveTheirMembers() async throws {
-        let bridge = try TestBridge.make()
-        defer { bridge.cleanUp() }
-        let token = try await bridge.channel("default")
-        let users = try await seedUsers(3, prefix: "member", bridge)  // displays member0, member1, member2
-        try await bridge.run { c in
-            let inner = try #require(
-                try await c.post("/scim/v2/default/Groups", token: token, Bodies.group("Inner")).body?["id"]?.stringValue)
-            let g = try #require(
-                try await c.post("/scim/v2/default/Groups", token: token, Bodies.group("Outer", members: users + [inner]))
-                    .body?["id"]?.stringValue)
-            let before = try await c.get("/scim/v2/default/Groups/\(g)", token: token)
+        try await withTestBridge { bridge in
+            let token = try await bridge.channel("default")
+            let users = try await seedUsers(3, prefix: "member", bridge)  // displays member0, member1, member2
+            try await bridge.run { c in
+                let inner = try #require(
+                    try await c.post("/scim/v2/default/Groups", token: token, Bodies.group("Inner")).body?["id"]?.stringValue)
+                let g = try #require(
+                    try await c.post("/scim/v2/default/Groups", token: token, Bodies.group("Outer", members: users + [inner]))
+                        .body?["id"]?.stringValue)
+                let before = try await c.get("/scim/v2/default/Groups/\(g)", token: token)
 
-            let byDisplay = try await c.patch(
-                "/scim/v2/default/Groups/\(g)", token: token,
-                Bodies.patch([["op": "remove", "path": "members[display eq \"member1\"]"]]))
-            #expect(byDisplay.status == 200)
-            #expect(try await memberIDs(g, c, token: token) == [users[0], users[2], inner])
-            #expect(byDisplay.headers[.eTag] != before.headers[.eTag])
+                let byDisplay = try await c.patch(
+                    "/scim/v2/default/Groups/\(g)", token: token,
+                    Bodies.patch([["op": "remove", "path": "members[display eq \"member1\"]"]]))
+                #expect(byDisplay.status == 200)
+                #expect(try await memberIDs(g, c, token: token) == [users[0], users[2], inner])
+                #expect(byDisplay.headers[.eTag] != before.headers[.eTag])
 
-            // Matching nothing is no change: the version stays.
-            let none = try await c.patch(
-                "/scim/v2/default/Groups/\(g)", token: token,
-                Bodies.patch([["op": "remove", "path": "members[display eq \"nobody\"]"]]))
-            #expect(none.status == 200)
-            #expect(none.headers[.eTag] == byDisplay.headers[.eTag])
+                // Matching nothing is no change: the version stays.
+                let none = try await c.patch(
+                    "/scim/v2/default/Groups/\(g)", token: token,
+                    Bodies.patch([["op": "remove", "path": "members[display eq \"nobody\"]"]]))
+                #expect(none.status == 200)
+                #expect(none.headers[.eTag] == byDisplay.headers[.eTag])
 
-            let byType = try await c.patch(
-                "/scim/v2/default/Groups/\(g)", token: token,
-                Bodies.patch([["op": "remove", "path": "members[type eq \"User\"]"]]))
-            #expect(byType.status == 200)
-            #expect(try await memberIDs(g, c, token: token) == [inner])
+                let byType = try await c.patch(
+                    "/scim/v2/default/Groups/\(g)", token: token,
+                    Bodies.patch([["op": "remove", "path": "members[type eq \"User\"]"]]))
+                #expect(byType.status == 200)
+                #expect(try await memberIDs(g, c, token: token) == [inner])
 
-            // The users' groups follow their edges.
-            let user = try await c.get("/scim/v2/default/Users/\(users[0])", token: token)
-            #expect(user.body?["groups"]?.arrayValue?.isEmpty ?? true)
+                // The users' groups follow their edges.
+                let user = try await c.get("/scim/v2/default/Users/\(users[0])", token: token)
+                #expect(user.body?["groups"]?.arrayValue?.isEmpty ?? true)
+            }
         }
     }
 
     @Test func filteredMemberOperationsAndOtherAttributesCommitTogether() async throws {
-        let bridge = try TestBridge.make()
-        defer { bridge.cleanUp() }
-        let token = try await bridge.channel("default")
-        let users = try await seedUsers(2, prefix: "both", bridge)
-        try await bridge.run { c in
-            let g = try #require(
-                try await c.post("/scim/v2/default/Groups", token: token, Bodies.group("Before", members: users))
-                    .body?["id"]?.stringValue)
-            let r = try await c.patch(
-                "/scim/v2/default/Groups/\(g)", token: token,
-                Bodies.patch([
-                    ["op": "replace", "path": "displayName", "value": "After"],
-                    ["op": "remove", "path": "members[display eq \"both0\"]"],
-                ]))
-            #expect(r.status == 200)
-            #expect(r.body?["displayName"]?.stringValue == "After")
-            #expect(try await memberIDs(g, c, token: token) == [users[1]])
+        try await withTestBridge { bridge in
+            let token = try await bridge.channel("default")
+            let users = try await seedUsers(2, prefix: "both", bridge)
+            try await bridge.run { c in
+                let g = try #require(
+                    try await c.post("/scim/v2/default/Groups", token: token, Bodies.group("Before", members: users))
+                        .body?["id"]?.stringValue)
+                let r = try await c.patch(
+                    "/scim/v2/default/Groups/\(g)", token: token,
+                    Bodies.patch([
+                        ["op": "replace", "path": "displayName", "value": "After"],
+                        ["op": "remove", "path": "members[display eq \"both0\"]"],
+                    ]))
+                #expect(r.status == 200)
+                #expect(r.body?["displayName"]?.stringValue == "After")
+                #expect(try await memberIDs(g, c, token: token) == [users[1]])
+            }
         }
     }
 
     @Test func filteredMemberOperationErrorsAreSCIMErrors() async throws {
-        let bridge = try TestBridge.make()
-        defer { bridge.cleanUp() }
-        let token = try await bridge.channel("default")
-        let users = try await seedUsers(1, prefix: "err", bridge)
-        try await bridge.run { c in
-            let g = try #require(
-                try await c.post("/scim/v2/default/Groups", token: token, Bodies.group("Errors", members: users))
-                    .body?["id"]?.stringValue)
-            let before = try await c.get("/scim/v2/default/Groups/\(g)", token: token)
-            // A replace whose filter selects no member: 400 noTarget (RFC 7644 §3.5.2.3), nothing written.
-            let noTarget = try await c.patch(
-                "/scim/v2/default/Groups/\(g)", token: token,
-                Bodies.patch([
-                    ["op": "replace", "path": "displayName", "value": "Renamed"],
-                    ["op": "replace", "path": "members[display eq \"nobody\"].value", "value": .string(users[0])],
-                ]))
-            #expect(noTarget.status == 400)
-            #expect(noTarget.scimType == "noTarget")
-            let after = try await c.get("/scim/v2/default/Groups/\(g)", token: token)
-            #expect(after.headers[.eTag] == before.headers[.eTag])
-            #expect(after.body?["displayName"]?.stringValue == "Errors")
+        try await withTestBridge { bridge in
+            let token = try await bridge.channel("default")
+            let users = try await seedUsers(1, prefix: "err", bridge)
+            try await bridge.run { c in
+                let g = try #require(
+                    try await c.post("/scim/v2/default/Groups", token: token, Bodies.group("Errors", members: users))
+                        .body?["id"]?.stringValue)
+                let before = try await c.get("/scim/v2/default/Groups/\(g)", token: token)
+                // A replace whose filter selects no member: 400 noTarget (RFC 7644 §3.5.2.3), nothing written.
+                let noTarget = try await c.patch(
+                    "/scim/v2/default/Groups/\(g)", token: token,
+                    Bodies.patch([
+                        ["op": "replace", "path": "displayName", "value": "Renamed"],
+                        ["op": "replace", "path": "members[display eq \"nobody\"].value", "value": .string(users[0])],
+                    ]))
+                #expect(noTarget.status == 400)
+                #expect(noTarget.scimType == "noTarget")
+                let after = try await c.get("/scim/v2/default/Groups/\(g)", token: token)
+                #expect(after.headers[.eTag] == before.headers[.eTag])
+                #expect(after.body?["displayName"]?.stringValue == "Errors")
 
-            // An unknown sub-attribute in the filter: 400 invalidFilter or invalidPath, as before.
-            let badPath = try await c.patch(
-                "/scim/v2/default/Groups/\(g)", token: token,
-                Bodies.patch([["op": "remove", "path": "members[nonsense eq \"x\"]"]]))
-            #expect(badPath.status == 400)
+                // An unknown sub-attribute in the filter: 400 invalidFilter or invalidPath, as before.
+                let badPath = try await c.patch(
+                    "/scim/v2/default/Groups/\(g)", token: token,
+                    Bodies.patch([["op": "remove", "path": "members[nonsense eq \"x\"]"]]))
+                #expect(badPath.status == 400)
 
-            // A missing group is 404 whatever the operation.
-            let missing = try await c.patch(
-                "/scim/v2/default/Groups/no-such-group", token: token,
-                Bodies.patch([["op": "remove", "path": "members[display eq \"x\"]"]]))
-            #expect(missing.status == 404)
+                // A missing group is 404 whatever the operation.
+                let missing = try await c.patch(
+                    "/scim/v2/default/Groups/no-such-group", token: token,
+                    Bodies.patch([["op": "remove", "path": "members[display eq \"x\"]"]]))
+                #expect(missing.status == 404)
+            }
         }
     }
 }

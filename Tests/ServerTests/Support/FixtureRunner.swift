@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import NIOCore
 import SCIM
+import TestSupport
 
 /// Replays a traffic fixture (docs/traffic-fixtures.md) against a channel of a running bridge and
 /// reports the first expectation that does not hold.

@@ -6,6 +6,7 @@ import NIOCore
 import NIOHTTP1
 import SCIM
 import Testing
+import TestSupport
 
 /// A client of the Google emulator: signs assertions, obtains tokens, calls the Directory API.
 struct GoogleClient: Sendable {

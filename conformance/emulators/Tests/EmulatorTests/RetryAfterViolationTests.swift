@@ -3,6 +3,7 @@ import Foundation
 import NIOHTTP1
 import SCIM
 import Testing
+import TestSupport
 
 /// Over real HTTP, every emulator flags a client that calls inside a `Retry-After` window it was
 /// given: by its own rate limiter, by an injected fault, or (Slack) by a resource's lock.

@@ -6,6 +6,7 @@ import NIOCore
 import NIOHTTP1
 import SCIM
 import Testing
+import TestSupport
 
 /// The Salesforce emulator's contract over real HTTP: the JWT bearer token endpoint's checks, the
 /// session check, required `User` fields, username uniqueness across orgs, `DUPLICATE_VALUE`, the

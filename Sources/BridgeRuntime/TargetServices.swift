@@ -1,0 +1,241 @@
+import AsyncHTTPClient
+package import BridgeConfig
+package import Connectors
+import Foundation
+package import Logging
+package import Membership
+import Server
+package import ServiceLifecycle
+package import Store
+package import Sync
+
+/// Builds one outbox worker per configured target (and its scheduled reconciliation), and points each
+/// configured channel at its targets.
+package enum TargetServices {
+    /// The services `serve` runs: each target's worker and, when `reconcileEvery` is set, its reconciliation.
+    package static func make(
+        _ config: BridgeConfiguration, store: SQLiteStore, logger: Logger
+    ) async throws -> [any Service] {
+        var workers: [any Service] = []
+        for (i, t) in config.targets.enumerated() {
+            // One rate-limit state per target, shared by its worker and its reconciliation.
+            let bucket = bucket(t)
+            let connector = try connector(t, index: i, bucket: bucket)
+            workers.append(RestartingService(
+                TargetWorker(
+                    target: t.name, store: store, sync: processor(t, connector, store: store, logger: logger),
+                    concurrency: t.concurrency, maxAttempts: t.maxAttempts, logger: logger),
+                name: "worker \(t.name)", logger: logger))
+            if let period = t.reconcileEvery {
+                let channels = config.channels.filter { $0.targets.contains(t.name) }.map(\.name)
+                // Reconciliation waits out throttling within its pass instead of giving up on the first 429.
+                let patience = HTTPTransport.Patience(budget: min(period, .seconds(300))) { line in
+                    logger.info("reconciliation waits", metadata: ["target": "\(t.name)", "reason": "\(line)"])
+                }
+                let patient = try self.connector(t, index: i, bucket: bucket, patience: patience)
+                switch reconciler(t, patient, store: store, logger: logger) {
+                case .groupCentric(let r):
+                    workers.append(RestartingService(
+                        ReconcileService(reconciler: r, channelNames: channels, period: period, logger: logger),
+                        name: "reconciliation \(t.name)", logger: logger))
+                case .userCentric(let r):
+                    workers.append(RestartingService(
+                        ReconcileService(reconciler: r, channelNames: channels, period: period, logger: logger),
+                        name: "reconciliation \(t.name)", logger: logger))
+                }
+            }
+        }
+        return workers
+    }
+
+    /// A target's connector, by the projection its vendor needs.
+    package enum TargetConnector: Sendable {
+        case groupCentric(any GroupCentricConnector)
+        case userCentric(any UserCentricConnector)
+
+        package func testConnection() async throws {
+            switch self {
+            case .groupCentric(let c): try await c.testConnection()
+            case .userCentric(let c): try await c.testConnection()
+            }
+        }
+    }
+
+    /// What applies outbox events to the target.
+    package static func processor(_ t: TargetSettings, _ connector: TargetConnector, store: SQLiteStore, logger: Logger) -> any ChangeProcessor {
+        switch connector {
+        case .groupCentric(let c): return groupCentricSync(t, c, store: store, logger: logger)
+        case .userCentric(let c):
+            return UserCentricSync(
+                target: t.name, store: store, connector: c, policy: policy(t), userRemoval: removal(t), logger: logger)
+        }
+    }
+
+    /// The processor of a group-centric target (SCIM, Slack, GitHub EMU).
+    package static func groupCentricSync(_ t: TargetSettings, _ c: any GroupCentricConnector, store: SQLiteStore, logger: Logger) -> GroupCentricSync {
+        GroupCentricSync(target: t.name, store: store, connector: c, policy: policy(t), userRemoval: removal(t), logger: logger)
+    }
+
+    /// A target's reconciler, by the projection its vendor needs.
+    package enum AnyReconciler {
+        case groupCentric(Reconciler)
+        case userCentric(UserCentricReconciler)
+    }
+
+    /// The reconciler of a target, for `plan`, `sync` and `reconcileEvery`.
+    package static func reconciler(_ t: TargetSettings, _ connector: TargetConnector, store: SQLiteStore, logger: Logger) -> AnyReconciler {
+        switch connector {
+        case .groupCentric(let c): return .groupCentric(Reconciler(sync: groupCentricSync(t, c, store: store, logger: logger)))
+        case .userCentric(let c):
+            return .userCentric(UserCentricReconciler(
+                sync: UserCentricSync(target: t.name, store: store, connector: c, policy: policy(t), userRemoval: removal(t), logger: logger)))
+        }
+    }
+
+    /// The target's `onNameCollision`, as the planners take it.
+    package static func policy(_ t: TargetSettings) -> CollisionPolicy { t.onNameCollision }
+
+    /// The target's `removeAction`, as the processors take it.
+    package static func removal(_ t: TargetSettings) -> UserRemoval { t.removeAction }
+
+    /// The connector of one configured target, speaking the vendor's API through a rate-limited transport.
+    /// `bucket` is the target's rate-limit state (a new one when nil); `patience` is set for callers
+    /// that wait out throttling instead of failing (`plan`, `sync`, `doctor`, scheduled reconciliation).
+    package static func connector(
+        _ t: TargetSettings, index i: Int, bucket shared: TokenBucket? = nil, patience: HTTPTransport.Patience? = nil,
+        tuning: ConnectorTuning = ConnectorTuning()
+    ) throws -> TargetConnector {
+        let bucket = shared ?? bucket(t)
+        switch t.kind {
+        case .scim: return .groupCentric(SCIMConnector(transport: try transport(t, index: i, bucket: bucket).patient(patience)))
+        case .slack:
+            let transport = try transport(t, index: i, bucket: bucket).patient(patience)
+            return .groupCentric(tuning.slackBatchSize.map { SlackConnector(transport: transport, batchSize: $0) } ?? SlackConnector(transport: transport))
+        case .githubEMU: return .groupCentric(GitHubEMUConnector(transport: try transport(t, index: i, bucket: bucket).patient(patience)))
+        case .google: return .userCentric(try google(t, index: i, bucket: bucket, patience: patience, tuning: tuning).connector)
+        case .salesforce: return .userCentric(try salesforce(t, index: i, bucket: bucket, patience: patience, tuning: tuning).connector)
+        case .msgraph:
+            throw TargetWiringError("targets[\(i)].kind", "'msgraph' connectors are not available yet in this version.")
+        }
+    }
+
+    /// A Google target's connector, with the token provider it signs in through (service-account JWT).
+    package static func google(
+        _ t: TargetSettings, index i: Int, bucket: TokenBucket, patience: HTTPTransport.Patience? = nil,
+        tuning: ConnectorTuning = ConnectorTuning()
+    ) throws -> (connector: GoogleConnector, tokens: ServiceAccountTokenProvider) {
+        guard case .googleServiceAccount(let keySecret, let subject, let tokenURL, let scopes) = t.auth else {
+            throw TargetWiringError("targets[\(i)].auth", "kind 'google' needs { serviceAccountKey, subject, scopes }.")
+        }
+        let key: ServiceAccountKey
+        do {
+            key = try ServiceAccountKey(json: try keySecret.resolve())
+        } catch {
+            throw TargetWiringError("targets[\(i)].auth.serviceAccountKey", "\(error)")
+        }
+        let provider = ServiceAccountTokenProvider(
+            key: key, subject: subject, scopes: scopes, tokenURL: tokenURL, client: HTTPClient.shared)
+        let transport = HTTPTransport(
+            client: HTTPClient.shared, baseURL: t.baseURL, bucket: bucket, timeout: t.timeout,
+            authorization: { try await provider.authorization() },
+            reauthorize: { await provider.invalidate(authorization: $0) }
+        ).patient(patience)
+        let customer = t.google?.customer ?? "my_customer"
+        let connector = tuning.googleCreationGrace.map {
+            GoogleConnector(transport: transport, customer: customer, domain: t.google?.domain, creationGrace: $0)
+        } ?? GoogleConnector(transport: transport, customer: customer, domain: t.google?.domain)
+        return (connector, provider)
+    }
+
+    /// A Salesforce target's connector, with the token provider it opens sessions through (JWT bearer flow).
+    package static func salesforce(
+        _ t: TargetSettings, index i: Int, bucket: TokenBucket, patience: HTTPTransport.Patience? = nil,
+        tuning: ConnectorTuning = ConnectorTuning()
+    ) throws -> (connector: SalesforceConnector, tokens: SalesforceTokenProvider) {
+        guard case .salesforceJWT(let clientID, let username, let privateKey, let tokenURL, let audience) = t.auth else {
+            throw TargetWiringError("targets[\(i)].auth", "kind 'salesforce' needs { clientId, username, privateKey }.")
+        }
+        let id: String
+        let pem: String
+        do {
+            id = try clientID.resolve()
+            pem = try privateKey.resolve()
+        } catch {
+            throw TargetWiringError("targets[\(i)].auth", "\(error)")
+        }
+        let options = t.salesforce ?? SalesforceSettings()
+        let tokens = SalesforceTokenProvider(
+            clientID: id, username: username, privateKeyPEM: pem, tokenURL: tokenURL, audience: audience, client: HTTPClient.shared)
+        let connector = tuning.salesforceRequestLimitPause.map {
+            SalesforceConnector(
+                client: HTTPClient.shared, tokens: tokens, bucket: bucket, options: options, timeout: t.timeout, requestLimitPause: $0,
+                patience: patience)
+        } ?? SalesforceConnector(client: HTTPClient.shared, tokens: tokens, bucket: bucket, options: options, timeout: t.timeout, patience: patience)
+        return (connector, tokens)
+    }
+
+    /// A new rate-limit state for the target's `rateLimit`.
+    package static func bucket(_ t: TargetSettings) -> TokenBucket {
+        TokenBucket(requestsPerMinute: t.rateLimit.requestsPerMinute, burst: t.rateLimit.burst)
+    }
+
+    /// The HTTP transport of a target with a static credential (bearer or basic).
+    package static func transport(_ t: TargetSettings, index i: Int, bucket: TokenBucket) throws -> HTTPTransport {
+        let authorization: @Sendable () throws -> String
+        switch t.auth {
+        case .bearer(let secret):
+            authorization = { "Bearer \(try secret.resolve())" }
+        case .basic(let user, let password):
+            authorization = { "Basic " + Data("\(user):\(try password.resolve())".utf8).base64EncodedString() }
+        default:
+            throw TargetWiringError("targets[\(i)].auth", "only bearer and basic authentication are available for kind '\(t.kind.rawValue)' yet.")
+        }
+        return HTTPTransport(client: HTTPClient.shared, baseURL: t.baseURL, bucket: bucket, timeout: t.timeout, authorization: authorization)
+    }
+
+    /// Before the workers start. A target that holds nothing of a channel yet (new in the
+    /// configuration, or just added to the channel's `targets`) gets everything the channel holds,
+    /// through its outbox: its initial sync starts at once instead of at the next reconciliation.
+    /// Groups blocked under `fail` are queued again when the target's policy now allows adoption.
+    package static func prepare(_ config: BridgeConfiguration, store: SQLiteStore, logger: Logger) async throws {
+        for t in config.targets {
+            let mappings = try await store.mappings(target: t.name)
+            for c in config.channels where c.targets.contains(t.name) {
+                guard let channel = try await store.channel(named: c.name) else { continue }
+                let held = mappings.filter { $0.channel.key == channel.key }
+                if held.isEmpty {
+                    let queued = try await store.backfill(target: t.name, channel: channel)
+                    if queued > 0 {
+                        try await store.recordInitialSync(target: t.name, started: TargetWorker.now())
+                        logger.notice(
+                            "initial sync queued", metadata: ["target": "\(t.name)", "channel": "\(c.name)", "changes": "\(queued)"])
+                    }
+                    continue
+                }
+                guard t.onNameCollision != .fail else { continue }
+                let blocked = held.filter { $0.kind == .group && $0.origin == .blocked }
+                guard !blocked.isEmpty else { continue }
+                try await store.enqueue(blocked.map { .groupUpserted(id: $0.canonicalID) }, target: t.name, channel: channel)
+                logger.notice(
+                    "blocked groups queued for adoption under the new policy",
+                    metadata: ["target": "\(t.name)", "channel": "\(c.name)", "groups": "\(blocked.count)", "policy": "\(t.onNameCollision.rawValue)"])
+            }
+        }
+    }
+
+    /// Creates configured channels that do not exist yet (printing each new token once) and sets their targets.
+    package static func applyChannels(_ config: BridgeConfiguration, store: SQLiteStore) async throws {
+        for c in config.channels {
+            let channel: Channel
+            if let existing = try await store.channel(named: c.name) {
+                channel = existing
+            } else {
+                channel = try await store.createChannel(named: c.name)
+                let token = try await CredentialIssuer(store: store).issueBearerToken(for: channel)
+                FileHandle.standardError.write(Data("Created channel '\(c.name)' (/scim/v2/\(c.name)). Its bearer token, shown once:\n".utf8))
+                FileHandle.standardOutput.write(Data((token + "\n").utf8))
+            }
+            try await store.setTargets(c.targets, for: channel)
+        }
+    }
+}

@@ -1,0 +1,30 @@
+import SCIM
+import Testing
+
+/// The PingOne-style push most end-to-end tests start with: users alice, bob and carol; "Engineering"
+/// (alice, bob), which collides with the seeded group of that name, and "Sales" (carol).
+/// Returns the canonical ids by user name and group name.
+package func pushPingOneSample(_ c: SCIMClient, _ token: String) async throws -> [String: String] {
+    var ids: [String: String] = [:]
+    for name in ["alice", "bob", "carol"] {
+        let r = try await c.post("/scim/v2/pingone/Users", token: token, Bodies.user("\(name)@example.com"))
+        ids[name] = try #require(r.body?["id"]?.stringValue)
+    }
+    let eng = try await c.post("/scim/v2/pingone/Groups", token: token, Bodies.group("Engineering", members: [ids["alice"]!, ids["bob"]!]))
+    ids["Engineering"] = try #require(eng.body?["id"]?.stringValue)
+    let sales = try await c.post("/scim/v2/pingone/Groups", token: token, Bodies.group("Sales", members: [ids["carol"]!]))
+    ids["Sales"] = try #require(sales.body?["id"]?.stringValue)
+    return ids
+}
+
+/// What follows `pushPingOneSample` in the tests of a push's lifecycle: "Sales" renamed "Sales EMEA",
+/// bob removed from "Engineering", carol disabled (PUT with `active` false).
+package func pushPingOneFollowUp(_ c: SCIMClient, _ token: String, _ ids: [String: String]) async throws {
+    _ = try await c.patch(
+        "/scim/v2/pingone/Groups/\(ids["Sales"]!)", token: token,
+        Bodies.patch([["op": "replace", "path": "displayName", "value": "Sales EMEA"]]))
+    _ = try await c.patch(
+        "/scim/v2/pingone/Groups/\(ids["Engineering"]!)", token: token,
+        Bodies.patch([["op": "remove", "path": .string("members[value eq \"\(ids["bob"]!)\"]")]]))
+    _ = try await c.put("/scim/v2/pingone/Users/\(ids["carol"]!)", token: token, Bodies.user("carol@example.com", active: false))
+}

@@ -43,14 +43,19 @@ let package = Package(
         // Persistence: the Store protocol and its SQLite implementation (GRDB).
         .target(
             name: "Store",
-            dependencies: ["SCIM", "Membership", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")],
-            swiftSettings: swiftSettings),
+            dependencies: [
+                "SCIM", "Membership", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The configuration file (YAML): server settings, channels and targets, secret references.
         // (Not "Configuration": apple/swift-configuration, in the graph through Hummingbird, has that target.)
         .target(
             name: "BridgeConfig",
             dependencies: ["Membership", .product(name: "Yams", package: "Yams")],
-            swiftSettings: swiftSettings),
+            swiftSettings: swiftSettings
+        ),
         // One connector per target kind, behind one protocol; transport, auth and rate limiting.
         .target(
             name: "Connectors",
@@ -59,7 +64,8 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "JWTKit", package: "jwt-kit"),
             ],
-            swiftSettings: swiftSettings),
+            swiftSettings: swiftSettings
+        ),
         // Durable delivery: outbox workers per target, retries, dead letters, reconciliation.
         .target(
             name: "Sync",
@@ -68,7 +74,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            swiftSettings: swiftSettings),
+            swiftSettings: swiftSettings
+        ),
         // The inbound SCIM HTTP server (Hummingbird 2).
         .target(
             name: "Server",
@@ -80,7 +87,8 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
-            swiftSettings: swiftSettings),
+            swiftSettings: swiftSettings
+        ),
         // The production wiring: connectors, workers and reconciliation built from the configuration.
         // (Not "Runtime": the toolchain has a module of that name, which the benchmark package imports.)
         .target(
@@ -91,7 +99,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            swiftSettings: swiftSettings),
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "scim-bridge",
             dependencies: [
@@ -101,7 +110,8 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
-            swiftSettings: swiftSettings),
+            swiftSettings: swiftSettings
+        ),
         // Target emulators for connector tests: real HTTP servers with fault injection.
         .target(
             name: "Emulators",
@@ -113,7 +123,8 @@ let package = Package(
                 .product(name: "JWTKit", package: "jwt-kit"),
             ],
             path: "conformance/emulators/Sources/Emulators",
-            swiftSettings: swiftSettings),
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "scim-bridge-emulator",
             dependencies: [
@@ -121,26 +132,30 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "conformance/emulators/Sources/scim-bridge-emulator",
-            swiftSettings: swiftSettings),
+            swiftSettings: swiftSettings
+        ),
         // Benchmarks (ordo-one/benchmark): `swift package benchmark`; see BENCHMARKS.md.
         .executableTarget(
             name: "SCIMBenchmarks",
             dependencies: ["SCIM", .product(name: "Benchmark", package: "benchmark")],
             path: "Benchmarks/SCIMBenchmarks",
             swiftSettings: swiftSettings,
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
         .executableTarget(
             name: "StoreBenchmarks",
             dependencies: ["SCIM", "Store", "Membership", .product(name: "Benchmark", package: "benchmark")],
             path: "Benchmarks/StoreBenchmarks",
             swiftSettings: swiftSettings,
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
         // The load driver's parts (conformance/bench): the machine's ceiling, an IdP-style client, a seeder.
         .executableTarget(
             name: "bench-hello",
             dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
             path: "conformance/bench/Sources/bench-hello",
-            swiftSettings: swiftSettings),
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "bench-idp",
             dependencies: [
@@ -151,68 +166,84 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "conformance/bench/Sources/bench-idp",
-            swiftSettings: swiftSettings),
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "bench-seed",
             dependencies: ["SCIM", "Store", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "conformance/bench/Sources/bench-seed",
-            swiftSettings: swiftSettings),
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "SCIMTests",
             dependencies: ["SCIM"],
             resources: [.copy("Golden")],
-            swiftSettings: swiftSettings),
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "BridgeConfigTests",
             dependencies: ["BridgeConfig", "Membership"],
-            swiftSettings: swiftSettings),
+            swiftSettings: swiftSettings
+        ),
         // What the test targets share: a bridge on a temporary store served over loopback, one end-to-end
         // harness (bridge, emulator, the target wired as production wires it), child processes, test keys.
         .target(
             name: "TestSupport",
             dependencies: [
-                "SCIM", "Server", "Store", "Sync", "Connectors", "Membership", "BridgeConfig", "BridgeRuntime", "Emulators",
+                "SCIM", "Server", "Store", "Sync", "Connectors", "Membership", "BridgeConfig", "BridgeRuntime",
+                "Emulators",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/TestSupport",
-            swiftSettings: swiftSettings),
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "StoreTests",
-            dependencies: ["TestSupport", "SCIM", "Store", "Membership", .product(name: "GRDB", package: "GRDB.swift")],
-            swiftSettings: swiftSettings),
+            dependencies: [
+                "TestSupport", "SCIM", "Store", "Membership", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "MembershipTests",
             dependencies: ["SCIM", "Membership"],
-            swiftSettings: swiftSettings),
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "ConnectorsTests",
             dependencies: [
-                "TestSupport", "SCIM", "BridgeConfig", "BridgeRuntime", "Connectors", "Membership", "Store", "Sync", "Emulators",
+                "TestSupport", "SCIM", "BridgeConfig", "BridgeRuntime", "Connectors", "Membership", "Store", "Sync",
+                "Emulators",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
-            swiftSettings: swiftSettings),
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "SyncTests",
             dependencies: [
-                "TestSupport", "SCIM", "BridgeConfig", "Server", "Store", "Sync", "Connectors", "Membership", "Emulators",
+                "TestSupport", "SCIM", "BridgeConfig", "Server", "Store", "Sync", "Connectors", "Membership",
+                "Emulators",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
-            swiftSettings: swiftSettings),
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "TestSupport", "SCIM", "BridgeConfig", "Server", "Store", "Sync", "Connectors", "Membership", "Emulators",
+                "TestSupport", "SCIM", "BridgeConfig", "Server", "Store", "Sync", "Connectors", "Membership",
+                "Emulators",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "CompressNIO", package: "compress-nio"),
             ],
             resources: [.copy("Fixtures")],
-            swiftSettings: swiftSettings),
+            swiftSettings: swiftSettings
+        ),
         // Tests that run the `scim-bridge` executable as a child process (it must be built first).
         .testTarget(
             name: "CLITests",
@@ -222,7 +253,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
-            swiftSettings: swiftSettings),
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "EmulatorTests",
             dependencies: [
@@ -231,7 +263,8 @@ let package = Package(
                 .product(name: "JWTKit", package: "jwt-kit"),
             ],
             path: "conformance/emulators/Tests/EmulatorTests",
-            swiftSettings: swiftSettings),
+            swiftSettings: swiftSettings
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -31,7 +31,8 @@ struct Seeded: Sendable {
         for start in stride(from: 0, to: userCount, by: batch) {
             let users: [JSONObject] = (start..<min(start + batch, userCount)).map { i in
                 [
-                    "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": .string("user\(i)@example.com"),
+                    "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+                    "userName": .string("user\(i)@example.com"),
                     "externalId": .string("ext-\(i)"), "displayName": .string("User \(i)"), "active": true,
                     "emails": [["value": .string("user\(i)@example.com"), "type": "work", "primary": true]],
                 ]
@@ -39,7 +40,12 @@ struct Seeded: Sendable {
             ids += try await store.createMany(.user, in: channel, resources: users).map(\.id)
         }
         let group = try await store.createMany(
-            .group, in: channel, resources: [["schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": .string(groupName)]])
+            .group,
+            in: channel,
+            resources: [
+                ["schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": .string(groupName)]
+            ]
+        )
         _ = try await store.importMembers(group: group[0].id, users: Array(ids.prefix(groupSize)), in: channel)
     }
 
@@ -49,13 +55,23 @@ struct Seeded: Sendable {
         guard let channel = try await store.channel(named: "bench") else { throw CancellationError() }
         let groupSchema = SchemaRegistry.standard.resourceSchema(for: "Group")!
         let group = try await store.query(
-            .group, in: channel,
-            ResourceQuery(filter: try FilterResolver.resolve("displayName eq \"\(groupName)\"", against: groupSchema), count: 1))
+            .group,
+            in: channel,
+            ResourceQuery(
+                filter: try FilterResolver.resolve("displayName eq \"\(groupName)\"", against: groupSchema),
+                count: 1
+            )
+        )
         var outsiders: [String] = []
         for i in (userCount - 1_000)..<userCount {
             let found = try await store.query(
-                .user, in: channel,
-                ResourceQuery(filter: try FilterResolver.resolve("userName eq \"user\(i)@example.com\"", against: userSchema), count: 1))
+                .user,
+                in: channel,
+                ResourceQuery(
+                    filter: try FilterResolver.resolve("userName eq \"user\(i)@example.com\"", against: userSchema),
+                    count: 1
+                )
+            )
             outsiders += found.resources.map(\.id)
         }
         return Seeded(store: store, channel: channel, group: group.resources[0].id, outsiders: outsiders)
@@ -68,7 +84,9 @@ struct Seeded: Sendable {
 /// reused. The benchmarks leave it as they found it: every PATCH adds then removes, the outbox drains.
 actor SeedCache {
     static let shared = SeedCache()
-    static let directory = URL(fileURLWithPath: ProcessInfo.processInfo.environment["SCIM_BENCH_DIR"] ?? ".build-bench-store")
+    static let directory = URL(
+        fileURLWithPath: ProcessInfo.processInfo.environment["SCIM_BENCH_DIR"] ?? ".build-bench-store"
+    )
     private var opened: Seeded?
 
     func get() async throws -> Seeded {
@@ -96,14 +114,23 @@ func seed() async throws -> Seeded { try await SeedCache.shared.get() }
 
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
-        metrics: [.wallClock, .mallocCountTotal, .peakMemoryResident], maxDuration: .seconds(3), maxIterations: 100_000)
+        metrics: [.wallClock, .mallocCountTotal, .peakMemoryResident],
+        maxDuration: .seconds(3),
+        maxIterations: 100_000
+    )
 
-    Benchmark("Store: userName eq lookup among \(userCount) users", configuration: .init(setup: { _ = try await seed() })) {
+    Benchmark(
+        "Store: userName eq lookup among \(userCount) users",
+        configuration: .init(setup: { _ = try await seed() })
+    ) {
         benchmark in
         let s = try await seed()
         for i in benchmark.scaledIterations {
             let name = "user\((i &* 7919) % userCount)@example.com"
-            let filter = try FilterResolver.resolve("userName eq \(JSONValue.string(name).serialized())", against: userSchema)
+            let filter = try FilterResolver.resolve(
+                "userName eq \(JSONValue.string(name).serialized())",
+                against: userSchema
+            )
             blackHole(try await s.store.query(.user, in: s.channel, ResourceQuery(filter: filter, count: 1)))
         }
     }
@@ -116,10 +143,22 @@ let benchmarks: @Sendable () -> Void = {
             let s = try await seed()
             let members = Array(s.outsiders.prefix(delta))
             for _ in benchmark.scaledIterations {
-                _ = try await s.store.modify(.group, id: s.group, in: s.channel, ifMatch: nil, membership: .delta(add: members, remove: [])) {
+                _ = try await s.store.modify(
+                    .group,
+                    id: s.group,
+                    in: s.channel,
+                    ifMatch: nil,
+                    membership: .delta(add: members, remove: [])
+                ) {
                     $0.attributes
                 }
-                _ = try await s.store.modify(.group, id: s.group, in: s.channel, ifMatch: nil, membership: .delta(add: [], remove: members)) {
+                _ = try await s.store.modify(
+                    .group,
+                    id: s.group,
+                    in: s.channel,
+                    ifMatch: nil,
+                    membership: .delta(add: [], remove: members)
+                ) {
                     $0.attributes
                 }
             }
@@ -135,7 +174,11 @@ let benchmarks: @Sendable () -> Void = {
         for _ in benchmark.scaledIterations {
             try await s.store.enqueue(events, target: "bench", channel: s.channel)
             while true {
-                let due = try await s.store.dueOutboxEntries(target: "bench", limit: 256, now: SCIMDateTime(seconds: Int64.max / 2_000_000_000))
+                let due = try await s.store.dueOutboxEntries(
+                    target: "bench",
+                    limit: 256,
+                    now: SCIMDateTime(seconds: Int64.max / 2_000_000_000)
+                )
                 if due.isEmpty { break }
                 for e in due { try await s.store.completeOutboxEntry(e.seq) }
             }

@@ -56,10 +56,16 @@ package struct SalesforceSettings: Sendable, Hashable {
     package static let defaultAPIVersion = "62.0"
 
     package init(
-        apiVersion: String = SalesforceSettings.defaultAPIVersion, memberships: Memberships = .groups,
-        deprovisioning: Deprovisioning = .deactivate, profileId: String? = nil, timeZoneSidKey: String = "America/Los_Angeles",
-        localeSidKey: String = "en_US", emailEncodingKey: String = "UTF-8", languageLocaleKey: String = "en_US",
-        usernameSuffix: String? = nil, communities: Communities? = nil
+        apiVersion: String = SalesforceSettings.defaultAPIVersion,
+        memberships: Memberships = .groups,
+        deprovisioning: Deprovisioning = .deactivate,
+        profileId: String? = nil,
+        timeZoneSidKey: String = "America/Los_Angeles",
+        localeSidKey: String = "en_US",
+        emailEncodingKey: String = "UTF-8",
+        languageLocaleKey: String = "en_US",
+        usernameSuffix: String? = nil,
+        communities: Communities? = nil
     ) {
         self.apiVersion = apiVersion
         self.memberships = memberships

@@ -1,4 +1,5 @@
 package import Membership
+
 /// The API a target speaks (`kind:`); decides the connector, the allowed auth forms and the kind-specific keys.
 package enum TargetKind: String, Sendable, Hashable, CaseIterable {
     /// A generic SCIM 2.0 server (RFC 7644), group-centric.

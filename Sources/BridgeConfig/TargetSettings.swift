@@ -1,4 +1,5 @@
 package import Membership
+
 /// One entry of `targets:`: a connection to a SaaS app the bridge provisions, with its policies and delivery settings.
 package struct TargetSettings: Sendable, Hashable {
     /// Unique among targets; 1-64 of `a-z0-9_-`, not starting with `-`.

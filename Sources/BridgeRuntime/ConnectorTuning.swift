@@ -8,7 +8,11 @@ package struct ConnectorTuning: Sendable {
     /// How long a Salesforce org is left alone after `REQUEST_LIMIT_EXCEEDED`.
     package var salesforceRequestLimitPause: Duration?
 
-    package init(slackBatchSize: Int? = nil, googleCreationGrace: Duration? = nil, salesforceRequestLimitPause: Duration? = nil) {
+    package init(
+        slackBatchSize: Int? = nil,
+        googleCreationGrace: Duration? = nil,
+        salesforceRequestLimitPause: Duration? = nil
+    ) {
         self.slackBatchSize = slackBatchSize
         self.googleCreationGrace = googleCreationGrace
         self.salesforceRequestLimitPause = salesforceRequestLimitPause

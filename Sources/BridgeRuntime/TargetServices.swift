@@ -14,18 +14,29 @@ package import Sync
 package enum TargetServices {
     /// The services `serve` runs: each target's worker and, when `reconcileEvery` is set, its reconciliation.
     package static func make(
-        _ config: BridgeConfiguration, store: SQLiteStore, logger: Logger
+        _ config: BridgeConfiguration,
+        store: SQLiteStore,
+        logger: Logger
     ) async throws -> [any Service] {
         var workers: [any Service] = []
         for (i, t) in config.targets.enumerated() {
             // One rate-limit state per target, shared by its worker and its reconciliation.
             let bucket = bucket(t)
             let connector = try connector(t, index: i, bucket: bucket)
-            workers.append(RestartingService(
-                TargetWorker(
-                    target: t.name, store: store, sync: processor(t, connector, store: store, logger: logger),
-                    concurrency: t.concurrency, maxAttempts: t.maxAttempts, logger: logger),
-                name: "worker \(t.name)", logger: logger))
+            workers.append(
+                RestartingService(
+                    TargetWorker(
+                        target: t.name,
+                        store: store,
+                        sync: processor(t, connector, store: store, logger: logger),
+                        concurrency: t.concurrency,
+                        maxAttempts: t.maxAttempts,
+                        logger: logger
+                    ),
+                    name: "worker \(t.name)",
+                    logger: logger
+                )
+            )
             if let period = t.reconcileEvery {
                 let channels = config.channels.filter { $0.targets.contains(t.name) }.map(\.name)
                 // Reconciliation waits out throttling within its pass instead of giving up on the first 429.
@@ -35,13 +46,21 @@ package enum TargetServices {
                 let patient = try self.connector(t, index: i, bucket: bucket, patience: patience)
                 switch reconciler(t, patient, store: store, logger: logger) {
                 case .groupCentric(let r):
-                    workers.append(RestartingService(
-                        ReconcileService(reconciler: r, channelNames: channels, period: period, logger: logger),
-                        name: "reconciliation \(t.name)", logger: logger))
+                    workers.append(
+                        RestartingService(
+                            ReconcileService(reconciler: r, channelNames: channels, period: period, logger: logger),
+                            name: "reconciliation \(t.name)",
+                            logger: logger
+                        )
+                    )
                 case .userCentric(let r):
-                    workers.append(RestartingService(
-                        ReconcileService(reconciler: r, channelNames: channels, period: period, logger: logger),
-                        name: "reconciliation \(t.name)", logger: logger))
+                    workers.append(
+                        RestartingService(
+                            ReconcileService(reconciler: r, channelNames: channels, period: period, logger: logger),
+                            name: "reconciliation \(t.name)",
+                            logger: logger
+                        )
+                    )
                 }
             }
         }
@@ -62,18 +81,38 @@ package enum TargetServices {
     }
 
     /// What applies outbox events to the target.
-    package static func processor(_ t: TargetSettings, _ connector: TargetConnector, store: SQLiteStore, logger: Logger) -> any ChangeProcessor {
+    package static func processor(_ t: TargetSettings, _ connector: TargetConnector, store: SQLiteStore, logger: Logger)
+        -> any ChangeProcessor
+    {
         switch connector {
         case .groupCentric(let c): return groupCentricSync(t, c, store: store, logger: logger)
         case .userCentric(let c):
             return UserCentricSync(
-                target: t.name, store: store, connector: c, policy: policy(t), userRemoval: removal(t), logger: logger)
+                target: t.name,
+                store: store,
+                connector: c,
+                policy: policy(t),
+                userRemoval: removal(t),
+                logger: logger
+            )
         }
     }
 
     /// The processor of a group-centric target (SCIM, Slack, GitHub EMU).
-    package static func groupCentricSync(_ t: TargetSettings, _ c: any GroupCentricConnector, store: SQLiteStore, logger: Logger) -> GroupCentricSync {
-        GroupCentricSync(target: t.name, store: store, connector: c, policy: policy(t), userRemoval: removal(t), logger: logger)
+    package static func groupCentricSync(
+        _ t: TargetSettings,
+        _ c: any GroupCentricConnector,
+        store: SQLiteStore,
+        logger: Logger
+    ) -> GroupCentricSync {
+        GroupCentricSync(
+            target: t.name,
+            store: store,
+            connector: c,
+            policy: policy(t),
+            userRemoval: removal(t),
+            logger: logger
+        )
     }
 
     /// A target's reconciler, by the projection its vendor needs.
@@ -83,12 +122,28 @@ package enum TargetServices {
     }
 
     /// The reconciler of a target, for `plan`, `sync` and `reconcileEvery`.
-    package static func reconciler(_ t: TargetSettings, _ connector: TargetConnector, store: SQLiteStore, logger: Logger) -> AnyReconciler {
+    package static func reconciler(
+        _ t: TargetSettings,
+        _ connector: TargetConnector,
+        store: SQLiteStore,
+        logger: Logger
+    ) -> AnyReconciler {
         switch connector {
-        case .groupCentric(let c): return .groupCentric(Reconciler(sync: groupCentricSync(t, c, store: store, logger: logger)))
+        case .groupCentric(let c):
+            return .groupCentric(Reconciler(sync: groupCentricSync(t, c, store: store, logger: logger)))
         case .userCentric(let c):
-            return .userCentric(UserCentricReconciler(
-                sync: UserCentricSync(target: t.name, store: store, connector: c, policy: policy(t), userRemoval: removal(t), logger: logger)))
+            return .userCentric(
+                UserCentricReconciler(
+                    sync: UserCentricSync(
+                        target: t.name,
+                        store: store,
+                        connector: c,
+                        policy: policy(t),
+                        userRemoval: removal(t),
+                        logger: logger
+                    )
+                )
+            )
         }
     }
 
@@ -102,18 +157,32 @@ package enum TargetServices {
     /// `bucket` is the target's rate-limit state (a new one when nil); `patience` is set for callers
     /// that wait out throttling instead of failing (`plan`, `sync`, `doctor`, scheduled reconciliation).
     package static func connector(
-        _ t: TargetSettings, index i: Int, bucket shared: TokenBucket? = nil, patience: HTTPTransport.Patience? = nil,
+        _ t: TargetSettings,
+        index i: Int,
+        bucket shared: TokenBucket? = nil,
+        patience: HTTPTransport.Patience? = nil,
         tuning: ConnectorTuning = ConnectorTuning()
     ) throws -> TargetConnector {
         let bucket = shared ?? bucket(t)
         switch t.kind {
-        case .scim: return .groupCentric(SCIMConnector(transport: try transport(t, index: i, bucket: bucket).patient(patience)))
+        case .scim:
+            return .groupCentric(SCIMConnector(transport: try transport(t, index: i, bucket: bucket).patient(patience)))
         case .slack:
             let transport = try transport(t, index: i, bucket: bucket).patient(patience)
-            return .groupCentric(tuning.slackBatchSize.map { SlackConnector(transport: transport, batchSize: $0) } ?? SlackConnector(transport: transport))
-        case .githubEMU: return .groupCentric(GitHubEMUConnector(transport: try transport(t, index: i, bucket: bucket).patient(patience)))
-        case .google: return .userCentric(try google(t, index: i, bucket: bucket, patience: patience, tuning: tuning).connector)
-        case .salesforce: return .userCentric(try salesforce(t, index: i, bucket: bucket, patience: patience, tuning: tuning).connector)
+            return .groupCentric(
+                tuning.slackBatchSize.map { SlackConnector(transport: transport, batchSize: $0) }
+                    ?? SlackConnector(transport: transport)
+            )
+        case .githubEMU:
+            return .groupCentric(
+                GitHubEMUConnector(transport: try transport(t, index: i, bucket: bucket).patient(patience))
+            )
+        case .google:
+            return .userCentric(try google(t, index: i, bucket: bucket, patience: patience, tuning: tuning).connector)
+        case .salesforce:
+            return .userCentric(
+                try salesforce(t, index: i, bucket: bucket, patience: patience, tuning: tuning).connector
+            )
         case .msgraph:
             throw TargetWiringError("targets[\(i)].kind", "'msgraph' connectors are not available yet in this version.")
         }
@@ -121,7 +190,10 @@ package enum TargetServices {
 
     /// A Google target's connector, with the token provider it signs in through (service-account JWT).
     package static func google(
-        _ t: TargetSettings, index i: Int, bucket: TokenBucket, patience: HTTPTransport.Patience? = nil,
+        _ t: TargetSettings,
+        index i: Int,
+        bucket: TokenBucket,
+        patience: HTTPTransport.Patience? = nil,
         tuning: ConnectorTuning = ConnectorTuning()
     ) throws -> (connector: GoogleConnector, tokens: ServiceAccountTokenProvider) {
         guard case .googleServiceAccount(let keySecret, let subject, let tokenURL, let scopes) = t.auth else {
@@ -134,25 +206,38 @@ package enum TargetServices {
             throw TargetWiringError("targets[\(i)].auth.serviceAccountKey", "\(error)")
         }
         let provider = ServiceAccountTokenProvider(
-            key: key, subject: subject, scopes: scopes, tokenURL: tokenURL, client: HTTPClient.shared)
+            key: key,
+            subject: subject,
+            scopes: scopes,
+            tokenURL: tokenURL,
+            client: HTTPClient.shared
+        )
         let transport = HTTPTransport(
-            client: HTTPClient.shared, baseURL: t.baseURL, bucket: bucket, timeout: t.timeout,
+            client: HTTPClient.shared,
+            baseURL: t.baseURL,
+            bucket: bucket,
+            timeout: t.timeout,
             authorization: { try await provider.authorization() },
             reauthorize: { await provider.invalidate(authorization: $0) }
         ).patient(patience)
         let customer = t.google?.customer ?? "my_customer"
-        let connector = tuning.googleCreationGrace.map {
-            GoogleConnector(transport: transport, customer: customer, domain: t.google?.domain, creationGrace: $0)
-        } ?? GoogleConnector(transport: transport, customer: customer, domain: t.google?.domain)
+        let connector =
+            tuning.googleCreationGrace.map {
+                GoogleConnector(transport: transport, customer: customer, domain: t.google?.domain, creationGrace: $0)
+            } ?? GoogleConnector(transport: transport, customer: customer, domain: t.google?.domain)
         return (connector, provider)
     }
 
     /// A Salesforce target's connector, with the token provider it opens sessions through (JWT bearer flow).
     package static func salesforce(
-        _ t: TargetSettings, index i: Int, bucket: TokenBucket, patience: HTTPTransport.Patience? = nil,
+        _ t: TargetSettings,
+        index i: Int,
+        bucket: TokenBucket,
+        patience: HTTPTransport.Patience? = nil,
         tuning: ConnectorTuning = ConnectorTuning()
     ) throws -> (connector: SalesforceConnector, tokens: SalesforceTokenProvider) {
-        guard case .salesforceJWT(let clientID, let username, let privateKey, let tokenURL, let audience) = t.auth else {
+        guard case .salesforceJWT(let clientID, let username, let privateKey, let tokenURL, let audience) = t.auth
+        else {
             throw TargetWiringError("targets[\(i)].auth", "kind 'salesforce' needs { clientId, username, privateKey }.")
         }
         let id: String
@@ -165,12 +250,33 @@ package enum TargetServices {
         }
         let options = t.salesforce ?? SalesforceSettings()
         let tokens = SalesforceTokenProvider(
-            clientID: id, username: username, privateKeyPEM: pem, tokenURL: tokenURL, audience: audience, client: HTTPClient.shared)
-        let connector = tuning.salesforceRequestLimitPause.map {
-            SalesforceConnector(
-                client: HTTPClient.shared, tokens: tokens, bucket: bucket, options: options, timeout: t.timeout, requestLimitPause: $0,
-                patience: patience)
-        } ?? SalesforceConnector(client: HTTPClient.shared, tokens: tokens, bucket: bucket, options: options, timeout: t.timeout, patience: patience)
+            clientID: id,
+            username: username,
+            privateKeyPEM: pem,
+            tokenURL: tokenURL,
+            audience: audience,
+            client: HTTPClient.shared
+        )
+        let connector =
+            tuning.salesforceRequestLimitPause.map {
+                SalesforceConnector(
+                    client: HTTPClient.shared,
+                    tokens: tokens,
+                    bucket: bucket,
+                    options: options,
+                    timeout: t.timeout,
+                    requestLimitPause: $0,
+                    patience: patience
+                )
+            }
+            ?? SalesforceConnector(
+                client: HTTPClient.shared,
+                tokens: tokens,
+                bucket: bucket,
+                options: options,
+                timeout: t.timeout,
+                patience: patience
+            )
         return (connector, tokens)
     }
 
@@ -188,9 +294,18 @@ package enum TargetServices {
         case .basic(let user, let password):
             authorization = { "Basic " + Data("\(user):\(try password.resolve())".utf8).base64EncodedString() }
         default:
-            throw TargetWiringError("targets[\(i)].auth", "only bearer and basic authentication are available for kind '\(t.kind.rawValue)' yet.")
+            throw TargetWiringError(
+                "targets[\(i)].auth",
+                "only bearer and basic authentication are available for kind '\(t.kind.rawValue)' yet."
+            )
         }
-        return HTTPTransport(client: HTTPClient.shared, baseURL: t.baseURL, bucket: bucket, timeout: t.timeout, authorization: authorization)
+        return HTTPTransport(
+            client: HTTPClient.shared,
+            baseURL: t.baseURL,
+            bucket: bucket,
+            timeout: t.timeout,
+            authorization: authorization
+        )
     }
 
     /// Before the workers start. A target that holds nothing of a channel yet (new in the
@@ -208,17 +323,27 @@ package enum TargetServices {
                     if queued > 0 {
                         try await store.recordInitialSync(target: t.name, started: TargetWorker.now())
                         logger.notice(
-                            "initial sync queued", metadata: ["target": "\(t.name)", "channel": "\(c.name)", "changes": "\(queued)"])
+                            "initial sync queued",
+                            metadata: ["target": "\(t.name)", "channel": "\(c.name)", "changes": "\(queued)"]
+                        )
                     }
                     continue
                 }
                 guard t.onNameCollision != .fail else { continue }
                 let blocked = held.filter { $0.kind == .group && $0.origin == .blocked }
                 guard !blocked.isEmpty else { continue }
-                try await store.enqueue(blocked.map { .groupUpserted(id: $0.canonicalID) }, target: t.name, channel: channel)
+                try await store.enqueue(
+                    blocked.map { .groupUpserted(id: $0.canonicalID) },
+                    target: t.name,
+                    channel: channel
+                )
                 logger.notice(
                     "blocked groups queued for adoption under the new policy",
-                    metadata: ["target": "\(t.name)", "channel": "\(c.name)", "groups": "\(blocked.count)", "policy": "\(t.onNameCollision.rawValue)"])
+                    metadata: [
+                        "target": "\(t.name)", "channel": "\(c.name)", "groups": "\(blocked.count)",
+                        "policy": "\(t.onNameCollision.rawValue)",
+                    ]
+                )
             }
         }
     }
@@ -232,7 +357,9 @@ package enum TargetServices {
             } else {
                 channel = try await store.createChannel(named: c.name)
                 let token = try await CredentialIssuer(store: store).issueBearerToken(for: channel)
-                FileHandle.standardError.write(Data("Created channel '\(c.name)' (/scim/v2/\(c.name)). Its bearer token, shown once:\n".utf8))
+                FileHandle.standardError.write(
+                    Data("Created channel '\(c.name)' (/scim/v2/\(c.name)). Its bearer token, shown once:\n".utf8)
+                )
                 FileHandle.standardOutput.write(Data((token + "\n").utf8))
             }
             try await store.setTargets(c.targets, for: channel)

@@ -31,4 +31,3 @@ extension GroupCentricConnector {
     package var holdsInactiveMembers: Bool { true }
     package func refusesMember(_ error: TargetError) -> Bool { false }
 }
-

@@ -28,15 +28,21 @@ package enum GroupCentricPlanner {
     /// First sight of a source group on a target: create it, or resolve the name collision.
     /// `sourceMembers` are the target ids of the source members already provisioned there.
     package static func link(
-        displayName: String, sourceMembers: [String], existing: TargetGroup?, policy: CollisionPolicy
+        displayName: String,
+        sourceMembers: [String],
+        existing: TargetGroup?,
+        policy: CollisionPolicy
     ) -> [Operation] {
         guard let existing else { return [.createGroup(displayName: displayName, members: sourceMembers)] }
         let source = Set(sourceMembers)
         switch policy {
         case .fail:
-            return [.block(
-                reason: "A group named '\(existing.displayName)' already exists on the target (id \(existing.id)) and onNameCollision is 'fail'; set it to 'merge' or 'overwrite' (with acknowledgeNameCollision: true) to adopt it."
-            )]
+            return [
+                .block(
+                    reason:
+                        "A group named '\(existing.displayName)' already exists on the target (id \(existing.id)) and onNameCollision is 'fail'; set it to 'merge' or 'overwrite' (with acknowledgeNameCollision: true) to adopt it."
+                )
+            ]
         case .merge:
             let kept = existing.members.subtracting(source).sorted()
             var ops: [Operation] = [.adopt(targetID: existing.id, origin: .adoptedMerge, kept: kept, removed: [])]
@@ -45,7 +51,9 @@ package enum GroupCentricPlanner {
             return ops
         case .overwrite:
             let foreign = existing.members.subtracting(source).sorted()
-            var ops: [Operation] = [.adopt(targetID: existing.id, origin: .adoptedOverwrite, kept: [], removed: foreign)]
+            var ops: [Operation] = [
+                .adopt(targetID: existing.id, origin: .adoptedOverwrite, kept: [], removed: foreign)
+            ]
             let toAdd = sourceMembers.filter { !existing.members.contains($0) }
             if !toAdd.isEmpty { ops.append(.addMembers(targetID: existing.id, members: toAdd)) }
             if !foreign.isEmpty { ops.append(.removeMembers(targetID: existing.id, members: foreign)) }
@@ -56,7 +64,11 @@ package enum GroupCentricPlanner {
     /// A membership delta on a linked group. Under `merge`, a removal touches only members the
     /// bridge added (`bridgeAdded`); otherwise every removal is applied.
     package static func delta(
-        targetID: String, origin: GroupOrigin, added: [String], removed: [String], bridgeAdded: Set<String>
+        targetID: String,
+        origin: GroupOrigin,
+        added: [String],
+        removed: [String],
+        bridgeAdded: Set<String>
     ) -> [Operation] {
         var ops: [Operation] = []
         if !added.isEmpty { ops.append(.addMembers(targetID: targetID, members: added)) }
@@ -74,7 +86,11 @@ package enum GroupCentricPlanner {
     /// Reconciliation: the calls that make the target group what the source says, given what the
     /// target holds now (drift repair for `plan` and `sync`).
     package static func reconcile(
-        displayName: String, sourceMembers: Set<String>, actual: TargetGroup, origin: GroupOrigin, bridgeAdded: Set<String>
+        displayName: String,
+        sourceMembers: Set<String>,
+        actual: TargetGroup,
+        origin: GroupOrigin,
+        bridgeAdded: Set<String>
     ) -> [Operation] {
         var ops: [Operation] = []
         if actual.displayName != displayName { ops.append(.rename(targetID: actual.id, displayName: displayName)) }

@@ -21,17 +21,23 @@ package enum UserCentricPlanner {
     /// `existing`, a same-named group with direct members `existingMembers`. `sourceMembers` are the
     /// target ids of the source members already provisioned there.
     package static func link(
-        displayName: String, sourceMembers: [String], existing: (id: String, name: String)?,
-        existingMembers: Set<String>, policy: CollisionPolicy
+        displayName: String,
+        sourceMembers: [String],
+        existing: (id: String, name: String)?,
+        existingMembers: Set<String>,
+        policy: CollisionPolicy
     ) -> [Operation] {
         guard let existing else { return [.createGroup(displayName: displayName, members: unique(sourceMembers))] }
         let source = Set(sourceMembers)
         let missing = unique(sourceMembers).filter { !existingMembers.contains($0) }
         switch policy {
         case .fail:
-            return [.block(
-                reason: "A group named '\(existing.name)' already exists on the target (id \(existing.id)) and onNameCollision is 'fail'; set it to 'merge' or 'overwrite' (with acknowledgeNameCollision: true) to adopt it."
-            )]
+            return [
+                .block(
+                    reason:
+                        "A group named '\(existing.name)' already exists on the target (id \(existing.id)) and onNameCollision is 'fail'; set it to 'merge' or 'overwrite' (with acknowledgeNameCollision: true) to adopt it."
+                )
+            ]
         case .merge:
             // Keep everyone already there; the bridge owns only the memberships it inserts.
             let kept = existingMembers.subtracting(source).sorted()
@@ -48,9 +54,13 @@ package enum UserCentricPlanner {
     /// Finishing a link that was interrupted after the group was created or adopted: the calls that
     /// bring `actual` (the group's current direct members) to the source. Under `merge` nothing is
     /// removed: the memberships the bridge had inserted are still wanted, and the others are not its own.
-    package static func resume(groupID: String, origin: GroupOrigin, sourceMembers: [String], actual: Set<String>) -> [Operation] {
+    package static func resume(groupID: String, origin: GroupOrigin, sourceMembers: [String], actual: Set<String>)
+        -> [Operation]
+    {
         let source = Set(sourceMembers)
-        var ops: [Operation] = unique(sourceMembers).filter { !actual.contains($0) }.map { .insert(user: $0, group: groupID) }
+        var ops: [Operation] = unique(sourceMembers).filter { !actual.contains($0) }.map {
+            .insert(user: $0, group: groupID)
+        }
         if origin.ownsAllMembers {
             ops += actual.subtracting(source).sorted().map { .delete(user: $0, group: groupID) }
         }
@@ -61,7 +71,11 @@ package enum UserCentricPlanner {
     /// beyond the source when the bridge owns the membership, or, under `merge`, only those the bridge
     /// inserted (`bridgeAdded`).
     package static func reconcile(
-        groupID: String, origin: GroupOrigin, sourceMembers: Set<String>, actual: Set<String>, bridgeAdded: Set<String>
+        groupID: String,
+        origin: GroupOrigin,
+        sourceMembers: Set<String>,
+        actual: Set<String>,
+        bridgeAdded: Set<String>
     ) -> [Operation] {
         let missing = sourceMembers.subtracting(actual).sorted().map { Operation.insert(user: $0, group: groupID) }
         let extra = actual.subtracting(sourceMembers)
@@ -72,10 +86,15 @@ package enum UserCentricPlanner {
     /// A membership delta on a linked group, one call per user. Under `merge`, a removal touches only
     /// memberships the bridge inserted (`bridgeAdded`); otherwise every removal is applied.
     package static func delta(
-        groupID: String, origin: GroupOrigin, added: [String], removed: [String], bridgeAdded: Set<String>
+        groupID: String,
+        origin: GroupOrigin,
+        added: [String],
+        removed: [String],
+        bridgeAdded: Set<String>
     ) -> [Operation] {
         let removable = origin.ownsAllMembers ? unique(removed) : unique(removed).filter { bridgeAdded.contains($0) }
-        return unique(added).map { .insert(user: $0, group: groupID) } + removable.map { .delete(user: $0, group: groupID) }
+        return unique(added).map { .insert(user: $0, group: groupID) }
+            + removable.map { .delete(user: $0, group: groupID) }
     }
 
     /// Deleting the source group (or unlinking): delete what the bridge owns, else end the memberships it inserted.

@@ -17,8 +17,12 @@ package struct ServerConfiguration: Sendable {
     package var admin: AdminConfiguration?
 
     package init(
-        host: String = "127.0.0.1", port: Int = 8080, limits: LimitSettings = LimitSettings(), publicURL: String? = nil,
-        recordDirectory: String? = nil, admin: AdminConfiguration? = nil
+        host: String = "127.0.0.1",
+        port: Int = 8080,
+        limits: LimitSettings = LimitSettings(),
+        publicURL: String? = nil,
+        recordDirectory: String? = nil,
+        admin: AdminConfiguration? = nil
     ) {
         self.host = host
         self.port = port
@@ -32,7 +36,10 @@ package struct ServerConfiguration: Sendable {
 /// The composition root: the Hummingbird application serving SCIM for every channel of `store`.
 /// `serve` and the tests build the bridge with this one function.
 package func buildApplication(
-    configuration: ServerConfiguration, store: any Store, registry: SchemaRegistry = .standard, logger: Logger,
+    configuration: ServerConfiguration,
+    store: any Store,
+    registry: SchemaRegistry = .standard,
+    logger: Logger,
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
     let router = Router(context: SCIMRequestContext.self)
@@ -47,8 +54,13 @@ package func buildApplication(
     let authenticator = ChannelAuthenticator(store: store, accessTokens: accessTokens, cache: authCache)
     let limits = configuration.limits
     let paging = PaginationConfiguration(
-        cursor: true, index: true, defaultPaginationMethod: .index, defaultPageSize: limits.defaultPageSize,
-        maxPageSize: limits.maxResults, cursorTimeout: nil)
+        cursor: true,
+        index: true,
+        defaultPaginationMethod: .index,
+        defaultPageSize: limits.defaultPageSize,
+        maxPageSize: limits.maxResults,
+        cursorTimeout: nil
+    )
 
     router.get("healthz") { _, _ in "ok" }
     router.get("readyz") { _, _ -> Response in
@@ -60,15 +72,26 @@ package func buildApplication(
     let spConfig = ServiceProviderConfig(
         documentationUri: "https://github.com/scim-bridge/scim-bridge#readme",
         patch: true,
-        bulk: .init(supported: true, maxOperations: limits.bulkMaxOperations, maxPayloadSize: limits.bulkMaxPayloadBytes),
+        bulk: .init(
+            supported: true,
+            maxOperations: limits.bulkMaxOperations,
+            maxPayloadSize: limits.bulkMaxPayloadBytes
+        ),
         filter: .init(supported: true, maxResults: limits.maxResults),
-        changePassword: false, sort: true, etag: true,
+        changePassword: false,
+        sort: true,
+        etag: true,
         authenticationSchemes: [
             .oauthBearerToken(primary: true),
             .init(
-                type: "httpbasic", name: "HTTP Basic", description: "Authentication with a channel's user name and password",
-                specUri: "https://www.rfc-editor.org/info/rfc7617", primary: false),
-        ])
+                type: "httpbasic",
+                name: "HTTP Basic",
+                description: "Authentication with a channel's user name and password",
+                specUri: "https://www.rfc-editor.org/info/rfc7617",
+                primary: false
+            ),
+        ]
+    )
     if let admin = configuration.admin {
         guard let syncStore = store as? any SyncStore else {
             throw SCIMError(status: 500, detail: "The admin API needs a store that keeps the outbox.")
@@ -77,8 +100,12 @@ package func buildApplication(
         AdminRoutes(store: syncStore, targets: admin.targets).register(on: group)
     }
 
-    let discovery = router.group("scim/v2/:channel").add(middleware: ChannelExistsMiddleware(store: store, cache: authCache))
-    DiscoveryRoutes(registry: registry, config: spConfig, paging: paging, publicURL: configuration.publicURL).register(on: discovery)
+    let discovery = router.group("scim/v2/:channel").add(
+        middleware: ChannelExistsMiddleware(store: store, cache: authCache)
+    )
+    DiscoveryRoutes(registry: registry, config: spConfig, paging: paging, publicURL: configuration.publicURL).register(
+        on: discovery
+    )
 
     let scim = router.group("scim/v2/:channel").add(middleware: ChannelAuthMiddleware(authenticator: authenticator))
     let service = ResourceService(store: store, registry: registry, limits: limits, publicURL: configuration.publicURL)
@@ -88,7 +115,11 @@ package func buildApplication(
 
     return Application(
         router: router,
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "scim-bridge"),
+        configuration: .init(
+            address: .hostname(configuration.host, port: configuration.port),
+            serverName: "scim-bridge"
+        ),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
-        logger: logger)
+        logger: logger
+    )
 }

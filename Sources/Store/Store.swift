@@ -42,7 +42,10 @@ package protocol Store: Sendable {
     /// membership change is applied as edge inserts and deletes, costing the delta, not the group size
     /// (except `replaceAll` and `computed`, which read the member list, in the same transaction).
     func modify(
-        _ kind: ResourceKind, id: String, in channel: Channel, ifMatch: String?,
+        _ kind: ResourceKind,
+        id: String,
+        in channel: Channel,
+        ifMatch: String?,
         membership: MembershipChange,
         update: @escaping @Sendable (StoredResource) throws -> JSONObject
     ) async throws -> StoredResource
@@ -107,7 +110,11 @@ package struct StoredResource: Sendable {
     package var lastModified: SCIMDateTime
 
     package init(
-        kind: ResourceKind, id: String, attributes: JSONObject, version: Int64, created: SCIMDateTime,
+        kind: ResourceKind,
+        id: String,
+        attributes: JSONObject,
+        version: Int64,
+        created: SCIMDateTime,
         lastModified: SCIMDateTime
     ) {
         self.kind = kind
@@ -151,7 +158,10 @@ package struct ResourceQuery: Sendable {
     package var withEdges: Bool
 
     package init(
-        filter: ResolvedFilter? = nil, sort: SortSpecification? = nil, startIndex: Int = 1, count: Int = 100,
+        filter: ResolvedFilter? = nil,
+        sort: SortSpecification? = nil,
+        startIndex: Int = 1,
+        count: Int = 100,
         withEdges: Bool = false
     ) {
         self.filter = filter

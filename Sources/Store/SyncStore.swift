@@ -18,7 +18,8 @@ package protocol SyncStore: Store {
     func deadOutboxEntries(target: String, limit: Int) async throws -> [OutboxEntry]
     /// Delivery state of each resource on a target (`status --resources`, `GET /admin/targets/{name}/resources`),
     /// optionally only those in `state`, ordered by resource key.
-    func resourceStatuses(target: String, state: ResourceSyncStatus.State?, limit: Int) async throws -> [ResourceSyncStatus]
+    func resourceStatuses(target: String, state: ResourceSyncStatus.State?, limit: Int) async throws
+        -> [ResourceSyncStatus]
     /// Puts a target's dead-lettered entries back in the queue with a fresh attempt count; returns how many.
     func retryDeadOutboxEntries(target: String) async throws -> Int
     /// The resource keys of a channel with at least one dead-lettered entry on a target: what a
@@ -32,7 +33,8 @@ package protocol SyncStore: Store {
     /// Enqueues an upsert of every user, then every group, of the channel for one target (its initial sync).
     func backfill(target: String, channel: Channel) async throws -> Int
 
-    func mapping(target: String, channel: Channel, kind: ResourceKind, canonicalID: String) async throws -> TargetMapping?
+    func mapping(target: String, channel: Channel, kind: ResourceKind, canonicalID: String) async throws
+        -> TargetMapping?
     func setMapping(_ mapping: TargetMapping) async throws
     func removeMapping(target: String, channel: Channel, kind: ResourceKind, canonicalID: String) async throws
     func mappings(target: String) async throws -> [TargetMapping]
@@ -57,7 +59,8 @@ package protocol SyncStore: Store {
     /// Records a successful exchange with the target at `at`.
     func recordSuccess(target: String, at: SCIMDateTime) async throws
 
-    func appendAudit(target: String, channel: Channel, action: String, resourceKey: String, detail: JSONValue) async throws
+    func appendAudit(target: String, channel: Channel, action: String, resourceKey: String, detail: JSONValue)
+        async throws
     func auditEntries(target: String) async throws -> [AuditEntry]
 }
 
@@ -86,7 +89,12 @@ package struct TargetMapping: Sendable, Hashable {
     package var detail: String?
 
     package init(
-        target: String, channel: Channel, kind: ResourceKind, canonicalID: String, targetID: String?, origin: MappingOrigin,
+        target: String,
+        channel: Channel,
+        kind: ResourceKind,
+        canonicalID: String,
+        targetID: String?,
+        origin: MappingOrigin,
         detail: String? = nil
     ) {
         self.target = target
@@ -140,8 +148,15 @@ package struct ResourceSyncStatus: Sendable, Hashable {
     package var detail: String?
 
     package init(
-        channel: String, resourceKey: String, state: State, targetID: String? = nil, origin: MappingOrigin? = nil,
-        undelivered: Int = 0, attempts: Int = 0, lastError: String? = nil, detail: String? = nil
+        channel: String,
+        resourceKey: String,
+        state: State,
+        targetID: String? = nil,
+        origin: MappingOrigin? = nil,
+        undelivered: Int = 0,
+        attempts: Int = 0,
+        lastError: String? = nil,
+        detail: String? = nil
     ) {
         self.channel = channel
         self.resourceKey = resourceKey

@@ -18,9 +18,14 @@ package struct TargetState: Sendable, Hashable {
     package var lastSuccess: SCIMDateTime?
 
     package init(
-        target: String, lastReconciled: SCIMDateTime? = nil, initialSyncStarted: SCIMDateTime? = nil,
-        initialSyncFinished: SCIMDateTime? = nil, health: TargetHealth = .healthy, lastError: String? = nil,
-        lastErrorAt: SCIMDateTime? = nil, lastSuccess: SCIMDateTime? = nil
+        target: String,
+        lastReconciled: SCIMDateTime? = nil,
+        initialSyncStarted: SCIMDateTime? = nil,
+        initialSyncFinished: SCIMDateTime? = nil,
+        health: TargetHealth = .healthy,
+        lastError: String? = nil,
+        lastErrorAt: SCIMDateTime? = nil,
+        lastSuccess: SCIMDateTime? = nil
     ) {
         self.target = target
         self.lastReconciled = lastReconciled

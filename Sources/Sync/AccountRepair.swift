@@ -1,5 +1,5 @@
-package import Membership
 package import Connectors
+package import Membership
 package import Store
 
 /// One account a reconciliation finds out of line with the identity provider, before each projection

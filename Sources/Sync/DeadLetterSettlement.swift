@@ -1,7 +1,7 @@
 package import Membership
-package import Store
 internal import Membership
 internal import SCIM
+package import Store
 
 /// Dead letters a reconciliation made moot. After a reconciliation has executed its whole plan, the
 /// target matches the canonical model for every resource the plan looked at, so a dead-lettered
@@ -22,11 +22,15 @@ extension TargetReconciler {
             guard !keys.isEmpty else { continue }
             for entry in try await store.settleDeadOutboxEntries(target: target, channel: channel, resourceKeys: keys) {
                 try await store.appendAudit(
-                    target: target, channel: channel, action: "dead letter settled by reconciliation", resourceKey: entry.resourceKey,
+                    target: target,
+                    channel: channel,
+                    action: "dead letter settled by reconciliation",
+                    resourceKey: entry.resourceKey,
                     detail: [
                         "event": entry.event.json, "attempts": .integer(Int64(entry.attempts)),
                         "lastError": entry.lastError.map(JSONValue.string) ?? .null,
-                    ])
+                    ]
+                )
                 settled += 1
             }
         }
@@ -34,11 +38,13 @@ extension TargetReconciler {
     }
 
     /// Whether a reconciliation plan checks the resource behind `key` on the target.
-    static func planLooksAt(_ key: String, store: any SyncStore, target: String, channel: Channel) async throws -> Bool {
+    static func planLooksAt(_ key: String, store: any SyncStore, target: String, channel: Channel) async throws -> Bool
+    {
         if key.hasPrefix("user:") { return true }
         guard key.hasPrefix("group:") else { return false }
         let id = String(key.dropFirst("group:".count))
         guard try await store.get(.group, id: id, in: channel) != nil else { return false }
-        return try await store.mapping(target: target, channel: channel, kind: .group, canonicalID: id)?.origin != .blocked
+        return try await store.mapping(target: target, channel: channel, kind: .group, canonicalID: id)?.origin
+            != .blocked
     }
 }

@@ -1,7 +1,7 @@
-package import Membership
 package import Connectors
-package import Store
+package import Membership
 internal import SCIM
+package import Store
 
 /// Members a group-centric target cannot hold. Slack refuses deactivated users (and guests) as group
 /// members: they are left out of member writes, with an audit entry, taken out of the groups the
@@ -16,18 +16,30 @@ extension GroupCentricSync {
             user.attributes["active"]?.boolValue == false
         else { return true }
         try await store.appendAudit(
-            target: target, channel: channel, action: "member skipped: deactivated", resourceKey: "group:\(group)",
-            detail: ["user": .string(id)])
+            target: target,
+            channel: channel,
+            action: "member skipped: deactivated",
+            resourceKey: "group:\(group)",
+            detail: ["user": .string(id)]
+        )
         return false
     }
 
     /// Creates the group with its members; if the target refuses one of them, creates it empty and adds
     /// the others. Returns the group's target id and the members it holds.
     func createGroupKeepingMembers(
-        displayName: String, externalId: String, members: [String], group: String, byTarget: [String: String], _ channel: Channel
+        displayName: String,
+        externalId: String,
+        members: [String],
+        group: String,
+        byTarget: [String: String],
+        _ channel: Channel
     ) async throws -> (id: String, members: [String]) {
         do {
-            return (try await connector.createGroup(displayName: displayName, externalId: externalId, members: members), members)
+            return (
+                try await connector.createGroup(displayName: displayName, externalId: externalId, members: members),
+                members
+            )
         } catch let error as TargetError where connector.refusesMember(error) && !members.isEmpty {
             let tid = try await connector.createGroup(displayName: displayName, externalId: externalId, members: [])
             let added = try await addMembersKeepingOthers(tid, members, group: group, byTarget: byTarget, channel)
@@ -39,7 +51,11 @@ extension GroupCentricSync {
     /// and audited, the others are added. A member the target does not see yet is retried with the
     /// whole event (`addMembersRetryingInvisible`). Returns the members added.
     func addMembersKeepingOthers(
-        _ groupID: String, _ members: [String], group: String, byTarget: [String: String], _ channel: Channel
+        _ groupID: String,
+        _ members: [String],
+        group: String,
+        byTarget: [String: String],
+        _ channel: Channel
     ) async throws -> [String] {
         guard !members.isEmpty else { return [] }
         do {
@@ -48,13 +64,29 @@ extension GroupCentricSync {
         } catch let error as TargetError where connector.refusesMember(error) {
             if members.count == 1 {
                 try await store.appendAudit(
-                    target: target, channel: channel, action: "member skipped: refused by the target", resourceKey: "group:\(group)",
-                    detail: ["user": .string(byTarget[members[0]] ?? members[0]), "reason": .string("\(error)")])
+                    target: target,
+                    channel: channel,
+                    action: "member skipped: refused by the target",
+                    resourceKey: "group:\(group)",
+                    detail: ["user": .string(byTarget[members[0]] ?? members[0]), "reason": .string("\(error)")]
+                )
                 return []
             }
             let half = members.count / 2
-            let first = try await addMembersKeepingOthers(groupID, Array(members[..<half]), group: group, byTarget: byTarget, channel)
-            let second = try await addMembersKeepingOthers(groupID, Array(members[half...]), group: group, byTarget: byTarget, channel)
+            let first = try await addMembersKeepingOthers(
+                groupID,
+                Array(members[..<half]),
+                group: group,
+                byTarget: byTarget,
+                channel
+            )
+            let second = try await addMembersKeepingOthers(
+                groupID,
+                Array(members[half...]),
+                group: group,
+                byTarget: byTarget,
+                channel
+            )
             return first + second
         }
     }
@@ -68,23 +100,35 @@ extension GroupCentricSync {
         else { return }
         let active = user.attributes["active"]?.boolValue != false
         for group in try await store.groups(ofMember: id, in: channel) {
-            guard let m = try await store.mapping(target: target, channel: channel, kind: .group, canonicalID: group.id),
+            guard
+                let m = try await store.mapping(target: target, channel: channel, kind: .group, canonicalID: group.id),
                 m.origin != .creating, let gid = m.targetID
             else { continue }
-            let added = try await store.bridgeAddedMembers(target: target, channel: channel, group: group.id).contains(id)
+            let added = try await store.bridgeAddedMembers(target: target, channel: channel, group: group.id).contains(
+                id
+            )
             if active, !added {
-                if try await !addMembersKeepingOthers(gid, [tid], group: group.id, byTarget: [tid: id], channel).isEmpty {
+                if try await !addMembersKeepingOthers(gid, [tid], group: group.id, byTarget: [tid: id], channel).isEmpty
+                {
                     try await store.recordBridgeAdded(target: target, channel: channel, group: group.id, members: [id])
                     try await store.appendAudit(
-                        target: target, channel: channel, action: "member restored: reactivated", resourceKey: "group:\(group.id)",
-                        detail: ["user": .string(id)])
+                        target: target,
+                        channel: channel,
+                        action: "member restored: reactivated",
+                        resourceKey: "group:\(group.id)",
+                        detail: ["user": .string(id)]
+                    )
                 }
             } else if !active, added {
                 try await connector.removeMembers(groupID: gid, members: [tid])
                 try await store.forgetBridgeAdded(target: target, channel: channel, group: group.id, members: [id])
                 try await store.appendAudit(
-                    target: target, channel: channel, action: "member skipped: deactivated", resourceKey: "group:\(group.id)",
-                    detail: ["user": .string(id)])
+                    target: target,
+                    channel: channel,
+                    action: "member skipped: deactivated",
+                    resourceKey: "group:\(group.id)",
+                    detail: ["user": .string(id)]
+                )
             }
         }
     }

@@ -17,8 +17,12 @@ package struct GroupCentricSync: Sendable {
     package let logger: Logger
 
     package init(
-        target: String, store: any SyncStore, connector: any GroupCentricConnector, policy: CollisionPolicy,
-        userRemoval: UserRemoval, logger: Logger
+        target: String,
+        store: any SyncStore,
+        connector: any GroupCentricConnector,
+        policy: CollisionPolicy,
+        userRemoval: UserRemoval,
+        logger: Logger
     ) {
         self.target = target
         self.store = store
@@ -40,14 +44,17 @@ package struct GroupCentricSync: Sendable {
 
     // MARK: - Users
 
-    var users: UserProvisioning { UserProvisioning(target: target, store: store, directory: connector, removal: userRemoval) }
+    var users: UserProvisioning {
+        UserProvisioning(target: target, store: store, directory: connector, removal: userRemoval)
+    }
 
     func upsertUser(_ id: String, _ channel: Channel) async throws {
         guard let tid = try await users.upsert(id, channel) else { return try await followActivation(of: id, channel) }
         // First provisioned now: join the linked groups the user belongs to, which may have skipped it
         // while the target refused it. An add of a present member succeeds, so this is idempotent.
         for group in try await store.groups(ofMember: id, in: channel) {
-            guard let m = try await store.mapping(target: target, channel: channel, kind: .group, canonicalID: group.id),
+            guard
+                let m = try await store.mapping(target: target, channel: channel, kind: .group, canonicalID: group.id),
                 m.origin != .creating, let gid = m.targetID
             else { continue }
             guard try await canHold(id, group: group.id, channel) else { continue }
@@ -108,12 +115,27 @@ package struct GroupCentricSync: Sendable {
             // Finish it. The mapping changes last, so a failure here leaves the marker for the next attempt.
             let missing = targetMembers.filter { !existing.members.contains($0) }
             let refused = Set(missing).subtracting(
-                try await addMembersKeepingOthers(existing.id, missing, group: id, byTarget: byTarget, channel))
+                try await addMembersKeepingOthers(existing.id, missing, group: id, byTarget: byTarget, channel)
+            )
             targetMembers.removeAll { refused.contains($0) }
             if existing.displayName != name { try await connector.renameGroup(id: existing.id, displayName: name) }
-            try await store.recordBridgeAdded(target: target, channel: channel, group: id, members: targetMembers.compactMap { byTarget[$0] })
+            try await store.recordBridgeAdded(
+                target: target,
+                channel: channel,
+                group: id,
+                members: targetMembers.compactMap { byTarget[$0] }
+            )
             try await store.setMapping(
-                TargetMapping(target: target, channel: channel, kind: .group, canonicalID: id, targetID: existing.id, origin: .created, detail: name))
+                TargetMapping(
+                    target: target,
+                    channel: channel,
+                    kind: .group,
+                    canonicalID: id,
+                    targetID: existing.id,
+                    origin: .created,
+                    detail: name
+                )
+            )
             return
         }
         let existing = try await connector.findGroup(displayName: name)
@@ -121,31 +143,93 @@ package struct GroupCentricSync: Sendable {
         // then a retry links afresh, finds the same group and plans what is still missing, so a failed
         // call cannot leave `overwrite`'s foreign members in place behind a finished-looking mapping.
         var adoption: (targetID: String, origin: GroupOrigin, kept: [String], removed: [String])?
-        for op in GroupCentricPlanner.link(displayName: name, sourceMembers: targetMembers, existing: existing, policy: policy) {
+        for op in GroupCentricPlanner.link(
+            displayName: name,
+            sourceMembers: targetMembers,
+            existing: existing,
+            policy: policy
+        ) {
             switch op {
             case .block(let reason):
                 try await store.setMapping(
-                    TargetMapping(target: target, channel: channel, kind: .group, canonicalID: id, targetID: nil, origin: .blocked, detail: reason))
-                try await store.appendAudit(target: target, channel: channel, action: "blocked", resourceKey: key, detail: ["reason": .string(reason)])
+                    TargetMapping(
+                        target: target,
+                        channel: channel,
+                        kind: .group,
+                        canonicalID: id,
+                        targetID: nil,
+                        origin: .blocked,
+                        detail: reason
+                    )
+                )
+                try await store.appendAudit(
+                    target: target,
+                    channel: channel,
+                    action: "blocked",
+                    resourceKey: key,
+                    detail: ["reason": .string(reason)]
+                )
                 logger.warning("group blocked on target", metadata: ["target": "\(target)", "group": "\(name)"])
             case .createGroup(let displayName, let members):
-                let externalId = try await store.get(.group, id: id, in: channel)?.attributes["externalId"]?.stringValue ?? id
+                let externalId =
+                    try await store.get(.group, id: id, in: channel)?.attributes["externalId"]?.stringValue ?? id
                 try await store.setMapping(
-                    TargetMapping(target: target, channel: channel, kind: .group, canonicalID: id, targetID: nil, origin: .creating, detail: displayName))
+                    TargetMapping(
+                        target: target,
+                        channel: channel,
+                        kind: .group,
+                        canonicalID: id,
+                        targetID: nil,
+                        origin: .creating,
+                        detail: displayName
+                    )
+                )
                 let (tid, held) = try await createGroupKeepingMembers(
-                    displayName: displayName, externalId: externalId, members: members, group: id, byTarget: byTarget, channel)
+                    displayName: displayName,
+                    externalId: externalId,
+                    members: members,
+                    group: id,
+                    byTarget: byTarget,
+                    channel
+                )
                 try await store.setMapping(
-                    TargetMapping(target: target, channel: channel, kind: .group, canonicalID: id, targetID: tid, origin: .created, detail: displayName))
-                try await store.recordBridgeAdded(target: target, channel: channel, group: id, members: held.compactMap { byTarget[$0] })
+                    TargetMapping(
+                        target: target,
+                        channel: channel,
+                        kind: .group,
+                        canonicalID: id,
+                        targetID: tid,
+                        origin: .created,
+                        detail: displayName
+                    )
+                )
+                try await store.recordBridgeAdded(
+                    target: target,
+                    channel: channel,
+                    group: id,
+                    members: held.compactMap { byTarget[$0] }
+                )
             case .adopt(let tid, let origin, let kept, let removed):
                 adoption = (tid, origin, kept, removed)
             case .addMembers(let tid, let members):
                 // Recorded before the call: a retry finds these members present and plans no add for
                 // them, yet `merge` must still know they are the bridge's to remove later.
-                try await store.recordBridgeAdded(target: target, channel: channel, group: id, members: members.compactMap { byTarget[$0] })
-                let refused = Set(members).subtracting(try await addMembersKeepingOthers(tid, members, group: id, byTarget: byTarget, channel))
+                try await store.recordBridgeAdded(
+                    target: target,
+                    channel: channel,
+                    group: id,
+                    members: members.compactMap { byTarget[$0] }
+                )
+                let refused = Set(members).subtracting(
+                    try await addMembersKeepingOthers(tid, members, group: id, byTarget: byTarget, channel)
+                )
                 if !refused.isEmpty {
-                    try await store.forgetBridgeAdded(target: target, channel: channel, group: id, members: refused.compactMap { byTarget[$0] })
+                    try await store.forgetBridgeAdded(
+                        target: target,
+                        channel: channel,
+                        group: id,
+                        members: refused.compactMap { byTarget[$0] }
+                    )
                 }
             case .removeMembers(let tid, let members):
                 try await connector.removeMembers(groupID: tid, members: members)
@@ -157,16 +241,27 @@ package struct GroupCentricSync: Sendable {
         }
         if let adoption {
             try await store.appendAudit(
-                target: target, channel: channel, action: "adopted (\(adoption.origin.rawValue))", resourceKey: key,
+                target: target,
+                channel: channel,
+                action: "adopted (\(adoption.origin.rawValue))",
+                resourceKey: key,
                 detail: [
                     "targetGroupID": .string(adoption.targetID), "displayName": .string(name),
                     "membersKept": .array(adoption.kept.map(JSONValue.string)),
                     "membersRemoved": .array(adoption.removed.map(JSONValue.string)),
-                ])
+                ]
+            )
             try await store.setMapping(
                 TargetMapping(
-                    target: target, channel: channel, kind: .group, canonicalID: id, targetID: adoption.targetID,
-                    origin: MappingOrigin(adoption.origin), detail: name))
+                    target: target,
+                    channel: channel,
+                    kind: .group,
+                    canonicalID: id,
+                    targetID: adoption.targetID,
+                    origin: MappingOrigin(adoption.origin),
+                    detail: name
+                )
+            )
         }
     }
 
@@ -176,7 +271,9 @@ package struct GroupCentricSync: Sendable {
         else {
             // Not linked yet (or its creation was interrupted): linking reads the current members,
             // which include this change.
-            guard let group = try await store.get(.group, id: id, in: channel), let name = group.attributes["displayName"]?.stringValue else {
+            guard let group = try await store.get(.group, id: id, in: channel),
+                let name = group.attributes["displayName"]?.stringValue
+            else {
                 return
             }
             return try await link(id, name: name, channel)
@@ -201,23 +298,39 @@ package struct GroupCentricSync: Sendable {
         var removedCanonical: [String] = []
         var bridgeAddedTarget: Set<String> = []
         for member in removed {
-            if let um = try await store.mapping(target: target, channel: channel, kind: .user, canonicalID: member), let t = um.targetID {
+            if let um = try await store.mapping(target: target, channel: channel, kind: .user, canonicalID: member),
+                let t = um.targetID
+            {
                 removedTarget.append(t)
                 removedCanonical.append(member)
                 if bridgeAdded.contains(member) { bridgeAddedTarget.insert(t) }
             }
         }
         for op in GroupCentricPlanner.delta(
-            targetID: tid, origin: origin, added: addedTarget, removed: removedTarget, bridgeAdded: bridgeAddedTarget)
-        {
+            targetID: tid,
+            origin: origin,
+            added: addedTarget,
+            removed: removedTarget,
+            bridgeAdded: bridgeAddedTarget
+        ) {
             switch op {
             case .addMembers(_, let members):
                 let byTarget = Dictionary(zip(addedTarget, addedCanonical), uniquingKeysWith: { a, _ in a })
                 let held = try await addMembersKeepingOthers(tid, members, group: id, byTarget: byTarget, channel)
-                try await store.recordBridgeAdded(target: target, channel: channel, group: id, members: held.compactMap { byTarget[$0] })
+                try await store.recordBridgeAdded(
+                    target: target,
+                    channel: channel,
+                    group: id,
+                    members: held.compactMap { byTarget[$0] }
+                )
             case .removeMembers(_, let members):
                 try await connector.removeMembers(groupID: tid, members: members)
-                try await store.forgetBridgeAdded(target: target, channel: channel, group: id, members: removedCanonical)
+                try await store.forgetBridgeAdded(
+                    target: target,
+                    channel: channel,
+                    group: id,
+                    members: removedCanonical
+                )
             case .createGroup, .adopt, .rename, .deleteGroup, .block:
                 break  // `delta` plans member calls only
             }
@@ -235,7 +348,9 @@ package struct GroupCentricSync: Sendable {
     }
 
     func deleteGroup(_ id: String, _ channel: Channel) async throws {
-        guard var m = try await store.mapping(target: target, channel: channel, kind: .group, canonicalID: id) else { return }
+        guard var m = try await store.mapping(target: target, channel: channel, kind: .group, canonicalID: id) else {
+            return
+        }
         if m.origin == .creating, let name = m.detail, let found = try await connector.findGroup(displayName: name) {
             // Deleted while its creation was interrupted: the same-named group is the bridge's own.
             m.targetID = found.id
@@ -245,7 +360,9 @@ package struct GroupCentricSync: Sendable {
             let bridgeAdded = try await store.bridgeAddedMembers(target: target, channel: channel, group: id)
             var addedTarget: [String] = []
             for member in bridgeAdded {
-                if let um = try await store.mapping(target: target, channel: channel, kind: .user, canonicalID: member), let t = um.targetID {
+                if let um = try await store.mapping(target: target, channel: channel, kind: .user, canonicalID: member),
+                    let t = um.targetID
+                {
                     addedTarget.append(t)
                 }
             }
@@ -258,8 +375,15 @@ package struct GroupCentricSync: Sendable {
             }
             if origin == .adoptedMerge {
                 try await store.appendAudit(
-                    target: target, channel: channel, action: "unlinked (merge: group kept)", resourceKey: "group:\(id)",
-                    detail: ["targetGroupID": .string(tid), "membersRemoved": .array(addedTarget.sorted().map(JSONValue.string))])
+                    target: target,
+                    channel: channel,
+                    action: "unlinked (merge: group kept)",
+                    resourceKey: "group:\(id)",
+                    detail: [
+                        "targetGroupID": .string(tid),
+                        "membersRemoved": .array(addedTarget.sorted().map(JSONValue.string)),
+                    ]
+                )
             }
         }
         try await store.forgetBridgeAdded(target: target, channel: channel, group: id, members: nil)

@@ -1,5 +1,5 @@
-package import Membership
 package import Logging
+package import Membership
 package import ServiceLifecycle
 package import Store
 
@@ -38,7 +38,10 @@ package struct ReconcileService<R: TargetReconciler>: Service {
         let target = reconciler.target
         do {
             if (try await store.outboxCounts(target: target)["pending"] ?? 0) > 0 {
-                logger.debug("scheduled reconciliation skipped: changes still queued", metadata: ["target": "\(target)"])
+                logger.debug(
+                    "scheduled reconciliation skipped: changes still queued",
+                    metadata: ["target": "\(target)"]
+                )
                 return nil
             }
             var channels: [Channel] = []
@@ -47,17 +50,26 @@ package struct ReconcileService<R: TargetReconciler>: Service {
             }
             let (steps, blocked) = try await reconciler.plan(channels: channels)
             if !steps.isEmpty {
-                logger.notice("scheduled reconciliation repairs drift", metadata: ["target": "\(target)", "calls": "\(steps.count)"])
+                logger.notice(
+                    "scheduled reconciliation repairs drift",
+                    metadata: ["target": "\(target)", "calls": "\(steps.count)"]
+                )
                 try await reconciler.execute(steps, channels: channels) { _, _ in }
             }
             // The whole plan ran: what it looked at is in sync, so its dead letters are moot.
             let settled = try await reconciler.settleDeadLetters(channels: channels)
             if settled > 0 {
-                logger.notice("dead letters settled by reconciliation", metadata: ["target": "\(target)", "settled": "\(settled)"])
+                logger.notice(
+                    "dead letters settled by reconciliation",
+                    metadata: ["target": "\(target)", "settled": "\(settled)"]
+                )
             }
             try await store.recordReconciled(target: target, at: TargetWorker.now())
             if !blocked.isEmpty {
-                logger.warning("groups blocked on target", metadata: ["target": "\(target)", "blocked": "\(blocked.count)"])
+                logger.warning(
+                    "groups blocked on target",
+                    metadata: ["target": "\(target)", "blocked": "\(blocked.count)"]
+                )
             }
             return steps.count
         } catch {

@@ -14,7 +14,13 @@ package struct Reconciler: Sendable {
     package enum Step: ReconcileStep, Hashable {
         case createUser(channel: String, id: String, userName: String)
         /// `PUT` of the canonical user: its account differs on the target (`AccountRepair.repair`).
-        case repairUser(channel: String, id: String, targetID: String, userName: String, differences: [AttributeDifference])
+        case repairUser(
+            channel: String,
+            id: String,
+            targetID: String,
+            userName: String,
+            differences: [AttributeDifference]
+        )
         /// The account of a user deleted at the source is active on the target (`AccountRepair.deprovision`).
         case deprovisionUser(channel: String, id: String, targetID: String, userName: String, removal: UserRemoval)
         case linkGroup(channel: String, id: String, displayName: String, policy: CollisionPolicy, collides: Bool)
@@ -26,27 +32,34 @@ package struct Reconciler: Sendable {
             switch self {
             case .createUser(_, _, let userName): return "POST /Users  userName=\(userName)"
             case .repairUser(_, _, let tid, let userName, let differences):
-                return "PUT /Users/\(tid)  userName=\(userName) " + differences.map(\.description).joined(separator: ", ")
+                return "PUT /Users/\(tid)  userName=\(userName) "
+                    + differences.map(\.description).joined(separator: ", ")
             case .deprovisionUser(_, _, let tid, let userName, let removal):
                 switch removal {
-                case .disable: return "PATCH /Users/\(tid)  userName=\(userName) active true -> false (deleted at the source)"
-                case .delete: return "DELETE /Users/\(tid)  userName=\(userName) (deleted at the source, active on the target)"
+                case .disable:
+                    return "PATCH /Users/\(tid)  userName=\(userName) active true -> false (deleted at the source)"
+                case .delete:
+                    return "DELETE /Users/\(tid)  userName=\(userName) (deleted at the source, active on the target)"
                 }
             case .linkGroup(_, _, let name, let policy, let collides):
                 return collides
                     ? "link existing group \"\(name)\" under onNameCollision=\(policy.rawValue)"
                     : "POST /Groups  displayName=\(name)"
-            case .renameGroup(_, _, let tid, let from, let to): return "PATCH /Groups/\(tid)  displayName \"\(from)\" -> \"\(to)\""
+            case .renameGroup(_, _, let tid, let from, let to):
+                return "PATCH /Groups/\(tid)  displayName \"\(from)\" -> \"\(to)\""
             case .addMembers(_, _, let tid, let name, let members):
-                return "PATCH /Groups/\(tid)  (\(name)) add \(members.count) member(s): \(members.joined(separator: ", "))"
+                return
+                    "PATCH /Groups/\(tid)  (\(name)) add \(members.count) member(s): \(members.joined(separator: ", "))"
             case .removeMembers(_, _, let tid, let name, let members):
-                return "PATCH /Groups/\(tid)  (\(name)) remove \(members.count) member(s): \(members.joined(separator: ", "))"
+                return
+                    "PATCH /Groups/\(tid)  (\(name)) remove \(members.count) member(s): \(members.joined(separator: ", "))"
             }
         }
 
         package var resourceKey: String {
             switch self {
-            case .createUser(_, let id, _), .repairUser(_, let id, _, _, _), .deprovisionUser(_, let id, _, _, _): return "user:\(id)"
+            case .createUser(_, let id, _), .repairUser(_, let id, _, _, _), .deprovisionUser(_, let id, _, _, _):
+                return "user:\(id)"
             case .linkGroup(_, let id, _, _, _), .renameGroup(_, let id, _, _, _), .addMembers(_, let id, _, _, _),
                 .removeMembers(_, let id, _, _, _):
                 return "group:\(id)"
@@ -55,7 +68,8 @@ package struct Reconciler: Sendable {
 
         package var channel: String {
             switch self {
-            case .createUser(let c, _, _), .repairUser(let c, _, _, _, _), .deprovisionUser(let c, _, _, _, _), .linkGroup(let c, _, _, _, _),
+            case .createUser(let c, _, _), .repairUser(let c, _, _, _, _), .deprovisionUser(let c, _, _, _, _),
+                .linkGroup(let c, _, _, _, _),
                 .renameGroup(let c, _, _, _, _), .addMembers(let c, _, _, _, _), .removeMembers(let c, _, _, _, _):
                 return c
             }
@@ -81,23 +95,49 @@ package struct Reconciler: Sendable {
             let channelUsers = try await sync.store.allResources(.user, channel)
             let users = UserMatching(channelUsers, targetsByKey: usersByKey, directory: sync.connector)
             // Members the target cannot hold (Slack: deactivated users) are not source members there.
-            let unholdable: Set<String> = sync.connector.holdsInactiveMembers
+            let unholdable: Set<String> =
+                sync.connector.holdsInactiveMembers
                 ? [] : Set(channelUsers.filter { $0.attributes["active"]?.boolValue == false }.map(\.id))
             let canonicalToTarget = users.targetIDs
             steps += users.missing.map { .createUser(channel: channel.name, id: $0.id, userName: $0.userName) }
             let deleted = AccountRepair.deletedUsers(
-                mappings, channel: channel, present: users.present, claimed: Set(users.targetIDs.values))
+                mappings,
+                channel: channel,
+                present: users.present,
+                claimed: Set(users.targetIDs.values)
+            )
             for repair in users.accountRepairs(deleted: deleted, listedByID: listedByID, directory: sync.connector) {
                 switch repair {
                 case .repair(let id, let tid, let userName, let differences):
-                    steps.append(.repairUser(channel: channel.name, id: id, targetID: tid, userName: userName, differences: differences))
+                    steps.append(
+                        .repairUser(
+                            channel: channel.name,
+                            id: id,
+                            targetID: tid,
+                            userName: userName,
+                            differences: differences
+                        )
+                    )
                 case .deprovision(let id, let tid, let userName):
-                    steps.append(.deprovisionUser(channel: channel.name, id: id, targetID: tid, userName: userName, removal: sync.userRemoval))
+                    steps.append(
+                        .deprovisionUser(
+                            channel: channel.name,
+                            id: id,
+                            targetID: tid,
+                            userName: userName,
+                            removal: sync.userRemoval
+                        )
+                    )
                 }
             }
             for group in try await sync.store.allResources(.group, channel) {
                 guard let name = group.attributes["displayName"]?.stringValue else { continue }
-                let mapping = try await sync.store.mapping(target: sync.target, channel: channel, kind: .group, canonicalID: group.id)
+                let mapping = try await sync.store.mapping(
+                    target: sync.target,
+                    channel: channel,
+                    kind: .group,
+                    canonicalID: group.id
+                )
                 // A group blocked under `fail` is linked by the plan once the policy allows adoption.
                 if mapping?.origin == .blocked, sync.policy == .fail {
                     blocked.append("\(channel.name)/\(name): \(mapping?.detail ?? "blocked")")
@@ -106,25 +146,57 @@ package struct Reconciler: Sendable {
                 guard let mapping, let tid = mapping.targetID, let origin = mapping.origin.group,
                     let actual = groupByID[tid]
                 else {
-                    steps.append(.linkGroup(
-                        channel: channel.name, id: group.id, displayName: name, policy: sync.policy,
-                        collides: groupByName[FilterEvaluator.foldCase(name)] != nil))
+                    steps.append(
+                        .linkGroup(
+                            channel: channel.name,
+                            id: group.id,
+                            displayName: name,
+                            policy: sync.policy,
+                            collides: groupByName[FilterEvaluator.foldCase(name)] != nil
+                        )
+                    )
                     continue
                 }
                 let members = try await sync.store.members(ofGroup: group.id, in: channel).filter { $0.kind == .user }
                 let source = Set(members.filter { !unholdable.contains($0.id) }.compactMap { canonicalToTarget[$0.id] })
-                let bridgeAddedCanonical = try await sync.store.bridgeAddedMembers(target: sync.target, channel: channel, group: group.id)
+                let bridgeAddedCanonical = try await sync.store.bridgeAddedMembers(
+                    target: sync.target,
+                    channel: channel,
+                    group: group.id
+                )
                 let bridgeAdded = Set(bridgeAddedCanonical.compactMap { canonicalToTarget[$0] })
                 for op in GroupCentricPlanner.reconcile(
-                    displayName: name, sourceMembers: source, actual: actual, origin: origin, bridgeAdded: bridgeAdded)
-                {
+                    displayName: name,
+                    sourceMembers: source,
+                    actual: actual,
+                    origin: origin,
+                    bridgeAdded: bridgeAdded
+                ) {
                     switch op {
                     case .rename(let t, let to):
-                        steps.append(.renameGroup(channel: channel.name, id: group.id, targetID: t, from: actual.displayName, to: to))
+                        steps.append(
+                            .renameGroup(
+                                channel: channel.name,
+                                id: group.id,
+                                targetID: t,
+                                from: actual.displayName,
+                                to: to
+                            )
+                        )
                     case .addMembers(let t, let m):
-                        steps.append(.addMembers(channel: channel.name, id: group.id, targetID: t, displayName: name, members: m))
+                        steps.append(
+                            .addMembers(channel: channel.name, id: group.id, targetID: t, displayName: name, members: m)
+                        )
                     case .removeMembers(let t, let m):
-                        steps.append(.removeMembers(channel: channel.name, id: group.id, targetID: t, displayName: name, members: m))
+                        steps.append(
+                            .removeMembers(
+                                channel: channel.name,
+                                id: group.id,
+                                targetID: t,
+                                displayName: name,
+                                members: m
+                            )
+                        )
                     case .createGroup, .adopt, .deleteGroup, .block:
                         break  // `reconcile` compares a linked group: it never creates, adopts, deletes or blocks one
                     }
@@ -147,17 +219,26 @@ package struct Reconciler: Sendable {
     /// Executes a plan, calling `progress(done, total)` after each step. A user the target refuses
     /// does not stop the steps after it (its groups go on without it, as in delivery); the refusals
     /// are thrown together at the end as `UsersRefused`. Any other failure stops the plan.
-    package func execute(_ steps: [Step], channels: [Channel], progress: (Int, Int) -> Void = { _, _ in }) async throws {
+    package func execute(_ steps: [Step], channels: [Channel], progress: (Int, Int) -> Void = { _, _ in }) async throws
+    {
         let byName = Dictionary(uniqueKeysWithValues: channels.map { ($0.name, $0) })
         var refused: [(userName: String, detail: String)] = []
         for (i, step) in steps.enumerated() {
             switch step {
             case .createUser(let c, let id, let userName):
                 guard let channel = byName[c] else { break }
-                if let refusal = try await sync.users.provisionAgain(id, userName: userName, channel) { refused.append(refusal) }
+                if let refusal = try await sync.users.provisionAgain(id, userName: userName, channel) {
+                    refused.append(refusal)
+                }
             case .repairUser(let c, let id, let tid, let userName, let differences):
                 guard let channel = byName[c] else { break }
-                if let refusal = try await sync.users.repairAccount(id, targetID: tid, userName: userName, differences: differences, channel) {
+                if let refusal = try await sync.users.repairAccount(
+                    id,
+                    targetID: tid,
+                    userName: userName,
+                    differences: differences,
+                    channel
+                ) {
                     refused.append(refusal)
                 }
             case .deprovisionUser(let c, let id, let tid, let userName, _):
@@ -169,7 +250,14 @@ package struct Reconciler: Sendable {
                 try await sync.link(id, name: name, channel)
             case .renameGroup(let c, let id, let tid, _, let to):
                 try await sync.connector.renameGroup(id: tid, displayName: to)
-                if let channel = byName[c], var m = try await sync.store.mapping(target: sync.target, channel: channel, kind: .group, canonicalID: id) {
+                if let channel = byName[c],
+                    var m = try await sync.store.mapping(
+                        target: sync.target,
+                        channel: channel,
+                        kind: .group,
+                        canonicalID: id
+                    )
+                {
                     m.detail = to
                     try await sync.store.setMapping(m)
                 }
@@ -178,13 +266,23 @@ package struct Reconciler: Sendable {
                 // Re-added members are the bridge's: under merge, a later removal may take them away again.
                 if let channel = byName[c] {
                     let canonical = try await sync.store.canonicalUsers(target: sync.target, members, channel)
-                    try await sync.store.recordBridgeAdded(target: sync.target, channel: channel, group: id, members: canonical)
+                    try await sync.store.recordBridgeAdded(
+                        target: sync.target,
+                        channel: channel,
+                        group: id,
+                        members: canonical
+                    )
                 }
             case .removeMembers(let c, let id, let tid, _, let members):
                 try await sync.connector.removeMembers(groupID: tid, members: members)
                 if let channel = byName[c] {
                     let canonical = try await sync.store.canonicalUsers(target: sync.target, members, channel)
-                    try await sync.store.forgetBridgeAdded(target: sync.target, channel: channel, group: id, members: canonical)
+                    try await sync.store.forgetBridgeAdded(
+                        target: sync.target,
+                        channel: channel,
+                        group: id,
+                        members: canonical
+                    )
                 }
             }
             progress(i + 1, steps.count)

@@ -30,7 +30,11 @@ package struct RestartingService<Inner: Service>: Service {
                 let pause = min(.seconds(1) * (1 << min(restarts, 10)), maxPause)
                 logger.critical(
                     "service ended with an error; restarting it",
-                    metadata: ["service": "\(name)", "errorType": "\(type(of: error))", "error": "\(error)", "restartIn": "\(pause)"])
+                    metadata: [
+                        "service": "\(name)", "errorType": "\(type(of: error))", "error": "\(error)",
+                        "restartIn": "\(pause)",
+                    ]
+                )
                 do {
                     try await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) }
                 } catch {

@@ -52,7 +52,9 @@ package final class TargetHealthTracker: Sendable {
         }
         if first {
             logger.error(
-                "target unhealthy: cannot authenticate; deliveries wait and are retried", metadata: ["target": "\(target)", "error": "\(reason)"])
+                "target unhealthy: cannot authenticate; deliveries wait and are retried",
+                metadata: ["target": "\(target)", "error": "\(reason)"]
+            )
             await record(.unauthenticated, error: reason)
         }
     }
@@ -61,12 +63,17 @@ package final class TargetHealthTracker: Sendable {
     func failed(_ reason: String) async {
         let report = state.withLock { s in
             s.failedDeliveries += 1
-            guard s.failedDeliveries >= Self.failingAfter, !s.failingReported, s.authenticationFailure == nil else { return false }
+            guard s.failedDeliveries >= Self.failingAfter, !s.failingReported, s.authenticationFailure == nil else {
+                return false
+            }
             s.failingReported = true
             return true
         }
         if report {
-            logger.error("target failing: deliveries fail and are retried", metadata: ["target": "\(target)", "error": "\(reason)"])
+            logger.error(
+                "target failing: deliveries fail and are retried",
+                metadata: ["target": "\(target)", "error": "\(reason)"]
+            )
             await record(.failing, error: reason)
         }
     }
@@ -94,7 +101,9 @@ package final class TargetHealthTracker: Sendable {
             try await store.recordHealth(target: target, health: health, error: error, at: TargetWorker.now())
         } catch {
             logger.error(
-                "target health could not be recorded", metadata: ["target": "\(target)", "errorType": "\(type(of: error))", "error": "\(error)"])
+                "target health could not be recorded",
+                metadata: ["target": "\(target)", "errorType": "\(type(of: error))", "error": "\(error)"]
+            )
         }
     }
 }

@@ -1,7 +1,7 @@
-package import Membership
-package import Store
 internal import Connectors
+package import Membership
 internal import SCIM
+package import Store
 
 /// What `scim-bridge plan`, `scim-bridge sync` and the scheduled reconciliation ask of a target's
 /// reconciler, whichever way the target keeps memberships.
@@ -73,7 +73,9 @@ struct UserMatching {
     init(_ users: [StoredResource], targetsByKey: [String: TargetUser], directory: any TargetUserDirectory) {
         for user in users {
             present.insert(user.id)
-            guard let userName = user.attributes["userName"]?.stringValue, let key = directory.matchKey(of: user.attributes) else { continue }
+            guard let userName = user.attributes["userName"]?.stringValue,
+                let key = directory.matchKey(of: user.attributes)
+            else { continue }
             if let t = targetsByKey[FilterEvaluator.foldCase(key)] {
                 targetIDs[user.id] = t.id
                 matched.append((user, userName, t))
@@ -86,11 +88,17 @@ struct UserMatching {
     /// The channel's account repairs: each matched user compared by the connector, then the users
     /// deleted at the source (`deleted`, from their mappings) that the target lists active.
     func accountRepairs(
-        deleted: [(id: String, targetID: String)], listedByID: [String: TargetUser], directory: any TargetUserDirectory
+        deleted: [(id: String, targetID: String)],
+        listedByID: [String: TargetUser],
+        directory: any TargetUserDirectory
     ) -> [AccountRepair] {
         let repairs = matched.compactMap { m in
             AccountRepair.forUser(
-                id: m.user.id, userName: m.userName, target: m.target, differences: directory.differences(of: m.user.attributes, from: m.target))
+                id: m.user.id,
+                userName: m.userName,
+                target: m.target,
+                differences: directory.differences(of: m.user.attributes, from: m.target)
+            )
         }
         return repairs + deleted.compactMap { AccountRepair.forDeletedUser(id: $0.id, listed: listedByID[$0.targetID]) }
     }
@@ -100,7 +108,9 @@ extension UserProvisioning {
     /// A reconciliation's "create user" step: the plan saw no such user on the target, so a mapping to
     /// it is stale and goes; then the user is provisioned. A refusal (`refusesTheUser`) is returned as
     /// the line `UsersRefused` reports, not thrown, so the rest of the plan still runs.
-    func provisionAgain(_ id: String, userName: String, _ channel: Channel) async throws -> (userName: String, detail: String)? {
+    func provisionAgain(_ id: String, userName: String, _ channel: Channel) async throws -> (
+        userName: String, detail: String
+    )? {
         try await store.removeMapping(target: target, channel: channel, kind: .user, canonicalID: id)
         do {
             try await ensure(id, channel)

@@ -33,9 +33,16 @@ package struct TargetWorker: Service {
     package let health: TargetHealthTracker
 
     package init(
-        target: String, store: any SyncStore, sync: any ChangeProcessor, concurrency: Int = 4, maxAttempts: Int = 10,
-        backoff: Backoff = Backoff(), idle: Duration = .milliseconds(100), authenticationRetryCap: Duration = .seconds(30),
-        health: TargetHealthTracker? = nil, logger: Logger
+        target: String,
+        store: any SyncStore,
+        sync: any ChangeProcessor,
+        concurrency: Int = 4,
+        maxAttempts: Int = 10,
+        backoff: Backoff = Backoff(),
+        idle: Duration = .milliseconds(100),
+        authenticationRetryCap: Duration = .seconds(30),
+        health: TargetHealthTracker? = nil,
+        logger: Logger
     ) {
         self.target = target
         self.store = store
@@ -59,14 +66,18 @@ package struct TargetWorker: Service {
                     let worked = try await drainOnce()
                     quietRounds = 0
                     if initialSync, !worked { initialSync = try await finishInitialSyncIfDone() }
-                    pause = health.isAuthenticating ? health.authenticationRetryDelay(cap: authenticationRetryCap) : worked ? .zero : idle
+                    pause =
+                        health.isAuthenticating
+                        ? health.authenticationRetryDelay(cap: authenticationRetryCap) : worked ? .zero : idle
                 } catch is CancellationError {
                     return
                 } catch {
                     // Reading the outbox failed (the store is busy or broken): wait, longer each time, and try again.
                     quietRounds += 1
                     logger.error(
-                        "outbox could not be read", metadata: ["target": "\(target)", "errorType": "\(type(of: error))", "error": "\(error)"])
+                        "outbox could not be read",
+                        metadata: ["target": "\(target)", "errorType": "\(type(of: error))", "error": "\(error)"]
+                    )
                     pause = min(idle * (1 << min(quietRounds, 8)), .seconds(30))
                 }
                 if pause > .zero {
@@ -145,7 +156,11 @@ package struct TargetWorker: Service {
             // Delivered but not recorded: it stays pending and is delivered again, which is idempotent.
             logger.error(
                 "delivered change could not be marked done; it will be delivered again",
-                metadata: ["target": "\(target)", "resource": "\(entry.resourceKey)", "errorType": "\(type(of: error))", "error": "\(error)"])
+                metadata: [
+                    "target": "\(target)", "resource": "\(entry.resourceKey)", "errorType": "\(type(of: error))",
+                    "error": "\(error)",
+                ]
+            )
         }
     }
 
@@ -176,27 +191,47 @@ package struct TargetWorker: Service {
         case .permanent, .unauthenticated: break
         }
         do {
-            try await store.failOutboxEntry(entry.seq, attempts: attempts, nextAttempt: Self.now(plus: delay), error: message, dead: dead)
+            try await store.failOutboxEntry(
+                entry.seq,
+                attempts: attempts,
+                nextAttempt: Self.now(plus: delay),
+                error: message,
+                dead: dead
+            )
         } catch {
             logger.error(
                 "failed delivery could not be recorded; it will be tried again",
-                metadata: ["target": "\(target)", "resource": "\(entry.resourceKey)", "errorType": "\(type(of: error))", "error": "\(error)"])
+                metadata: [
+                    "target": "\(target)", "resource": "\(entry.resourceKey)", "errorType": "\(type(of: error))",
+                    "error": "\(error)",
+                ]
+            )
             return
         }
         if dead {
             logger.error(
                 "delivery dead-lettered",
-                metadata: ["target": "\(target)", "resource": "\(entry.resourceKey)", "attempts": "\(attempts)", "error": "\(message)"])
+                metadata: [
+                    "target": "\(target)", "resource": "\(entry.resourceKey)", "attempts": "\(attempts)",
+                    "error": "\(message)",
+                ]
+            )
         } else if failure == .bridge {
             logger.error(
                 "delivery failed inside the bridge; retrying",
-                metadata: ["target": "\(target)", "resource": "\(entry.resourceKey)", "errorType": "\(type(of: error))", "error": "\(error)"])
+                metadata: [
+                    "target": "\(target)", "resource": "\(entry.resourceKey)", "errorType": "\(type(of: error))",
+                    "error": "\(error)",
+                ]
+            )
         }
     }
 
     /// The current time (plus `delay`) as the store records it.
     package static func now(plus delay: Duration = .zero) -> SCIMDateTime {
-        let t = Date().timeIntervalSince1970 + Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18
+        let t =
+            Date().timeIntervalSince1970 + Double(delay.components.seconds) + Double(delay.components.attoseconds)
+            / 1e18
         let s = t.rounded(.down)
         return SCIMDateTime(seconds: Int64(s), nanoseconds: Int32((t - s) * 1e9))
     }

@@ -1,7 +1,7 @@
 package import Connectors
 package import Membership
-package import Store
 internal import SCIM
+package import Store
 
 /// Reconciliation for targets that keep memberships on the user (Google Workspace, Salesforce): reads
 /// the target's users, groups and the members of each linked group, diffs them against the canonical
@@ -18,7 +18,13 @@ package struct UserCentricReconciler: TargetReconciler {
     package enum Step: ReconcileStep, Hashable {
         case createUser(channel: String, id: String, userName: String)
         /// An update of the user with its canonical attributes: its account differs (`AccountRepair.repair`).
-        case repairUser(channel: String, id: String, targetID: String, userName: String, differences: [AttributeDifference])
+        case repairUser(
+            channel: String,
+            id: String,
+            targetID: String,
+            userName: String,
+            differences: [AttributeDifference]
+        )
         /// The account of a user deleted at the source is active on the target (`AccountRepair.deprovision`).
         case deprovisionUser(channel: String, id: String, targetID: String, userName: String, removal: UserRemoval)
         case linkGroup(channel: String, id: String, displayName: String, policy: CollisionPolicy, collides: Bool)
@@ -32,18 +38,24 @@ package struct UserCentricReconciler: TargetReconciler {
             case .repairUser(_, _, let tid, let userName, let differences):
                 return "update user \(userName) (\(tid)): " + differences.map(\.description).joined(separator: ", ")
             case .deprovisionUser(_, _, let tid, let userName, let removal):
-                return "\(removal == .disable ? "suspend" : "delete") user \(userName) (\(tid)) again: deleted at the source, active on the target"
+                return
+                    "\(removal == .disable ? "suspend" : "delete") user \(userName) (\(tid)) again: deleted at the source, active on the target"
             case .linkGroup(_, _, let name, let policy, let collides):
-                return collides ? "link existing group \"\(name)\" under onNameCollision=\(policy.rawValue)" : "create group \"\(name)\""
+                return collides
+                    ? "link existing group \"\(name)\" under onNameCollision=\(policy.rawValue)"
+                    : "create group \"\(name)\""
             case .renameGroup(_, _, let tid, let from, let to): return "rename group \(tid) \"\(from)\" -> \"\(to)\""
-            case .insertMember(_, _, let tid, let name, let user): return "insert member \(user) into group \(tid) (\(name))"
-            case .deleteMember(_, _, let tid, let name, let user): return "delete member \(user) from group \(tid) (\(name))"
+            case .insertMember(_, _, let tid, let name, let user):
+                return "insert member \(user) into group \(tid) (\(name))"
+            case .deleteMember(_, _, let tid, let name, let user):
+                return "delete member \(user) from group \(tid) (\(name))"
             }
         }
 
         package var resourceKey: String {
             switch self {
-            case .createUser(_, let id, _), .repairUser(_, let id, _, _, _), .deprovisionUser(_, let id, _, _, _): return "user:\(id)"
+            case .createUser(_, let id, _), .repairUser(_, let id, _, _, _), .deprovisionUser(_, let id, _, _, _):
+                return "user:\(id)"
             case .linkGroup(_, let id, _, _, _), .renameGroup(_, let id, _, _, _), .insertMember(_, let id, _, _, _),
                 .deleteMember(_, let id, _, _, _):
                 return "group:\(id)"
@@ -52,7 +64,8 @@ package struct UserCentricReconciler: TargetReconciler {
 
         package var channel: String {
             switch self {
-            case .createUser(let c, _, _), .repairUser(let c, _, _, _, _), .deprovisionUser(let c, _, _, _, _), .linkGroup(let c, _, _, _, _),
+            case .createUser(let c, _, _), .repairUser(let c, _, _, _, _), .deprovisionUser(let c, _, _, _, _),
+                .linkGroup(let c, _, _, _, _),
                 .renameGroup(let c, _, _, _, _), .insertMember(let c, _, _, _, _), .deleteMember(let c, _, _, _, _):
                 return c
             }
@@ -74,22 +87,51 @@ package struct UserCentricReconciler: TargetReconciler {
         var steps: [Step] = []
         var blocked: [String] = []
         for channel in channels {
-            let users = UserMatching(try await store.allResources(.user, channel), targetsByKey: usersByKey, directory: connector)
+            let users = UserMatching(
+                try await store.allResources(.user, channel),
+                targetsByKey: usersByKey,
+                directory: connector
+            )
             let canonicalToTarget = users.targetIDs
             steps += users.missing.map { .createUser(channel: channel.name, id: $0.id, userName: $0.userName) }
             let deleted = AccountRepair.deletedUsers(
-                mappings, channel: channel, present: users.present, claimed: Set(users.targetIDs.values))
+                mappings,
+                channel: channel,
+                present: users.present,
+                claimed: Set(users.targetIDs.values)
+            )
             for repair in users.accountRepairs(deleted: deleted, listedByID: listedByID, directory: connector) {
                 switch repair {
                 case .repair(let id, let tid, let userName, let differences):
-                    steps.append(.repairUser(channel: channel.name, id: id, targetID: tid, userName: userName, differences: differences))
+                    steps.append(
+                        .repairUser(
+                            channel: channel.name,
+                            id: id,
+                            targetID: tid,
+                            userName: userName,
+                            differences: differences
+                        )
+                    )
                 case .deprovision(let id, let tid, let userName):
-                    steps.append(.deprovisionUser(channel: channel.name, id: id, targetID: tid, userName: userName, removal: sync.userRemoval))
+                    steps.append(
+                        .deprovisionUser(
+                            channel: channel.name,
+                            id: id,
+                            targetID: tid,
+                            userName: userName,
+                            removal: sync.userRemoval
+                        )
+                    )
                 }
             }
             for group in try await store.allResources(.group, channel) {
                 guard let name = group.attributes["displayName"]?.stringValue else { continue }
-                let mapping = try await store.mapping(target: target, channel: channel, kind: .group, canonicalID: group.id)
+                let mapping = try await store.mapping(
+                    target: target,
+                    channel: channel,
+                    kind: .group,
+                    canonicalID: group.id
+                )
                 // A group blocked under `fail` is linked by the plan once the policy allows adoption.
                 if mapping?.origin == .blocked, sync.policy == .fail {
                     blocked.append("\(channel.name)/\(name): \(mapping?.detail ?? "blocked")")
@@ -98,25 +140,58 @@ package struct UserCentricReconciler: TargetReconciler {
                 guard let mapping, let tid = mapping.targetID, let origin = mapping.origin.group,
                     let actualName = nameByID[tid]
                 else {
-                    steps.append(.linkGroup(
-                        channel: channel.name, id: group.id, displayName: name, policy: sync.policy,
-                        collides: names.contains(FilterEvaluator.foldCase(name))))
+                    steps.append(
+                        .linkGroup(
+                            channel: channel.name,
+                            id: group.id,
+                            displayName: name,
+                            policy: sync.policy,
+                            collides: names.contains(FilterEvaluator.foldCase(name))
+                        )
+                    )
                     continue
                 }
                 if actualName != name {
-                    steps.append(.renameGroup(channel: channel.name, id: group.id, targetID: tid, from: actualName, to: name))
+                    steps.append(
+                        .renameGroup(channel: channel.name, id: group.id, targetID: tid, from: actualName, to: name)
+                    )
                 }
                 let members = try await store.members(ofGroup: group.id, in: channel).filter { $0.kind == .user }
                 let source = Set(members.compactMap { canonicalToTarget[$0.id] })
                 let bridgeAdded = Set(
-                    try await store.bridgeAddedMembers(target: target, channel: channel, group: group.id).compactMap { canonicalToTarget[$0] })
+                    try await store.bridgeAddedMembers(target: target, channel: channel, group: group.id).compactMap {
+                        canonicalToTarget[$0]
+                    }
+                )
                 let actual = try await connector.members(ofGroup: tid)
-                for op in UserCentricPlanner.reconcile(groupID: tid, origin: origin, sourceMembers: source, actual: actual, bridgeAdded: bridgeAdded) {
+                for op in UserCentricPlanner.reconcile(
+                    groupID: tid,
+                    origin: origin,
+                    sourceMembers: source,
+                    actual: actual,
+                    bridgeAdded: bridgeAdded
+                ) {
                     switch op {
                     case .insert(let user, _):
-                        steps.append(.insertMember(channel: channel.name, id: group.id, targetID: tid, displayName: name, user: user))
+                        steps.append(
+                            .insertMember(
+                                channel: channel.name,
+                                id: group.id,
+                                targetID: tid,
+                                displayName: name,
+                                user: user
+                            )
+                        )
                     case .delete(let user, _):
-                        steps.append(.deleteMember(channel: channel.name, id: group.id, targetID: tid, displayName: name, user: user))
+                        steps.append(
+                            .deleteMember(
+                                channel: channel.name,
+                                id: group.id,
+                                targetID: tid,
+                                displayName: name,
+                                user: user
+                            )
+                        )
                     case .createGroup, .adopt, .rename, .deleteGroup, .block:
                         break  // `reconcile` compares the members of a linked group (its name is compared above)
                     }
@@ -128,17 +203,26 @@ package struct UserCentricReconciler: TargetReconciler {
 
     /// Executes a plan. As in `Reconciler`, a user the target refuses does not stop the steps after it;
     /// the refusals are thrown together at the end.
-    package func execute(_ steps: [Step], channels: [Channel], progress: (Int, Int) -> Void = { _, _ in }) async throws {
+    package func execute(_ steps: [Step], channels: [Channel], progress: (Int, Int) -> Void = { _, _ in }) async throws
+    {
         let byName = Dictionary(uniqueKeysWithValues: channels.map { ($0.name, $0) })
         var refused: [(userName: String, detail: String)] = []
         for (i, step) in steps.enumerated() {
             switch step {
             case .createUser(let c, let id, let userName):
                 guard let channel = byName[c] else { break }
-                if let refusal = try await sync.users.provisionAgain(id, userName: userName, channel) { refused.append(refusal) }
+                if let refusal = try await sync.users.provisionAgain(id, userName: userName, channel) {
+                    refused.append(refusal)
+                }
             case .repairUser(let c, let id, let tid, let userName, let differences):
                 guard let channel = byName[c] else { break }
-                if let refusal = try await sync.users.repairAccount(id, targetID: tid, userName: userName, differences: differences, channel) {
+                if let refusal = try await sync.users.repairAccount(
+                    id,
+                    targetID: tid,
+                    userName: userName,
+                    differences: differences,
+                    channel
+                ) {
                     refused.append(refusal)
                 }
             case .deprovisionUser(let c, let id, let tid, let userName, _):
@@ -151,7 +235,8 @@ package struct UserCentricReconciler: TargetReconciler {
             case .renameGroup(let c, let id, let tid, _, let to):
                 try await sync.connector.renameGroup(id: tid, displayName: to)
                 // `detail` is the synced name of a finished link (nil: unfinished, left for `resume`).
-                if let channel = byName[c], var m = try await store.mapping(target: target, channel: channel, kind: .group, canonicalID: id),
+                if let channel = byName[c],
+                    var m = try await store.mapping(target: target, channel: channel, kind: .group, canonicalID: id),
                     m.detail != nil
                 {
                     m.detail = to

@@ -25,8 +25,12 @@ package struct UserCentricSync: ChangeProcessor {
     package let logger: Logger
 
     package init(
-        target: String, store: any SyncStore, connector: any UserCentricConnector, policy: CollisionPolicy,
-        userRemoval: UserRemoval, logger: Logger
+        target: String,
+        store: any SyncStore,
+        connector: any UserCentricConnector,
+        policy: CollisionPolicy,
+        userRemoval: UserRemoval,
+        logger: Logger
     ) {
         self.target = target
         self.store = store
@@ -48,14 +52,17 @@ package struct UserCentricSync: ChangeProcessor {
 
     // MARK: - Users
 
-    var users: UserProvisioning { UserProvisioning(target: target, store: store, directory: connector, removal: userRemoval) }
+    var users: UserProvisioning {
+        UserProvisioning(target: target, store: store, directory: connector, removal: userRemoval)
+    }
 
     func upsertUser(_ id: String, _ channel: Channel) async throws {
         guard let tid = try await users.upsert(id, channel) else { return }
         // First provisioned now: join the linked groups the user belongs to, which may have skipped it
         // while the target refused it. An unfinished link is left to `resume`, which reads all members.
         for group in try await store.groups(ofMember: id, in: channel) {
-            guard let m = try await store.mapping(target: target, channel: channel, kind: .group, canonicalID: group.id),
+            guard
+                let m = try await store.mapping(target: target, channel: channel, kind: .group, canonicalID: group.id),
                 let gid = m.targetID, m.detail != nil, m.origin.group != nil
             else { continue }
             // As in `changeMembers`: only a membership this call created is the bridge's.
@@ -84,7 +91,9 @@ package struct UserCentricSync: ChangeProcessor {
             try await store.removeMapping(target: target, channel: channel, kind: .group, canonicalID: id)
             return try await link(id, name: name, channel)
         }
-        guard let synced = m.detail else { return try await resume(id, m, groupID: tid, origin: origin, name: name, channel) }
+        guard let synced = m.detail else {
+            return try await resume(id, m, groupID: tid, origin: origin, name: name, channel)
+        }
         if synced != name {
             try await connector.renameGroup(id: tid, displayName: name)
             var renamed = m
@@ -94,7 +103,9 @@ package struct UserCentricSync: ChangeProcessor {
     }
 
     /// The canonical user members of a group with their target ids, provisioning those the target lacks.
-    func sourceMembers(_ id: String, _ channel: Channel) async throws -> (targetIDs: [String], canonical: [String: String]) {
+    func sourceMembers(_ id: String, _ channel: Channel) async throws -> (
+        targetIDs: [String], canonical: [String: String]
+    ) {
         var targetIDs: [String] = []
         var canonical: [String: String] = [:]
         for m in try await store.members(ofGroup: id, in: channel) where m.kind == .user {
@@ -118,7 +129,13 @@ package struct UserCentricSync: ChangeProcessor {
             let existing = try await connector.findGroup(displayName: previous?.detail ?? name)
         {
             let created = TargetMapping(
-                target: target, channel: channel, kind: .group, canonicalID: id, targetID: existing.id, origin: .created)
+                target: target,
+                channel: channel,
+                kind: .group,
+                canonicalID: id,
+                targetID: existing.id,
+                origin: .created
+            )
             try await store.setMapping(created)
             return try await resume(id, created, groupID: existing.id, origin: .created, name: name, channel)
         }
@@ -128,42 +145,94 @@ package struct UserCentricSync: ChangeProcessor {
         if let existing, policy != .fail { existingMembers = try await connector.members(ofGroup: existing.id) }
         let key = "group:\(id)"
         let ops = UserCentricPlanner.link(
-            displayName: name, sourceMembers: members, existing: existing, existingMembers: existingMembers, policy: policy)
+            displayName: name,
+            sourceMembers: members,
+            existing: existing,
+            existingMembers: existingMembers,
+            policy: policy
+        )
         var linked: TargetMapping?
         for op in ops {
             switch op {
             case .block(let reason):
                 try await store.setMapping(
-                    TargetMapping(target: target, channel: channel, kind: .group, canonicalID: id, targetID: nil, origin: .blocked, detail: reason))
-                try await store.appendAudit(target: target, channel: channel, action: "blocked", resourceKey: key, detail: ["reason": .string(reason)])
+                    TargetMapping(
+                        target: target,
+                        channel: channel,
+                        kind: .group,
+                        canonicalID: id,
+                        targetID: nil,
+                        origin: .blocked,
+                        detail: reason
+                    )
+                )
+                try await store.appendAudit(
+                    target: target,
+                    channel: channel,
+                    action: "blocked",
+                    resourceKey: key,
+                    detail: ["reason": .string(reason)]
+                )
                 logger.warning("group blocked on target", metadata: ["target": "\(target)", "group": "\(name)"])
             case .createGroup(let displayName, let initial):
-                let externalId = try await store.get(.group, id: id, in: channel)?.attributes["externalId"]?.stringValue ?? id
+                let externalId =
+                    try await store.get(.group, id: id, in: channel)?.attributes["externalId"]?.stringValue ?? id
                 // Marked before the call: if its answer is lost, the retry that finds a same-named group
                 // knows it is the bridge's own (see `MappingOrigin.creating`).
                 try await store.setMapping(
                     TargetMapping(
-                        target: target, channel: channel, kind: .group, canonicalID: id, targetID: nil,
-                        origin: .creating, detail: displayName))
+                        target: target,
+                        channel: channel,
+                        kind: .group,
+                        canonicalID: id,
+                        targetID: nil,
+                        origin: .creating,
+                        detail: displayName
+                    )
+                )
                 let tid = try await connector.createGroup(displayName: displayName, externalId: externalId)
                 let mapping = TargetMapping(
-                    target: target, channel: channel, kind: .group, canonicalID: id, targetID: tid, origin: .created)
+                    target: target,
+                    channel: channel,
+                    kind: .group,
+                    canonicalID: id,
+                    targetID: tid,
+                    origin: .created
+                )
                 try await store.setMapping(mapping)
                 linked = mapping
-                try await store.recordBridgeAdded(target: target, channel: channel, group: id, members: initial.compactMap { byTarget[$0] })
+                try await store.recordBridgeAdded(
+                    target: target,
+                    channel: channel,
+                    group: id,
+                    members: initial.compactMap { byTarget[$0] }
+                )
                 for user in initial { try await insert(user: user, group: tid) }
             case .adopt(let tid, let origin, let kept, let removed):
                 try await store.appendAudit(
-                    target: target, channel: channel, action: "adopted (\(origin.rawValue))", resourceKey: key,
+                    target: target,
+                    channel: channel,
+                    action: "adopted (\(origin.rawValue))",
+                    resourceKey: key,
                     detail: [
                         "targetGroupID": .string(tid), "displayName": .string(name),
-                        "membersKept": .array(kept.map(JSONValue.string)), "membersRemoved": .array(removed.map(JSONValue.string)),
-                    ])
+                        "membersKept": .array(kept.map(JSONValue.string)),
+                        "membersRemoved": .array(removed.map(JSONValue.string)),
+                    ]
+                )
                 let mapping = TargetMapping(
-                    target: target, channel: channel, kind: .group, canonicalID: id, targetID: tid, origin: MappingOrigin(origin))
+                    target: target,
+                    channel: channel,
+                    kind: .group,
+                    canonicalID: id,
+                    targetID: tid,
+                    origin: MappingOrigin(origin)
+                )
                 try await store.setMapping(mapping)
                 linked = mapping
-                let planned = ops.compactMap { op -> String? in if case .insert(let u, _) = op { byTarget[u] } else { nil } }
+                let planned = ops.compactMap { op -> String? in
+                    if case .insert(let u, _) = op { byTarget[u] } else { nil }
+                }
                 try await store.recordBridgeAdded(target: target, channel: channel, group: id, members: planned)
             case .insert(let user, let group):
                 try await insert(user: user, group: group)
@@ -183,7 +252,14 @@ package struct UserCentricSync: ChangeProcessor {
 
     /// Finishes a link interrupted after the group was created or adopted: from the group's actual
     /// members, insert the missing source members and (when the bridge owns the membership) delete the rest.
-    func resume(_ id: String, _ m: TargetMapping, groupID tid: String, origin: GroupOrigin, name: String, _ channel: Channel) async throws {
+    func resume(
+        _ id: String,
+        _ m: TargetMapping,
+        groupID tid: String,
+        origin: GroupOrigin,
+        name: String,
+        _ channel: Channel
+    ) async throws {
         // The source may have been renamed since; the target keeps the name it was created or found with.
         if origin == .created { try await connector.renameGroup(id: tid, displayName: name) }
         let (members, byTarget) = try await sourceMembers(id, channel)
@@ -209,14 +285,18 @@ package struct UserCentricSync: ChangeProcessor {
         else {
             // Not linked yet (or its creation was interrupted): linking reads the current members,
             // which include this change.
-            guard let group = try await store.get(.group, id: id, in: channel), let name = group.attributes["displayName"]?.stringValue else {
+            guard let group = try await store.get(.group, id: id, in: channel),
+                let name = group.attributes["displayName"]?.stringValue
+            else {
                 return
             }
             return try await link(id, name: name, channel)
         }
         guard let tid = m.targetID, let origin = m.origin.group else { return }  // blocked
         var adds = added
-        if m.detail == nil, let name = try await store.get(.group, id: id, in: channel)?.attributes["displayName"]?.stringValue {
+        if m.detail == nil,
+            let name = try await store.get(.group, id: id, in: channel)?.attributes["displayName"]?.stringValue
+        {
             // An unfinished link: finishing it brings in every current member, this change's additions included.
             try await resume(id, m, groupID: tid, origin: origin, name: name, channel)
             adds = []
@@ -235,7 +315,9 @@ package struct UserCentricSync: ChangeProcessor {
         var bridgeAddedTarget: Set<String> = []
         var canonicalOf: [String: String] = [:]
         for member in removed {
-            guard let um = try await store.mapping(target: target, channel: channel, kind: .user, canonicalID: member), let t = um.targetID else {
+            guard let um = try await store.mapping(target: target, channel: channel, kind: .user, canonicalID: member),
+                let t = um.targetID
+            else {
                 continue
             }
             removedTarget.append(t)
@@ -243,7 +325,12 @@ package struct UserCentricSync: ChangeProcessor {
             if bridgeAdded.contains(member) { bridgeAddedTarget.insert(t) }
         }
         let ops = UserCentricPlanner.delta(
-            groupID: tid, origin: origin, added: addedTarget, removed: removedTarget, bridgeAdded: bridgeAddedTarget)
+            groupID: tid,
+            origin: origin,
+            added: addedTarget,
+            removed: removedTarget,
+            bridgeAdded: bridgeAddedTarget
+        )
         let addedByTarget = Dictionary(zip(addedTarget, addedCanonical), uniquingKeysWith: { a, _ in a })
         var forgotten: [String] = []
         for op in ops {
@@ -260,7 +347,9 @@ package struct UserCentricSync: ChangeProcessor {
             case .createGroup, .adopt, .rename, .deleteGroup, .block: break  // `delta` plans member calls only
             }
         }
-        if !forgotten.isEmpty { try await store.forgetBridgeAdded(target: target, channel: channel, group: id, members: forgotten) }
+        if !forgotten.isEmpty {
+            try await store.forgetBridgeAdded(target: target, channel: channel, group: id, members: forgotten)
+        }
     }
 
     /// A target refusing a member it does not know (yet, or any more: a deletion of the user may be in
@@ -275,7 +364,9 @@ package struct UserCentricSync: ChangeProcessor {
     }
 
     func deleteGroup(_ id: String, _ channel: Channel) async throws {
-        guard var m = try await store.mapping(target: target, channel: channel, kind: .group, canonicalID: id) else { return }
+        guard var m = try await store.mapping(target: target, channel: channel, kind: .group, canonicalID: id) else {
+            return
+        }
         if m.origin == .creating, let name = m.detail, let found = try await connector.findGroup(displayName: name) {
             // Deleted while its creation was interrupted: the same-named group is the bridge's own.
             m.targetID = found.id
@@ -285,7 +376,9 @@ package struct UserCentricSync: ChangeProcessor {
             let bridgeAdded = try await store.bridgeAddedMembers(target: target, channel: channel, group: id)
             var addedTarget: Set<String> = []
             for member in bridgeAdded {
-                if let um = try await store.mapping(target: target, channel: channel, kind: .user, canonicalID: member), let t = um.targetID {
+                if let um = try await store.mapping(target: target, channel: channel, kind: .user, canonicalID: member),
+                    let t = um.targetID
+                {
                     addedTarget.insert(t)
                 }
             }
@@ -298,8 +391,15 @@ package struct UserCentricSync: ChangeProcessor {
             }
             if origin == .adoptedMerge {
                 try await store.appendAudit(
-                    target: target, channel: channel, action: "unlinked (merge: group kept)", resourceKey: "group:\(id)",
-                    detail: ["targetGroupID": .string(tid), "membersRemoved": .array(addedTarget.sorted().map(JSONValue.string))])
+                    target: target,
+                    channel: channel,
+                    action: "unlinked (merge: group kept)",
+                    resourceKey: "group:\(id)",
+                    detail: [
+                        "targetGroupID": .string(tid),
+                        "membersRemoved": .array(addedTarget.sorted().map(JSONValue.string)),
+                    ]
+                )
             }
         }
         try await store.forgetBridgeAdded(target: target, channel: channel, group: id, members: nil)

@@ -1,5 +1,5 @@
-import Membership
 internal import Connectors
+import Membership
 internal import SCIM
 internal import Store
 

@@ -1,7 +1,7 @@
-package import Membership
 package import Connectors
-package import Store
+package import Membership
 internal import SCIM
+package import Store
 
 /// The user half of both projections: provision a user on the target before anything needs it,
 /// replace it when it changes, deprovision it when it goes. Idempotent: users are looked up by their
@@ -40,18 +40,35 @@ package struct UserProvisioning: Sendable {
             // at the source before a retry, `delete` can still find what this call created.
             try await store.setMapping(
                 TargetMapping(
-                    target: target, channel: channel, kind: .user, canonicalID: id, targetID: nil,
-                    origin: .creating, detail: key))
+                    target: target,
+                    channel: channel,
+                    kind: .user,
+                    canonicalID: id,
+                    targetID: nil,
+                    origin: .creating,
+                    detail: key
+                )
+            )
             do {
                 tid = try await directory.createUser(user.attributes)
             } catch let error as TargetError {
                 // Refused outright: nothing was created, so there is nothing to mark.
-                if case .permanent = error { try await store.removeMapping(target: target, channel: channel, kind: .user, canonicalID: id) }
+                if case .permanent = error {
+                    try await store.removeMapping(target: target, channel: channel, kind: .user, canonicalID: id)
+                }
                 throw error
             }
         }
         try await store.setMapping(
-            TargetMapping(target: target, channel: channel, kind: .user, canonicalID: id, targetID: tid, origin: .created))
+            TargetMapping(
+                target: target,
+                channel: channel,
+                kind: .user,
+                canonicalID: id,
+                targetID: tid,
+                origin: .created
+            )
+        )
         return tid
     }
 
@@ -66,8 +83,12 @@ package struct UserProvisioning: Sendable {
             return try await ensure(id, channel)
         } catch TargetError.permanent(let status, let detail) where Self.refusesTheUser(status) {
             try await store.appendAudit(
-                target: target, channel: channel, action: "member skipped", resourceKey: "group:\(group)",
-                detail: ["user": .string(id), "status": .integer(Int64(status)), "reason": .string(detail)])
+                target: target,
+                channel: channel,
+                action: "member skipped",
+                resourceKey: "group:\(group)",
+                detail: ["user": .string(id), "status": .integer(Int64(status)), "reason": .string(detail)]
+            )
             return nil
         }
     }
@@ -81,7 +102,9 @@ package struct UserProvisioning: Sendable {
     @discardableResult
     package func upsert(_ id: String, _ channel: Channel) async throws -> String? {
         guard let user = try await store.get(.user, id: id, in: channel) else { return nil }
-        if let m = try await store.mapping(target: target, channel: channel, kind: .user, canonicalID: id), let tid = m.targetID {
+        if let m = try await store.mapping(target: target, channel: channel, kind: .user, canonicalID: id),
+            let tid = m.targetID
+        {
             if try await directory.replaceUser(id: tid, user.attributes) { return nil }
             // The target lost it: forget the mapping and provision again.
             try await store.removeMapping(target: target, channel: channel, kind: .user, canonicalID: id)
@@ -91,7 +114,9 @@ package struct UserProvisioning: Sendable {
 
     /// A deleted user: disabled or deleted on the target, as configured.
     package func delete(_ id: String, _ channel: Channel) async throws {
-        guard var m = try await store.mapping(target: target, channel: channel, kind: .user, canonicalID: id) else { return }
+        guard var m = try await store.mapping(target: target, channel: channel, kind: .user, canonicalID: id) else {
+            return
+        }
         if m.targetID == nil, m.origin == .creating, let key = m.detail {
             // Deleted while its creation was unanswered: the user the target has under the key is the
             // bridge's own. None there: the creation never happened.

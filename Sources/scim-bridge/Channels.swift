@@ -1,6 +1,6 @@
-import Membership
 import ArgumentParser
 import Foundation
+import Membership
 import SCIM
 import Server
 import Store
@@ -14,8 +14,11 @@ struct Channels: AsyncParsableCommand {
 
     /// Channel names become URL path segments: keep them simple.
     static func validate(name: String) throws {
-        let ok = !name.isEmpty && name.count <= 64
-            && name.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" || $0 == "_" }
+        let ok =
+            !name.isEmpty && name.count <= 64
+            && name.unicodeScalars.allSatisfy {
+                ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" || $0 == "_"
+            }
             && name.first != "-"
         guard ok else {
             throw ValidationError("Channel name '\(name)' is invalid: use 1-64 lowercase letters, digits, '-' or '_'.")
@@ -31,7 +34,8 @@ struct Channels: AsyncParsableCommand {
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Create a channel and print its bearer token alone on standard output (shown once).")
+            abstract: "Create a channel and print its bearer token alone on standard output (shown once)."
+        )
         @Argument(help: "The channel name, used in the base URL /scim/v2/NAME.") var name: String
         @OptionGroup var store: StoreOptions
 
@@ -40,11 +44,15 @@ struct Channels: AsyncParsableCommand {
         func run() async throws {
             let s = try EmbeddedStore.open(dataDir: store.dataDir)
             guard try await s.channel(named: name) == nil else {
-                throw CLIError("A channel named '\(name)' already exists; use 'channels rotate-token \(name)' for a new token.")
+                throw CLIError(
+                    "A channel named '\(name)' already exists; use 'channels rotate-token \(name)' for a new token."
+                )
             }
             let channel = try await s.createChannel(named: name)
             let token = try await CredentialIssuer(store: s).issueBearerToken(for: channel)
-            FileHandle.standardError.write(Data("Created channel '\(name)' (base URL /scim/v2/\(name)). Its bearer token, shown once:\n".utf8))
+            FileHandle.standardError.write(
+                Data("Created channel '\(name)' (base URL /scim/v2/\(name)). Its bearer token, shown once:\n".utf8)
+            )
             print(token)
         }
     }
@@ -56,8 +64,12 @@ struct Channels: AsyncParsableCommand {
         func run() async throws {
             let s = try EmbeddedStore.open(dataDir: store.dataDir, create: false)
             for channel in try await s.channels() {
-                let kinds = Set(try await s.credentials(of: channel).map(\.kind.rawValue)).sorted().joined(separator: ",")
-                print("\(channel.name)\t/scim/v2/\(channel.name)\t\(kinds.isEmpty ? "no credentials" : kinds)\tcreated \(channel.created.iso8601)")
+                let kinds = Set(try await s.credentials(of: channel).map(\.kind.rawValue)).sorted().joined(
+                    separator: ","
+                )
+                print(
+                    "\(channel.name)\t/scim/v2/\(channel.name)\t\(kinds.isEmpty ? "no credentials" : kinds)\tcreated \(channel.created.iso8601)"
+                )
             }
         }
     }
@@ -65,7 +77,8 @@ struct Channels: AsyncParsableCommand {
     struct RotateToken: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "rotate-token",
-            abstract: "Replace a channel's bearer token; prints the new token alone on standard output.")
+            abstract: "Replace a channel's bearer token; prints the new token alone on standard output."
+        )
         @Argument(help: "The channel name.") var name: String
         @OptionGroup var store: StoreOptions
 
@@ -79,7 +92,8 @@ struct Channels: AsyncParsableCommand {
     struct BasicCredentials: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "basic-credentials",
-            abstract: "Issue HTTP Basic credentials for a channel (replacing earlier ones); prints 'USER PASSWORD'.")
+            abstract: "Issue HTTP Basic credentials for a channel (replacing earlier ones); prints 'USER PASSWORD'."
+        )
         @Argument(help: "The channel name.") var name: String
         @OptionGroup var store: StoreOptions
 
@@ -94,7 +108,9 @@ struct Channels: AsyncParsableCommand {
     struct OAuthClient: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "oauth-client",
-            abstract: "Issue an OAuth 2 client id and secret for a channel (client credentials grant at /oauth/token); prints 'CLIENT_ID CLIENT_SECRET'.")
+            abstract:
+                "Issue an OAuth 2 client id and secret for a channel (client credentials grant at /oauth/token); prints 'CLIENT_ID CLIENT_SECRET'."
+        )
         @Argument(help: "The channel name.") var name: String
         @OptionGroup var store: StoreOptions
 
@@ -107,7 +123,9 @@ struct Channels: AsyncParsableCommand {
     }
 
     struct Delete: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Delete a channel with all its users, groups and credentials.")
+        static let configuration = CommandConfiguration(
+            abstract: "Delete a channel with all its users, groups and credentials."
+        )
         @Argument(help: "The channel name.") var name: String
         @OptionGroup var store: StoreOptions
 

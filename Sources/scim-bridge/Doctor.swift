@@ -8,7 +8,8 @@ import Foundation
 /// secrets resolvable, the API reachable, the credentials accepted — and says what to fix.
 struct Doctor: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Check a target's credentials and reachability, with a clear message for each failure.")
+        abstract: "Check a target's credentials and reachability, with a clear message for each failure."
+    )
     @Option(help: "Configuration file (YAML) that defines the target; see docs/configuration.md.") var config: String
     @Option(help: "The target's name in the configuration.") var target: String
 
@@ -16,7 +17,9 @@ struct Doctor: AsyncParsableCommand {
         let file: BridgeConfiguration
         do { file = try ConfigurationLoader.load(file: config) } catch { throw CLIError("\(error)") }
         guard let i = file.targets.firstIndex(where: { $0.name == target }) else {
-            throw CLIError("--target: no target named '\(target)' in \(config); it has: \(file.targets.map(\.name).joined(separator: ", ")).")
+            throw CLIError(
+                "--target: no target named '\(target)' in \(config); it has: \(file.targets.map(\.name).joined(separator: ", "))."
+            )
         }
         let t = file.targets[i]
         print("target \(t.name) (\(t.kind.rawValue)) at \(t.baseURL)")
@@ -49,13 +52,16 @@ struct Doctor: AsyncParsableCommand {
         case .permanent(401, let detail):
             return "\(auth): the target refused the credentials (HTTP 401). \(credentialHint(t.kind)) (\(detail))"
         case .unauthenticated(let detail):
-            return "\(auth): the credentials could not be read, obtained or were refused. \(credentialHint(t.kind)) (\(detail))"
+            return
+                "\(auth): the credentials could not be read, obtained or were refused. \(credentialHint(t.kind)) (\(detail))"
         case .permanent(403, let detail):
-            return "\(auth): the credentials were accepted but lack permission (HTTP 403). \(credentialHint(t.kind)) (\(detail))"
+            return
+                "\(auth): the credentials were accepted but lack permission (HTTP 403). \(credentialHint(t.kind)) (\(detail))"
         case .permanent(404, let detail):
             return "\(base): \(t.baseURL) has no SCIM endpoint there (HTTP 404). \(baseURLHint(t.kind)) (\(detail))"
         case .permanent(let status, let detail):
-            return "\(base): the target answered HTTP \(status) to a simple read; is \(t.baseURL) the right API? (\(detail))"
+            return
+                "\(base): the target answered HTTP \(status) to a simple read; is \(t.baseURL) the right API? (\(detail))"
         case .retryable(let detail, _) where detail.contains(" answered "):
             return "The target at \(t.baseURL) is reachable but not answering normally (\(detail)); try again later."
         case .retryable(let detail, _):
@@ -68,8 +74,10 @@ struct Doctor: AsyncParsableCommand {
         case .githubEMU:
             "GitHub EMU needs a personal access token (classic) of the enterprise's setup user with the scim:enterprise scope."
         case .slack: "Slack needs an org-level user token (xoxp-…) with the admin scope, installed by an org owner."
-        case .google: "Google needs a service account with domain-wide delegation for the Directory scopes, impersonating an admin."
-        case .salesforce: "Salesforce needs a connected app whose certificate signs the JWT, pre-authorized for the user."
+        case .google:
+            "Google needs a service account with domain-wide delegation for the Directory scopes, impersonating an admin."
+        case .salesforce:
+            "Salesforce needs a connected app whose certificate signs the JWT, pre-authorized for the user."
         case .msgraph: "Microsoft Graph needs an app registration with application permissions and admin consent."
         case .scim: "Check the token or password the SCIM service provider issued for the bridge."
         }

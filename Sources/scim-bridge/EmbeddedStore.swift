@@ -17,7 +17,9 @@ enum EmbeddedStore {
                 throw CLIError("Cannot create the data directory '\(dataDir)': \(error.localizedDescription)")
             }
         } else {
-            throw CLIError("The data directory '\(dataDir)' does not exist; run 'scim-bridge serve' or 'scim-bridge channels create' first.")
+            throw CLIError(
+                "The data directory '\(dataDir)' does not exist; run 'scim-bridge serve' or 'scim-bridge channels create' first."
+            )
         }
         guard fm.isWritableFile(atPath: dataDir) else {
             throw CLIError("The data directory '\(dataDir)' is not writable.")

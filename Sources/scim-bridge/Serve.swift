@@ -1,20 +1,21 @@
-import Membership
 import ArgumentParser
 import BridgeConfig
 import BridgeRuntime
 import Foundation
 import Hummingbird
 import Logging
+import Membership
 import NIOCore
 import Server
 import ServiceLifecycle
-import UnixSignals
 import Store
+import UnixSignals
 
 /// `scim-bridge serve`: runs the bridge on the embedded store until SIGTERM or SIGINT.
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the bridge: the inbound SCIM server on the embedded SQLite store.")
+        abstract: "Run the bridge: the inbound SCIM server on the embedded SQLite store."
+    )
 
     @Option(help: "Configuration file (YAML); see docs/configuration.md.") var config: String?
     @Option(help: "Address to listen on (default: server.host of --config, else 127.0.0.1).") var host: String?
@@ -25,11 +26,16 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Public base URL clients use (e.g. https://scim.example.com), for meta.location behind a proxy.")
     var publicURL: String?
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel: String = "info"
-    @Option(help: "Threads that run request handlers: event-loops (NIO's, the default and fastest) or swift (Swift's own pool).")
+    @Option(
+        help:
+            "Threads that run request handlers: event-loops (NIO's, the default and fastest) or swift (Swift's own pool)."
+    )
     var executor: TaskExecutorChoice = .eventLoops
 
     func validate() throws {
-        if let port, !(0...65535).contains(port) { throw ValidationError("--port must be between 0 and 65535, not \(port).") }
+        if let port, !(0...65535).contains(port) {
+            throw ValidationError("--port must be between 0 and 65535, not \(port).")
+        }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical.")
         }
@@ -45,7 +51,9 @@ struct Serve: AsyncParsableCommand {
             return l
         }()
         if !executor.install() {
-            logger.warning("--executor event-loops is not supported by this Swift runtime; handlers run on Swift's own pool")
+            logger.warning(
+                "--executor event-loops is not supported by this Swift runtime; handlers run on Swift's own pool"
+            )
         }
         // The file gives defaults; flags given on the command line win.
         var file = BridgeConfiguration()
@@ -59,7 +67,8 @@ struct Serve: AsyncParsableCommand {
         let host = self.host ?? file.server.host
         let port = self.port ?? file.server.port
         let publicURL = self.publicURL ?? file.server.publicURL
-        let dataDir = config != nil && store.dataDir == StoreOptions.defaultDataDir ? file.server.dataDir : store.dataDir
+        let dataDir =
+            config != nil && store.dataDir == StoreOptions.defaultDataDir ? file.server.dataDir : store.dataDir
         let s = try EmbeddedStore.open(dataDir: dataDir)
         try ServeLock.acquire(dataDir: dataDir)
         try await TargetServices.applyChannels(file, store: s)
@@ -70,14 +79,18 @@ struct Serve: AsyncParsableCommand {
             if groups > 1000 {
                 logger.warning(
                     "channel above PingOne's recommended maximum of 1,000 groups per rule",
-                    metadata: ["channel": "\(c.name)", "groups": "\(groups)"])
+                    metadata: ["channel": "\(c.name)", "groups": "\(groups)"]
+                )
             }
         }
         if try await s.channels().isEmpty {
             let channel = try await s.createChannel(named: "default")
             let token = try await CredentialIssuer(store: s).issueBearerToken(for: channel)
-            FileHandle.standardError.write(Data(
-                "No channel yet: created channel 'default' (/scim/v2/default). Its bearer token, shown once:\n".utf8))
+            FileHandle.standardError.write(
+                Data(
+                    "No channel yet: created channel 'default' (/scim/v2/default). Its bearer token, shown once:\n".utf8
+                )
+            )
             FileHandle.standardOutput.write(Data((token + "\n").utf8))
         }
         var admin: AdminConfiguration? = nil
@@ -90,14 +103,19 @@ struct Serve: AsyncParsableCommand {
         }
         let app = try buildApplication(
             configuration: ServerConfiguration(
-                host: host, port: port,
+                host: host,
+                port: port,
                 limits: file.server.limits,
                 publicURL: publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 },
-                recordDirectory: record, admin: admin),
-            store: s, logger: logger,
+                recordDirectory: record,
+                admin: admin
+            ),
+            store: s,
+            logger: logger,
             onServerRunning: { port in
                 logger.notice("scim-bridge listening", metadata: ["url": "http://\(host):\(port)/scim/v2/"])
-            })
+            }
+        )
         // Termination, deliberately: the HTTP server ending, with an error or not, ends the process (an
         // orchestrator restarts it; a bridge that cannot take inbound SCIM must not look alive). Target
         // services never end the process: each worker contains its delivery failures (TargetWorker),
@@ -108,7 +126,8 @@ struct Serve: AsyncParsableCommand {
             .init(service: $0, successTerminationBehavior: .ignore, failureTerminationBehavior: .ignore)
         }
         let group = ServiceGroup(
-            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        )
         do {
             try await group.run()
         } catch let error as IOError where error.errnoCode == EADDRINUSE {

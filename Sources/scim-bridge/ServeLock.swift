@@ -1,9 +1,9 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// One `serve` per data directory. A second process on the same SQLite file would run a second set
@@ -23,7 +23,8 @@ enum ServeLock {
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             close(fd)
             throw CLIError(
-                "Another 'scim-bridge serve' is already serving the data directory '\(dataDir)' (it holds '\(path)'). Stop it first, or give this one another --data-dir.")
+                "Another 'scim-bridge serve' is already serving the data directory '\(dataDir)' (it holds '\(path)'). Stop it first, or give this one another --data-dir."
+            )
         }
         // The descriptor stays open until the process exits: closing it would release the lock.
     }

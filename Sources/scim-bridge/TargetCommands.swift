@@ -4,8 +4,8 @@ import BridgeRuntime
 import Connectors
 import Foundation
 import Logging
-import SCIM
 import Membership
+import SCIM
 import Store
 import Sync
 
@@ -24,7 +24,9 @@ struct TargetOptions: ParsableArguments {
             throw CLIError("\(error)")
         }
         guard let index = file.targets.firstIndex(where: { $0.name == target }) else {
-            throw CLIError("--target: no target named '\(target)' in \(config); it has: \(file.targets.map(\.name).joined(separator: ", ")).")
+            throw CLIError(
+                "--target: no target named '\(target)' in \(config); it has: \(file.targets.map(\.name).joined(separator: ", "))."
+            )
         }
         let s = try EmbeddedStore.open(dataDir: store.dataDir, create: false)
         var logger = Logger(label: "scim-bridge")
@@ -51,7 +53,9 @@ struct TargetOptions: ParsableArguments {
 /// `scim-bridge plan --target NAME`: reads the target, diffs it against the canonical model and prints
 /// the exact calls a sync would make. Nothing is changed.
 struct Plan: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Print the calls that would bring a target in line (dry run).")
+    static let configuration = CommandConfiguration(
+        abstract: "Print the calls that would bring a target in line (dry run)."
+    )
     @OptionGroup var options: TargetOptions
 
     func run() async throws {
@@ -73,7 +77,10 @@ struct Plan: AsyncParsableCommand {
 
 /// `scim-bridge sync --target NAME`: executes the plan, with a progress bar on standard error.
 struct SyncCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "sync", abstract: "Bring a target in line with the canonical model now.")
+    static let configuration = CommandConfiguration(
+        commandName: "sync",
+        abstract: "Bring a target in line with the canonical model now."
+    )
     @OptionGroup var options: TargetOptions
 
     func run() async throws {
@@ -109,20 +116,25 @@ struct SyncCommand: AsyncParsableCommand {
 
 /// `scim-bridge status`: delivery state per target (outbox by state, blocked groups, dead letters).
 struct Status: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Show delivery status per target: pending, synced, blocked, failed.")
+    static let configuration = CommandConfiguration(
+        abstract: "Show delivery status per target: pending, synced, blocked, failed."
+    )
     @Option(help: "Configuration file (YAML) listing the targets.") var config: String
     @Option(help: "Only this target.") var target: String?
     @Option(
         help: ArgumentHelp(
             "List resources one per line, optionally only those in a state.",
-            discussion: "States: failed, pending, blocked, synced, deprovisioned; 'all' lists every resource."))
+            discussion: "States: failed, pending, blocked, synced, deprovisioned; 'all' lists every resource."
+        )
+    )
     var resources: String?
     @OptionGroup var store: StoreOptions
 
     func validate() throws {
         if let r = resources, r != "all", ResourceSyncStatus.State(rawValue: r) == nil {
             throw ValidationError(
-                "--resources must be 'all' or one of: \(ResourceSyncStatus.State.allCases.map(\.rawValue).joined(separator: ", ")).")
+                "--resources must be 'all' or one of: \(ResourceSyncStatus.State.allCases.map(\.rawValue).joined(separator: ", "))."
+            )
         }
     }
 
@@ -130,7 +142,9 @@ struct Status: AsyncParsableCommand {
         let file: BridgeConfiguration
         // `status` reads the store only: a secret file it cannot read (being rotated, or readable by
         // the service's user alone) does not stop it; reporting that target's health is its job.
-        do { file = try ConfigurationLoader.load(file: config, readFile: { _ in "not read by status" }) } catch { throw CLIError("\(error)") }
+        do { file = try ConfigurationLoader.load(file: config, readFile: { _ in "not read by status" }) } catch {
+            throw CLIError("\(error)")
+        }
         let s = try EmbeddedStore.open(dataDir: store.dataDir, create: false)
         for t in file.targets where target == nil || t.name == target {
             let counts = try await s.outboxCounts(target: t.name)
@@ -139,13 +153,18 @@ struct Status: AsyncParsableCommand {
             let state = try await s.targetState(t.name)
             print("  health: \(Self.health(state))")
             if let state, state.initialSyncRunning {
-                print("  initial sync: in progress since \(state.initialSyncStarted.map(\.iso8601) ?? "?"), \(counts["pending"] ?? 0) change(s) pending")
+                print(
+                    "  initial sync: in progress since \(state.initialSyncStarted.map(\.iso8601) ?? "?"), \(counts["pending"] ?? 0) change(s) pending"
+                )
             }
             if let reconciled = state?.lastReconciled { print("  last reconciled: \(reconciled.iso8601)") }
             print(
                 "  outbox: pending \(counts["pending"] ?? 0), delivered \(counts["done"] ?? 0), failed (dead) \(counts["dead"] ?? 0)"
-                    + ((counts["settled"] ?? 0) > 0 ? ", settled by reconciliation \(counts["settled"] ?? 0)" : ""))
-            print("  synced: \(mappings.filter { $0.targetID != nil && $0.kind == .user }.count) user(s), \(mappings.filter { $0.targetID != nil && $0.kind == .group }.count) group(s)")
+                    + ((counts["settled"] ?? 0) > 0 ? ", settled by reconciliation \(counts["settled"] ?? 0)" : "")
+            )
+            print(
+                "  synced: \(mappings.filter { $0.targetID != nil && $0.kind == .user }.count) user(s), \(mappings.filter { $0.targetID != nil && $0.kind == .group }.count) group(s)"
+            )
             for m in mappings where m.origin == .blocked {
                 if t.onNameCollision == .fail {
                     print("  blocked: group \(m.canonicalID) in \(m.channel.name): \(m.detail ?? "")")
@@ -153,14 +172,19 @@ struct Status: AsyncParsableCommand {
                     // The stored reason speaks of the policy it was blocked under; say what happens now.
                     print(
                         "  blocked: group \(m.canonicalID) in \(m.channel.name) was blocked under onNameCollision 'fail'; "
-                            + "now '\(t.onNameCollision.rawValue)': it is adopted at the next start of serve, reconciliation or sync")
+                            + "now '\(t.onNameCollision.rawValue)': it is adopted at the next start of serve, reconciliation or sync"
+                    )
                 }
             }
             for e in try await s.deadOutboxEntries(target: t.name, limit: 20) {
                 print("  failed: \(e.resourceKey) after \(e.attempts) attempt(s): \(e.lastError ?? "")")
             }
             if let r = resources {
-                for st in try await s.resourceStatuses(target: t.name, state: ResourceSyncStatus.State(rawValue: r), limit: .max) {
+                for st in try await s.resourceStatuses(
+                    target: t.name,
+                    state: ResourceSyncStatus.State(rawValue: r),
+                    limit: .max
+                ) {
                     print("  " + Self.line(st))
                 }
             }
@@ -168,7 +192,9 @@ struct Status: AsyncParsableCommand {
         for c in try await s.channels() {
             let groups = try await s.query(.group, in: c, ResourceQuery(count: 0)).totalResults
             if groups > 1000 {
-                print("warning: channel \(c.name) has \(groups) groups, above PingOne's recommended maximum of 1,000 per rule")
+                print(
+                    "warning: channel \(c.name) has \(groups) groups, above PingOne's recommended maximum of 1,000 per rule"
+                )
             }
         }
     }
@@ -179,7 +205,8 @@ struct Status: AsyncParsableCommand {
         switch state.health {
         case .healthy: return "healthy"
         case .unauthenticated:
-            return "cannot authenticate since \(state.lastErrorAt.map(\.iso8601) ?? "?"): \(state.lastError ?? "") (changes wait and are retried)"
+            return
+                "cannot authenticate since \(state.lastErrorAt.map(\.iso8601) ?? "?"): \(state.lastError ?? "") (changes wait and are retried)"
         case .failing: return "failing since \(state.lastErrorAt.map(\.iso8601) ?? "?"): \(state.lastError ?? "")"
         case .paused: return "paused"
         }
@@ -187,7 +214,9 @@ struct Status: AsyncParsableCommand {
 
     /// One resource: `pending   pingone/group:ID  3 change(s), 2 attempt(s), last error: …`.
     static func line(_ s: ResourceSyncStatus) -> String {
-        var parts = ["\(s.state.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0)) \(s.channel)/\(s.resourceKey)"]
+        var parts = [
+            "\(s.state.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0)) \(s.channel)/\(s.resourceKey)"
+        ]
         if let t = s.targetID { parts.append("target id \(t)") }
         if let o = s.origin, o != .blocked, o != .deprovisioned { parts.append(o.rawValue) }
         if s.undelivered > 0 { parts.append("\(s.undelivered) change(s) undelivered") }

@@ -213,11 +213,16 @@ import Testing
         Case(
             name: "salesforce workforce users without a profile",
             yaml: Fixtures.designSketch.replacingFirst("\n    profileId: 00e000000000001AAA", with: ""),
-            expected: ["targets[3].profileId: required: the Profile id new users get (or set communities for portal users)"]
+            expected: [
+                "targets[3].profileId: required: the Profile id new users get (or set communities for portal users)"
+            ]
         ),
         Case(
             name: "unknown salesforce deprovisioning",
-            yaml: Fixtures.designSketch.replacingFirst("profileId: 00e000000000001AAA", with: "profileId: 00e000000000001AAA\n    deprovisioning: delete"),
+            yaml: Fixtures.designSketch.replacingFirst(
+                "profileId: 00e000000000001AAA",
+                with: "profileId: 00e000000000001AAA\n    deprovisioning: delete"
+            ),
             expected: ["targets[3].deprovisioning: must be one of deactivate, freeze"]
         ),
         Case(

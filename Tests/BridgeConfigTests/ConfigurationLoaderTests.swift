@@ -1,6 +1,6 @@
-import Membership
 import BridgeConfig
 import Foundation
+import Membership
 import Testing
 
 @Suite struct ConfigurationLoaderTests {
@@ -183,8 +183,10 @@ import Testing
         let portal = try #require(config.target(named: "portal"))
         #expect(portal.reconcileEvery == nil)
         var expected = SalesforceSettings(
-            apiVersion: "61.0", memberships: .permissionSets,
-            communities: .init(accountId: "001000000000001AAA", profileId: "00e000000000001"))
+            apiVersion: "61.0",
+            memberships: .permissionSets,
+            communities: .init(accountId: "001000000000001AAA", profileId: "00e000000000001")
+        )
         expected.usernameSuffix = ".uat"
         expected.deprovisioning = .freeze
         expected.timeZoneSidKey = "Europe/Paris"

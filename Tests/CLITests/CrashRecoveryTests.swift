@@ -5,8 +5,8 @@ import NIOCore
 import NIOHTTP1
 import SCIM
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 
 /// `scim-bridge serve` as a real process, killed with SIGKILL in the middle of an IdP push and
 /// restarted: no acknowledged change and no outbox entry is lost, and the target converges.
@@ -43,7 +43,8 @@ struct CrashRecoveryTests {
                 executable: executable,
                 arguments: (config.map { ["serve", "--config", $0.path] } ?? ["serve"])
                     + ["--data-dir", dataDir.path, "--port", "0", "--log-level", "notice"] + extraArguments,
-                environment: env)
+                environment: env
+            )
             process.output.readabilityHandler = { [output] h in
                 let data = h.availableData
                 if data.isEmpty { h.readabilityHandler = nil }
@@ -77,7 +78,9 @@ struct CrashRecoveryTests {
     }
 
     /// One request to a live bridge with a channel's bearer token: status and parsed body.
-    static func request(_ method: HTTPMethod, _ url: String, token: String, body: JSONValue? = nil) async throws -> (Int, JSONValue?) {
+    static func request(_ method: HTTPMethod, _ url: String, token: String, body: JSONValue? = nil) async throws -> (
+        Int, JSONValue?
+    ) {
         var r = HTTPClientRequest(url: url)
         r.method = method
         r.headers.add(name: "Authorization", value: "Bearer \(token)")
@@ -93,23 +96,25 @@ struct CrashRecoveryTests {
     @Test(.enabled(if: executable != nil, "the scim-bridge executable is built by `swift build` / `swift test`"))
     func sigkillMidPushLosesNothing() async throws {
         let executable = try #require(Self.executable)
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("scim-bridge-crash-\(UUID().uuidString)")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "scim-bridge-crash-\(UUID().uuidString)"
+        )
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
 
         try await withRunningEmulator(SCIMEmulator()) { url, emulator in
             let config = dir.appendingPathComponent("bridge.yaml")
             try """
-                channels:
-                  - name: pingone
-                    targets: [acme]
-                targets:
-                  - name: acme
-                    kind: scim
-                    baseURL: \(url.absoluteString)
-                    auth: { bearer: env:ACME_TOKEN }
-                    rateLimit: { requestsPerMinute: 60000, burst: 1000 }
-                """.write(to: config, atomically: true, encoding: .utf8)
+            channels:
+              - name: pingone
+                targets: [acme]
+            targets:
+              - name: acme
+                kind: scim
+                baseURL: \(url.absoluteString)
+                auth: { bearer: env:ACME_TOKEN }
+                rateLimit: { requestsPerMinute: 60000, burst: 1000 }
+            """.write(to: config, atomically: true, encoding: .utf8)
             let data = dir.appendingPathComponent("data")
 
             // First life: push users concurrently and kill the process while requests are in flight.
@@ -121,7 +126,12 @@ struct CrashRecoveryTests {
                 for i in 0..<60 {
                     group.addTask {
                         let name = "crash\(i)@example.com"
-                        if let (status, _) = try? await Self.request(.POST, "http://127.0.0.1:\(port1)/scim/v2/pingone/Users", token: token, body: Bodies.user(name)),
+                        if let (status, _) = try? await Self.request(
+                            .POST,
+                            "http://127.0.0.1:\(port1)/scim/v2/pingone/Users",
+                            token: token,
+                            body: Bodies.user(name)
+                        ),
                             status == 201
                         {
                             acknowledged.withLock { $0.append(name) }

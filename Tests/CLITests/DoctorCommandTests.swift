@@ -1,8 +1,8 @@
 import Dispatch
 import Emulators
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `scim-bridge doctor`, run as a process against the SCIM emulator on loopback.
 @Suite("doctor")
@@ -13,28 +13,39 @@ struct DoctorCommandTests {
     }
 
     /// Runs `scim-bridge doctor` on a one-target configuration and returns its exit status and output.
-    func doctor(baseURL: String, token: String, kind: String = "scim", auth: String = "{ bearer: env:ACME_TOKEN }", extra: String = "")
+    func doctor(
+        baseURL: String,
+        token: String,
+        kind: String = "scim",
+        auth: String = "{ bearer: env:ACME_TOKEN }",
+        extra: String = ""
+    )
         async throws -> Outcome
     {
         let executable = try #require(CrashRecoveryTests.executable)
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("scim-bridge-doctor-\(UUID().uuidString)")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "scim-bridge-doctor-\(UUID().uuidString)"
+        )
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let config = dir.appendingPathComponent("bridge.yaml")
         try """
-            targets:
-              - name: acme
-                kind: \(kind)
-                baseURL: \(baseURL)
-                auth: \(auth)
-                timeout: 5s
-            \(extra)
-            """.write(to: config, atomically: true, encoding: .utf8)
+        targets:
+          - name: acme
+            kind: \(kind)
+            baseURL: \(baseURL)
+            auth: \(auth)
+            timeout: 5s
+        \(extra)
+        """.write(to: config, atomically: true, encoding: .utf8)
         var env = ProcessInfo.processInfo.environment
         env["ACME_TOKEN"] = token
         let child = try ChildProcess(
-            executable: executable, arguments: ["doctor", "--config", config.path, "--target", "acme"], environment: env,
-            mergeErrors: true)
+            executable: executable,
+            arguments: ["doctor", "--config", config.path, "--target", "acme"],
+            environment: env,
+            mergeErrors: true
+        )
         // Read and wait on threads of their own: blocking a cooperative thread would starve the
         // in-process emulator.
         let data = await withCheckedContinuation { continuation in
@@ -46,7 +57,12 @@ struct DoctorCommandTests {
         return Outcome(status: status, output: String(decoding: data, as: UTF8.self))
     }
 
-    @Test(.enabled(if: CrashRecoveryTests.executable != nil, "the scim-bridge executable is built by `swift build` / `swift test`"))
+    @Test(
+        .enabled(
+            if: CrashRecoveryTests.executable != nil,
+            "the scim-bridge executable is built by `swift build` / `swift test`"
+        )
+    )
     func reportsEachFailureClearly() async throws {
         try await withRunningEmulator(SCIMEmulator()) { url, _ in
             let good = try await doctor(baseURL: url.absoluteString, token: SCIMEmulator.defaultToken)
@@ -70,7 +86,12 @@ struct DoctorCommandTests {
         #expect(down.output.contains("cannot reach"))
     }
 
-    @Test(.enabled(if: CrashRecoveryTests.executable != nil, "the scim-bridge executable is built by `swift build` / `swift test`"))
+    @Test(
+        .enabled(
+            if: CrashRecoveryTests.executable != nil,
+            "the scim-bridge executable is built by `swift build` / `swift test`"
+        )
+    )
     func explainsGitHubAndSlackFailuresInTheirTerms() async throws {
         try await withRunningEmulator(GitHubEMUEmulator()) { url, _ in
             let wrongSlug = url.absoluteString.replacingOccurrences(of: "/enterprises/acme", with: "/enterprises/acne")
@@ -80,7 +101,11 @@ struct DoctorCommandTests {
             let token = try await doctor(baseURL: url.absoluteString, token: "ghp_wrong", kind: "github-emu")
             #expect(token.status != 0)
             #expect(token.output.contains("scim:enterprise"))
-            let good = try await doctor(baseURL: url.absoluteString, token: GitHubEMUEmulator.defaultToken, kind: "github-emu")
+            let good = try await doctor(
+                baseURL: url.absoluteString,
+                token: GitHubEMUEmulator.defaultToken,
+                kind: "github-emu"
+            )
             #expect(good.status == 0, "\(good.output)")
         }
         try await withRunningEmulator(SlackEmulator()) { url, _ in
@@ -91,26 +116,44 @@ struct DoctorCommandTests {
     }
 
     /// Google: the key file is read, the signed assertion accepted by the token endpoint, the API reached.
-    @Test(.enabled(if: CrashRecoveryTests.executable != nil, "the scim-bridge executable is built by `swift build` / `swift test`"))
+    @Test(
+        .enabled(
+            if: CrashRecoveryTests.executable != nil,
+            "the scim-bridge executable is built by `swift build` / `swift test`"
+        )
+    )
     func checksGoogleKeyAssertionAndAPI() async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("scim-bridge-doctor-google-\(UUID().uuidString)")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "scim-bridge-doctor-google-\(UUID().uuidString)"
+        )
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let emulator = try GoogleEmulator(configuration: .init(publicKeyPEM: GoogleTestKeys.publicKeyPEM))
         try await withRunningEmulator(emulator) { url, emulator in
             let keyFile = dir.appendingPathComponent("key.json")
-            try GoogleTestKeys.keyFile(tokenURI: emulator.tokenURL).write(to: keyFile, atomically: true, encoding: .utf8)
+            try GoogleTestKeys.keyFile(tokenURI: emulator.tokenURL).write(
+                to: keyFile,
+                atomically: true,
+                encoding: .utf8
+            )
             func google(key: String, tokenURL: String) async throws -> Outcome {
                 try await doctor(
-                    baseURL: url.absoluteString, token: "", kind: "google",
-                    auth: "{ serviceAccountKey: \"file:\(key)\", subject: admin@example.com, tokenURL: \"\(tokenURL)\" }",
-                    extra: "    domain: example.com")
+                    baseURL: url.absoluteString,
+                    token: "",
+                    kind: "google",
+                    auth:
+                        "{ serviceAccountKey: \"file:\(key)\", subject: admin@example.com, tokenURL: \"\(tokenURL)\" }",
+                    extra: "    domain: example.com"
+                )
             }
             let good = try await google(key: keyFile.path, tokenURL: emulator.tokenURL)
             #expect(good.status == 0, "\(good.output)")
             #expect(good.output.contains("accepted the credentials"))
 
-            let missing = try await google(key: dir.appendingPathComponent("nope.json").path, tokenURL: emulator.tokenURL)
+            let missing = try await google(
+                key: dir.appendingPathComponent("nope.json").path,
+                tokenURL: emulator.tokenURL
+            )
             #expect(missing.status != 0)
             #expect(missing.output.contains("serviceAccountKey"))
 
@@ -122,9 +165,16 @@ struct DoctorCommandTests {
     }
 
     /// Salesforce: the private key is read, the JWT bearer assertion accepted, the REST API reached.
-    @Test(.enabled(if: CrashRecoveryTests.executable != nil, "the scim-bridge executable is built by `swift build` / `swift test`"))
+    @Test(
+        .enabled(
+            if: CrashRecoveryTests.executable != nil,
+            "the scim-bridge executable is built by `swift build` / `swift test`"
+        )
+    )
     func checksSalesforceAssertionAndAPI() async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("scim-bridge-doctor-sf-\(UUID().uuidString)")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "scim-bridge-doctor-sf-\(UUID().uuidString)"
+        )
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let key = dir.appendingPathComponent("salesforce.key")
@@ -133,9 +183,13 @@ struct DoctorCommandTests {
         try await withRunningEmulator(emulator) { url, emulator in
             func salesforce(clientID: String) async throws -> Outcome {
                 try await doctor(
-                    baseURL: url.absoluteString, token: "", kind: "salesforce",
-                    auth: "{ clientId: \"inline:\(clientID)\", username: integration@example.com, privateKey: \"file:\(key.path)\", tokenURL: \"\(emulator.tokenURL)\", audience: \"https://login.salesforce.com\" }",
-                    extra: "    profileId: \(SalesforceEmulator.standardProfileID)")
+                    baseURL: url.absoluteString,
+                    token: "",
+                    kind: "salesforce",
+                    auth:
+                        "{ clientId: \"inline:\(clientID)\", username: integration@example.com, privateKey: \"file:\(key.path)\", tokenURL: \"\(emulator.tokenURL)\", audience: \"https://login.salesforce.com\" }",
+                    extra: "    profileId: \(SalesforceEmulator.standardProfileID)"
+                )
             }
             let good = try await salesforce(clientID: SalesforceEmulator.defaultClientID)
             #expect(good.status == 0, "\(good.output)")

@@ -1,13 +1,18 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `serve` refuses a data directory another `serve` is using, and takes it once that one is gone.
 @Suite("One serve per data directory")
 struct ServeLockTests {
     typealias Bridge = CrashRecoveryTests.BridgeProcess
 
-    @Test(.enabled(if: CrashRecoveryTests.executable != nil, "the scim-bridge executable is built by `swift build` / `swift test`"))
+    @Test(
+        .enabled(
+            if: CrashRecoveryTests.executable != nil,
+            "the scim-bridge executable is built by `swift build` / `swift test`"
+        )
+    )
     func secondServeOnTheSameDirectoryStopsWithAClearMessage() async throws {
         let executable = try #require(CrashRecoveryTests.executable)
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("scim-bridge-lock-\(UUID().uuidString)")

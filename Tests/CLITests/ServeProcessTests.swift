@@ -7,8 +7,8 @@ import NIOCore
 import NIOHTTP1
 import SCIM
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 
 /// Promises of a real `serve` process (and the commands beside it) under faults and configuration
 /// changes: a secret that disappears, a policy chosen after a block, a target added to a channel.
@@ -23,7 +23,9 @@ struct ServeProcessTests {
         var config: URL { dir.appendingPathComponent("bridge.yaml") }
 
         init() throws {
-            dir = FileManager.default.temporaryDirectory.appendingPathComponent("scim-bridge-serve-\(UUID().uuidString)")
+            dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "scim-bridge-serve-\(UUID().uuidString)"
+            )
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         }
 
@@ -52,10 +54,11 @@ struct ServeProcessTests {
             var yaml = "channels:\n  - name: pingone\n    targets: [\(channel.joined(separator: ", "))]\ntargets:\n"
             for t in targets {
                 let secret = try write("\(t.name)-token", t.token)
-                let keys = [
-                    "kind: \(t.kind)", "baseURL: \(t.url.absoluteString)", "auth: { bearer: file:\(secret) }",
-                    "rateLimit: { requestsPerMinute: 60000, burst: 1000 }",
-                ] + t.extra
+                let keys =
+                    [
+                        "kind: \(t.kind)", "baseURL: \(t.url.absoluteString)", "auth: { bearer: file:\(secret) }",
+                        "rateLimit: { requestsPerMinute: 60000, burst: 1000 }",
+                    ] + t.extra
                 yaml += "  - name: \(t.name)\n" + keys.map { "    \($0)\n" }.joined()
             }
             try write("bridge.yaml", yaml)
@@ -65,14 +68,19 @@ struct ServeProcessTests {
     /// Runs a `scim-bridge` command to its end: exit status and what it printed (both streams).
     static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
         let child = try ChildProcess(
-            executable: try #require(executable), arguments: arguments, environment: ProcessInfo.processInfo.environment,
-            mergeErrors: true)
+            executable: try #require(executable),
+            arguments: arguments,
+            environment: ProcessInfo.processInfo.environment,
+            mergeErrors: true
+        )
         let data = child.output.readDataToEndOfFile()
         let status = child.waitUntilExit()
         return (status, String(decoding: data, as: UTF8.self))
     }
 
-    static func request(_ method: HTTPMethod, _ url: String, token: String, body: JSONValue? = nil) async throws -> (Int, JSONValue?) {
+    static func request(_ method: HTTPMethod, _ url: String, token: String, body: JSONValue? = nil) async throws -> (
+        Int, JSONValue?
+    ) {
         try await CrashRecoveryTests.request(method, url, token: token, body: body)
     }
 
@@ -110,22 +118,39 @@ struct ServeProcessTests {
         let scratch = try Scratch()
         defer { scratch.cleanUp() }
         try await withRunningEmulator(SCIMEmulator()) { url, emulator in
-            try scratch.configure(channel: ["acme"], [.init(name: "acme", kind: "scim", url: url, token: SCIMEmulator.defaultToken)])
+            try scratch.configure(
+                channel: ["acme"],
+                [.init(name: "acme", kind: "scim", url: url, token: SCIMEmulator.defaultToken)]
+            )
             let secret = scratch.dir.appendingPathComponent("acme-token").path
-            let bridge = try CrashRecoveryTests.BridgeProcess(executable: try #require(Self.executable), config: scratch.config, dataDir: scratch.data)
+            let bridge = try CrashRecoveryTests.BridgeProcess(
+                executable: try #require(Self.executable),
+                config: scratch.config,
+                dataDir: scratch.data
+            )
             defer { Self.stop(bridge) }
             let base = "http://127.0.0.1:\(try await bridge.port())/scim/v2/pingone"
             let token = try await Self.token(of: bridge)
             let onTarget = { Set(emulator.state().users.compactMap { $0["userName"]?.stringValue }) }
 
-            #expect(try await Self.request(.POST, "\(base)/Users", token: token, body: Bodies.user("alice@example.com")).0 == 201)
+            #expect(
+                try await Self.request(.POST, "\(base)/Users", token: token, body: Bodies.user("alice@example.com")).0
+                    == 201
+            )
             #expect(try await Self.eventually(within: .seconds(20)) { onTarget().contains("alice@example.com") })
 
             try FileManager.default.removeItem(atPath: secret)
-            #expect(try await Self.request(.POST, "\(base)/Users", token: token, body: Bodies.user("bob@example.com")).0 == 201)
+            #expect(
+                try await Self.request(.POST, "\(base)/Users", token: token, body: Bodies.user("bob@example.com")).0
+                    == 201
+            )
             try await Task.sleep(for: .seconds(3))
             #expect(bridge.process.isRunning, "the bridge exited: \(bridge.errors.withLock { $0 })")
-            let (status, list) = try await Self.request(.GET, "\(base)/Users?filter=userName%20eq%20%22bob@example.com%22", token: token)
+            let (status, list) = try await Self.request(
+                .GET,
+                "\(base)/Users?filter=userName%20eq%20%22bob@example.com%22",
+                token: token
+            )
             #expect(status == 200)
             #expect(list?["totalResults"]?.integerValue == 1)
             #expect(!onTarget().contains("bob@example.com"))
@@ -154,26 +179,51 @@ struct ServeProcessTests {
         defer { scratch.cleanUp() }
         let emulator = GitHubEMUEmulator(configuration: .init(enterprise: "acme"))
         try emulator.seed(users: [["id": "foreign-1", "userName": "outsider@example.com"]])
-        try emulator.seed(groups: [["displayName": "Engineering", "externalId": "okta-eng", "members": [["value": "foreign-1"]]]])
+        try emulator.seed(groups: [
+            ["displayName": "Engineering", "externalId": "okta-eng", "members": [["value": "foreign-1"]]]
+        ])
         try await withRunningEmulator(emulator) { url, emulator in
             func configure(_ policy: String) throws {
                 try scratch.configure(
                     channel: ["github"],
-                    [.init(
-                        name: "github", kind: "github-emu", url: url, token: GitHubEMUEmulator.defaultToken,
-                        extra: ["onNameCollision: \(policy)", "acknowledgeNameCollision: \(policy != "fail")"])])
+                    [
+                        .init(
+                            name: "github",
+                            kind: "github-emu",
+                            url: url,
+                            token: GitHubEMUEmulator.defaultToken,
+                            extra: ["onNameCollision: \(policy)", "acknowledgeNameCollision: \(policy != "fail")"]
+                        )
+                    ]
+                )
             }
             try configure("fail")
-            let first = try CrashRecoveryTests.BridgeProcess(executable: try #require(Self.executable), config: scratch.config, dataDir: scratch.data)
+            let first = try CrashRecoveryTests.BridgeProcess(
+                executable: try #require(Self.executable),
+                config: scratch.config,
+                dataDir: scratch.data
+            )
             let base = "http://127.0.0.1:\(try await first.port())/scim/v2/pingone"
             let token = try await Self.token(of: first)
             var ids: [String] = []
             for name in ["alice", "bob"] {
-                let (status, body) = try await Self.request(.POST, "\(base)/Users", token: token, body: Bodies.user("\(name)@example.com"))
+                let (status, body) = try await Self.request(
+                    .POST,
+                    "\(base)/Users",
+                    token: token,
+                    body: Bodies.user("\(name)@example.com")
+                )
                 #expect(status == 201)
                 ids.append(try #require(body?["id"]?.stringValue))
             }
-            #expect(try await Self.request(.POST, "\(base)/Groups", token: token, body: Bodies.group("Engineering", members: ids)).0 == 201)
+            #expect(
+                try await Self.request(
+                    .POST,
+                    "\(base)/Groups",
+                    token: token,
+                    body: Bodies.group("Engineering", members: ids)
+                ).0 == 201
+            )
             let state = { emulator.state() }
             #expect(try await Self.eventually(within: .seconds(20)) { state().users.count == 3 })
             try await Task.sleep(for: .seconds(1))
@@ -183,18 +233,29 @@ struct ServeProcessTests {
             #expect(blocked.output.contains("onNameCollision is 'fail'"), "\(blocked.output)")
 
             try configure("merge")
-            let plan = try Self.run(["plan", "--config", scratch.config.path, "--target", "github", "--data-dir", scratch.data.path])
+            let plan = try Self.run([
+                "plan", "--config", scratch.config.path, "--target", "github", "--data-dir", scratch.data.path,
+            ])
             #expect(plan.status == 0)
-            #expect(plan.output.contains("link existing group \"Engineering\" under onNameCollision=merge"), "\(plan.output)")
+            #expect(
+                plan.output.contains("link existing group \"Engineering\" under onNameCollision=merge"),
+                "\(plan.output)"
+            )
             #expect(!plan.output.contains("blocked:"), "\(plan.output)")
             let status = try Self.run(["status", "--config", scratch.config.path, "--data-dir", scratch.data.path])
             #expect(!status.output.contains("onNameCollision is 'fail'"), "\(status.output)")
 
-            let second = try CrashRecoveryTests.BridgeProcess(executable: try #require(Self.executable), config: scratch.config, dataDir: scratch.data)
+            let second = try CrashRecoveryTests.BridgeProcess(
+                executable: try #require(Self.executable),
+                config: scratch.config,
+                dataDir: scratch.data
+            )
             defer { Self.stop(second) }
             _ = try await second.port()
             let merged: Set<String> = ["outsider@example.com", "alice@example.com", "bob@example.com"]
-            #expect(try await Self.eventually(within: .seconds(20)) { state().memberNames(of: "Engineering") == merged })
+            #expect(
+                try await Self.eventually(within: .seconds(20)) { state().memberNames(of: "Engineering") == merged }
+            )
             #expect(state().groups.filter { $0["displayName"]?.stringValue == "Engineering" }.count == 1)
         }
     }
@@ -210,48 +271,92 @@ struct ServeProcessTests {
         let scratch = try Scratch()
         defer { scratch.cleanUp() }
         let emulator = GitHubEMUEmulator(configuration: .init(enterprise: "acme"))
-        let stranger = try #require(try emulator.seed(users: [["userName": "stranger@example.com"]]).users.first?["id"]?.stringValue)
+        let stranger = try #require(
+            try emulator.seed(users: [["userName": "stranger@example.com"]]).users.first?["id"]?.stringValue
+        )
         try await withRunningEmulator(emulator) { url, emulator in
             try scratch.configure(
                 channel: ["github"],
-                [.init(name: "github", kind: "github-emu", url: url, token: GitHubEMUEmulator.defaultToken, extra: ["reconcileEvery: 10s"])])
-            let bridge = try CrashRecoveryTests.BridgeProcess(executable: try #require(Self.executable), config: scratch.config, dataDir: scratch.data)
+                [
+                    .init(
+                        name: "github",
+                        kind: "github-emu",
+                        url: url,
+                        token: GitHubEMUEmulator.defaultToken,
+                        extra: ["reconcileEvery: 10s"]
+                    )
+                ]
+            )
+            let bridge = try CrashRecoveryTests.BridgeProcess(
+                executable: try #require(Self.executable),
+                config: scratch.config,
+                dataDir: scratch.data
+            )
             defer { Self.stop(bridge) }
             let base = "http://127.0.0.1:\(try await bridge.port())/scim/v2/pingone"
             let token = try await Self.token(of: bridge)
             var ids: [String: String] = [:]
             for name in ["alice", "bob", "carol"] {
-                let (status, body) = try await Self.request(.POST, "\(base)/Users", token: token, body: Bodies.user("\(name)@example.com"))
+                let (status, body) = try await Self.request(
+                    .POST,
+                    "\(base)/Users",
+                    token: token,
+                    body: Bodies.user("\(name)@example.com")
+                )
                 #expect(status == 201)
                 ids[name] = try #require(body?["id"]?.stringValue)
             }
             let members = ["alice", "bob", "carol"].map { ids[$0]! }
-            #expect(try await Self.request(.POST, "\(base)/Groups", token: token, body: Bodies.group("Team", members: members)).0 == 201)
+            #expect(
+                try await Self.request(
+                    .POST,
+                    "\(base)/Groups",
+                    token: token,
+                    body: Bodies.group("Team", members: members)
+                ).0 == 201
+            )
             let state = { emulator.state() }
             #expect(try await Self.eventually(within: .seconds(20)) { state().memberNames(of: "Team").count == 3 })
             // The identity provider deprovisions carol (on GitHub: suspended).
             #expect(try await Self.request(.DELETE, "\(base)/Users/\(ids["carol"]!)", token: token).0 == 204)
             let active = { (name: String) in state().user(named: "\(name)@example.com")?["active"]?.boolValue }
-            #expect(try await Self.eventually(within: .seconds(20)) {
-                state().memberNames(of: "Team") == ["alice@example.com", "bob@example.com"] && active("carol") == false
-            }, "\(state().users.map { "\($0["userName"] ?? "-") \($0["active"] ?? "-")" }) \(state().memberNames(of: "Team")) \(bridge.errors.withLock { $0 })")
+            #expect(
+                try await Self.eventually(within: .seconds(20)) {
+                    state().memberNames(of: "Team") == ["alice@example.com", "bob@example.com"]
+                        && active("carol") == false
+                },
+                "\(state().users.map { "\($0["userName"] ?? "-") \($0["active"] ?? "-")" }) \(state().memberNames(of: "Team")) \(bridge.errors.withLock { $0 })"
+            )
 
             // Drift, made through GitHub's own API.
             let github = GitHubEMUConnector(
                 transport: HTTPTransport(
-                    client: HTTPClient.shared, baseURL: url.absoluteString, bucket: TokenBucket(requestsPerMinute: 60_000, burst: 100),
-                    authorization: { "Bearer \(GitHubEMUEmulator.defaultToken)" }))
+                    client: HTTPClient.shared,
+                    baseURL: url.absoluteString,
+                    bucket: TokenBucket(requestsPerMinute: 60_000, burst: 100),
+                    authorization: { "Bearer \(GitHubEMUEmulator.defaultToken)" }
+                )
+            )
             let accounts = Dictionary(uniqueKeysWithValues: try await github.listUsers().map { ($0.matchKey, $0.id) })
             let team = try #require(try await github.findGroup(displayName: "Team"))
             try await github.removeMembers(groupID: team.id, members: [try #require(accounts["bob@example.com"])])
             try await github.addMembers(groupID: team.id, members: [stranger])
             try await github.removeUser(id: try #require(accounts["alice@example.com"]), action: .disable)
-            #expect(try await github.replaceUser(id: try #require(accounts["carol@example.com"]), Bodies.user("carol@example.com").objectValue ?? [:]))
+            #expect(
+                try await github.replaceUser(
+                    id: try #require(accounts["carol@example.com"]),
+                    Bodies.user("carol@example.com").objectValue ?? [:]
+                )
+            )
             #expect(active("alice") == false && active("carol") == true)
 
-            #expect(try await Self.eventually(within: .seconds(30)) {
-                state().memberNames(of: "Team") == ["alice@example.com", "bob@example.com"] && active("alice") == true && active("carol") == false
-            }, "members \(state().memberNames(of: "Team")), alice \(String(describing: active("alice"))), carol \(String(describing: active("carol")))")
+            #expect(
+                try await Self.eventually(within: .seconds(30)) {
+                    state().memberNames(of: "Team") == ["alice@example.com", "bob@example.com"]
+                        && active("alice") == true && active("carol") == false
+                },
+                "members \(state().memberNames(of: "Team")), alice \(String(describing: active("alice"))), carol \(String(describing: active("carol")))"
+            )
         }
     }
 
@@ -264,40 +369,76 @@ struct ServeProcessTests {
         let scratch = try Scratch()
         defer { scratch.cleanUp() }
         let slack = SlackEmulator(configuration: .init(rateScale: nil))
-        try await withRunningEmulator(GitHubEMUEmulator(configuration: .init(enterprise: "acme"))) { githubURL, github in
+        try await withRunningEmulator(GitHubEMUEmulator(configuration: .init(enterprise: "acme"))) {
+            githubURL,
+            github in
             try await withRunningEmulator(slack) { slackURL, slack in
                 func configure(_ targets: [String]) throws {
                     try scratch.configure(
                         channel: targets,
                         [
-                            .init(name: "github", kind: "github-emu", url: githubURL, token: GitHubEMUEmulator.defaultToken),
+                            .init(
+                                name: "github",
+                                kind: "github-emu",
+                                url: githubURL,
+                                token: GitHubEMUEmulator.defaultToken
+                            ),
                             .init(name: "slack", kind: "slack", url: slackURL, token: SlackEmulator.defaultToken),
-                        ])
+                        ]
+                    )
                 }
                 try configure(["github"])
-                let first = try CrashRecoveryTests.BridgeProcess(executable: try #require(Self.executable), config: scratch.config, dataDir: scratch.data)
+                let first = try CrashRecoveryTests.BridgeProcess(
+                    executable: try #require(Self.executable),
+                    config: scratch.config,
+                    dataDir: scratch.data
+                )
                 let base = "http://127.0.0.1:\(try await first.port())/scim/v2/pingone"
                 let token = try await Self.token(of: first)
                 var ids: [String] = []
                 for i in 0..<20 {
                     let name = "user\(i)@example.com"
-                    let (status, body) = try await Self.request(.POST, "\(base)/Users", token: token, body: Bodies.user(name, email: name))
+                    let (status, body) = try await Self.request(
+                        .POST,
+                        "\(base)/Users",
+                        token: token,
+                        body: Bodies.user(name, email: name)
+                    )
                     #expect(status == 201)
                     ids.append(try #require(body?["id"]?.stringValue))
                 }
                 for (g, name) in ["Engineering", "Sales", "Support"].enumerated() {
                     let members = ids.enumerated().filter { $0.offset % 3 == g }.map(\.element)
-                    #expect(try await Self.request(.POST, "\(base)/Groups", token: token, body: Bodies.group(name, members: members)).0 == 201)
+                    #expect(
+                        try await Self.request(
+                            .POST,
+                            "\(base)/Groups",
+                            token: token,
+                            body: Bodies.group(name, members: members)
+                        ).0 == 201
+                    )
                 }
-                #expect(try await Self.eventually(within: .seconds(30)) { github.state().groups.count == 3 && github.state().users.count == 20 })
+                #expect(
+                    try await Self.eventually(within: .seconds(30)) {
+                        github.state().groups.count == 3 && github.state().users.count == 20
+                    }
+                )
                 Self.stop(first)
                 #expect(slack.state().users.isEmpty)
 
                 try configure(["github", "slack"])
-                let second = try CrashRecoveryTests.BridgeProcess(executable: try #require(Self.executable), config: scratch.config, dataDir: scratch.data)
+                let second = try CrashRecoveryTests.BridgeProcess(
+                    executable: try #require(Self.executable),
+                    config: scratch.config,
+                    dataDir: scratch.data
+                )
                 defer { Self.stop(second) }
                 _ = try await second.port()
-                #expect(try await Self.eventually(within: .seconds(30)) { slack.state().users.count == 20 && slack.state().groups.count == 3 })
+                #expect(
+                    try await Self.eventually(within: .seconds(30)) {
+                        slack.state().users.count == 20 && slack.state().groups.count == 3
+                    }
+                )
                 let engineering = try #require(slack.state().group(named: "Engineering"))
                 #expect(SlackEmulatorState.memberIDs(of: engineering).count == 7)
             }

@@ -1,8 +1,8 @@
 import Foundation
 import NIOHTTP1
 import SCIM
-import Testing
 import TestSupport
+import Testing
 
 /// `serve --executor`: both choices serve requests, and a wrong value stops start-up naming the option.
 /// (The default, `event-loops`, is what every other real-process test runs.)
@@ -11,13 +11,22 @@ struct TaskExecutorTests {
     typealias Bridge = CrashRecoveryTests.BridgeProcess
 
     @Test(
-        .enabled(if: CrashRecoveryTests.executable != nil, "the scim-bridge executable is built by `swift build` / `swift test`"),
-        arguments: ["event-loops", "swift"])
+        .enabled(
+            if: CrashRecoveryTests.executable != nil,
+            "the scim-bridge executable is built by `swift build` / `swift test`"
+        ),
+        arguments: ["event-loops", "swift"]
+    )
     func servesWritesAndReadsOnEitherExecutor(_ choice: String) async throws {
         let executable = try #require(CrashRecoveryTests.executable)
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("scim-bridge-exec-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let bridge = try Bridge(executable: executable, config: nil, dataDir: dir, extraArguments: ["--executor", choice])
+        let bridge = try Bridge(
+            executable: executable,
+            config: nil,
+            dataDir: dir,
+            extraArguments: ["--executor", choice]
+        )
         defer { bridge.process.terminate(); bridge.process.waitUntilExit() }
         let port = try await bridge.port()
         let token = try #require(bridge.output.withLock { $0 }.split(separator: "\n").first.map(String.init))
@@ -28,7 +37,11 @@ struct TaskExecutorTests {
             for i in 0..<20 {
                 group.addTask {
                     let (status, body) = try await CrashRecoveryTests.request(
-                        .POST, "\(base)/Users", token: token, body: Bodies.user("exec\(i)@example.com"))
+                        .POST,
+                        "\(base)/Users",
+                        token: token,
+                        body: Bodies.user("exec\(i)@example.com")
+                    )
                     #expect(status == 201)
                     return try #require(body?["id"]?.stringValue)
                 }
@@ -42,17 +55,30 @@ struct TaskExecutorTests {
             #expect(body?["id"]?.stringValue == id)
         }
         let (status, list) = try await CrashRecoveryTests.request(
-            .GET, "\(base)/Users?filter=userName%20sw%20%22exec%22", token: token)
+            .GET,
+            "\(base)/Users?filter=userName%20sw%20%22exec%22",
+            token: token
+        )
         #expect(status == 200)
         #expect(list?["totalResults"] == 20)
     }
 
-    @Test(.enabled(if: CrashRecoveryTests.executable != nil, "the scim-bridge executable is built by `swift build` / `swift test`"))
+    @Test(
+        .enabled(
+            if: CrashRecoveryTests.executable != nil,
+            "the scim-bridge executable is built by `swift build` / `swift test`"
+        )
+    )
     func anUnknownExecutorStopsStartUpNamingTheOption() async throws {
         let executable = try #require(CrashRecoveryTests.executable)
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("scim-bridge-exec-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let bridge = try Bridge(executable: executable, config: nil, dataDir: dir, extraArguments: ["--executor", "threads"])
+        let bridge = try Bridge(
+            executable: executable,
+            config: nil,
+            dataDir: dir,
+            extraArguments: ["--executor", "threads"]
+        )
         bridge.process.waitUntilExit()
         #expect(bridge.process.terminationStatus != 0)
         try await Task.sleep(for: .milliseconds(100))  // the last of its standard error

@@ -24,16 +24,24 @@ struct DiscoveryDocument {
         var methods: [Method] = []
         for resource in ["users", "groups", "members"] {
             for (_, m) in json["resources"]?[resource]?["methods"]?.objectValue ?? [:] {
-                guard let id = m["id"]?.stringValue, let http = m["httpMethod"]?.stringValue, let path = m["path"]?.stringValue else { continue }
-                methods.append(Method(
-                    id: id.replacingOccurrences(of: "directory.", with: ""), httpMethod: http,
-                    pattern: path.split(separator: "/").map(String.init),
-                    parameters: Set(m["parameters"]?.objectValue?.keys ?? [])))
+                guard let id = m["id"]?.stringValue, let http = m["httpMethod"]?.stringValue,
+                    let path = m["path"]?.stringValue
+                else { continue }
+                methods.append(
+                    Method(
+                        id: id.replacingOccurrences(of: "directory.", with: ""),
+                        httpMethod: http,
+                        pattern: path.split(separator: "/").map(String.init),
+                        parameters: Set(m["parameters"]?.objectValue?.keys ?? [])
+                    )
+                )
             }
         }
         return DiscoveryDocument(
-            servicePath: json["servicePath"]?.stringValue ?? "", methods: methods,
-            globalParameters: Set(json["parameters"]?.objectValue?.keys ?? []))
+            servicePath: json["servicePath"]?.stringValue ?? "",
+            methods: methods,
+            globalParameters: Set(json["parameters"]?.objectValue?.keys ?? [])
+        )
     }
 
     /// The id of the method a recorded request is an instance of, if any.

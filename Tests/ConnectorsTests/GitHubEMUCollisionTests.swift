@@ -5,8 +5,8 @@ import Membership
 import SCIM
 import Store
 import Sync
-import Testing
 import TestSupport
+import Testing
 
 @testable import Server
 
@@ -19,13 +19,22 @@ struct GitHubEMUCollisionTests {
     func push(_ h: SyncHarness<GitHubEMUEmulator>, _ c: SCIMClient) async throws -> [String: String] {
         var ids: [String: String] = [:]
         for name in ["alice", "bob", "carol"] {
-            ids[name] = try #require(try await c.post("/scim/v2/pingone/Users", token: h.token, H.user(name)).body?["id"]?.stringValue)
+            ids[name] = try #require(
+                try await c.post("/scim/v2/pingone/Users", token: h.token, H.user(name)).body?["id"]?.stringValue
+            )
         }
         ids["Engineering"] = try #require(
-            try await c.post("/scim/v2/pingone/Groups", token: h.token, Bodies.group("Engineering", members: [ids["alice"]!, ids["bob"]!]))
-                .body?["id"]?.stringValue)
+            try await c.post(
+                "/scim/v2/pingone/Groups",
+                token: h.token,
+                Bodies.group("Engineering", members: [ids["alice"]!, ids["bob"]!])
+            )
+            .body?["id"]?.stringValue
+        )
         ids["Sales"] = try #require(
-            try await c.post("/scim/v2/pingone/Groups", token: h.token, Bodies.group("Sales", members: [ids["carol"]!])).body?["id"]?.stringValue)
+            try await c.post("/scim/v2/pingone/Groups", token: h.token, Bodies.group("Sales", members: [ids["carol"]!]))
+                .body?["id"]?.stringValue
+        )
         try await h.drain()
         return ids
     }

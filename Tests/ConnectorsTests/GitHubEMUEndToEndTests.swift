@@ -6,8 +6,8 @@ import Membership
 import SCIM
 import Store
 import Sync
-import Testing
 import TestSupport
+import Testing
 
 @testable import Server
 
@@ -28,19 +28,30 @@ struct GitHubEMUEndToEndTests {
             ids[name] = try #require(r.body?["id"]?.stringValue)
         }
         for (group, members) in [("Engineering", ["alice", "bob"]), ("Sales", ["carol"]), ("Ops", ["dave", "alice"])] {
-            let r = try await c.post("/scim/v2/pingone/Groups", token: h.token, Bodies.group(group, members: members.map { ids[$0]! }))
+            let r = try await c.post(
+                "/scim/v2/pingone/Groups",
+                token: h.token,
+                Bodies.group(group, members: members.map { ids[$0]! })
+            )
             ids[group] = try #require(r.body?["id"]?.stringValue)
         }
         try await h.drain()
         _ = try await c.patch(
-            "/scim/v2/pingone/Groups/\(ids["Sales"]!)", token: h.token,
-            Bodies.patch([["op": "replace", "path": "displayName", "value": "Sales EMEA"]]))
+            "/scim/v2/pingone/Groups/\(ids["Sales"]!)",
+            token: h.token,
+            Bodies.patch([["op": "replace", "path": "displayName", "value": "Sales EMEA"]])
+        )
         _ = try await c.patch(
-            "/scim/v2/pingone/Groups/\(ids["Engineering"]!)", token: h.token,
-            Bodies.patch([["op": "remove", "path": .string("members[value eq \"\(ids["bob"]!)\"]")]]))
+            "/scim/v2/pingone/Groups/\(ids["Engineering"]!)",
+            token: h.token,
+            Bodies.patch([["op": "remove", "path": .string("members[value eq \"\(ids["bob"]!)\"]")]])
+        )
         // PingOne disables with PATCH active false (a user update), and deprovisions with DELETE.
         _ = try await c.patch(
-            "/scim/v2/pingone/Users/\(ids["bob"]!)", token: h.token, Bodies.patch([["op": "replace", "path": "active", "value": false]]))
+            "/scim/v2/pingone/Users/\(ids["bob"]!)",
+            token: h.token,
+            Bodies.patch([["op": "replace", "path": "active", "value": false]])
+        )
         #expect(try await c.delete("/scim/v2/pingone/Users/\(ids["dave"]!)", token: h.token).status == 204)
         try await h.drain()
         #expect(try await c.delete("/scim/v2/pingone/Groups/\(ids["Ops"]!)", token: h.token).status == 204)
@@ -51,7 +62,11 @@ struct GitHubEMUEndToEndTests {
     /// What the emulator must hold after `pingOnePush`.
     func expectPushedState(_ h: SyncHarness<GitHubEMUEmulator>, _ ids: [String: String]) throws {
         let state = h.emulator.state()
-        #expect(Set(state.users.compactMap { $0["userName"]?.stringValue }) == ["alice@example.com", "bob@example.com", "carol@example.com", "dave@example.com"])
+        #expect(
+            Set(state.users.compactMap { $0["userName"]?.stringValue }) == [
+                "alice@example.com", "bob@example.com", "carol@example.com", "dave@example.com",
+            ]
+        )
         #expect(state.user(named: "alice@example.com")?["active"] == true)
         #expect(state.user(named: "bob@example.com")?["active"] == false)  // disabled at the source
         #expect(state.user(named: "dave@example.com")?["active"] == false)  // deprovisioned: suspended, not deleted
@@ -72,7 +87,11 @@ struct GitHubEMUEndToEndTests {
             let requests = h.emulator.requests
             // Renamed by PATCH, never PUT (which would empty the group); groups created without members.
             #expect(!requests.contains { $0.method == "PUT" && $0.path.contains("/Groups/") })
-            #expect(requests.filter { $0.method == "POST" && $0.path.hasSuffix("/Groups") }.allSatisfy { $0.body?.objectValue?.keys.contains("members") == false })
+            #expect(
+                requests.filter { $0.method == "POST" && $0.path.hasSuffix("/Groups") }.allSatisfy {
+                    $0.body?.objectValue?.keys.contains("members") == false
+                }
+            )
             #expect(requests.contains { $0.method == "DELETE" && $0.path.contains("/Groups/") })
             #expect(!requests.contains { $0.method == "DELETE" && $0.path.contains("/Users/") })
             #expect(h.emulator.state().counters.responses[String(answer.rawValue)] ?? 0 > 0)
@@ -82,8 +101,14 @@ struct GitHubEMUEndToEndTests {
 
     @Test func deleteAsUserRemovalDeletesTheUserForGood() async throws {
         try await H.with(policy: .fail, removal: .delete) { h, c in
-            let alice = try #require(try await c.post("/scim/v2/pingone/Users", token: h.token, H.user("alice")).body?["id"]?.stringValue)
-            _ = try await c.post("/scim/v2/pingone/Groups", token: h.token, Bodies.group("Engineering", members: [alice]))
+            let alice = try #require(
+                try await c.post("/scim/v2/pingone/Users", token: h.token, H.user("alice")).body?["id"]?.stringValue
+            )
+            _ = try await c.post(
+                "/scim/v2/pingone/Groups",
+                token: h.token,
+                Bodies.group("Engineering", members: [alice])
+            )
             try await h.drain()
             #expect(h.members(of: "Engineering") == ["alice@example.com"])
             _ = try await c.delete("/scim/v2/pingone/Users/\(alice)", token: h.token)
@@ -101,7 +126,8 @@ struct GitHubEMUEndToEndTests {
                 .init(probability: 0.05, fault: .internalServerError),
                 .init(probability: 0.05, fault: .dropConnection),
                 .init(probability: 0.05, fault: .loseResponse),
-            ])
+            ]
+        )
         try await H.with(policy: .fail, faults: faults) { h, c in
             // GitHub's secondary rate limit can be a 403 with Retry-After: a wait, not a failure.
             h.emulator.failNext(2, method: "PATCH", pathPrefix: "/Groups", with: .status(403, retryAfter: 0))
@@ -144,25 +170,51 @@ struct GitHubEMUEndToEndTests {
         let v = try GitHubOpenAPI.validator()
         let base = "/scim/v2/enterprises/acme"
         let user: JSONObject = [
-            "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "externalId": "e", "userName": "u", "active": true, "displayName": "U",
+            "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "externalId": "e", "userName": "u",
+            "active": true, "displayName": "U",
             "emails": [["value": "u@x.com", "type": "work", "primary": true]],
         ]
         #expect(v.problems(method: "POST", path: "\(base)/Users", query: nil, body: .object(user)).isEmpty)
         var noExternalId = user
         noExternalId.removeValue(forKey: "externalId")
-        #expect(v.problems(method: "POST", path: "\(base)/Users", query: nil, body: .object(noExternalId)).contains { $0.contains("externalId") })
+        #expect(
+            v.problems(method: "POST", path: "\(base)/Users", query: nil, body: .object(noExternalId)).contains {
+                $0.contains("externalId")
+            }
+        )
         var badRole = user
         badRole["roles"] = [["value": "admin"]]
         #expect(!v.problems(method: "PUT", path: "\(base)/Users/1", query: nil, body: .object(badRole)).isEmpty)
         #expect(!v.problems(method: "GET", path: "\(base)/Users", query: "attributes=id", body: nil).isEmpty)
-        #expect(v.problems(method: "GET", path: "\(base)/Groups", query: "excludedAttributes=members&count=5", body: nil).isEmpty)
-        #expect(!v.problems(method: "POST", path: "\(base)/Groups", query: nil, body: ["schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": "G"]).isEmpty)
+        #expect(
+            v.problems(method: "GET", path: "\(base)/Groups", query: "excludedAttributes=members&count=5", body: nil)
+                .isEmpty
+        )
+        #expect(
+            !v.problems(
+                method: "POST",
+                path: "\(base)/Groups",
+                query: nil,
+                body: ["schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": "G"]
+            ).isEmpty
+        )
         #expect(!v.problems(method: "GET", path: "\(base)/Schemas", query: nil, body: nil).isEmpty)
-        #expect(!v.problems(method: "PATCH", path: "\(base)/Groups/1", query: nil, body: ["Operations": [["op": "add"]]]).isEmpty)
+        #expect(
+            !v.problems(method: "PATCH", path: "\(base)/Groups/1", query: nil, body: ["Operations": [["op": "add"]]])
+                .isEmpty
+        )
         // The documented erratum: PatchOp values of any type.
-        #expect(v.problems(
-            method: "PATCH", path: "\(base)/Groups/1", query: nil,
-            body: ["schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": [["op": "add", "path": "members", "value": [["value": "1"]]]]]).isEmpty)
+        #expect(
+            v.problems(
+                method: "PATCH",
+                path: "\(base)/Groups/1",
+                query: nil,
+                body: [
+                    "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+                    "Operations": [["op": "add", "path": "members", "value": [["value": "1"]]]],
+                ]
+            ).isEmpty
+        )
     }
 }
 
@@ -180,6 +232,7 @@ enum GitHubOpenAPI {
             anyValueAt: [
                 "#/components/schemas/patch-schema/properties/Operations/items/properties/value":
                     "typed string, but GitHub's own examples send arrays of members and booleans (targets.md §E.5)"
-            ])
+            ]
+        )
     }
 }

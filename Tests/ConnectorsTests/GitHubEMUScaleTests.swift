@@ -5,8 +5,8 @@ import Membership
 import SCIM
 import Store
 import Sync
-import Testing
 import TestSupport
+import Testing
 
 @testable import Server
 
@@ -20,18 +20,24 @@ struct GitHubEMUScaleTests {
 
     /// Creates `names` through `/Bulk`, 200 operations a request (a loaded machine must stay well inside
     /// the test client's deadline), and returns their bridge ids.
-    func bulkCreateUsers(_ names: [String], _ h: SyncHarness<GitHubEMUEmulator>, _ c: SCIMClient) async throws -> [String] {
+    func bulkCreateUsers(_ names: [String], _ h: SyncHarness<GitHubEMUEmulator>, _ c: SCIMClient) async throws
+        -> [String]
+    {
         var ids: [String] = []
         for chunk in stride(from: 0, to: names.count, by: 200).map({ Array(names[$0..<min($0 + 200, names.count)]) }) {
             let ops: [JSONValue] = chunk.map { name in
                 ["method": "POST", "path": "/Users", "bulkId": .string(name), "data": H.user(name)]
             }
             let r = try await c.post(
-                "/scim/v2/pingone/Bulk", token: h.token,
-                ["schemas": ["urn:ietf:params:scim:api:messages:2.0:BulkRequest"], "Operations": .array(ops)])
+                "/scim/v2/pingone/Bulk",
+                token: h.token,
+                ["schemas": ["urn:ietf:params:scim:api:messages:2.0:BulkRequest"], "Operations": .array(ops)]
+            )
             #expect(r.status == 200)
             for op in r.body?["Operations"]?.arrayValue ?? [] {
-                if let location = op["location"]?.stringValue { ids.append(String(location.split(separator: "/").last!)) }
+                if let location = op["location"]?.stringValue {
+                    ids.append(String(location.split(separator: "/").last!))
+                }
             }
         }
         #expect(ids.count == names.count)
@@ -41,17 +47,27 @@ struct GitHubEMUScaleTests {
     /// 1,000 members by default; 10,000 too with `SCIM_BRIDGE_SCALE_TESTS=1`. The 10,000 case is
     /// bound by the bridge's own inbound and outbox throughput (minutes on a shared 2-core machine),
     /// beyond the ~20 s a default test may take.
-    static let memberCounts = ProcessInfo.processInfo.environment["SCIM_BRIDGE_SCALE_TESTS"] == nil ? [1_000] : [1_000, 10_000]
+    static let memberCounts =
+        ProcessInfo.processInfo.environment["SCIM_BRIDGE_SCALE_TESTS"] == nil ? [1_000] : [1_000, 10_000]
 
     @Test(arguments: memberCounts)
     func largeGroupStaysUnderTheRateLimit(_ count: Int) async throws {
         // Scaled: emulator 300,000 requests/min (burst 500), connector 240,000/min (burst 200).
         try await H.with(
-            policy: .fail, emulatorLimit: .perMinute(300_000, burst: 500), connectorPerMinute: 240_000, connectorBurst: 200,
-            concurrency: 8, limits: LimitSettings(maxBodyBytes: 4 << 20)) { h, c in
+            policy: .fail,
+            emulatorLimit: .perMinute(300_000, burst: 500),
+            connectorPerMinute: 240_000,
+            connectorBurst: 200,
+            concurrency: 8,
+            limits: LimitSettings(maxBodyBytes: 4 << 20)
+        ) { h, c in
             let start = ContinuousClock.now
             let ids = try await bulkCreateUsers((0..<count).map { "member\($0)" }, h, c)
-            let group = try await c.post("/scim/v2/pingone/Groups", token: h.token, Bodies.group("Everyone", members: ids))
+            let group = try await c.post(
+                "/scim/v2/pingone/Groups",
+                token: h.token,
+                Bodies.group("Everyone", members: ids)
+            )
             #expect(group.status == 201)
             let pushed = ContinuousClock.now
             try await h.drain()
@@ -59,7 +75,8 @@ struct GitHubEMUScaleTests {
             let members = state.group(named: "Everyone").map(GitHubEMUState.memberIDs(of:)) ?? []
             print(
                 "GitHub EMU \(count)-member group: inbound \(pushed - start), delivery \(ContinuousClock.now - pushed),",
-                "\(state.counters.totalRequests) requests, \(state.counters.tooManyRequests) answered 429")
+                "\(state.counters.totalRequests) requests, \(state.counters.tooManyRequests) answered 429"
+            )
             #expect(members.count == count)
             #expect(state.users.count == count)
             #expect(state.counters.tooManyRequests == 0)
@@ -67,7 +84,9 @@ struct GitHubEMUScaleTests {
             // the same POST, delivered after, finds them there: adding a member twice is harmless).
             let adds = h.emulator.requests.filter { $0.method == "PATCH" && $0.path.contains("/Groups/") }
             #expect(adds.count >= count / 100)
-            #expect(adds.allSatisfy { ($0.body?["Operations"]?.arrayValue?.first?["value"]?.arrayValue?.count ?? 0) <= 100 })
+            #expect(
+                adds.allSatisfy { ($0.body?["Operations"]?.arrayValue?.first?["value"]?.arrayValue?.count ?? 0) <= 100 }
+            )
             #expect(try await h.deadLetters().isEmpty)
         }
     }
@@ -75,21 +94,38 @@ struct GitHubEMUScaleTests {
     @Test func thousandGroupsInOneChannelStayUnderTheRateLimit() async throws {
         // Scaled: emulator 60,000 requests/min (burst 100), connector 45,000/min (burst 50).
         try await H.with(
-            policy: .fail, emulatorLimit: .perMinute(60_000, burst: 100), connectorPerMinute: 45_000, connectorBurst: 50, concurrency: 8) { h, c in
+            policy: .fail,
+            emulatorLimit: .perMinute(60_000, burst: 100),
+            connectorPerMinute: 45_000,
+            connectorBurst: 50,
+            concurrency: 8
+        ) { h, c in
             let start = ContinuousClock.now
             var users: [String] = []
             for i in 0..<10 {
-                users.append(try #require(try await c.post("/scim/v2/pingone/Users", token: h.token, H.user("u\(i)")).body?["id"]?.stringValue))
+                users.append(
+                    try #require(
+                        try await c.post("/scim/v2/pingone/Users", token: h.token, H.user("u\(i)")).body?["id"]?
+                            .stringValue
+                    )
+                )
             }
             for i in 0..<1000 {
-                #expect(try await c.post("/scim/v2/pingone/Groups", token: h.token, Bodies.group("team-\(i)", members: [users[i % 10]])).status == 201)
+                #expect(
+                    try await c.post(
+                        "/scim/v2/pingone/Groups",
+                        token: h.token,
+                        Bodies.group("team-\(i)", members: [users[i % 10]])
+                    ).status == 201
+                )
             }
             let pushed = ContinuousClock.now
             try await h.drain()
             let state = h.emulator.state()
             print(
                 "GitHub EMU 1,000 groups: inbound \(pushed - start), delivery \(ContinuousClock.now - pushed),",
-                "\(state.counters.totalRequests) requests, \(state.counters.tooManyRequests) answered 429")
+                "\(state.counters.totalRequests) requests, \(state.counters.tooManyRequests) answered 429"
+            )
             #expect(state.groups.count == 1000)
             #expect(state.memberNames(of: "team-999") == ["u9@example.com"])
             #expect(state.counters.tooManyRequests == 0)

@@ -4,8 +4,8 @@ import Emulators
 import Foundation
 import Membership
 import SCIM
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Google mapping")
 struct GoogleMappingTests {
@@ -20,7 +20,10 @@ struct GoogleMappingTests {
     }
 
     @Test func aNameWithoutLettersOrDigitsFallsBackToTheExternalId() {
-        #expect(GoogleMapping.groupEmail(displayName: "日本", externalId: "abc-123", domain: "example.com") == "group-abc-123@example.com")
+        #expect(
+            GoogleMapping.groupEmail(displayName: "日本", externalId: "abc-123", domain: "example.com")
+                == "group-abc-123@example.com"
+        )
     }
 
     @Test func thePrimaryEmailIsAnEmailUserNameElseThePrimaryEmail() {
@@ -29,12 +32,17 @@ struct GoogleMappingTests {
             GoogleMapping.primaryEmail(of: [
                 "userName": "alice",
                 "emails": [["value": "other@example.com"], ["value": "Work@example.com", "primary": true]],
-            ]) == "work@example.com")
+            ]) == "work@example.com"
+        )
         #expect(GoogleMapping.primaryEmail(of: ["userName": "alice"]) == nil)
     }
 
     @Test func requiredNamesFallBackToTheDisplayNameThenTheEmail() {
-        let full = GoogleMapping.userBody(["displayName": "Ada King Lovelace", "active": false], primaryEmail: "ada@example.com", password: nil)
+        let full = GoogleMapping.userBody(
+            ["displayName": "Ada King Lovelace", "active": false],
+            primaryEmail: "ada@example.com",
+            password: nil
+        )
         #expect(full["name"]?["givenName"] == "Ada")
         #expect(full["name"]?["familyName"] == "King Lovelace")
         #expect(full["suspended"] == true)
@@ -64,16 +72,30 @@ struct GoogleConnectorTests {
         propagationDelay: Duration = .zero,
         _ body: (GoogleConnector, GoogleEmulator, ServiceAccountTokenProvider) async throws -> Void
     ) async throws {
-        let configuration = GoogleEmulator.Configuration(publicKeyPEM: GoogleTestKeys.publicKeyPEM, groupPropagationDelay: propagationDelay)
+        let configuration = GoogleEmulator.Configuration(
+            publicKeyPEM: GoogleTestKeys.publicKeyPEM,
+            groupPropagationDelay: propagationDelay
+        )
         try await withRunningEmulator(try GoogleEmulator(configuration: configuration)) { url, emulator in
             let tokenURL = url.absoluteString + "/token"
             let provider = ServiceAccountTokenProvider(
-                key: try ServiceAccountKey(json: GoogleTestKeys.keyFile(tokenURI: tokenURL)), subject: "admin@example.com",
-                scopes: GoogleEmulator.directoryScopes.sorted(), client: HTTPClient.shared)
+                key: try ServiceAccountKey(json: GoogleTestKeys.keyFile(tokenURI: tokenURL)),
+                subject: "admin@example.com",
+                scopes: GoogleEmulator.directoryScopes.sorted(),
+                client: HTTPClient.shared
+            )
             let transport = HTTPTransport(
-                client: HTTPClient.shared, baseURL: url.absoluteString, bucket: TokenBucket(requestsPerMinute: 60_000, burst: 1000),
-                authorization: { try await provider.authorization() }, reauthorize: { await provider.invalidate(authorization: $0) })
-            try await body(GoogleConnector(transport: transport, domain: "example.com", creationGrace: .seconds(5)), emulator, provider)
+                client: HTTPClient.shared,
+                baseURL: url.absoluteString,
+                bucket: TokenBucket(requestsPerMinute: 60_000, burst: 1000),
+                authorization: { try await provider.authorization() },
+                reauthorize: { await provider.invalidate(authorization: $0) }
+            )
+            try await body(
+                GoogleConnector(transport: transport, domain: "example.com", creationGrace: .seconds(5)),
+                emulator,
+                provider
+            )
         }
     }
 
@@ -103,7 +125,11 @@ struct GoogleConnectorTests {
             await #expect {
                 try await connector.testConnection()
             } throws: { error in
-                if case TargetError.retryable(let detail, _) = error { detail.contains("userRateLimitExceeded") } else { false }
+                if case TargetError.retryable(let detail, _) = error {
+                    detail.contains("userRateLimitExceeded")
+                } else {
+                    false
+                }
             }
             try await connector.testConnection()
         }
@@ -136,7 +162,10 @@ struct GoogleConnectorTests {
             emulator.setGroupPropagationDelay(.zero)
             try await connector.renameGroup(id: group, displayName: "Newer")
             #expect(emulator.state().group(named: "Newer") != nil)
-            let old = try #require(try emulator.seed(groups: [["email": "old@example.com", "name": "Old"]]).groups.first?["id"]?.stringValue)
+            let old = try #require(
+                try emulator.seed(groups: [["email": "old@example.com", "name": "Old"]]).groups.first?["id"]?
+                    .stringValue
+            )
             try await connector.deleteGroup(id: old)
             await #expect {
                 try await connector.renameGroup(id: old, displayName: "Gone")
@@ -149,7 +178,15 @@ struct GoogleConnectorTests {
     @Test func listsFollowPageTokens() async throws {
         try await withConnector { connector, emulator, _ in
             let users = (0..<520).map { i -> JSONObject in ["primaryEmail": .string("user\(i)@example.com")] }
-            try emulator.seed(users: users, groups: [["email": "all@example.com", "name": "All", "members": .array(users.prefix(230).map { $0["primaryEmail"]! })]])
+            try emulator.seed(
+                users: users,
+                groups: [
+                    [
+                        "email": "all@example.com", "name": "All",
+                        "members": .array(users.prefix(230).map { $0["primaryEmail"]! }),
+                    ]
+                ]
+            )
             #expect(try await connector.listUsers().count == 520)
             let all = try #require(try await connector.findGroup(displayName: "all"))
             #expect(all.name == "All")

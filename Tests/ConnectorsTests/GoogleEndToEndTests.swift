@@ -6,8 +6,8 @@ import Membership
 import SCIM
 import Store
 import Sync
-import Testing
 import TestSupport
+import Testing
 
 @testable import Server
 
@@ -62,9 +62,16 @@ struct GoogleEndToEndTests {
             try await h.drain()
             #expect(h.emulator.state().counters.faults["lose"] == 1)
             #expect(h.members(of: "Sales") == ["carol@example.com"])
-            let mapping = try await h.bridge.store.mapping(target: "google", channel: try await h.channel(), kind: .group, canonicalID: ids["Sales"]!)
+            let mapping = try await h.bridge.store.mapping(
+                target: "google",
+                channel: try await h.channel(),
+                kind: .group,
+                canonicalID: ids["Sales"]!
+            )
             #expect(mapping?.origin == .created)
-            let blocked = try await h.bridge.store.auditEntries(target: "google").filter { $0.action == "blocked" }.map(\.resourceKey)
+            let blocked = try await h.bridge.store.auditEntries(target: "google").filter { $0.action == "blocked" }.map(
+                \.resourceKey
+            )
             #expect(blocked == ["group:\(ids["Engineering"]!)"], "only the real collision is blocked")
         }
     }
@@ -74,7 +81,9 @@ struct GoogleEndToEndTests {
             let ids = try await pushPingOneSample(c, h.token)
             try await h.drain()
             #expect(h.members(of: "Engineering") == ["foreign@example.com", "alice@example.com", "bob@example.com"])
-            let adoption = try #require(try await h.bridge.store.auditEntries(target: "google").first { $0.action.hasPrefix("adopted") })
+            let adoption = try #require(
+                try await h.bridge.store.auditEntries(target: "google").first { $0.action.hasPrefix("adopted") }
+            )
             #expect(adoption.detail["membersKept"]?.arrayValue?.count == 1)
 
             try await h.expectMergeRemovesOnlyBridgeAddedMembers(c, ids: ids, foreign: "foreign@example.com")
@@ -87,7 +96,9 @@ struct GoogleEndToEndTests {
             let ids = try await pushPingOneSample(c, h.token)
             try await h.drain()
             #expect(h.members(of: "Engineering") == ["alice@example.com", "bob@example.com"])
-            let adoption = try #require(try await h.bridge.store.auditEntries(target: "google").first { $0.action.hasPrefix("adopted") })
+            let adoption = try #require(
+                try await h.bridge.store.auditEntries(target: "google").first { $0.action.hasPrefix("adopted") }
+            )
             #expect(adoption.detail["membersRemoved"]?.arrayValue?.count == 1)
             #expect(try await c.delete("/scim/v2/pingone/Groups/\(ids["Engineering"]!)", token: h.token).status == 204)
             try await h.drain()
@@ -107,16 +118,25 @@ struct GoogleEndToEndTests {
                 .init(probability: 0.04, fault: .serviceUnavailable(retryAfter: 0)),
                 .init(probability: 0.03, fault: .dropConnection),
                 .init(probability: 0.03, fault: .loseResponse),
-            ])
+            ]
+        )
         try await GoogleHarness.with(policy: .overwrite, faults: faults, propagationDelay: .seconds(1)) { h, c in
             let ids = try await pushPingOneSample(c, h.token)
             _ = try await c.patch(
-                "/scim/v2/pingone/Groups/\(ids["Sales"]!)", token: h.token,
-                Bodies.patch([["op": "add", "path": "members", "value": [["value": .string(ids["alice"]!)]]]]))
+                "/scim/v2/pingone/Groups/\(ids["Sales"]!)",
+                token: h.token,
+                Bodies.patch([["op": "add", "path": "members", "value": [["value": .string(ids["alice"]!)]]]])
+            )
             _ = try await c.patch(
-                "/scim/v2/pingone/Groups/\(ids["Sales"]!)", token: h.token,
-                Bodies.patch([["op": "replace", "path": "displayName", "value": "Sales EMEA"]]))
-            _ = try await c.put("/scim/v2/pingone/Users/\(ids["bob"]!)", token: h.token, Bodies.user("bob@example.com", active: false))
+                "/scim/v2/pingone/Groups/\(ids["Sales"]!)",
+                token: h.token,
+                Bodies.patch([["op": "replace", "path": "displayName", "value": "Sales EMEA"]])
+            )
+            _ = try await c.put(
+                "/scim/v2/pingone/Users/\(ids["bob"]!)",
+                token: h.token,
+                Bodies.user("bob@example.com", active: false)
+            )
             try await h.drain()
             let state = h.emulator.state()
             #expect(h.members(of: "Engineering") == ["alice@example.com", "bob@example.com"])
@@ -133,11 +153,19 @@ struct GoogleEndToEndTests {
     /// with 401; the transport gets a fresh one and retries, and nothing reaches the dead letters.
     @Test func aRevokedTokenIsReplacedAfterOne401() async throws {
         try await GoogleHarness.with(policy: .overwrite, tokenLifetime: .seconds(3600)) { h, c in
-            let alice = try #require(try await c.post("/scim/v2/pingone/Users", token: h.token, Bodies.user("alice@example.com")).body?["id"]?.stringValue)
+            let alice = try #require(
+                try await c.post("/scim/v2/pingone/Users", token: h.token, Bodies.user("alice@example.com")).body?[
+                    "id"
+                ]?.stringValue
+            )
             try await h.drain()
             #expect(h.emulator.state().tokensIssued == 1)
             h.emulator.expireAllTokens()
-            _ = try await c.post("/scim/v2/pingone/Groups", token: h.token, Bodies.group("after revocation", members: [alice]))
+            _ = try await c.post(
+                "/scim/v2/pingone/Groups",
+                token: h.token,
+                Bodies.group("after revocation", members: [alice])
+            )
             try await h.drain()
             let state = h.emulator.state()
             #expect(h.members(of: "after revocation") == ["alice@example.com"])
@@ -153,10 +181,19 @@ struct GoogleEndToEndTests {
         try await GoogleHarness.with(policy: .overwrite, tokenLifetime: .seconds(2)) { h, c in
             var users: [String] = []
             for i in 0..<8 {
-                users.append(try #require(try await c.post("/scim/v2/pingone/Users", token: h.token, Bodies.user("u\(i)@example.com")).body?["id"]?.stringValue))
+                users.append(
+                    try #require(
+                        try await c.post("/scim/v2/pingone/Users", token: h.token, Bodies.user("u\(i)@example.com"))
+                            .body?["id"]?.stringValue
+                    )
+                )
             }
             for i in 0..<4 {
-                _ = try await c.post("/scim/v2/pingone/Groups", token: h.token, Bodies.group("team \(i)", members: [users[i], users[i + 4]]))
+                _ = try await c.post(
+                    "/scim/v2/pingone/Groups",
+                    token: h.token,
+                    Bodies.group("team \(i)", members: [users[i], users[i + 4]])
+                )
             }
             try await h.drain(between: { h.emulator.expireAllTokens() })
             try await Task.sleep(for: .milliseconds(2100))  // the cached token is now past its lifetime
@@ -180,12 +217,18 @@ struct GoogleEndToEndTests {
             let ids = try await pushPingOneSample(c, h.token)
             try await h.drain()
             _ = try await c.patch(
-                "/scim/v2/pingone/Groups/\(ids["Sales"]!)", token: h.token,
+                "/scim/v2/pingone/Groups/\(ids["Sales"]!)",
+                token: h.token,
                 Bodies.patch([
                     ["op": "replace", "path": "displayName", "value": "Sales EMEA"],
                     ["op": "remove", "path": .string("members[value eq \"\(ids["carol"]!)\"]")],
-                ]))
-            _ = try await c.put("/scim/v2/pingone/Users/\(ids["alice"]!)", token: h.token, Bodies.user("alice@example.com", active: false))
+                ])
+            )
+            _ = try await c.put(
+                "/scim/v2/pingone/Users/\(ids["alice"]!)",
+                token: h.token,
+                Bodies.user("alice@example.com", active: false)
+            )
             _ = try await c.delete("/scim/v2/pingone/Users/\(ids["bob"]!)", token: h.token)
             _ = try await c.delete("/scim/v2/pingone/Groups/\(ids["Engineering"]!)", token: h.token)
             try await h.drain()
@@ -197,13 +240,19 @@ struct GoogleEndToEndTests {
             var used = Set<String>()
             for r in requests {
                 let method = document.method(for: r)
-                #expect(method != nil, "\(r.method) \(r.path)?\(r.parameters.joined(separator: "&")) matches no method of the discovery document")
+                #expect(
+                    method != nil,
+                    "\(r.method) \(r.path)?\(r.parameters.joined(separator: "&")) matches no method of the discovery document"
+                )
                 if let method { used.insert(method) }
             }
-            #expect(used.isSuperset(of: [
-                "users.get", "users.insert", "users.patch", "users.delete", "users.list", "groups.list", "groups.insert",
-                "groups.patch", "groups.delete", "members.insert", "members.delete", "members.list",
-            ]))
+            #expect(
+                used.isSuperset(of: [
+                    "users.get", "users.insert", "users.patch", "users.delete", "users.list", "groups.list",
+                    "groups.insert",
+                    "groups.patch", "groups.delete", "members.insert", "members.delete", "members.list",
+                ])
+            )
         }
     }
 }

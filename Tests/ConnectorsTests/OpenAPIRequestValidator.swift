@@ -20,17 +20,23 @@ struct OpenAPIRequestValidator {
     func problems(method: String, path: String, query: String?, body: JSONValue?) -> [String] {
         let name = "\(method) \(path)"
         guard let (template, item) = pathItem(for: path) else { return ["\(name): no path template matches"] }
-        guard let operation = item[method.lowercased()] else { return ["\(name): \(template) has no \(method) operation"] }
+        guard let operation = item[method.lowercased()] else {
+            return ["\(name): \(template) has no \(method) operation"]
+        }
         var problems: [String] = []
         let declared = Set(
-            ((operation["parameters"]?.arrayValue ?? []) + (item["parameters"]?.arrayValue ?? [])).compactMap { p -> String? in
+            ((operation["parameters"]?.arrayValue ?? []) + (item["parameters"]?.arrayValue ?? [])).compactMap {
+                p -> String? in
                 let parameter = resolve(p).value
                 return parameter["in"] == "query" ? parameter["name"]?.stringValue : nil
-            })
+            }
+        )
         for pair in (query ?? "").split(separator: "&") {
             let key = String(pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)[0])
             let decoded = key.removingPercentEncoding ?? key
-            if !declared.contains(decoded) { problems.append("\(name): query parameter '\(decoded)' is not declared for \(method) \(template)") }
+            if !declared.contains(decoded) {
+                problems.append("\(name): query parameter '\(decoded)' is not declared for \(method) \(template)")
+            }
         }
         let schema = operation["requestBody"]?["content"]?["application/json"]?["schema"]
         switch (schema, body) {
@@ -39,8 +45,13 @@ struct OpenAPIRequestValidator {
         case (.some, nil):
             if operation["requestBody"]?["required"] == true { problems.append("\(name): a body is required") }
         case (.some(let schema), .some(let body)):
-            problems += validate(body, against: schema, location: "#/paths\(template)/\(method.lowercased())/requestBody", at: "body")
-                .map { "\(name): \($0)" }
+            problems += validate(
+                body,
+                against: schema,
+                location: "#/paths\(template)/\(method.lowercased())/requestBody",
+                at: "body"
+            )
+            .map { "\(name): \($0)" }
         }
         return problems
     }
@@ -70,7 +81,9 @@ struct OpenAPIRequestValidator {
     func validate(_ value: JSONValue, against raw: JSONValue, location: String, at pointer: String) -> [String] {
         let (schema, location) = resolve(raw, location: location)
         if anyValueAt[location] != nil { return [] }
-        if value.isNull { return schema["nullable"] == true ? [] : ["\(pointer) is null, which the schema does not allow"] }
+        if value.isNull {
+            return schema["nullable"] == true ? [] : ["\(pointer) is null, which the schema does not allow"]
+        }
         if let allowed = schema["enum"]?.arrayValue, !allowed.contains(value) {
             return ["\(pointer) = \(value.serialized()) is not one of \(JSONValue.array(allowed).serialized())"]
         }
@@ -78,12 +91,18 @@ struct OpenAPIRequestValidator {
         case "object":
             guard let object = value.objectValue else { return ["\(pointer) must be an object, not \(value.typeName)"] }
             var problems: [String] = []
-            for required in schema["required"]?.arrayValue?.compactMap(\.stringValue) ?? [] where !object.keys.contains(required) {
+            for required in schema["required"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            where !object.keys.contains(required) {
                 problems.append("\(pointer).\(required) is required")
             }
             for (key, member) in object {
                 guard let property = schema["properties"]?[key] else { continue }
-                problems += validate(member, against: property, location: "\(location)/properties/\(key)", at: "\(pointer).\(key)")
+                problems += validate(
+                    member,
+                    against: property,
+                    location: "\(location)/properties/\(key)",
+                    at: "\(pointer).\(key)"
+                )
             }
             return problems
         case "array":
@@ -94,7 +113,8 @@ struct OpenAPIRequestValidator {
             }
         case "string": return value.stringValue != nil ? [] : ["\(pointer) must be a string, not \(value.serialized())"]
         case "boolean": return value.boolValue != nil ? [] : ["\(pointer) must be a boolean, not \(value.serialized())"]
-        case "integer": return value.integerValue != nil ? [] : ["\(pointer) must be an integer, not \(value.serialized())"]
+        case "integer":
+            return value.integerValue != nil ? [] : ["\(pointer) must be an integer, not \(value.serialized())"]
         case "number": return value.numberValue != nil ? [] : ["\(pointer) must be a number, not \(value.serialized())"]
         default: return []
         }

@@ -42,50 +42,69 @@ struct RateLimitStateTests {
 
     static let cases: [Case] = [
         Case(
-            name: "a full bucket sends its burst at once, then one request per token interval", perMinute: 60, burst: 3,
+            name: "a full bucket sends its burst at once, then one request per token interval",
+            perMinute: 60,
+            burst: 3,
             steps: [
                 .acquire(resource: nil, at: 0, expect: .send), .acquire(resource: nil, at: 0, expect: .send),
                 .acquire(resource: nil, at: 0, expect: .send), .acquire(resource: nil, at: 0, expect: .waitUntil(1000)),
-                .acquire(resource: nil, at: 1000, expect: .send), .acquire(resource: nil, at: 1000, expect: .waitUntil(2000)),
-            ]),
+                .acquire(resource: nil, at: 1000, expect: .send),
+                .acquire(resource: nil, at: 1000, expect: .waitUntil(2000)),
+            ]
+        ),
         Case(
-            name: "an idle bucket refills up to its burst, no further", perMinute: 600, burst: 2,
+            name: "an idle bucket refills up to its burst, no further",
+            perMinute: 600,
+            burst: 2,
             steps: [
                 .acquire(resource: nil, at: 0, expect: .send), .acquire(resource: nil, at: 0, expect: .send),
                 .acquire(resource: nil, at: 60_000, expect: .send), .acquire(resource: nil, at: 60_000, expect: .send),
                 .acquire(resource: nil, at: 60_000, expect: .waitUntil(60_100)),
-            ]),
+            ]
+        ),
         Case(
             name: "a target-wide pause holds back every request, and the bucket refills only from its end",
-            perMinute: 60, burst: 5,
+            perMinute: 60,
+            burst: 5,
             steps: [
                 .acquire(resource: nil, at: 0, expect: .send), .pause(.target, until: 3000),
                 .acquire(resource: nil, at: 100, expect: .waitUntil(3000)),
                 .acquire(resource: "/groups/a", at: 2999, expect: .waitUntil(3000)),
-                .acquire(resource: nil, at: 3000, expect: .waitUntil(4000)), .acquire(resource: nil, at: 4000, expect: .send),
-            ]),
+                .acquire(resource: nil, at: 3000, expect: .waitUntil(4000)),
+                .acquire(resource: nil, at: 4000, expect: .send),
+            ]
+        ),
         Case(
-            name: "a shorter pause does not cut a longer one short", perMinute: 6000, burst: 10,
+            name: "a shorter pause does not cut a longer one short",
+            perMinute: 6000,
+            burst: 10,
             steps: [
                 .pause(.target, until: 5000), .pause(.target, until: 1000),
                 .acquire(resource: nil, at: 2000, expect: .waitUntil(5000)),
                 .pause(.resource("/users/u1"), until: 9000), .pause(.resource("/users/u1"), until: 6000),
                 .acquire(resource: "/users/u1", at: 7000, expect: .waitUntil(9000)),
-            ]),
+            ]
+        ),
         Case(
-            name: "a resource's pause holds back that resource only, and ends on time", perMinute: 6000, burst: 10,
+            name: "a resource's pause holds back that resource only, and ends on time",
+            perMinute: 6000,
+            burst: 10,
             steps: [
                 .pause(.resource("/groups/a"), until: 2000),
                 .acquire(resource: "/groups/a", at: 0, expect: .waitUntil(2000)),
                 .acquire(resource: "/groups/b", at: 0, expect: .send), .acquire(resource: nil, at: 0, expect: .send),
                 .acquire(resource: "/groups/a", at: 2000, expect: .send),
-            ]),
+            ]
+        ),
         Case(
-            name: "under a resource's pause, the target's longer pause still rules", perMinute: 6000, burst: 10,
+            name: "under a resource's pause, the target's longer pause still rules",
+            perMinute: 6000,
+            burst: 10,
             steps: [
                 .pause(.resource("/groups/a"), until: 2000), .pause(.target, until: 3000),
                 .acquire(resource: "/groups/a", at: 0, expect: .waitUntil(3000)),
-            ]),
+            ]
+        ),
     ]
 
     @Test(arguments: cases)

@@ -16,7 +16,9 @@ struct RefreshingCredentialTests {
     @Test func concurrentCallersShareOneRefresh() async throws {
         let calls = Mutex(0)
         let credential = RefreshingCredential<String> {
-            let n = calls.withLock { $0 += 1; return $0 }
+            let n = calls.withLock {
+                $0 += 1; return $0
+            }
             try await Task.sleep(for: .milliseconds(50))
             return .init(value: "token-\(n)", refreshAt: .distantFuture)
         }
@@ -33,10 +35,17 @@ struct RefreshingCredentialTests {
         let clock = Clock()
         let calls = Mutex(0)
         let credential = RefreshingCredential<String>(now: { clock.now }) {
-            let n = calls.withLock { $0 += 1; return $0 }
+            let n = calls.withLock {
+                $0 += 1; return $0
+            }
             return .init(
                 value: "token-\(n)",
-                refreshAt: RefreshingCredential<String>.refreshTime(issuedAt: clock.now, lifetime: .seconds(3600), margin: .seconds(60)))
+                refreshAt: RefreshingCredential<String>.refreshTime(
+                    issuedAt: clock.now,
+                    lifetime: .seconds(3600),
+                    margin: .seconds(60)
+                )
+            )
         }
         #expect(try await credential.current() == "token-1")
         clock.advance(3539)

@@ -1,16 +1,16 @@
 import BridgeConfig
+import BridgeRuntime
 import Connectors
 import Emulators
 import Foundation
 import Logging
 import Membership
-import BridgeRuntime
 import SCIM
 import Store
 import Sync
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 
 @testable import Server
 
@@ -27,7 +27,8 @@ struct RetryAfterTests {
                 .init(probability: 0.04, fault: .internalServerError),
                 .init(probability: 0.04, fault: .serviceUnavailable(retryAfter: 1)),
                 .init(probability: 0.04, fault: .dropConnection),
-            ])
+            ]
+        )
     }
 
     /// Users, groups and membership changes as an identity provider sends them.
@@ -35,14 +36,27 @@ struct RetryAfterTests {
         var ids: [String] = []
         for i in 0..<users {
             let name = "person\(i)@example.com"
-            ids.append(try #require(try await c.post("/scim/v2/pingone/Users", token: token, Bodies.user(name, email: name)).body?["id"]?.stringValue))
+            ids.append(
+                try #require(
+                    try await c.post("/scim/v2/pingone/Users", token: token, Bodies.user(name, email: name)).body?[
+                        "id"
+                    ]?.stringValue
+                )
+            )
         }
         for g in 0..<4 {
             let members = ids.enumerated().filter { $0.offset % 4 == g }.map(\.element)
-            let gid = try #require(try await c.post("/scim/v2/pingone/Groups", token: token, Bodies.group("team-\(g)", members: members)).body?["id"]?.stringValue)
+            let gid = try #require(
+                try await c.post("/scim/v2/pingone/Groups", token: token, Bodies.group("team-\(g)", members: members))
+                    .body?["id"]?.stringValue
+            )
             _ = try await c.patch(
-                "/scim/v2/pingone/Groups/\(gid)", token: token,
-                Bodies.patch([["op": "add", "path": "members", "value": [["value": .string(ids[(g + 1) % ids.count])]]]]))
+                "/scim/v2/pingone/Groups/\(gid)",
+                token: token,
+                Bodies.patch([
+                    ["op": "add", "path": "members", "value": [["value": .string(ids[(g + 1) % ids.count])]]]
+                ])
+            )
         }
     }
 
@@ -55,24 +69,36 @@ struct RetryAfterTests {
     }
 
     static func violations(_ counters: EmulatorCounters) -> String {
-        counters.retryAfterViolations.map { "\($0.method) \($0.path) \($0.millisecondsBeforeEnd) ms early (\($0.scope.name))" }
-            .joined(separator: "; ")
+        counters.retryAfterViolations.map {
+            "\($0.method) \($0.path) \($0.millisecondsBeforeEnd) ms early (\($0.scope.name))"
+        }
+        .joined(separator: "; ")
     }
 
     @Test func gitHubEMUUnderFaultsIsNeverCalledInsideRetryAfter() async throws {
         try await GitHubEMUHarness.with(faults: Self.faults(seed: 7)) { h, c in
             try await Self.push(c, h.token)
             try await h.drain()
-            try await Self.expectConverged(h.emulator.state().counters, groups: h.emulator.state().groups.count, dead: try await h.deadLetters())
+            try await Self.expectConverged(
+                h.emulator.state().counters,
+                groups: h.emulator.state().groups.count,
+                dead: try await h.deadLetters()
+            )
         }
     }
 
     @Test func slackUnderFaultsAndLocksIsNeverCalledInsideRetryAfter() async throws {
         // Writes hold their user or group for a moment: concurrent writes meet `resource_locked`.
-        try await SlackHarness.with(faults: Self.faults(seed: 11), updateDuration: .milliseconds(30), batchSize: 2) { h, c in
+        try await SlackHarness.with(faults: Self.faults(seed: 11), updateDuration: .milliseconds(30), batchSize: 2) {
+            h,
+            c in
             try await Self.push(c, h.token)
             try await h.drain()
-            try await Self.expectConverged(h.emulator.state().counters, groups: h.emulator.state().groups.count, dead: try await h.deadLetters())
+            try await Self.expectConverged(
+                h.emulator.state().counters,
+                groups: h.emulator.state().groups.count,
+                dead: try await h.deadLetters()
+            )
         }
     }
 
@@ -92,8 +118,19 @@ struct RetryAfterTests {
             logger.logLevel = .critical
             let waits = Mutex(0)
             // The connector `plan` builds: patient, waiting out throttling and failed reads.
-            let patient = try TargetServices.connector(h.settings, index: 0, patience: .init(budget: .seconds(60)) { _ in waits.withLock { $0 += 1 } })
-            guard case .groupCentric(let reconciler) = TargetServices.reconciler(h.settings, patient, store: h.bridge.store, logger: logger) else {
+            let patient = try TargetServices.connector(
+                h.settings,
+                index: 0,
+                patience: .init(budget: .seconds(60)) { _ in waits.withLock { $0 += 1 } }
+            )
+            guard
+                case .groupCentric(let reconciler) = TargetServices.reconciler(
+                    h.settings,
+                    patient,
+                    store: h.bridge.store,
+                    logger: logger
+                )
+            else {
                 Issue.record("GitHub EMU is group-centric")
                 return
             }
@@ -107,7 +144,10 @@ struct RetryAfterTests {
                 #expect(stormy == calm)
             }
             #expect(waits.withLock { $0 } > 0)
-            #expect(h.emulator.state().counters.requestsInsideRetryAfter == 0, "\(Self.violations(h.emulator.state().counters))")
+            #expect(
+                h.emulator.state().counters.requestsInsideRetryAfter == 0,
+                "\(Self.violations(h.emulator.state().counters))"
+            )
         }
     }
 }

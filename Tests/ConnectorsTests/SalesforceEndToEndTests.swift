@@ -6,8 +6,8 @@ import Membership
 import SCIM
 import Store
 import Sync
-import Testing
 import TestSupport
+import Testing
 
 @testable import Server
 
@@ -33,11 +33,13 @@ struct SalesforceEndToEndTests {
             let reconciler = UserCentricReconciler(sync: try h.sync())
             let channel = try await h.channel()
             let plan = try await reconciler.plan(channels: [channel])
-            #expect(Set(plan.steps.map(\.description)) == [
-                "insert member \(alice) into group \(eng) (Engineering)",
-                "delete member \(foreign) from group \(sales) (Sales)",
-                "rename group \(sales) \"Sales (old)\" -> \"Sales\"",
-            ])
+            #expect(
+                Set(plan.steps.map(\.description)) == [
+                    "insert member \(alice) into group \(eng) (Engineering)",
+                    "delete member \(foreign) from group \(sales) (Sales)",
+                    "rename group \(sales) \"Sales (old)\" -> \"Sales\"",
+                ]
+            )
             // Planning changed nothing.
             #expect(h.members(of: "Engineering") == ["bob@example.com"])
 
@@ -58,10 +60,17 @@ struct SalesforceEndToEndTests {
             #expect(state.counters.faults["lose"] == 1)
             #expect(state.groups(named: "Sales").count == 1)
             #expect(h.members(of: "Sales") == ["carol@example.com"])
-            let mapping = try await h.bridge.store.mapping(target: "sfdc", channel: try await h.channel(), kind: .group, canonicalID: ids["Sales"]!)
+            let mapping = try await h.bridge.store.mapping(
+                target: "sfdc",
+                channel: try await h.channel(),
+                kind: .group,
+                canonicalID: ids["Sales"]!
+            )
             #expect(mapping?.origin == .created)
             #expect(mapping?.detail == "Sales", "the link is finished")
-            let blocked = try await h.bridge.store.auditEntries(target: "sfdc").filter { $0.action == "blocked" }.map(\.resourceKey)
+            let blocked = try await h.bridge.store.auditEntries(target: "sfdc").filter { $0.action == "blocked" }.map(
+                \.resourceKey
+            )
             #expect(blocked == ["group:\(ids["Engineering"]!)"], "only the real collision is blocked")
             // The bridge owns it: deleting the source group deletes it.
             #expect(try await c.delete("/scim/v2/pingone/Groups/\(ids["Sales"]!)", token: h.token).status == 204)
@@ -73,7 +82,9 @@ struct SalesforceEndToEndTests {
 
     @Test func aMemberTheOrgRefusesIsSkippedAndJoinsOnceProvisioned() async throws {
         // bob's username is taken in another org: creating him is DUPLICATE_USERNAME, every time.
-        try await SalesforceHarness.with(policy: .overwrite, configure: { $0.takenUsernames = ["bob@example.com"] }) { h, c in
+        try await SalesforceHarness.with(policy: .overwrite, configure: { $0.takenUsernames = ["bob@example.com"] }) {
+            h,
+            c in
             let ids = try await pushPingOneSample(c, h.token)
             try await h.drain()
             // Engineering is linked without bob instead of being dead-lettered with him.
@@ -84,7 +95,11 @@ struct SalesforceEndToEndTests {
             let skipped = try await h.bridge.store.auditEntries(target: "sfdc").filter { $0.action == "member skipped" }
             // Skipped by the link and again by the group's membership event, each audited.
             #expect(!skipped.isEmpty)
-            #expect(skipped.allSatisfy { $0.resourceKey == "group:\(ids["Engineering"]!)" && $0.detail["user"]?.stringValue == ids["bob"] })
+            #expect(
+                skipped.allSatisfy {
+                    $0.resourceKey == "group:\(ids["Engineering"]!)" && $0.detail["user"]?.stringValue == ids["bob"]
+                }
+            )
 
             // The IdP gives bob a free username: he is provisioned and joins the group that skipped him.
             _ = try await c.put("/scim/v2/pingone/Users/\(ids["bob"]!)", token: h.token, Bodies.user("bob@example.org"))
@@ -141,7 +156,9 @@ struct SalesforceEndToEndTests {
             let ids = try await pushPingOneSample(c, h.token)
             try await h.drain()
             #expect(h.members(of: "Engineering") == ["foreign@example.com", "alice@example.com", "bob@example.com"])
-            let adoption = try #require(try await h.bridge.store.auditEntries(target: "sfdc").first { $0.action.hasPrefix("adopted") })
+            let adoption = try #require(
+                try await h.bridge.store.auditEntries(target: "sfdc").first { $0.action.hasPrefix("adopted") }
+            )
             #expect(adoption.detail["membersKept"]?.arrayValue?.count == 1)
 
             try await h.expectMergeRemovesOnlyBridgeAddedMembers(c, ids: ids, foreign: "foreign@example.com")
@@ -155,7 +172,9 @@ struct SalesforceEndToEndTests {
             let ids = try await pushPingOneSample(c, h.token)
             try await h.drain()
             #expect(h.members(of: "Engineering") == ["alice@example.com", "bob@example.com"])
-            let adoption = try #require(try await h.bridge.store.auditEntries(target: "sfdc").first { $0.action.hasPrefix("adopted") })
+            let adoption = try #require(
+                try await h.bridge.store.auditEntries(target: "sfdc").first { $0.action.hasPrefix("adopted") }
+            )
             #expect(adoption.detail["membersRemoved"]?.arrayValue?.count == 1)
             #expect(try await c.delete("/scim/v2/pingone/Groups/\(ids["Engineering"]!)", token: h.token).status == 204)
             try await h.drain()
@@ -176,12 +195,15 @@ struct SalesforceEndToEndTests {
                 .init(probability: 0.04, fault: .serviceUnavailable(retryAfter: 0)),
                 .init(probability: 0.03, fault: .dropConnection),
                 .init(probability: 0.03, fault: .loseResponse),
-            ])
+            ]
+        )
         try await SalesforceHarness.with(policy: .overwrite, configure: { $0.faults = faults }) { h, c in
             let ids = try await pushPingOneSample(c, h.token)
             _ = try await c.patch(
-                "/scim/v2/pingone/Groups/\(ids["Sales"]!)", token: h.token,
-                Bodies.patch([["op": "add", "path": "members", "value": [["value": .string(ids["alice"]!)]]]]))
+                "/scim/v2/pingone/Groups/\(ids["Sales"]!)",
+                token: h.token,
+                Bodies.patch([["op": "add", "path": "members", "value": [["value": .string(ids["alice"]!)]]]])
+            )
             try await pushPingOneFollowUp(c, h.token, ids)
             try await h.drain()
             let state = h.emulator.state()
@@ -201,7 +223,10 @@ struct SalesforceEndToEndTests {
     /// is retried; once the allocation is renewed (the test lifts it) everything converges, with
     /// nothing dead-lettered.
     @Test func anExhaustedRequestAllocationIsWaitedOut() async throws {
-        try await SalesforceHarness.with(policy: .overwrite, configure: { $0.requestLimit = RateLimit(requests: 4, perSeconds: 86_400) }) { h, c in
+        try await SalesforceHarness.with(
+            policy: .overwrite,
+            configure: { $0.requestLimit = RateLimit(requests: 4, perSeconds: 86_400) }
+        ) { h, c in
             _ = try await pushPingOneSample(c, h.token)
             try await h.drain(between: {
                 if h.emulator.state().limitRefusals > 0 { h.emulator.setRequestLimit(nil) }
@@ -221,10 +246,18 @@ struct SalesforceEndToEndTests {
             var users: [String] = []
             for i in 0..<8 {
                 users.append(
-                    try #require(try await c.post("/scim/v2/pingone/Users", token: h.token, Bodies.user("u\(i)@example.com")).body?["id"]?.stringValue))
+                    try #require(
+                        try await c.post("/scim/v2/pingone/Users", token: h.token, Bodies.user("u\(i)@example.com"))
+                            .body?["id"]?.stringValue
+                    )
+                )
             }
             for i in 0..<4 {
-                _ = try await c.post("/scim/v2/pingone/Groups", token: h.token, Bodies.group("team \(i)", members: [users[i], users[i + 4]]))
+                _ = try await c.post(
+                    "/scim/v2/pingone/Groups",
+                    token: h.token,
+                    Bodies.group("team \(i)", members: [users[i], users[i + 4]])
+                )
             }
             try await h.drain(between: { h.emulator.expireAllTokens() })
             try await Task.sleep(for: .milliseconds(2100))  // the cached session has now timed out
@@ -249,7 +282,11 @@ struct SalesforceEndToEndTests {
             let ids = try await pushPingOneSample(c, h.token)
             try await h.drain()
             var state = h.emulator.state()
-            #expect(state.assigneeUsernames(ofPermissionSetLabeled: "Engineering") == ["foreign@example.com", "alice@example.com", "bob@example.com"])
+            #expect(
+                state.assigneeUsernames(ofPermissionSetLabeled: "Engineering") == [
+                    "foreign@example.com", "alice@example.com", "bob@example.com",
+                ]
+            )
             #expect(state.assigneeUsernames(ofPermissionSetLabeled: "Sales") == ["carol@example.com"])
             #expect(state.org.all("Group").count == 1)  // only the seeded public group
             #expect(state.memberUsernames(ofGroupNamed: "Engineering") == ["foreign@example.com"])
@@ -258,7 +295,11 @@ struct SalesforceEndToEndTests {
             state = h.emulator.state()
             #expect(state.permissionSet(labeled: "Sales") == nil)
             #expect(state.assigneeUsernames(ofPermissionSetLabeled: "Sales EMEA") == ["carol@example.com"])
-            #expect(state.assigneeUsernames(ofPermissionSetLabeled: "Engineering") == ["foreign@example.com", "alice@example.com"])
+            #expect(
+                state.assigneeUsernames(ofPermissionSetLabeled: "Engineering") == [
+                    "foreign@example.com", "alice@example.com",
+                ]
+            )
             #expect(try await c.delete("/scim/v2/pingone/Groups/\(ids["Sales"]!)", token: h.token).status == 204)
             try await h.drain()
             #expect(h.emulator.state().permissionSet(labeled: "Sales EMEA") == nil)
@@ -272,14 +313,22 @@ struct SalesforceEndToEndTests {
         var settings = SalesforceHarness.standardSettings
         settings.deprovisioning = .freeze
         settings.usernameSuffix = ".acme"
-        try await SalesforceHarness.with(policy: .overwrite, settings: settings, configure: { $0.takenUsernames = ["alice@example.com"] }) { h, c in
+        try await SalesforceHarness.with(
+            policy: .overwrite,
+            settings: settings,
+            configure: { $0.takenUsernames = ["alice@example.com"] }
+        ) { h, c in
             let ids = try await pushPingOneSample(c, h.token)
             try await h.drain()
             var state = h.emulator.state()
             let alice = try #require(state.user(username: "alice@example.com.acme"))
             #expect(alice["FederationIdentifier"] == "alice@example.com")
             #expect(h.members(of: "Engineering") == ["alice@example.com.acme", "bob@example.com.acme"])
-            _ = try await c.put("/scim/v2/pingone/Users/\(ids["carol"]!)", token: h.token, Bodies.user("carol@example.com", active: false))
+            _ = try await c.put(
+                "/scim/v2/pingone/Users/\(ids["carol"]!)",
+                token: h.token,
+                Bodies.user("carol@example.com", active: false)
+            )
             #expect(try await c.delete("/scim/v2/pingone/Users/\(ids["bob"]!)", token: h.token).status == 204)
             try await h.drain()
             state = h.emulator.state()
@@ -296,7 +345,9 @@ struct SalesforceEndToEndTests {
     /// Without a suffix, a username another org holds cannot be provisioned: the entry fails
     /// permanently, telling the operator which setting fixes it, and the other users go through.
     @Test func aUsernameTakenInAnotherOrgNamesTheFix() async throws {
-        try await SalesforceHarness.with(policy: .overwrite, configure: { $0.takenUsernames = ["alice@example.com"] }) { h, c in
+        try await SalesforceHarness.with(policy: .overwrite, configure: { $0.takenUsernames = ["alice@example.com"] }) {
+            h,
+            c in
             _ = try await pushPingOneSample(c, h.token)
             try await h.drain()
             let dead = try await h.deadLetters()

@@ -6,8 +6,8 @@ import Membership
 import SCIM
 import Store
 import Sync
-import Testing
 import TestSupport
+import Testing
 
 @testable import Server
 
@@ -22,13 +22,18 @@ struct SlackEndToEndTests {
     func createUsers(_ c: SCIMClient, _ token: String, _ names: [String]) async throws -> [String: String] {
         var ids: [String: String] = [:]
         for name in names {
-            ids[name] = try #require(try await c.post("/scim/v2/pingone/Users", token: token, user(name)).body?["id"]?.stringValue)
+            ids[name] = try #require(
+                try await c.post("/scim/v2/pingone/Users", token: token, user(name)).body?["id"]?.stringValue
+            )
         }
         return ids
     }
 
     func createGroup(_ c: SCIMClient, _ token: String, _ name: String, _ members: [String]) async throws -> String {
-        try #require(try await c.post("/scim/v2/pingone/Groups", token: token, Bodies.group(name, members: members)).body?["id"]?.stringValue)
+        try #require(
+            try await c.post("/scim/v2/pingone/Groups", token: token, Bodies.group(name, members: members)).body?["id"]?
+                .stringValue
+        )
     }
 
     /// (a) and (b): users, three groups, then a rename, a member removal, a disable, a user delete
@@ -44,23 +49,37 @@ struct SlackEndToEndTests {
         #expect(h.emulator.state().user(email: "alice@example.com")?["userName"] == "alice")
 
         _ = try await c.patch(
-            "/scim/v2/pingone/Groups/\(sales)", token: h.token, Bodies.patch([["op": "replace", "path": "displayName", "value": "Sales EMEA"]]))
+            "/scim/v2/pingone/Groups/\(sales)",
+            token: h.token,
+            Bodies.patch([["op": "replace", "path": "displayName", "value": "Sales EMEA"]])
+        )
         _ = try await c.patch(
-            "/scim/v2/pingone/Groups/\(eng)", token: h.token, Bodies.patch([["op": "remove", "path": .string("members[value eq \"\(u["bob"]!)\"]")]]))
-        _ = try await c.put("/scim/v2/pingone/Users/\(u["dave"]!)", token: h.token, Bodies.user("dave@example.com", email: "dave@example.com", active: false))
+            "/scim/v2/pingone/Groups/\(eng)",
+            token: h.token,
+            Bodies.patch([["op": "remove", "path": .string("members[value eq \"\(u["bob"]!)\"]")]])
+        )
+        _ = try await c.put(
+            "/scim/v2/pingone/Users/\(u["dave"]!)",
+            token: h.token,
+            Bodies.user("dave@example.com", email: "dave@example.com", active: false)
+        )
         #expect(try await c.delete("/scim/v2/pingone/Users/\(u["erin"]!)", token: h.token).status == 204)
         #expect(try await c.delete("/scim/v2/pingone/Groups/\(support)", token: h.token).status == 204)
         try await h.drain()
 
         let state = h.emulator.state()
         // Slack never deletes a user: erin (deleted at the source) and dave (disabled) are deactivated.
-        let active = Dictionary(uniqueKeysWithValues: state.users.compactMap { u in
-            u["emails"]?.arrayValue?.first?["value"]?.stringValue.map { ($0, u["active"]?.boolValue ?? true) }
-        })
-        #expect(active == [
-            "alice@example.com": true, "bob@example.com": true, "carol@example.com": true,
-            "dave@example.com": false, "erin@example.com": false,
-        ])
+        let active = Dictionary(
+            uniqueKeysWithValues: state.users.compactMap { u in
+                u["emails"]?.arrayValue?.first?["value"]?.stringValue.map { ($0, u["active"]?.boolValue ?? true) }
+            }
+        )
+        #expect(
+            active == [
+                "alice@example.com": true, "bob@example.com": true, "carol@example.com": true,
+                "dave@example.com": false, "erin@example.com": false,
+            ]
+        )
         #expect(Set(state.groups.compactMap { $0["displayName"]?.stringValue }) == ["Engineering", "Sales EMEA"])
         #expect(h.members(of: "Engineering") == ["alice@example.com"])
         // Slack cannot hold a deactivated member: dave leaves the group while he is disabled.
@@ -80,12 +99,15 @@ struct SlackEndToEndTests {
                 .init(probability: 0.05, fault: .internalServerError),
                 .init(probability: 0.05, fault: .dropConnection),
                 .init(probability: 0.05, fault: .loseResponse),
-            ])
+            ]
+        )
         try await SlackHarness.with(faults: faults, updateDuration: .milliseconds(30)) { h, c in
             try await pingOneLifecycle(h, c)
             let state = h.emulator.state()
             #expect(state.counters.faultsInjected > 0)
-            print("Slack under faults: \(state.counters.faultsInjected) faults injected, 429s by cause \(state.tooManyRequestsByCause)")
+            print(
+                "Slack under faults: \(state.counters.faultsInjected) faults injected, 429s by cause \(state.tooManyRequestsByCause)"
+            )
         }
     }
 
@@ -167,8 +189,10 @@ struct SlackScaleTests {
                     ["method": "POST", "path": "/Users", "bulkId": .string("u\(i)"), "data": e2e.user("member\(i)")]
                 }
                 let r = try await c.post(
-                    "/scim/v2/pingone/Bulk", token: h.token,
-                    ["schemas": ["urn:ietf:params:scim:api:messages:2.0:BulkRequest"], "Operations": .array(ops)])
+                    "/scim/v2/pingone/Bulk",
+                    token: h.token,
+                    ["schemas": ["urn:ietf:params:scim:api:messages:2.0:BulkRequest"], "Operations": .array(ops)]
+                )
                 let results = r.body?["Operations"]?.arrayValue ?? []
                 #expect(results.count == min(1000, count - chunk))
                 ids += results.compactMap { $0["location"]?.stringValue?.split(separator: "/").last.map(String.init) }
@@ -184,7 +208,9 @@ struct SlackScaleTests {
             #expect(state.users.count == count)
             #expect(state.counters.tooManyRequests == 0)
             #expect(try await h.deadLetters().isEmpty)
-            print("Slack 10,000-member group: \(state.counters.totalRequests) requests in \(elapsed), 429s \(state.counters.tooManyRequests), requests \(state.counters.requests)")
+            print(
+                "Slack 10,000-member group: \(state.counters.totalRequests) requests in \(elapsed), 429s \(state.counters.tooManyRequests), requests \(state.counters.requests)"
+            )
         }
     }
 
@@ -195,7 +221,13 @@ struct SlackScaleTests {
         try await SlackHarness.with(policy: .fail, rateScale: 300, bucket: (45_000, 200), concurrency: 8) { h, c in
             let users = try await e2e.createUsers(c, h.token, (0..<10).map { "u\($0)" })
             for i in 0..<1000 {
-                #expect(try await c.post("/scim/v2/pingone/Groups", token: h.token, Bodies.group("team-\(i)", members: [users["u\(i % 10)"]!])).status == 201)
+                #expect(
+                    try await c.post(
+                        "/scim/v2/pingone/Groups",
+                        token: h.token,
+                        Bodies.group("team-\(i)", members: [users["u\(i % 10)"]!])
+                    ).status == 201
+                )
             }
             let start = ContinuousClock.now
             try await h.drain()
@@ -205,7 +237,9 @@ struct SlackScaleTests {
             #expect(h.members(of: "team-999") == ["u9@example.com"])
             #expect(state.counters.tooManyRequests == 0)
             #expect(try await h.deadLetters().isEmpty)
-            print("Slack 1,000 groups: \(state.counters.totalRequests) requests in \(elapsed), 429s \(state.counters.tooManyRequests)")
+            print(
+                "Slack 1,000 groups: \(state.counters.totalRequests) requests in \(elapsed), 429s \(state.counters.tooManyRequests)"
+            )
         }
     }
 }

@@ -3,8 +3,8 @@ import Emulators
 import Foundation
 import SCIM
 import Store
-import Testing
 import TestSupport
+import Testing
 
 /// Slack refuses deactivated users as group members; directories keep them in their groups. The
 /// bridge leaves them out of member writes, takes them out when they are deactivated, writes them
@@ -16,8 +16,10 @@ extension SlackEndToEndTests {
             let u = try await createUsers(c, h.token, names)
             let deactivate = { (i: Int, active: Bool) in
                 let r = try await c.patch(
-                    "/scim/v2/pingone/Users/\(u[names[i]]!)", token: h.token,
-                    Bodies.patch([["op": "replace", "path": "active", "value": .bool(active)]]))
+                    "/scim/v2/pingone/Users/\(u[names[i]]!)",
+                    token: h.token,
+                    Bodies.patch([["op": "replace", "path": "active", "value": .bool(active)]])
+                )
                 #expect(r.status == 200)
             }
             // Some users are deactivated before their groups exist, some after they joined them.
@@ -33,8 +35,15 @@ extension SlackEndToEndTests {
             for g in 0..<40 {
                 let extra = [(g * 7 + 3) % 400, (g * 13 + 5) % 60]
                 let r = try await c.patch(
-                    "/scim/v2/pingone/Groups/\(groups["team-\(g)"]!)", token: h.token,
-                    Bodies.patch([["op": "add", "path": "members", "value": .array(extra.map { ["value": .string(u[names[$0]]!)] })]]))
+                    "/scim/v2/pingone/Groups/\(groups["team-\(g)"]!)",
+                    token: h.token,
+                    Bodies.patch([
+                        [
+                            "op": "add", "path": "members",
+                            "value": .array(extra.map { ["value": .string(u[names[$0]]!)] }),
+                        ]
+                    ])
+                )
                 #expect(r.status == 200)
                 members["team-\(g)", default: []] += extra
             }
@@ -47,7 +56,9 @@ extension SlackEndToEndTests {
             let state = h.emulator.state()
             #expect(state.groups.count == 40)
             for g in 0..<40 {
-                let expected = Set(members["team-\(g)"]!.filter { !inactive.contains($0) }.map { "\(names[$0])@example.com" })
+                let expected = Set(
+                    members["team-\(g)"]!.filter { !inactive.contains($0) }.map { "\(names[$0])@example.com" }
+                )
                 #expect(h.members(of: "team-\(g)") == expected, "team-\(g)")
             }
             let audit = try await h.bridge.store.auditEntries(target: "slack")

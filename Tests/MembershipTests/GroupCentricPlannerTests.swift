@@ -12,7 +12,8 @@ struct GroupCentricPlannerTests {
     static let existing = Group(id: "g1", displayName: "Engineering", members: ["f1", "u2"])
 
     static let blocked = Op.block(
-        reason: "A group named 'Engineering' already exists on the target (id g1) and onNameCollision is 'fail'; set it to 'merge' or 'overwrite' (with acknowledgeNameCollision: true) to adopt it."
+        reason:
+            "A group named 'Engineering' already exists on the target (id g1) and onNameCollision is 'fail'; set it to 'merge' or 'overwrite' (with acknowledgeNameCollision: true) to adopt it."
     )
 
     /// A source group seen for the first time, with source members `u1` and `u2`.
@@ -24,36 +25,65 @@ struct GroupCentricPlannerTests {
     }
 
     static let links: [Link] = [
-        Link(policy: .fail, existing: nil, expected: [.createGroup(displayName: "Engineering", members: ["u1", "u2"])]),
-        Link(policy: .merge, existing: nil, expected: [.createGroup(displayName: "Engineering", members: ["u1", "u2"])]),
-        Link(policy: .overwrite, existing: nil, expected: [.createGroup(displayName: "Engineering", members: ["u1", "u2"])]),
+        Link(
+            policy: .fail,
+            existing: nil,
+            expected: [.createGroup(displayName: "Engineering", members: ["u1", "u2"])]
+        ),
+        Link(
+            policy: .merge,
+            existing: nil,
+            expected: [.createGroup(displayName: "Engineering", members: ["u1", "u2"])]
+        ),
+        Link(
+            policy: .overwrite,
+            existing: nil,
+            expected: [.createGroup(displayName: "Engineering", members: ["u1", "u2"])]
+        ),
         Link(policy: .fail, existing: existing, expected: [blocked]),
         // Merge keeps the foreign member and adds only the missing source member.
         Link(
-            policy: .merge, existing: existing,
-            expected: [.adopt(targetID: "g1", origin: .adoptedMerge, kept: ["f1"], removed: []), .addMembers(targetID: "g1", members: ["u1"])]),
+            policy: .merge,
+            existing: existing,
+            expected: [
+                .adopt(targetID: "g1", origin: .adoptedMerge, kept: ["f1"], removed: []),
+                .addMembers(targetID: "g1", members: ["u1"]),
+            ]
+        ),
         // Overwrite adds the missing source member and removes the foreign one.
         Link(
-            policy: .overwrite, existing: existing,
+            policy: .overwrite,
+            existing: existing,
             expected: [
                 .adopt(targetID: "g1", origin: .adoptedOverwrite, kept: [], removed: ["f1"]),
                 .addMembers(targetID: "g1", members: ["u1"]),
                 .removeMembers(targetID: "g1", members: ["f1"]),
-            ]),
+            ]
+        ),
         // A same-named group that already holds exactly the source is adopted without member calls.
         Link(
-            policy: .overwrite, existing: Group(id: "g1", displayName: "Engineering", members: ["u1", "u2"]),
-            expected: [.adopt(targetID: "g1", origin: .adoptedOverwrite, kept: [], removed: [])]),
+            policy: .overwrite,
+            existing: Group(id: "g1", displayName: "Engineering", members: ["u1", "u2"]),
+            expected: [.adopt(targetID: "g1", origin: .adoptedOverwrite, kept: [], removed: [])]
+        ),
         Link(
-            policy: .merge, existing: Group(id: "g1", displayName: "Engineering", members: ["u1", "u2"]),
-            expected: [.adopt(targetID: "g1", origin: .adoptedMerge, kept: [], removed: [])]),
+            policy: .merge,
+            existing: Group(id: "g1", displayName: "Engineering", members: ["u1", "u2"]),
+            expected: [.adopt(targetID: "g1", origin: .adoptedMerge, kept: [], removed: [])]
+        ),
     ]
 
     @Test(arguments: links)
     func link(_ row: Link) {
         #expect(
-            GroupCentricPlanner.link(displayName: "Engineering", sourceMembers: ["u1", "u2"], existing: row.existing, policy: row.policy)
-                == row.expected)
+            GroupCentricPlanner.link(
+                displayName: "Engineering",
+                sourceMembers: ["u1", "u2"],
+                existing: row.existing,
+                policy: row.policy
+            )
+                == row.expected
+        )
     }
 
     @Test func theBlockReasonNamesTheSettingAndTheExistingGroup() {
@@ -73,11 +103,18 @@ struct GroupCentricPlannerTests {
     }
 
     static let deltas: [Delta] = [
-        Delta(origin: .created, expected: [.addMembers(targetID: "g", members: ["a"]), .removeMembers(targetID: "g", members: ["b", "c"])]),
+        Delta(
+            origin: .created,
+            expected: [.addMembers(targetID: "g", members: ["a"]), .removeMembers(targetID: "g", members: ["b", "c"])]
+        ),
         Delta(
             origin: .adoptedOverwrite,
-            expected: [.addMembers(targetID: "g", members: ["a"]), .removeMembers(targetID: "g", members: ["b", "c"])]),
-        Delta(origin: .adoptedMerge, expected: [.addMembers(targetID: "g", members: ["a"]), .removeMembers(targetID: "g", members: ["b"])]),
+            expected: [.addMembers(targetID: "g", members: ["a"]), .removeMembers(targetID: "g", members: ["b", "c"])]
+        ),
+        Delta(
+            origin: .adoptedMerge,
+            expected: [.addMembers(targetID: "g", members: ["a"]), .removeMembers(targetID: "g", members: ["b"])]
+        ),
         Delta(origin: .adoptedMerge, added: [], removed: ["c"], expected: []),
         Delta(origin: .created, added: [], removed: [], expected: []),
     ]
@@ -85,8 +122,15 @@ struct GroupCentricPlannerTests {
     @Test(arguments: deltas)
     func delta(_ row: Delta) {
         #expect(
-            GroupCentricPlanner.delta(targetID: "g", origin: row.origin, added: row.added, removed: row.removed, bridgeAdded: ["b"])
-                == row.expected)
+            GroupCentricPlanner.delta(
+                targetID: "g",
+                origin: row.origin,
+                added: row.added,
+                removed: row.removed,
+                bridgeAdded: ["b"]
+            )
+                == row.expected
+        )
     }
 
     /// Deleting the source group: an owned group is deleted; a merged one loses only the bridge's members.
@@ -99,7 +143,9 @@ struct GroupCentricPlannerTests {
 
     @Test(arguments: unlinks)
     func unlink(_ given: Ownership, _ expected: [Op]) {
-        #expect(GroupCentricPlanner.unlink(targetID: "g", origin: given.origin, bridgeAdded: given.bridgeAdded) == expected)
+        #expect(
+            GroupCentricPlanner.unlink(targetID: "g", origin: given.origin, bridgeAdded: given.bridgeAdded) == expected
+        )
     }
 
     /// Drift repair: the source says "Sales" with members `a` and `b`; the bridge added `b` and `x`.
@@ -113,26 +159,42 @@ struct GroupCentricPlannerTests {
     static let reconciles: [Reconcile] = [
         Reconcile(origin: .created, actual: Group(id: "g", displayName: "Sales", members: ["a", "b"]), expected: []),
         Reconcile(
-            origin: .created, actual: Group(id: "g", displayName: "Sales (old)", members: ["b", "y", "x"]),
+            origin: .created,
+            actual: Group(id: "g", displayName: "Sales (old)", members: ["b", "y", "x"]),
             expected: [
                 .rename(targetID: "g", displayName: "Sales"), .addMembers(targetID: "g", members: ["a"]),
                 .removeMembers(targetID: "g", members: ["x", "y"]),
-            ]),
+            ]
+        ),
         Reconcile(
-            origin: .adoptedOverwrite, actual: Group(id: "g", displayName: "Sales", members: ["f"]),
-            expected: [.addMembers(targetID: "g", members: ["a", "b"]), .removeMembers(targetID: "g", members: ["f"])]),
+            origin: .adoptedOverwrite,
+            actual: Group(id: "g", displayName: "Sales", members: ["f"]),
+            expected: [.addMembers(targetID: "g", members: ["a", "b"]), .removeMembers(targetID: "g", members: ["f"])]
+        ),
         // Under merge only members the bridge added are removed: `x`, not the foreign `f`.
         Reconcile(
-            origin: .adoptedMerge, actual: Group(id: "g", displayName: "Sales", members: ["a", "f", "x"]),
-            expected: [.addMembers(targetID: "g", members: ["b"]), .removeMembers(targetID: "g", members: ["x"])]),
-        Reconcile(origin: .adoptedMerge, actual: Group(id: "g", displayName: "Sales", members: ["a", "b", "f"]), expected: []),
+            origin: .adoptedMerge,
+            actual: Group(id: "g", displayName: "Sales", members: ["a", "f", "x"]),
+            expected: [.addMembers(targetID: "g", members: ["b"]), .removeMembers(targetID: "g", members: ["x"])]
+        ),
+        Reconcile(
+            origin: .adoptedMerge,
+            actual: Group(id: "g", displayName: "Sales", members: ["a", "b", "f"]),
+            expected: []
+        ),
     ]
 
     @Test(arguments: reconciles)
     func reconcile(_ row: Reconcile) {
         #expect(
             GroupCentricPlanner.reconcile(
-                displayName: "Sales", sourceMembers: ["a", "b"], actual: row.actual, origin: row.origin, bridgeAdded: ["b", "x"])
-                == row.expected)
+                displayName: "Sales",
+                sourceMembers: ["a", "b"],
+                actual: row.actual,
+                origin: row.origin,
+                bridgeAdded: ["b", "x"]
+            )
+                == row.expected
+        )
     }
 }

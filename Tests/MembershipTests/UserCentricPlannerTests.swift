@@ -8,7 +8,8 @@ struct UserCentricPlannerTests {
     typealias Op = UserCentricPlanner.Operation
 
     static let blocked = Op.block(
-        reason: "A group named 'Engineering' already exists on the target (id g1) and onNameCollision is 'fail'; set it to 'merge' or 'overwrite' (with acknowledgeNameCollision: true) to adopt it."
+        reason:
+            "A group named 'Engineering' already exists on the target (id g1) and onNameCollision is 'fail'; set it to 'merge' or 'overwrite' (with acknowledgeNameCollision: true) to adopt it."
     )
 
     /// A source group seen for the first time.
@@ -24,41 +25,77 @@ struct UserCentricPlannerTests {
 
     static let links: [Link] = [
         Link(
-            name: "a new group is created with each member once", sourceMembers: ["u1", "u2", "u1"], existing: nil, policy: .fail,
-            expected: [.createGroup(displayName: "Engineering", members: ["u1", "u2"])]),
+            name: "a new group is created with each member once",
+            sourceMembers: ["u1", "u2", "u1"],
+            existing: nil,
+            policy: .fail,
+            expected: [.createGroup(displayName: "Engineering", members: ["u1", "u2"])]
+        ),
         Link(
-            name: "no collision under merge: created", sourceMembers: ["u1"], existing: nil, policy: .merge,
-            expected: [.createGroup(displayName: "Engineering", members: ["u1"])]),
+            name: "no collision under merge: created",
+            sourceMembers: ["u1"],
+            existing: nil,
+            policy: .merge,
+            expected: [.createGroup(displayName: "Engineering", members: ["u1"])]
+        ),
         Link(
-            name: "no collision under overwrite: created", sourceMembers: [], existing: nil, policy: .overwrite,
-            expected: [.createGroup(displayName: "Engineering", members: [])]),
+            name: "no collision under overwrite: created",
+            sourceMembers: [],
+            existing: nil,
+            policy: .overwrite,
+            expected: [.createGroup(displayName: "Engineering", members: [])]
+        ),
         Link(
-            name: "fail blocks and touches nothing", sourceMembers: ["u1"], existing: (id: "g1", name: "Engineering"),
-            existingMembers: ["f1"], policy: .fail, expected: [blocked]),
+            name: "fail blocks and touches nothing",
+            sourceMembers: ["u1"],
+            existing: (id: "g1", name: "Engineering"),
+            existingMembers: ["f1"],
+            policy: .fail,
+            expected: [blocked]
+        ),
         Link(
-            name: "merge adopts, keeps foreign members and inserts only the missing ones", sourceMembers: ["u1", "u2"],
-            existing: (id: "g1", name: "Engineering"), existingMembers: ["f1", "u2"], policy: .merge,
-            expected: [.adopt(groupID: "g1", origin: .adoptedMerge, kept: ["f1"], removed: []), .insert(user: "u1", group: "g1")]),
+            name: "merge adopts, keeps foreign members and inserts only the missing ones",
+            sourceMembers: ["u1", "u2"],
+            existing: (id: "g1", name: "Engineering"),
+            existingMembers: ["f1", "u2"],
+            policy: .merge,
+            expected: [
+                .adopt(groupID: "g1", origin: .adoptedMerge, kept: ["f1"], removed: []),
+                .insert(user: "u1", group: "g1"),
+            ]
+        ),
         Link(
-            name: "overwrite adopts, inserts the missing and deletes foreign memberships", sourceMembers: ["u1", "u2"],
-            existing: (id: "g1", name: "Engineering"), existingMembers: ["f2", "f1", "u2"], policy: .overwrite,
+            name: "overwrite adopts, inserts the missing and deletes foreign memberships",
+            sourceMembers: ["u1", "u2"],
+            existing: (id: "g1", name: "Engineering"),
+            existingMembers: ["f2", "f1", "u2"],
+            policy: .overwrite,
             expected: [
                 .adopt(groupID: "g1", origin: .adoptedOverwrite, kept: [], removed: ["f1", "f2"]),
                 .insert(user: "u1", group: "g1"),
                 .delete(user: "f1", group: "g1"),
                 .delete(user: "f2", group: "g1"),
-            ]),
+            ]
+        ),
         Link(
-            name: "overwrite of a group already equal to the source only adopts", sourceMembers: ["u1", "u1"],
-            existing: (id: "g1", name: "Engineering"), existingMembers: ["u1"], policy: .overwrite,
-            expected: [.adopt(groupID: "g1", origin: .adoptedOverwrite, kept: [], removed: [])]),
+            name: "overwrite of a group already equal to the source only adopts",
+            sourceMembers: ["u1", "u1"],
+            existing: (id: "g1", name: "Engineering"),
+            existingMembers: ["u1"],
+            policy: .overwrite,
+            expected: [.adopt(groupID: "g1", origin: .adoptedOverwrite, kept: [], removed: [])]
+        ),
     ]
 
     @Test(arguments: links)
     func link(_ row: Link) {
         let ops = UserCentricPlanner.link(
-            displayName: "Engineering", sourceMembers: row.sourceMembers, existing: row.existing, existingMembers: row.existingMembers,
-            policy: row.policy)
+            displayName: "Engineering",
+            sourceMembers: row.sourceMembers,
+            existing: row.existing,
+            existingMembers: row.existingMembers,
+            policy: row.policy
+        )
         #expect(ops == row.expected)
         if row.policy == .merge { #expect(!ops.contains { if case .delete = $0 { true } else { false } }) }
     }
@@ -82,35 +119,66 @@ struct UserCentricPlannerTests {
     static let deltas: [Delta] = [
         // A group the bridge owns applies every removal.
         Delta(
-            origin: .created, added: ["a"], removed: ["b", "c"], bridgeAdded: ["b"],
-            expected: [.insert(user: "a", group: "g"), .delete(user: "b", group: "g"), .delete(user: "c", group: "g")]),
+            origin: .created,
+            added: ["a"],
+            removed: ["b", "c"],
+            bridgeAdded: ["b"],
+            expected: [.insert(user: "a", group: "g"), .delete(user: "b", group: "g"), .delete(user: "c", group: "g")]
+        ),
         Delta(
-            origin: .adoptedOverwrite, added: ["a"], removed: ["b", "c"], bridgeAdded: ["b"],
-            expected: [.insert(user: "a", group: "g"), .delete(user: "b", group: "g"), .delete(user: "c", group: "g")]),
+            origin: .adoptedOverwrite,
+            added: ["a"],
+            removed: ["b", "c"],
+            bridgeAdded: ["b"],
+            expected: [.insert(user: "a", group: "g"), .delete(user: "b", group: "g"), .delete(user: "c", group: "g")]
+        ),
         // A merged group removes only memberships the bridge inserted.
-        Delta(origin: .adoptedMerge, added: [], removed: ["b", "c"], bridgeAdded: ["b"], expected: [.delete(user: "b", group: "g")]),
         Delta(
-            origin: .adoptedMerge, added: ["a", "a"], removed: ["c"], bridgeAdded: ["b"], expected: [.insert(user: "a", group: "g")]),
+            origin: .adoptedMerge,
+            added: [],
+            removed: ["b", "c"],
+            bridgeAdded: ["b"],
+            expected: [.delete(user: "b", group: "g")]
+        ),
+        Delta(
+            origin: .adoptedMerge,
+            added: ["a", "a"],
+            removed: ["c"],
+            bridgeAdded: ["b"],
+            expected: [.insert(user: "a", group: "g")]
+        ),
     ]
 
     @Test(arguments: deltas)
     func delta(_ row: Delta) {
         #expect(
-            UserCentricPlanner.delta(groupID: "g", origin: row.origin, added: row.added, removed: row.removed, bridgeAdded: row.bridgeAdded)
-                == row.expected)
+            UserCentricPlanner.delta(
+                groupID: "g",
+                origin: row.origin,
+                added: row.added,
+                removed: row.removed,
+                bridgeAdded: row.bridgeAdded
+            )
+                == row.expected
+        )
     }
 
     /// Deleting the source group: an owned group is deleted; a merged one loses only the bridge's memberships.
     static let unlinks: [(Ownership, [Op])] = [
         (Ownership(.created, bridgeAdded: ["a"]), [.deleteGroup(groupID: "g")]),
         (Ownership(.adoptedOverwrite, bridgeAdded: []), [.deleteGroup(groupID: "g")]),
-        (Ownership(.adoptedMerge, bridgeAdded: ["b", "a"]), [.delete(user: "a", group: "g"), .delete(user: "b", group: "g")]),
+        (
+            Ownership(.adoptedMerge, bridgeAdded: ["b", "a"]),
+            [.delete(user: "a", group: "g"), .delete(user: "b", group: "g")]
+        ),
         (Ownership(.adoptedMerge, bridgeAdded: []), []),
     ]
 
     @Test(arguments: unlinks)
     func unlink(_ given: Ownership, _ expected: [Op]) {
-        #expect(UserCentricPlanner.unlink(groupID: "g", origin: given.origin, bridgeAdded: given.bridgeAdded) == expected)
+        #expect(
+            UserCentricPlanner.unlink(groupID: "g", origin: given.origin, bridgeAdded: given.bridgeAdded) == expected
+        )
     }
 
     /// Finishing an interrupted link: insert what is missing; remove extras only when the bridge owns the group.
@@ -124,17 +192,38 @@ struct UserCentricPlannerTests {
 
     static let resumes: [Resume] = [
         Resume(
-            origin: .created, sourceMembers: ["a", "b"], actual: ["a", "x"],
-            expected: [.insert(user: "b", group: "g"), .delete(user: "x", group: "g")]),
+            origin: .created,
+            sourceMembers: ["a", "b"],
+            actual: ["a", "x"],
+            expected: [.insert(user: "b", group: "g"), .delete(user: "x", group: "g")]
+        ),
         Resume(
-            origin: .adoptedOverwrite, sourceMembers: ["a", "b", "b"], actual: ["y", "x"],
-            expected: [.insert(user: "a", group: "g"), .insert(user: "b", group: "g"), .delete(user: "x", group: "g"), .delete(user: "y", group: "g")]),
-        Resume(origin: .adoptedMerge, sourceMembers: ["a", "b"], actual: ["a", "x"], expected: [.insert(user: "b", group: "g")]),
+            origin: .adoptedOverwrite,
+            sourceMembers: ["a", "b", "b"],
+            actual: ["y", "x"],
+            expected: [
+                .insert(user: "a", group: "g"), .insert(user: "b", group: "g"), .delete(user: "x", group: "g"),
+                .delete(user: "y", group: "g"),
+            ]
+        ),
+        Resume(
+            origin: .adoptedMerge,
+            sourceMembers: ["a", "b"],
+            actual: ["a", "x"],
+            expected: [.insert(user: "b", group: "g")]
+        ),
     ]
 
     @Test(arguments: resumes)
     func resume(_ row: Resume) {
-        #expect(UserCentricPlanner.resume(groupID: "g", origin: row.origin, sourceMembers: row.sourceMembers, actual: row.actual) == row.expected)
+        #expect(
+            UserCentricPlanner.resume(
+                groupID: "g",
+                origin: row.origin,
+                sourceMembers: row.sourceMembers,
+                actual: row.actual
+            ) == row.expected
+        )
     }
 
     /// Drift repair of a linked group.
@@ -144,19 +233,33 @@ struct UserCentricPlannerTests {
         var actual: Set<String>
         var bridgeAdded: Set<String>
         var expected: [Op]
-        var testDescription: String { "\(origin.rawValue): source \(sourceMembers.sorted()), actual \(actual.sorted())" }
+        var testDescription: String {
+            "\(origin.rawValue): source \(sourceMembers.sorted()), actual \(actual.sorted())"
+        }
     }
 
     static let reconciles: [Reconcile] = [
         Reconcile(
-            origin: .created, sourceMembers: ["a", "b"], actual: ["b", "y", "x"], bridgeAdded: [],
-            expected: [.insert(user: "a", group: "g"), .delete(user: "x", group: "g"), .delete(user: "y", group: "g")]),
+            origin: .created,
+            sourceMembers: ["a", "b"],
+            actual: ["b", "y", "x"],
+            bridgeAdded: [],
+            expected: [.insert(user: "a", group: "g"), .delete(user: "x", group: "g"), .delete(user: "y", group: "g")]
+        ),
         Reconcile(
-            origin: .adoptedOverwrite, sourceMembers: ["a"], actual: ["f"], bridgeAdded: [],
-            expected: [.insert(user: "a", group: "g"), .delete(user: "f", group: "g")]),
+            origin: .adoptedOverwrite,
+            sourceMembers: ["a"],
+            actual: ["f"],
+            bridgeAdded: [],
+            expected: [.insert(user: "a", group: "g"), .delete(user: "f", group: "g")]
+        ),
         Reconcile(
-            origin: .adoptedMerge, sourceMembers: ["a"], actual: ["f", "b"], bridgeAdded: ["b"],
-            expected: [.insert(user: "a", group: "g"), .delete(user: "b", group: "g")]),
+            origin: .adoptedMerge,
+            sourceMembers: ["a"],
+            actual: ["f", "b"],
+            bridgeAdded: ["b"],
+            expected: [.insert(user: "a", group: "g"), .delete(user: "b", group: "g")]
+        ),
         Reconcile(origin: .adoptedMerge, sourceMembers: ["a"], actual: ["a", "f"], bridgeAdded: ["a"], expected: []),
     ]
 
@@ -164,7 +267,13 @@ struct UserCentricPlannerTests {
     func reconcile(_ row: Reconcile) {
         #expect(
             UserCentricPlanner.reconcile(
-                groupID: "g", origin: row.origin, sourceMembers: row.sourceMembers, actual: row.actual, bridgeAdded: row.bridgeAdded)
-                == row.expected)
+                groupID: "g",
+                origin: row.origin,
+                sourceMembers: row.sourceMembers,
+                actual: row.actual,
+                bridgeAdded: row.bridgeAdded
+            )
+                == row.expected
+        )
     }
 }

@@ -1,11 +1,11 @@
-import Membership
 import BridgeConfig
 import Emulators
 import Foundation
+import Membership
 import SCIM
 import Store
-import Testing
 import TestSupport
+import Testing
 
 @testable import Server
 
@@ -75,7 +75,9 @@ struct AdminAPITests {
             #expect(retry.body?["requeued"]?.integerValue == 1)
             try await h.drain()
             let synced = try await c.get("/admin/targets/acme/resources?state=synced", token: Self.adminToken)
-            #expect(synced.body?["resources"]?.arrayValue?.contains { $0["resource"]?.stringValue == "user:\(id)" } == true)
+            #expect(
+                synced.body?["resources"]?.arrayValue?.contains { $0["resource"]?.stringValue == "user:\(id)" } == true
+            )
             #expect(h.emulator.state().users.contains { $0["userName"]?.stringValue == "dora@example.com" })
         }
     }

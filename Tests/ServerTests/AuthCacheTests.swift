@@ -1,7 +1,7 @@
 import Foundation
 import SCIM
-import Testing
 import TestSupport
+import Testing
 
 @testable import Server
 @testable import Store
@@ -19,14 +19,20 @@ struct AuthCacheTests {
             #expect(try await authenticator.authenticate(authorization: "Bearer \(token)", channelName: "a") == channel)
             try await bridge.store.removeCredentials(of: .bearer, from: channel)
             bridge.statements.reset()
-            #expect(try await authenticator.authenticate(authorization: "Bearer  \(token) ", channelName: "a") == channel)
+            #expect(
+                try await authenticator.authenticate(authorization: "Bearer  \(token) ", channelName: "a") == channel
+            )
             #expect(bridge.statements.all.isEmpty, "a cached credential reads nothing")
 
             // Past the lifetime the entry is gone, and the store says no.
             let key = AuthCache.key(authorization: "bearer \(token)", channelName: "a")
             #expect(cache.channel(forCredential: key) == channel)
             #expect(cache.channel(forCredential: key, now: .now + .seconds(61)) == nil)
-            let uncached = ChannelAuthenticator(store: bridge.store, accessTokens: AccessTokens(), cache: AuthCache(lifetime: .zero))
+            let uncached = ChannelAuthenticator(
+                store: bridge.store,
+                accessTokens: AccessTokens(),
+                cache: AuthCache(lifetime: .zero)
+            )
             await #expect(throws: SCIMError.self) {
                 try await uncached.authenticate(authorization: "Bearer \(token)", channelName: "a")
             }

@@ -2,8 +2,8 @@ import Foundation
 import HTTPTypes
 import NIOCore
 import SCIM
-import Testing
 import TestSupport
+import Testing
 
 @testable import Server
 @testable import Store
@@ -15,7 +15,10 @@ struct AuthenticationTests {
             let a = try await bridge.channel("alpha")
             let b = try await bridge.channel("beta")
             try await bridge.run { c in
-                let id = try #require(try await c.post("/scim/v2/alpha/Users", token: a, Bodies.user("only-in-alpha")).body?["id"]?.stringValue)
+                let id = try #require(
+                    try await c.post("/scim/v2/alpha/Users", token: a, Bodies.user("only-in-alpha")).body?["id"]?
+                        .stringValue
+                )
                 // beta's token opens nothing of alpha's...
                 #expect(try await c.get("/scim/v2/alpha/Users/\(id)", token: b).status == 401)
                 #expect(try await c.get("/scim/v2/alpha/Users", token: b).status == 401)
@@ -78,9 +81,15 @@ struct AuthenticationTests {
             let channel = try #require(try await bridge.store.channel(named: "default"))
             let client = try await CredentialIssuer(store: bridge.store).issueOAuthClient(for: channel)
             try await bridge.run { c in
-                let form = "grant_type=client_credentials&client_id=\(client.clientID)&client_secret=\(client.clientSecret)"
+                let form =
+                    "grant_type=client_credentials&client_id=\(client.clientID)&client_secret=\(client.clientSecret)"
                 let r = try await c.request(
-                    .post, "/oauth/token", token: nil, rawBody: form, headers: [.contentType: "application/x-www-form-urlencoded"])
+                    .post,
+                    "/oauth/token",
+                    token: nil,
+                    rawBody: form,
+                    headers: [.contentType: "application/x-www-form-urlencoded"]
+                )
                 #expect(r.status == 200)
                 #expect(r.body?["token_type"] == "Bearer")
                 let access = try #require(r.body?["access_token"]?.stringValue)
@@ -88,8 +97,12 @@ struct AuthenticationTests {
                 #expect(try await c.get("/scim/v2/other/Users", token: access).status == 401)
 
                 let bad = try await c.request(
-                    .post, "/oauth/token", token: nil, rawBody: "grant_type=client_credentials&client_id=\(client.clientID)&client_secret=wrong",
-                    headers: [.contentType: "application/x-www-form-urlencoded"])
+                    .post,
+                    "/oauth/token",
+                    token: nil,
+                    rawBody: "grant_type=client_credentials&client_id=\(client.clientID)&client_secret=wrong",
+                    headers: [.contentType: "application/x-www-form-urlencoded"]
+                )
                 #expect(bad.status == 401)
                 #expect(bad.body?["error"] == "invalid_client")
             }
@@ -106,8 +119,13 @@ struct AuthenticationTests {
                 #expect(spc.body?["bulk"]?["maxOperations"] != nil)
                 #expect(try await c.get("/scim/v2/default/ResourceTypes", token: nil).body?["totalResults"] == 2)
                 #expect(try await c.get("/scim/v2/default/Schemas", token: nil).body?["totalResults"] == 3)
-                #expect(try await c.get("/scim/v2/default/Schemas/urn:ietf:params:scim:schemas:core:2.0:User", token: nil).status == 200)
-                #expect(try await c.get("/scim/v2/default/ResourceTypes/Group", token: nil).body?["endpoint"] == "/Groups")
+                #expect(
+                    try await c.get("/scim/v2/default/Schemas/urn:ietf:params:scim:schemas:core:2.0:User", token: nil)
+                        .status == 200
+                )
+                #expect(
+                    try await c.get("/scim/v2/default/ResourceTypes/Group", token: nil).body?["endpoint"] == "/Groups"
+                )
                 #expect(try await c.get("/scim/v2/nosuch/ServiceProviderConfig", token: nil).status == 404)
             }
         }

@@ -3,8 +3,8 @@ import CompressNIO
 import HTTPTypes
 import NIOCore
 import SCIM
-import Testing
 import TestSupport
+import Testing
 
 @testable import Server
 
@@ -28,7 +28,9 @@ struct BulkAndEncodingTests {
                         ],
                         [
                             "method": "POST", "path": "/Users", "bulkId": "u1",
-                            "data": ["schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "bulkuser"],
+                            "data": [
+                                "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "bulkuser",
+                            ],
                         ],
                     ],
                 ]
@@ -64,14 +66,20 @@ struct BulkAndEncodingTests {
                 }
                 let body: JSONValue = [
                     "schemas": ["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],
-                    "Operations": [group("qwerty", "Group A", memberOf: "ytrewq"), group("ytrewq", "Group B", memberOf: "qwerty")],
+                    "Operations": [
+                        group("qwerty", "Group A", memberOf: "ytrewq"), group("ytrewq", "Group B", memberOf: "qwerty"),
+                    ],
                 ]
                 let r = try await c.post("/scim/v2/default/Bulk", token: token, body)
                 let ops = try #require(r.body?["Operations"]?.arrayValue)
                 #expect(ops.count == 2)
                 #expect(ops.allSatisfy { $0["status"] == "201" && $0["method"] == "POST" })
-                let a = try #require(ops.first { $0["bulkId"] == "qwerty" }?["location"]?.stringValue?.split(separator: "/").last)
-                let b = try #require(ops.first { $0["bulkId"] == "ytrewq" }?["location"]?.stringValue?.split(separator: "/").last)
+                let a = try #require(
+                    ops.first { $0["bulkId"] == "qwerty" }?["location"]?.stringValue?.split(separator: "/").last
+                )
+                let b = try #require(
+                    ops.first { $0["bulkId"] == "ytrewq" }?["location"]?.stringValue?.split(separator: "/").last
+                )
                 let groupA = try await c.get("/scim/v2/default/Groups/\(a)", token: token)
                 let groupB = try await c.get("/scim/v2/default/Groups/\(b)", token: token)
                 #expect(groupA.body?["members"]?.arrayValue?.compactMap { $0["value"]?.stringValue } == [String(b)])
@@ -92,7 +100,10 @@ struct BulkAndEncodingTests {
                     "Operations": [
                         ["method": "POST", "path": "/Users", "bulkId": "a", "data": user],
                         ["method": "POST", "path": "/Users", "bulkId": "b", "data": user],
-                        ["method": "POST", "path": "/Users", "bulkId": "c", "data": ["schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "other"]],
+                        [
+                            "method": "POST", "path": "/Users", "bulkId": "c",
+                            "data": ["schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "other"],
+                        ],
                     ],
                 ]
                 let r = try await c.post("/scim/v2/default/Bulk", token: token, body)
@@ -108,7 +119,9 @@ struct BulkAndEncodingTests {
             let token = try await bridge.channel("default")
             try await bridge.run(limits: LimitSettings(bulkMaxOperations: 2)) { c in
                 let op: JSONValue = ["method": "DELETE", "path": "/Users/x"]
-                let body: JSONValue = ["schemas": ["urn:ietf:params:scim:api:messages:2.0:BulkRequest"], "Operations": [op, op, op]]
+                let body: JSONValue = [
+                    "schemas": ["urn:ietf:params:scim:api:messages:2.0:BulkRequest"], "Operations": [op, op, op],
+                ]
                 let r = try await c.post("/scim/v2/default/Bulk", token: token, body)
                 #expect(r.status == 413)
             }
@@ -162,7 +175,11 @@ struct BulkAndEncodingTests {
             let token = try await bridge.channel("default")
             try await bridge.run { c in
                 let r = try await c.post(
-                    "/scim/v2/default/Users", token: token, Bodies.user("json"), headers: [.contentType: "application/json; charset=utf-8"])
+                    "/scim/v2/default/Users",
+                    token: token,
+                    Bodies.user("json"),
+                    headers: [.contentType: "application/json; charset=utf-8"]
+                )
                 #expect(r.status == 201)
                 #expect(r.headers[.contentType] == "application/scim+json")
             }

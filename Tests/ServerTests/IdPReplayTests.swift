@@ -1,7 +1,7 @@
 import Foundation
 import SCIM
-import Testing
 import TestSupport
+import Testing
 
 @testable import Server
 
@@ -35,7 +35,12 @@ struct IdPReplayTests {
             let channel = try #require(fixture["idp"]?.stringValue)
             let token = try await bridge.channel(channel)
             try await bridge.run(publicURL: "http://bridge.test") { client in
-                let runner = FixtureRunner(client: client, channel: channel, token: token, baseURL: "http://bridge.test/scim/v2/\(channel)")
+                let runner = FixtureRunner(
+                    client: client,
+                    channel: channel,
+                    token: token,
+                    baseURL: "http://bridge.test/scim/v2/\(channel)"
+                )
                 try await runner.run(fixture)
             }
         }

@@ -1,9 +1,9 @@
-import Membership
 import HTTPTypes
+import Membership
 import SCIM
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 
 @testable import Store
 
@@ -16,7 +16,14 @@ struct PatchRaceTests {
         let channel = try #require(try await bridge.store.channel(named: "default"))
         var ids: [String] = []
         for i in 0..<n {
-            ids.append(try await bridge.store.create(.user, in: channel, resource: StoredBodies.user("\(prefix)\(i)"), members: []).id)
+            ids.append(
+                try await bridge.store.create(
+                    .user,
+                    in: channel,
+                    resource: StoredBodies.user("\(prefix)\(i)"),
+                    members: []
+                ).id
+            )
         }
         return ids
     }
@@ -43,7 +50,8 @@ struct PatchRaceTests {
 
     func race(_ users: [String], filter: String, group: String, _ c: SCIMClient, token: String) async throws {
         let g = try #require(
-            try await c.post("/scim/v2/default/Groups", token: token, Bodies.group(group)).body?["id"]?.stringValue)
+            try await c.post("/scim/v2/default/Groups", token: token, Bodies.group(group)).body?["id"]?.stringValue
+        )
         let addsDone = Flag()
         let acknowledged = try await withThrowingTaskGroup(of: String?.self) { tasks in
             for _ in 0..<3 {
@@ -52,8 +60,10 @@ struct PatchRaceTests {
                     // A few at least, so that the removes overlap the adds however the tasks are scheduled.
                     while !addsDone.isSet || sent < 3 {
                         let r = try await c.patch(
-                            "/scim/v2/default/Groups/\(g)?excludedAttributes=members", token: token,
-                            Bodies.patch([["op": "remove", "path": .string("members[\(filter)]")]]))
+                            "/scim/v2/default/Groups/\(g)?excludedAttributes=members",
+                            token: token,
+                            Bodies.patch([["op": "remove", "path": .string("members[\(filter)]")]])
+                        )
                         #expect(r.status == 200, "\(r.body.map { $0.serialized() } ?? "")")
                         sent += 1
                     }
@@ -65,8 +75,10 @@ struct PatchRaceTests {
                     for u in users {
                         adds.addTask {
                             let r = try await c.patch(
-                                "/scim/v2/default/Groups/\(g)?excludedAttributes=members", token: token,
-                                Bodies.patch([["op": "add", "path": "members", "value": [["value": .string(u)]]]]))
+                                "/scim/v2/default/Groups/\(g)?excludedAttributes=members",
+                                token: token,
+                                Bodies.patch([["op": "add", "path": "members", "value": [["value": .string(u)]]]])
+                            )
                             #expect(r.status == 200)
                             return r.status == 200 ? u : nil
                         }
@@ -101,29 +113,42 @@ struct PatchRaceTests {
             let users = try await seedUsers(3, prefix: "member", bridge)  // displays member0, member1, member2
             try await bridge.run { c in
                 let inner = try #require(
-                    try await c.post("/scim/v2/default/Groups", token: token, Bodies.group("Inner")).body?["id"]?.stringValue)
+                    try await c.post("/scim/v2/default/Groups", token: token, Bodies.group("Inner")).body?["id"]?
+                        .stringValue
+                )
                 let g = try #require(
-                    try await c.post("/scim/v2/default/Groups", token: token, Bodies.group("Outer", members: users + [inner]))
-                        .body?["id"]?.stringValue)
+                    try await c.post(
+                        "/scim/v2/default/Groups",
+                        token: token,
+                        Bodies.group("Outer", members: users + [inner])
+                    )
+                    .body?["id"]?.stringValue
+                )
                 let before = try await c.get("/scim/v2/default/Groups/\(g)", token: token)
 
                 let byDisplay = try await c.patch(
-                    "/scim/v2/default/Groups/\(g)", token: token,
-                    Bodies.patch([["op": "remove", "path": "members[display eq \"member1\"]"]]))
+                    "/scim/v2/default/Groups/\(g)",
+                    token: token,
+                    Bodies.patch([["op": "remove", "path": "members[display eq \"member1\"]"]])
+                )
                 #expect(byDisplay.status == 200)
                 #expect(try await memberIDs(g, c, token: token) == [users[0], users[2], inner])
                 #expect(byDisplay.headers[.eTag] != before.headers[.eTag])
 
                 // Matching nothing is no change: the version stays.
                 let none = try await c.patch(
-                    "/scim/v2/default/Groups/\(g)", token: token,
-                    Bodies.patch([["op": "remove", "path": "members[display eq \"nobody\"]"]]))
+                    "/scim/v2/default/Groups/\(g)",
+                    token: token,
+                    Bodies.patch([["op": "remove", "path": "members[display eq \"nobody\"]"]])
+                )
                 #expect(none.status == 200)
                 #expect(none.headers[.eTag] == byDisplay.headers[.eTag])
 
                 let byType = try await c.patch(
-                    "/scim/v2/default/Groups/\(g)", token: token,
-                    Bodies.patch([["op": "remove", "path": "members[type eq \"User\"]"]]))
+                    "/scim/v2/default/Groups/\(g)",
+                    token: token,
+                    Bodies.patch([["op": "remove", "path": "members[type eq \"User\"]"]])
+                )
                 #expect(byType.status == 200)
                 #expect(try await memberIDs(g, c, token: token) == [inner])
 
@@ -141,13 +166,16 @@ struct PatchRaceTests {
             try await bridge.run { c in
                 let g = try #require(
                     try await c.post("/scim/v2/default/Groups", token: token, Bodies.group("Before", members: users))
-                        .body?["id"]?.stringValue)
+                        .body?["id"]?.stringValue
+                )
                 let r = try await c.patch(
-                    "/scim/v2/default/Groups/\(g)", token: token,
+                    "/scim/v2/default/Groups/\(g)",
+                    token: token,
                     Bodies.patch([
                         ["op": "replace", "path": "displayName", "value": "After"],
                         ["op": "remove", "path": "members[display eq \"both0\"]"],
-                    ]))
+                    ])
+                )
                 #expect(r.status == 200)
                 #expect(r.body?["displayName"]?.stringValue == "After")
                 #expect(try await memberIDs(g, c, token: token) == [users[1]])
@@ -162,15 +190,18 @@ struct PatchRaceTests {
             try await bridge.run { c in
                 let g = try #require(
                     try await c.post("/scim/v2/default/Groups", token: token, Bodies.group("Errors", members: users))
-                        .body?["id"]?.stringValue)
+                        .body?["id"]?.stringValue
+                )
                 let before = try await c.get("/scim/v2/default/Groups/\(g)", token: token)
                 // A replace whose filter selects no member: 400 noTarget (RFC 7644 §3.5.2.3), nothing written.
                 let noTarget = try await c.patch(
-                    "/scim/v2/default/Groups/\(g)", token: token,
+                    "/scim/v2/default/Groups/\(g)",
+                    token: token,
                     Bodies.patch([
                         ["op": "replace", "path": "displayName", "value": "Renamed"],
                         ["op": "replace", "path": "members[display eq \"nobody\"].value", "value": .string(users[0])],
-                    ]))
+                    ])
+                )
                 #expect(noTarget.status == 400)
                 #expect(noTarget.scimType == "noTarget")
                 let after = try await c.get("/scim/v2/default/Groups/\(g)", token: token)
@@ -179,14 +210,18 @@ struct PatchRaceTests {
 
                 // An unknown sub-attribute in the filter: 400 invalidFilter or invalidPath, as before.
                 let badPath = try await c.patch(
-                    "/scim/v2/default/Groups/\(g)", token: token,
-                    Bodies.patch([["op": "remove", "path": "members[nonsense eq \"x\"]"]]))
+                    "/scim/v2/default/Groups/\(g)",
+                    token: token,
+                    Bodies.patch([["op": "remove", "path": "members[nonsense eq \"x\"]"]])
+                )
                 #expect(badPath.status == 400)
 
                 // A missing group is 404 whatever the operation.
                 let missing = try await c.patch(
-                    "/scim/v2/default/Groups/no-such-group", token: token,
-                    Bodies.patch([["op": "remove", "path": "members[display eq \"x\"]"]]))
+                    "/scim/v2/default/Groups/no-such-group",
+                    token: token,
+                    Bodies.patch([["op": "remove", "path": "members[display eq \"x\"]"]])
+                )
                 #expect(missing.status == 404)
             }
         }

@@ -4,8 +4,8 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import SCIM
-import Testing
 import TestSupport
+import Testing
 
 @testable import Server
 
@@ -18,8 +18,14 @@ struct RecordingTests {
             var logger = Logger(label: "test")
             logger.logLevel = .critical
             let app = try buildApplication(
-                configuration: ServerConfiguration(port: 0, publicURL: "http://recorder.test", recordDirectory: dir.path),
-                store: recording.store, logger: logger)
+                configuration: ServerConfiguration(
+                    port: 0,
+                    publicURL: "http://recorder.test",
+                    recordDirectory: dir.path
+                ),
+                store: recording.store,
+                logger: logger
+            )
             try await app.test(.ahc(.http)) { client in
                 let c = SCIMClient(client: client)
                 var user = Bodies.user("recorded@example.com", email: "recorded@example.com").objectValue!
@@ -28,16 +34,26 @@ struct RecordingTests {
                 let id = try #require(u.body?["id"]?.stringValue)
                 let g = try await c.post("/scim/v2/rec/Groups", token: token, Bodies.group("Recorded", members: [id]))
                 let gid = try #require(g.body?["id"]?.stringValue)
-                _ = try await c.get("/scim/v2/rec/Users?filter=userName%20eq%20%22recorded%40example.com%22", token: token)
+                _ = try await c.get(
+                    "/scim/v2/rec/Users?filter=userName%20eq%20%22recorded%40example.com%22",
+                    token: token
+                )
                 _ = try await c.patch(
-                    "/scim/v2/rec/Groups/\(gid)", token: token,
-                    Bodies.patch([["op": "replace", "path": "displayName", "value": "Renamed"]]))
+                    "/scim/v2/rec/Groups/\(gid)",
+                    token: token,
+                    Bodies.patch([["op": "replace", "path": "displayName", "value": "Renamed"]])
+                )
                 _ = try await c.patch(
-                    "/scim/v2/rec/Users/\(id)", token: token, Bodies.patch([["op": "replace", "path": "password", "value": "n3w-s3cret"]]))
+                    "/scim/v2/rec/Users/\(id)",
+                    token: token,
+                    Bodies.patch([["op": "replace", "path": "password", "value": "n3w-s3cret"]])
+                )
                 _ = try await c.delete("/scim/v2/rec/Groups/\(gid)", token: token)
             }
             let files = try FileManager.default.contentsOfDirectory(at: dir, includingPropertiesForKeys: nil)
-            let file = try #require(files.first { $0.lastPathComponent.hasPrefix("rec-") && $0.pathExtension == "json" })
+            let file = try #require(
+                files.first { $0.lastPathComponent.hasPrefix("rec-") && $0.pathExtension == "json" }
+            )
             let text = try String(contentsOf: file, encoding: .utf8)
             #expect(!text.contains("s3cret"))
             #expect(!text.contains(token))
@@ -50,8 +66,13 @@ struct RecordingTests {
             try await withTestBridge { replay in
                 let replayToken = try await replay.channel("rec")
                 try await replay.run(publicURL: "http://elsewhere.test") { client in
-                    try await FixtureRunner(client: client, channel: "rec", token: replayToken, baseURL: "http://elsewhere.test/scim/v2/rec")
-                        .run(fixture)
+                    try await FixtureRunner(
+                        client: client,
+                        channel: "rec",
+                        token: replayToken,
+                        baseURL: "http://elsewhere.test/scim/v2/rec"
+                    )
+                    .run(fixture)
                 }
             }
         }

@@ -1,7 +1,7 @@
 import HTTPTypes
 import SCIM
-import Testing
 import TestSupport
+import Testing
 
 @testable import Server
 @testable import Store
@@ -12,7 +12,11 @@ struct ResourceEndpointTests {
         try await withTestBridge { bridge in
             let token = try await bridge.channel("default")
             try await bridge.run { c in
-                let created = try await c.post("/scim/v2/default/Users", token: token, Bodies.user("bjensen", email: "bjensen@example.com"))
+                let created = try await c.post(
+                    "/scim/v2/default/Users",
+                    token: token,
+                    Bodies.user("bjensen", email: "bjensen@example.com")
+                )
                 #expect(created.status == 201)
                 #expect(created.headers[.contentType] == "application/scim+json")
                 let id = try #require(created.body?["id"]?.stringValue)
@@ -46,7 +50,10 @@ struct ResourceEndpointTests {
         try await withTestBridge { bridge in
             let token = try await bridge.channel("default")
             try await bridge.run { c in
-                #expect(try await c.post("/scim/v2/default/Users", token: token, Bodies.user("BJensen@Example.com")).status == 201)
+                #expect(
+                    try await c.post("/scim/v2/default/Users", token: token, Bodies.user("BJensen@Example.com")).status
+                        == 201
+                )
                 let dup = try await c.post("/scim/v2/default/Users", token: token, Bodies.user("bjensen@example.COM"))
                 #expect(dup.status == 409)
                 #expect(dup.scimType == "uniqueness")
@@ -59,7 +66,9 @@ struct ResourceEndpointTests {
         try await withTestBridge { bridge in
             let token = try await bridge.channel("default")
             try await bridge.run { c in
-                #expect(try await c.post("/scim/v2/default/Groups", token: token, Bodies.group("Engineering")).status == 201)
+                #expect(
+                    try await c.post("/scim/v2/default/Groups", token: token, Bodies.group("Engineering")).status == 201
+                )
                 let dup = try await c.post("/scim/v2/default/Groups", token: token, Bodies.group("ENGINEERING"))
                 #expect(dup.status == 409)
                 #expect(dup.scimType == "uniqueness")
@@ -74,20 +83,43 @@ struct ResourceEndpointTests {
                 let created = try await c.post("/scim/v2/default/Users", token: token, Bodies.user("etag"))
                 let id = try #require(created.body?["id"]?.stringValue)
                 let v1 = try #require(created.headers[.eTag])
-                let updated = try await c.put("/scim/v2/default/Users/\(id)", token: token, Bodies.user("etag", active: false), headers: [.ifMatch: v1])
+                let updated = try await c.put(
+                    "/scim/v2/default/Users/\(id)",
+                    token: token,
+                    Bodies.user("etag", active: false),
+                    headers: [.ifMatch: v1]
+                )
                 #expect(updated.status == 200)
                 let v2 = try #require(updated.headers[.eTag])
                 #expect(v2 != v1)
-                let stale = try await c.put("/scim/v2/default/Users/\(id)", token: token, Bodies.user("etag"), headers: [.ifMatch: v1])
+                let stale = try await c.put(
+                    "/scim/v2/default/Users/\(id)",
+                    token: token,
+                    Bodies.user("etag"),
+                    headers: [.ifMatch: v1]
+                )
                 #expect(stale.status == 412)
                 let stalePatch = try await c.patch(
-                    "/scim/v2/default/Users/\(id)", token: token,
-                    Bodies.patch([["op": "replace", "path": "active", "value": true]]), headers: [.ifMatch: v1])
+                    "/scim/v2/default/Users/\(id)",
+                    token: token,
+                    Bodies.patch([["op": "replace", "path": "active", "value": true]]),
+                    headers: [.ifMatch: v1]
+                )
                 #expect(stalePatch.status == 412)
-                #expect(try await c.delete("/scim/v2/default/Users/\(id)", token: token, headers: [.ifMatch: v1]).status == 412)
-                let notModified = try await c.get("/scim/v2/default/Users/\(id)", token: token, headers: [.ifNoneMatch: v2])
+                #expect(
+                    try await c.delete("/scim/v2/default/Users/\(id)", token: token, headers: [.ifMatch: v1]).status
+                        == 412
+                )
+                let notModified = try await c.get(
+                    "/scim/v2/default/Users/\(id)",
+                    token: token,
+                    headers: [.ifNoneMatch: v2]
+                )
                 #expect(notModified.status == 304)
-                #expect(try await c.get("/scim/v2/default/Users/\(id)", token: token, headers: [.ifNoneMatch: v1]).status == 200)
+                #expect(
+                    try await c.get("/scim/v2/default/Users/\(id)", token: token, headers: [.ifNoneMatch: v1]).status
+                        == 200
+                )
             }
         }
     }
@@ -96,7 +128,10 @@ struct ResourceEndpointTests {
         try await withTestBridge { bridge in
             let token = try await bridge.channel("default")
             try await bridge.run { c in
-                let id = try #require(try await c.post("/scim/v2/default/Users", token: token, Bodies.user("gone")).body?["id"]?.stringValue)
+                let id = try #require(
+                    try await c.post("/scim/v2/default/Users", token: token, Bodies.user("gone")).body?["id"]?
+                        .stringValue
+                )
                 #expect(try await c.delete("/scim/v2/default/Users/\(id)", token: token).status == 204)
                 #expect(try await c.get("/scim/v2/default/Users/\(id)", token: token).status == 404)
                 #expect(try await c.delete("/scim/v2/default/Users/\(id)", token: token).status == 404)
@@ -109,28 +144,50 @@ struct ResourceEndpointTests {
             let token = try await bridge.channel("default")
             try await bridge.run { c in
                 for name in ["carol", "alice", "bob", "dave"] {
-                    #expect(try await c.post("/scim/v2/default/Users", token: token, Bodies.user(name, email: "\(name)@example.com")).status == 201)
+                    #expect(
+                        try await c.post(
+                            "/scim/v2/default/Users",
+                            token: token,
+                            Bodies.user(name, email: "\(name)@example.com")
+                        ).status == 201
+                    )
                 }
                 let found = try await c.get("/scim/v2/default/Users?filter=username%20Eq%20%22ALICE%22", token: token)
                 #expect(found.status == 200)
                 #expect(found.body?["totalResults"] == 1)
                 #expect(found.body?["Resources"]?.arrayValue?.first?["userName"] == "alice")
 
-                let page = try await c.get("/scim/v2/default/Users?sortBy=userName&sortOrder=descending&startIndex=2&count=2", token: token)
+                let page = try await c.get(
+                    "/scim/v2/default/Users?sortBy=userName&sortOrder=descending&startIndex=2&count=2",
+                    token: token
+                )
                 #expect(page.body?["totalResults"] == 4)
                 #expect(page.body?["startIndex"] == 2)
                 #expect(page.body?["itemsPerPage"] == 2)
-                #expect(page.body?["Resources"]?.arrayValue?.compactMap { $0["userName"]?.stringValue } == ["carol", "bob"])
+                #expect(
+                    page.body?["Resources"]?.arrayValue?.compactMap { $0["userName"]?.stringValue } == ["carol", "bob"]
+                )
 
-                let byEmail = try await c.get("/scim/v2/default/Users?filter=emails.value%20sw%20%22da%22", token: token)
+                let byEmail = try await c.get(
+                    "/scim/v2/default/Users?filter=emails.value%20sw%20%22da%22",
+                    token: token
+                )
                 #expect(byEmail.body?["Resources"]?.arrayValue?.compactMap { $0["userName"]?.stringValue } == ["dave"])
 
-                let projected = try await c.get("/scim/v2/default/Users?attributes=userName&filter=userName%20eq%20%22bob%22", token: token)
+                let projected = try await c.get(
+                    "/scim/v2/default/Users?attributes=userName&filter=userName%20eq%20%22bob%22",
+                    token: token
+                )
                 let bob = try #require(projected.body?["Resources"]?.arrayValue?.first?.objectValue)
                 #expect(Set(bob.keys.map { $0.lowercased() }) == ["schemas", "id", "username"])
 
-                let notIndexed = try await c.get("/scim/v2/default/Users?filter=name.familyName%20co%20%22aro%22", token: token)
-                #expect(notIndexed.body?["Resources"]?.arrayValue?.compactMap { $0["userName"]?.stringValue } == ["carol"])
+                let notIndexed = try await c.get(
+                    "/scim/v2/default/Users?filter=name.familyName%20co%20%22aro%22",
+                    token: token
+                )
+                #expect(
+                    notIndexed.body?["Resources"]?.arrayValue?.compactMap { $0["userName"]?.stringValue } == ["carol"]
+                )
             }
         }
     }
@@ -159,8 +216,14 @@ struct ResourceEndpointTests {
         try await withTestBridge { bridge in
             let token = try await bridge.channel("default")
             try await bridge.run { c in
-                let u = try #require(try await c.post("/scim/v2/default/Users", token: token, Bodies.user("m1")).body?["id"]?.stringValue)
-                let g = try #require(try await c.post("/scim/v2/default/Groups", token: token, Bodies.group("G", members: [u])).body?["id"]?.stringValue)
+                let u = try #require(
+                    try await c.post("/scim/v2/default/Users", token: token, Bodies.user("m1")).body?["id"]?.stringValue
+                )
+                let g = try #require(
+                    try await c.post("/scim/v2/default/Groups", token: token, Bodies.group("G", members: [u])).body?[
+                        "id"
+                    ]?.stringValue
+                )
                 bridge.statements.reset()
                 let r = try await c.get("/scim/v2/default/Groups/\(g)?excludedAttributes=members", token: token)
                 #expect(r.status == 200)

@@ -24,7 +24,10 @@ struct DurabilityTests {
     // test failed before the store set it again.
     @Test("full durability in the writer: it syncs every commit (synchronous = FULL)")
     func fullInTheWriterIsFull() throws {
-        let synchronous = try Self.withStore({ try SQLiteStore(path: $0, durability: .full, walSync: nil) }, Self.writerSynchronous)
+        let synchronous = try Self.withStore(
+            { try SQLiteStore(path: $0, durability: .full, walSync: nil) },
+            Self.writerSynchronous
+        )
         #expect(synchronous == 2)
     }
 

@@ -1,10 +1,10 @@
-import Membership
 import Foundation
 import GRDB
+import Membership
 import SCIM
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 
 @testable import Store
 
@@ -26,13 +26,27 @@ struct GroupCommitTests {
                     tasks.addTask {
                         do {
                             switch i % 3 {
-                            case 0: _ = try await store.create(.user, in: channel, resource: StoredBodies.user("taken"), members: [])
+                            case 0:
+                                _ = try await store.create(
+                                    .user,
+                                    in: channel,
+                                    resource: StoredBodies.user("taken"),
+                                    members: []
+                                )
                             case 1:
                                 _ = try await store.create(
-                                    .group, in: channel,
+                                    .group,
+                                    in: channel,
                                     resource: StoredBodies.group("g\(i)"),
-                                    members: ["no-such-member"])
-                            default: _ = try await store.create(.user, in: channel, resource: StoredBodies.user("u\(i)"), members: [])
+                                    members: ["no-such-member"]
+                                )
+                            default:
+                                _ = try await store.create(
+                                    .user,
+                                    in: channel,
+                                    resource: StoredBodies.user("u\(i)"),
+                                    members: []
+                                )
                             }
                             return (i, nil)
                         } catch let e as SCIMError {
@@ -68,7 +82,14 @@ struct GroupCommitTests {
             bridge.statements.reset()
             try await withThrowingTaskGroup(of: Void.self) { tasks in
                 for i in 0..<20 {
-                    tasks.addTask { _ = try await store.create(.user, in: channel, resource: StoredBodies.user("u\(i)"), members: []) }
+                    tasks.addTask {
+                        _ = try await store.create(
+                            .user,
+                            in: channel,
+                            resource: StoredBodies.user("u\(i)"),
+                            members: []
+                        )
+                    }
                 }
                 try await tasks.waitForAll()
             }
@@ -80,7 +101,9 @@ struct GroupCommitTests {
     /// SQLite may answer an error (a full disk, an I/O error) by rolling back the whole transaction.
     /// Two writes here do that themselves, with `ROLLBACK`, in a batch of five: the first sends the
     /// batch to its second run (with savepoints), where the second ends the transaction again.
-    @Test("a write whose error ends the whole transaction fails its batch, and no later write of it runs outside a transaction")
+    @Test(
+        "a write whose error ends the whole transaction fails its batch, and no later write of it runs outside a transaction"
+    )
     func aWriteThatEndsTheTransactionFailsItsBatch() async throws {
         try await withTestBridge { bridge in
             let store = bridge.store
@@ -106,7 +129,9 @@ struct GroupCommitTests {
                 try db.execute(sql: "ROLLBACK")
                 throw Abort()
             }
-            let bodies: [@Sendable (Database) throws -> Void] = [insert("before"), abort, insert("middle"), abort, insert("after")]
+            let bodies: [@Sendable (Database) throws -> Void] = [
+                insert("before"), abort, insert("middle"), abort, insert("after"),
+            ]
             for body in bodies {
                 let queued = store.commits.waiting
                 tasks.append(Task { (try? await store.write(body)) != nil })
@@ -116,11 +141,17 @@ struct GroupCommitTests {
             var succeeded: [Bool] = []
             for t in tasks { succeeded.append(await t.value) }
             #expect(succeeded == [false, false, false, false, false])
-            let names = try await store.pool.read { db in try String.fetchAll(db, sql: "SELECT name FROM channel ORDER BY name") }
+            let names = try await store.pool.read { db in
+                try String.fetchAll(db, sql: "SELECT name FROM channel ORDER BY name")
+            }
             #expect(names == ["holder"], "nothing of the aborted batch is written, the write after the abort included")
             // The store goes on: the next write commits.
             try await store.write(insert("later"))
-            #expect(try await store.pool.read { db in try String.fetchAll(db, sql: "SELECT name FROM channel WHERE name = 'later'") } == ["later"])
+            #expect(
+                try await store.pool.read { db in
+                    try String.fetchAll(db, sql: "SELECT name FROM channel WHERE name = 'later'")
+                } == ["later"]
+            )
         }
     }
 }
@@ -135,16 +166,27 @@ struct StoreImportTests {
             let channel = try await store.createChannel(named: "c")
             let other = try await store.createChannel(named: "other")
             let users = try await store.createMany(
-                .user, in: channel,
-                resources: (0..<5).map { StoredBodies.user("u\($0)") })
+                .user,
+                in: channel,
+                resources: (0..<5).map { StoredBodies.user("u\($0)") }
+            )
             let stranger = try await store.createMany(
-                .user, in: other, resources: [StoredBodies.user("s")])
+                .user,
+                in: other,
+                resources: [StoredBodies.user("s")]
+            )
             let group = try await store.createMany(
-                .group, in: channel, resources: [StoredBodies.group("g")])[0]
+                .group,
+                in: channel,
+                resources: [StoredBodies.group("g")]
+            )[0]
 
             let ids = users.map(\.id)
             let added = try await store.importMembers(
-                group: group.id, users: ids + [ids[0], "no-such-id", stranger[0].id], in: channel)
+                group: group.id,
+                users: ids + [ids[0], "no-such-id", stranger[0].id],
+                in: channel
+            )
             #expect(added == 5)
             let members = try await store.members(ofGroup: group.id, in: channel)
             #expect(Set(members.map(\.id)) == Set(ids))

@@ -1,9 +1,9 @@
-import Membership
 import Foundation
 import GRDB
+import Membership
 import SCIM
-import Testing
 import TestSupport
+import Testing
 
 @testable import Store
 
@@ -15,14 +15,20 @@ struct GroupListTests {
         try await withTestBridge { bridge in
             let store = bridge.store
             let channel = try await store.createChannel(named: "c")
-            let users = try await store.createMany(.user, in: channel, resources: (0..<12).map { StoredBodies.user("u\($0)") })
+            let users = try await store.createMany(
+                .user,
+                in: channel,
+                resources: (0..<12).map { StoredBodies.user("u\($0)") }
+            )
             let ids = users.map(\.id)
             var groups: [StoredResource] = []
             for g in 0..<6 {
                 // Group g holds users 2g..<2g+6 (the last groups fewer); group 5 also holds group 0.
                 var members = Array(ids[min(2 * g, ids.count)..<min(2 * g + 6, ids.count)])
                 if g == 5 { members.append(groups[0].id) }
-                groups.append(try await store.create(.group, in: channel, resource: StoredBodies.group("g\(g)"), members: members))
+                groups.append(
+                    try await store.create(.group, in: channel, resource: StoredBodies.group("g\(g)"), members: members)
+                )
             }
 
             bridge.statements.reset()
@@ -57,8 +63,17 @@ struct GroupListTests {
             let channel = try await store.createChannel(named: "c")
             let user = try await store.create(.user, in: channel, resource: StoredBodies.user("u"), members: [])
             let n = SQLiteStore.edgeBatch + 20
-            let empty = try await store.createMany(.group, in: channel, resources: (0..<n).map { StoredBodies.group("g\($0)") }).map(\.id)
-            let full = try await store.create(.group, in: channel, resource: StoredBodies.group("full"), members: [user.id])
+            let empty = try await store.createMany(
+                .group,
+                in: channel,
+                resources: (0..<n).map { StoredBodies.group("g\($0)") }
+            ).map(\.id)
+            let full = try await store.create(
+                .group,
+                in: channel,
+                resource: StoredBodies.group("full"),
+                members: [user.id]
+            )
             let ids = empty + [full.id]
 
             bridge.statements.reset()

@@ -1,8 +1,8 @@
-import Membership
 import Foundation
+import Membership
 import SCIM
-import Testing
 import TestSupport
+import Testing
 
 @testable import Store
 
@@ -21,9 +21,17 @@ struct PointReadTests {
             let alice = try await store.create(.user, in: channel, resource: StoredBodies.user("alice"), members: [])
             let bob = try await store.create(.user, in: channel, resource: StoredBodies.user("bob"), members: [])
             let group = try await store.create(
-                .group, in: channel, resource: StoredBodies.group("g"),
-                members: [alice.id])
-            let earlier = try await store.create(.group, in: channel, resource: StoredBodies.group("B"), members: [alice.id])
+                .group,
+                in: channel,
+                resource: StoredBodies.group("g"),
+                members: [alice.id]
+            )
+            let earlier = try await store.create(
+                .group,
+                in: channel,
+                resource: StoredBodies.group("B"),
+                members: [alice.id]
+            )
 
             bridge.statements.reset()
             let found = try #require(try await store.get(.user, id: alice.id, in: channel, withEdges: true))
@@ -53,7 +61,11 @@ struct PointReadTests {
             #expect(plain.resources.map(\.id) == [alice.id])
             #expect(plain.edges == nil)
             // Paging still applies to the one match: counted, not returned, past the page.
-            let counted = try await store.query(.user, in: channel, ResourceQuery(filter: filter, count: 0, withEdges: true))
+            let counted = try await store.query(
+                .user,
+                in: channel,
+                ResourceQuery(filter: filter, count: 0, withEdges: true)
+            )
             #expect(counted.totalResults == 1 && counted.resources.isEmpty)
             let later = try await store.query(.user, in: channel, ResourceQuery(filter: filter, startIndex: 2))
             #expect(later.totalResults == 1 && later.resources.isEmpty)
@@ -88,7 +100,11 @@ struct PointReadTests {
             #expect(try nested(4) == 5)
 
             let ids = try await withThrowingTaskGroup(of: String?.self) { tasks in
-                for _ in 0..<200 { tasks.addTask { try await store.get(.user, id: alice.id, in: channel, withEdges: true)?.resource.id } }
+                for _ in 0..<200 {
+                    tasks.addTask {
+                        try await store.get(.user, id: alice.id, in: channel, withEdges: true)?.resource.id
+                    }
+                }
                 var all: [String?] = []
                 for try await id in tasks { all.append(id) }
                 return all
@@ -101,7 +117,9 @@ struct PointReadTests {
     func pointLookups() throws {
         func point(_ filter: String, _ kind: ResourceKind) throws -> Bool {
             SQLiteStore.isPointLookup(
-                try FilterResolver.resolve(filter, against: kind == .user ? Self.userSchema : Self.groupSchema), kind: kind)
+                try FilterResolver.resolve(filter, against: kind == .user ? Self.userSchema : Self.groupSchema),
+                kind: kind
+            )
         }
         #expect(try point(#"userName eq "a""#, .user))
         #expect(try point(#"id eq "a""#, .user))

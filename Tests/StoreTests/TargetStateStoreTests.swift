@@ -2,15 +2,17 @@ import Foundation
 import GRDB
 import Membership
 import SCIM
-import Testing
 import TestSupport
+import Testing
 
 @testable import Store
 
 /// The store side of target health, reconciliation state and settled dead letters.
 @Suite("Target state and settled dead letters in the store")
 struct TargetStateStoreTests {
-    static func at(_ seconds: Int64, ms: Int32 = 0) -> SCIMDateTime { SCIMDateTime(seconds: seconds, nanoseconds: ms * 1_000_000) }
+    static func at(_ seconds: Int64, ms: Int32 = 0) -> SCIMDateTime {
+        SCIMDateTime(seconds: seconds, nanoseconds: ms * 1_000_000)
+    }
 
     @Test func nothingIsKnownOfATargetUntilSomethingIsRecorded() async throws {
         try await withTestBridge { bridge in
@@ -19,7 +21,10 @@ struct TargetStateStoreTests {
             #expect(try await store.targetStates().isEmpty)
 
             try await store.recordSuccess(target: "acme", at: Self.at(1_700_000_000, ms: 250))
-            #expect(try await store.targetState("acme") == TargetState(target: "acme", lastSuccess: Self.at(1_700_000_000, ms: 250)))
+            #expect(
+                try await store.targetState("acme")
+                    == TargetState(target: "acme", lastSuccess: Self.at(1_700_000_000, ms: 250))
+            )
             #expect(try await store.targetState("other") == nil)
         }
     }
@@ -35,9 +40,18 @@ struct TargetStateStoreTests {
             try await store.recordHealth(target: "beta", health: .paused, error: nil, at: Self.at(10))
 
             let acme = try #require(try await store.targetState("acme"))
-            #expect(acme == TargetState(
-                target: "acme", lastReconciled: Self.at(200), initialSyncStarted: Self.at(50), health: .failing,
-                lastError: "503 from target", lastErrorAt: Self.at(130), lastSuccess: Self.at(120)))
+            #expect(
+                acme
+                    == TargetState(
+                        target: "acme",
+                        lastReconciled: Self.at(200),
+                        initialSyncStarted: Self.at(50),
+                        health: .failing,
+                        lastError: "503 from target",
+                        lastErrorAt: Self.at(130),
+                        lastSuccess: Self.at(120)
+                    )
+            )
             #expect(acme.initialSyncRunning)
             #expect(try await store.targetStates().map(\.target) == ["acme", "beta"])
             #expect(try await store.targetState("beta") == TargetState(target: "beta", health: .paused))
@@ -47,7 +61,12 @@ struct TargetStateStoreTests {
     @Test func aRecoveryKeepsTheLastErrorAndANewErrorReplacesIt() async throws {
         try await withTestBridge { bridge in
             let store = bridge.store
-            try await store.recordHealth(target: "acme", health: .unauthenticated, error: "401: token expired", at: Self.at(10))
+            try await store.recordHealth(
+                target: "acme",
+                health: .unauthenticated,
+                error: "401: token expired",
+                at: Self.at(10)
+            )
             try await store.recordHealth(target: "acme", health: .healthy, error: nil, at: Self.at(20))
             var state = try #require(try await store.targetState("acme"))
             #expect(state.health == .healthy)
@@ -111,10 +130,18 @@ struct TargetStateStoreTests {
         }
         let due = try await store.dueOutboxEntries(target: "acme", limit: 100, now: Self.at(4_000_000_000))
         for e in due.prefix(deadCount) {
-            try await store.failOutboxEntry(e.seq, attempts: 8, nextAttempt: Self.at(0), error: "409 from acme (\(e.resourceKey))", dead: true)
+            try await store.failOutboxEntry(
+                e.seq,
+                attempts: 8,
+                nextAttempt: Self.at(0),
+                error: "409 from acme (\(e.resourceKey))",
+                dead: true
+            )
         }
         // The same resources dead on `beta` too: settling on `acme` must not touch them.
-        for e in try await store.dueOutboxEntries(target: "beta", limit: 100, now: Self.at(4_000_000_000)).prefix(deadCount) {
+        for e in try await store.dueOutboxEntries(target: "beta", limit: 100, now: Self.at(4_000_000_000)).prefix(
+            deadCount
+        ) {
             try await store.failOutboxEntry(e.seq, attempts: 8, nextAttempt: Self.at(0), error: "beta", dead: true)
         }
         return channel
@@ -128,9 +155,14 @@ struct TargetStateStoreTests {
             // A later, still pending change of a settled resource stays pending.
             try await store.enqueue([.userDeleted(id: "u0")], target: "acme", channel: channel)
 
-            #expect(try await store.deadResourceKeys(target: "acme", channel: channel) == ["user:u0", "user:u1", "user:u2"])
+            #expect(
+                try await store.deadResourceKeys(target: "acme", channel: channel) == ["user:u0", "user:u1", "user:u2"]
+            )
             let settled = try await store.settleDeadOutboxEntries(
-                target: "acme", channel: channel, resourceKeys: ["user:u0", "user:u1", "user:u3", "user:unknown"])
+                target: "acme",
+                channel: channel,
+                resourceKeys: ["user:u0", "user:u1", "user:u3", "user:unknown"]
+            )
             #expect(settled.map(\.resourceKey) == ["user:u0", "user:u1"])
             #expect(settled.allSatisfy { $0.state == .settled && $0.target == "acme" && $0.channel == channel })
             #expect(settled.map(\.lastError) == ["409 from acme (user:u0)", "409 from acme (user:u1)"])
@@ -138,7 +170,9 @@ struct TargetStateStoreTests {
             #expect(settled.map(\.seq) == settled.map(\.seq).sorted())
 
             #expect(try await store.deadResourceKeys(target: "acme", channel: channel) == ["user:u2"])
-            #expect(try await store.deadResourceKeys(target: "beta", channel: channel) == ["user:u0", "user:u1", "user:u2"])
+            #expect(
+                try await store.deadResourceKeys(target: "beta", channel: channel) == ["user:u0", "user:u1", "user:u2"]
+            )
             let counts = try await store.outboxCounts(target: "acme")
             #expect(counts["dead"] == 1)
             #expect(counts["settled"] == 2)
@@ -146,7 +180,10 @@ struct TargetStateStoreTests {
             #expect(try await store.deadOutboxEntries(target: "acme", limit: 10).map(\.resourceKey) == ["user:u2"])
 
             // Settling again finds nothing: it is idempotent.
-            #expect(try await store.settleDeadOutboxEntries(target: "acme", channel: channel, resourceKeys: ["user:u0"]).isEmpty)
+            #expect(
+                try await store.settleDeadOutboxEntries(target: "acme", channel: channel, resourceKeys: ["user:u0"])
+                    .isEmpty
+            )
             #expect(try await store.settleDeadOutboxEntries(target: "acme", channel: channel, resourceKeys: []).isEmpty)
 
             // Only the dead entry is retried; settled ones never go back to the queue.
@@ -166,7 +203,10 @@ struct TargetStateStoreTests {
             let channel = try await outboxWithDeadLetters(store, users: ["u0"], deadCount: 1)
             let other = try await store.createChannel(named: "other")
             #expect(try await store.deadResourceKeys(target: "acme", channel: other).isEmpty)
-            #expect(try await store.settleDeadOutboxEntries(target: "acme", channel: other, resourceKeys: ["user:u0"]).isEmpty)
+            #expect(
+                try await store.settleDeadOutboxEntries(target: "acme", channel: other, resourceKeys: ["user:u0"])
+                    .isEmpty
+            )
             #expect(try await store.deadResourceKeys(target: "acme", channel: channel) == ["user:u0"])
         }
     }
@@ -176,13 +216,28 @@ struct TargetStateStoreTests {
             let store = bridge.store
             let channel = try await outboxWithDeadLetters(store, users: ["u0", "u1", "u2"], deadCount: 3)
             try await store.setMapping(
-                TargetMapping(target: "acme", channel: channel, kind: .user, canonicalID: "u0", targetID: "t0", origin: .created))
+                TargetMapping(
+                    target: "acme",
+                    channel: channel,
+                    kind: .user,
+                    canonicalID: "u0",
+                    targetID: "t0",
+                    origin: .created
+                )
+            )
             // u1: settled, then changed again; its pending change must not show the settled entry's error.
             try await store.enqueue([.userUpserted(id: "u1")], target: "acme", channel: channel)
-            _ = try await store.settleDeadOutboxEntries(target: "acme", channel: channel, resourceKeys: ["user:u0", "user:u1"])
+            _ = try await store.settleDeadOutboxEntries(
+                target: "acme",
+                channel: channel,
+                resourceKeys: ["user:u0", "user:u1"]
+            )
 
             let statuses = Dictionary(
-                uniqueKeysWithValues: try await store.resourceStatuses(target: "acme", state: nil, limit: 100).map { ($0.resourceKey, $0) })
+                uniqueKeysWithValues: try await store.resourceStatuses(target: "acme", state: nil, limit: 100).map {
+                    ($0.resourceKey, $0)
+                }
+            )
             #expect(statuses["user:u0"]?.state == .synced)
             #expect(statuses["user:u0"]?.undelivered == 0)
             #expect(statuses["user:u0"]?.lastError == nil)
@@ -190,7 +245,11 @@ struct TargetStateStoreTests {
             #expect(statuses["user:u1"]?.undelivered == 1)
             #expect(statuses["user:u1"]?.lastError == nil)
             #expect(statuses["user:u2"]?.state == .failed)
-            #expect(try await store.resourceStatuses(target: "acme", state: .failed, limit: 100).map(\.resourceKey) == ["user:u2"])
+            #expect(
+                try await store.resourceStatuses(target: "acme", state: .failed, limit: 100).map(\.resourceKey) == [
+                    "user:u2"
+                ]
+            )
         }
     }
 
@@ -204,7 +263,11 @@ struct TargetStateStoreTests {
             try await store.pool.write { db in try db.execute(sql: "UPDATE outbox SET state = 'dead'") }
             let keys = try await store.deadResourceKeys(target: "acme", channel: channel)
             #expect(keys.count == 1_200)
-            let settled = try await store.settleDeadOutboxEntries(target: "acme", channel: channel, resourceKeys: Array(keys))
+            let settled = try await store.settleDeadOutboxEntries(
+                target: "acme",
+                channel: channel,
+                resourceKeys: Array(keys)
+            )
             #expect(settled.count == 1_200)
             #expect(try await store.outboxCounts(target: "acme") == ["settled": 1_200])
         }
@@ -213,7 +276,9 @@ struct TargetStateStoreTests {
     // MARK: - Upgrade
 
     @Test func aStoreCreatedBeforeTheMigrationOpensWithItsOutbox() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("scim-bridge-test-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "scim-bridge-test-\(UUID().uuidString)"
+        )
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("old.sqlite").path
@@ -227,7 +292,8 @@ struct TargetStateStoreTests {
                     sql: """
                         INSERT INTO outbox (channel_key, target, resource_key, event, state, attempts, next_attempt, last_error, created, updated)
                         VALUES (1, 'acme', 'user:u0', '{"type":"user.upserted","id":"u0"}', 'dead', 8, 0, 'gone', 0, 0)
-                        """)
+                        """
+                )
             }
             #expect(try await old.read { db in try db.tableExists("target_state") } == false)
             try old.close()
@@ -241,7 +307,11 @@ struct TargetStateStoreTests {
 
         let channel = try #require(try await store.channel(named: "default"))
         #expect(try await store.deadResourceKeys(target: "acme", channel: channel) == ["user:u0"])
-        let settled = try await store.settleDeadOutboxEntries(target: "acme", channel: channel, resourceKeys: ["user:u0"])
+        let settled = try await store.settleDeadOutboxEntries(
+            target: "acme",
+            channel: channel,
+            resourceKeys: ["user:u0"]
+        )
         #expect(settled.map(\.lastError) == ["gone"])
         #expect(try await store.outboxCounts(target: "acme") == ["settled": 1])
     }

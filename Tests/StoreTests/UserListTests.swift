@@ -1,9 +1,9 @@
-import Membership
 import Foundation
 import GRDB
+import Membership
 import SCIM
-import Testing
 import TestSupport
+import Testing
 
 @testable import Store
 
@@ -15,10 +15,24 @@ struct UserListTests {
         try await withTestBridge { bridge in
             let store = bridge.store
             let channel = try await store.createChannel(named: "c")
-            let users = try await store.createMany(.user, in: channel, resources: (0..<30).map { StoredBodies.user("u\($0)") })
+            let users = try await store.createMany(
+                .user,
+                in: channel,
+                resources: (0..<30).map { StoredBodies.user("u\($0)") }
+            )
             let ids = users.map(\.id)
-            let b = try await store.create(.group, in: channel, resource: StoredBodies.group("b"), members: Array(ids[0..<20]))
-            let a = try await store.create(.group, in: channel, resource: StoredBodies.group("A"), members: Array(ids[10..<30]))
+            let b = try await store.create(
+                .group,
+                in: channel,
+                resource: StoredBodies.group("b"),
+                members: Array(ids[0..<20])
+            )
+            let a = try await store.create(
+                .group,
+                in: channel,
+                resource: StoredBodies.group("A"),
+                members: Array(ids[10..<30])
+            )
 
             bridge.statements.reset()
             let page = try await store.query(.user, in: channel, ResourceQuery(count: 25, withEdges: true))
@@ -43,8 +57,17 @@ struct UserListTests {
             let store = bridge.store
             let channel = try await store.createChannel(named: "c")
             let n = SQLiteStore.edgeBatch + 20
-            let ids = try await store.createMany(.user, in: channel, resources: (0..<n).map { StoredBodies.user("u\($0)") }).map(\.id)
-            let group = try await store.create(.group, in: channel, resource: StoredBodies.group("g"), members: [ids[0], ids[n - 1]])
+            let ids = try await store.createMany(
+                .user,
+                in: channel,
+                resources: (0..<n).map { StoredBodies.user("u\($0)") }
+            ).map(\.id)
+            let group = try await store.create(
+                .group,
+                in: channel,
+                resource: StoredBodies.group("g"),
+                members: [ids[0], ids[n - 1]]
+            )
 
             bridge.statements.reset()
             let groups = try await store.pool.read { db in try SQLiteStore.groups(ofMembers: ids, in: channel, db) }

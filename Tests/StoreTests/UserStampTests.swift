@@ -1,9 +1,9 @@
-import Membership
 import Foundation
 import GRDB
+import Membership
 import SCIM
-import Testing
 import TestSupport
+import Testing
 
 @testable import Store
 
@@ -18,10 +18,14 @@ struct UserStampTests {
     }
 
     static func rowVersion(_ id: String, _ store: SQLiteStore) async throws -> Int? {
-        try await store.pool.read { db in try Int.fetchOne(db, sql: "SELECT version FROM scim_user WHERE id = ?", arguments: [id]) }
+        try await store.pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT version FROM scim_user WHERE id = ?", arguments: [id])
+        }
     }
 
-    @Test("each membership change gives the user a new version and lastModified, in every read, without rewriting its row")
+    @Test(
+        "each membership change gives the user a new version and lastModified, in every read, without rewriting its row"
+    )
     func membershipChangesShowInEveryRead() async throws {
         try await withTestBridge { bridge in
             let store = bridge.store
@@ -30,11 +34,28 @@ struct UserStampTests {
             let bob = try await store.create(.user, in: channel, resource: StoredBodies.user("bob"), members: [])
             try await Task.sleep(for: .milliseconds(5))  // a later lastModified differs
             bridge.statements.reset()
-            let group = try await store.create(.group, in: channel, resource: StoredBodies.group("g"), members: [alice.id])
-            _ = try await store.modify(.group, id: group.id, in: channel, ifMatch: nil, membership: .delta(add: [], remove: [alice.id])) {
+            let group = try await store.create(
+                .group,
+                in: channel,
+                resource: StoredBodies.group("g"),
+                members: [alice.id]
+            )
+            _ = try await store.modify(
+                .group,
+                id: group.id,
+                in: channel,
+                ifMatch: nil,
+                membership: .delta(add: [], remove: [alice.id])
+            ) {
                 $0.attributes
             }
-            _ = try await store.modify(.group, id: group.id, in: channel, ifMatch: nil, membership: .delta(add: [alice.id], remove: [])) {
+            _ = try await store.modify(
+                .group,
+                id: group.id,
+                in: channel,
+                ifMatch: nil,
+                membership: .delta(add: [alice.id], remove: [])
+            ) {
                 $0.attributes
             }
             #expect(!bridge.statements.all.contains { $0.hasPrefix("UPDATE scim_user") }, "\(bridge.statements.all)")
@@ -47,7 +68,10 @@ struct UserStampTests {
             let withGroups = try #require(try await store.get(.user, id: alice.id, in: channel, withEdges: true))
             #expect(withGroups.resource.version == 4 && withGroups.resource.lastModified == read.lastModified)
             let byName = try await store.query(
-                .user, in: channel, ResourceQuery(filter: try FilterResolver.resolve(#"userName eq "alice""#, against: Self.userSchema)))
+                .user,
+                in: channel,
+                ResourceQuery(filter: try FilterResolver.resolve(#"userName eq "alice""#, against: Self.userSchema))
+            )
             #expect(byName.resources.first?.version == 4 && byName.resources.first?.lastModified == read.lastModified)
             let all = try await store.query(.user, in: channel, ResourceQuery())
             #expect(all.resources.map(\.version) == (alice.id < bob.id ? [4, 1] : [1, 4]))
@@ -58,7 +82,9 @@ struct UserStampTests {
         }
     }
 
-    @Test("writing the user stores the version it was read with plus one and drops the stamp; If-Match compares that version")
+    @Test(
+        "writing the user stores the version it was read with plus one and drops the stamp; If-Match compares that version"
+    )
     func writingTheRowFoldsTheStampIn() async throws {
         try await withTestBridge { bridge in
             let store = bridge.store
@@ -77,7 +103,13 @@ struct UserStampTests {
                     return a
                 }
             }
-            let renamed = try await store.modify(.user, id: alice.id, in: channel, ifMatch: stamped.etag, membership: .none) {
+            let renamed = try await store.modify(
+                .user,
+                id: alice.id,
+                in: channel,
+                ifMatch: stamped.etag,
+                membership: .none
+            ) {
                 var a = $0.attributes
                 a["displayName"] = "Alice"
                 return a
@@ -104,11 +136,18 @@ struct UserStampTests {
             let stamped = try #require(try await store.get(.user, id: early.id, in: channel))
             #expect(stamped.lastModified > late.lastModified)
 
-            let filter = try FilterResolver.resolve(#"meta.lastModified gt "\#(late.lastModified.iso8601)""#, against: Self.userSchema)
+            let filter = try FilterResolver.resolve(
+                #"meta.lastModified gt "\#(late.lastModified.iso8601)""#,
+                against: Self.userSchema
+            )
             let newer = try await store.query(.user, in: channel, ResourceQuery(filter: filter))
             #expect(newer.totalResults == 1 && newer.resources.map(\.id) == [early.id])
 
-            let byTime = try SortSpecification.parse(sortBy: "meta.lastModified", sortOrder: "descending", schema: Self.userSchema)
+            let byTime = try SortSpecification.parse(
+                sortBy: "meta.lastModified",
+                sortOrder: "descending",
+                schema: Self.userSchema
+            )
             let sorted = try await store.query(.user, in: channel, ResourceQuery(sort: byTime))
             #expect(sorted.resources.map(\.id) == [early.id, late.id])
         }
@@ -122,9 +161,17 @@ struct UserStampTests {
             let alice = try await store.create(.user, in: channel, resource: StoredBodies.user("alice"), members: [])
             let bob = try await store.create(.user, in: channel, resource: StoredBodies.user("bob"), members: [])
             let inner = try await store.create(.group, in: channel, resource: StoredBodies.group("inner"), members: [])
-            let group = try await store.create(.group, in: channel, resource: StoredBodies.group("g"), members: [alice.id, bob.id, inner.id])
+            let group = try await store.create(
+                .group,
+                in: channel,
+                resource: StoredBodies.group("g"),
+                members: [alice.id, bob.id, inner.id]
+            )
             try await store.delete(.group, id: group.id, in: channel, ifMatch: nil)
-            #expect(try await store.get(.user, id: alice.id, in: channel)?.version == 3, "added, then its group deleted")
+            #expect(
+                try await store.get(.user, id: alice.id, in: channel)?.version == 3,
+                "added, then its group deleted"
+            )
             #expect(try await store.get(.group, id: inner.id, in: channel)?.version == 1, "groups are not stamped")
             #expect(try await Self.stampRows(store) == 2)
 
@@ -137,7 +184,9 @@ struct UserStampTests {
 
     @Test("a store written before stamps existed opens, and its users keep their versions")
     func olderStoreMigrates() async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("scim-bridge-stamp-\(UUID().uuidString)")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "scim-bridge-stamp-\(UUID().uuidString)"
+        )
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("bridge.sqlite").path
@@ -150,7 +199,8 @@ struct UserStampTests {
                     sql: """
                         INSERT INTO scim_user (channel_key, id, user_name_fold, display, attributes, version, created, last_modified)
                         VALUES (1, 'old', 'old', 'old', '{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"old"}', 7, 0, 0)
-                        """)
+                        """
+                )
             }
         }
         let store = try SQLiteStore(path: path)

@@ -1,10 +1,10 @@
-import Membership
 import Foundation
 import GRDB
+import Membership
 import SCIM
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 
 @testable import Store
 
@@ -31,7 +31,10 @@ struct WALSyncTests {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("walsync-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let store = try SQLiteStore(
-            path: dir.appendingPathComponent("s.sqlite").path, durability: .full, walSync: WALSync { try disk.sync() })
+            path: dir.appendingPathComponent("s.sqlite").path,
+            durability: .full,
+            walSync: WALSync { try disk.sync() }
+        )
         return (store, dir)
     }
 
@@ -66,7 +69,9 @@ struct WALSyncTests {
         let before = disk.syncs.load(ordering: .relaxed)
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             for i in 0..<40 {
-                tasks.addTask { _ = try await store.create(.user, in: channel, resource: StoredBodies.user("u\(i)"), members: []) }
+                tasks.addTask {
+                    _ = try await store.create(.user, in: channel, resource: StoredBodies.user("u\(i)"), members: [])
+                }
             }
             try await tasks.waitForAll()
         }
@@ -100,7 +105,10 @@ struct WALSyncTests {
         let before = disk.syncs.load(ordering: .relaxed)
         let due = try await store.dueOutboxEntries(target: "t", limit: 10, now: SQLiteStore.now())
         #expect(!due.isEmpty)
-        #expect(disk.syncs.load(ordering: .relaxed) > before, "a sync ran between reading the entries and handing them out")
+        #expect(
+            disk.syncs.load(ordering: .relaxed) > before,
+            "a sync ran between reading the entries and handing them out"
+        )
     }
 
     @Test("with the real fdatasync, writes commit and are there after reopening")
@@ -115,7 +123,14 @@ struct WALSyncTests {
             let channel = try await store.createChannel(named: "c")
             try await withThrowingTaskGroup(of: Void.self) { tasks in
                 for i in 0..<10 {
-                    tasks.addTask { _ = try await store.create(.user, in: channel, resource: StoredBodies.user("u\(i)"), members: []) }
+                    tasks.addTask {
+                        _ = try await store.create(
+                            .user,
+                            in: channel,
+                            resource: StoredBodies.user("u\(i)"),
+                            members: []
+                        )
+                    }
                 }
                 try await tasks.waitForAll()
             }

@@ -7,8 +7,8 @@ import Membership
 import SCIM
 import Store
 import Sync
-import Testing
 import TestSupport
+import Testing
 
 @testable import Server
 
@@ -129,13 +129,19 @@ struct AccountReconciliationTests {
     /// The push, the drift and the repair on a group-centric target (SCIM, GitHub EMU, Slack);
     /// `expected` gives the account steps planned, from the target's users by name.
     static func repairGroupCentric<E: HarnessEmulator>(
-        _ h: SyncHarness<E>, _ c: SCIMClient, expected: ([String: TargetUser]) -> Set<String>
+        _ h: SyncHarness<E>,
+        _ c: SCIMClient,
+        expected: ([String: TargetUser]) -> Set<String>
     ) async throws where E.Connector: GroupCentricConnector {
         let ids = try await push(c, h.token, drain: { try await h.drain() })
         let t = try await drift(h.connector, listed: try await h.connector.listUsers())
         try await repair(
-            Reconciler(sync: try h.sync()), channel: try await h.channel(), ids: ids, expected: expected(t),
-            list: { try await h.connector.listUsers() })
+            Reconciler(sync: try h.sync()),
+            channel: try await h.channel(),
+            ids: ids,
+            expected: expected(t),
+            list: { try await h.connector.listUsers() }
+        )
     }
 
     @Test func genericSCIM() async throws {

@@ -7,8 +7,8 @@ import Membership
 import SCIM
 import Store
 import Sync
-import Testing
 import TestSupport
+import Testing
 
 @testable import Server
 
@@ -22,9 +22,18 @@ struct DeadLetterSettlementTests {
         var ids: [String] = []
         for name in ["ann", "ben", "cy"] {
             let email = "\(name)@example.com"
-            ids.append(try #require(try await c.post("/scim/v2/pingone/Users", token: token, Bodies.user(email, email: email)).body?["id"]?.stringValue))
+            ids.append(
+                try #require(
+                    try await c.post("/scim/v2/pingone/Users", token: token, Bodies.user(email, email: email)).body?[
+                        "id"
+                    ]?.stringValue
+                )
+            )
         }
-        #expect(try await c.post("/scim/v2/pingone/Groups", token: token, Bodies.group("Outage", members: ids)).status == 201)
+        #expect(
+            try await c.post("/scim/v2/pingone/Groups", token: token, Bodies.group("Outage", members: ids)).status
+                == 201
+        )
         try await drain()
     }
 
@@ -36,13 +45,20 @@ struct DeadLetterSettlementTests {
         #expect(dead >= minimumDead, "the outage dead-lettered the changes")
         var logger = Logger(label: "settle-test")
         logger.logLevel = .critical
-        let service = ReconcileService(reconciler: reconciler, channelNames: ["pingone"], period: .seconds(10), logger: logger)
+        let service = ReconcileService(
+            reconciler: reconciler,
+            channelNames: ["pingone"],
+            period: .seconds(10),
+            logger: logger
+        )
         #expect(await service.reconcileOnce() ?? 0 > 0)
         let counts = try await store.outboxCounts(target: reconciler.target)
         #expect(counts["dead"] ?? 0 == 0)
         #expect(counts["settled"] == dead)
         #expect(try await store.deadOutboxEntries(target: reconciler.target, limit: 10).isEmpty)
-        let settled = try await store.auditEntries(target: reconciler.target).filter { $0.action == "dead letter settled by reconciliation" }
+        let settled = try await store.auditEntries(target: reconciler.target).filter {
+            $0.action == "dead letter settled by reconciliation"
+        }
         #expect(settled.count == dead)
         #expect(try await store.targetState(reconciler.target)?.lastReconciled != nil)
         #expect(await service.reconcileOnce() == 0)
@@ -86,7 +102,9 @@ struct DeadLetterSettlementTests {
             try await Self.pushIntoAnOutage(c, h.token, drain: { try await h.drain() })
             h.emulator.setFaults(.none)
             try await Self.reconcileAfterTheOutage(
-                UserCentricReconciler(sync: try h.sync(UserCentricSync.self)), minimumDead: 3)
+                UserCentricReconciler(sync: try h.sync(UserCentricSync.self)),
+                minimumDead: 3
+            )
             #expect(h.members(of: "Outage").count == 3)
         }
     }

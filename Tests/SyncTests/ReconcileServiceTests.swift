@@ -1,12 +1,12 @@
-import Membership
 import BridgeConfig
 import Connectors
 import Emulators
 import Logging
+import Membership
 import SCIM
 import Sync
-import Testing
 import TestSupport
+import Testing
 
 /// Scheduled reconciliation, as `serve` runs it every `reconcileEvery`.
 @Suite("Scheduled reconciliation")
@@ -18,20 +18,28 @@ struct ReconcileServiceTests {
             var logger = Logger(label: "reconcile-test")
             logger.logLevel = .critical
             let service = ReconcileService(
-                reconciler: Reconciler(sync: try h.sync()), channelNames: ["pingone"], period: .seconds(3600), logger: logger)
+                reconciler: Reconciler(sync: try h.sync()),
+                channelNames: ["pingone"],
+                period: .seconds(3600),
+                logger: logger
+            )
             #expect(await service.reconcileOnce() == 0)
 
             // Someone removes a member on the target, behind the bridge's back.
             let state = h.emulator.state()
             let eng = try #require(state.group(named: "Engineering")?["id"]?.stringValue)
-            let alice = try #require(state.users.first { $0["userName"]?.stringValue == "alice@example.com" }?["id"]?.stringValue)
+            let alice = try #require(
+                state.users.first { $0["userName"]?.stringValue == "alice@example.com" }?["id"]?.stringValue
+            )
             try await h.connector.removeMembers(groupID: eng, members: [alice])
             #expect(h.members(of: "Engineering") == ["bob@example.com"])
 
             // While a change is queued, the pass is skipped rather than racing the worker.
             _ = try await c.patch(
-                "/scim/v2/pingone/Groups/\(ids["Sales"]!)", token: h.token,
-                Bodies.patch([["op": "add", "path": "members", "value": [["value": .string(ids["bob"]!)]]]]))
+                "/scim/v2/pingone/Groups/\(ids["Sales"]!)",
+                token: h.token,
+                Bodies.patch([["op": "add", "path": "members", "value": [["value": .string(ids["bob"]!)]]]])
+            )
             #expect(await service.reconcileOnce() == nil)
             #expect(h.members(of: "Engineering") == ["bob@example.com"])
 

@@ -6,8 +6,8 @@ import Membership
 import SCIM
 import Store
 import Sync
-import Testing
 import TestSupport
+import Testing
 
 @testable import Server
 
@@ -45,10 +45,15 @@ struct SyncEndToEndTests {
         try await SCIMHarness.with(policy: .merge) { h, c in
             let ids = try await pushPingOneSample(c, h.token)
             let shared = try #require(
-                try await c.post("/scim/v2/pingone/Users", token: h.token, Bodies.user("foreign@example.com")).body?["id"]?.stringValue)
+                try await c.post("/scim/v2/pingone/Users", token: h.token, Bodies.user("foreign@example.com")).body?[
+                    "id"
+                ]?.stringValue
+            )
             _ = try await c.patch(
-                "/scim/v2/pingone/Groups/\(ids["Engineering"]!)", token: h.token,
-                Bodies.patch([["op": "add", "path": "members", "value": [["value": .string(shared)]]]]))
+                "/scim/v2/pingone/Groups/\(ids["Engineering"]!)",
+                token: h.token,
+                Bodies.patch([["op": "add", "path": "members", "value": [["value": .string(shared)]]]])
+            )
             try await h.drain()
             #expect(h.members(of: "Engineering") == ["foreign@example.com", "alice@example.com", "bob@example.com"])
 
@@ -64,8 +69,10 @@ struct SyncEndToEndTests {
 
             // Now the source removes it: the bridge added it last, so the bridge removes it.
             _ = try await c.patch(
-                "/scim/v2/pingone/Groups/\(ids["Engineering"]!)", token: h.token,
-                Bodies.patch([["op": "remove", "path": .string("members[value eq \"\(shared)\"]")]]))
+                "/scim/v2/pingone/Groups/\(ids["Engineering"]!)",
+                token: h.token,
+                Bodies.patch([["op": "remove", "path": .string("members[value eq \"\(shared)\"]")]])
+            )
             try await h.drain()
             #expect(h.members(of: "Engineering") == ["alice@example.com", "bob@example.com"])
         }
@@ -77,15 +84,28 @@ struct SyncEndToEndTests {
         try await SCIMHarness.with(policy: .fail) { h, c in
             var members: [String] = []
             for i in 0..<101 {  // one more than the connector sends in the POST
-                members.append(try #require(try await c.post("/scim/v2/pingone/Users", token: h.token, Bodies.user("m\(i)@example.com")).body?["id"]?.stringValue))
+                members.append(
+                    try #require(
+                        try await c.post("/scim/v2/pingone/Users", token: h.token, Bodies.user("m\(i)@example.com"))
+                            .body?["id"]?.stringValue
+                    )
+                )
             }
             try await h.drain()
             h.emulator.failNext(1, method: "PATCH", pathPrefix: "/Groups", with: .status(503))
-            let g = try #require(try await c.post("/scim/v2/pingone/Groups", token: h.token, Bodies.group("Big", members: members)).body?["id"]?.stringValue)
+            let g = try #require(
+                try await c.post("/scim/v2/pingone/Groups", token: h.token, Bodies.group("Big", members: members))
+                    .body?["id"]?.stringValue
+            )
             try await h.drain()
             #expect(h.members(of: "Big").count == 101)
             let channel = try #require(try await h.bridge.store.channel(named: "pingone"))
-            let mapping = try await h.bridge.store.mapping(target: "acme", channel: channel, kind: .group, canonicalID: g)
+            let mapping = try await h.bridge.store.mapping(
+                target: "acme",
+                channel: channel,
+                kind: .group,
+                canonicalID: g
+            )
             #expect(mapping?.origin == .created)
             #expect(try await h.bridge.store.auditEntries(target: "acme").contains { $0.action == "blocked" } == false)
             #expect(h.emulator.state().counters.faults.values.reduce(0, +) == 1)
@@ -112,9 +132,15 @@ struct SyncEndToEndTests {
             let ids = try await pushPingOneSample(c, h.token)
             try await h.drain()
             _ = try await c.patch(
-                "/scim/v2/pingone/Groups/\(ids["Sales"]!)", token: h.token,
-                Bodies.patch([["op": "replace", "path": "displayName", "value": "Sales EMEA"]]))
-            _ = try await c.put("/scim/v2/pingone/Users/\(ids["bob"]!)", token: h.token, Bodies.user("bob@example.com", active: false))
+                "/scim/v2/pingone/Groups/\(ids["Sales"]!)",
+                token: h.token,
+                Bodies.patch([["op": "replace", "path": "displayName", "value": "Sales EMEA"]])
+            )
+            _ = try await c.put(
+                "/scim/v2/pingone/Users/\(ids["bob"]!)",
+                token: h.token,
+                Bodies.user("bob@example.com", active: false)
+            )
             try await h.drain()
             let state = h.emulator.state()
             #expect(state.group(named: "Sales") == nil)
@@ -141,8 +167,16 @@ struct SyncEndToEndTests {
             let channel = try #require(try await h.bridge.store.channel(named: "pingone"))
             let plan = try await reconciler.plan(channels: [channel])
             #expect(plan.steps.count == 2)
-            #expect(plan.steps.contains { if case .addMembers(_, _, let t, _, let m) = $0 { t == eng && m == [alice] } else { false } })
-            #expect(plan.steps.contains { if case .removeMembers(_, _, let t, _, let m) = $0 { t == sales && m == [foreign] } else { false } })
+            #expect(
+                plan.steps.contains {
+                    if case .addMembers(_, _, let t, _, let m) = $0 { t == eng && m == [alice] } else { false }
+                }
+            )
+            #expect(
+                plan.steps.contains {
+                    if case .removeMembers(_, _, let t, _, let m) = $0 { t == sales && m == [foreign] } else { false }
+                }
+            )
             // Planning changed nothing.
             #expect(h.members(of: "Engineering") == ["bob@example.com"])
 
@@ -183,12 +217,18 @@ struct SyncEndToEndTests {
     @Test func aUserDeletedWhileItsCreationWentUnansweredIsRemovedFromTheTarget() async throws {
         try await SCIMHarness.with(policy: .overwrite, removal: .delete) { h, c in
             h.emulator.failNext(1, method: "POST", pathPrefix: "/Users", with: .loseResponse)
-            let gina = try #require(try await c.post("/scim/v2/pingone/Users", token: h.token, Bodies.user("gina@example.com")).body?["id"]?.stringValue)
+            let gina = try #require(
+                try await c.post("/scim/v2/pingone/Users", token: h.token, Bodies.user("gina@example.com")).body?["id"]?
+                    .stringValue
+            )
             _ = try await h.worker.drainOnce()  // the target creates gina; the bridge never hears of it
             #expect(h.emulator.state().user(named: "gina@example.com") != nil)
             #expect(try await c.delete("/scim/v2/pingone/Users/\(gina)", token: h.token).status == 204)
             try await h.drain()
-            #expect(h.emulator.state().user(named: "gina@example.com") == nil, "the bridge's own creation is found by its match key and removed")
+            #expect(
+                h.emulator.state().user(named: "gina@example.com") == nil,
+                "the bridge's own creation is found by its match key and removed"
+            )
             #expect(try await h.bridge.store.deadOutboxEntries(target: "acme", limit: 10).isEmpty)
         }
     }
@@ -198,17 +238,26 @@ struct SyncEndToEndTests {
             _ = try await pushPingOneSample(c, h.token)
             try await h.drain()
             h.emulator.failNext(1, method: "POST", pathPrefix: "/Groups", with: .loseResponse)
-            let ops = try #require(try await c.post("/scim/v2/pingone/Groups", token: h.token, Bodies.group("Ops")).body?["id"]?.stringValue)
+            let ops = try #require(
+                try await c.post("/scim/v2/pingone/Groups", token: h.token, Bodies.group("Ops")).body?["id"]?
+                    .stringValue
+            )
             _ = try await h.worker.drainOnce()  // the target creates "Ops"; the bridge never hears of it
             _ = try await c.patch(
-                "/scim/v2/pingone/Groups/\(ops)", token: h.token, Bodies.patch([["op": "replace", "path": "displayName", "value": "Ops EMEA"]]))
+                "/scim/v2/pingone/Groups/\(ops)",
+                token: h.token,
+                Bodies.patch([["op": "replace", "path": "displayName", "value": "Ops EMEA"]])
+            )
             try await h.drain()
             let state = h.emulator.state()
             #expect(state.group(named: "Ops") == nil)
             #expect(state.group(named: "Ops EMEA") != nil)
             #expect(state.groups.count == 3, "Engineering, Sales and Ops EMEA: no orphan")
             let channel = try #require(try await h.bridge.store.channel(named: "pingone"))
-            #expect(try await h.bridge.store.mapping(target: "acme", channel: channel, kind: .group, canonicalID: ops)?.origin == .created)
+            #expect(
+                try await h.bridge.store.mapping(target: "acme", channel: channel, kind: .group, canonicalID: ops)?
+                    .origin == .created
+            )
         }
     }
 
@@ -234,8 +283,10 @@ struct SyncEndToEndTests {
             try await h.drain()
             #expect(h.members(of: "Engineering") == ["foreign@example.com", "alice@example.com", "bob@example.com"])
             _ = try await c.patch(
-                "/scim/v2/pingone/Groups/\(ids["Engineering"]!)", token: h.token,
-                Bodies.patch([["op": "remove", "path": .string("members[value eq \"\(ids["alice"]!)\"]")]]))
+                "/scim/v2/pingone/Groups/\(ids["Engineering"]!)",
+                token: h.token,
+                Bodies.patch([["op": "remove", "path": .string("members[value eq \"\(ids["alice"]!)\"]")]])
+            )
             try await h.drain()
             #expect(h.members(of: "Engineering") == ["foreign@example.com", "bob@example.com"])
         }
@@ -246,22 +297,37 @@ struct SyncEndToEndTests {
             // Every attempt to create dana fails with 400: her own event's, the group link's and that of
             // the group's membership event.
             h.emulator.failNext(3, method: "POST", pathPrefix: "/Users", with: .status(400))
-            let dana = try #require(try await c.post("/scim/v2/pingone/Users", token: h.token, Bodies.user("dana@example.com")).body?["id"]?.stringValue)
+            let dana = try #require(
+                try await c.post("/scim/v2/pingone/Users", token: h.token, Bodies.user("dana@example.com")).body?["id"]?
+                    .stringValue
+            )
             let ops = try #require(
-                try await c.post("/scim/v2/pingone/Groups", token: h.token, Bodies.group("Ops", members: [dana])).body?["id"]?.stringValue)
+                try await c.post("/scim/v2/pingone/Groups", token: h.token, Bodies.group("Ops", members: [dana])).body?[
+                    "id"
+                ]?.stringValue
+            )
             try await h.drain()
             #expect(h.emulator.state().group(named: "Ops") != nil, "the group is linked without the refused member")
             #expect(h.members(of: "Ops").isEmpty)
             let dead = try await h.bridge.store.deadOutboxEntries(target: "acme", limit: 10).map(\.resourceKey)
             #expect(dead == ["user:\(dana)"])
             let skipped = try await h.bridge.store.auditEntries(target: "acme").filter { $0.action == "member skipped" }
-            #expect(!skipped.isEmpty && skipped.allSatisfy { $0.resourceKey == "group:\(ops)" && $0.detail["user"]?.stringValue == dana })
+            #expect(
+                !skipped.isEmpty
+                    && skipped.allSatisfy { $0.resourceKey == "group:\(ops)" && $0.detail["user"]?.stringValue == dana }
+            )
 
             // An administrator requeues the dead letter; this time the target takes dana, and she joins Ops.
             #expect(try await h.bridge.store.retryDeadOutboxEntries(target: "acme") == 1)
             try await h.drain()
             #expect(h.members(of: "Ops") == ["dana@example.com"])
-            #expect(try await h.bridge.store.bridgeAddedMembers(target: "acme", channel: try #require(try await h.bridge.store.channel(named: "pingone")), group: ops) == [dana])
+            #expect(
+                try await h.bridge.store.bridgeAddedMembers(
+                    target: "acme",
+                    channel: try #require(try await h.bridge.store.channel(named: "pingone")),
+                    group: ops
+                ) == [dana]
+            )
         }
     }
 
@@ -273,12 +339,15 @@ struct SyncEndToEndTests {
                 .init(probability: 0.05, fault: .internalServerError),
                 .init(probability: 0.05, fault: .dropConnection),
                 .init(probability: 0.05, fault: .loseResponse),
-            ])
+            ]
+        )
         try await SCIMHarness.with(policy: .overwrite, faults: faults) { h, c in
             let ids = try await pushPingOneSample(c, h.token)
             _ = try await c.patch(
-                "/scim/v2/pingone/Groups/\(ids["Sales"]!)", token: h.token,
-                Bodies.patch([["op": "add", "path": "members", "value": [["value": .string(ids["alice"]!)]]]]))
+                "/scim/v2/pingone/Groups/\(ids["Sales"]!)",
+                token: h.token,
+                Bodies.patch([["op": "add", "path": "members", "value": [["value": .string(ids["alice"]!)]]]])
+            )
             try await h.drain()
             #expect(h.members(of: "Engineering") == ["alice@example.com", "bob@example.com"])
             #expect(h.members(of: "Sales") == ["carol@example.com", "alice@example.com"])
@@ -295,10 +364,19 @@ struct SyncConvergenceTests {
         try await SCIMHarness.with(policy: .fail) { h, c in
             var users: [String] = []
             for i in 0..<10 {
-                users.append(try #require(try await c.post("/scim/v2/pingone/Users", token: h.token, Bodies.user("u\(i)")).body?["id"]?.stringValue))
+                users.append(
+                    try #require(
+                        try await c.post("/scim/v2/pingone/Users", token: h.token, Bodies.user("u\(i)")).body?["id"]?
+                            .stringValue
+                    )
+                )
             }
             for i in 0..<1000 {
-                let r = try await c.post("/scim/v2/pingone/Groups", token: h.token, Bodies.group("team-\(i)", members: [users[i % 10]]))
+                let r = try await c.post(
+                    "/scim/v2/pingone/Groups",
+                    token: h.token,
+                    Bodies.group("team-\(i)", members: [users[i % 10]])
+                )
                 #expect(r.status == 201)
             }
             let t0 = ContinuousClock.now
@@ -321,7 +399,8 @@ struct SyncConvergenceTests {
                 .init(probability: 0.05, fault: .serviceUnavailable(retryAfter: 0)),
                 .init(probability: 0.05, fault: .dropConnection),
                 .init(probability: 0.05, fault: .loseResponse),
-            ])
+            ]
+        )
         try await SCIMHarness.with(policy: .overwrite, faults: faults, removal: .delete) { h, c in
             var rng = SplitMix(state: seed)
             var users: [String: String] = [:]  // userName -> id
@@ -335,11 +414,18 @@ struct SyncConvergenceTests {
                 case 2:
                     let name = "group\(step)"
                     let members = users.values.filter { _ in rng.next() % 2 == 0 }
-                    let r = try await c.post("/scim/v2/pingone/Groups", token: h.token, Bodies.group(name, members: Array(members)))
+                    let r = try await c.post(
+                        "/scim/v2/pingone/Groups",
+                        token: h.token,
+                        Bodies.group(name, members: Array(members))
+                    )
                     groups[name] = r.body?["id"]?.stringValue
                 case 3:
-                    guard let g = groups.values.randomElement(using: &rng), let u = users.values.randomElement(using: &rng) else { continue }
-                    let op: JSONValue = rng.next() % 2 == 0
+                    guard let g = groups.values.randomElement(using: &rng),
+                        let u = users.values.randomElement(using: &rng)
+                    else { continue }
+                    let op: JSONValue =
+                        rng.next() % 2 == 0
                         ? ["op": "add", "path": "members", "value": [["value": .string(u)]]]
                         : ["op": "remove", "path": .string("members[value eq \"\(u)\"]")]
                     _ = try await c.patch("/scim/v2/pingone/Groups/\(g)", token: h.token, Bodies.patch([op]))
@@ -347,7 +433,10 @@ struct SyncConvergenceTests {
                     guard let (name, id) = groups.randomElement(using: &rng) else { continue }
                     let renamed = "\(name)-r\(step)"
                     _ = try await c.patch(
-                        "/scim/v2/pingone/Groups/\(id)", token: h.token, Bodies.patch([["op": "replace", "path": "displayName", "value": .string(renamed)]]))
+                        "/scim/v2/pingone/Groups/\(id)",
+                        token: h.token,
+                        Bodies.patch([["op": "replace", "path": "displayName", "value": .string(renamed)]])
+                    )
                     groups[name] = nil
                     groups[renamed] = id
                 case 5:
@@ -364,15 +453,23 @@ struct SyncConvergenceTests {
             try await h.drain()
             let state = h.emulator.state()
             // Users: exactly the source's (plus the seeded foreign one).
-            let targetUsers = Set(state.users.compactMap { $0["userName"]?.stringValue }).subtracting(["foreign@example.com"])
+            let targetUsers = Set(state.users.compactMap { $0["userName"]?.stringValue }).subtracting([
+                "foreign@example.com"
+            ])
             #expect(targetUsers == Set(users.keys))
             // Groups: exactly the source's names, each with exactly the source's members.
-            let targetGroups = Set(state.groups.compactMap { $0["displayName"]?.stringValue }).subtracting(["Engineering"])
+            let targetGroups = Set(state.groups.compactMap { $0["displayName"]?.stringValue }).subtracting([
+                "Engineering"
+            ])
             #expect(targetGroups == Set(groups.keys))
             let namesByID = Dictionary(uniqueKeysWithValues: users.map { ($0.value, $0.key) })
             for (name, id) in groups {
                 let source = try await c.get("/scim/v2/pingone/Groups/\(id)", token: h.token)
-                let expected = Set(source.body?["members"]?.arrayValue?.compactMap { $0["value"]?.stringValue.flatMap { namesByID[$0] } } ?? [])
+                let expected = Set(
+                    source.body?["members"]?.arrayValue?.compactMap {
+                        $0["value"]?.stringValue.flatMap { namesByID[$0] }
+                    } ?? []
+                )
                 #expect(h.members(of: name) == expected, "group \(name)")
             }
             let dead = try await h.bridge.store.deadOutboxEntries(target: "acme", limit: 10)

@@ -8,8 +8,8 @@ import SCIM
 import Store
 import Sync
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 
 @testable import Server
 
@@ -38,12 +38,17 @@ struct WorkerFailureTests {
         try await withWorker { bridge, token, worker, emulator, client in
             let db = try DatabaseQueue(path: bridge.directory.appendingPathComponent("test.sqlite").path)
             try await db.write { db in
-                try db.execute(sql: """
-                    CREATE TRIGGER injected_failure BEFORE UPDATE OF state ON outbox WHEN NEW.state = 'done'
-                    BEGIN SELECT RAISE(ABORT, 'injected store failure'); END
-                    """)
+                try db.execute(
+                    sql: """
+                        CREATE TRIGGER injected_failure BEFORE UPDATE OF state ON outbox WHEN NEW.state = 'done'
+                        BEGIN SELECT RAISE(ABORT, 'injected store failure'); END
+                        """
+                )
             }
-            #expect(try await client.post("/scim/v2/pingone/Users", token: token, Bodies.user("alice@example.com")).status == 201)
+            #expect(
+                try await client.post("/scim/v2/pingone/Users", token: token, Bodies.user("alice@example.com")).status
+                    == 201
+            )
             try await worker.drainOnce()
             #expect(emulator.state().users.count == 1)
             #expect(try await bridge.store.outboxCounts(target: "acme")["pending"] == 1)
@@ -61,7 +66,10 @@ struct WorkerFailureTests {
         try await withWorker { bridge, token, worker, emulator, client in
             emulator.failNext(10_000, with: .serviceUnavailable())
             for name in ["ann", "ben", "cy", "dee", "eve", "fay"] {
-                #expect(try await client.post("/scim/v2/pingone/Users", token: token, Bodies.user("\(name)@example.com")).status == 201)
+                #expect(
+                    try await client.post("/scim/v2/pingone/Users", token: token, Bodies.user("\(name)@example.com"))
+                        .status == 201
+                )
             }
             var rounds = 0
             while rounds < 100, try await bridge.store.targetState("acme")?.health != .failing {
@@ -90,11 +98,16 @@ struct WorkerFailureTests {
     /// one entry at a time; once the credential reads again, everything is delivered.
     @Test func anUnreadableCredentialWaitsWithoutDeadLetters() async throws {
         // The token's file does not exist yet, as when a mounted secret has gone missing.
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("scim-bridge-token-\(UUID().uuidString)")
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "scim-bridge-token-\(UUID().uuidString)"
+        )
         defer { try? FileManager.default.removeItem(at: file) }
         try await withWorker(auth: .bearer(Secret(.file(file.path)))) { bridge, token, worker, emulator, client in
             for name in ["alice", "bob", "carol"] {
-                #expect(try await client.post("/scim/v2/pingone/Users", token: token, Bodies.user("\(name)@example.com")).status == 201)
+                #expect(
+                    try await client.post("/scim/v2/pingone/Users", token: token, Bodies.user("\(name)@example.com"))
+                        .status == 201
+                )
             }
             for _ in 0..<5 { try await worker.drainOnce() }
             #expect(worker.health.isAuthenticating)

@@ -22,7 +22,8 @@ package final class ChildProcess: Sendable {
 
     /// Starts `executable` with `arguments` and `environment`; with `mergeErrors` the child's standard
     /// error goes to the output pipe too.
-    package init(executable: URL, arguments: [String], environment: [String: String], mergeErrors: Bool = false) throws {
+    package init(executable: URL, arguments: [String], environment: [String: String], mergeErrors: Bool = false) throws
+    {
         var out: [Int32] = [0, 0]
         var err: [Int32] = [0, 0]
         // No FD_CLOEXEC needed: every child this starts closes what it inherits above 2 itself.

@@ -23,7 +23,11 @@ package struct SCIMClient: Sendable {
 
     @discardableResult
     package func request(
-        _ method: HTTPRequest.Method, _ path: String, token: String?, body: JSONValue? = nil, rawBody: String? = nil,
+        _ method: HTTPRequest.Method,
+        _ path: String,
+        token: String?,
+        body: JSONValue? = nil,
+        rawBody: String? = nil,
         headers extra: HTTPFields = [:]
     ) async throws -> Reply {
         var headers = extra
@@ -44,13 +48,18 @@ package struct SCIMClient: Sendable {
     package func get(_ path: String, token: String?, headers: HTTPFields = [:]) async throws -> Reply {
         try await request(.get, path, token: token, headers: headers)
     }
-    package func post(_ path: String, token: String?, _ body: JSONValue, headers: HTTPFields = [:]) async throws -> Reply {
+    package func post(_ path: String, token: String?, _ body: JSONValue, headers: HTTPFields = [:]) async throws
+        -> Reply
+    {
         try await request(.post, path, token: token, body: body, headers: headers)
     }
-    package func put(_ path: String, token: String?, _ body: JSONValue, headers: HTTPFields = [:]) async throws -> Reply {
+    package func put(_ path: String, token: String?, _ body: JSONValue, headers: HTTPFields = [:]) async throws -> Reply
+    {
         try await request(.put, path, token: token, body: body, headers: headers)
     }
-    package func patch(_ path: String, token: String?, _ body: JSONValue, headers: HTTPFields = [:]) async throws -> Reply {
+    package func patch(_ path: String, token: String?, _ body: JSONValue, headers: HTTPFields = [:]) async throws
+        -> Reply
+    {
         try await request(.patch, path, token: token, body: body, headers: headers)
     }
     package func delete(_ path: String, token: String?, headers: HTTPFields = [:]) async throws -> Reply {

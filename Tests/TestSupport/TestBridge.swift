@@ -18,8 +18,10 @@ package struct TestBridge: Sendable {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let log = StatementLog()
         let store = try SQLiteStore(
-            path: dir.appendingPathComponent("test.sqlite").path, durability: .normal,
-            statementObserver: { log.record($0) })
+            path: dir.appendingPathComponent("test.sqlite").path,
+            durability: .normal,
+            statementObserver: { log.record($0) }
+        )
         return TestBridge(store: store, directory: dir, statements: log)
     }
 
@@ -31,14 +33,24 @@ package struct TestBridge: Sendable {
 
     /// Runs `body` against the bridge served over real HTTP (AsyncHTTPClient on loopback).
     package func run<T: Sendable>(
-        limits: LimitSettings = LimitSettings(), publicURL: String? = nil, admin: AdminConfiguration? = nil,
+        limits: LimitSettings = LimitSettings(),
+        publicURL: String? = nil,
+        admin: AdminConfiguration? = nil,
         _ body: @Sendable (SCIMClient) async throws -> T
     ) async throws -> T {
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         let app = try buildApplication(
-            configuration: ServerConfiguration(host: "127.0.0.1", port: 0, limits: limits, publicURL: publicURL, admin: admin),
-            store: store, logger: logger)
+            configuration: ServerConfiguration(
+                host: "127.0.0.1",
+                port: 0,
+                limits: limits,
+                publicURL: publicURL,
+                admin: admin
+            ),
+            store: store,
+            logger: logger
+        )
         return try await app.test(.ahc(.http)) { client in try await body(SCIMClient(client: client)) }
     }
 

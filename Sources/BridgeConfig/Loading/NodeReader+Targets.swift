@@ -202,7 +202,11 @@ extension NodeReader {
         if f["profileId"] != nil {
             settings.profileId = salesforceID(f, "profileId")
         } else if f["communities"] == nil {
-            report(f.path("profileId"), "required: the Profile id new users get (or set communities for portal users)", at: nil)
+            report(
+                f.path("profileId"),
+                "required: the Profile id new users get (or set communities for portal users)",
+                at: nil
+            )
         }
         if let d: SalesforceSettings.Deprovisioning = choice(f, "deprovisioning") { settings.deprovisioning = d }
         settings.usernameSuffix = string(f, "usernameSuffix")

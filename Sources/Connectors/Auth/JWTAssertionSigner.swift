@@ -15,12 +15,17 @@ package struct JWTAssertionSigner: Sendable, CustomStringConvertible {
 
     /// A signer for an RSA private key in PEM form (PKCS #1 or PKCS #8, at least 2048 bits); `keyID`
     /// goes into the header's `kid` (Google sends the key's `private_key_id`).
-    package static func rs256(privateKeyPEM: String, keyID: String? = nil) async throws(TargetError) -> JWTAssertionSigner {
+    package static func rs256(privateKeyPEM: String, keyID: String? = nil) async throws(TargetError)
+        -> JWTAssertionSigner
+    {
         let key: JWTKit.Insecure.RSA.PrivateKey
         do {
             key = try JWTKit.Insecure.RSA.PrivateKey(pem: privateKeyPEM)
         } catch {
-            throw .permanent(status: 401, detail: "The private key is not a PEM-encoded RSA private key of at least 2048 bits.")
+            throw .permanent(
+                status: 401,
+                detail: "The private key is not a PEM-encoded RSA private key of at least 2048 bits."
+            )
         }
         let keys = JWTKeyCollection()
         await keys.add(rsa: key, digestAlgorithm: .sha256)
@@ -30,10 +35,22 @@ package struct JWTAssertionSigner: Sendable, CustomStringConvertible {
     /// The compact JWS of the claims: `iss`, `sub` (when given), `aud`, `scope` (when given), `iat` and
     /// `exp` = `iat` + `lifetime`.
     package func sign(
-        issuer: String, subject: String?, audience: String, scope: String?, issuedAt: Date, lifetime: Duration
+        issuer: String,
+        subject: String?,
+        audience: String,
+        scope: String?,
+        issuedAt: Date,
+        lifetime: Duration
     ) async throws(TargetError) -> String {
         let iat = Int64(issuedAt.timeIntervalSince1970.rounded(.down))
-        let claims = Claims(iss: issuer, sub: subject, aud: audience, scope: scope, iat: iat, exp: iat + lifetime.components.seconds)
+        let claims = Claims(
+            iss: issuer,
+            sub: subject,
+            aud: audience,
+            scope: scope,
+            iat: iat,
+            exp: iat + lifetime.components.seconds
+        )
         var header = JWTHeader()
         header.alg = "RS256"
         header.typ = "JWT"

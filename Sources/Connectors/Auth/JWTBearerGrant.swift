@@ -52,10 +52,14 @@ package struct JWTBearerGrant: Sendable {
             let expiresIn = json?["expires_in"]?.numberValue.map { Duration.milliseconds(Int64($0 * 1000)) }
             return Token(accessToken: token, expiresIn: expiresIn, response: json ?? .null)
         }
-        let reason = [json?["error"]?.stringValue, json?["error_description"]?.stringValue].compactMap { $0 }.joined(separator: ": ")
+        let reason = [json?["error"]?.stringValue, json?["error_description"]?.stringValue].compactMap { $0 }.joined(
+            separator: ": "
+        )
         let detail = "The token endpoint \(tokenURL) answered \(status)" + (reason.isEmpty ? "" : " (\(reason))")
         if status == 429 || status >= 500 || status == 408 { throw .retryable(detail: detail, after: nil) }
-        if (200..<300).contains(status) { throw .permanent(status: status, detail: "\(detail) without an access_token") }
+        if (200..<300).contains(status) {
+            throw .permanent(status: status, detail: "\(detail) without an access_token")
+        }
         throw .permanent(status: status, detail: detail)
     }
 

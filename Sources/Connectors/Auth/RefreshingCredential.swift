@@ -25,7 +25,10 @@ package actor RefreshingCredential<Value: Sendable> {
     /// - Parameters:
     ///   - obtain: fetches a new value; called by one caller at a time.
     ///   - now: the clock `refreshAt` is compared with.
-    package init(now: @escaping @Sendable () -> Date = { Date() }, obtain: @escaping @Sendable () async throws -> Issued) {
+    package init(
+        now: @escaping @Sendable () -> Date = { Date() },
+        obtain: @escaping @Sendable () async throws -> Issued
+    ) {
         self.now = now
         self.obtain = obtain
     }
@@ -51,6 +54,8 @@ package actor RefreshingCredential<Value: Sendable> {
     /// `lifetime` minus `margin` (at most half the lifetime) after `issuedAt`: when to refresh.
     package static func refreshTime(issuedAt: Date, lifetime: Duration, margin: Duration) -> Date {
         let early = lifetime - min(margin, lifetime / 2)
-        return issuedAt.addingTimeInterval(Double(early.components.seconds) + Double(early.components.attoseconds) / 1e18)
+        return issuedAt.addingTimeInterval(
+            Double(early.components.seconds) + Double(early.components.attoseconds) / 1e18
+        )
     }
 }

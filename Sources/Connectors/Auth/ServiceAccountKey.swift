@@ -22,7 +22,11 @@ package struct ServiceAccountKey: Sendable, CustomStringConvertible {
     /// Reads the key file as the Google Cloud console downloads it.
     package init(json text: String) throws(TargetError) {
         guard let json = try? JSONParser.parse(text), json.objectValue != nil else {
-            throw .permanent(status: 401, detail: "The service account key is not a JSON object (download it again from the Google Cloud console).")
+            throw .permanent(
+                status: 401,
+                detail:
+                    "The service account key is not a JSON object (download it again from the Google Cloud console)."
+            )
         }
         if let type = json["type"]?.stringValue, type != "service_account" {
             throw .permanent(status: 401, detail: "The key file's type is '\(type)', not 'service_account'.")
@@ -34,8 +38,11 @@ package struct ServiceAccountKey: Sendable, CustomStringConvertible {
             throw .permanent(status: 401, detail: "The service account key has no PEM 'private_key'.")
         }
         self.init(
-            clientEmail: email, privateKeyPEM: pem, privateKeyID: json["private_key_id"]?.stringValue,
-            tokenURI: json["token_uri"]?.stringValue)
+            clientEmail: email,
+            privateKeyPEM: pem,
+            privateKeyID: json["private_key_id"]?.stringValue,
+            tokenURI: json["token_uri"]?.stringValue
+        )
     }
 
     package var description: String { "ServiceAccountKey(\(clientEmail), private key redacted)" }

@@ -17,22 +17,39 @@ package struct ServiceAccountTokenProvider: Sendable {
     ///   - tokenURL: the token endpoint and the assertion's `aud`; the key's `token_uri`, then Google's, when nil.
     ///   - refreshMargin: how long before expiry a token is replaced (capped at half its lifetime).
     package init(
-        key: ServiceAccountKey, subject: String, scopes: [String], tokenURL: String? = nil, client: HTTPClient,
-        refreshMargin: Duration = .seconds(60), now: @escaping @Sendable () -> Date = { Date() }
+        key: ServiceAccountKey,
+        subject: String,
+        scopes: [String],
+        tokenURL: String? = nil,
+        client: HTTPClient,
+        refreshMargin: Duration = .seconds(60),
+        now: @escaping @Sendable () -> Date = { Date() }
     ) {
         let scope = scopes.joined(separator: " ")
-        let grant = JWTBearerGrant(client: client, tokenURL: tokenURL ?? key.tokenURI ?? "https://oauth2.googleapis.com/token")
+        let grant = JWTBearerGrant(
+            client: client,
+            tokenURL: tokenURL ?? key.tokenURI ?? "https://oauth2.googleapis.com/token"
+        )
         credential = RefreshingCredential(now: now) {
             let signer = try await JWTAssertionSigner.rs256(privateKeyPEM: key.privateKeyPEM, keyID: key.privateKeyID)
             let issuedAt = now()
             let assertion = try await signer.sign(
-                issuer: key.clientEmail, subject: subject, audience: grant.tokenURL, scope: scope, issuedAt: issuedAt,
-                lifetime: Self.assertionLifetime)
+                issuer: key.clientEmail,
+                subject: subject,
+                audience: grant.tokenURL,
+                scope: scope,
+                issuedAt: issuedAt,
+                lifetime: Self.assertionLifetime
+            )
             let token = try await grant.exchange(assertion: assertion)
             return .init(
                 value: token.accessToken,
                 refreshAt: RefreshingCredential<String>.refreshTime(
-                    issuedAt: issuedAt, lifetime: token.expiresIn ?? Self.assertionLifetime, margin: refreshMargin))
+                    issuedAt: issuedAt,
+                    lifetime: token.expiresIn ?? Self.assertionLifetime,
+                    margin: refreshMargin
+                )
+            )
         }
     }
 

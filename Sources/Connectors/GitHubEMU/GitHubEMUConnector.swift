@@ -64,7 +64,9 @@ package struct GitHubEMUConnector: SCIMGroupCentricConnector {
         if let after = r.header("retry-after").flatMap(HTTPTransport.retryAfter) {
             return .init(scope: .target, after: after, reason: r.status == 403 ? "secondary rate limit" : nil)
         }
-        guard r.header("x-ratelimit-remaining") == "0" else { return r.status == 429 ? .init(scope: .target, after: nil) : nil }
+        guard r.header("x-ratelimit-remaining") == "0" else {
+            return r.status == 429 ? .init(scope: .target, after: nil) : nil
+        }
         if let reset = r.header("x-ratelimit-reset").flatMap(Double.init) {
             let wait = max(1, reset - Date().timeIntervalSince1970)
             return .init(scope: .target, after: .milliseconds(Int64(wait * 1000)))

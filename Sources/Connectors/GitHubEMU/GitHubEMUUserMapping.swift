@@ -38,7 +38,8 @@ package enum GitHubEMUUserMapping {
 
     /// Only when both required sub-attributes exist: a half name would be a 400.
     static func name(of user: JSONObject) -> JSONObject? {
-        guard let given = nonEmpty(user["name"]?["givenName"]), let family = nonEmpty(user["name"]?["familyName"]) else {
+        guard let given = nonEmpty(user["name"]?["givenName"]), let family = nonEmpty(user["name"]?["familyName"])
+        else {
             return nil
         }
         var n: JSONObject = ["givenName": .string(given), "familyName": .string(family)]
@@ -55,10 +56,13 @@ package enum GitHubEMUUserMapping {
         for e in user["emails"]?.arrayValue ?? [] {
             guard let value = nonEmpty(e["value"]) else { continue }
             out.append([
-                "value": .string(value), "type": .string(nonEmpty(e["type"]) ?? "work"), "primary": .bool(e["primary"]?.boolValue ?? false),
+                "value": .string(value), "type": .string(nonEmpty(e["type"]) ?? "work"),
+                "primary": .bool(e["primary"]?.boolValue ?? false),
             ])
         }
-        if out.isEmpty, userName.contains("@") { out = [["value": .string(userName), "type": "work", "primary": true]] }
+        if out.isEmpty, userName.contains("@") {
+            out = [["value": .string(userName), "type": "work", "primary": true]]
+        }
         if !out.isEmpty, !out.contains(where: { $0["primary"] == true }) { out[0]["primary"] = true }
         return out
     }
@@ -67,7 +71,9 @@ package enum GitHubEMUUserMapping {
     static func roles(of user: JSONObject) -> [JSONObject] {
         var out: [JSONObject] = []
         for r in user["roles"]?.arrayValue ?? [] {
-            guard let value = r["value"]?.stringValue, let known = roleValues.first(where: { caseInsensitiveEquals($0, value) }) else {
+            guard let value = r["value"]?.stringValue,
+                let known = roleValues.first(where: { caseInsensitiveEquals($0, value) })
+            else {
                 continue
             }
             var role: JSONObject = ["value": .string(known)]

@@ -9,7 +9,9 @@ package enum GitHubEMUUserState {
     static let compared = ["displayName", "name.givenName", "name.familyName"]
 
     /// A listed user; nil without `id` or `userName`.
-    package static func listed(_ resource: JSONValue) -> TargetUser? { SCIMUserState.listed(resource, comparing: compared) }
+    package static func listed(_ resource: JSONValue) -> TargetUser? {
+        SCIMUserState.listed(resource, comparing: compared)
+    }
 
     package static func differences(of user: JSONObject, from actual: TargetUser) -> [AttributeDifference] {
         let body = GitHubEMUUserMapping.body(for: user)

@@ -1,5 +1,5 @@
-package import Membership
 import Foundation
+package import Membership
 import NIOHTTP1
 package import SCIM
 import Synchronization
@@ -21,7 +21,12 @@ package struct GoogleConnector: UserCentricConnector {
     static let groupPageSize = 200
     static let memberPageSize = 200
 
-    package init(transport: HTTPTransport, customer: String = "my_customer", domain: String?, creationGrace: Duration = .seconds(30)) {
+    package init(
+        transport: HTTPTransport,
+        customer: String = "my_customer",
+        domain: String?,
+        creationGrace: Duration = .seconds(30)
+    ) {
         self.transport = transport.throttling(Self.throttle)
         self.customer = customer
         self.domain = domain?.lowercased()
@@ -60,14 +65,20 @@ package struct GoogleConnector: UserCentricConnector {
 
     package func createUser(_ user: JSONObject) async throws -> String {
         guard let email = matchKey(of: user) else {
-            throw TargetError.permanent(status: 400, detail: "The user has neither an email userName nor an email address; Google needs a primary email.")
+            throw TargetError.permanent(
+                status: 400,
+                detail: "The user has neither an email userName nor an email address; Google needs a primary email."
+            )
         }
         let body = GoogleMapping.userBody(user, primaryEmail: email, password: GoogleMapping.randomPassword())
         let r = try await call(.POST, "/users", body: body, accept: [409])
         if r.status == 409 {
             // An earlier attempt created it (or the account already had it): find it.
             guard let id = try await findUser(matchKey: email) else {
-                throw TargetError.retryable(detail: "POST /users said \(email) exists, but it cannot be read yet", after: nil)
+                throw TargetError.retryable(
+                    detail: "POST /users said \(email) exists, but it cannot be read yet",
+                    after: nil
+                )
             }
             return id
         }
@@ -81,8 +92,11 @@ package struct GoogleConnector: UserCentricConnector {
     package func replaceUser(id: String, _ user: JSONObject) async throws -> Bool {
         guard let email = matchKey(of: user) else { return true }
         let r = try await call(
-            .PATCH, "/users/\(GoogleMapping.encoded(id))", body: GoogleMapping.userBody(user, primaryEmail: email, password: nil),
-            accept: [404])
+            .PATCH,
+            "/users/\(GoogleMapping.encoded(id))",
+            body: GoogleMapping.userBody(user, primaryEmail: email, password: nil),
+            accept: [404]
+        )
         if r.status == 404 { return false }
         memory.remember(id: id, email: email)
         return true
@@ -101,8 +115,14 @@ package struct GoogleConnector: UserCentricConnector {
 
     package func findGroup(displayName: String) async throws -> (id: String, name: String)? {
         let byName = try await list(
-            "/groups", ["customer": customer, "query": GoogleMapping.nameQuery(displayName)], key: "groups", pageSize: Self.groupPageSize)
-        if let g = byName.first(where: { $0["name"]?.stringValue.map { caseInsensitiveEquals($0, displayName) } ?? false }),
+            "/groups",
+            ["customer": customer, "query": GoogleMapping.nameQuery(displayName)],
+            key: "groups",
+            pageSize: Self.groupPageSize
+        )
+        if let g = byName.first(where: {
+            $0["name"]?.stringValue.map { caseInsensitiveEquals($0, displayName) } ?? false
+        }),
             let id = g["id"]?.stringValue
         {
             return (id, g["name"]?.stringValue ?? displayName)
@@ -117,7 +137,10 @@ package struct GoogleConnector: UserCentricConnector {
 
     package func createGroup(displayName: String, externalId: String) async throws -> String {
         guard let domain else {
-            throw TargetError.permanent(status: 400, detail: "Creating a Google group needs the target's 'domain' (e.g. example.com).")
+            throw TargetError.permanent(
+                status: 400,
+                detail: "Creating a Google group needs the target's 'domain' (e.g. example.com)."
+            )
         }
         let email = GoogleMapping.groupEmail(displayName: displayName, externalId: externalId, domain: domain)
         let body: JSONValue = [
@@ -129,7 +152,10 @@ package struct GoogleConnector: UserCentricConnector {
             // An earlier attempt of this link created it: the caller looked for collisions first.
             let existing = try await call(.GET, "/groups/\(GoogleMapping.encoded(email))", accept: [404])
             guard existing.status != 404, let id = existing.body?["id"]?.stringValue else {
-                throw TargetError.retryable(detail: "POST /groups said \(email) exists, but it cannot be read yet", after: nil)
+                throw TargetError.retryable(
+                    detail: "POST /groups said \(email) exists, but it cannot be read yet",
+                    after: nil
+                )
             }
             return id
         }
@@ -141,7 +167,12 @@ package struct GoogleConnector: UserCentricConnector {
     }
 
     package func renameGroup(id: String, displayName: String) async throws {
-        let r = try await call(.PATCH, "/groups/\(GoogleMapping.encoded(id))", body: ["name": .string(displayName)], accept: [404])
+        let r = try await call(
+            .PATCH,
+            "/groups/\(GoogleMapping.encoded(id))",
+            body: ["name": .string(displayName)],
+            accept: [404]
+        )
         if r.status == 404 { throw notFound(group: id, r) }
     }
 
@@ -155,7 +186,11 @@ package struct GoogleConnector: UserCentricConnector {
     package func members(ofGroup id: String) async throws -> Set<String> {
         do {
             let members = try await list(
-                "/groups/\(GoogleMapping.encoded(id))/members", [:], key: "members", pageSize: Self.memberPageSize)
+                "/groups/\(GoogleMapping.encoded(id))/members",
+                [:],
+                key: "members",
+                pageSize: Self.memberPageSize
+            )
             return Set(members.compactMap { $0["id"]?.stringValue })
         } catch TargetError.permanent(404, let detail) where memory.isFresh(id, grace: creationGrace) {
             throw TargetError.retryable(detail: "the new group is not visible yet: \(detail)", after: nil)
@@ -166,8 +201,11 @@ package struct GoogleConnector: UserCentricConnector {
     package func addMembership(user: String, group: String) async throws -> Bool {
         let email = try await email(ofUser: user)
         let r = try await call(
-            .POST, "/groups/\(GoogleMapping.encoded(group))/members",
-            body: ["email": .string(email), "role": "MEMBER", "type": "USER"], accept: [404, 409])
+            .POST,
+            "/groups/\(GoogleMapping.encoded(group))/members",
+            body: ["email": .string(email), "role": "MEMBER", "type": "USER"],
+            accept: [404, 409]
+        )
         switch r.status {
         case 409: return false  // "Member already exists.": done
         case 404: throw notFound(group: group, r)
@@ -177,9 +215,14 @@ package struct GoogleConnector: UserCentricConnector {
 
     package func removeMembership(user: String, group: String) async throws {
         let r = try await call(
-            .DELETE, "/groups/\(GoogleMapping.encoded(group))/members/\(GoogleMapping.encoded(user))", accept: [404])
+            .DELETE,
+            "/groups/\(GoogleMapping.encoded(group))/members/\(GoogleMapping.encoded(user))",
+            accept: [404]
+        )
         // Not a member is done, unless it is the group that cannot be found yet (too new to be visible).
-        if r.status == 404, Self.groupMissing(r), memory.isFresh(group, grace: creationGrace) { throw notFound(group: group, r) }
+        if r.status == 404, Self.groupMissing(r), memory.isFresh(group, grace: creationGrace) {
+            throw notFound(group: group, r)
+        }
     }
 
     // MARK: - Listing
@@ -216,7 +259,9 @@ package struct GoogleConnector: UserCentricConnector {
     {
         let r = try await transport.send(method, Self.base + path, body: body, accept: accept.union([403]))
         if r.status == 403, !accept.contains(403) {
-            let detail = "\(method.rawValue) \(Self.base)\(path) answered 403" + (GoogleMapping.message(r.body).map { ": \($0)" } ?? "")
+            let detail =
+                "\(method.rawValue) \(Self.base)\(path) answered 403"
+                + (GoogleMapping.message(r.body).map { ": \($0)" } ?? "")
             throw TargetError.permanent(status: 403, detail: detail)
         }
         return r
@@ -230,8 +275,10 @@ package struct GoogleConnector: UserCentricConnector {
         let reasons = GoogleMapping.reasons(r.body)
         if r.status == 403, !reasons.contains(where: GoogleMapping.quotaReasons.contains) { return nil }
         return .init(
-            scope: .target, after: r.header("Retry-After").flatMap(HTTPTransport.retryAfter),
-            reason: reasons.isEmpty ? nil : reasons.joined(separator: ", "))
+            scope: .target,
+            after: r.header("Retry-After").flatMap(HTTPTransport.retryAfter),
+            reason: reasons.isEmpty ? nil : reasons.joined(separator: ", ")
+        )
     }
 
     /// Every item of a paged list (`nextPageToken` → `pageToken`).

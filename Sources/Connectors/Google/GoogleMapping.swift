@@ -22,7 +22,8 @@ package enum GoogleMapping {
         let display = (user["displayName"]?.stringValue ?? user["name"]?["formatted"]?.stringValue ?? "")
             .split(separator: " ", omittingEmptySubsequences: true).map(String.init)
         let given = nonEmpty(user["name"]?["givenName"]?.stringValue) ?? display.first ?? local
-        let family = nonEmpty(user["name"]?["familyName"]?.stringValue)
+        let family =
+            nonEmpty(user["name"]?["familyName"]?.stringValue)
             ?? (display.count > 1 ? display.dropFirst().joined(separator: " ") : nil) ?? local
         var body: JSONObject = [
             "primaryEmail": .string(primaryEmail),

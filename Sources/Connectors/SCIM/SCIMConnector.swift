@@ -1,5 +1,5 @@
-import NIOHTTP1
 package import Membership
+import NIOHTTP1
 package import SCIM
 
 /// The generic SCIM 2.0 target (RFC 7644): users matched by `userName`, sent as the canonical user

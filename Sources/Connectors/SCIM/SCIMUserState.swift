@@ -13,10 +13,17 @@ package enum SCIMUserState {
     /// A listed SCIM user with `attributes` read at the paths `comparing` and the match key `matchKey`
     /// reads (`userName`; Slack's primary email); nil without `id` or a match key.
     static func listed(
-        _ resource: JSONValue, comparing compared: [String], matchKey: (JSONObject) -> String? = { $0["userName"]?.stringValue }
+        _ resource: JSONValue,
+        comparing compared: [String],
+        matchKey: (JSONObject) -> String? = { $0["userName"]?.stringValue }
     ) -> TargetUser? {
         guard let o = resource.objectValue, let id = o["id"]?.stringValue, let key = matchKey(o) else { return nil }
-        return TargetUser(id: id, matchKey: key, active: o["active"]?.boolValue ?? true, attributes: UserComparison.strings(o, compared))
+        return TargetUser(
+            id: id,
+            matchKey: key,
+            active: o["active"]?.boolValue ?? true,
+            attributes: UserComparison.strings(o, compared)
+        )
     }
 
     package static func differences(of user: JSONObject, from actual: TargetUser) -> [AttributeDifference] {

@@ -21,8 +21,11 @@ extension SCIMGroupCentricConnector {
 
     package func createGroup(displayName: String, externalId: String, members: [String]) async throws -> String {
         try await client.createGroup(
-            displayName: displayName, externalId: Self.groupsTakeExternalId ? externalId : nil, members: members,
-            membersInCreate: Self.membersInCreate)
+            displayName: displayName,
+            externalId: Self.groupsTakeExternalId ? externalId : nil,
+            members: members,
+            membersInCreate: Self.membersInCreate
+        )
     }
 
     package func renameGroup(id: String, displayName: String) async throws {

@@ -1,6 +1,6 @@
 import Foundation
-import NIOHTTP1
 package import Membership
+import NIOHTTP1
 package import SCIM
 
 /// The SCIM 2.0 protocol as a target speaks it (RFC 7644): lookups by `eq` filter, index paging,
@@ -27,7 +27,9 @@ package struct SCIMTargetClient: Sendable {
 
     /// The id of the first resource of `endpoint` whose `attribute eq value`; `query` is appended
     /// (`&attributes=id`, `&count=1`) where the vendor takes it.
-    package func firstID(_ endpoint: String, where attribute: String, is value: String, query: String = "") async throws -> String? {
+    package func firstID(_ endpoint: String, where attribute: String, is value: String, query: String = "") async throws
+        -> String?
+    {
         let r = try await transport.send(.GET, "\(endpoint)?filter=\(Self.filter(attribute, value))\(query)")
         return r.body?["Resources"]?.arrayValue?.first?["id"]?.stringValue
     }
@@ -73,13 +75,20 @@ package struct SCIMTargetClient: Sendable {
 
     /// PUT `body` over `endpoint/id`; false when the target has no such resource.
     package func replace(_ endpoint: String, id: String, _ body: JSONObject) async throws -> Bool {
-        try await transport.send(.PUT, "\(endpoint)/\(Self.segment(id))", body: .object(body), accept: [404]).status != 404
+        try await transport.send(.PUT, "\(endpoint)/\(Self.segment(id))", body: .object(body), accept: [404]).status
+            != 404
     }
 
     /// PATCH `endpoint/id` with `operations`, sent as one `PatchRequest`.
-    package func patch(_ endpoint: String, id: String, _ operations: [PatchOperation], accept: Set<Int> = []) async throws {
+    package func patch(_ endpoint: String, id: String, _ operations: [PatchOperation], accept: Set<Int> = [])
+        async throws
+    {
         _ = try await transport.send(
-            .PATCH, "\(endpoint)/\(Self.segment(id))", body: PatchRequest(operations: operations).json, accept: accept)
+            .PATCH,
+            "\(endpoint)/\(Self.segment(id))",
+            body: PatchRequest(operations: operations).json,
+            accept: accept
+        )
     }
 
     /// DELETE `endpoint/id`; a resource that is gone already counts as deleted.
@@ -95,7 +104,10 @@ package struct SCIMTargetClient: Sendable {
     /// Creates a group (with the first batch of members when `membersInCreate`, then the rest by
     /// PATCH). A 409 finds the existing group by name, else by `externalId`, and fills that one.
     package func createGroup(
-        displayName: String, externalId: String?, members: [String], membersInCreate: Bool
+        displayName: String,
+        externalId: String?,
+        members: [String],
+        membersInCreate: Bool
     ) async throws -> String {
         var body: JSONObject = ["schemas": [.string(Self.groupSchema)], "displayName": .string(displayName)]
         if let externalId { body["externalId"] = .string(externalId) }
@@ -109,7 +121,10 @@ package struct SCIMTargetClient: Sendable {
         } else if let externalId, let existing = try await firstID("/Groups", where: "externalId", is: externalId) {
             id = existing
         } else {
-            throw TargetError.retryable(detail: "POST /Groups said the group exists, but it cannot be found yet", after: nil)
+            throw TargetError.retryable(
+                detail: "POST /Groups said the group exists, but it cannot be found yet",
+                after: nil
+            )
         }
         // A failure from here on leaves the group behind; the sync engine's `creating` mark makes the
         // retried event find it as the bridge's own and add what is missing.
@@ -119,12 +134,20 @@ package struct SCIMTargetClient: Sendable {
 
     /// PATCH replace `displayName`: a PUT would have to resend every member or empty the group.
     package func renameGroup(id: String, displayName: String) async throws {
-        try await patch("/Groups", id: id, [PatchOperation(op: .replace, path: "displayName", value: .string(displayName))])
+        try await patch(
+            "/Groups",
+            id: id,
+            [PatchOperation(op: .replace, path: "displayName", value: .string(displayName))]
+        )
     }
 
     package func addMembers(groupID: String, members: [String]) async throws {
         for batch in Self.batches(members, batchSize) {
-            try await patch("/Groups", id: groupID, [PatchOperation(op: .add, path: "members", value: Self.memberValues(batch))])
+            try await patch(
+                "/Groups",
+                id: groupID,
+                [PatchOperation(op: .add, path: "members", value: Self.memberValues(batch))]
+            )
         }
     }
 
@@ -133,8 +156,12 @@ package struct SCIMTargetClient: Sendable {
     package func removeMembers(groupID: String, members: [String]) async throws {
         for batch in Self.batches(members, batchSize) {
             try await patch(
-                "/Groups", id: groupID,
-                batch.map { PatchOperation(op: .remove, path: "members[value eq \(JSONValue.string($0).serialized())]") })
+                "/Groups",
+                id: groupID,
+                batch.map {
+                    PatchOperation(op: .remove, path: "members[value eq \(JSONValue.string($0).serialized())]")
+                }
+            )
         }
     }
 

@@ -1,5 +1,5 @@
-package import BridgeConfig
 package import AsyncHTTPClient
+package import BridgeConfig
 import Foundation
 package import Membership
 import NIOHTTP1
@@ -25,8 +25,13 @@ package struct SalesforceConnector: UserCentricConnector {
     ///   `REQUEST_LIMIT_EXCEEDED` (the org's API allocation is used up and refills slowly; retrying at
     ///   once would only spend the worker's attempts).
     package init(
-        client: HTTPClient, tokens: SalesforceTokenProvider, bucket: TokenBucket, options: SalesforceSettings,
-        timeout: Duration = .seconds(30), requestLimitPause: Duration = .seconds(60), patience: HTTPTransport.Patience? = nil
+        client: HTTPClient,
+        tokens: SalesforceTokenProvider,
+        bucket: TokenBucket,
+        options: SalesforceSettings,
+        timeout: Duration = .seconds(30),
+        requestLimitPause: Duration = .seconds(60),
+        patience: HTTPTransport.Patience? = nil
     ) {
         self.patience = patience
         self.client = client
@@ -46,20 +51,30 @@ package struct SalesforceConnector: UserCentricConnector {
     }
 
     package func findUser(matchKey: String) async throws -> String? {
-        try await query("SELECT Id FROM User WHERE Username = \(SalesforceMapping.literal(matchKey))").first?["Id"]?.stringValue
+        try await query("SELECT Id FROM User WHERE Username = \(SalesforceMapping.literal(matchKey))").first?["Id"]?
+            .stringValue
     }
 
     package func createUser(_ user: JSONObject) async throws -> String {
         var fields = SalesforceMapping.userFields(user, options: options, creating: true)
         let username = fields["Username"]?.stringValue ?? ""
         if fields["ProfileId"] == nil {
-            throw TargetError.permanent(status: 400, detail: "Creating Salesforce user \(username) needs a profile: set the target's profileId.")
+            throw TargetError.permanent(
+                status: 400,
+                detail: "Creating Salesforce user \(username) needs a profile: set the target's profileId."
+            )
         }
-        if let communities = options.communities { fields["ContactId"] = .string(try await contact(for: fields, in: communities)) }
+        if let communities = options.communities {
+            fields["ContactId"] = .string(try await contact(for: fields, in: communities))
+        }
         switch try await request(.POST, "\(api)/sobjects/User", body: .object(fields)) {
         case .ok(let body):
-            guard let id = body?["id"]?.stringValue else { throw TargetError.retryable(detail: "POST /sobjects/User answered without an id", after: nil) }
-            if options.deprovisioning == .freeze, user["active"]?.boolValue == false { try await setFrozen(user: id, true) }
+            guard let id = body?["id"]?.stringValue else {
+                throw TargetError.retryable(detail: "POST /sobjects/User answered without an id", after: nil)
+            }
+            if options.deprovisioning == .freeze, user["active"]?.boolValue == false {
+                try await setFrozen(user: id, true)
+            }
             return id
         case .refused(let status, let errors):
             if errors.contains(where: { $0.errorCode == "DUPLICATE_USERNAME" }) {
@@ -67,7 +82,9 @@ package struct SalesforceConnector: UserCentricConnector {
                 if let id = try await findUser(matchKey: username) { return id }
                 throw TargetError.permanent(
                     status: 409,
-                    detail: "The Salesforce username \(username) is taken in another Salesforce org (usernames are unique across all orgs); set the target's usernameSuffix (e.g. \".acme\") so that usernames differ.")
+                    detail:
+                        "The Salesforce username \(username) is taken in another Salesforce org (usernames are unique across all orgs); set the target's usernameSuffix (e.g. \".acme\") so that usernames differ."
+                )
             }
             throw refusal("POST /sobjects/User (\(username))", status, errors)
         }
@@ -100,10 +117,13 @@ package struct SalesforceConnector: UserCentricConnector {
 
     /// Sets `IsFrozen` on the user's `UserLogin` record, if it differs.
     func setFrozen(user id: String, _ frozen: Bool) async throws {
-        let logins = try await query("SELECT Id, IsFrozen FROM UserLogin WHERE UserId = \(SalesforceMapping.literal(id))")
+        let logins = try await query(
+            "SELECT Id, IsFrozen FROM UserLogin WHERE UserId = \(SalesforceMapping.literal(id))"
+        )
         for login in logins where login["IsFrozen"]?.boolValue != frozen {
             guard let loginID = login["Id"]?.stringValue else { continue }
-            switch try await request(.PATCH, "\(api)/sobjects/UserLogin/\(loginID)", body: ["IsFrozen": .bool(frozen)]) {
+            switch try await request(.PATCH, "\(api)/sobjects/UserLogin/\(loginID)", body: ["IsFrozen": .bool(frozen)])
+            {
             case .ok: continue
             case .refused(let status, let errors): throw refusal("PATCH /sobjects/UserLogin/\(loginID)", status, errors)
             }
@@ -114,13 +134,19 @@ package struct SalesforceConnector: UserCentricConnector {
     func contact(for fields: JSONObject, in communities: SalesforceSettings.Communities) async throws -> String {
         let email = fields["Email"]?.stringValue ?? ""
         let existing = try await query(
-            "SELECT Id FROM Contact WHERE AccountId = \(SalesforceMapping.literal(communities.accountId)) AND Email = \(SalesforceMapping.literal(email))")
+            "SELECT Id FROM Contact WHERE AccountId = \(SalesforceMapping.literal(communities.accountId)) AND Email = \(SalesforceMapping.literal(email))"
+        )
         if let id = existing.first?["Id"]?.stringValue { return id }
-        var contact: JSONObject = ["AccountId": .string(communities.accountId), "LastName": fields["LastName"] ?? .string(email), "Email": .string(email)]
+        var contact: JSONObject = [
+            "AccountId": .string(communities.accountId), "LastName": fields["LastName"] ?? .string(email),
+            "Email": .string(email),
+        ]
         if let first = fields["FirstName"] { contact["FirstName"] = first }
         switch try await request(.POST, "\(api)/sobjects/Contact", body: .object(contact)) {
         case .ok(let body):
-            guard let id = body?["id"]?.stringValue else { throw TargetError.retryable(detail: "POST /sobjects/Contact answered without an id", after: nil) }
+            guard let id = body?["id"]?.stringValue else {
+                throw TargetError.retryable(detail: "POST /sobjects/Contact answered without an id", after: nil)
+            }
             return id
         case .refused(let status, let errors): throw refusal("POST /sobjects/Contact (\(email))", status, errors)
         }
@@ -147,8 +173,11 @@ package struct SalesforceConnector: UserCentricConnector {
     package func findGroup(displayName: String) async throws -> (id: String, name: String)? {
         let g = groupObject
         let rows = try await query(
-            "SELECT Id, \(g.nameField) FROM \(g.object) WHERE \(g.filter) AND \(g.nameField) = \(SalesforceMapping.literal(displayName))")
-        guard let first = rows.min(by: { ($0["Id"]?.stringValue ?? "") < ($1["Id"]?.stringValue ?? "") }), let id = first["Id"]?.stringValue else {
+            "SELECT Id, \(g.nameField) FROM \(g.object) WHERE \(g.filter) AND \(g.nameField) = \(SalesforceMapping.literal(displayName))"
+        )
+        guard let first = rows.min(by: { ($0["Id"]?.stringValue ?? "") < ($1["Id"]?.stringValue ?? "") }),
+            let id = first["Id"]?.stringValue
+        else {
             return nil
         }
         return (id, first[g.nameField]?.stringValue ?? displayName)
@@ -157,17 +186,25 @@ package struct SalesforceConnector: UserCentricConnector {
     package func createGroup(displayName: String, externalId: String) async throws -> String {
         let g = groupObject
         try checkName(displayName)
-        let apiName = SalesforceMapping.apiName(displayName: displayName, externalId: externalId, maxLength: g.maxName == 40 ? 40 : 80)
+        let apiName = SalesforceMapping.apiName(
+            displayName: displayName,
+            externalId: externalId,
+            maxLength: g.maxName == 40 ? 40 : 80
+        )
         var body: JSONObject = [g.nameField: .string(displayName), g.apiNameField: .string(apiName)]
         if options.memberships == .groups { body["Type"] = "Regular" }
         switch try await request(.POST, "\(api)/sobjects/\(g.object)", body: .object(body)) {
         case .ok(let reply):
-            guard let id = reply?["id"]?.stringValue else { throw TargetError.retryable(detail: "POST /sobjects/\(g.object) answered without an id", after: nil) }
+            guard let id = reply?["id"]?.stringValue else {
+                throw TargetError.retryable(detail: "POST /sobjects/\(g.object) answered without an id", after: nil)
+            }
             return id
         case .refused(let status, let errors):
             // The API name carries a hash of the canonical group: taken means this group was created before.
             if errors.contains(where: { $0.errorCode == "DUPLICATE_DEVELOPER_NAME" }),
-                let id = try await query("SELECT Id FROM \(g.object) WHERE \(g.apiNameField) = \(SalesforceMapping.literal(apiName))").first?["Id"]?.stringValue
+                let id = try await query(
+                    "SELECT Id FROM \(g.object) WHERE \(g.apiNameField) = \(SalesforceMapping.literal(apiName))"
+                ).first?["Id"]?.stringValue
             {
                 return id
             }
@@ -178,7 +215,8 @@ package struct SalesforceConnector: UserCentricConnector {
     package func renameGroup(id: String, displayName: String) async throws {
         try checkName(displayName)
         let g = groupObject
-        switch try await request(.PATCH, "\(api)/sobjects/\(g.object)/\(id)", body: [g.nameField: .string(displayName)]) {
+        switch try await request(.PATCH, "\(api)/sobjects/\(g.object)/\(id)", body: [g.nameField: .string(displayName)])
+        {
         case .ok: return
         case .refused(let status, let errors): throw refusal("PATCH /sobjects/\(g.object)/\(id)", status, errors)
         }
@@ -190,20 +228,25 @@ package struct SalesforceConnector: UserCentricConnector {
         if displayName.count > g.maxName {
             throw TargetError.permanent(
                 status: 400,
-                detail: "Salesforce \(options.memberships == .groups ? "group names" : "permission set labels") hold at most \(g.maxName) characters; '\(displayName)' has \(displayName.count). Rename the group at the source.")
+                detail:
+                    "Salesforce \(options.memberships == .groups ? "group names" : "permission set labels") hold at most \(g.maxName) characters; '\(displayName)' has \(displayName.count). Rename the group at the source."
+            )
         }
     }
 
     package func deleteGroup(id: String) async throws {
         switch try await request(.DELETE, "\(api)/sobjects/\(groupObject.object)/\(id)") {
         case .ok, .refused(404, _): return
-        case .refused(let status, let errors): throw refusal("DELETE /sobjects/\(groupObject.object)/\(id)", status, errors)
+        case .refused(let status, let errors):
+            throw refusal("DELETE /sobjects/\(groupObject.object)/\(id)", status, errors)
         }
     }
 
     package func members(ofGroup id: String) async throws -> Set<String> {
         let j = junction
-        let rows = try await query("SELECT \(j.member) FROM \(j.object) WHERE \(j.parent) = \(SalesforceMapping.literal(id))")
+        let rows = try await query(
+            "SELECT \(j.member) FROM \(j.object) WHERE \(j.parent) = \(SalesforceMapping.literal(id))"
+        )
         return Set(rows.compactMap { $0[j.member]?.stringValue })
     }
 
@@ -211,7 +254,11 @@ package struct SalesforceConnector: UserCentricConnector {
     @discardableResult
     package func addMembership(user: String, group: String) async throws -> Bool {
         let j = junction
-        switch try await request(.POST, "\(api)/sobjects/\(j.object)", body: [j.parent: .string(group), j.member: .string(user)]) {
+        switch try await request(
+            .POST,
+            "\(api)/sobjects/\(j.object)",
+            body: [j.parent: .string(group), j.member: .string(user)]
+        ) {
         case .ok: return true
         case .refused(let status, let errors):
             if errors.contains(where: { $0.errorCode == "DUPLICATE_VALUE" }) { return false }
@@ -223,7 +270,8 @@ package struct SalesforceConnector: UserCentricConnector {
     package func removeMembership(user: String, group: String) async throws {
         let j = junction
         let rows = try await query(
-            "SELECT Id FROM \(j.object) WHERE \(j.parent) = \(SalesforceMapping.literal(group)) AND \(j.member) = \(SalesforceMapping.literal(user))")
+            "SELECT Id FROM \(j.object) WHERE \(j.parent) = \(SalesforceMapping.literal(group)) AND \(j.member) = \(SalesforceMapping.literal(user))"
+        )
         for row in rows {
             guard let id = row["Id"]?.stringValue else { continue }
             switch try await request(.DELETE, "\(api)/sobjects/\(j.object)/\(id)") {
@@ -250,7 +298,8 @@ package struct SalesforceConnector: UserCentricConnector {
                 frozen[user] = (frozen[user] ?? false) || login["IsFrozen"]?.boolValue == true
             }
         }
-        return try await query("SELECT \(SalesforceUserState.selected.joined(separator: ", ")) FROM User").compactMap { r in
+        return try await query("SELECT \(SalesforceUserState.selected.joined(separator: ", ")) FROM User").compactMap {
+            r in
             SalesforceUserState.listed(r, frozen: r["Id"]?.stringValue.flatMap { frozen[$0] }, options: options)
         }
     }
@@ -283,7 +332,9 @@ package struct SalesforceConnector: UserCentricConnector {
             switch try await request(.GET, path) {
             case .ok(let page):
                 rows += (page?["records"]?.arrayValue ?? []).compactMap(\.objectValue)
-                guard page?["done"]?.boolValue == false, let next = page?["nextRecordsUrl"]?.stringValue else { return rows }
+                guard page?["done"]?.boolValue == false, let next = page?["nextRecordsUrl"]?.stringValue else {
+                    return rows
+                }
                 path = next
             case .refused(let status, let errors):
                 throw refusal("SOQL \(soql)", status, errors)
@@ -306,8 +357,13 @@ package struct SalesforceConnector: UserCentricConnector {
             let token = session.accessToken
             let pause = requestLimitPause
             let transport = HTTPTransport(
-                client: client, baseURL: session.instanceURL, bucket: bucket, timeout: timeout, contentType: "application/json",
-                authorization: { "Bearer \(token)" }, reauthorize: nil
+                client: client,
+                baseURL: session.instanceURL,
+                bucket: bucket,
+                timeout: timeout,
+                contentType: "application/json",
+                authorization: { "Bearer \(token)" },
+                reauthorize: nil
             ).throttling { r, _ in
                 // The org's API allocation is used up: it refills slowly, for every caller alike.
                 SalesforceMapping.errors(in: r.body).contains { $0.errorCode == "REQUEST_LIMIT_EXCEEDED" }
@@ -323,10 +379,14 @@ package struct SalesforceConnector: UserCentricConnector {
                     continue
                 }
                 throw TargetError.unauthenticated(
-                    detail: "\(method.rawValue) \(path): a new session was refused too: \(SalesforceMapping.describe(errors))")
+                    detail:
+                        "\(method.rawValue) \(path): a new session was refused too: \(SalesforceMapping.describe(errors))"
+                )
             }
             let detail = "\(method.rawValue) \(path) answered \(r.status): \(SalesforceMapping.describe(errors))"
-            if errors.contains(where: { $0.errorCode == "UNABLE_TO_LOCK_ROW" }) { throw TargetError.retryable(detail: detail, after: nil) }
+            if errors.contains(where: { $0.errorCode == "UNABLE_TO_LOCK_ROW" }) {
+                throw TargetError.retryable(detail: detail, after: nil)
+            }
             return .refused(status: r.status, errors: errors)
         }
     }

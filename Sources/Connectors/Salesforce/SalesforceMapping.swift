@@ -15,7 +15,9 @@ package enum SalesforceMapping {
     /// The `Username` of a canonical user: its `userName`, with the configured suffix when it lacks one.
     package static func username(of user: JSONObject, suffix: String?) -> String? {
         guard let userName = user["userName"]?.stringValue, !userName.isEmpty else { return nil }
-        guard let suffix, !suffix.isEmpty, !userName.lowercased().hasSuffix(suffix.lowercased()) else { return userName }
+        guard let suffix, !suffix.isEmpty, !userName.lowercased().hasSuffix(suffix.lowercased()) else {
+            return userName
+        }
         return userName + suffix
     }
 
@@ -31,9 +33,12 @@ package enum SalesforceMapping {
         if let given, !given.isEmpty { o["FirstName"] = .string(given) }
         o["LastName"] = .string(
             family.flatMap { $0.isEmpty ? nil : $0 } ?? user["displayName"]?.stringValue
-                ?? String(userName.split(separator: "@").first ?? Substring(userName)))
+                ?? String(userName.split(separator: "@").first ?? Substring(userName))
+        )
         o["FederationIdentifier"] = .string(userName)
-        if options.deprovisioning == .deactivate || creating { o["IsActive"] = .bool(user["active"]?.boolValue ?? true) }
+        if options.deprovisioning == .deactivate || creating {
+            o["IsActive"] = .bool(user["active"]?.boolValue ?? true)
+        }
         guard creating else { return o }
         o["Alias"] = .string(alias(given: given, family: family, userName: userName))
         o["CommunityNickname"] = .string(String(username.prefix(40)))
@@ -54,7 +59,9 @@ package enum SalesforceMapping {
     /// `Alias` (at most 8 characters): the first initial and the family name, lowercase letters and
     /// digits only; the userName's local part when there is no name.
     package static func alias(given: String?, family: String?, userName: String) -> String {
-        func clean(_ s: String) -> String { String(s.lowercased().filter { $0.isASCII && ($0.isLetter || $0.isNumber) }) }
+        func clean(_ s: String) -> String {
+            String(s.lowercased().filter { $0.isASCII && ($0.isLetter || $0.isNumber) })
+        }
         var a = clean(String(given?.prefix(1) ?? "")) + clean(family ?? "")
         if a.isEmpty { a = clean(String(userName.split(separator: "@").first ?? "")) }
         return String((a.isEmpty ? "user" : a).prefix(8))
@@ -114,7 +121,11 @@ package enum SalesforceMapping {
         let unreserved = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~".utf8)
         var q = ""
         for b in soql.utf8 {
-            if unreserved.contains(b) { q.append(Character(UnicodeScalar(b))) } else { q += String(format: "%%%02X", b) }
+            if unreserved.contains(b) {
+                q.append(Character(UnicodeScalar(b)))
+            } else {
+                q += String(format: "%%%02X", b)
+            }
         }
         return "/services/data/v\(apiVersion)/query?q=\(q)"
     }
@@ -126,15 +137,18 @@ package enum SalesforceMapping {
         }
         return array.map {
             APIError(
-                errorCode: $0["errorCode"]?.stringValue ?? "UNKNOWN", message: $0["message"]?.stringValue ?? "",
-                fields: ($0["fields"]?.arrayValue ?? []).compactMap(\.stringValue))
+                errorCode: $0["errorCode"]?.stringValue ?? "UNKNOWN",
+                message: $0["message"]?.stringValue ?? "",
+                fields: ($0["fields"]?.arrayValue ?? []).compactMap(\.stringValue)
+            )
         }
     }
 
     /// `ERROR_CODE: message (fields: A, B)` for every error, for a `TargetError` an operator reads.
     package static func describe(_ errors: [APIError]) -> String {
         errors.map { e in
-            "\(e.errorCode): \(e.message.replacingOccurrences(of: "<br>", with: " "))" + (e.fields.isEmpty ? "" : " (fields: \(e.fields.joined(separator: ", ")))")
+            "\(e.errorCode): \(e.message.replacingOccurrences(of: "<br>", with: " "))"
+                + (e.fields.isEmpty ? "" : " (fields: \(e.fields.joined(separator: ", ")))")
         }.joined(separator: "; ")
     }
 }

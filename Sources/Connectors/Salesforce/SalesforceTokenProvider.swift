@@ -31,28 +31,51 @@ package struct SalesforceTokenProvider: Sendable {
     ///   - audience: `aud`; `https://login.salesforce.com`, `https://test.salesforce.com` or the My Domain URL.
     ///   - refreshAfter: how long a session is used before a new one is obtained (the org's session timeout is 2 h by default).
     package init(
-        clientID: String, username: String, privateKeyPEM: String, tokenURL: String, audience: String, client: HTTPClient,
-        refreshAfter: Duration = .seconds(3600), timeout: Duration = .seconds(30), now: @escaping @Sendable () -> Date = { Date() }
+        clientID: String,
+        username: String,
+        privateKeyPEM: String,
+        tokenURL: String,
+        audience: String,
+        client: HTTPClient,
+        refreshAfter: Duration = .seconds(3600),
+        timeout: Duration = .seconds(30),
+        now: @escaping @Sendable () -> Date = { Date() }
     ) {
         credential = RefreshingCredential(now: now) {
             let signer = try await JWTAssertionSigner.rs256(privateKeyPEM: privateKeyPEM)
             let issuedAt = now()
             let assertion = try await signer.sign(
-                issuer: clientID, subject: username, audience: audience, scope: nil, issuedAt: issuedAt, lifetime: Self.assertionLifetime)
+                issuer: clientID,
+                subject: username,
+                audience: audience,
+                scope: nil,
+                issuedAt: issuedAt,
+                lifetime: Self.assertionLifetime
+            )
             let token: JWTBearerGrant.Token
             do {
-                token = try await JWTBearerGrant(client: client, tokenURL: tokenURL, timeout: timeout).exchange(assertion: assertion)
+                token = try await JWTBearerGrant(client: client, tokenURL: tokenURL, timeout: timeout).exchange(
+                    assertion: assertion
+                )
             } catch {
                 throw Self.explained(error)
             }
             guard let instance = token.response["instance_url"]?.stringValue, !instance.isEmpty else {
-                throw TargetError.permanent(status: 502, detail: "The Salesforce token endpoint \(tokenURL) answered without an instance_url.")
+                throw TargetError.permanent(
+                    status: 502,
+                    detail: "The Salesforce token endpoint \(tokenURL) answered without an instance_url."
+                )
             }
             let base = instance.hasSuffix("/") ? String(instance.dropLast()) : instance
             // No `expires_in` from Salesforce: the session is used for `refreshAfter`, or until refused.
             return .init(
                 value: Session(accessToken: token.accessToken, instanceURL: base),
-                refreshAt: RefreshingCredential<Session>.refreshTime(issuedAt: issuedAt, lifetime: refreshAfter, margin: .zero))
+                refreshAt: RefreshingCredential<Session>.refreshTime(
+                    issuedAt: issuedAt,
+                    lifetime: refreshAfter,
+                    margin: .zero
+                )
+            )
         }
     }
 
@@ -75,11 +98,15 @@ package struct SalesforceTokenProvider: Sendable {
     }
 
     static func hint(_ detail: String) -> String {
-        let known = ["user hasn't approved this consumer", "audience is invalid", "invalid assertion", "client identifier invalid"]
+        let known = [
+            "user hasn't approved this consumer", "audience is invalid", "invalid assertion",
+            "client identifier invalid",
+        ]
         return switch known.first(where: detail.contains) {
         case "user hasn't approved this consumer":
             "; pre-authorise the integration user for the connected app (Permitted Users: admin approved users are pre-authorized, then add its profile or a permission set)"
-        case "audience is invalid": "; set auth.audience to https://login.salesforce.com, https://test.salesforce.com or the My Domain URL"
+        case "audience is invalid":
+            "; set auth.audience to https://login.salesforce.com, https://test.salesforce.com or the My Domain URL"
         case "invalid assertion": "; the private key does not match the certificate uploaded to the connected app"
         case "client identifier invalid": "; auth.clientId must be the connected app's consumer key"
         default: ""

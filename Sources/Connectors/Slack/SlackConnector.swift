@@ -1,5 +1,5 @@
-import NIOHTTP1
 package import Membership
+import NIOHTTP1
 package import SCIM
 
 /// Slack's SCIM v2 API (`https://api.slack.com/scim/v2`, targets.md §B and §E "Slack"): users matched
@@ -18,8 +18,10 @@ package struct SlackConnector: SCIMGroupCentricConnector {
     package init(transport: HTTPTransport, batchSize: Int = 5000) {
         // Pages of 1,000, Slack's largest.
         client = SCIMTargetClient(
-            transport: transport.throttling(Self.throttle).serializingWrites(), pageSize: 1000,
-            batchSize: min(max(batchSize, 1), Self.maximumBatch))
+            transport: transport.throttling(Self.throttle).serializingWrites(),
+            pageSize: 1000,
+            batchSize: min(max(batchSize, 1), Self.maximumBatch)
+        )
     }
 
     // MARK: - Users
@@ -49,7 +51,10 @@ package struct SlackConnector: SCIMGroupCentricConnector {
             }
             if Self.code(r) == "username_taken" { continue }
             if let id = try await findUser(matchKey: email) { return id }
-            throw TargetError.retryable(detail: "POST /Users said \(Self.code(r) ?? "409"), but no user has \(email) yet", after: nil)
+            throw TargetError.retryable(
+                detail: "POST /Users said \(Self.code(r) ?? "409"), but no user has \(email) yet",
+                after: nil
+            )
         }
         throw TargetError.permanent(status: 409, detail: "Slack user names \(name) and its alternative are both taken")
     }
@@ -62,7 +67,11 @@ package struct SlackConnector: SCIMGroupCentricConnector {
         for candidate in [name, SlackUserMapping.alternativeUserName(name, email: email)] {
             let body = SlackUserMapping.body(user, userName: candidate, includeExternalId: false)
             let r = try await client.transport.send(
-                .PUT, "/Users/\(SCIMTargetClient.segment(id))", body: .object(body), accept: [404, 409])
+                .PUT,
+                "/Users/\(SCIMTargetClient.segment(id))",
+                body: .object(body),
+                accept: [404, 409]
+            )
             if r.status == 404 { return false }
             if r.status != 409 { return true }
             guard Self.code(r) == "username_taken" else {
@@ -104,7 +113,9 @@ package struct SlackConnector: SCIMGroupCentricConnector {
     static func throttle(_ r: HTTPTransport.Response, _ path: String) -> HTTPTransport.Throttle? {
         guard r.status == 429 else { return nil }
         let after = r.header("Retry-After").flatMap(HTTPTransport.retryAfter)
-        if code(r) == "resource_locked" { return .init(scope: .resource(RateLimitState.resourceKey(of: path)), after: after) }
+        if code(r) == "resource_locked" {
+            return .init(scope: .resource(RateLimitState.resourceKey(of: path)), after: after)
+        }
         return .init(scope: .target, after: after)
     }
 

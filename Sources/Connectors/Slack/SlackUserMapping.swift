@@ -25,9 +25,11 @@ package enum SlackUserMapping {
         let source = user["userName"]?.stringValue ?? email(of: user) ?? ""
         var name = Substring(source)
         if let at = name.firstIndex(of: "@") { name = name[..<at] }
-        let converted = String(name.lowercased().map { c -> Character in
-            c.isASCII && (c.isLetter || c.isNumber || c == "." || c == "_" || c == "-") ? c : "_"
-        })
+        let converted = String(
+            name.lowercased().map { c -> Character in
+                c.isASCII && (c.isLetter || c.isNumber || c == "." || c == "_" || c == "-") ? c : "_"
+            }
+        )
         let truncated = String(converted.prefix(maximumUserName))
         return truncated.isEmpty ? nil : truncated
     }
@@ -62,7 +64,9 @@ package enum SlackUserMapping {
         if let display = user["displayName"]?.stringValue, !display.isEmpty {
             o["displayName"] = .string(String(display.prefix(maximumDisplayName)))
         }
-        if let nick = user["nickName"]?.stringValue, !nick.isEmpty { o["nickName"] = .string(String(nick.prefix(maximumDisplayName))) }
+        if let nick = user["nickName"]?.stringValue, !nick.isEmpty {
+            o["nickName"] = .string(String(nick.prefix(maximumDisplayName)))
+        }
         for key in ["title", "timezone"] {
             if let v = user[key]?.stringValue { o[key] = .string(v) }
         }
@@ -90,7 +94,9 @@ package enum SlackUserMapping {
             if let type = e["type"]?.stringValue { o["type"] = .string(type) }
             out.append(.object(o))
         }
-        if let type = (user["emails"]?.arrayValue ?? []).first(where: { $0["value"]?.stringValue?.lowercased() == primary })?["type"]?.stringValue,
+        if let type = (user["emails"]?.arrayValue ?? []).first(where: {
+            $0["value"]?.stringValue?.lowercased() == primary
+        })?["type"]?.stringValue,
             case .object(var first) = out[0]
         {
             first["type"] = .string(type)

@@ -1,5 +1,5 @@
-package import SCIM
 import NIOHTTP1
+package import SCIM
 
 extension HTTPTransport {
     /// Every resource of a SCIM list endpoint, read with index paging (RFC 7644 §3.4.2.4) in pages of

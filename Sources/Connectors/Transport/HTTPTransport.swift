@@ -46,7 +46,11 @@ package struct HTTPTransport: Sendable {
         package var failedReads: Int
         /// Told one line before each wait ("GET /Users answered 429; waiting 1.0 s").
         package var report: @Sendable (String) -> Void
-        package init(budget: Duration = .seconds(300), failedReads: Int = 5, report: @escaping @Sendable (String) -> Void) {
+        package init(
+            budget: Duration = .seconds(300),
+            failedReads: Int = 5,
+            report: @escaping @Sendable (String) -> Void
+        ) {
             self.budget = budget
             self.failedReads = failedReads
             self.report = report
@@ -71,19 +75,31 @@ package struct HTTPTransport: Sendable {
 
     /// A transport with a fixed (or synchronously computed) `Authorization` value; bodies go as SCIM JSON.
     package init(
-        client: HTTPClient, baseURL: String, bucket: TokenBucket, timeout: Duration = .seconds(30),
+        client: HTTPClient,
+        baseURL: String,
+        bucket: TokenBucket,
+        timeout: Duration = .seconds(30),
         authorization: @escaping @Sendable () throws -> String
     ) {
         self.init(
-            client: client, baseURL: baseURL, bucket: bucket, timeout: timeout, contentType: "application/scim+json",
-            authorization: { try authorization() } as @Sendable () async throws -> String, reauthorize: nil)
+            client: client,
+            baseURL: baseURL,
+            bucket: bucket,
+            timeout: timeout,
+            contentType: "application/scim+json",
+            authorization: { try authorization() } as @Sendable () async throws -> String,
+            reauthorize: nil
+        )
     }
 
     /// A transport whose `Authorization` value comes from an asynchronous token provider (OAuth 2.0).
     /// A 401 answer calls `reauthorize` with the refused value and repeats the request once with a
     /// new one, so that a token that expired early, or was revoked, does not fail the call.
     package init(
-        client: HTTPClient, baseURL: String, bucket: TokenBucket, timeout: Duration = .seconds(30),
+        client: HTTPClient,
+        baseURL: String,
+        bucket: TokenBucket,
+        timeout: Duration = .seconds(30),
         contentType: String = "application/json",
         authorization: @escaping @Sendable () async throws -> String,
         reauthorize: (@Sendable (String) async -> Void)?
@@ -129,10 +145,14 @@ package struct HTTPTransport: Sendable {
         guard let writeQueue, method != .GET, key.dropFirst().contains("/") else {
             return try await sendPatiently(method, path, body: body, accept: accept)
         }
-        return try await writeQueue.serialized(key) { try await sendPatiently(method, path, body: body, accept: accept) }
+        return try await writeQueue.serialized(key) {
+            try await sendPatiently(method, path, body: body, accept: accept)
+        }
     }
 
-    func sendPatiently(_ method: HTTPMethod, _ path: String, body: JSONValue?, accept: Set<Int>) async throws -> Response {
+    func sendPatiently(_ method: HTTPMethod, _ path: String, body: JSONValue?, accept: Set<Int>) async throws
+        -> Response
+    {
         let started = ContinuousClock.now
         var retries = 0
         while true {
@@ -141,12 +161,15 @@ package struct HTTPTransport: Sendable {
                 return response
             case .failed(let error, let throttled):
                 // Only what may pass is waited for: a refused credential or request is final.
-                guard let patience, case .retryable = error, throttled || (method == .GET && retries < patience.failedReads) else {
+                guard let patience, case .retryable = error,
+                    throttled || (method == .GET && retries < patience.failedReads)
+                else {
                     throw error
                 }
                 retries += 1
                 // A throttled request waits in `acquire` for the pause; anything else backs off here.
-                let wait = throttled ? bucket.pauseRemaining : min(.milliseconds(250) * (1 << min(retries, 6)), .seconds(10))
+                let wait =
+                    throttled ? bucket.pauseRemaining : min(.milliseconds(250) * (1 << min(retries, 6)), .seconds(10))
                 guard ContinuousClock.now - started + wait <= patience.budget else { throw error }
                 patience.report("\(error); waiting \(Self.seconds(wait)) (retry \(retries))")
                 if !throttled { try await Task.sleep(for: wait) }
@@ -181,7 +204,10 @@ package struct HTTPTransport: Sendable {
                 answer = try await client.execute(request, timeout: .init(timeout))
                 bytes = try await answer.body.collect(upTo: 64 << 20)
             } catch {
-                return .failed(.retryable(detail: "\(method.rawValue) \(path): \(Self.describe(error))", after: nil), throttled: false)
+                return .failed(
+                    .retryable(detail: "\(method.rawValue) \(path): \(Self.describe(error))", after: nil),
+                    throttled: false
+                )
             }
             let status = Int(answer.status.code)
             let json = bytes.readableBytes > 0 ? try? JSONParser.parse(bytes.readableBytesView) : nil
@@ -193,7 +219,10 @@ package struct HTTPTransport: Sendable {
             if let throttle = throttleRule?(response, path) ?? Self.genericThrottle(response) {
                 let after = throttle.after ?? Self.defaultPause
                 bucket.pause(for: after, scope: throttle.scope)
-                return .failed(.retryable(detail: detail + (throttle.reason.map { " (\($0))" } ?? ""), after: after), throttled: true)
+                return .failed(
+                    .retryable(detail: detail + (throttle.reason.map { " (\($0))" } ?? ""), after: after),
+                    throttled: true
+                )
             }
             if accept.contains(status) { return .answered(response) }
             if status == 401 {
@@ -205,7 +234,9 @@ package struct HTTPTransport: Sendable {
                 }
                 return .failed(.unauthenticated(detail: detail), throttled: false)
             }
-            if status >= 500 || status == 408 { return .failed(.retryable(detail: detail, after: nil), throttled: false) }
+            if status >= 500 || status == 408 {
+                return .failed(.retryable(detail: detail, after: nil), throttled: false)
+            }
             return .failed(.permanent(status: status, detail: detail), throttled: false)
         }
     }

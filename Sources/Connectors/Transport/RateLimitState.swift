@@ -63,7 +63,9 @@ package struct RateLimitState: Sendable {
             if until > last { last = until }
         case .resource(let key):
             if let old = resourcePausedUntil[key], old >= until {} else { resourcePausedUntil[key] = until }
-            if resourcePausedUntil.count > 1024 { resourcePausedUntil = resourcePausedUntil.filter { $0.value > until - .seconds(3600) } }
+            if resourcePausedUntil.count > 1024 {
+                resourcePausedUntil = resourcePausedUntil.filter { $0.value > until - .seconds(3600) }
+            }
         }
     }
 
@@ -83,7 +85,8 @@ package struct RateLimitState: Sendable {
     /// The resource a request path speaks of for per-resource pauses: the path without its query,
     /// cut after the resource's id (`/Groups/abc/members` → `/Groups/abc`), lowercased.
     package static func resourceKey(of path: String) -> String {
-        let bare = path.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? path
+        let bare =
+            path.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? path
         let segments = bare.split(separator: "/")
         return "/" + segments.prefix(2).joined(separator: "/").lowercased()
     }

@@ -9,7 +9,8 @@ public enum EntraResourceDialect {
 
     /// The resource without the marker in `schemas` (Groups only; other resources are returned as given).
     public static func normalize(_ resource: JSONObject, schema: ResourceSchema) -> JSONObject {
-        guard caseInsensitiveEquals(schema.resourceType.name, "Group"), case .array(let urns)? = resource["schemas"] else {
+        guard caseInsensitiveEquals(schema.resourceType.name, "Group"), case .array(let urns)? = resource["schemas"]
+        else {
             return resource
         }
         let kept = urns.filter { !($0.stringValue.map { caseInsensitiveEquals($0, groupMarker) } ?? false) }

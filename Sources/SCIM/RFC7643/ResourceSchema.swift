@@ -49,7 +49,9 @@ public struct ResourceSchema: Sendable {
         var sub: AttributeDefinition? = nil
         if let subName = path.subAttribute {
             guard found.attribute.type == .complex else {
-                throw ResolutionError(message: "Attribute '\(found.attribute.name)' has no sub-attributes, so '\(path)' names nothing.")
+                throw ResolutionError(
+                    message: "Attribute '\(found.attribute.name)' has no sub-attributes, so '\(path)' names nothing."
+                )
             }
             guard let s = found.attribute.subAttribute(named: subName) else {
                 throw ResolutionError(message: "Unknown sub-attribute '\(subName)' of '\(found.attribute.name)'.")
@@ -57,7 +59,11 @@ public struct ResourceSchema: Sendable {
             sub = s
         }
         return ResolvedAttribute(
-            schema: found.schema, isExtension: found.isExtension, attribute: found.attribute, subAttribute: sub)
+            schema: found.schema,
+            isExtension: found.isExtension,
+            attribute: found.attribute,
+            subAttribute: sub
+        )
     }
 
     /// Resolves a sub-attribute name relative to a complex attribute (inside a value filter `attr[...]`).
@@ -65,7 +71,9 @@ public struct ResourceSchema: Sendable {
         -> ResolvedAttribute
     {
         guard parent.subAttribute == nil, parent.attribute.type == .complex else {
-            throw ResolutionError(message: "'\(parent.canonicalPath)' is not a complex attribute, so it has no '\(name)'.")
+            throw ResolutionError(
+                message: "'\(parent.canonicalPath)' is not a complex attribute, so it has no '\(name)'."
+            )
         }
         guard let s = parent.attribute.subAttribute(named: name) else {
             throw ResolutionError(message: "Unknown sub-attribute '\(name)' of '\(parent.attribute.name)'.")

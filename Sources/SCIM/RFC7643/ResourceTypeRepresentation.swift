@@ -16,7 +16,8 @@ extension ResourceType {
         o["schema"] = .string(schema)
         if !schemaExtensions.isEmpty {
             o["schemaExtensions"] = .array(
-                schemaExtensions.map { ["schema": .string($0.schema), "required": .bool($0.required)] })
+                schemaExtensions.map { ["schema": .string($0.schema), "required": .bool($0.required)] }
+            )
         }
         o["meta"] = [
             "resourceType": "ResourceType",

@@ -125,8 +125,11 @@ extension ResourceValidator {
     static func clean(_ resource: JSONObject, schema: ResourceSchema) throws(SCIMError) -> CleanBody {
         let sorted = try sort(resource, schema: schema)
         let n = schema.extensions.count
-        var body = CleanBody(extensions: Array(repeating: JSONObject(), count: n), listed: Array(repeating: false, count: n),
-            assertedExtension: Array(repeating: [], count: n))
+        var body = CleanBody(
+            extensions: Array(repeating: JSONObject(), count: n),
+            listed: Array(repeating: false, count: n),
+            assertedExtension: Array(repeating: [], count: n)
+        )
         try readSchemas(sorted.schemasValue, schema: schema, into: &body)
 
         for (name, value) in sorted.core {
@@ -191,9 +194,13 @@ extension ResourceValidator {
                 switch value {
                 case .null: continue  // the whole extension unassigned
                 case .object(let members):
-                    for (k, v) in members { try put(v, name: k, sub: nil, into: &s.extensions[i], shownAs: key + ":" + k) }
+                    for (k, v) in members {
+                        try put(v, name: k, sub: nil, into: &s.extensions[i], shownAs: key + ":" + k)
+                    }
                 default:
-                    throw .invalidSyntax("Extension '\(schema.extensions[i].schema.id)' must be a JSON object, got \(value.typeName).")
+                    throw .invalidSyntax(
+                        "Extension '\(schema.extensions[i].schema.id)' must be a JSON object, got \(value.typeName)."
+                    )
                 }
             } else if let path = qualifiedPath(key), let urn = path.schemaURN {
                 if caseInsensitiveEquals(urn, schema.core.id) {
@@ -201,15 +208,19 @@ extension ResourceValidator {
                         s.schemasValue = value
                         continue
                     }
-                    guard schema.core.attribute(named: path.name) != nil || CommonAttributes.named(path.name) != nil else {
-                        throw .invalidSyntax("Unknown attribute '\(key)' for resource type \(schema.resourceType.name).")
+                    guard schema.core.attribute(named: path.name) != nil || CommonAttributes.named(path.name) != nil
+                    else {
+                        throw .invalidSyntax(
+                            "Unknown attribute '\(key)' for resource type \(schema.resourceType.name)."
+                        )
                     }
                     try put(value, name: path.name, sub: path.subAttribute, into: &s.core, shownAs: key)
                 } else if let i = schema.extensions.firstIndex(where: { caseInsensitiveEquals($0.schema.id, urn) }) {
                     try put(value, name: path.name, sub: path.subAttribute, into: &s.extensions[i], shownAs: key)
                 } else {
                     throw .invalidSyntax(
-                        "Unknown attribute '\(key)': '\(urn)' is not a schema of resource type \(schema.resourceType.name).")
+                        "Unknown attribute '\(key)': '\(urn)' is not a schema of resource type \(schema.resourceType.name)."
+                    )
                 }
             } else {
                 var detail = "Unknown attribute '\(key)' for resource type \(schema.resourceType.name)."
@@ -251,7 +262,8 @@ extension ResourceValidator {
                 body.listed[i] = true
             } else {
                 throw .invalidValue(
-                    "Schema '\(urn)' in 'schemas' is neither the core schema nor an extension of resource type \(schema.resourceType.name).")
+                    "Schema '\(urn)' in 'schemas' is neither the core schema nor an extension of resource type \(schema.resourceType.name)."
+                )
             }
         }
         guard sawCore else { throw .invalidValue(required) }
@@ -276,7 +288,10 @@ extension ResourceValidator {
         for e in elements {
             switch e {
             case .null: continue
-            case .array: throw .invalidValue("Attribute '\(path)' holds a nested array; its values must be \(def.type.rawValue)s.")
+            case .array:
+                throw .invalidValue(
+                    "Attribute '\(path)' holds a nested array; its values must be \(def.type.rawValue)s."
+                )
             default:
                 guard let v = try cleanSingle(e, def, path: path) else { continue }
                 if case .object(let o) = v, o["primary"] == .bool(true) { primaries += 1 }
@@ -284,7 +299,9 @@ extension ResourceValidator {
             }
         }
         if primaries > 1 {
-            throw .invalidValue("Attribute '\(path)' has \(primaries) values with 'primary' true; at most one is allowed.")
+            throw .invalidValue(
+                "Attribute '\(path)' has \(primaries) values with 'primary' true; at most one is allowed."
+            )
         }
         return out.isEmpty ? nil : .array(out)
     }
@@ -382,7 +399,9 @@ extension ResourceValidator {
     private static func checkRequired(_ body: inout CleanBody, schema: ResourceSchema) throws(SCIMError) {
         for def in schema.core.attributes where def.required && def.mutability != .readOnly {
             guard let v = body.core[def.name], !isEmptyString(v) else {
-                throw .invalidValue("Attribute '\(def.name)' is required for resource type \(schema.resourceType.name).")
+                throw .invalidValue(
+                    "Attribute '\(def.name)' is required for resource type \(schema.resourceType.name)."
+                )
             }
         }
         for (i, ext) in schema.extensions.enumerated() {
@@ -390,7 +409,8 @@ extension ResourceValidator {
             if inUse { body.listed[i] = true }  // lenient: data under a URN the client forgot to list
             if ext.required && !body.listed[i] {
                 throw .invalidValue(
-                    "Resource type \(schema.resourceType.name) requires extension '\(ext.schema.id)' in 'schemas'.")
+                    "Resource type \(schema.resourceType.name) requires extension '\(ext.schema.id)' in 'schemas'."
+                )
             }
             guard inUse || ext.required else { continue }
             for def in ext.schema.attributes where def.required && def.mutability != .readOnly {
@@ -439,14 +459,21 @@ extension ResourceValidator.CleanBody {
             let stored = existing[ext.schema.id]?.objectValue
             for def in ext.schema.attributes {
                 try Self.apply(
-                    def, path: ext.schema.id + ":" + def.name, stored: stored?[def.name], into: &extensions[i],
-                    asserted: assertedExtension[i])
+                    def,
+                    path: ext.schema.id + ":" + def.name,
+                    stored: stored?[def.name],
+                    into: &extensions[i],
+                    asserted: assertedExtension[i]
+                )
             }
         }
     }
 
     private static func apply(
-        _ def: AttributeDefinition, path: String, stored: JSONValue?, into object: inout JSONObject,
+        _ def: AttributeDefinition,
+        path: String,
+        stored: JSONValue?,
+        into object: inout JSONObject,
         asserted: Set<String>
     ) throws(SCIMError) {
         let stored = stored.flatMap { isUnassigned($0) ? nil : $0 }
@@ -476,7 +503,8 @@ extension ResourceValidator.CleanBody {
                 guard let oldSub = old[sub.name], !isUnassigned(oldSub), let newSub = new[sub.name] else { continue }
                 guard ResourceValidator.equivalent(newSub, oldSub, sub) else {
                     throw .mutability(
-                        "Attribute '\(path).\(sub.name)' is immutable and already has a value; it cannot be changed.")
+                        "Attribute '\(path).\(sub.name)' is immutable and already has a value; it cannot be changed."
+                    )
                 }
             }
         }

@@ -38,7 +38,11 @@ public struct ResourceType: Sendable, Hashable {
     public var schemaExtensions: [Extension]
 
     public init(
-        id: String, name: String, endpoint: String, description: String = "", schema: String,
+        id: String,
+        name: String,
+        endpoint: String,
+        description: String = "",
+        schema: String,
         schemaExtensions: [Extension] = []
     ) {
         self.id = id

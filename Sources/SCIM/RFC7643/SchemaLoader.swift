@@ -58,12 +58,16 @@ public enum SchemaLoader {
         }
         func boolValue(_ key: String, _ def: Bool) throws(SCIMError) -> Bool {
             guard let v = o[key] else { return def }
-            guard let b = v.boolValue else { throw .invalidSyntax("Attribute '\(where_)': '\(key)' must be a boolean.") }
+            guard let b = v.boolValue else {
+                throw .invalidSyntax("Attribute '\(where_)': '\(key)' must be a boolean.")
+            }
             return b
         }
         func strings(_ key: String) throws(SCIMError) -> [String] {
             guard let v = o[key] else { return [] }
-            guard let a = v.arrayValue else { throw .invalidSyntax("Attribute '\(where_)': '\(key)' must be an array.") }
+            guard let a = v.arrayValue else {
+                throw .invalidSyntax("Attribute '\(where_)': '\(key)' must be an array.")
+            }
             var out: [String] = []
             for e in a {
                 guard let s = e.stringValue else {
@@ -113,7 +117,9 @@ public enum SchemaLoader {
         if name == "$ref" { return true }
         let u = Array(name.utf8)
         guard let first = u.first, isAlpha(first) else { return false }
-        return u.dropFirst().allSatisfy { isAlpha($0) || isDigit($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") }
+        return u.dropFirst().allSatisfy {
+            isAlpha($0) || isDigit($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_")
+        }
     }
 }
 

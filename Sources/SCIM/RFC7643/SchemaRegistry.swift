@@ -30,13 +30,22 @@ public struct SchemaRegistry: Sendable {
                 schemas: [user, group, enterprise],
                 resourceTypes: [
                     ResourceType(
-                        id: "User", name: "User", endpoint: "/Users", description: "User Account",
+                        id: "User",
+                        name: "User",
+                        endpoint: "/Users",
+                        description: "User Account",
                         schema: userSchema,
-                        schemaExtensions: [.init(schema: enterpriseUserSchema, required: false)]),
+                        schemaExtensions: [.init(schema: enterpriseUserSchema, required: false)]
+                    ),
                     ResourceType(
-                        id: "Group", name: "Group", endpoint: "/Groups", description: "Group",
-                        schema: groupSchema),
-                ])
+                        id: "Group",
+                        name: "Group",
+                        endpoint: "/Groups",
+                        description: "Group",
+                        schema: groupSchema
+                    ),
+                ]
+            )
         } catch {
             // The documents are compiled in and covered by tests; failing here is a build defect.
             fatalError("standard schema documents are invalid: \(error)")
@@ -61,7 +70,8 @@ public struct SchemaRegistry: Sendable {
     /// The resolved view of one resource type, for filters, PATCH, validation and projection.
     public func resourceSchema(for resourceTypeName: String) -> ResourceSchema? {
         guard let rt = resourceType(named: resourceTypeName), let core = schema(id: rt.schema) else { return nil }
-        let exts = rt.schemaExtensions.compactMap { e in schema(id: e.schema).map { (schema: $0, required: e.required) } }
+        let exts = rt.schemaExtensions.compactMap { e in schema(id: e.schema).map { (schema: $0, required: e.required) }
+        }
         return ResourceSchema(resourceType: rt, core: core, extensions: exts)
     }
 

@@ -37,8 +37,12 @@ public struct ServiceProviderConfig: Sendable, Hashable {
         public var primary: Bool?
 
         public init(
-            type: String, name: String, description: String, specUri: String? = nil,
-            documentationUri: String? = nil, primary: Bool? = nil
+            type: String,
+            name: String,
+            description: String,
+            specUri: String? = nil,
+            documentationUri: String? = nil,
+            primary: Bool? = nil
         ) {
             self.type = type
             self.name = name
@@ -51,10 +55,13 @@ public struct ServiceProviderConfig: Sendable, Hashable {
         /// A bearer token (RFC 6750), the scheme the bridge accepts.
         public static func oauthBearerToken(documentationUri: String? = nil, primary: Bool? = true) -> Self {
             AuthenticationScheme(
-                type: "oauthbearertoken", name: "OAuth Bearer Token",
+                type: "oauthbearertoken",
+                name: "OAuth Bearer Token",
                 description: "Authentication scheme using the OAuth Bearer Token Standard",
-                specUri: "https://www.rfc-editor.org/info/rfc6750", documentationUri: documentationUri,
-                primary: primary)
+                specUri: "https://www.rfc-editor.org/info/rfc6750",
+                documentationUri: documentationUri,
+                primary: primary
+            )
         }
     }
 
@@ -68,8 +75,14 @@ public struct ServiceProviderConfig: Sendable, Hashable {
     public var authenticationSchemes: [AuthenticationScheme]
 
     public init(
-        documentationUri: String? = nil, patch: Bool, bulk: Bulk, filter: Filter, changePassword: Bool, sort: Bool,
-        etag: Bool, authenticationSchemes: [AuthenticationScheme]
+        documentationUri: String? = nil,
+        patch: Bool,
+        bulk: Bulk,
+        filter: Filter,
+        changePassword: Bool,
+        sort: Bool,
+        etag: Bool,
+        authenticationSchemes: [AuthenticationScheme]
     ) {
         self.documentationUri = documentationUri
         self.patch = patch
@@ -107,7 +120,8 @@ public struct ServiceProviderConfig: Sendable, Hashable {
                 if let u = s.documentationUri { a["documentationUri"] = .string(u) }
                 if let p = s.primary { a["primary"] = .bool(p) }
                 return .object(a)
-            })
+            }
+        )
         o["meta"] = [
             "resourceType": "ServiceProviderConfig",
             "location": .string(discoveryLocation(baseLocation, "ServiceProviderConfig")),

@@ -5,7 +5,9 @@ import Store
 extension ResourceSyncStatus {
     /// One resource of `GET /admin/targets/{name}/resources`.
     var adminJSON: JSONValue {
-        var o: JSONObject = ["channel": .string(channel), "resource": .string(resourceKey), "state": .string(state.rawValue)]
+        var o: JSONObject = [
+            "channel": .string(channel), "resource": .string(resourceKey), "state": .string(state.rawValue),
+        ]
         if let targetID { o["targetId"] = .string(targetID) }
         if let origin { o["origin"] = .string(origin.rawValue) }
         if undelivered > 0 { o["undelivered"] = .integer(Int64(undelivered)) }

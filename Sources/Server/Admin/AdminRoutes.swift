@@ -1,5 +1,5 @@
-import Membership
 import Hummingbird
+import Membership
 import SCIM
 import Store
 
@@ -27,7 +27,9 @@ struct AdminRoutes {
             }
             var limit = 1000
             if let c = q["count"].map(String.init) {
-                guard let n = Int(c), n >= 0 else { throw SCIMError.badRequest("Query parameter 'count' must be a non-negative integer.") }
+                guard let n = Int(c), n >= 0 else {
+                    throw SCIMError.badRequest("Query parameter 'count' must be a non-negative integer.")
+                }
                 limit = min(n, 10_000)
             }
             let list = try await store.resourceStatuses(target: target, state: state, limit: limit)
@@ -41,7 +43,8 @@ struct AdminRoutes {
                 [
                     "target": .string(target),
                     "entries": .array(entries.map(\.adminJSON)),
-                ])
+                ]
+            )
         }
         group.post("targets/:target/retry") { _, context in
             let target = try known(context)
@@ -53,7 +56,9 @@ struct AdminRoutes {
     func known(_ context: SCIMRequestContext) throws -> String {
         let name = try context.parameters.require("target")
         guard targets.contains(name) else {
-            throw SCIMError.notFound("There is no target named '\(name)'; configured targets: \(targets.joined(separator: ", ")).")
+            throw SCIMError.notFound(
+                "There is no target named '\(name)'; configured targets: \(targets.joined(separator: ", "))."
+            )
         }
         return name
     }
@@ -70,7 +75,8 @@ struct AdminRoutes {
             var entry: JSONObject = [
                 "name": .string(t),
                 "outbox": [
-                    "pending": .integer(Int64(counts["pending"] ?? 0)), "delivered": .integer(Int64(counts["done"] ?? 0)),
+                    "pending": .integer(Int64(counts["pending"] ?? 0)),
+                    "delivered": .integer(Int64(counts["done"] ?? 0)),
                     "dead": .integer(Int64(counts["dead"] ?? 0)), "settled": .integer(Int64(counts["settled"] ?? 0)),
                 ],
                 "resources": .object(byState),
@@ -81,7 +87,9 @@ struct AdminRoutes {
             if let at = state?.lastErrorAt { health["lastErrorAt"] = .string(at.iso8601) }
             entry["health"] = .object(health)
             if let state {
-                entry["initialSync"] = .string(state.initialSyncRunning ? "running" : state.initialSyncFinished != nil ? "finished" : "none")
+                entry["initialSync"] = .string(
+                    state.initialSyncRunning ? "running" : state.initialSyncFinished != nil ? "finished" : "none"
+                )
                 if let at = state.lastReconciled { entry["lastReconciled"] = .string(at.iso8601) }
             }
             list.append(.object(entry))
@@ -92,7 +100,8 @@ struct AdminRoutes {
             var o: JSONObject = ["name": .string(c.name), "groups": .integer(Int64(groups))]
             if groups > Self.groupWarningThreshold {
                 o["warning"] = .string(
-                    "\(groups) groups: above PingOne's recommended maximum of \(Self.groupWarningThreshold) groups per provisioning rule")
+                    "\(groups) groups: above PingOne's recommended maximum of \(Self.groupWarningThreshold) groups per provisioning rule"
+                )
             }
             channels.append(.object(o))
         }

@@ -1,5 +1,5 @@
-import Membership
 import Crypto
+import Membership
 import Store
 import Synchronization
 

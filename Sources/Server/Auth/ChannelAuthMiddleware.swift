@@ -14,7 +14,9 @@ struct ChannelAuthMiddleware: RouterMiddleware {
         let name = try context.parameters.require("channel")
         var context = context
         context.channel = try await authenticator.authenticate(
-            authorization: request.headers[.authorization], channelName: name)
+            authorization: request.headers[.authorization],
+            channelName: name
+        )
         return try await next(request, context)
     }
 }

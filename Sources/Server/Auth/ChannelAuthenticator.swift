@@ -1,5 +1,5 @@
-import Membership
 import Foundation
+import Membership
 import SCIM
 import Store
 
@@ -20,7 +20,9 @@ struct ChannelAuthenticator: Sendable {
     /// The channel named `channelName`, if `authorization` is a valid credential for it; else 401.
     func authenticate(authorization: String?, channelName: String) async throws -> Channel {
         guard let authorization, let space = authorization.firstIndex(of: " ") else {
-            throw SCIMError.unauthorized("Authentication is required: send 'Authorization: Bearer <token>' or HTTP Basic credentials.")
+            throw SCIMError.unauthorized(
+                "Authentication is required: send 'Authorization: Bearer <token>' or HTTP Basic credentials."
+            )
         }
         let scheme = authorization[..<space].lowercased()
         let value = Self.trimmingSpaces(authorization[authorization.index(after: space)...])
@@ -29,7 +31,9 @@ struct ChannelAuthenticator: Sendable {
             guard accessTokens.channelName(for: value) == channelName,
                 let channel = try await cache.channel(named: channelName, in: store)
             else {
-                throw SCIMError.unauthorized("The access token is invalid or has expired for this channel; request a new one.")
+                throw SCIMError.unauthorized(
+                    "The access token is invalid or has expired for this channel; request a new one."
+                )
             }
             return channel
         }
@@ -43,7 +47,8 @@ struct ChannelAuthenticator: Sendable {
     /// `value` without the spaces and tabs around it.
     static func trimmingSpaces(_ value: Substring) -> String {
         let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" }
-        guard let first = value.firstIndex(where: { !isSpace($0) }), let last = value.lastIndex(where: { !isSpace($0) }) else {
+        guard let first = value.firstIndex(where: { !isSpace($0) }), let last = value.lastIndex(where: { !isSpace($0) })
+        else {
             return ""
         }
         return String(value[first...last])
@@ -81,11 +86,17 @@ struct ChannelAuthenticator: Sendable {
             rest[sep] == "_"
         else { return nil }
         return try await verify(
-            .bearer, lookupKey: String(rest[..<sep]), secret: String(rest[rest.index(after: sep)...]), channelName: channelName)
+            .bearer,
+            lookupKey: String(rest[..<sep]),
+            secret: String(rest[rest.index(after: sep)...]),
+            channelName: channelName
+        )
     }
 
     /// Checks a client id / secret pair (used by the token endpoint too).
-    func verify(_ kind: CredentialKind, lookupKey: String, secret: String, channelName: String?) async throws -> Channel? {
+    func verify(_ kind: CredentialKind, lookupKey: String, secret: String, channelName: String?) async throws
+        -> Channel?
+    {
         for c in try await store.credentials(kind: kind, lookupKey: lookupKey) {
             guard channelName == nil || c.channel.name == channelName else { continue }
             if Secrets.constantTimeEquals(Secrets.hash(secret, salt: c.salt), c.secretHash) { return c.channel }

@@ -35,13 +35,15 @@ package struct CredentialIssuer: Sendable {
     }
 
     /// Stores a fresh secret of `kind` under `lookupKey` (hashed and salted) and returns it, once.
-    func issue(_ kind: CredentialKind, lookupKey: String, for channel: Channel, replacing: Bool) async throws -> String {
+    func issue(_ kind: CredentialKind, lookupKey: String, for channel: Channel, replacing: Bool) async throws -> String
+    {
         if replacing { try await store.removeCredentials(of: kind, from: channel) }
         let secret = Secrets.random()
         let salt = Secrets.salt()
         try await store.addCredential(
             NewCredential(kind: kind, lookupKey: lookupKey, secretHash: Secrets.hash(secret, salt: salt), salt: salt),
-            to: channel)
+            to: channel
+        )
         return secret
     }
 }

@@ -1,6 +1,6 @@
-import Membership
 import Foundation
 import Hummingbird
+import Membership
 import SCIM
 import Store
 
@@ -31,17 +31,25 @@ struct TokenEndpoint: Sendable {
             return oauthError(.badRequest, "unsupported_grant_type", "Only grant_type=client_credentials is supported.")
         }
         guard let clientID, let clientSecret,
-            let channel = try await authenticator.verify(.oauthClient, lookupKey: clientID, secret: clientSecret, channelName: nil)
+            let channel = try await authenticator.verify(
+                .oauthClient,
+                lookupKey: clientID,
+                secret: clientSecret,
+                channelName: nil
+            )
         else {
             return oauthError(.unauthorized, "invalid_client", "Unknown client or wrong secret.")
         }
         let token = accessTokens.issue(channelName: channel.name)
         let json: JSONValue = [
-            "access_token": .string(token), "token_type": "Bearer", "expires_in": .integer(Int64(accessTokens.lifetime)),
+            "access_token": .string(token), "token_type": "Bearer",
+            "expires_in": .integer(Int64(accessTokens.lifetime)),
         ]
         return Response(
-            status: .ok, headers: [.contentType: "application/json", .cacheControl: "no-store"],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: json.serializedBytes())))
+            status: .ok,
+            headers: [.contentType: "application/json", .cacheControl: "no-store"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: json.serializedBytes()))
+        )
     }
 
     /// RFC 6749 §5.2 error body.
@@ -49,6 +57,10 @@ struct TokenEndpoint: Sendable {
         let json: JSONValue = ["error": .string(code), "error_description": .string(description)]
         var headers: HTTPFields = [.contentType: "application/json", .cacheControl: "no-store"]
         if status == .unauthorized { headers[.wwwAuthenticate] = #"Basic realm="scim-bridge""# }
-        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: json.serializedBytes())))
+        return Response(
+            status: status,
+            headers: headers,
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: json.serializedBytes()))
+        )
     }
 }

@@ -32,7 +32,9 @@ struct CompressionMiddleware<Context: RequestContext>: RouterMiddleware {
         for value in values {
             for part in value.split(separator: ",") {
                 let fields = part.split(separator: ";").map { field in
-                    String(field.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed()).lowercased()
+                    String(
+                        field.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed()
+                    ).lowercased()
                 }
                 guard let coding = fields.first, coding == "gzip" || coding == "*" else { continue }
                 if fields.dropFirst().contains(where: { $0 == "q=0" || $0 == "q=0.0" || $0 == "q=0.000" }) { continue }

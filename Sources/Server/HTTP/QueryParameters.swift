@@ -26,7 +26,9 @@ struct QueryParameters: Sendable {
         while let c = it.popFirst() {
             if c == UInt8(ascii: "+") {
                 bytes.append(0x20)
-            } else if c == UInt8(ascii: "%"), it.count >= 2, let h = hex(it[it.startIndex]), let l = hex(it[it.startIndex + 1]) {
+            } else if c == UInt8(ascii: "%"), it.count >= 2, let h = hex(it[it.startIndex]),
+                let l = hex(it[it.startIndex + 1])
+            {
                 bytes.append(h << 4 | l)
                 it = it.dropFirst(2)
             } else {

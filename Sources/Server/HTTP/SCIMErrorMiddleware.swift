@@ -20,7 +20,10 @@ struct SCIMErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             var response = Self.response(
                 for: SCIMError(
                     status: 405,
-                    detail: "Method \(error.method.rawValue) is not allowed on \(error.path); use \(error.allowed.map(\.rawValue).joined(separator: ", "))."))
+                    detail:
+                        "Method \(error.method.rawValue) is not allowed on \(error.path); use \(error.allowed.map(\.rawValue).joined(separator: ", "))."
+                )
+            )
             response.headers[.allow] = error.allowed.map(\.rawValue).joined(separator: ", ")
             return response
         } catch let error as HTTPError {
@@ -50,6 +53,7 @@ struct SCIMErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         return Response(
             status: HTTPResponse.Status(code: error.status),
             headers: headers,
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: error.json.serializedBytes())))
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: error.json.serializedBytes()))
+        )
     }
 }

@@ -19,7 +19,8 @@ enum SCIMMediaType {
         while let first = base.first, isSpace(first) { base = base.dropFirst() }
         while let last = base.last, isSpace(last) { base = base.dropLast() }
         let text = String(Substring(base))
-        return base.isEmpty || caseInsensitiveEquals(text, "application/scim+json") || caseInsensitiveEquals(text, "application/json")
+        return base.isEmpty || caseInsensitiveEquals(text, "application/scim+json")
+            || caseInsensitiveEquals(text, "application/json")
     }
 }
 
@@ -29,7 +30,9 @@ extension Request {
         guard SCIMMediaType.isAcceptable(headers[.contentType]) else {
             throw SCIMError(
                 status: 415,
-                detail: "Content-Type '\(headers[.contentType] ?? "")' is not supported; send application/scim+json or application/json.")
+                detail:
+                    "Content-Type '\(headers[.contentType] ?? "")' is not supported; send application/scim+json or application/json."
+            )
         }
         let buffer: ByteBuffer
         do {
@@ -37,7 +40,9 @@ extension Request {
         } catch {
             throw SCIMError.payloadTooLarge("The request body exceeds the limit of \(limit) bytes.")
         }
-        guard buffer.readableBytes > 0 else { throw SCIMError.invalidSyntax("The request body is empty; a JSON object is required.") }
+        guard buffer.readableBytes > 0 else {
+            throw SCIMError.invalidSyntax("The request body is empty; a JSON object is required.")
+        }
         let value: JSONValue
         do {
             value = try JSONParser.parse(buffer.readableBytesView)

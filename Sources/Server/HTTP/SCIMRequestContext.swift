@@ -1,5 +1,5 @@
-package import Membership
 package import Hummingbird
+package import Membership
 package import Store
 
 /// The per-request context: Hummingbird's core storage plus the channel the request authenticated to.

@@ -35,7 +35,9 @@ struct FixtureRecording: Sendable {
         var counters: [String: Int] = [:]
         var steps: [JSONValue] = []
         for e in exchanges {
-            var request: JSONObject = ["method": .string(e.method), "path": .string(Self.replace(e.path, ids, baseURL: nil))]
+            var request: JSONObject = [
+                "method": .string(e.method), "path": .string(Self.replace(e.path, ids, baseURL: nil)),
+            ]
             if !e.headers.isEmpty {
                 request["headers"] = .object(JSONObject(e.headers.map { ($0.0, .string($0.1)) }))
             }
@@ -132,7 +134,8 @@ struct FixtureRecording: Sendable {
             let patchOnPassword = o["path"]?.stringValue.map { $0.lowercased().hasSuffix("password") } ?? false
             for (k, v) in o {
                 let lower = k.lowercased()
-                if lower == "password" || lower.hasSuffix(":password") || lower.contains("token") || lower.contains("secret")
+                if lower == "password" || lower.hasSuffix(":password") || lower.contains("token")
+                    || lower.contains("secret")
                     || (patchOnPassword && lower == "value")
                 {
                     out[k] = "REDACTED"

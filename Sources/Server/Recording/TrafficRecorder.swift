@@ -28,7 +28,9 @@ final class TrafficRecorder: RouterMiddleware, Sendable {
         } catch {
             throw ConfigurationError(problems: [
                 ConfigurationProblem(
-                    path: "--record", message: "cannot create the directory '\(directory)': \(error.localizedDescription)")
+                    path: "--record",
+                    message: "cannot create the directory '\(directory)': \(error.localizedDescription)"
+                )
             ])
         }
         let now = SCIMDateTime(seconds: Int64(Date().timeIntervalSince1970)).iso8601
@@ -50,24 +52,31 @@ final class TrafficRecorder: RouterMiddleware, Sendable {
         var path = "/" + parts.dropFirst(3).joined(separator: "/")
         if let q = request.uri.query, !q.isEmpty { path += "?" + q }
         let exchange = FixtureRecording.Exchange(
-            method: request.method.rawValue, path: path,
-            headers: Self.keptRequestHeaders.compactMap { name in request.headers[name].map { (name.canonicalName, $0) } },
+            method: request.method.rawValue,
+            path: path,
+            headers: Self.keptRequestHeaders.compactMap { name in request.headers[name].map { (name.canonicalName, $0) }
+            },
             body: Self.json(requestBody),
             status: Int(response.status.code),
             responseHeaders: [HTTPField.Name.location, .contentType, .eTag].compactMap { name in
                 response.headers[name].map { (name.canonicalName, $0) }
             },
-            responseBody: Self.json(responseBody, gzip: response.headers[.contentEncoding] == "gzip"))
+            responseBody: Self.json(responseBody, gzip: response.headers[.contentEncoding] == "gzip")
+        )
         let name = "\(channel)-\(stamp)"
         let document = recordings.withLock { all -> JSONValue in
-            var r = all[channel] ?? FixtureRecording(name: name, baseURL: BaseURL.of(request, channel: channel, publicURL: publicURL))
+            var r =
+                all[channel]
+                ?? FixtureRecording(name: name, baseURL: BaseURL.of(request, channel: channel, publicURL: publicURL))
             r.append(exchange)
             all[channel] = r
             return r.document
         }
         // Rewritten whole after each exchange, atomically, so the file is always a complete fixture.
         try? Data(document.serializedBytes(pretty: true)).write(
-            to: directory.appendingPathComponent(name + ".json"), options: .atomic)
+            to: directory.appendingPathComponent(name + ".json"),
+            options: .atomic
+        )
         return response
     }
 

@@ -25,40 +25,56 @@ struct ResourceRenderer: Sendable {
             switch r.kind {
             case .group:
                 if !edges.isEmpty {
-                    out.append(("members", .array(edges.map { member in
-                        var o: JSONObject = [
-                            "value": .string(member.id),
-                            "$ref": .string(location(member.kind, id: member.id)),
-                            "type": .string(member.kind.rawValue),
-                        ]
-                        if let d = member.display { o["display"] = .string(d) }
-                        return .object(o)
-                    })))
+                    out.append(
+                        (
+                            "members",
+                            .array(
+                                edges.map { member in
+                                    var o: JSONObject = [
+                                        "value": .string(member.id),
+                                        "$ref": .string(location(member.kind, id: member.id)),
+                                        "type": .string(member.kind.rawValue),
+                                    ]
+                                    if let d = member.display { o["display"] = .string(d) }
+                                    return .object(o)
+                                }
+                            )
+                        )
+                    )
                 }
             case .user:
                 if !edges.isEmpty {
-                    out.append(("groups", .array(edges.map { group in
-                        var o: JSONObject = [
-                            "value": .string(group.id),
-                            "$ref": .string(location(.group, id: group.id)),
-                            "type": "direct",
-                        ]
-                        if let d = group.display { o["display"] = .string(d) }
-                        return .object(o)
-                    })))
+                    out.append(
+                        (
+                            "groups",
+                            .array(
+                                edges.map { group in
+                                    var o: JSONObject = [
+                                        "value": .string(group.id),
+                                        "$ref": .string(location(.group, id: group.id)),
+                                        "type": "direct",
+                                    ]
+                                    if let d = group.display { o["display"] = .string(d) }
+                                    return .object(o)
+                                }
+                            )
+                        )
+                    )
                 }
             }
         }
-        out.append((
-            "meta",
-            [
-                "resourceType": .string(r.kind.rawValue),
-                "created": .string(r.created.iso8601),
-                "lastModified": .string(r.lastModified.iso8601),
-                "location": .string(location(r.kind, id: r.id)),
-                "version": .string(r.etag),
-            ]
-        ))
+        out.append(
+            (
+                "meta",
+                [
+                    "resourceType": .string(r.kind.rawValue),
+                    "created": .string(r.created.iso8601),
+                    "lastModified": .string(r.lastModified.iso8601),
+                    "location": .string(location(r.kind, id: r.id)),
+                    "version": .string(r.etag),
+                ]
+            )
+        )
         return JSONObject(out.map { ($0.key, $0.value) })
     }
 }

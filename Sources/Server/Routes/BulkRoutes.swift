@@ -1,6 +1,6 @@
-import Membership
 import BridgeConfig
 import Hummingbird
+import Membership
 import SCIM
 import Store
 
@@ -17,7 +17,10 @@ struct BulkRoutes: Sendable {
 
     func bulk(_ request: Request, _ context: SCIMRequestContext) async throws -> Response {
         let channel = try context.requireChannel()
-        let limits = BulkLimits(maxOperations: service.limits.bulkMaxOperations, maxPayloadSize: service.limits.bulkMaxPayloadBytes)
+        let limits = BulkLimits(
+            maxOperations: service.limits.bulkMaxOperations,
+            maxPayloadSize: service.limits.bulkMaxPayloadBytes
+        )
         guard SCIMMediaType.isAcceptable(request.headers[.contentType]) else {
             throw SCIMError(status: 415, detail: "Send the Bulk request as application/scim+json or application/json.")
         }
@@ -26,7 +29,8 @@ struct BulkRoutes: Sendable {
             body = try await request.body.collect(upTo: limits.maxPayloadSize)
         } catch {
             throw SCIMError.payloadTooLarge(
-                "The Bulk request is larger than maxPayloadSize (\(limits.maxPayloadSize) bytes, see /ServiceProviderConfig).")
+                "The Bulk request is larger than maxPayloadSize (\(limits.maxPayloadSize) bytes, see /ServiceProviderConfig)."
+            )
         }
         let bulk = try BulkRequest.parse(body.readableBytesView, limits: limits)
         let renderer = service.renderer(request, channel)
@@ -45,7 +49,8 @@ struct BulkRoutes: Sendable {
                 case .run:
                     let op = try resolver.resolved(index)
                     let result = try await run(op, channel: channel, renderer: renderer)
-                    if op.method == .post, let bulkId = op.bulkId, let id = result.location?.split(separator: "/").last {
+                    if op.method == .post, let bulkId = op.bulkId, let id = result.location?.split(separator: "/").last
+                    {
                         resolver.record(bulkId: bulkId, id: String(id))
                     }
                     results.append(result)
@@ -72,15 +77,28 @@ struct BulkRoutes: Sendable {
     /// Second pass of a POST on a reference cycle: replaces the bare resource with its full data. If
     /// that fails, the bare resource is deleted again, so a failed operation leaves nothing behind.
     func complete(
-        _ index: Int, resolver: BulkIdResolver, channel: Channel, renderer: ResourceRenderer, into results: inout [BulkOperationResult]
+        _ index: Int,
+        resolver: BulkIdResolver,
+        channel: Channel,
+        renderer: ResourceRenderer,
+        into results: inout [BulkOperationResult]
     ) async throws {
         let original = resolver.operations[index]
-        guard let kind = Self.kind(original.endpoint), let bulkId = original.bulkId, let id = resolver.createdIds[bulkId] else { return }
+        guard let kind = Self.kind(original.endpoint), let bulkId = original.bulkId,
+            let id = resolver.createdIds[bulkId]
+        else { return }
         do {
             let op = try resolver.completion(index)
             let replaced = try await run(op, channel: channel, renderer: renderer)
             results.append(
-                BulkOperationResult(location: replaced.location, method: .post, bulkId: bulkId, version: replaced.version, status: 201))
+                BulkOperationResult(
+                    location: replaced.location,
+                    method: .post,
+                    bulkId: bulkId,
+                    version: replaced.version,
+                    status: 201
+                )
+            )
         } catch {
             try? await service.delete(kind, id: id, ifMatch: nil, channel: channel)
             throw error
@@ -95,22 +113,62 @@ struct BulkRoutes: Sendable {
         switch op.method {
         case .post:
             let a = try await service.create(
-                kind, body: op.data ?? JSONObject(), channel: channel, renderer: renderer, projection: projection)
-            return BulkOperationResult(location: a.location, method: .post, bulkId: op.bulkId, version: a.etag, status: 201)
+                kind,
+                body: op.data ?? JSONObject(),
+                channel: channel,
+                renderer: renderer,
+                projection: projection
+            )
+            return BulkOperationResult(
+                location: a.location,
+                method: .post,
+                bulkId: op.bulkId,
+                version: a.etag,
+                status: 201
+            )
         case .put:
             let a = try await service.replace(
-                kind, id: try id(op), body: op.data ?? JSONObject(), ifMatch: op.version, channel: channel,
-                renderer: renderer, projection: projection)
-            return BulkOperationResult(location: a.location, method: .put, bulkId: op.bulkId, version: a.etag, status: 200)
+                kind,
+                id: try id(op),
+                body: op.data ?? JSONObject(),
+                ifMatch: op.version,
+                channel: channel,
+                renderer: renderer,
+                projection: projection
+            )
+            return BulkOperationResult(
+                location: a.location,
+                method: .put,
+                bulkId: op.bulkId,
+                version: a.etag,
+                status: 200
+            )
         case .patch:
             let a = try await service.patch(
-                kind, id: try id(op), body: op.data ?? JSONObject(), ifMatch: op.version, channel: channel,
-                renderer: renderer, projection: projection)
-            return BulkOperationResult(location: a.location, method: .patch, bulkId: op.bulkId, version: a.etag, status: 200)
+                kind,
+                id: try id(op),
+                body: op.data ?? JSONObject(),
+                ifMatch: op.version,
+                channel: channel,
+                renderer: renderer,
+                projection: projection
+            )
+            return BulkOperationResult(
+                location: a.location,
+                method: .patch,
+                bulkId: op.bulkId,
+                version: a.etag,
+                status: 200
+            )
         case .delete:
             let id = try id(op)
             try await service.delete(kind, id: id, ifMatch: op.version, channel: channel)
-            return BulkOperationResult(location: renderer.location(kind, id: id), method: .delete, bulkId: op.bulkId, status: 204)
+            return BulkOperationResult(
+                location: renderer.location(kind, id: id),
+                method: .delete,
+                bulkId: op.bulkId,
+                status: 204
+            )
         }
     }
 

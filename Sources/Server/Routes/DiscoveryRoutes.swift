@@ -1,5 +1,5 @@
-import Membership
 import Hummingbird
+import Membership
 import SCIM
 import Store
 
@@ -50,7 +50,9 @@ struct DiscoveryRoutes: Sendable {
     static func registerMe(on group: RouterGroup<SCIMRequestContext>) {
         for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete] {
             group.on("Me", method: method) { _, _ -> Response in
-                throw SCIMError.notImplemented("The /Me alias is not supported: clients of the bridge are identity providers, not users.")
+                throw SCIMError.notImplemented(
+                    "The /Me alias is not supported: clients of the bridge are identity providers, not users."
+                )
             }
         }
     }

@@ -1,7 +1,7 @@
-import Membership
 import BridgeConfig
 import HTTPTypes
 import Hummingbird
+import Membership
 import SCIM
 import Store
 
@@ -15,11 +15,19 @@ struct ResourceRoutes: Sendable {
             let endpoint = kind == .user ? "Users" : "Groups"
             group.get(RouterPath(endpoint)) { request, context in try await self.list(kind, request, context) }
             group.post(RouterPath(endpoint)) { request, context in try await self.create(kind, request, context) }
-            group.post(RouterPath("\(endpoint)/.search")) { request, context in try await self.search([kind], request, context) }
+            group.post(RouterPath("\(endpoint)/.search")) { request, context in
+                try await self.search([kind], request, context)
+            }
             group.get(RouterPath("\(endpoint)/:id")) { request, context in try await self.get(kind, request, context) }
-            group.put(RouterPath("\(endpoint)/:id")) { request, context in try await self.replace(kind, request, context) }
-            group.patch(RouterPath("\(endpoint)/:id")) { request, context in try await self.patch(kind, request, context) }
-            group.delete(RouterPath("\(endpoint)/:id")) { request, context in try await self.delete(kind, request, context) }
+            group.put(RouterPath("\(endpoint)/:id")) { request, context in
+                try await self.replace(kind, request, context)
+            }
+            group.patch(RouterPath("\(endpoint)/:id")) { request, context in
+                try await self.patch(kind, request, context)
+            }
+            group.delete(RouterPath("\(endpoint)/:id")) { request, context in
+                try await self.delete(kind, request, context)
+            }
             group.refuseOtherMethods(RouterPath(endpoint), allowing: [.get, .post])
             group.refuseOtherMethods(RouterPath("\(endpoint)/:id"), allowing: [.get, .put, .patch, .delete])
             group.refuseOtherMethods(RouterPath("\(endpoint)/.search"), allowing: [.post])
@@ -33,14 +41,28 @@ struct ResourceRoutes: Sendable {
     func list(_ kind: ResourceKind, _ request: Request, _ context: SCIMRequestContext) async throws -> Response {
         let q = QueryParameters(request.uri.query)
         let schema = service.schema(kind)
-        let projection = try service.projection(kind, attributes: q["attributes"], excludedAttributes: q["excludedAttributes"])
+        let projection = try service.projection(
+            kind,
+            attributes: q["attributes"],
+            excludedAttributes: q["excludedAttributes"]
+        )
         let sort = try SortSpecification.parse(sortBy: q["sortBy"], sortOrder: q["sortOrder"], schema: schema)
         let pagination = try PaginationRequest.parse(
-            startIndex: q["startIndex"], cursor: q["cursor"], count: q["count"], configuration: paging,
-            fallbackPageSize: service.limits.defaultPageSize)
+            startIndex: q["startIndex"],
+            cursor: q["cursor"],
+            count: q["count"],
+            configuration: paging,
+            fallbackPageSize: service.limits.defaultPageSize
+        )
         return try await listResponse(
-            [kind], request, context, filter: q["filter"], sort: { _ in sort }, pagination: pagination,
-            projection: { _ in projection })
+            [kind],
+            request,
+            context,
+            filter: q["filter"],
+            sort: { _ in sort },
+            pagination: pagination,
+            projection: { _ in projection }
+        )
     }
 
     func search(_ kinds: [ResourceKind], _ request: Request, _ context: SCIMRequestContext) async throws -> Response {
@@ -61,14 +83,24 @@ struct ResourceRoutes: Sendable {
             }
         }
         return try await listResponse(
-            kinds, request, context, filter: search.filter, sort: { sorts[$0] ?? nil }, pagination: pagination,
-            projection: { projections[$0]! })
+            kinds,
+            request,
+            context,
+            filter: search.filter,
+            sort: { sorts[$0] ?? nil },
+            pagination: pagination,
+            projection: { projections[$0]! }
+        )
     }
 
     /// Runs the query over one or more resource types (root `.search` concatenates Users then Groups).
     func listResponse(
-        _ kinds: [ResourceKind], _ request: Request, _ context: SCIMRequestContext, filter: String?,
-        sort: (ResourceKind) -> SortSpecification?, pagination: PaginationRequest,
+        _ kinds: [ResourceKind],
+        _ request: Request,
+        _ context: SCIMRequestContext,
+        filter: String?,
+        sort: (ResourceKind) -> SortSpecification?,
+        pagination: PaginationRequest,
         projection: (ResourceKind) -> AttributeProjection
     ) async throws -> Response {
         let channel = try context.requireChannel()
@@ -95,8 +127,14 @@ struct ResourceRoutes: Sendable {
                 resolvedFilter = filter
             }
             let result = try await service.list(
-                kind, channel: channel, renderer: renderer, filter: resolvedFilter, sort: sort(kind),
-                page: IndexPage(startIndex: start, count: remaining), projection: projection(kind))
+                kind,
+                channel: channel,
+                renderer: renderer,
+                filter: resolvedFilter,
+                sort: sort(kind),
+                page: IndexPage(startIndex: start, count: remaining),
+                projection: projection(kind)
+            )
             total += result.total
             resources += result.resources
             remaining -= result.resources.count
@@ -107,7 +145,9 @@ struct ResourceRoutes: Sendable {
             list.startIndex = nil
             let next = page.startIndex + resources.count
             if next <= total { list.nextCursor = CursorCodec.cursor(startIndex: next) }
-            if page.startIndex > 1 { list.previousCursor = CursorCodec.cursor(startIndex: max(1, page.startIndex - page.count)) }
+            if page.startIndex > 1 {
+                list.previousCursor = CursorCodec.cursor(startIndex: max(1, page.startIndex - page.count))
+            }
         }
         return .scim(.ok, list.encodedBytes())
     }
@@ -115,10 +155,18 @@ struct ResourceRoutes: Sendable {
     func get(_ kind: ResourceKind, _ request: Request, _ context: SCIMRequestContext) async throws -> Response {
         let channel = try context.requireChannel()
         let q = QueryParameters(request.uri.query)
-        let projection = try service.projection(kind, attributes: q["attributes"], excludedAttributes: q["excludedAttributes"])
+        let projection = try service.projection(
+            kind,
+            attributes: q["attributes"],
+            excludedAttributes: q["excludedAttributes"]
+        )
         let answer = try await service.get(
-            kind, id: try context.parameters.require("id"), channel: channel, renderer: renderer(request, channel),
-            projection: projection)
+            kind,
+            id: try context.parameters.require("id"),
+            channel: channel,
+            renderer: renderer(request, channel),
+            projection: projection
+        )
         if let ifNoneMatch = request.headers[.ifNoneMatch], ETag.header(ifNoneMatch, matches: answer.etag) {
             return Response(status: .notModified, headers: [.eTag: answer.etag])
         }
@@ -129,8 +177,12 @@ struct ResourceRoutes: Sendable {
         let channel = try context.requireChannel()
         let body = try await request.scimJSONObject(limit: service.limits.maxBodyBytes)
         let answer = try await service.create(
-            kind, body: body, channel: channel, renderer: renderer(request, channel),
-            projection: try projection(kind, request))
+            kind,
+            body: body,
+            channel: channel,
+            renderer: renderer(request, channel),
+            projection: try projection(kind, request)
+        )
         return .scim(.created, answer)
     }
 
@@ -144,7 +196,9 @@ struct ResourceRoutes: Sendable {
 
     /// PUT and PATCH share everything but the service operation.
     func modify(
-        _ kind: ResourceKind, _ request: Request, _ context: SCIMRequestContext,
+        _ kind: ResourceKind,
+        _ request: Request,
+        _ context: SCIMRequestContext,
         using operation: (
             ResourceKind, String, JSONObject, String?, Channel, ResourceRenderer, AttributeProjection
         ) async throws -> ResourceService.Answer
@@ -152,14 +206,25 @@ struct ResourceRoutes: Sendable {
         let channel = try context.requireChannel()
         let body = try await request.scimJSONObject(limit: service.limits.maxBodyBytes)
         let answer = try await operation(
-            kind, try context.parameters.require("id"), body, request.headers[.ifMatch], channel,
-            renderer(request, channel), try projection(kind, request))
+            kind,
+            try context.parameters.require("id"),
+            body,
+            request.headers[.ifMatch],
+            channel,
+            renderer(request, channel),
+            try projection(kind, request)
+        )
         return .scim(.ok, answer)
     }
 
     func delete(_ kind: ResourceKind, _ request: Request, _ context: SCIMRequestContext) async throws -> Response {
         let channel = try context.requireChannel()
-        try await service.delete(kind, id: try context.parameters.require("id"), ifMatch: request.headers[.ifMatch], channel: channel)
+        try await service.delete(
+            kind,
+            id: try context.parameters.require("id"),
+            ifMatch: request.headers[.ifMatch],
+            channel: channel
+        )
         return Response(status: .noContent)
     }
 

@@ -1,6 +1,6 @@
-import Membership
 import BridgeConfig
 import Hummingbird
+import Membership
 import SCIM
 import Store
 
@@ -24,7 +24,9 @@ struct ResourceService: Sendable {
         self.limits = limits
         self.publicURL = publicURL
         // Both resource types are registered by construction (see `SchemaRegistry.standard`).
-        let schemas = Dictionary(uniqueKeysWithValues: ResourceKind.allCases.map { ($0, registry.resourceSchema(for: $0.rawValue)!) })
+        let schemas = Dictionary(
+            uniqueKeysWithValues: ResourceKind.allCases.map { ($0, registry.resourceSchema(for: $0.rawValue)!) }
+        )
         self.schemas = schemas
         self.defaultProjections = schemas.mapValues { AttributeProjection(schema: $0) }
     }
@@ -43,18 +45,31 @@ struct ResourceService: Sendable {
     func schema(_ kind: ResourceKind) -> ResourceSchema { schemas[kind]! }
 
     /// The projection the `attributes` / `excludedAttributes` query parameters ask for.
-    func projection(_ kind: ResourceKind, attributes: String?, excludedAttributes: String?) throws -> AttributeProjection {
+    func projection(_ kind: ResourceKind, attributes: String?, excludedAttributes: String?) throws
+        -> AttributeProjection
+    {
         if (attributes ?? "").isEmpty && (excludedAttributes ?? "").isEmpty { return defaultProjections[kind]! }
-        return try AttributeProjection(attributes: attributes, excludedAttributes: excludedAttributes, schema: schema(kind))
+        return try AttributeProjection(
+            attributes: attributes,
+            excludedAttributes: excludedAttributes,
+            schema: schema(kind)
+        )
     }
 
     // MARK: - Read
 
-    func get(_ kind: ResourceKind, id: String, channel: Channel, renderer: ResourceRenderer, projection: AttributeProjection)
+    func get(
+        _ kind: ResourceKind,
+        id: String,
+        channel: Channel,
+        renderer: ResourceRenderer,
+        projection: AttributeProjection
+    )
         async throws -> Answer
     {
         // Edges are read only when they are to be returned (`excludedAttributes=members` skips them).
-        guard let found = try await store.get(kind, id: id, in: channel, withEdges: Self.needsEdges(kind, projection)) else {
+        guard let found = try await store.get(kind, id: id, in: channel, withEdges: Self.needsEdges(kind, projection))
+        else {
             throw SCIMError.notFound("\(kind.rawValue) '\(id)' not found.")
         }
         return answer(found.resource, edges: found.edges, renderer: renderer, projection: projection)
@@ -71,13 +86,20 @@ struct ResourceService: Sendable {
     {
         let edges: [MemberReference]?
         switch r.kind {
-        case .group: edges = Self.needsEdges(.group, projection) ? try await store.members(ofGroup: r.id, in: channel) : nil
-        case .user: edges = Self.needsEdges(.user, projection) ? try await store.groups(ofMember: r.id, in: channel) : nil
+        case .group:
+            edges = Self.needsEdges(.group, projection) ? try await store.members(ofGroup: r.id, in: channel) : nil
+        case .user:
+            edges = Self.needsEdges(.user, projection) ? try await store.groups(ofMember: r.id, in: channel) : nil
         }
         return answer(r, edges: edges, renderer: renderer, projection: projection)
     }
 
-    func answer(_ r: StoredResource, edges: [MemberReference]?, renderer: ResourceRenderer, projection: AttributeProjection)
+    func answer(
+        _ r: StoredResource,
+        edges: [MemberReference]?,
+        renderer: ResourceRenderer,
+        projection: AttributeProjection
+    )
         -> Answer
     {
         let full = renderer.render(r, edges: edges)
@@ -86,23 +108,38 @@ struct ResourceService: Sendable {
 
     /// A list query (GET with parameters or POST `.search`): filter, sort, page, project.
     func list(
-        _ kind: ResourceKind, channel: Channel, renderer: ResourceRenderer, filter: String?, sort: SortSpecification?,
-        page: IndexPage, projection: AttributeProjection
+        _ kind: ResourceKind,
+        channel: Channel,
+        renderer: ResourceRenderer,
+        filter: String?,
+        sort: SortSpecification?,
+        page: IndexPage,
+        projection: AttributeProjection
     ) async throws -> (total: Int, resources: [JSONObject]) {
-        let resolved = try filter.map { text throws(SCIMError) in try FilterResolver.resolve(text, against: schema(kind)) }
+        let resolved = try filter.map { text throws(SCIMError) in
+            try FilterResolver.resolve(text, against: schema(kind))
+        }
         let withEdges = Self.needsEdges(kind, projection)
         let result = try await store.query(
-            kind, in: channel,
+            kind,
+            in: channel,
             ResourceQuery(
-                filter: resolved, sort: sort, startIndex: page.startIndex, count: page.count,
-                withEdges: withEdges))
+                filter: resolved,
+                sort: sort,
+                startIndex: page.startIndex,
+                count: page.count,
+                withEdges: withEdges
+            )
+        )
         var resources: [JSONObject] = []
         resources.reserveCapacity(result.resources.count)
         for r in result.resources {
             if let edges = result.edges?[r.id] {
                 resources.append(answer(r, edges: edges, renderer: renderer, projection: projection).resource)
             } else {
-                resources.append(try await answer(r, channel: channel, renderer: renderer, projection: projection).resource)
+                resources.append(
+                    try await answer(r, channel: channel, renderer: renderer, projection: projection).resource
+                )
             }
         }
         return (result.totalResults, resources)
@@ -111,17 +148,31 @@ struct ResourceService: Sendable {
     // MARK: - Write
 
     /// POST: validate, store, answer 201 (RFC 7644 §3.3).
-    func create(_ kind: ResourceKind, body: JSONObject, channel: Channel, renderer: ResourceRenderer, projection: AttributeProjection)
+    func create(
+        _ kind: ResourceKind,
+        body: JSONObject,
+        channel: Channel,
+        renderer: ResourceRenderer,
+        projection: AttributeProjection
+    )
         async throws -> Answer
     {
         let schema = schema(kind)
-        var resource = try ResourceValidator.validateForCreate(ResourceDialects.normalize(body, schema: schema), schema: schema)
+        var resource = try ResourceValidator.validateForCreate(
+            ResourceDialects.normalize(body, schema: schema),
+            schema: schema
+        )
         let members = kind == .group ? Self.memberIDs(resource.removeValue(forKey: "members")) : []
         if kind == .user { resource.removeValue(forKey: "groups") }
         let stored = try await store.create(kind, in: channel, resource: resource, members: members)
         if kind == .user {
             // A user just created belongs to no group yet: there is nothing to read.
-            return answer(stored, edges: Self.needsEdges(.user, projection) ? [] : nil, renderer: renderer, projection: projection)
+            return answer(
+                stored,
+                edges: Self.needsEdges(.user, projection) ? [] : nil,
+                renderer: renderer,
+                projection: projection
+            )
         }
         return try await answer(stored, channel: channel, renderer: renderer, projection: projection)
     }
@@ -129,7 +180,12 @@ struct ResourceService: Sendable {
     /// PUT: replace the resource (RFC 7644 §3.5.1). A Group PUT without `members` keeps the members
     /// (the attribute is "not asserted", which §3.5.1 allows); `members: []` clears them.
     func replace(
-        _ kind: ResourceKind, id: String, body: JSONObject, ifMatch: String?, channel: Channel, renderer: ResourceRenderer,
+        _ kind: ResourceKind,
+        id: String,
+        body: JSONObject,
+        ifMatch: String?,
+        channel: Channel,
+        renderer: ResourceRenderer,
         projection: AttributeProjection
     ) async throws -> Answer {
         let schema = schema(kind)
@@ -137,9 +193,13 @@ struct ResourceService: Sendable {
         if kind == .group, let members = body["members"] {
             membership = .replaceAll(Self.memberIDs(members))
         }
-        let stored = try await store.modify(kind, id: id, in: channel, ifMatch: ifMatch, membership: membership) { current in
+        let stored = try await store.modify(kind, id: id, in: channel, ifMatch: ifMatch, membership: membership) {
+            current in
             var next = try ResourceValidator.validateForReplace(
-                ResourceDialects.normalize(body, schema: schema), existing: current.attributes, schema: schema)
+                ResourceDialects.normalize(body, schema: schema),
+                existing: current.attributes,
+                schema: schema
+            )
             next.removeValue(forKey: kind == .group ? "members" : "groups")
             return next
         }
@@ -149,7 +209,12 @@ struct ResourceService: Sendable {
     /// PATCH (RFC 7644 §3.5.2), after the IdP dialects are normalised. For groups, membership operations
     /// become edge inserts and deletes so that the cost follows the delta, not the group size.
     func patch(
-        _ kind: ResourceKind, id: String, body: JSONObject, ifMatch: String?, channel: Channel, renderer: ResourceRenderer,
+        _ kind: ResourceKind,
+        id: String,
+        body: JSONObject,
+        ifMatch: String?,
+        channel: Channel,
+        renderer: ResourceRenderer,
         projection: AttributeProjection
     ) async throws -> Answer {
         let schema = schema(kind)
@@ -163,31 +228,41 @@ struct ResourceService: Sendable {
                 if let all = delta.replaceAllWith {
                     membership = .replaceAll(all.map { $0.lowercased() })
                 } else if !delta.isEmpty {
-                    membership = .delta(add: delta.added.map { $0.lowercased() }, remove: delta.removed.map { $0.lowercased() })
+                    membership = .delta(
+                        add: delta.added.map { $0.lowercased() },
+                        remove: delta.removed.map { $0.lowercased() }
+                    )
                 }
             } else {
                 // A filter the delta cannot express (on members.display or .type): the request is applied
                 // to the member list the write reads, in its transaction. Computed from an earlier read,
                 // the list would drop members added in between.
                 membership = .computed { current in
-                    let members = JSONValue.array(current.map { m in
-                        var o: JSONObject = ["value": .string(m.id), "type": .string(m.kind.rawValue)]
-                        if let d = m.display { o["display"] = .string(d) }
-                        return .object(o)
-                    })
+                    let members = JSONValue.array(
+                        current.map { m in
+                            var o: JSONObject = ["value": .string(m.id), "type": .string(m.kind.rawValue)]
+                            if let d = m.display { o["display"] = .string(d) }
+                            return .object(o)
+                        }
+                    )
                     let applied = try PatchEngine.apply(
-                        request, to: ["schemas": [.string(SchemaRegistry.groupSchema)], "displayName": "x", "members": members],
-                        schema: schema)
+                        request,
+                        to: ["schemas": [.string(SchemaRegistry.groupSchema)], "displayName": "x", "members": members],
+                        schema: schema
+                    )
                     return Self.memberIDs(applied["members"])
                 }
-                operations = PatchRequest(operations: request.operations.filter { op in
-                    guard let path = op.path else { return true }
-                    return !path.lowercased().hasPrefix("members")
-                })
+                operations = PatchRequest(
+                    operations: request.operations.filter { op in
+                        guard let path = op.path else { return true }
+                        return !path.lowercased().hasPrefix("members")
+                    }
+                )
             }
         }
         let ops = operations
-        let stored = try await store.modify(kind, id: id, in: channel, ifMatch: ifMatch, membership: membership) { current in
+        let stored = try await store.modify(kind, id: id, in: channel, ifMatch: ifMatch, membership: membership) {
+            current in
             guard !ops.operations.isEmpty else { return current.attributes }
             // The engine sees `id` so that clients echoing it unchanged (Okta, Entra) are not refused.
             var withID = current.attributes

@@ -15,14 +15,18 @@ extension Database {
 extension DatabaseValueConvertible where Self: StatementColumnConvertible {
     /// `fetchOne(db, sql:arguments:)` with the statement prepared once per connection.
     static func fetchOne(
-        _ db: Database, cached sql: String, arguments: StatementArguments = StatementArguments()
+        _ db: Database,
+        cached sql: String,
+        arguments: StatementArguments = StatementArguments()
     ) throws -> Self? {
         try fetchOne(db.cachedStatement(sql: sql), arguments: arguments)
     }
 
     /// `fetchAll(db, sql:arguments:)` with the statement prepared once per connection.
     static func fetchAll(
-        _ db: Database, cached sql: String, arguments: StatementArguments = StatementArguments()
+        _ db: Database,
+        cached sql: String,
+        arguments: StatementArguments = StatementArguments()
     ) throws -> [Self] {
         try fetchAll(db.cachedStatement(sql: sql), arguments: arguments)
     }
@@ -31,14 +35,18 @@ extension DatabaseValueConvertible where Self: StatementColumnConvertible {
 extension Row {
     /// `fetchOne(db, sql:arguments:)` with the statement prepared once per connection.
     static func fetchOne(
-        _ db: Database, cached sql: String, arguments: StatementArguments = StatementArguments()
+        _ db: Database,
+        cached sql: String,
+        arguments: StatementArguments = StatementArguments()
     ) throws -> Row? {
         try fetchOne(db.cachedStatement(sql: sql), arguments: arguments)
     }
 
     /// `fetchAll(db, sql:arguments:)` with the statement prepared once per connection.
     static func fetchAll(
-        _ db: Database, cached sql: String, arguments: StatementArguments = StatementArguments()
+        _ db: Database,
+        cached sql: String,
+        arguments: StatementArguments = StatementArguments()
     ) throws -> [Row] {
         try fetchAll(db.cachedStatement(sql: sql), arguments: arguments)
     }

@@ -1,5 +1,5 @@
-import Membership
 import GRDB
+import Membership
 import SCIM
 
 /// Translates a resolved filter to a SQL condition with bound parameters, RFC 7644 §3.4.2.2 semantics.
@@ -19,14 +19,23 @@ struct FilterTranslation {
             let a = translate(l, kind: kind)
             let b = translate(r, kind: kind)
             switch (a, b) {
-            case (let a?, let b?): return FilterTranslation(sql: "(\(a.sql) AND \(b.sql))", arguments: a.arguments + b.arguments, exact: a.exact && b.exact)
+            case (let a?, let b?):
+                return FilterTranslation(
+                    sql: "(\(a.sql) AND \(b.sql))",
+                    arguments: a.arguments + b.arguments,
+                    exact: a.exact && b.exact
+                )
             case (let a?, nil): return FilterTranslation(sql: a.sql, arguments: a.arguments, exact: false)
             case (nil, let b?): return FilterTranslation(sql: b.sql, arguments: b.arguments, exact: false)
             case (nil, nil): return nil
             }
         case .or(let l, let r):
             guard let a = translate(l, kind: kind), let b = translate(r, kind: kind) else { return nil }
-            return FilterTranslation(sql: "(\(a.sql) OR \(b.sql))", arguments: a.arguments + b.arguments, exact: a.exact && b.exact)
+            return FilterTranslation(
+                sql: "(\(a.sql) OR \(b.sql))",
+                arguments: a.arguments + b.arguments,
+                exact: a.exact && b.exact
+            )
         case .not(let x):
             // Only an exact inner condition can be negated; NULL (unknown) must count as "not matched".
             guard let a = translate(x, kind: kind), a.exact else { return nil }
@@ -38,21 +47,34 @@ struct FilterTranslation {
                 let col = IndexedAttribute.sql(column: c, kind: kind)
                 return FilterTranslation(sql: "(\(col) IS NOT NULL AND \(col) <> '')", arguments: [], exact: true)
             case .column(let c, _):
-                return FilterTranslation(sql: "\(IndexedAttribute.sql(column: c, kind: kind)) IS NOT NULL", arguments: [], exact: true)
+                return FilterTranslation(
+                    sql: "\(IndexedAttribute.sql(column: c, kind: kind)) IS NOT NULL",
+                    arguments: [],
+                    exact: true
+                )
             case .userEmail:
                 // `emails pr` (no sub-attribute) also counts elements without a value: leave it to the evaluator.
                 guard attr.subAttribute != nil else { return nil }
                 return FilterTranslation(
-                    sql: "EXISTS (SELECT 1 FROM scim_user_email e WHERE e.channel_key = t.channel_key AND e.user_id = t.id)",
-                    arguments: [], exact: true)
+                    sql:
+                        "EXISTS (SELECT 1 FROM scim_user_email e WHERE e.channel_key = t.channel_key AND e.user_id = t.id)",
+                    arguments: [],
+                    exact: true
+                )
             case .groupMember:
                 return FilterTranslation(
-                    sql: "EXISTS (SELECT 1 FROM membership m WHERE m.channel_key = t.channel_key AND m.group_id = t.id)",
-                    arguments: [], exact: true)
+                    sql:
+                        "EXISTS (SELECT 1 FROM membership m WHERE m.channel_key = t.channel_key AND m.group_id = t.id)",
+                    arguments: [],
+                    exact: true
+                )
             case .userGroup:
                 return FilterTranslation(
-                    sql: "EXISTS (SELECT 1 FROM membership m WHERE m.channel_key = t.channel_key AND m.member_id = t.id)",
-                    arguments: [], exact: true)
+                    sql:
+                        "EXISTS (SELECT 1 FROM membership m WHERE m.channel_key = t.channel_key AND m.member_id = t.id)",
+                    arguments: [],
+                    exact: true
+                )
             }
         case .compare(let attr, let op, let value):
             guard let storage = IndexedAttribute.of(attr, kind: kind) else { return nil }
@@ -62,7 +84,12 @@ struct FilterTranslation {
         }
     }
 
-    private static func compare(_ storage: IndexedAttribute, _ op: ComparisonOperator, _ value: JSONValue, kind: ResourceKind)
+    private static func compare(
+        _ storage: IndexedAttribute,
+        _ op: ComparisonOperator,
+        _ value: JSONValue,
+        kind: ResourceKind
+    )
         -> FilterTranslation?
     {
         switch storage {
@@ -71,7 +98,9 @@ struct FilterTranslation {
             if case .null = value {
                 // eq null: unassigned; ne null: assigned (as the evaluator decides).
                 // Empty text counts as unassigned too (RFC 7643 §2.5).
-                let unassigned = columnKind == .exactText || columnKind == .foldedText ? "(\(col) IS NULL OR \(col) = '')" : "\(col) IS NULL"
+                let unassigned =
+                    columnKind == .exactText || columnKind == .foldedText
+                    ? "(\(col) IS NULL OR \(col) = '')" : "\(col) IS NULL"
                 return FilterTranslation(sql: op == .eq ? unassigned : "NOT \(unassigned)", arguments: [], exact: true)
             }
             switch columnKind {
@@ -105,18 +134,27 @@ struct FilterTranslation {
             let cond = op == .eq ? "e.value_fold = ?" : "e.value_fold GLOB ?"
             let arg = op == .eq ? s : globEscaped(s) + "*"
             return FilterTranslation(
-                sql: "EXISTS (SELECT 1 FROM scim_user_email e WHERE e.channel_key = t.channel_key AND \(cond) AND e.user_id = t.id)",
-                arguments: [arg], exact: true)
+                sql:
+                    "EXISTS (SELECT 1 FROM scim_user_email e WHERE e.channel_key = t.channel_key AND \(cond) AND e.user_id = t.id)",
+                arguments: [arg],
+                exact: true
+            )
         case .groupMember:
             guard case .string(let id) = value, op == .eq else { return nil }
             return FilterTranslation(
-                sql: "EXISTS (SELECT 1 FROM membership m WHERE m.channel_key = t.channel_key AND m.group_id = t.id AND m.member_id = ?)",
-                arguments: [id], exact: true)
+                sql:
+                    "EXISTS (SELECT 1 FROM membership m WHERE m.channel_key = t.channel_key AND m.group_id = t.id AND m.member_id = ?)",
+                arguments: [id],
+                exact: true
+            )
         case .userGroup:
             guard case .string(let id) = value, op == .eq else { return nil }
             return FilterTranslation(
-                sql: "EXISTS (SELECT 1 FROM membership m WHERE m.channel_key = t.channel_key AND m.group_id = ? AND m.member_id = t.id)",
-                arguments: [id], exact: true)
+                sql:
+                    "EXISTS (SELECT 1 FROM membership m WHERE m.channel_key = t.channel_key AND m.group_id = ? AND m.member_id = t.id)",
+                arguments: [id],
+                exact: true
+            )
         }
     }
 

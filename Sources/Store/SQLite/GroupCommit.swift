@@ -125,7 +125,9 @@ final class GroupCommit: Sendable {
     /// The batch in one transaction, each write in its own savepoint: one that fails is rolled back
     /// alone. An error SQLite answers by rolling back the whole transaction (a full disk, say) fails
     /// the rest of the batch: none of it may run outside the transaction.
-    private static func runWithSavepoints(_ batch: [Pending], _ db: Database) throws -> [Result<any Sendable, any Error>] {
+    private static func runWithSavepoints(_ batch: [Pending], _ db: Database) throws -> [Result<
+        any Sendable, any Error
+    >] {
         try inTransaction(db) {
             var aborted: (any Error)?
             return batch.map { p -> Result<any Sendable, any Error> in

@@ -55,7 +55,10 @@ final class PointReaders: Sendable {
             guard free != 0 else { return nil }
             let index = free.trailingZeroBitCount
             let (exchanged, original) = busy.compareExchange(
-                expected: current, desired: current | (UInt64(1) << index), ordering: .acquiring)
+                expected: current,
+                desired: current | (UInt64(1) << index),
+                ordering: .acquiring
+            )
             if exchanged { return index }
             current = original
         }

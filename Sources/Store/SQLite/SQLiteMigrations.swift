@@ -75,7 +75,8 @@ enum SQLiteMigrations {
                         PRIMARY KEY (channel_key, group_id, member_id)
                     ) WITHOUT ROWID;
                     CREATE INDEX membership_by_member ON membership(channel_key, member_id);
-                    """)
+                    """
+            )
         }
         m.registerMigration("v2-outbox-target-mapping-audit") { db in
             try db.execute(
@@ -135,7 +136,8 @@ enum SQLiteMigrations {
                         resource_key TEXT NOT NULL,
                         detail TEXT NOT NULL
                     );
-                    """)
+                    """
+            )
         }
         m.registerMigration("v3-user-stamp") { db in
             try db.execute(
@@ -149,7 +151,8 @@ enum SQLiteMigrations {
                         last_modified INTEGER NOT NULL,
                         PRIMARY KEY (channel_key, id)
                     ) WITHOUT ROWID;
-                    """)
+                    """
+            )
         }
         m.registerMigration("v4-target-state") { db in
             try db.execute(
@@ -169,7 +172,8 @@ enum SQLiteMigrations {
 
                     -- outbox.state gains 'settled': pending | done | dead | settled. A settled entry was dead
                     -- until a reconciliation made its change moot; it is kept for the audit, never delivered.
-                    """)
+                    """
+            )
         }
         return m
     }

@@ -10,13 +10,17 @@ extension SQLiteStore {
         return try await write { db in
             let before = db.totalChangesCount
             // Users first: a group's link then finds its members provisioned.
-            for (table, type, prefix) in [("scim_user", "user.upserted", "user:"), ("scim_group", "group.upserted", "group:")] {
+            for (table, type, prefix) in [
+                ("scim_user", "user.upserted", "user:"), ("scim_group", "group.upserted", "group:"),
+            ] {
                 try db.execute(
                     sql: """
                         INSERT INTO outbox (channel_key, target, resource_key, event, state, attempts, next_attempt, created, updated)
                         SELECT channel_key, ?, ? || id, json_object('type', ?, 'id', id), 'pending', 0, 0, ?, ?
                         FROM \(table) WHERE channel_key = ? ORDER BY id
-                        """, arguments: [target, prefix, type, now, now, channel.key])
+                        """,
+                    arguments: [target, prefix, type, now, now, channel.key]
+                )
             }
             return db.totalChangesCount - before
         }

@@ -1,5 +1,5 @@
-import Membership
 import GRDB
+import Membership
 import SCIM
 
 /// Membership edges are written in batches: a PATCH adding 50 members runs a handful of statements,
@@ -23,13 +23,16 @@ extension SQLiteStore {
             for member in batch where !users.contains(member) {
                 guard groups.contains(member) else {
                     throw SCIMError.invalidValue(
-                        "Member '\(member)' is not a user or group of this channel; create it before adding it to a group.")
+                        "Member '\(member)' is not a user or group of this channel; create it before adding it to a group."
+                    )
                 }
                 guard member != group else {
                     throw SCIMError.invalidValue("A group cannot be a member of itself ('\(member)').")
                 }
             }
-            let rows = batch.map { "(?, ?, ?, '\(users.contains($0) ? ResourceKind.user.rawValue : ResourceKind.group.rawValue)')" }
+            let rows = batch.map {
+                "(?, ?, ?, '\(users.contains($0) ? ResourceKind.user.rawValue : ResourceKind.group.rawValue)')"
+            }
             var arguments: [any DatabaseValueConvertible] = []
             arguments.reserveCapacity(batch.count * 3)
             for member in batch { arguments += [channel.key, group, member] }
@@ -37,8 +40,13 @@ extension SQLiteStore {
                 try String.fetchAll(
                     statement(
                         "INSERT OR IGNORE INTO membership (channel_key, group_id, member_id, member_kind) VALUES "
-                            + rows.joined(separator: ", ") + " RETURNING member_id", count: batch.count, db),
-                    arguments: StatementArguments(arguments)))
+                            + rows.joined(separator: ", ") + " RETURNING member_id",
+                        count: batch.count,
+                        db
+                    ),
+                    arguments: StatementArguments(arguments)
+                )
+            )
             let new = batch.filter { inserted.contains($0) }
             added += new
             try stampUsers(new.lazy.filter { users.contains($0) }, now: now, in: channel, db)
@@ -58,12 +66,19 @@ extension SQLiteStore {
             let rows = try Row.fetchCursor(
                 statement(
                     "DELETE FROM membership WHERE channel_key = ? AND group_id = ? AND member_id IN (\(placeholders(batch.count))) RETURNING member_id, member_kind",
-                    count: batch.count, db),
-                arguments: StatementArguments([channel.key, group] + batch))
+                    count: batch.count,
+                    db
+                ),
+                arguments: StatementArguments([channel.key, group] + batch)
+            )
             while let row = try rows.next() { deleted[row[0]] = row[1] }
             removed += batch.filter { deleted[$0] != nil }
             try stampUsers(
-                batch.lazy.filter { deleted[$0] == ResourceKind.user.rawValue }, now: now, in: channel, db)
+                batch.lazy.filter { deleted[$0] == ResourceKind.user.rawValue },
+                now: now,
+                in: channel,
+                db
+            )
         }
         return removed
     }
@@ -71,7 +86,11 @@ extension SQLiteStore {
     /// Makes the group's members exactly `ids`, given its `current` members (read in this transaction):
     /// only the difference is deleted and inserted. Returns what was removed and what was added.
     static func replaceEdges(
-        group: String, with ids: [String], current: Set<String>, in channel: Channel, _ db: Database
+        group: String,
+        with ids: [String],
+        current: Set<String>,
+        in channel: Channel,
+        _ db: Database
     ) throws -> (removed: [String], added: [String]) {
         let removed = try removeEdges(group: group, members: current.subtracting(ids).sorted(), in: channel, db)
         let added = try addEdges(group: group, members: ids.filter { !current.contains($0) }, in: channel, db)
@@ -79,26 +98,40 @@ extension SQLiteStore {
     }
 
     /// The ids among `ids` that are members of the group now.
-    static func presentMembers(of group: String, among ids: [String], in channel: Channel, _ db: Database) throws -> Set<String> {
+    static func presentMembers(of group: String, among ids: [String], in channel: Channel, _ db: Database) throws
+        -> Set<String>
+    {
         var present = Set<String>()
         for batch in batches(ids) {
             present.formUnion(
                 try String.fetchAll(
                     statement(
                         "SELECT member_id FROM membership WHERE channel_key = ? AND group_id = ? AND member_id IN (\(placeholders(batch.count)))",
-                        count: batch.count, db),
-                    arguments: StatementArguments([channel.key, group] + batch)))
+                        count: batch.count,
+                        db
+                    ),
+                    arguments: StatementArguments([channel.key, group] + batch)
+                )
+            )
         }
         return present
     }
 
     /// The ids among `ids` that name a resource of `kind` in the channel.
-    private static func existing(_ kind: ResourceKind, _ ids: [String], in channel: Channel, _ db: Database) throws -> Set<String> {
+    private static func existing(_ kind: ResourceKind, _ ids: [String], in channel: Channel, _ db: Database) throws
+        -> Set<String>
+    {
         guard !ids.isEmpty else { return [] }
         return Set(
             try String.fetchAll(
-                statement("SELECT id FROM \(kind.table) WHERE channel_key = ? AND id IN (\(placeholders(ids.count)))", count: ids.count, db),
-                arguments: StatementArguments([channel.key] + ids)))
+                statement(
+                    "SELECT id FROM \(kind.table) WHERE channel_key = ? AND id IN (\(placeholders(ids.count)))",
+                    count: ids.count,
+                    db
+                ),
+                arguments: StatementArguments([channel.key] + ids)
+            )
+        )
     }
 
     /// `ids` in runs of at most `edgeBatch`, in order.

@@ -7,7 +7,10 @@ extension SQLiteStore {
     /// seed, where one transaction per resource would dominate. Same checks and outbox entries as
     /// `create`; all or nothing. `members[i]` are the member ids of group `resources[i]`.
     package func createMany(
-        _ kind: ResourceKind, in channel: Channel, resources: [JSONObject], members: [[String]] = []
+        _ kind: ResourceKind,
+        in channel: Channel,
+        resources: [JSONObject],
+        members: [[String]] = []
     ) async throws -> [StoredResource] {
         let now = Self.now()
         let stored = resources.map {
@@ -40,7 +43,8 @@ extension SQLiteStore {
                 sql: """
                     INSERT OR IGNORE INTO membership (channel_key, group_id, member_id, member_kind)
                     SELECT channel_key, ?, id, 'User' FROM scim_user WHERE channel_key = ? AND id = ?
-                    """)
+                    """
+            )
             var added: [String] = []
             for user in users {
                 try insert.execute(arguments: [group, channel.key, user])

@@ -1,5 +1,5 @@
-package import Membership
 import GRDB
+package import Membership
 package import SCIM
 
 extension SQLiteStore {
@@ -52,15 +52,28 @@ extension SQLiteStore {
     /// An IdP's lookup before a create or a resync (`userName eq "…"`): at most one row, read with its
     /// groups in one statement, so on one snapshot without a transaction (as `GET /Users/{id}`).
     static func runUniqueLookup(
-        _ q: ResourceQuery, _ translation: FilterTranslation, _ kind: ResourceKind, in channel: Channel, _ db: Database
+        _ q: ResourceQuery,
+        _ translation: FilterTranslation,
+        _ kind: ResourceKind,
+        in channel: Channel,
+        _ db: Database
     ) throws -> QueryResult {
         let withGroups = q.withEdges && kind == .user
-        let found = try fetchUnique(kind, where: translation.sql, translation.arguments, withGroups: withGroups, in: channel, db)
+        let found = try fetchUnique(
+            kind,
+            where: translation.sql,
+            translation.arguments,
+            withGroups: withGroups,
+            in: channel,
+            db
+        )
         // One match at most: it is the page when the page starts at 1 and holds anything.
         let page = found.map { q.count > 0 && q.startIndex <= 1 ? [$0.resource] : [] } ?? []
         return QueryResult(
-            totalResults: found == nil ? 0 : 1, resources: page,
-            edges: withGroups ? Dictionary(uniqueKeysWithValues: page.map { ($0.id, found?.groups ?? []) }) : nil)
+            totalResults: found == nil ? 0 : 1,
+            resources: page,
+            edges: withGroups ? Dictionary(uniqueKeysWithValues: page.map { ($0.id, found?.groups ?? []) }) : nil
+        )
     }
 
     /// The query on one snapshot; `cached` keeps the statements prepared on the connection (for the
@@ -79,7 +92,8 @@ extension SQLiteStore {
         return result
     }
 
-    static func select(_ q: ResourceQuery, _ kind: ResourceKind, in channel: Channel, _ db: Database, cached: Bool) throws
+    static func select(_ q: ResourceQuery, _ kind: ResourceKind, in channel: Channel, _ db: Database, cached: Bool)
+        throws
         -> QueryResult
     {
         func statement(_ sql: String) throws -> Statement {
@@ -107,17 +121,21 @@ extension SQLiteStore {
         let select = "SELECT \(headColumns(kind)) FROM \(source(kind)) WHERE \(whereSQL)"
 
         if decidedBySQL, let sortColumn {
-            let total = try Int.fetchOne(
-                statement("SELECT COUNT(*) FROM \(source(kind)) WHERE \(whereSQL)"),
-                arguments: StatementArguments(args)) ?? 0
+            let total =
+                try Int.fetchOne(
+                    statement("SELECT COUNT(*) FROM \(source(kind)) WHERE \(whereSQL)"),
+                    arguments: StatementArguments(args)
+                ) ?? 0
             guard q.count > 0 else { return QueryResult(totalResults: total, resources: []) }
             // Missing values sort last when ascending (and so first when descending).
-            let order = ascending
+            let order =
+                ascending
                 ? "(\(sortColumn) IS NULL), \(sortColumn) ASC, t.id ASC"
                 : "(\(sortColumn) IS NULL) DESC, \(sortColumn) DESC, t.id DESC"
             let rows = try Row.fetchAll(
                 statement("\(select) ORDER BY \(order) LIMIT ? OFFSET ?"),
-                arguments: StatementArguments(args + [q.count, max(q.startIndex, 1) - 1]))
+                arguments: StatementArguments(args + [q.count, max(q.startIndex, 1) - 1])
+            )
             return QueryResult(totalResults: total, resources: try rows.map { try Self.resource(kind, from: $0) })
         }
 
@@ -151,13 +169,17 @@ extension SQLiteStore {
         switch r.kind {
         case .group:
             let ids = try String.fetchAll(
-                db, sql: "SELECT member_id FROM membership WHERE channel_key = ? AND group_id = ?",
-                arguments: [channel.key, r.id])
+                db,
+                sql: "SELECT member_id FROM membership WHERE channel_key = ? AND group_id = ?",
+                arguments: [channel.key, r.id]
+            )
             o["members"] = .array(ids.map { ["value": .string($0)] })
         case .user:
             let ids = try String.fetchAll(
-                db, sql: "SELECT group_id FROM membership WHERE channel_key = ? AND member_id = ?",
-                arguments: [channel.key, r.id])
+                db,
+                sql: "SELECT group_id FROM membership WHERE channel_key = ? AND member_id = ?",
+                arguments: [channel.key, r.id]
+            )
             o["groups"] = .array(ids.map { ["value": .string($0)] })
         }
         return o

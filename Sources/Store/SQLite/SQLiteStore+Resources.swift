@@ -10,7 +10,14 @@ extension SQLiteStore {
     {
         let now = Self.now()
         let id = Self.newID()
-        let stored = StoredResource(kind: kind, id: id, attributes: resource, version: 1, created: now, lastModified: now)
+        let stored = StoredResource(
+            kind: kind,
+            id: id,
+            attributes: resource,
+            version: 1,
+            created: now,
+            lastModified: now
+        )
         return try await write { db in
             try Self.checkUnique(stored, in: channel, db)
             try Self.insertRow(stored, in: channel, db)
@@ -48,7 +55,8 @@ extension SQLiteStore {
     static func fetch(_ kind: ResourceKind, id: String, in channel: Channel, _ db: Database) throws -> StoredResource? {
         try Row.fetchOne(
             db.cachedStatement(
-                sql: "SELECT \(headColumns(kind)) FROM \(source(kind)) WHERE t.channel_key = ? AND t.id = ?"),
+                sql: "SELECT \(headColumns(kind)) FROM \(source(kind)) WHERE t.channel_key = ? AND t.id = ?"
+            ),
             arguments: [channel.key, id]
         ).map { try resource(kind, from: $0) }
     }
@@ -66,8 +74,12 @@ extension SQLiteStore {
     /// when `withGroups` (users only), its groups by name, in one statement. Each group's row repeats
     /// the resource's columns; only the first is decoded.
     static func fetchUnique(
-        _ kind: ResourceKind, where condition: String, _ arguments: [any DatabaseValueConvertible & Sendable],
-        withGroups: Bool, in channel: Channel, _ db: Database
+        _ kind: ResourceKind,
+        where condition: String,
+        _ arguments: [any DatabaseValueConvertible & Sendable],
+        withGroups: Bool,
+        in channel: Channel,
+        _ db: Database
     ) throws -> (resource: StoredResource, groups: [MemberReference]?)? {
         let withGroups = withGroups && kind == .user  // only users have groups
         let sql =
@@ -80,13 +92,18 @@ extension SQLiteStore {
             ORDER BY g.display_name_fold
             """
             : "SELECT \(headColumns(kind)) FROM \(source(kind)) WHERE t.channel_key = ? AND \(condition)"
-        let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: StatementArguments([channel.key] + arguments))
+        let rows = try Row.fetchCursor(
+            db.cachedStatement(sql: sql),
+            arguments: StatementArguments([channel.key] + arguments)
+        )
         var found: StoredResource?
         var groups: [MemberReference] = []
         while let row = try rows.next() {
             if found == nil { found = try resource(kind, from: row) }
             // An edge whose group row is gone (never left behind by a commit) is skipped, as in `groups(ofMember:)`.
-            if withGroups, let group: String = row[5] { groups.append(MemberReference(id: group, kind: .group, display: row[6])) }
+            if withGroups, let group: String = row[5] {
+                groups.append(MemberReference(id: group, kind: .group, display: row[6]))
+            }
         }
         return found.map { ($0, withGroups ? groups : nil) }
     }
@@ -100,8 +117,13 @@ extension SQLiteStore {
             throw SCIMError.internalError
         }
         return StoredResource(
-            kind: kind, id: row[0], attributes: attributes, version: row[2], created: instant(row[3]),
-            lastModified: instant(row[4]))
+            kind: kind,
+            id: row[0],
+            attributes: attributes,
+            version: row[2],
+            created: instant(row[3]),
+            lastModified: instant(row[4])
+        )
     }
 
     // MARK: - Modify
@@ -110,70 +132,87 @@ extension SQLiteStore {
     /// already present) leaves the version and `lastModified` alone (RFC 7644 §3.5.2.1: such an operation
     /// "SHALL NOT change the modify timestamp"), and is answered from a read without waiting for the writer.
     package func modify(
-        _ kind: ResourceKind, id: String, in channel: Channel, ifMatch: String?,
+        _ kind: ResourceKind,
+        id: String,
+        in channel: Channel,
+        ifMatch: String?,
         membership: MembershipChange,
         update: @escaping @Sendable (StoredResource) throws -> JSONObject
     ) async throws -> StoredResource {
         if let unchanged = try unchangedByModify(
-            kind, id: id, in: channel, ifMatch: ifMatch, membership: membership, update: update)
-        {
+            kind,
+            id: id,
+            in: channel,
+            ifMatch: ifMatch,
+            membership: membership,
+            update: update
+        ) {
             return unchanged
         }
         let now = Self.now()
         return try await write { db in
-                guard let current = try Self.fetch(kind, id: id, in: channel, db) else {
-                    throw SCIMError.notFound("\(kind.rawValue) '\(id)' not found.")
-                }
-                if let ifMatch, !ETag.header(ifMatch, matches: current.etag) {
-                    throw SCIMError.preconditionFailed(
-                        "The resource has changed: its version is \(current.etag), the request's If-Match is \(ifMatch).")
-                }
-                // A computed member list comes first: its request's member operations are checked, and
-                // fail, in the request's order, before the other attributes are.
-                var computed: (ids: [String], current: Set<String>)?
-                if kind == .group, case .computed(let compute) = membership {
-                    let members = try Self.members(ofGroup: id, in: channel, db)
-                    computed = (try compute(members), Set(members.lazy.map(\.id)))
-                }
-                let attributes = try update(current)
-                var added: [String] = []
-                var removed: [String] = []
-                if kind == .group {
-                    switch membership {
-                    case .none: break
-                    case .delta(let add, let remove):
-                        removed = try Self.removeEdges(group: id, members: remove, in: channel, db)
-                        added = try Self.addEdges(group: id, members: add, in: channel, db)
-                    case .replaceAll(let ids):
-                        let current = Set(
-                            try String.fetchAll(
-                                db, cached: "SELECT member_id FROM membership WHERE channel_key = ? AND group_id = ?",
-                                arguments: [channel.key, id]))
-                        (removed, added) = try Self.replaceEdges(group: id, with: ids, current: current, in: channel, db)
-                    case .computed:
-                        if let computed {
-                            (removed, added) = try Self.replaceEdges(
-                                group: id, with: computed.ids, current: computed.current, in: channel, db)
-                        }
+            guard let current = try Self.fetch(kind, id: id, in: channel, db) else {
+                throw SCIMError.notFound("\(kind.rawValue) '\(id)' not found.")
+            }
+            if let ifMatch, !ETag.header(ifMatch, matches: current.etag) {
+                throw SCIMError.preconditionFailed(
+                    "The resource has changed: its version is \(current.etag), the request's If-Match is \(ifMatch)."
+                )
+            }
+            // A computed member list comes first: its request's member operations are checked, and
+            // fail, in the request's order, before the other attributes are.
+            var computed: (ids: [String], current: Set<String>)?
+            if kind == .group, case .computed(let compute) = membership {
+                let members = try Self.members(ofGroup: id, in: channel, db)
+                computed = (try compute(members), Set(members.lazy.map(\.id)))
+            }
+            let attributes = try update(current)
+            var added: [String] = []
+            var removed: [String] = []
+            if kind == .group {
+                switch membership {
+                case .none: break
+                case .delta(let add, let remove):
+                    removed = try Self.removeEdges(group: id, members: remove, in: channel, db)
+                    added = try Self.addEdges(group: id, members: add, in: channel, db)
+                case .replaceAll(let ids):
+                    let current = Set(
+                        try String.fetchAll(
+                            db,
+                            cached: "SELECT member_id FROM membership WHERE channel_key = ? AND group_id = ?",
+                            arguments: [channel.key, id]
+                        )
+                    )
+                    (removed, added) = try Self.replaceEdges(group: id, with: ids, current: current, in: channel, db)
+                case .computed:
+                    if let computed {
+                        (removed, added) = try Self.replaceEdges(
+                            group: id,
+                            with: computed.ids,
+                            current: computed.current,
+                            in: channel,
+                            db
+                        )
                     }
                 }
-                let attributesChanged = attributes != current.attributes
-                guard attributesChanged || !added.isEmpty || !removed.isEmpty else { return current }
-                var next = current
-                next.attributes = attributes
-                next.version = current.version + 1
-                next.lastModified = now
-                if attributesChanged { try Self.checkUnique(next, in: channel, db) }
-                try Self.updateRow(next, in: channel, db)
-                var events: [ChangeEvent] = []
-                if attributesChanged {
-                    events.append(kind == .user ? .userUpserted(id: id) : .groupUpserted(id: id))
-                }
-                if !added.isEmpty || !removed.isEmpty {
-                    events.append(.membersChanged(groupID: id, added: added, removed: removed))
-                }
-                try Self.emit(events, in: channel, db)
-                return next
+            }
+            let attributesChanged = attributes != current.attributes
+            guard attributesChanged || !added.isEmpty || !removed.isEmpty else { return current }
+            var next = current
+            next.attributes = attributes
+            next.version = current.version + 1
+            next.lastModified = now
+            if attributesChanged { try Self.checkUnique(next, in: channel, db) }
+            try Self.updateRow(next, in: channel, db)
+            var events: [ChangeEvent] = []
+            if attributesChanged {
+                events.append(kind == .user ? .userUpserted(id: id) : .groupUpserted(id: id))
+            }
+            if !added.isEmpty || !removed.isEmpty {
+                events.append(.membersChanged(groupID: id, added: added, removed: removed))
+            }
+            try Self.emit(events, in: channel, db)
+            return next
         }
     }
 
@@ -184,7 +223,11 @@ extension SQLiteStore {
     /// would (or when it fails: absent, stale `ifMatch`), which the writer then decides and reports.
     /// An `update` that throws throws here: on this snapshot the writer would refuse it the same way.
     private func unchangedByModify(
-        _ kind: ResourceKind, id: String, in channel: Channel, ifMatch: String?, membership: MembershipChange,
+        _ kind: ResourceKind,
+        id: String,
+        in channel: Channel,
+        ifMatch: String?,
+        membership: MembershipChange,
         update: (StoredResource) throws -> JSONObject
     ) throws -> StoredResource? {
         let read = try readNowConsistently { db -> StoredResource? in
@@ -202,11 +245,16 @@ extension SQLiteStore {
                 return add.allSatisfy(present.contains) && !remove.contains(where: present.contains) ? current : nil
             case .replaceAll(let ids):
                 let wanted = Set(ids)
-                let count = try Int.fetchOne(
-                    db.cachedStatement(sql: "SELECT COUNT(*) FROM membership WHERE channel_key = ? AND group_id = ?"),
-                    arguments: [channel.key, id]) ?? 0
+                let count =
+                    try Int.fetchOne(
+                        db.cachedStatement(
+                            sql: "SELECT COUNT(*) FROM membership WHERE channel_key = ? AND group_id = ?"
+                        ),
+                        arguments: [channel.key, id]
+                    ) ?? 0
                 guard count == wanted.count else { return nil }
-                return try Self.presentMembers(of: id, among: Array(wanted), in: channel, db).count == wanted.count ? current : nil
+                return try Self.presentMembers(of: id, among: Array(wanted), in: channel, db).count == wanted.count
+                    ? current : nil
             case .computed:
                 // Evaluating it needs the whole member list, which the writer reads anyway.
                 return nil
@@ -226,12 +274,15 @@ extension SQLiteStore {
             }
             if let ifMatch, !ETag.header(ifMatch, matches: current.etag) {
                 throw SCIMError.preconditionFailed(
-                    "The resource has changed: its version is \(current.etag), the request's If-Match is \(ifMatch).")
+                    "The resource has changed: its version is \(current.etag), the request's If-Match is \(ifMatch)."
+                )
             }
             // Groups that lose this member change too, on every target.
             let formerGroups = try String.fetchAll(
-                db, cached: "SELECT group_id FROM membership WHERE channel_key = ? AND member_id = ?",
-                arguments: [channel.key, id])
+                db,
+                cached: "SELECT group_id FROM membership WHERE channel_key = ? AND member_id = ?",
+                arguments: [channel.key, id]
+            )
             var events: [ChangeEvent] = formerGroups.map { .membersChanged(groupID: $0, added: [], removed: [id]) }
             events.append(kind == .user ? .userDeleted(id: id) : .groupDeleted(id: id))
             try Self.emit(events, in: channel, db)
@@ -239,16 +290,30 @@ extension SQLiteStore {
                 sql: """
                     UPDATE scim_group SET version = version + 1, last_modified = ?
                     WHERE channel_key = ? AND id IN (SELECT group_id FROM membership WHERE channel_key = ? AND member_id = ?)
-                    """, arguments: [now, channel.key, channel.key, id])
-            try db.executeCached(sql: "DELETE FROM membership WHERE channel_key = ? AND member_id = ?", arguments: [channel.key, id])
+                    """,
+                arguments: [now, channel.key, channel.key, id]
+            )
+            try db.executeCached(
+                sql: "DELETE FROM membership WHERE channel_key = ? AND member_id = ?",
+                arguments: [channel.key, id]
+            )
             if kind == .group {
                 try Self.stampUserMembers(ofGroup: id, now: now, in: channel, db)
-                try db.executeCached(sql: "DELETE FROM membership WHERE channel_key = ? AND group_id = ?", arguments: [channel.key, id])
+                try db.executeCached(
+                    sql: "DELETE FROM membership WHERE channel_key = ? AND group_id = ?",
+                    arguments: [channel.key, id]
+                )
             } else {
-                try db.executeCached(sql: "DELETE FROM scim_user_email WHERE channel_key = ? AND user_id = ?", arguments: [channel.key, id])
+                try db.executeCached(
+                    sql: "DELETE FROM scim_user_email WHERE channel_key = ? AND user_id = ?",
+                    arguments: [channel.key, id]
+                )
                 try Self.dropStamp(user: id, in: channel, db)
             }
-            try db.executeCached(sql: "DELETE FROM \(kind.table) WHERE channel_key = ? AND id = ?", arguments: [channel.key, id])
+            try db.executeCached(
+                sql: "DELETE FROM \(kind.table) WHERE channel_key = ? AND id = ?",
+                arguments: [channel.key, id]
+            )
         }
     }
 
@@ -260,22 +325,31 @@ extension SQLiteStore {
 
     /// The members of a group with their displays, by id (also read inside writes, for `.computed`).
     static func members(ofGroup id: String, in channel: Channel, _ db: Database) throws -> [MemberReference] {
-        try Row.fetchAll(db, cached: """
+        try Row.fetchAll(
+            db,
+            cached: """
                 SELECT m.member_id, m.member_kind, COALESCE(u.display, g.display) AS display
                 FROM membership m
                 LEFT JOIN scim_user u ON m.member_kind = 'User' AND u.channel_key = m.channel_key AND u.id = m.member_id
                 LEFT JOIN scim_group g ON m.member_kind = 'Group' AND g.channel_key = m.channel_key AND g.id = m.member_id
                 WHERE m.channel_key = ? AND m.group_id = ?
                 ORDER BY m.member_id
-                """, arguments: [channel.key, id]
+                """,
+            arguments: [channel.key, id]
         ).map { row in
-            MemberReference(id: row["member_id"], kind: ResourceKind(rawValue: row["member_kind"]) ?? .user, display: row["display"])
+            MemberReference(
+                id: row["member_id"],
+                kind: ResourceKind(rawValue: row["member_kind"]) ?? .user,
+                display: row["display"]
+            )
         }
     }
 
     /// The members of each of `ids` (every id a key), as `members(ofGroup:)` orders them: a statement
     /// per `edgeBatch` groups, not one per group, for a page of a group list.
-    static func members(ofGroups ids: [String], in channel: Channel, _ db: Database) throws -> [String: [MemberReference]] {
+    static func members(ofGroups ids: [String], in channel: Channel, _ db: Database) throws -> [String:
+        [MemberReference]]
+    {
         var members = Dictionary(ids.map { ($0, [MemberReference]()) }, uniquingKeysWith: { first, _ in first })
         for batch in batches(ids) {
             let rows = try Row.fetchCursor(
@@ -287,11 +361,16 @@ extension SQLiteStore {
                     LEFT JOIN scim_group g ON m.member_kind = 'Group' AND g.channel_key = m.channel_key AND g.id = m.member_id
                     WHERE m.channel_key = ? AND m.group_id IN (\(placeholders(batch.count)))
                     ORDER BY m.group_id, m.member_id
-                    """, count: batch.count, db),
-                arguments: StatementArguments([channel.key] + batch))
+                    """,
+                    count: batch.count,
+                    db
+                ),
+                arguments: StatementArguments([channel.key] + batch)
+            )
             while let row = try rows.next() {
                 members[row[0], default: []].append(
-                    MemberReference(id: row[1], kind: ResourceKind(rawValue: row[2]) ?? .user, display: row[3]))
+                    MemberReference(id: row[1], kind: ResourceKind(rawValue: row[2]) ?? .user, display: row[3])
+                )
             }
         }
         return members
@@ -309,7 +388,9 @@ extension SQLiteStore {
 
     /// The groups of each of `ids` (every id a key, its groups by name): a statement per `edgeBatch`
     /// ids, not one per user, for a page of a user list.
-    static func groups(ofMembers ids: [String], in channel: Channel, _ db: Database) throws -> [String: [MemberReference]] {
+    static func groups(ofMembers ids: [String], in channel: Channel, _ db: Database) throws -> [String:
+        [MemberReference]]
+    {
         var groups = Dictionary(ids.map { ($0, [MemberReference]()) }, uniquingKeysWith: { first, _ in first })
         for batch in batches(ids) {
             let rows = try Row.fetchCursor(
@@ -319,8 +400,12 @@ extension SQLiteStore {
                     CROSS JOIN scim_group g ON g.channel_key = m.channel_key AND g.id = m.group_id
                     WHERE m.channel_key = ? AND m.member_id IN (\(placeholders(batch.count)))
                     ORDER BY m.member_id, g.display_name_fold
-                    """, count: batch.count, db),
-                arguments: StatementArguments([channel.key] + batch))
+                    """,
+                    count: batch.count,
+                    db
+                ),
+                arguments: StatementArguments([channel.key] + batch)
+            )
             while let row = try rows.next() {
                 groups[row[0], default: []].append(MemberReference(id: row[1], kind: .group, display: row[2]))
             }
@@ -354,16 +439,26 @@ extension SQLiteStore {
                 if let v = e["value"]?.stringValue, !v.isEmpty { emails.insert(FilterEvaluator.foldCase(v)) }
             }
             return Columns(
-                foldedName: FilterEvaluator.foldCase(userName), display: displayName ?? userName, externalID: externalID,
-                displayNameFold: displayName.map(FilterEvaluator.foldCase), active: a["active"]?.boolValue, emails: emails)
+                foldedName: FilterEvaluator.foldCase(userName),
+                display: displayName ?? userName,
+                externalID: externalID,
+                displayNameFold: displayName.map(FilterEvaluator.foldCase),
+                active: a["active"]?.boolValue,
+                emails: emails
+            )
         case .group:
             guard let displayName = a["displayName"]?.stringValue, !displayName.isEmpty else {
                 throw SCIMError.invalidValue("A Group needs a non-empty 'displayName'.")
             }
             let fold = FilterEvaluator.foldCase(displayName)
             return Columns(
-                foldedName: fold, display: displayName, externalID: externalID, displayNameFold: fold, active: nil,
-                emails: [])
+                foldedName: fold,
+                display: displayName,
+                externalID: externalID,
+                displayNameFold: fold,
+                active: nil,
+                emails: []
+            )
         }
     }
 
@@ -371,14 +466,17 @@ extension SQLiteStore {
     /// `displayName` (groups, because targets map groups by name), compared case-insensitively.
     static func checkUnique(_ r: StoredResource, in channel: Channel, _ db: Database) throws {
         let c = try columns(r)
-        let (column, attribute) = r.kind == .user ? ("user_name_fold", "userName") : ("display_name_fold", "displayName")
+        let (column, attribute) =
+            r.kind == .user ? ("user_name_fold", "userName") : ("display_name_fold", "displayName")
         if let other = try String.fetchOne(
-            db, cached: "SELECT id FROM \(r.kind.table) WHERE channel_key = ? AND \(column) = ? AND id <> ?",
-            arguments: [channel.key, c.foldedName, r.id])
-        {
+            db,
+            cached: "SELECT id FROM \(r.kind.table) WHERE channel_key = ? AND \(column) = ? AND id <> ?",
+            arguments: [channel.key, c.foldedName, r.id]
+        ) {
             let value = r.attributes[attribute]?.stringValue ?? ""
             throw SCIMError.uniqueness(
-                "\(r.kind.rawValue) \(attribute) '\(value)' is already taken in this channel (by id \(other)); \(attribute) is unique, compared case-insensitively.")
+                "\(r.kind.rawValue) \(attribute) '\(value)' is already taken in this channel (by id \(other)); \(attribute) is unique, compared case-insensitively."
+            )
         }
     }
 
@@ -396,7 +494,8 @@ extension SQLiteStore {
                 arguments: [
                     channel.key, r.id, c.foldedName, c.externalID, c.displayNameFold, c.display, c.active, json,
                     r.version, nanoseconds(r.created), nanoseconds(r.lastModified),
-                ])
+                ]
+            )
             try insertEmails(c.emails, user: r.id, in: channel, db)
         case .group:
             try db.executeCached(
@@ -408,7 +507,8 @@ extension SQLiteStore {
                 arguments: [
                     channel.key, r.id, c.foldedName, c.display, c.externalID, json, r.version, nanoseconds(r.created),
                     nanoseconds(r.lastModified),
-                ])
+                ]
+            )
         }
     }
 
@@ -426,16 +526,22 @@ extension SQLiteStore {
                 arguments: [
                     c.foldedName, c.externalID, c.displayNameFold, c.display, c.active, json, r.version,
                     nanoseconds(r.lastModified), channel.key, r.id,
-                ])
+                ]
+            )
             // `r.version` counts the stamp's changes (it was read with them): the row holds them now.
             try dropStamp(user: r.id, in: channel, db)
             let old = Set(
                 try String.fetchAll(
-                    db, cached: "SELECT value_fold FROM scim_user_email WHERE channel_key = ? AND user_id = ?",
-                    arguments: [channel.key, r.id]))
+                    db,
+                    cached: "SELECT value_fold FROM scim_user_email WHERE channel_key = ? AND user_id = ?",
+                    arguments: [channel.key, r.id]
+                )
+            )
             if old != c.emails {
                 try db.executeCached(
-                    sql: "DELETE FROM scim_user_email WHERE channel_key = ? AND user_id = ?", arguments: [channel.key, r.id])
+                    sql: "DELETE FROM scim_user_email WHERE channel_key = ? AND user_id = ?",
+                    arguments: [channel.key, r.id]
+                )
                 try insertEmails(c.emails, user: r.id, in: channel, db)
             }
         case .group:
@@ -446,8 +552,10 @@ extension SQLiteStore {
                     WHERE channel_key = ? AND id = ?
                     """,
                 arguments: [
-                    c.foldedName, c.display, c.externalID, json, r.version, nanoseconds(r.lastModified), channel.key, r.id,
-                ])
+                    c.foldedName, c.display, c.externalID, json, r.version, nanoseconds(r.lastModified), channel.key,
+                    r.id,
+                ]
+            )
         }
     }
 
@@ -455,7 +563,8 @@ extension SQLiteStore {
         for e in emails {
             try db.executeCached(
                 sql: "INSERT OR IGNORE INTO scim_user_email (channel_key, value_fold, user_id) VALUES (?, ?, ?)",
-                arguments: [channel.key, e, user])
+                arguments: [channel.key, e, user]
+            )
         }
     }
 }

@@ -11,7 +11,8 @@ extension SQLiteStore: SyncStore {
             sql: """
                 INSERT INTO outbox (channel_key, target, resource_key, event, state, attempts, next_attempt, created, updated)
                 SELECT ?, target, ?, ?, 'pending', 0, 0, ?, ? FROM channel_target WHERE channel_key = ?
-                """)
+                """
+        )
         for e in events {
             try insert.execute(arguments: [channel.key, e.resourceKey, e.json.serialized(), now, now, channel.key])
         }
@@ -21,7 +22,10 @@ extension SQLiteStore: SyncStore {
         try await write { db in
             try db.executeCached(sql: "DELETE FROM channel_target WHERE channel_key = ?", arguments: [channel.key])
             for t in Set(targets) {
-                try db.executeCached(sql: "INSERT INTO channel_target (channel_key, target) VALUES (?, ?)", arguments: [channel.key, t])
+                try db.executeCached(
+                    sql: "INSERT INTO channel_target (channel_key, target) VALUES (?, ?)",
+                    arguments: [channel.key, t]
+                )
             }
         }
     }
@@ -34,7 +38,9 @@ extension SQLiteStore: SyncStore {
                     sql: """
                         INSERT INTO outbox (channel_key, target, resource_key, event, state, attempts, next_attempt, created, updated)
                         VALUES (?, ?, ?, ?, 'pending', 0, 0, ?, ?)
-                        """, arguments: [channel.key, target, e.resourceKey, e.json.serialized(), now, now])
+                        """,
+                    arguments: [channel.key, target, e.resourceKey, e.json.serialized(), now, now]
+                )
             }
         }
     }
@@ -43,7 +49,9 @@ extension SQLiteStore: SyncStore {
         let ns = Self.nanoseconds(now)
         let due = try await read { db in
             // The oldest pending entry of each key; it is deliverable once due. Later entries of the key wait.
-            let rows = try Row.fetchAll(db, cached: """
+            let rows = try Row.fetchAll(
+                db,
+                cached: """
                     SELECT o.seq, o.target, o.resource_key, o.event, o.attempts, o.state, o.last_error,
                            c.key, c.name, c.created
                     FROM outbox o JOIN channel c ON c.key = o.channel_key
@@ -51,7 +59,9 @@ extension SQLiteStore: SyncStore {
                       AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.target = o.target AND p.resource_key = o.resource_key
                                       AND p.state = 'pending' AND p.seq < o.seq)
                     ORDER BY o.seq LIMIT ?
-                    """, arguments: [target, ns, limit])
+                    """,
+                arguments: [target, ns, limit]
+            )
             return try rows.compactMap(Self.outboxEntry(from:))
         }
         // A commit is visible before `walSync` has synced it: nothing leaves the bridge before it is
@@ -61,7 +71,10 @@ extension SQLiteStore: SyncStore {
     }
 
     static func outboxEntry(from row: Row) throws -> OutboxEntry? {
-        try outboxEntry(from: row, channel: Channel(key: row["key"], name: row["name"], created: instant(row["created"])))
+        try outboxEntry(
+            from: row,
+            channel: Channel(key: row["key"], name: row["name"], created: instant(row["created"]))
+        )
     }
 
     /// An entry from a row without the channel's columns, of a channel already known.
@@ -69,23 +82,37 @@ extension SQLiteStore: SyncStore {
         let text: String = row["event"]
         guard let json = try? JSONParser.parse(text), let event = ChangeEvent(json: json) else { return nil }
         return OutboxEntry(
-            seq: row["seq"], channel: channel, target: row["target"], resourceKey: row["resource_key"], event: event,
-            attempts: row["attempts"], state: try row.value("state"), lastError: row["last_error"])
+            seq: row["seq"],
+            channel: channel,
+            target: row["target"],
+            resourceKey: row["resource_key"],
+            event: event,
+            attempts: row["attempts"],
+            state: try row.value("state"),
+            lastError: row["last_error"]
+        )
     }
 
     package func completeOutboxEntry(_ seq: Int64) async throws {
         let now = Self.nanoseconds(Self.now())
         try await write { db in
-            try db.executeCached(sql: "UPDATE outbox SET state = 'done', updated = ? WHERE seq = ?", arguments: [now, seq])
+            try db.executeCached(
+                sql: "UPDATE outbox SET state = 'done', updated = ? WHERE seq = ?",
+                arguments: [now, seq]
+            )
         }
     }
 
-    package func failOutboxEntry(_ seq: Int64, attempts: Int, nextAttempt: SCIMDateTime, error: String, dead: Bool) async throws {
+    package func failOutboxEntry(_ seq: Int64, attempts: Int, nextAttempt: SCIMDateTime, error: String, dead: Bool)
+        async throws
+    {
         let now = Self.nanoseconds(Self.now())
         try await write { db in
             try db.executeCached(
-                sql: "UPDATE outbox SET state = ?, attempts = ?, next_attempt = ?, last_error = ?, updated = ? WHERE seq = ?",
-                arguments: [dead ? "dead" : "pending", attempts, Self.nanoseconds(nextAttempt), error, now, seq])
+                sql:
+                    "UPDATE outbox SET state = ?, attempts = ?, next_attempt = ?, last_error = ?, updated = ? WHERE seq = ?",
+                arguments: [dead ? "dead" : "pending", attempts, Self.nanoseconds(nextAttempt), error, now, seq]
+            )
         }
     }
 
@@ -93,8 +120,10 @@ extension SQLiteStore: SyncStore {
         try await read { db in
             var counts: [String: Int] = [:]
             for row in try Row.fetchAll(
-                db, cached: "SELECT state, COUNT(*) AS n FROM outbox WHERE target = ? GROUP BY state", arguments: [target])
-            {
+                db,
+                cached: "SELECT state, COUNT(*) AS n FROM outbox WHERE target = ? GROUP BY state",
+                arguments: [target]
+            ) {
                 counts[row["state"]] = row["n"]
             }
             return counts
@@ -103,27 +132,41 @@ extension SQLiteStore: SyncStore {
 
     package func deadOutboxEntries(target: String, limit: Int) async throws -> [OutboxEntry] {
         try await read { db in
-            try Row.fetchAll(db, cached: """
+            try Row.fetchAll(
+                db,
+                cached: """
                     SELECT o.seq, o.target, o.resource_key, o.event, o.attempts, o.state, o.last_error, c.key, c.name, c.created
                     FROM outbox o JOIN channel c ON c.key = o.channel_key
                     WHERE o.target = ? AND o.state = 'dead' ORDER BY o.seq DESC LIMIT ?
-                    """, arguments: [target, limit]
+                    """,
+                arguments: [target, limit]
             ).compactMap(Self.outboxEntry(from:))
         }
     }
 
     // MARK: - Mapping
 
-    package func mapping(target: String, channel: Channel, kind: ResourceKind, canonicalID: String) async throws -> TargetMapping? {
+    package func mapping(target: String, channel: Channel, kind: ResourceKind, canonicalID: String) async throws
+        -> TargetMapping?
+    {
         try await read { db in
-            try Row.fetchOne(db, cached: """
+            try Row.fetchOne(
+                db,
+                cached: """
                     SELECT target_id, origin, detail FROM target_mapping
                     WHERE target = ? AND channel_key = ? AND kind = ? AND canonical_id = ?
-                    """, arguments: [target, channel.key, kind.rawValue, canonicalID]
+                    """,
+                arguments: [target, channel.key, kind.rawValue, canonicalID]
             ).map { row in
                 TargetMapping(
-                    target: target, channel: channel, kind: kind, canonicalID: canonicalID, targetID: row["target_id"],
-                    origin: try row.value("origin"), detail: row["detail"])
+                    target: target,
+                    channel: channel,
+                    kind: kind,
+                    canonicalID: canonicalID,
+                    targetID: row["target_id"],
+                    origin: try row.value("origin"),
+                    detail: row["detail"]
+                )
             }
         }
     }
@@ -139,30 +182,44 @@ extension SQLiteStore: SyncStore {
                     DO UPDATE SET target_id = excluded.target_id, origin = excluded.origin, detail = excluded.detail,
                                   updated = excluded.updated
                     """,
-                arguments: [m.target, m.channel.key, m.kind.rawValue, m.canonicalID, m.targetID, m.origin.rawValue, m.detail, now])
+                arguments: [
+                    m.target, m.channel.key, m.kind.rawValue, m.canonicalID, m.targetID, m.origin.rawValue, m.detail,
+                    now,
+                ]
+            )
         }
     }
 
     package func removeMapping(target: String, channel: Channel, kind: ResourceKind, canonicalID: String) async throws {
         try await write { db in
             try db.executeCached(
-                sql: "DELETE FROM target_mapping WHERE target = ? AND channel_key = ? AND kind = ? AND canonical_id = ?",
-                arguments: [target, channel.key, kind.rawValue, canonicalID])
+                sql:
+                    "DELETE FROM target_mapping WHERE target = ? AND channel_key = ? AND kind = ? AND canonical_id = ?",
+                arguments: [target, channel.key, kind.rawValue, canonicalID]
+            )
         }
     }
 
     package func mappings(target: String) async throws -> [TargetMapping] {
         try await read { db in
-            try Row.fetchAll(db, cached: """
+            try Row.fetchAll(
+                db,
+                cached: """
                     SELECT m.kind, m.canonical_id, m.target_id, m.origin, m.detail, c.key, c.name, c.created
                     FROM target_mapping m JOIN channel c ON c.key = m.channel_key WHERE m.target = ?
                     ORDER BY m.kind, m.canonical_id
-                    """, arguments: [target]
+                    """,
+                arguments: [target]
             ).map { row in
                 TargetMapping(
-                    target: target, channel: Channel(key: row["key"], name: row["name"], created: Self.instant(row["created"])),
-                    kind: ResourceKind(rawValue: row["kind"]) ?? .user, canonicalID: row["canonical_id"],
-                    targetID: row["target_id"], origin: try row.value("origin"), detail: row["detail"])
+                    target: target,
+                    channel: Channel(key: row["key"], name: row["name"], created: Self.instant(row["created"])),
+                    kind: ResourceKind(rawValue: row["kind"]) ?? .user,
+                    canonicalID: row["canonical_id"],
+                    targetID: row["target_id"],
+                    origin: try row.value("origin"),
+                    detail: row["detail"]
+                )
             }
         }
     }
@@ -173,8 +230,12 @@ extension SQLiteStore: SyncStore {
         try await read { db in
             Set(
                 try String.fetchAll(
-                    db, cached: "SELECT member_id FROM target_membership WHERE target = ? AND channel_key = ? AND group_id = ?",
-                    arguments: [target, channel.key, group]))
+                    db,
+                    cached:
+                        "SELECT member_id FROM target_membership WHERE target = ? AND channel_key = ? AND group_id = ?",
+                    arguments: [target, channel.key, group]
+                )
+            )
         }
     }
 
@@ -182,8 +243,10 @@ extension SQLiteStore: SyncStore {
         try await write { db in
             for m in members {
                 try db.executeCached(
-                    sql: "INSERT OR IGNORE INTO target_membership (target, channel_key, group_id, member_id) VALUES (?, ?, ?, ?)",
-                    arguments: [target, channel.key, group, m])
+                    sql:
+                        "INSERT OR IGNORE INTO target_membership (target, channel_key, group_id, member_id) VALUES (?, ?, ?, ?)",
+                    arguments: [target, channel.key, group, m]
+                )
             }
         }
     }
@@ -193,39 +256,52 @@ extension SQLiteStore: SyncStore {
             if let members {
                 for m in members {
                     try db.executeCached(
-                        sql: "DELETE FROM target_membership WHERE target = ? AND channel_key = ? AND group_id = ? AND member_id = ?",
-                        arguments: [target, channel.key, group, m])
+                        sql:
+                            "DELETE FROM target_membership WHERE target = ? AND channel_key = ? AND group_id = ? AND member_id = ?",
+                        arguments: [target, channel.key, group, m]
+                    )
                 }
             } else {
                 try db.executeCached(
                     sql: "DELETE FROM target_membership WHERE target = ? AND channel_key = ? AND group_id = ?",
-                    arguments: [target, channel.key, group])
+                    arguments: [target, channel.key, group]
+                )
             }
         }
     }
 
     // MARK: - Audit
 
-    package func appendAudit(target: String, channel: Channel, action: String, resourceKey: String, detail: JSONValue) async throws {
+    package func appendAudit(target: String, channel: Channel, action: String, resourceKey: String, detail: JSONValue)
+        async throws
+    {
         let now = Self.nanoseconds(Self.now())
         try await write { db in
             try db.executeCached(
-                sql: "INSERT INTO audit (time, target, channel_key, action, resource_key, detail) VALUES (?, ?, ?, ?, ?, ?)",
-                arguments: [now, target, channel.key, action, resourceKey, detail.serialized()])
+                sql:
+                    "INSERT INTO audit (time, target, channel_key, action, resource_key, detail) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [now, target, channel.key, action, resourceKey, detail.serialized()]
+            )
         }
     }
 
     package func auditEntries(target: String) async throws -> [AuditEntry] {
         try await read { db in
             try Row.fetchAll(
-                db, cached: "SELECT time, target, action, resource_key, detail FROM audit WHERE target = ? ORDER BY seq",
-                arguments: [target])
-                .map { row in
-                    let text: String = row["detail"]
-                    return AuditEntry(
-                        time: Self.instant(row["time"]), target: row["target"], action: row["action"],
-                        resourceKey: row["resource_key"], detail: (try? JSONParser.parse(text)) ?? .null)
-                }
+                db,
+                cached: "SELECT time, target, action, resource_key, detail FROM audit WHERE target = ? ORDER BY seq",
+                arguments: [target]
+            )
+            .map { row in
+                let text: String = row["detail"]
+                return AuditEntry(
+                    time: Self.instant(row["time"]),
+                    target: row["target"],
+                    action: row["action"],
+                    resourceKey: row["resource_key"],
+                    detail: (try? JSONParser.parse(text)) ?? .null
+                )
+            }
         }
     }
 }
@@ -239,7 +315,9 @@ extension SQLiteStore {
         try await read { db in
             var byKey: [String: ResourceSyncStatus] = [:]
             // Undelivered changes, one row per resource (served by outbox_by_state).
-            for row in try Row.fetchAll(db, cached: """
+            for row in try Row.fetchAll(
+                db,
+                cached: """
                     SELECT c.name AS channel, o.resource_key, COUNT(*) AS n, MAX(o.attempts) AS attempts,
                            MAX(o.state = 'dead') AS dead,
                            (SELECT l.last_error FROM outbox l WHERE l.target = o.target AND l.resource_key = o.resource_key
@@ -248,20 +326,29 @@ extension SQLiteStore {
                     FROM outbox o JOIN channel c ON c.key = o.channel_key
                     WHERE o.target = ? AND o.state IN ('pending', 'dead')
                     GROUP BY o.channel_key, o.resource_key
-                    """, arguments: [target])
-            {
+                    """,
+                arguments: [target]
+            ) {
                 let channel: String = row["channel"]
                 let key: String = row["resource_key"]
                 let dead: Bool = row["dead"]
                 byKey[channel + "\u{0}" + key] = ResourceSyncStatus(
-                    channel: channel, resourceKey: key, state: dead ? .failed : .pending, undelivered: row["n"],
-                    attempts: row["attempts"], lastError: row["last_error"])
+                    channel: channel,
+                    resourceKey: key,
+                    state: dead ? .failed : .pending,
+                    undelivered: row["n"],
+                    attempts: row["attempts"],
+                    lastError: row["last_error"]
+                )
             }
-            for row in try Row.fetchAll(db, cached: """
+            for row in try Row.fetchAll(
+                db,
+                cached: """
                     SELECT c.name AS channel, m.kind, m.canonical_id, m.target_id, m.origin, m.detail
                     FROM target_mapping m JOIN channel c ON c.key = m.channel_key WHERE m.target = ?
-                    """, arguments: [target])
-            {
+                    """,
+                arguments: [target]
+            ) {
                 let channel: String = row["channel"]
                 let kind: String = row["kind"]
                 let id: String = row["canonical_id"]
@@ -281,8 +368,13 @@ extension SQLiteStore {
                     byKey[channel + "\u{0}" + key] = s
                 } else {
                     byKey[channel + "\u{0}" + key] = ResourceSyncStatus(
-                        channel: channel, resourceKey: key, state: mapped, targetID: row["target_id"], origin: origin,
-                        detail: mapped == .blocked ? row["detail"] : nil)
+                        channel: channel,
+                        resourceKey: key,
+                        state: mapped,
+                        targetID: row["target_id"],
+                        origin: origin,
+                        detail: mapped == .blocked ? row["detail"] : nil
+                    )
                 }
             }
             let all = byKey.values.filter { state == nil || $0.state == state }
@@ -294,8 +386,10 @@ extension SQLiteStore {
         let now = Self.nanoseconds(Self.now())
         return try await write { db in
             try db.executeCached(
-                sql: "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt = 0, updated = ? WHERE target = ? AND state = 'dead'",
-                arguments: [now, target])
+                sql:
+                    "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt = 0, updated = ? WHERE target = ? AND state = 'dead'",
+                arguments: [now, target]
+            )
             return db.changesCount
         }
     }
@@ -304,8 +398,12 @@ extension SQLiteStore {
         try await read { db in
             Set(
                 try String.fetchAll(
-                    db, cached: "SELECT DISTINCT resource_key FROM outbox WHERE target = ? AND state = 'dead' AND channel_key = ?",
-                    arguments: [target, channel.key]))
+                    db,
+                    cached:
+                        "SELECT DISTINCT resource_key FROM outbox WHERE target = ? AND state = 'dead' AND channel_key = ?",
+                    arguments: [target, channel.key]
+                )
+            )
         }
     }
 
@@ -323,8 +421,12 @@ extension SQLiteStore {
                         UPDATE outbox SET state = 'settled', updated = ?
                         WHERE target = ? AND channel_key = ? AND state = 'dead' AND resource_key IN (\(Self.placeholders(batch.count)))
                         RETURNING seq, target, resource_key, event, attempts, state, last_error
-                        """, count: batch.count, db),
-                    arguments: StatementArguments([now, target, channel.key] as [any DatabaseValueConvertible] + batch))
+                        """,
+                        count: batch.count,
+                        db
+                    ),
+                    arguments: StatementArguments([now, target, channel.key] as [any DatabaseValueConvertible] + batch)
+                )
                 settled += try rows.compactMap { try Self.outboxEntry(from: $0, channel: channel) }
             }
             return settled.sorted { $0.seq < $1.seq }

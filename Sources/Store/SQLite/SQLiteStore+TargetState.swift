@@ -21,20 +21,31 @@ extension SQLiteStore {
     }
 
     package func recordReconciled(target: String, at: SCIMDateTime) async throws {
-        try await upsertTargetState(target, set: "last_reconciled = excluded.last_reconciled", columns: ["last_reconciled"], [Self.nanoseconds(at)])
+        try await upsertTargetState(
+            target,
+            set: "last_reconciled = excluded.last_reconciled",
+            columns: ["last_reconciled"],
+            [Self.nanoseconds(at)]
+        )
     }
 
     package func recordInitialSync(target: String, started: SCIMDateTime) async throws {
         // A new run makes the previous run's end meaningless: "started, not finished" is "running".
         try await upsertTargetState(
-            target, set: "initial_sync_started = excluded.initial_sync_started, initial_sync_finished = NULL",
-            columns: ["initial_sync_started"], [Self.nanoseconds(started)])
+            target,
+            set: "initial_sync_started = excluded.initial_sync_started, initial_sync_finished = NULL",
+            columns: ["initial_sync_started"],
+            [Self.nanoseconds(started)]
+        )
     }
 
     package func recordInitialSync(target: String, finished: SCIMDateTime) async throws {
         try await upsertTargetState(
-            target, set: "initial_sync_finished = excluded.initial_sync_finished", columns: ["initial_sync_finished"],
-            [Self.nanoseconds(finished)])
+            target,
+            set: "initial_sync_finished = excluded.initial_sync_finished",
+            columns: ["initial_sync_finished"],
+            [Self.nanoseconds(finished)]
+        )
     }
 
     package func recordHealth(target: String, health: TargetHealth, error: String?, at: SCIMDateTime) async throws {
@@ -46,16 +57,25 @@ extension SQLiteStore {
                 last_error_at = COALESCE(excluded.last_error_at, last_error_at)
                 """,
             columns: ["health", "last_error", "last_error_at"],
-            [health.rawValue, error, error == nil ? nil : Self.nanoseconds(at)])
+            [health.rawValue, error, error == nil ? nil : Self.nanoseconds(at)]
+        )
     }
 
     package func recordSuccess(target: String, at: SCIMDateTime) async throws {
-        try await upsertTargetState(target, set: "last_success = excluded.last_success", columns: ["last_success"], [Self.nanoseconds(at)])
+        try await upsertTargetState(
+            target,
+            set: "last_success = excluded.last_success",
+            columns: ["last_success"],
+            [Self.nanoseconds(at)]
+        )
     }
 
     /// Inserts the target's row with `columns` set to `values`, or, when it exists, runs `set` on it.
     private func upsertTargetState(
-        _ target: String, set: String, columns: [String], _ values: [(any DatabaseValueConvertible)?]
+        _ target: String,
+        set: String,
+        columns: [String],
+        _ values: [(any DatabaseValueConvertible)?]
     ) async throws {
         let sql = """
             INSERT INTO target_state (target, \(columns.joined(separator: ", ")))
@@ -75,10 +95,15 @@ extension SQLiteStore {
         func time(_ column: String) -> SCIMDateTime? { (row[column] as Int64?).map(instant) }
         let health: String = row["health"]
         return TargetState(
-            target: row["target"], lastReconciled: time("last_reconciled"), initialSyncStarted: time("initial_sync_started"),
+            target: row["target"],
+            lastReconciled: time("last_reconciled"),
+            initialSyncStarted: time("initial_sync_started"),
             initialSyncFinished: time("initial_sync_finished"),
             // The column's CHECK admits only known values; a newer schema's unknown one reads as failing.
             health: TargetHealth(rawValue: health) ?? .failing,
-            lastError: row["last_error"], lastErrorAt: time("last_error_at"), lastSuccess: time("last_success"))
+            lastError: row["last_error"],
+            lastErrorAt: time("last_error_at"),
+            lastSuccess: time("last_success")
+        )
     }
 }

@@ -1,5 +1,5 @@
-import Membership
 import GRDB
+import Membership
 import SCIM
 
 /// A user's `groups` change whenever a group gains or loses it, and with them its version and
@@ -41,7 +41,8 @@ extension SQLiteStore {
             sql: """
                 INSERT INTO scim_user_stamp (channel_key, id, changes, last_modified) VALUES (?, ?, 1, ?)
                 ON CONFLICT (channel_key, id) DO UPDATE SET changes = changes + 1, last_modified = excluded.last_modified
-                """)
+                """
+        )
         for id in ids { try stamp.execute(arguments: [channel.key, id, now]) }
     }
 
@@ -53,12 +54,17 @@ extension SQLiteStore {
                 SELECT channel_key, member_id, 1, ? FROM membership
                 WHERE channel_key = ? AND group_id = ? AND member_kind = 'User'
                 ON CONFLICT (channel_key, id) DO UPDATE SET changes = changes + 1, last_modified = excluded.last_modified
-                """, arguments: [now, channel.key, group])
+                """,
+            arguments: [now, channel.key, group]
+        )
     }
 
     /// Drops a user's stamp: its row was just written with the version and time that include it, or
     /// the user is gone.
     static func dropStamp(user id: String, in channel: Channel, _ db: Database) throws {
-        try db.executeCached(sql: "DELETE FROM scim_user_stamp WHERE channel_key = ? AND id = ?", arguments: [channel.key, id])
+        try db.executeCached(
+            sql: "DELETE FROM scim_user_stamp WHERE channel_key = ? AND id = ?",
+            arguments: [channel.key, id]
+        )
     }
 }

@@ -1,6 +1,6 @@
-package import Membership
 import Foundation
 import GRDB
+package import Membership
 package import SCIM
 
 /// The embedded store: one SQLite file in WAL mode behind GRDB `DatabasePool`s.
@@ -33,19 +33,28 @@ package final class SQLiteStore: Store {
     /// `writerCacheMiB` is the page cache of the writer connection (a bulk load wants more).
     /// `statementObserver` sees the SQL of every statement run (tests count queries with it).
     package convenience init(
-        path: String, durability: Durability = .full, writerCacheMiB: Int = 32,
+        path: String,
+        durability: Durability = .full,
+        writerCacheMiB: Int = 32,
         statementObserver: (@Sendable (String) -> Void)? = nil
     ) throws {
         try self.init(
-            path: path, durability: durability, writerCacheMiB: writerCacheMiB, statementObserver: statementObserver,
-            walSync: durability == .full ? WALSync(walPath: path + "-wal") : nil)
+            path: path,
+            durability: durability,
+            writerCacheMiB: writerCacheMiB,
+            statementObserver: statementObserver,
+            walSync: durability == .full ? WALSync(walPath: path + "-wal") : nil
+        )
     }
 
     /// `walSync`, when given, makes commits durable (`full` durability without the writer waiting for
     /// the disk); tests give one that counts, delays or fails its syncs.
     init(
-        path: String, durability: Durability, writerCacheMiB: Int = 32,
-        statementObserver: (@Sendable (String) -> Void)? = nil, walSync: WALSync?
+        path: String,
+        durability: Durability,
+        writerCacheMiB: Int = 32,
+        statementObserver: (@Sendable (String) -> Void)? = nil,
+        walSync: WALSync?
     ) throws {
         // With a `WALSync` the writer commits without syncing and `walSync` syncs behind it.
         let synchronous = durability == .full && walSync == nil ? "FULL" : "NORMAL"
@@ -141,15 +150,20 @@ package final class SQLiteStore: Store {
                 throw SCIMError.uniqueness("A channel named '\(name)' already exists.")
             }
             try db.execute(
-                sql: "INSERT INTO channel (name, created) VALUES (?, ?)", arguments: [name, Self.nanoseconds(created)])
+                sql: "INSERT INTO channel (name, created) VALUES (?, ?)",
+                arguments: [name, Self.nanoseconds(created)]
+            )
             return Channel(key: db.lastInsertedRowID, name: name, created: created)
         }
     }
 
     package func channel(named name: String) async throws -> Channel? {
         try readNow { db in
-            try Row.fetchOne(db.cachedStatement(sql: "SELECT key, name, created FROM channel WHERE name = ?"), arguments: [name])
-                .map(Self.channel(from:))
+            try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT key, name, created FROM channel WHERE name = ?"),
+                arguments: [name]
+            )
+            .map(Self.channel(from:))
         }
     }
 
@@ -165,7 +179,8 @@ package final class SQLiteStore: Store {
 
     package func deleteChannel(named name: String) async throws -> Bool {
         try await write { db in
-            guard let key = try Int64.fetchOne(db, sql: "SELECT key FROM channel WHERE name = ?", arguments: [name]) else {
+            guard let key = try Int64.fetchOne(db, sql: "SELECT key FROM channel WHERE name = ?", arguments: [name])
+            else {
                 return false
             }
             // Edge and email tables carry no foreign key (they are keyed for speed); clear them first.
@@ -188,14 +203,17 @@ package final class SQLiteStore: Store {
                 arguments: [
                     channel.key, credential.kind.rawValue, credential.lookupKey, Data(credential.secretHash),
                     Data(credential.salt), created,
-                ])
+                ]
+            )
         }
     }
 
     package func removeCredentials(of kind: CredentialKind, from channel: Channel) async throws {
         try await write { db in
             try db.execute(
-                sql: "DELETE FROM credential WHERE channel_key = ? AND kind = ?", arguments: [channel.key, kind.rawValue])
+                sql: "DELETE FROM credential WHERE channel_key = ? AND kind = ?",
+                arguments: [channel.key, kind.rawValue]
+            )
         }
     }
 
@@ -206,7 +224,8 @@ package final class SQLiteStore: Store {
                 sql: """
                     SELECT c.kind, c.lookup_key, c.secret_hash, c.salt, ch.key, ch.name, ch.created
                     FROM credential c JOIN channel ch ON ch.key = c.channel_key WHERE c.channel_key = ?
-                    """, arguments: [channel.key]
+                    """,
+                arguments: [channel.key]
             ).compactMap(Self.credential(from:))
         }
     }
@@ -215,10 +234,12 @@ package final class SQLiteStore: Store {
         try readNow { db in
             try Row.fetchAll(
                 db.cachedStatement(
-                sql: """
-                    SELECT c.kind, c.lookup_key, c.secret_hash, c.salt, ch.key, ch.name, ch.created
-                    FROM credential c JOIN channel ch ON ch.key = c.channel_key WHERE c.kind = ? AND c.lookup_key = ?
-                    """), arguments: [kind.rawValue, lookupKey]
+                    sql: """
+                        SELECT c.kind, c.lookup_key, c.secret_hash, c.salt, ch.key, ch.name, ch.created
+                        FROM credential c JOIN channel ch ON ch.key = c.channel_key WHERE c.kind = ? AND c.lookup_key = ?
+                        """
+                ),
+                arguments: [kind.rawValue, lookupKey]
             ).compactMap(Self.credential(from:))
         }
     }
@@ -229,6 +250,10 @@ package final class SQLiteStore: Store {
         let salt: Data = row["salt"]
         return StoredCredential(
             channel: Channel(key: row["key"], name: row["name"], created: instant(row["created"])),
-            kind: kind, lookupKey: row["lookup_key"], secretHash: Array(hash), salt: Array(salt))
+            kind: kind,
+            lookupKey: row["lookup_key"],
+            secretHash: Array(hash),
+            salt: Array(salt)
+        )
     }
 }

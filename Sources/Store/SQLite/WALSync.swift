@@ -83,9 +83,9 @@ final class WALSync: Sendable {
         guard fd >= 0 else { throw SyncFailed(path: path, errno: errno) }
         defer { close(fd) }
         #if canImport(Darwin)
-        guard fcntl(fd, F_FULLFSYNC) == 0 else { throw SyncFailed(path: path, errno: errno) }
+            guard fcntl(fd, F_FULLFSYNC) == 0 else { throw SyncFailed(path: path, errno: errno) }
         #else
-        guard Glibc.fdatasync(fd) == 0 else { throw SyncFailed(path: path, errno: errno) }
+            guard Glibc.fdatasync(fd) == 0 else { throw SyncFailed(path: path, errno: errno) }
         #endif
     }
 }

@@ -192,7 +192,8 @@ enum BulkFixtures {
     /// `mixedRequestVerbatim` with the PATCH data written as the PatchOp body it stands for (§3.5.2).
     static let mixedRequest = mixedRequestVerbatim.replacing(
         #""data": {["#,
-        with: #""data": {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": ["#)
+        with: #""data": {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": ["#
+    )
 
     /// §3.7.3: the response to `mixedRequest`.
     static let mixedResponse = """

@@ -9,7 +9,9 @@ struct BulkIdResolverTests {
     }
 
     func ops(_ json: String) throws -> [BulkOperation] {
-        try operations(#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],"Operations":["# + json + "]}")
+        try operations(
+            #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],"Operations":["# + json + "]}"
+        )
     }
 
     @Test("§3.7.2: Alice's id replaces bulkId:qwerty in the group's members")
@@ -39,7 +41,9 @@ struct BulkIdResolverTests {
     func circular() throws {
         var resolver = BulkIdResolver(operations: try operations(BulkFixtures.circularRequest))
         #expect(resolver.failures.isEmpty)
-        #expect(resolver.steps == [.createBreakingCycle(0), .createBreakingCycle(1), .completeCycle(0), .completeCycle(1)])
+        #expect(
+            resolver.steps == [.createBreakingCycle(0), .createBreakingCycle(1), .completeCycle(0), .completeCycle(1)]
+        )
         // First pass: Group A without its member (Group B does not exist yet).
         let a = try resolver.withoutUnresolved(0)
         #expect(a.method == .post)
@@ -68,7 +72,10 @@ struct BulkIdResolverTests {
 
     @Test func selfReferenceIsACycleOfOne() throws {
         let resolver = BulkIdResolver(
-            operations: try ops(#"{"method":"POST","bulkId":"g","path":"/Groups","data":{"members":[{"value":"bulkId:g"}]}}"#))
+            operations: try ops(
+                #"{"method":"POST","bulkId":"g","path":"/Groups","data":{"members":[{"value":"bulkId:g"}]}}"#
+            )
+        )
         #expect(resolver.steps == [.createBreakingCycle(0), .completeCycle(0)])
     }
 
@@ -78,7 +85,9 @@ struct BulkIdResolverTests {
                 #"""
                 {"method":"POST","bulkId":"a","path":"/Users","data":{"userName":"a","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"manager":{"value":"bulkId:b"},"employeeNumber":"1"}}},
                 {"method":"POST","bulkId":"b","path":"/Users","data":{"userName":"b","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"manager":{"value":"bulkId:a"}}}}
-                """#))
+                """#
+            )
+        )
         let a = try resolver.withoutUnresolved(0)
         #expect(a.data?[SchemaRegistry.enterpriseUserSchema] == ["employeeNumber": "1"])
     }
@@ -91,8 +100,15 @@ struct BulkIdResolverTests {
                 {"method":"POST","bulkId":"b","path":"/Groups","data":{"members":[{"value":"bulkId:a"}]}},
                 {"method":"POST","bulkId":"c","path":"/Groups","data":{"members":[{"value":"bulkId:a"}]}},
                 {"method":"POST","bulkId":"u","path":"/Users","data":{"userName":"u"}}
-                """#))
-        #expect(resolver.steps == [.createBreakingCycle(0), .createBreakingCycle(1), .completeCycle(0), .completeCycle(1), .run(2), .run(3)])
+                """#
+            )
+        )
+        #expect(
+            resolver.steps == [
+                .createBreakingCycle(0), .createBreakingCycle(1), .completeCycle(0), .completeCycle(1), .run(2),
+                .run(3),
+            ]
+        )
         #expect(resolver.failures.isEmpty)
     }
 
@@ -107,7 +123,9 @@ struct BulkIdResolverTests {
                 {"method":"PATCH","path":"/Groups/bulkId:g","data":{"Operations":[{"op":"add","path":"members","value":[{"value":"bulkId:u3"}]}]}},
                 {"method":"POST","bulkId":"u2","path":"/Users","data":{"userName":"two"}},
                 {"method":"POST","bulkId":"u3","path":"/Users","data":{"userName":"three"}}
-                """#))
+                """#
+            )
+        )
         #expect(resolver.order == [0, 2, 4, 1, 5, 3])
         #expect(resolver.failures.isEmpty)
         #expect(BulkIdResolver.references(in: resolver.operations[3]) == ["g", "u3"])
@@ -120,7 +138,9 @@ struct BulkIdResolverTests {
                 #"""
                 {"method":"POST","bulkId":"g","path":"/Groups","data":{"displayName":"G"}},
                 {"method":"PATCH","path":"/Groups/bulkId:g","data":{"Operations":[{"op":"replace","path":"displayName","value":"H"}]}}
-                """#))
+                """#
+            )
+        )
         resolver.record(bulkId: "g", id: "e9e30dba")
         #expect(try resolver.resolved(1).path == "/Groups/e9e30dba")
     }
@@ -132,7 +152,9 @@ struct BulkIdResolverTests {
                 {"method":"POST","bulkId":"g","path":"/Groups","data":{"members":[{"value":"bulkId:nobody"}]}},
                 {"method":"PATCH","path":"/Groups/bulkId:g","data":{"Operations":[]}},
                 {"method":"PUT","path":"/Users/x","data":{"userName":"ok"}}
-                """#))
+                """#
+            )
+        )
         let unknown = try #require(resolver.failures[0])
         #expect(unknown.status == 400)
         #expect(unknown.scimType == .invalidValue)
@@ -149,7 +171,9 @@ struct BulkIdResolverTests {
                 #"""
                 {"method":"PUT","bulkId":"p","path":"/Users/1","data":{"userName":"x"}},
                 {"method":"PUT","path":"/Users/2","data":{"manager":"bulkId:p"}}
-                """#))
+                """#
+            )
+        )
         #expect(resolver.failures[1]?.scimType == .invalidValue)
     }
 

@@ -54,32 +54,56 @@ struct BulkRequestTests {
 
     @Test func operationValidation() {
         expectError(
-            request(#"{"method":"POST","path":"/Users","data":{"userName":"a"}}"#), .invalidSyntax,
-            mentioning: "Operations[0] is a POST and needs a 'bulkId'")
-        expectError(request(#"{"method":"GET","path":"/Users/1"}"#), .invalidValue, mentioning: "POST, PUT, PATCH or DELETE")
+            request(#"{"method":"POST","path":"/Users","data":{"userName":"a"}}"#),
+            .invalidSyntax,
+            mentioning: "Operations[0] is a POST and needs a 'bulkId'"
+        )
+        expectError(
+            request(#"{"method":"GET","path":"/Users/1"}"#),
+            .invalidValue,
+            mentioning: "POST, PUT, PATCH or DELETE"
+        )
         expectError(request(#"{"path":"/Users/1"}"#), .invalidSyntax, mentioning: "'method'")
         expectError(
-            request(#"{"method":"POST","bulkId":"a","path":"/Users/1","data":{}}"#), .invalidValue,
-            mentioning: "resource type endpoint")
+            request(#"{"method":"POST","bulkId":"a","path":"/Users/1","data":{}}"#),
+            .invalidValue,
+            mentioning: "resource type endpoint"
+        )
         expectError(
-            request(#"{"method":"PUT","path":"/Users","data":{}}"#), .invalidValue, mentioning: "\"/Users/{id}\"")
+            request(#"{"method":"PUT","path":"/Users","data":{}}"#),
+            .invalidValue,
+            mentioning: "\"/Users/{id}\""
+        )
         expectError(request(#"{"method":"DELETE","path":"Users/1"}"#), .invalidValue, mentioning: "Users/1")
         expectError(request(#"{"method":"DELETE","path":"/Users/1/x"}"#), .invalidValue, mentioning: "/Users/1/x")
         expectError(request(#"{"method":"DELETE","path":"/Users/"}"#), .invalidValue, mentioning: "/Users/")
         expectError(request(#"{"method":"PATCH","path":"/Users/1"}"#), .invalidSyntax, mentioning: "needs 'data'")
-        expectError(request(#"{"method":"PUT","path":"/Users/1","data":[]}"#), .invalidSyntax, mentioning: "data must be an object")
+        expectError(
+            request(#"{"method":"PUT","path":"/Users/1","data":[]}"#),
+            .invalidSyntax,
+            mentioning: "data must be an object"
+        )
         expectError(request(#"{"method":"DELETE","path":1}"#), .invalidSyntax, mentioning: "path must be a string")
         expectError(
-            request(#"{"method":"POST","bulkId":"","path":"/Users","data":{}}"#), .invalidValue, mentioning: "bulkId must not be empty")
+            request(#"{"method":"POST","bulkId":"","path":"/Users","data":{}}"#),
+            .invalidValue,
+            mentioning: "bulkId must not be empty"
+        )
         expectError(
-            request(#"{"method":"DELETE","path":"/Users/1"},"x""#), .invalidSyntax, mentioning: "Operations[1] must be an object")
+            request(#"{"method":"DELETE","path":"/Users/1"},"x""#),
+            .invalidSyntax,
+            mentioning: "Operations[1] must be an object"
+        )
     }
 
     @Test func bulkIdsMustBeUnique() {
         expectError(
             request(
-                #"{"method":"POST","bulkId":"a","path":"/Users","data":{}},{"method":"POST","bulkId":"a","path":"/Groups","data":{}}"#),
-            .invalidValue, mentioning: "reuses bulkId 'a' of Operations[0]")
+                #"{"method":"POST","bulkId":"a","path":"/Users","data":{}},{"method":"POST","bulkId":"a","path":"/Groups","data":{}}"#
+            ),
+            .invalidValue,
+            mentioning: "reuses bulkId 'a' of Operations[0]"
+        )
     }
 
     @Test func lowercaseMethodIsAccepted() throws {
@@ -89,13 +113,21 @@ struct BulkRequestTests {
 
     @Test func messageStructure() {
         expectError(#"{"Operations":[]}"#, .invalidSyntax, mentioning: MessageSchema.bulkRequest)
-        expectError(#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:BulkRequest"]}"#, .invalidSyntax, mentioning: "'Operations'")
+        expectError(
+            #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:BulkRequest"]}"#,
+            .invalidSyntax,
+            mentioning: "'Operations'"
+        )
         expectError(
             #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],"failOnErrors":"1","Operations":[]}"#,
-            .invalidSyntax, mentioning: "failOnErrors")
+            .invalidSyntax,
+            mentioning: "failOnErrors"
+        )
         expectError(
             #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],"failOnErrors":0,"Operations":[]}"#,
-            .invalidValue, mentioning: "failOnErrors")
+            .invalidValue,
+            mentioning: "failOnErrors"
+        )
     }
 
     @Test("§3.7.4: payload over maxPayloadSize is 413 naming the limit")
@@ -113,7 +145,9 @@ struct BulkRequestTests {
             try BulkRequest.parse(body, limits: BulkLimits(maxOperations: 10, maxPayloadSize: body.count))
         }
         // §3.7.4 example detail, for a 1 MiB limit.
-        #expect(throws: SCIMError.payloadTooLarge("The size of the bulk operation exceeds the maxPayloadSize (1048576).")) {
+        #expect(
+            throws: SCIMError.payloadTooLarge("The size of the bulk operation exceeds the maxPayloadSize (1048576).")
+        ) {
             try BulkLimits().checkPayloadSize(4_294_967_296)
         }
     }

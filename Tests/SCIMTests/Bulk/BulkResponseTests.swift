@@ -18,17 +18,29 @@ struct BulkResponseTests {
         let rfc = try JSONParser.parse(BulkFixtures.mixedResponse)
         let response = BulkResponse(operations: [
             BulkOperationResult(
-                location: "https://example.com/v2/Users/92b725cd-9465-4e7d-8c16-01f8e146b87a", method: .post,
-                bulkId: "qwerty", version: #"W/"oY4m4wn58tkVjJxK""#, status: 201),
+                location: "https://example.com/v2/Users/92b725cd-9465-4e7d-8c16-01f8e146b87a",
+                method: .post,
+                bulkId: "qwerty",
+                version: #"W/"oY4m4wn58tkVjJxK""#,
+                status: 201
+            ),
             BulkOperationResult(
-                location: "https://example.com/v2/Users/b7c14771-226c-4d05-8860-134711653041", method: .put,
-                version: #"W/"huJj29dMNgu3WXPD""#, status: 200),
+                location: "https://example.com/v2/Users/b7c14771-226c-4d05-8860-134711653041",
+                method: .put,
+                version: #"W/"huJj29dMNgu3WXPD""#,
+                status: 200
+            ),
             BulkOperationResult(
-                location: "https://example.com/v2/Users/5d8d29d3-342c-4b5f-8683-a3cb6763ffcc", method: .patch,
-                version: #"W/"huJj29dMNgu3WXPD""#, status: 200),
+                location: "https://example.com/v2/Users/5d8d29d3-342c-4b5f-8683-a3cb6763ffcc",
+                method: .patch,
+                version: #"W/"huJj29dMNgu3WXPD""#,
+                status: 200
+            ),
             BulkOperationResult(
-                location: "https://example.com/v2/Users/e9025315-6bea-44e1-899c-1e07454e468b", method: .delete,
-                status: 204),
+                location: "https://example.com/v2/Users/e9025315-6bea-44e1-899c-1e07454e468b",
+                method: .delete,
+                status: 204
+            ),
         ])
         #expect(try JSONParser.parse(response.encodedBytes()) == rfc)
         #expect(response.encodedBytes() == response.json.serializedBytes())
@@ -56,24 +68,30 @@ struct BulkResponseTests {
                  "status":"400"
               }
             }
-            """)
+            """
+        )
         #expect(result.json == expected)
 
         let put = BulkOperation(method: .put, path: "/Users/b7c1", data: [:])
         let failedPut = BulkOperationResult.failure(
-            of: put, error: .preconditionFailed("Failed to update.  Resource changed on the server."),
-            location: "https://example.com/v2/Users/b7c1")
+            of: put,
+            error: .preconditionFailed("Failed to update.  Resource changed on the server."),
+            location: "https://example.com/v2/Users/b7c1"
+        )
         #expect(failedPut.location == "https://example.com/v2/Users/b7c1")
         #expect(failedPut.status == 412)
         #expect(failedPut.response?["status"] == "412")
     }
 
-    @Test("malformed results are invalidSyntax", arguments: [
-        #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:BulkResponse"]}"#,
-        #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:BulkResponse"],"Operations":[{"method":"POST"}]}"#,
-        #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:BulkResponse"],"Operations":[{"method":"GET","status":"200"}]}"#,
-        #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:BulkResponse"],"Operations":[{"method":"PUT","status":"2000"}]}"#,
-    ])
+    @Test(
+        "malformed results are invalidSyntax",
+        arguments: [
+            #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:BulkResponse"]}"#,
+            #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:BulkResponse"],"Operations":[{"method":"POST"}]}"#,
+            #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:BulkResponse"],"Operations":[{"method":"GET","status":"200"}]}"#,
+            #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:BulkResponse"],"Operations":[{"method":"PUT","status":"2000"}]}"#,
+        ]
+    )
     func malformed(_ text: String) throws {
         let json = try JSONParser.parse(text)
         #expect(throws: SCIMError.self) { try BulkResponse(json: json) }

@@ -9,7 +9,10 @@ struct EntraResourceDialectTests {
 
     @Test func theGroupMarkerIsDroppedAndTheBodyThenValidates() throws {
         let body: JSONObject = [
-            "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group", "HTTP://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group"],
+            "schemas": [
+                "urn:ietf:params:scim:schemas:core:2.0:Group",
+                "HTTP://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group",
+            ],
             "displayName": "Finance Team",
         ]
         #expect(throws: SCIMError.self) { try ResourceValidator.validateForCreate(body, schema: group) }
@@ -19,10 +22,15 @@ struct EntraResourceDialectTests {
     }
 
     @Test func otherURNsAndOtherResourceTypesAreLeftToTheValidator() {
-        let unknown: JSONObject = ["schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group", "urn:example:unknown"], "displayName": "G"]
+        let unknown: JSONObject = [
+            "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group", "urn:example:unknown"], "displayName": "G",
+        ]
         #expect(EntraResourceDialect.normalize(unknown, schema: group) == unknown)
         #expect(throws: SCIMError.self) { try ResourceValidator.validateForCreate(unknown, schema: group) }
-        let onUser: JSONObject = ["schemas": ["urn:ietf:params:scim:schemas:core:2.0:User", .string(EntraResourceDialect.groupMarker)], "userName": "u"]
+        let onUser: JSONObject = [
+            "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User", .string(EntraResourceDialect.groupMarker)],
+            "userName": "u",
+        ]
         #expect(EntraResourceDialect.normalize(onUser, schema: user) == onUser)
     }
 }

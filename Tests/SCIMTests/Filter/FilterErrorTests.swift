@@ -9,33 +9,36 @@ struct FilterErrorTests {
     typealias F = FilterFixtures
 
     /// (filter, 1-based character position the detail must name, a word the detail must contain)
-    @Test("syntax errors name the position", arguments: [
-        (#"userName eq"#, 12, "value"),
-        (#"userName eq "x"#, 13, "Unterminated"),
-        (#"userName xx "a""#, 10, "'xx'"),
-        (#"userName regex "a""#, 10, "'regex'"),
-        (#"(userName eq "a""#, 17, "')'"),
-        (#"userName eq "a")"#, 16, "')'"),
-        (#"emails[type eq "work""#, 22, "']'"),
-        (#"emails[type eq "x"][value eq "y"]"#, 20, "'['"),
-        (#"emails[type eq "work" and value[x eq 1]]"#, 32, "nested"),
-        (#"userName eq "a" and"#, 20, "end of filter"),
-        (#"userName eq "a" or (title pr"#, 29, "')'"),
-        (#"userName pr "x""#, 13, "'\"'"),
-        (#"userName eq "a" andactive eq true"#, 17, "'andactive'"),
-        (#"userName eq bjensen"#, 13, "double quotes"),
-        (#"userName eq 01"#, 13, "not a valid value"),
-        (#"userName eq "a\x""#, 13, "Invalid string"),
-        (#"userName.foo.bar eq "x""#, 1, "not a valid attribute path"),
-        (#""userName" eq "x""#, 1, "attribute name"),
-        (#"emails[] pr"#, 8, "attribute name"),
-        // `or` is also a legal attribute name, so the second one reads as an attribute missing its operator.
-        (#"userName eq "a" or or"#, 22, "after 'or'"),
-        (#"not userName eq "x""#, 1, "not ("),
-        // Positions count characters, not UTF-8 bytes.
-        (#"displayName eq "équipe" xx"#, 25, "'xx'"),
-        (#"displayName eq "日本" and x"#, 26, "after 'x'"),
-    ])
+    @Test(
+        "syntax errors name the position",
+        arguments: [
+            (#"userName eq"#, 12, "value"),
+            (#"userName eq "x"#, 13, "Unterminated"),
+            (#"userName xx "a""#, 10, "'xx'"),
+            (#"userName regex "a""#, 10, "'regex'"),
+            (#"(userName eq "a""#, 17, "')'"),
+            (#"userName eq "a")"#, 16, "')'"),
+            (#"emails[type eq "work""#, 22, "']'"),
+            (#"emails[type eq "x"][value eq "y"]"#, 20, "'['"),
+            (#"emails[type eq "work" and value[x eq 1]]"#, 32, "nested"),
+            (#"userName eq "a" and"#, 20, "end of filter"),
+            (#"userName eq "a" or (title pr"#, 29, "')'"),
+            (#"userName pr "x""#, 13, "'\"'"),
+            (#"userName eq "a" andactive eq true"#, 17, "'andactive'"),
+            (#"userName eq bjensen"#, 13, "double quotes"),
+            (#"userName eq 01"#, 13, "not a valid value"),
+            (#"userName eq "a\x""#, 13, "Invalid string"),
+            (#"userName.foo.bar eq "x""#, 1, "not a valid attribute path"),
+            (#""userName" eq "x""#, 1, "attribute name"),
+            (#"emails[] pr"#, 8, "attribute name"),
+            // `or` is also a legal attribute name, so the second one reads as an attribute missing its operator.
+            (#"userName eq "a" or or"#, 22, "after 'or'"),
+            (#"not userName eq "x""#, 1, "not ("),
+            // Positions count characters, not UTF-8 bytes.
+            (#"displayName eq "équipe" xx"#, 25, "'xx'"),
+            (#"displayName eq "日本" and x"#, 26, "after 'x'"),
+        ]
+    )
     func syntax(_ filter: String, _ position: Int, _ mention: String) throws {
         let e = try #require(F.error(filter), "\(filter) should be refused")
         #expect(e.status == 400)
@@ -51,24 +54,27 @@ struct FilterErrorTests {
         #expect(e.detail.contains("empty"))
     }
 
-    @Test("schema errors name the attribute and its position", arguments: [
-        (#"foo eq "x""#, "'foo'", 1),
-        (#"title pr and foo eq "x""#, "'foo'", 14),
-        (#"name.foo eq "x""#, "'foo'", 1),
-        (#"userName.value eq "x""#, "no sub-attributes", 1),
-        (#"active eq "yes""#, "true or false", 1),
-        (#"active gt true"#, "'gt'", 1),
-        (#"meta.created gt "yesterday""#, "'yesterday'", 1),
-        (#"meta.lastModified eq 5"#, "dateTime", 1),
-        (#"userName eq 5"#, "double quotes", 1),
-        (#"name eq "x""#, "sub-attribute", 1),
-        (#"userName[value eq "x"]"#, "not a complex attribute", 1),
-        (#"emails[emails.value eq "x"]"#, "sub-attribute", 8),
-        (#"emails[foo eq "x"]"#, "'foo'", 8),
-        (#"emails[urn:ietf:params:scim:schemas:core:2.0:User:type eq "x"]"#, "sub-attribute", 8),
-        (#"title gt null"#, "null", 1),
-        (#"urn:example:unknown:1.0:foo eq "x""#, "urn:example:unknown:1.0", 1),
-    ])
+    @Test(
+        "schema errors name the attribute and its position",
+        arguments: [
+            (#"foo eq "x""#, "'foo'", 1),
+            (#"title pr and foo eq "x""#, "'foo'", 14),
+            (#"name.foo eq "x""#, "'foo'", 1),
+            (#"userName.value eq "x""#, "no sub-attributes", 1),
+            (#"active eq "yes""#, "true or false", 1),
+            (#"active gt true"#, "'gt'", 1),
+            (#"meta.created gt "yesterday""#, "'yesterday'", 1),
+            (#"meta.lastModified eq 5"#, "dateTime", 1),
+            (#"userName eq 5"#, "double quotes", 1),
+            (#"name eq "x""#, "sub-attribute", 1),
+            (#"userName[value eq "x"]"#, "not a complex attribute", 1),
+            (#"emails[emails.value eq "x"]"#, "sub-attribute", 8),
+            (#"emails[foo eq "x"]"#, "'foo'", 8),
+            (#"emails[urn:ietf:params:scim:schemas:core:2.0:User:type eq "x"]"#, "sub-attribute", 8),
+            (#"title gt null"#, "null", 1),
+            (#"urn:example:unknown:1.0:foo eq "x""#, "urn:example:unknown:1.0", 1),
+        ]
+    )
     func resolution(_ filter: String, _ mention: String, _ position: Int) throws {
         let e = try #require(F.error(filter), "\(filter) should be refused")
         #expect(e.status == 400)

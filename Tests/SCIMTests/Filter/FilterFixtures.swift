@@ -87,7 +87,8 @@ enum FilterFixtures {
             "location": "https://example.com/v2/Users/2819c223-7f76-453a-919d-413861904646"
           }
         }
-        """#)
+        """#
+    )
 
     /// RFC 7643 §8.4 group, with the members as printed there.
     static let tourGuides: JSONObject = object(
@@ -110,10 +111,13 @@ enum FilterFixtures {
             "location": "https://example.com/v2/Groups/e9e30dba-f08f-4109-8486-d5c6a331660a"
           }
         }
-        """#)
+        """#
+    )
 
     /// A minimal group, as PingOne or Okta create it.
-    static let engineering: JSONObject = object(#"{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"id":"g1","displayName":"Engineering","members":[]}"#)
+    static let engineering: JSONObject = object(
+        #"{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"id":"g1","displayName":"Engineering","members":[]}"#
+    )
 
     static func object(_ text: String) -> JSONObject {
         do {

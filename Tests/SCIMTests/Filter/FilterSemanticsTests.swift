@@ -34,30 +34,41 @@ struct FilterSemanticsTests {
         #expect(try F.matches(#"title ne "tour guide""#, F.fullUser) == false)
     }
 
-    @Test("other operators on an absent attribute do not match", arguments: ["eq", "co", "sw", "ew", "gt", "ge", "lt", "le"])
+    @Test(
+        "other operators on an absent attribute do not match",
+        arguments: ["eq", "co", "sw", "ew", "gt", "ge", "lt", "le"]
+    )
     func absentDoesNotMatch(_ op: String) throws {
         #expect(try F.matches(#"title \#(op) "Tour Guide""#, F.without("title")) == false)
-        #expect(try F.matches(#"title \#(op) "Tour Guide""#, F.fullUser) == ["eq", "co", "sw", "ew", "ge", "le"].contains(op))
+        #expect(
+            try F.matches(#"title \#(op) "Tour Guide""#, F.fullUser)
+                == ["eq", "co", "sw", "ew", "ge", "le"].contains(op)
+        )
     }
 
     /// "If the attribute has a non-empty or non-null value, or if it contains a non-empty node for
     /// complex attributes, there is a match."
-    @Test("pr on complex and multi-valued attributes", arguments: [
-        (#"{"name": {"givenName": "Barbara"}}"#, "name pr", true),
-        (#"{"name": {}}"#, "name pr", false),
-        (#"{"name": {"givenName": ""}}"#, "name pr", false),
-        (#"{"name": {"givenName": null}}"#, "name pr", false),
-        (#"{"name": null}"#, "name pr", false),
-        (#"{"emails": []}"#, "emails pr", false),
-        (#"{"emails": [{}]}"#, "emails pr", false),
-        (#"{"emails": [{"type": "work"}]}"#, "emails pr", true),
-        (#"{"emails": [{"type": "work"}]}"#, "emails.value pr", false),
-        (#"{"emails": [{"value": ""}, {"value": "a@b.c"}]}"#, "emails.value pr", true),
-        (#"{"title": ""}"#, "title pr", false),
-        (#"{"active": false}"#, "active pr", true),
-        (#"{"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {"manager": {"value": ""}}}"#,
-         "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager pr", false),
-    ])
+    @Test(
+        "pr on complex and multi-valued attributes",
+        arguments: [
+            (#"{"name": {"givenName": "Barbara"}}"#, "name pr", true),
+            (#"{"name": {}}"#, "name pr", false),
+            (#"{"name": {"givenName": ""}}"#, "name pr", false),
+            (#"{"name": {"givenName": null}}"#, "name pr", false),
+            (#"{"name": null}"#, "name pr", false),
+            (#"{"emails": []}"#, "emails pr", false),
+            (#"{"emails": [{}]}"#, "emails pr", false),
+            (#"{"emails": [{"type": "work"}]}"#, "emails pr", true),
+            (#"{"emails": [{"type": "work"}]}"#, "emails.value pr", false),
+            (#"{"emails": [{"value": ""}, {"value": "a@b.c"}]}"#, "emails.value pr", true),
+            (#"{"title": ""}"#, "title pr", false),
+            (#"{"active": false}"#, "active pr", true),
+            (
+                #"{"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {"manager": {"value": ""}}}"#,
+                "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager pr", false
+            ),
+        ]
+    )
     func presence(_ resource: String, _ filter: String, _ expected: Bool) throws {
         #expect(try F.matches(filter, F.object(resource)) == expected)
     }
@@ -73,18 +84,24 @@ struct FilterSemanticsTests {
         #expect(try F.matches(#"emails sw "babs""#, F.fullUser))
         #expect(try F.matches(#"phoneNumbers ew "4444""#, F.fullUser))
         #expect(try F.matches(#"groups eq "fc348aa8-3835-40eb-a20b-c726e15c55b5""#, F.fullUser))
-        #expect(try F.matches(
-            #"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager eq "26118915-6090-4610-87e4-49d8ca9f808d""#,
-            F.fullUser))
+        #expect(
+            try F.matches(
+                #"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager eq "26118915-6090-4610-87e4-49d8ca9f808d""#,
+                F.fullUser
+            )
+        )
     }
 
-    @Test("gt/lt on strings are lexicographic, not numeric or by length", arguments: [
-        (#"userName gt "9""#, "10", false), (#"userName lt "9""#, "10", true),
-        (#"userName gt "abc""#, "abcd", true), (#"userName gt "abd""#, "abcd", false),
-        (#"userName lt "b""#, "a-very-long-name", true), (#"userName ge "Z""#, "a", false),
-        // Code-point order after case folding: "é" (U+00E9) sorts after "f" (U+0066).
-        (#"userName lt "É""#, "f", true), (#"userName gt "É""#, "f", false),
-    ])
+    @Test(
+        "gt/lt on strings are lexicographic, not numeric or by length",
+        arguments: [
+            (#"userName gt "9""#, "10", false), (#"userName lt "9""#, "10", true),
+            (#"userName gt "abc""#, "abcd", true), (#"userName gt "abd""#, "abcd", false),
+            (#"userName lt "b""#, "a-very-long-name", true), (#"userName ge "Z""#, "a", false),
+            // Code-point order after case folding: "é" (U+00E9) sorts after "f" (U+0066).
+            (#"userName lt "É""#, "f", true), (#"userName gt "É""#, "f", false),
+        ]
+    )
     func lexicographic(_ filter: String, _ stored: String, _ expected: Bool) throws {
         #expect(try F.matches(filter, F.user(["userName": .string(stored)])) == expected)
     }

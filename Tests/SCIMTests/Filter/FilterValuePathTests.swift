@@ -8,10 +8,12 @@ import Testing
 struct FilterValuePathTests {
     typealias F = FilterFixtures
 
-    static let workAndOther = F.user(["emails": [
-        ["value": "babs@jensen.org", "type": "work"],
-        ["value": "babs@example.com", "type": "home"],
-    ]])
+    static let workAndOther = F.user([
+        "emails": [
+            ["value": "babs@jensen.org", "type": "work"],
+            ["value": "babs@example.com", "type": "home"],
+        ]
+    ])
 
     @Test("the inner expression must hold for a single element")
     func sameElement() throws {
@@ -29,8 +31,10 @@ struct FilterValuePathTests {
         #expect(try F.matches(f, Self.workAndOther) == false)
         let xmpp = F.user(["ims": [["type": "xmpp", "value": "babs@foo.com"]]], base: Self.workAndOther)
         #expect(try F.matches(f, xmpp))
-        let split = F.user(["ims": [["type": "xmpp", "value": "babs@bar.com"], ["type": "aim", "value": "b@foo.com"]]],
-                           base: Self.workAndOther)
+        let split = F.user(
+            ["ims": [["type": "xmpp", "value": "babs@bar.com"], ["type": "aim", "value": "b@foo.com"]]],
+            base: Self.workAndOther
+        )
         #expect(try F.matches(f, split) == false)
     }
 
@@ -56,15 +60,23 @@ struct FilterValuePathTests {
     func singleValuedComplex() throws {
         #expect(try F.matches(#"name[givenName eq "barbara" and familyName sw "J"]"#, F.fullUser))
         #expect(try F.matches(#"name[givenName eq "barbara" and familyName sw "X"]"#, F.fullUser) == false)
-        #expect(try F.matches(#"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager[displayName eq "John Smith"]"#, F.fullUser))
+        #expect(
+            try F.matches(
+                #"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager[displayName eq "John Smith"]"#,
+                F.fullUser
+            )
+        )
     }
 
     // PingOne/Okta look groups up by name: GET /Groups?filter=displayName eq "Engineering".
-    @Test("displayName lookup on Group", arguments: [
-        (#"displayName eq "Engineering""#, true), (#"displayName eq "engineering""#, true),
-        (#"DisplayName Eq "ENGINEERING""#, true), (#"displayName eq "Engineering ""#, false),
-        (#"displayName eq "Eng""#, false), (#"displayName sw "Eng""#, true),
-    ])
+    @Test(
+        "displayName lookup on Group",
+        arguments: [
+            (#"displayName eq "Engineering""#, true), (#"displayName eq "engineering""#, true),
+            (#"DisplayName Eq "ENGINEERING""#, true), (#"displayName eq "Engineering ""#, false),
+            (#"displayName eq "Eng""#, false), (#"displayName sw "Eng""#, true),
+        ]
+    )
     func groupByDisplayName(_ filter: String, _ expected: Bool) throws {
         #expect(try F.matches(filter, F.engineering, schema: F.groupSchema) == expected)
         #expect(try F.matches(filter, F.tourGuides, schema: F.groupSchema) == false)
@@ -72,11 +84,14 @@ struct FilterValuePathTests {
 
     static let babs = "2819c223-7f76-453a-919d-413861904646"
 
-    @Test("members[value eq id] and members.value eq id find the group holding a member", arguments: [
-        #"members[value eq "2819c223-7f76-453a-919d-413861904646"]"#,
-        #"members.value eq "2819c223-7f76-453a-919d-413861904646""#,
-        #"members eq "2819c223-7f76-453a-919d-413861904646""#,
-    ])
+    @Test(
+        "members[value eq id] and members.value eq id find the group holding a member",
+        arguments: [
+            #"members[value eq "2819c223-7f76-453a-919d-413861904646"]"#,
+            #"members.value eq "2819c223-7f76-453a-919d-413861904646""#,
+            #"members eq "2819c223-7f76-453a-919d-413861904646""#,
+        ]
+    )
     func membership(_ filter: String) throws {
         #expect(try F.matches(filter, F.tourGuides, schema: F.groupSchema))
         #expect(try F.matches(filter, F.engineering, schema: F.groupSchema) == false)
@@ -86,10 +101,15 @@ struct FilterValuePathTests {
 
     @Test("members value filter and the flattened form differ only across elements")
     func memberValueFilterVersusFlat() throws {
-        let mixed = F.user(["members": [
-            ["value": .string(Self.babs), "type": "Group"],
-            ["value": "902c246b-6245-4190-8e05-00816be7344a", "type": "User"],
-        ]], base: F.tourGuides)
+        let mixed = F.user(
+            [
+                "members": [
+                    ["value": .string(Self.babs), "type": "Group"],
+                    ["value": "902c246b-6245-4190-8e05-00816be7344a", "type": "User"],
+                ]
+            ],
+            base: F.tourGuides
+        )
         let valuePath = #"members[value eq "\#(Self.babs)" and type eq "User"]"#
         let flat = #"members.value eq "\#(Self.babs)" and members.type eq "User""#
         #expect(try F.matches(valuePath, mixed, schema: F.groupSchema) == false)

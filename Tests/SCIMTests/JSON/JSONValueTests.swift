@@ -4,9 +4,12 @@ import Testing
 
 @Suite("JSON value (RFC 7643 §2.3)")
 struct JSONValueTests {
-    @Test("integers and decimals stay apart and round-trip exactly", arguments: [
-        "1", "1.0", "-0", "0.1", "1.5e300", "-12345678901234", "9223372036854775807", "2.5E-7", "1e2",
-    ])
+    @Test(
+        "integers and decimals stay apart and round-trip exactly",
+        arguments: [
+            "1", "1.0", "-0", "0.1", "1.5e300", "-12345678901234", "9223372036854775807", "2.5E-7", "1e2",
+        ]
+    )
     func numbersRoundTrip(_ text: String) throws {
         let v = try JSONParser.parse(text)
         let again = try JSONParser.parse(v.serialized())
@@ -44,9 +47,13 @@ struct JSONValueTests {
         #expect(v["a"] == .integer(2))
     }
 
-    @Test("malformed JSON is refused with an offset", arguments: [
-        "", "{", "[1,]", "{\"a\" 1}", "01", "1.", "\"\\x\"", "tru", "\"\\ud800\"", "[1] 2", "{\"a\":1,}", "\"a\u{01}\"",
-    ])
+    @Test(
+        "malformed JSON is refused with an offset",
+        arguments: [
+            "", "{", "[1,]", "{\"a\" 1}", "01", "1.", "\"\\x\"", "tru", "\"\\ud800\"", "[1] 2", "{\"a\":1,}",
+            "\"a\u{01}\"",
+        ]
+    )
     func malformed(_ text: String) {
         #expect(throws: JSONParser.SyntaxError.self) { try JSONParser.parse(text) }
     }

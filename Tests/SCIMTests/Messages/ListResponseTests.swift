@@ -29,7 +29,11 @@ struct ListResponseTests {
             #"{"id":"2819c223-7f76-453a-919d-413861904646","userName":"bjensen","displayName":"Babs","password":"x"}"#,
             #"{"id":"c75ad752-64ae-4823-840d-ffa80929976c","userName":"jsmith","active":true}"#,
         ].map(QueryFixtures.object)
-        let projection = try AttributeProjection(attributes: "userName", excludedAttributes: nil, schema: QueryFixtures.user)
+        let projection = try AttributeProjection(
+            attributes: "userName",
+            excludedAttributes: nil,
+            schema: QueryFixtures.user
+        )
         let response = ListResponse(totalResults: 2, resources: stored)
         #expect(try parse(response.encodedBytes(projection: projection)) == (try JSONParser.parse(rfc)))
     }
@@ -57,8 +61,12 @@ struct ListResponseTests {
     @Test("RFC 9865 §2 cursor page metadata")
     func cursorExample() throws {
         let response = ListResponse(
-            totalResults: 100, resources: [], itemsPerPage: 10, nextCursor: "YkU3OF86Pz0rGv",
-            previousCursor: "ze7L30kMiiLX6x")
+            totalResults: 100,
+            resources: [],
+            itemsPerPage: 10,
+            nextCursor: "YkU3OF86Pz0rGv",
+            previousCursor: "ze7L30kMiiLX6x"
+        )
         let body = try parse(response.encodedBytes())
         #expect(body["nextCursor"] == "YkU3OF86Pz0rGv")
         #expect(body["previousCursor"] == "ze7L30kMiiLX6x")
@@ -69,14 +77,18 @@ struct ListResponseTests {
     }
 
     @Test func goldenEncoding() throws {
-        let url = try #require(Bundle.module.url(forResource: "list-response-users", withExtension: "json", subdirectory: "Golden"))
+        let url = try #require(
+            Bundle.module.url(forResource: "list-response-users", withExtension: "json", subdirectory: "Golden")
+        )
         let golden = try JSONParser.parse(Array(try Data(contentsOf: url)))
         let second = try QueryFixtures.object(
             #"{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"id":"c75ad752-64ae-4823-840d-ffa80929976c","userName":"jsmith","displayName":"J. \"Jay\" Smith \u00e9\u00e8 \\ /","password":"p","active":false}"#
         )
         let response = ListResponse(
-            page: IndexPage(startIndex: 3, count: 2), totalResults: 7,
-            resources: [try QueryFixtures.object(QueryFixtures.bjensen), second])
+            page: IndexPage(startIndex: 3, count: 2),
+            totalResults: 7,
+            resources: [try QueryFixtures.object(QueryFixtures.bjensen), second]
+        )
         let bytes = response.encodedBytes(projection: AttributeProjection(schema: QueryFixtures.user))
         // Byte for byte: same members, same order, same escaping as the compact form of the golden file.
         #expect(String(decoding: bytes, as: UTF8.self) == golden.serialized())
@@ -84,29 +96,44 @@ struct ListResponseTests {
 
     @Test func directEncodingMatchesTheJSONValue() throws {
         let response = ListResponse(
-            totalResults: 3, resources: [try QueryFixtures.object(QueryFixtures.bjensen), ["id": "x\"\n"]],
-            startIndex: 2, itemsPerPage: 2, nextCursor: "n\"c", previousCursor: "p")
+            totalResults: 3,
+            resources: [try QueryFixtures.object(QueryFixtures.bjensen), ["id": "x\"\n"]],
+            startIndex: 2,
+            itemsPerPage: 2,
+            nextCursor: "n\"c",
+            previousCursor: "p"
+        )
         #expect(response.encodedBytes() == response.json.serializedBytes())
         let empty = ListResponse(totalResults: 0, resources: [])
         #expect(empty.encodedBytes() == empty.json.serializedBytes())
-        #expect(String(decoding: empty.encodedBytes(), as: UTF8.self)
-            == #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"totalResults":0,"Resources":[]}"#)
+        #expect(
+            String(decoding: empty.encodedBytes(), as: UTF8.self)
+                == #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"totalResults":0,"Resources":[]}"#
+        )
     }
 
     @Test func decodeRoundTrip() throws {
         let response = ListResponse(
-            totalResults: 5, resources: [["id": "a"], ["id": "b"]], startIndex: 1, itemsPerPage: 2, nextCursor: "abc")
+            totalResults: 5,
+            resources: [["id": "a"], ["id": "b"]],
+            startIndex: 1,
+            itemsPerPage: 2,
+            nextCursor: "abc"
+        )
         #expect(try ListResponse(json: parse(response.encodedBytes())) == response)
     }
 
-    @Test("malformed ListResponses are invalidSyntax", arguments: [
-        #"{"totalResults":0,"Resources":[]}"#,
-        #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"totalResults":0}"#,
-        #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"totalResults":"2","Resources":[]}"#,
-        #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"totalResults":2}"#,
-        #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"totalResults":1,"Resources":[1]}"#,
-        #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"totalResults":-1,"Resources":[]}"#,
-    ])
+    @Test(
+        "malformed ListResponses are invalidSyntax",
+        arguments: [
+            #"{"totalResults":0,"Resources":[]}"#,
+            #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"totalResults":0}"#,
+            #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"totalResults":"2","Resources":[]}"#,
+            #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"totalResults":2}"#,
+            #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"totalResults":1,"Resources":[1]}"#,
+            #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"totalResults":-1,"Resources":[]}"#,
+        ]
+    )
     func malformed(_ text: String) throws {
         let json = try JSONParser.parse(text)
         do {

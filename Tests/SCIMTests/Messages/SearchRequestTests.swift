@@ -30,8 +30,17 @@ struct SearchRequestTests {
               "startIndex": 1,
               "count": 10
             }
-            """)
-        #expect(r == SearchRequest(attributes: ["displayName", "userName"], filter: #"displayName sw "smith""#, startIndex: 1, count: 10))
+            """
+        )
+        #expect(
+            r
+                == SearchRequest(
+                    attributes: ["displayName", "userName"],
+                    filter: #"displayName sw "smith""#,
+                    startIndex: 1,
+                    count: 10
+                )
+        )
         let projection = try r.projection(for: QueryFixtures.user)
         let out = projection.apply(to: try QueryFixtures.object(QueryFixtures.bjensen))
         #expect(out.keys == ["schemas", "id", "userName", "displayName"])
@@ -52,7 +61,8 @@ struct SearchRequestTests {
                "cursor": "",
                "count": 10
             }
-            """)
+            """
+        )
         #expect(r.cursor == "")
         let page = try r.pagination(PaginationConfiguration(cursor: true, index: true, maxPageSize: 100))
         #expect(page == .cursor(CursorPage(cursor: nil, count: 10)))
@@ -71,52 +81,76 @@ struct SearchRequestTests {
 
     @Test func nullMembersAreAbsentAndUnknownMembersIgnored() throws {
         let r = try decode(
-            #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],"filter":null,"count":null,"x-vendor":1}"#)
+            #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],"filter":null,"count":null,"x-vendor":1}"#
+        )
         #expect(r == SearchRequest())
     }
 
     @Test func jsonRoundTrip() throws {
         let r = SearchRequest(
-            attributes: ["userName"], filter: "userName eq \"a\"", sortBy: "userName", sortOrder: .ascending,
-            startIndex: 3, count: 7)
+            attributes: ["userName"],
+            filter: "userName eq \"a\"",
+            sortBy: "userName",
+            sortOrder: .ascending,
+            startIndex: 3,
+            count: 7
+        )
         #expect(try SearchRequest(json: r.json) == r)
     }
 
     @Test func schemasAreRequired() throws {
         try expectError(#"{"filter":"userName pr"}"#, .invalidSyntax, mentioning: MessageSchema.searchRequest)
         try expectError(
-            #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"]}"#, .invalidSyntax,
-            mentioning: MessageSchema.searchRequest)
+            #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"]}"#,
+            .invalidSyntax,
+            mentioning: MessageSchema.searchRequest
+        )
         try expectError(
-            #"{"schemas":"urn:ietf:params:scim:api:messages:2.0:SearchRequest"}"#, .invalidSyntax, mentioning: "array")
-        try expectError(#"["urn:ietf:params:scim:api:messages:2.0:SearchRequest"]"#, .invalidSyntax, mentioning: "object")
+            #"{"schemas":"urn:ietf:params:scim:api:messages:2.0:SearchRequest"}"#,
+            .invalidSyntax,
+            mentioning: "array"
+        )
+        try expectError(
+            #"["urn:ietf:params:scim:api:messages:2.0:SearchRequest"]"#,
+            .invalidSyntax,
+            mentioning: "object"
+        )
     }
 
     @Test func schemaURNIsCaseInsensitive() throws {
         _ = try decode(#"{"schemas":["URN:IETF:PARAMS:SCIM:API:MESSAGES:2.0:SEARCHREQUEST"]}"#)
     }
 
-    @Test("wrong member types are invalidSyntax naming the member", arguments: [
-        (#""attributes":"userName""#, "attributes"),
-        (#""attributes":["userName",1]"#, "attributes[1]"),
-        (#""excludedAttributes":{}"#, "excludedAttributes"),
-        (#""filter":true"#, "filter"),
-        (#""sortBy":["userName"]"#, "sortBy"),
-        (#""sortOrder":1"#, "sortOrder"),
-        (#""startIndex":"1""#, "startIndex"),
-        (#""count":1.5"#, "count"),
-        (#""cursor":5"#, "cursor"),
-    ])
+    @Test(
+        "wrong member types are invalidSyntax naming the member",
+        arguments: [
+            (#""attributes":"userName""#, "attributes"),
+            (#""attributes":["userName",1]"#, "attributes[1]"),
+            (#""excludedAttributes":{}"#, "excludedAttributes"),
+            (#""filter":true"#, "filter"),
+            (#""sortBy":["userName"]"#, "sortBy"),
+            (#""sortOrder":1"#, "sortOrder"),
+            (#""startIndex":"1""#, "startIndex"),
+            (#""count":1.5"#, "count"),
+            (#""cursor":5"#, "cursor"),
+        ]
+    )
     func wrongTypes(_ member: String, _ name: String) throws {
         try expectError(
-            #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],"# + member + "}", .invalidSyntax,
-            mentioning: "'\(name)'")
+            #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],"# + member + "}",
+            .invalidSyntax,
+            mentioning: "'\(name)'"
+        )
     }
 
     @Test func invalidValues() throws {
         let head = #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],"#
         try expectError(head + #""sortOrder":"up"}"#, .invalidValue, mentioning: "sortOrder")
-        try expectError(head + #""attributes":["a"],"excludedAttributes":["b"]}"#, .invalidSyntax, mentioning: "mutually exclusive")
+        try expectError(
+            head + #""attributes":["a"],"excludedAttributes":["b"]}"#,
+            .invalidSyntax,
+            mentioning: "mutually exclusive"
+        )
         try expectError(head + #""startIndex":1,"cursor":"abc"}"#, .invalidValue, mentioning: "cursor")
     }
 }

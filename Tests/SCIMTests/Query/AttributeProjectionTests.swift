@@ -77,7 +77,10 @@ struct AttributeProjectionTests {
 
     @Test func enterpriseExtensionAttributeSelection() throws {
         let p = try AttributeProjection(
-            attributes: "\(enterprise):employeeNumber", excludedAttributes: nil, schema: user)
+            attributes: "\(enterprise):employeeNumber",
+            excludedAttributes: nil,
+            schema: user
+        )
         let out = p.apply(to: try bjensen())
         #expect(out.keys == ["schemas", "id", enterprise])
         #expect(out[enterprise] == ["employeeNumber": "701984"])
@@ -86,7 +89,11 @@ struct AttributeProjectionTests {
     }
 
     @Test func enterpriseExtensionSubAttributeSelection() throws {
-        let p = try AttributeProjection(attributes: "\(enterprise):manager.value", excludedAttributes: nil, schema: user)
+        let p = try AttributeProjection(
+            attributes: "\(enterprise):manager.value",
+            excludedAttributes: nil,
+            schema: user
+        )
         let out = p.apply(to: try bjensen())
         #expect(out[enterprise] == ["manager": ["value": "26118915-6090-4610-87e4-49d8ca9f808d"]])
     }
@@ -111,11 +118,20 @@ struct AttributeProjectionTests {
 
     @Test func coreURNQualifiedNames() throws {
         let p = try AttributeProjection(
-            attributes: "urn:ietf:params:scim:schemas:core:2.0:User:userName", excludedAttributes: nil, schema: user)
+            attributes: "urn:ietf:params:scim:schemas:core:2.0:User:userName",
+            excludedAttributes: nil,
+            schema: user
+        )
         #expect(p.apply(to: try bjensen()).keys == ["schemas", "id", "userName"])
     }
 
-    @Test("names are case-insensitive", arguments: ["USERNAME", "username", "Name.GIVENNAME", "URN:IETF:PARAMS:SCIM:SCHEMAS:EXTENSION:ENTERPRISE:2.0:USER:EMPLOYEENUMBER"])
+    @Test(
+        "names are case-insensitive",
+        arguments: [
+            "USERNAME", "username", "Name.GIVENNAME",
+            "URN:IETF:PARAMS:SCIM:SCHEMAS:EXTENSION:ENTERPRISE:2.0:USER:EMPLOYEENUMBER",
+        ]
+    )
     func caseInsensitiveNames(_ name: String) throws {
         let p = try AttributeProjection(attributes: name, excludedAttributes: nil, schema: user)
         let out = p.apply(to: try bjensen())
@@ -153,9 +169,12 @@ struct AttributeProjectionTests {
         }
     }
 
-    @Test("unknown or malformed names are 400 invalidValue naming them", arguments: [
-        "nickname2", "name.middle", "emails..value", "urn:example:unknown:1.0:User:x", "userName.value",
-    ])
+    @Test(
+        "unknown or malformed names are 400 invalidValue naming them",
+        arguments: [
+            "nickname2", "name.middle", "emails..value", "urn:example:unknown:1.0:User:x", "userName.value",
+        ]
+    )
     func unknownNames(_ name: String) {
         do {
             _ = try AttributeProjection(attributes: name, excludedAttributes: nil, schema: user)
@@ -170,8 +189,10 @@ struct AttributeProjectionTests {
     @Test func requestReturnedAttributesNeedNaming() throws {
         // A custom attribute with returned: request, added as an extension.
         let ext = Schema(
-            id: "urn:example:params:scim:schemas:extension:acme:2.0:User", name: "Acme",
-            attributes: [AttributeDefinition(name: "badge", returned: .request)])
+            id: "urn:example:params:scim:schemas:extension:acme:2.0:User",
+            name: "Acme",
+            attributes: [AttributeDefinition(name: "badge", returned: .request)]
+        )
         var registry = SchemaRegistry.standard
         try registry.addExtension(ext, to: "User")
         let schema = registry.resourceSchema(for: "User")!

@@ -28,7 +28,11 @@ struct PaginationTests {
         let p = try IndexPage.parse(startIndex: nil, count: "5000", defaultPageSize: 100, maxPageSize: 200)
         #expect(p.count == 200)
         let huge = try IndexPage.parse(
-            startIndex: "99999999999999999999999", count: "99999999999999999999", defaultPageSize: 1, maxPageSize: 200)
+            startIndex: "99999999999999999999999",
+            count: "99999999999999999999",
+            defaultPageSize: 1,
+            maxPageSize: 200
+        )
         #expect(huge.count == 200)
         #expect(huge.startIndex == Int.max)
         #expect(huge.range(total: 10) == 10..<10)
@@ -94,16 +98,24 @@ struct PaginationTests {
 
     @Test func methodSelection() throws {
         let both = PaginationConfiguration(
-            cursor: true, index: true, defaultPaginationMethod: .cursor, defaultPageSize: 100, maxPageSize: 250)
+            cursor: true,
+            index: true,
+            defaultPaginationMethod: .cursor,
+            defaultPageSize: 100,
+            maxPageSize: 250
+        )
         #expect(
             try PaginationRequest.parse(startIndex: nil, cursor: nil, count: nil, configuration: both)
-                == .cursor(CursorPage(cursor: nil, count: 100)))
+                == .cursor(CursorPage(cursor: nil, count: 100))
+        )
         #expect(
             try PaginationRequest.parse(startIndex: "3", cursor: nil, count: "999", configuration: both)
-                == .index(IndexPage(startIndex: 3, count: 250)))
+                == .index(IndexPage(startIndex: 3, count: 250))
+        )
         #expect(
             try PaginationRequest.parse(startIndex: nil, cursor: "abc", count: "5", configuration: both)
-                == .cursor(CursorPage(cursor: "abc", count: 5)))
+                == .cursor(CursorPage(cursor: "abc", count: 5))
+        )
         #expect(throws: SCIMError.self) {
             try PaginationRequest.parse(startIndex: "1", cursor: "", count: nil, configuration: both)
         }
@@ -112,11 +124,24 @@ struct PaginationTests {
         let indexOnly = PaginationConfiguration(cursor: false, index: true)
         #expect(
             try PaginationRequest.parse(
-                startIndex: nil, cursor: "abc", count: "5", configuration: indexOnly, fallbackPageSize: 50)
-                == .index(IndexPage(startIndex: 1, count: 5)))
+                startIndex: nil,
+                cursor: "abc",
+                count: "5",
+                configuration: indexOnly,
+                fallbackPageSize: 50
+            )
+                == .index(IndexPage(startIndex: 1, count: 5))
+        )
         #expect(
-            try PaginationRequest.parse(startIndex: nil, cursor: nil, count: nil, configuration: indexOnly, fallbackPageSize: 50)
-                .count == 50)
+            try PaginationRequest.parse(
+                startIndex: nil,
+                cursor: nil,
+                count: nil,
+                configuration: indexOnly,
+                fallbackPageSize: 50
+            )
+            .count == 50
+        )
         // Without a configured default, index is preferred when supported (RFC 9865 §2.4).
         #expect(PaginationConfiguration(cursor: true, index: true).effectiveDefaultMethod == .index)
         #expect(PaginationConfiguration(cursor: true, index: false).effectiveDefaultMethod == .cursor)
@@ -138,16 +163,28 @@ struct PaginationTests {
         #expect(
             config
                 == PaginationConfiguration(
-                    cursor: true, index: true, defaultPaginationMethod: .cursor, defaultPageSize: 100, maxPageSize: 250,
-                    cursorTimeout: 3600))
+                    cursor: true,
+                    index: true,
+                    defaultPaginationMethod: .cursor,
+                    defaultPageSize: 100,
+                    maxPageSize: 250,
+                    cursorTimeout: 3600
+                )
+        )
         #expect(config.json == (try JSONParser.parse(text)))
-        #expect(PaginationConfiguration(cursor: false, index: true).json.serialized() == #"{"cursor":false,"index":true}"#)
+        #expect(
+            PaginationConfiguration(cursor: false, index: true).json.serialized() == #"{"cursor":false,"index":true}"#
+        )
     }
 
-    @Test("invalid pagination configurations are refused", arguments: [
-        #"{"index": true}"#, #"{"cursor": true, "index": "yes"}"#, #"{"cursor": true, "index": true, "maxPageSize": 0}"#,
-        #"{"cursor": true, "index": true, "defaultPaginationMethod": "offset"}"#, #"[]"#,
-    ])
+    @Test(
+        "invalid pagination configurations are refused",
+        arguments: [
+            #"{"index": true}"#, #"{"cursor": true, "index": "yes"}"#,
+            #"{"cursor": true, "index": true, "maxPageSize": 0}"#,
+            #"{"cursor": true, "index": true, "defaultPaginationMethod": "offset"}"#, #"[]"#,
+        ]
+    )
     func invalidConfiguration(_ text: String) throws {
         let json = try JSONParser.parse(text)
         #expect(throws: SCIMError.self) { try PaginationConfiguration(json: json) }

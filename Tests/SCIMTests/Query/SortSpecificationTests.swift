@@ -75,8 +75,10 @@ struct SortSpecificationTests {
 
     @Test func numbersSortNumerically() throws {
         let ext = Schema(
-            id: "urn:example:params:scim:schemas:extension:acme:2.0:User", name: "Acme",
-            attributes: [AttributeDefinition(name: "level", type: .integer)])
+            id: "urn:example:params:scim:schemas:extension:acme:2.0:User",
+            name: "Acme",
+            attributes: [AttributeDefinition(name: "level", type: .integer)]
+        )
         var registry = SchemaRegistry.standard
         try registry.addExtension(ext, to: "User")
         let schema = registry.resourceSchema(for: "User")!

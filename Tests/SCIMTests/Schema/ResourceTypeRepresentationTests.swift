@@ -14,7 +14,11 @@ struct ResourceTypeRepresentationTests {
         let figure = try #require(SchemaTestFixtures.json("rfc7643-8.6-resource-types").arrayValue)
         var user = try #require(SchemaRegistry.standard.resourceType(named: "User"))
         let rendered = user.json(baseLocation: "https://example.com/v2/")
-        #expect(rendered["schemaExtensions"] == [["schema": .string(SchemaRegistry.enterpriseUserSchema), "required": false]])
+        #expect(
+            rendered["schemaExtensions"] == [
+                ["schema": .string(SchemaRegistry.enterpriseUserSchema), "required": false]
+            ]
+        )
         #expect(rendered != figure[0])
         // The RFC's example makes the extension required; with that one change the rest is identical.
         user.schemaExtensions[0].required = true

@@ -41,26 +41,36 @@ struct SchemaLoaderTests {
         .init(label: "missing id", json: #"{"name":"X","attributes":[]}"#, detailNames: "'id'"),
         .init(
             label: "bad type name",
-            json: #"{"id":"urn:x:1","attributes":[{"name":"size","type":"float"}]}"#, detailNames: "size"),
+            json: #"{"id":"urn:x:1","attributes":[{"name":"size","type":"float"}]}"#,
+            detailNames: "size"
+        ),
         .init(
             label: "duplicate attribute (names are case-insensitive)",
             json: #"{"id":"urn:x:1","attributes":[{"name":"size","type":"integer"},{"name":"Size"}]}"#,
-            detailNames: "Size"),
+            detailNames: "Size"
+        ),
         .init(
             label: "subAttributes on a non-complex attribute",
             json: #"{"id":"urn:x:1","attributes":[{"name":"size","type":"string","subAttributes":[{"name":"a"}]}]}"#,
-            detailNames: "size"),
+            detailNames: "size"
+        ),
         .init(
             label: "complex inside complex",
-            json: #"{"id":"urn:x:1","attributes":[{"name":"a","type":"complex","subAttributes":[{"name":"b","type":"complex","subAttributes":[{"name":"c"}]}]}]}"#,
-            detailNames: "b"),
+            json:
+                #"{"id":"urn:x:1","attributes":[{"name":"a","type":"complex","subAttributes":[{"name":"b","type":"complex","subAttributes":[{"name":"c"}]}]}]}"#,
+            detailNames: "b"
+        ),
         .init(label: "id that is not a URN", json: #"{"id":"myschema","attributes":[]}"#, detailNames: "myschema"),
         .init(
-            label: "invalid attribute name", json: #"{"id":"urn:x:1","attributes":[{"name":"1st"}]}"#,
-            detailNames: "urn:x:1"),
+            label: "invalid attribute name",
+            json: #"{"id":"urn:x:1","attributes":[{"name":"1st"}]}"#,
+            detailNames: "urn:x:1"
+        ),
         .init(
             label: "bad mutability keyword",
-            json: #"{"id":"urn:x:1","attributes":[{"name":"a","mutability":"sometimes"}]}"#, detailNames: "mutability"),
+            json: #"{"id":"urn:x:1","attributes":[{"name":"a","mutability":"sometimes"}]}"#,
+            detailNames: "mutability"
+        ),
         .init(label: "not JSON", json: #"{"id":"urn:x:1","#, detailNames: "JSON"),
     ]
 

@@ -4,11 +4,14 @@ import Testing
 
 @Suite("Schema representation (RFC 7643 §7, §8.7.1)")
 struct SchemaRepresentationTests {
-    @Test("standard schemas render exactly as the RFC's §8.7.1 documents", arguments: [
-        (SchemaRegistry.userSchema, "schema-user"),
-        (SchemaRegistry.groupSchema, "schema-group"),
-        (SchemaRegistry.enterpriseUserSchema, "schema-enterprise-user"),
-    ])
+    @Test(
+        "standard schemas render exactly as the RFC's §8.7.1 documents",
+        arguments: [
+            (SchemaRegistry.userSchema, "schema-user"),
+            (SchemaRegistry.groupSchema, "schema-group"),
+            (SchemaRegistry.enterpriseUserSchema, "schema-enterprise-user"),
+        ]
+    )
     func matchesGolden(urn: String, golden: String) throws {
         let schema = try #require(SchemaRegistry.standard.schema(id: urn))
         var rendered = try #require(schema.json(baseLocation: "https://example.com/v2").objectValue)
@@ -37,7 +40,8 @@ struct SchemaRepresentationTests {
                     }
                     if let subs = o["subAttributes"] { o["subAttributes"] = clean(subs) }
                     return .object(o)
-                })
+                }
+            )
         }
         schema["attributes"] = clean(schema["attributes"])
         return removed
@@ -48,7 +52,11 @@ struct SchemaRepresentationTests {
         let json = schema.json(baseLocation: "/v2/")
         #expect(json["schemas"] == ["urn:ietf:params:scim:schemas:core:2.0:Schema"])
         // RFC 7643 §8.7.1 prints exactly this location for the User schema.
-        #expect(json["meta"] == ["resourceType": "Schema", "location": "/v2/Schemas/urn:ietf:params:scim:schemas:core:2.0:User"])
+        #expect(
+            json["meta"] == [
+                "resourceType": "Schema", "location": "/v2/Schemas/urn:ietf:params:scim:schemas:core:2.0:User",
+            ]
+        )
     }
 
     @Test func renderedSchemaLoadsBackToTheSameSchema() throws {

@@ -37,7 +37,11 @@ enum SchemaTestFixtures {
     /// The standard registry plus `schema-test-extension.json` on User (optional unless `required`).
     static func registryWithTestExtension(required: Bool = false) throws -> SchemaRegistry {
         var registry = SchemaRegistry.standard
-        try registry.addExtension(SchemaLoader.load(json: text("schema-test-extension")), to: "User", required: required)
+        try registry.addExtension(
+            SchemaLoader.load(json: text("schema-test-extension")),
+            to: "User",
+            required: required
+        )
         return registry
     }
 

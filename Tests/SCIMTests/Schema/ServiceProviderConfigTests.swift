@@ -10,18 +10,27 @@ struct ServiceProviderConfigTests {
         patch: true,
         bulk: .init(supported: true, maxOperations: 1000, maxPayloadSize: 1_048_576),
         filter: .init(supported: true, maxResults: 200),
-        changePassword: true, sort: true, etag: true,
+        changePassword: true,
+        sort: true,
+        etag: true,
         authenticationSchemes: [
             .init(
-                type: "oauthbearertoken", name: "OAuth Bearer Token",
+                type: "oauthbearertoken",
+                name: "OAuth Bearer Token",
                 description: "Authentication scheme using the OAuth Bearer Token Standard",
                 specUri: "http://www.rfc-editor.org/info/rfc6750",
-                documentationUri: "http://example.com/help/oauth.html", primary: true),
+                documentationUri: "http://example.com/help/oauth.html",
+                primary: true
+            ),
             .init(
-                type: "httpbasic", name: "HTTP Basic", description: "Authentication scheme using the HTTP Basic Standard",
+                type: "httpbasic",
+                name: "HTTP Basic",
+                description: "Authentication scheme using the HTTP Basic Standard",
                 specUri: "http://www.rfc-editor.org/info/rfc2617",
-                documentationUri: "http://example.com/help/httpBasic.html"),
-        ])
+                documentationUri: "http://example.com/help/httpBasic.html"
+            ),
+        ]
+    )
 
     @Test func rendersTheRFCExample() throws {
         var expected = try SchemaTestFixtures.object("rfc7643-8.5-service-provider-config")
@@ -37,9 +46,14 @@ struct ServiceProviderConfigTests {
 
     @Test func optionalFieldsAreLeftOutAndIntegersStayIntegers() {
         let config = ServiceProviderConfig(
-            patch: true, bulk: .init(supported: false, maxOperations: 0, maxPayloadSize: 0),
-            filter: .init(supported: true, maxResults: 100), changePassword: false, sort: false, etag: true,
-            authenticationSchemes: [.oauthBearerToken()])
+            patch: true,
+            bulk: .init(supported: false, maxOperations: 0, maxPayloadSize: 0),
+            filter: .init(supported: true, maxResults: 100),
+            changePassword: false,
+            sort: false,
+            etag: true,
+            authenticationSchemes: [.oauthBearerToken()]
+        )
         let json = config.json(baseLocation: "https://bridge.example/scim/v2/pingone")
         #expect(json["documentationUri"] == nil)
         #expect(json["filter"]?["maxResults"] == .integer(100))

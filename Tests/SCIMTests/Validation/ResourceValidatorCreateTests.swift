@@ -9,9 +9,12 @@ private typealias S = ValidationTestSupport
 struct ResourceValidatorCreateTests {
     // MARK: RFC 7643 §8 examples
 
-    @Test("the RFC 7643 §8 User examples validate", arguments: [
-        "rfc7643-8.1-user", "rfc7643-8.2-user", "rfc7643-8.3-enterprise-user",
-    ])
+    @Test(
+        "the RFC 7643 §8 User examples validate",
+        arguments: [
+            "rfc7643-8.1-user", "rfc7643-8.2-user", "rfc7643-8.3-enterprise-user",
+        ]
+    )
     func rfcUsersValidate(_ fixture: String) throws {
         let input = try F.object(fixture)
         let out = try ResourceValidator.validateForCreate(input, schema: F.userSchema())
@@ -38,10 +41,18 @@ struct ResourceValidatorCreateTests {
     }
 
     @Test func rfcEnterpriseUserDropsReadOnlyManagerDisplayName() throws {
-        let out = try ResourceValidator.validateForCreate(F.object("rfc7643-8.3-enterprise-user"), schema: F.userSchema())
+        let out = try ResourceValidator.validateForCreate(
+            F.object("rfc7643-8.3-enterprise-user"),
+            schema: F.userSchema()
+        )
         let ext = try #require(out[F.enterpriseURN]?.objectValue)
         #expect(ext["employeeNumber"] == "701984")
-        #expect(ext["manager"] == ["value": "26118915-6090-4610-87e4-49d8ca9f808d", "$ref": "../Users/26118915-6090-4610-87e4-49d8ca9f808d"])
+        #expect(
+            ext["manager"] == [
+                "value": "26118915-6090-4610-87e4-49d8ca9f808d",
+                "$ref": "../Users/26118915-6090-4610-87e4-49d8ca9f808d",
+            ]
+        )
         #expect(out["schemas"] == [.string(F.userURN), .string(F.enterpriseURN)])
     }
 
@@ -55,9 +66,12 @@ struct ResourceValidatorCreateTests {
         #expect(members.allSatisfy { $0["display"] == nil && $0["value"] != nil && $0["$ref"] != nil })
     }
 
-    @Test("validating a validated resource changes nothing", arguments: [
-        ("rfc7643-8.2-user", "User"), ("rfc7643-8.3-enterprise-user", "User"), ("rfc7643-8.4-group", "Group"),
-    ])
+    @Test(
+        "validating a validated resource changes nothing",
+        arguments: [
+            ("rfc7643-8.2-user", "User"), ("rfc7643-8.3-enterprise-user", "User"), ("rfc7643-8.4-group", "Group"),
+        ]
+    )
     func idempotent(_ fixture: String, _ type: String) throws {
         let schema = try #require(SchemaRegistry.standard.resourceSchema(for: type))
         let once = try ResourceValidator.validateForCreate(F.object(fixture), schema: schema)
@@ -74,7 +88,8 @@ struct ResourceValidatorCreateTests {
              "USERNAME": "bjensen", "Name": {"GIVENNAME": "Barbara"},
              "emails": [{"VALUE": "b@example.com", "Primary": true}],
              "urn:ietf:params:scim:schemas:extension:ENTERPRISE:2.0:user": {"EMPLOYEENUMBER": "7"}}
-            """)
+            """
+        )
         let out = try ResourceValidator.validateForCreate(input, schema: F.userSchema())
         #expect(out.keys == ["schemas", "userName", "name", "emails", F.enterpriseURN])
         #expect(out["name"]?.objectValue?.keys == ["givenName"])
@@ -93,7 +108,8 @@ struct ResourceValidatorCreateTests {
             {"schemas": ["\(F.userURN)"], "userName": "u", "displayName": null, "emails": [],
              "name": {"givenName": null}, "phoneNumbers": [null, {"value": null}],
              "\(F.enterpriseURN)": null}
-            """)
+            """
+        )
         let out = try ResourceValidator.validateForCreate(input, schema: F.userSchema())
         #expect(out == ["schemas": [.string(F.userURN)], "userName": "u"])
     }
@@ -104,7 +120,8 @@ struct ResourceValidatorCreateTests {
             """
             {"schemas": ["\(F.userURN)"], "userName": "u", "id": "client-chosen",
              "meta": {"created": "yesterday", "anything": 1}, "groups": "not even an array"}
-            """)
+            """
+        )
         let out = try ResourceValidator.validateForCreate(input, schema: F.userSchema())
         #expect(out.keys == ["schemas", "userName"])
     }
@@ -112,7 +129,9 @@ struct ResourceValidatorCreateTests {
     // MARK: Leniencies
 
     @Test func extensionDataAddsItsMissingURNToSchemas() throws {
-        let input = try S.object(#"{"schemas": ["\#(F.userURN)"], "userName": "u", "\#(F.enterpriseURN)": {"costCenter": "4130"}}"#)
+        let input = try S.object(
+            #"{"schemas": ["\#(F.userURN)"], "userName": "u", "\#(F.enterpriseURN)": {"costCenter": "4130"}}"#
+        )
         let out = try ResourceValidator.validateForCreate(input, schema: F.userSchema())
         #expect(out["schemas"] == [.string(F.userURN), .string(F.enterpriseURN)])
         #expect(out[F.enterpriseURN]?["costCenter"] == "4130")
@@ -137,7 +156,8 @@ struct ResourceValidatorCreateTests {
             """
             {"schemas": ["\(F.userURN)"], "userName": "u", "emails": {"value": "u@example.com", "type": "work"},
              "\(F.testExtensionURN)": {"tags": "blue"}}
-            """)
+            """
+        )
         let out = try ResourceValidator.validateForCreate(input, schema: F.userSchema(registry))
         #expect(out["emails"] == [["value": "u@example.com", "type": "work"]])
         #expect(out[F.testExtensionURN]?["tags"] == ["blue"])
@@ -151,17 +171,24 @@ struct ResourceValidatorCreateTests {
              "\(F.enterpriseURN):employeeNumber": "701984",
              "\(F.enterpriseURN):manager.value": "26118915",
              "\(F.enterpriseURN)": {"costCenter": "4130"}}
-            """)
+            """
+        )
         let out = try ResourceValidator.validateForCreate(input, schema: F.userSchema())
         #expect(out["userName"] == "u")
-        #expect(out[F.enterpriseURN] == ["employeeNumber": "701984", "manager": ["value": "26118915"], "costCenter": "4130"])
+        #expect(
+            out[F.enterpriseURN] == [
+                "employeeNumber": "701984", "manager": ["value": "26118915"], "costCenter": "4130",
+            ]
+        )
         #expect(out["schemas"] == [.string(F.userURN), .string(F.enterpriseURN)])
         #expect(out.keys.allSatisfy { !$0.hasPrefix(F.enterpriseURN + ":") })
     }
 
     @Test func canonicalValuesAreNotEnforced() throws {
         // RFC 7643 §7: canonicalValues are suggestions a provider MAY restrict to.
-        let input = try S.object(#"{"schemas": ["\#(F.userURN)"], "userName": "u", "emails": [{"value": "a@b.c", "type": "pager"}]}"#)
+        let input = try S.object(
+            #"{"schemas": ["\#(F.userURN)"], "userName": "u", "emails": [{"value": "a@b.c", "type": "pager"}]}"#
+        )
         let out = try ResourceValidator.validateForCreate(input, schema: F.userSchema())
         #expect(out["emails"]?.arrayValue?.first?["type"] == "pager")
     }
@@ -177,7 +204,8 @@ struct ResourceValidatorCreateTests {
              "\(F.testExtensionURN)": {"count": 3, "score": 2, "since": "2008-01-23T04:56:22+01:00",
                "blob": "TWFu", "badgeNumber": "B-1", "pin": "1234", "computed": "ignored",
                "locker": {"code": "L1", "serial": 9}}}
-            """)
+            """
+        )
         let out = try ResourceValidator.validateForCreate(input, schema: F.userSchema(registry))
         let ext = try #require(out[F.testExtensionURN]?.objectValue)
         #expect(ext["count"] == .integer(3))
@@ -196,16 +224,20 @@ struct ResourceValidatorCreateTests {
             """
             {"schemas": ["\(F.userURN)"], "userName": "u",
              "emails": [{"value": "a@b.c", "primary": true}, {"value": "d@e.f", "primary": false}, {"value": "g@h.i"}]}
-            """)
+            """
+        )
         let out = try ResourceValidator.validateForCreate(input, schema: F.userSchema())
         #expect(out["emails"]?.arrayValue?.count == 3)
     }
 
-    @Test("base64 per RFC 4648 §4/§5, padding optional", arguments: [
-        ("", true), ("TWFu", true), ("TWE=", true), ("TWE", true), ("TQ==", true), ("TQ", true), ("+/8=", true),
-        ("-_8", true), ("T", false), ("TQ=", false), ("TQ===", false), ("T=Q=", false), ("TW\nFu", false),
-        ("TW Fu", false), ("+_AA", false), ("TWFu!", false),
-    ])
+    @Test(
+        "base64 per RFC 4648 §4/§5, padding optional",
+        arguments: [
+            ("", true), ("TWFu", true), ("TWE=", true), ("TWE", true), ("TQ==", true), ("TQ", true), ("+/8=", true),
+            ("-_8", true), ("T", false), ("TQ=", false), ("TQ===", false), ("T=Q=", false), ("TW\nFu", false),
+            ("TW Fu", false), ("+_AA", false), ("TWFu!", false),
+        ]
+    )
     func base64(_ text: String, _ valid: Bool) {
         #expect(ResourceValidator.isBase64(text) == valid)
     }
@@ -220,7 +252,10 @@ struct ResourceValidatorCreateTests {
                 """
                 {"schemas": ["\(F.userURN)"], "userName": "u", "password": "secret",
                  "\(F.testExtensionURN)": {"pin": "1234", "locker": {"code": "L1", "combination": "12-34"}}}
-                """), schema: schema)
+                """
+            ),
+            schema: schema
+        )
         #expect(stored["password"] == "secret")
         let shown = ResourceValidator.stripNeverReturned(stored, schema: schema)
         #expect(shown["password"] == nil)
@@ -229,7 +264,8 @@ struct ResourceValidatorCreateTests {
 
         let onlyNever = try ResourceValidator.validateForCreate(
             S.object(#"{"schemas": ["\#(F.userURN)"], "userName": "u", "\#(F.testExtensionURN)": {"pin": "1"}}"#),
-            schema: schema)
+            schema: schema
+        )
         #expect(ResourceValidator.stripNeverReturned(onlyNever, schema: schema)[F.testExtensionURN] == nil)
     }
 }

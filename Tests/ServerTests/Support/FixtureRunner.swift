@@ -26,7 +26,10 @@ struct FixtureRunner {
             let method = HTTPRequest.Method(request["method"]?.stringValue ?? "GET")!
             let path = try substituteText(request["path"]?.stringValue ?? "/", captures)
             func fail(_ what: String) -> Failure {
-                Failure(description: "\(name) step \(i + 1) (\(step["note"]?.stringValue ?? "")) \(method.rawValue) \(path): \(what)")
+                Failure(
+                    description:
+                        "\(name) step \(i + 1) (\(step["note"]?.stringValue ?? "")) \(method.rawValue) \(path): \(what)"
+                )
             }
             var headers: HTTPFields = [:]
             for (k, v) in request["headers"]?.objectValue ?? JSONObject() {
@@ -35,7 +38,12 @@ struct FixtureRunner {
             }
             let body = try request["body"].map { try substitute($0, captures) }
             let reply = try await client.request(
-                method, "/scim/v2/\(channel)" + path, token: token, body: body, headers: headers)
+                method,
+                "/scim/v2/\(channel)" + path,
+                token: token,
+                body: body,
+                headers: headers
+            )
 
             let expect = step["expect"] ?? .null
             let status = Int(expect["status"]?.integerValue ?? 0)
@@ -43,8 +51,11 @@ struct FixtureRunner {
                 throw fail("status \(reply.status), expected \(status); body \(reply.body?.description ?? "")")
             }
             for (capName, pathValue) in step["capture"]?.objectValue ?? JSONObject() {
-                guard let path = pathValue.stringValue, let value = Self.lookup(reply.body, path: path), !value.isNull else {
-                    throw fail("capture \(capName): nothing at '\(pathValue)' in \(reply.body?.description ?? "no body")")
+                guard let path = pathValue.stringValue, let value = Self.lookup(reply.body, path: path), !value.isNull
+                else {
+                    throw fail(
+                        "capture \(capName): nothing at '\(pathValue)' in \(reply.body?.description ?? "no body")"
+                    )
                 }
                 captures[capName] = value
             }
@@ -71,7 +82,9 @@ struct FixtureRunner {
                 case let expected?:
                     let e = try substituteText(expected, captures)
                     if field == .contentType {
-                        let media = actual?.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+                        let media = actual?.split(separator: ";").first.map {
+                            $0.trimmingCharacters(in: .whitespaces).lowercased()
+                        }
                         if media != e.lowercased() { throw fail("Content-Type \(actual ?? "none"), expected \(e)") }
                     } else if actual != e {
                         throw fail("header \(k) is \(actual ?? "none"), expected \(e)")
@@ -105,7 +118,9 @@ struct FixtureRunner {
         var last = s.startIndex
         for p in Self.placeholders(in: s) {
             out += s[last..<p.range.lowerBound]
-            guard let v = captures[p.name] else { throw Failure(description: "placeholder {{\(p.name)}} is not defined") }
+            guard let v = captures[p.name] else {
+                throw Failure(description: "placeholder {{\(p.name)}} is not defined")
+            }
             switch v {
             case .string(let t): out += t
             case .integer, .decimal, .bool: out += v.serialized()

@@ -1,6 +1,6 @@
-package import Membership
 package import BridgeConfig
 package import Emulators
+package import Membership
 package import SCIM
 package import Server
 
@@ -12,16 +12,31 @@ package enum GitHubEMUHarness {
     /// (nil: unlimited), which the connector's token bucket must stay below; `collidingGroup` seeds a
     /// same-named group "Engineering" holding the foreign user "outsider".
     package static func with(
-        policy: CollisionPolicy = .fail, removal: UserRemoval = .disable, faults: FaultPlan = .none,
-        groupPatchAnswer: GitHubEMUEmulator.GroupPatchAnswer = .noContent, emulatorLimit: Emulators.RateLimit? = nil,
-        connectorPerMinute: Int = 600_000, connectorBurst: Int = 1000, concurrency: Int = 4, limits: LimitSettings = LimitSettings(),
-        collidingGroup: Bool = false, _ body: @Sendable (SyncHarness<GitHubEMUEmulator>, SCIMClient) async throws -> Void
+        policy: CollisionPolicy = .fail,
+        removal: UserRemoval = .disable,
+        faults: FaultPlan = .none,
+        groupPatchAnswer: GitHubEMUEmulator.GroupPatchAnswer = .noContent,
+        emulatorLimit: Emulators.RateLimit? = nil,
+        connectorPerMinute: Int = 600_000,
+        connectorBurst: Int = 1000,
+        concurrency: Int = 4,
+        limits: LimitSettings = LimitSettings(),
+        collidingGroup: Bool = false,
+        _ body: @Sendable (SyncHarness<GitHubEMUEmulator>, SCIMClient) async throws -> Void
     ) async throws {
         let emulator = GitHubEMUEmulator(
-            configuration: .init(enterprise: "acme", rateLimit: emulatorLimit, faults: faults, groupPatchAnswer: groupPatchAnswer))
+            configuration: .init(
+                enterprise: "acme",
+                rateLimit: emulatorLimit,
+                faults: faults,
+                groupPatchAnswer: groupPatchAnswer
+            )
+        )
         if collidingGroup {
             try emulator.seed(users: [["id": "foreign-1", "userName": "outsider@example.com"]])
-            try emulator.seed(groups: [["displayName": "Engineering", "externalId": "okta-eng", "members": [["value": "foreign-1"]]]])
+            try emulator.seed(groups: [
+                ["displayName": "Engineering", "externalId": "okta-eng", "members": [["value": "foreign-1"]]]
+            ])
         }
         var options = SyncOptions(target: target)
         options.policy = policy

@@ -32,7 +32,10 @@ package struct HarnessConnection<Connector: Sendable>: Sendable {
         case .groupCentric(let c): built = c
         case .userCentric(let c): built = c
         }
-        let connector = try #require(built as? Connector, "TargetServices built a \(type(of: built)), not a \(Connector.self)")
+        let connector = try #require(
+            built as? Connector,
+            "TargetServices built a \(type(of: built)), not a \(Connector.self)"
+        )
         return HarnessConnection(connector: connector, wired: wired, tokensIssued: { 0 })
     }
 }

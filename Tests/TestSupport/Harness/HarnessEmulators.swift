@@ -9,7 +9,9 @@ import SCIM
 
 /// The names of the users `ids` (SCIM resources) among `users`, as `name` reads them.
 private func names(of ids: [String], among users: [JSONObject], name: (JSONObject) -> String?) -> Set<String> {
-    let byID = Dictionary(uniqueKeysWithValues: users.compactMap { u in u["id"]?.stringValue.flatMap { id in name(u).map { (id, $0) } } })
+    let byID = Dictionary(
+        uniqueKeysWithValues: users.compactMap { u in u["id"]?.stringValue.flatMap { id in name(u).map { (id, $0) } } }
+    )
     return Set(ids.compactMap { byID[$0] })
 }
 
@@ -21,10 +23,17 @@ package protocol BearerTokenEmulator: HarnessEmulator {
 
 extension BearerTokenEmulator {
     package func targetSettings(name: String, url: URL) -> TargetSettings {
-        TargetSettings(name: name, kind: Self.kind, baseURL: url.absoluteString, auth: .bearer(Secret(.inline(Self.defaultToken))))
+        TargetSettings(
+            name: name,
+            kind: Self.kind,
+            baseURL: url.absoluteString,
+            auth: .bearer(Secret(.inline(Self.defaultToken)))
+        )
     }
 
-    package static func connect(_ settings: TargetSettings, tuning: ConnectorTuning) throws -> HarnessConnection<Connector> {
+    package static func connect(_ settings: TargetSettings, tuning: ConnectorTuning) throws -> HarnessConnection<
+        Connector
+    > {
         try .staticCredential(settings, tuning: tuning)
     }
 }
@@ -55,7 +64,9 @@ extension SlackEmulator: BearerTokenEmulator {
     package func memberNames(of group: String) -> Set<String> {
         let state = state()
         guard let g = state.group(named: group) else { return [] }
-        return names(of: SlackEmulatorState.memberIDs(of: g), among: state.users) { $0["emails"]?.arrayValue?.first?["value"]?.stringValue }
+        return names(of: SlackEmulatorState.memberIDs(of: g), among: state.users) {
+            $0["emails"]?.arrayValue?.first?["value"]?.stringValue
+        }
     }
 }
 
@@ -64,16 +75,33 @@ extension GoogleEmulator: HarnessEmulator {
     package func targetSettings(name: String, url: URL) -> TargetSettings {
         let tokenURL = url.absoluteString + "/token"
         return TargetSettings(
-            name: name, kind: .google, baseURL: url.absoluteString,
+            name: name,
+            kind: .google,
+            baseURL: url.absoluteString,
             auth: .googleServiceAccount(
-                key: Secret(.inline(GoogleTestKeys.keyFile(tokenURI: tokenURL))), subject: "admin@example.com", tokenURL: tokenURL,
-                scopes: GoogleEmulator.directoryScopes.sorted()),
-            google: GoogleSettings(domain: "example.com"))
+                key: Secret(.inline(GoogleTestKeys.keyFile(tokenURI: tokenURL))),
+                subject: "admin@example.com",
+                tokenURL: tokenURL,
+                scopes: GoogleEmulator.directoryScopes.sorted()
+            ),
+            google: GoogleSettings(domain: "example.com")
+        )
     }
 
-    package static func connect(_ settings: TargetSettings, tuning: ConnectorTuning) throws -> HarnessConnection<GoogleConnector> {
-        let (connector, tokens) = try TargetServices.google(settings, index: 0, bucket: TargetServices.bucket(settings), tuning: tuning)
-        return HarnessConnection(connector: connector, wired: .userCentric(connector), tokensIssued: { await tokens.tokensIssued })
+    package static func connect(_ settings: TargetSettings, tuning: ConnectorTuning) throws -> HarnessConnection<
+        GoogleConnector
+    > {
+        let (connector, tokens) = try TargetServices.google(
+            settings,
+            index: 0,
+            bucket: TargetServices.bucket(settings),
+            tuning: tuning
+        )
+        return HarnessConnection(
+            connector: connector,
+            wired: .userCentric(connector),
+            tokensIssued: { await tokens.tokensIssued }
+        )
     }
 
     package func memberNames(of group: String) -> Set<String> { state().memberEmails(ofGroupNamed: group) }
@@ -85,17 +113,34 @@ extension SalesforceEmulator: HarnessEmulator {
         var salesforce = SalesforceSettings()
         salesforce.profileId = SalesforceEmulator.standardProfileID
         return TargetSettings(
-            name: name, kind: .salesforce, baseURL: url.absoluteString,
+            name: name,
+            kind: .salesforce,
+            baseURL: url.absoluteString,
             auth: .salesforceJWT(
-                clientId: Secret(.inline(SalesforceEmulator.defaultClientID)), username: "integration@example.com",
-                privateKey: Secret(.inline(SalesforceTestKeys.privateKeyPEM)), tokenURL: url.absoluteString + "/services/oauth2/token",
-                audience: "https://login.salesforce.com"),
-            salesforce: salesforce)
+                clientId: Secret(.inline(SalesforceEmulator.defaultClientID)),
+                username: "integration@example.com",
+                privateKey: Secret(.inline(SalesforceTestKeys.privateKeyPEM)),
+                tokenURL: url.absoluteString + "/services/oauth2/token",
+                audience: "https://login.salesforce.com"
+            ),
+            salesforce: salesforce
+        )
     }
 
-    package static func connect(_ settings: TargetSettings, tuning: ConnectorTuning) throws -> HarnessConnection<SalesforceConnector> {
-        let (connector, tokens) = try TargetServices.salesforce(settings, index: 0, bucket: TargetServices.bucket(settings), tuning: tuning)
-        return HarnessConnection(connector: connector, wired: .userCentric(connector), tokensIssued: { await tokens.tokensIssued })
+    package static func connect(_ settings: TargetSettings, tuning: ConnectorTuning) throws -> HarnessConnection<
+        SalesforceConnector
+    > {
+        let (connector, tokens) = try TargetServices.salesforce(
+            settings,
+            index: 0,
+            bucket: TargetServices.bucket(settings),
+            tuning: tuning
+        )
+        return HarnessConnection(
+            connector: connector,
+            wired: .userCentric(connector),
+            tokensIssued: { await tokens.tokensIssued }
+        )
     }
 
     package func memberNames(of group: String) -> Set<String> { state().memberUsernames(ofGroupNamed: group) }

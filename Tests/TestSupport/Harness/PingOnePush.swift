@@ -10,9 +10,17 @@ package func pushPingOneSample(_ c: SCIMClient, _ token: String) async throws ->
         let r = try await c.post("/scim/v2/pingone/Users", token: token, Bodies.user("\(name)@example.com"))
         ids[name] = try #require(r.body?["id"]?.stringValue)
     }
-    let eng = try await c.post("/scim/v2/pingone/Groups", token: token, Bodies.group("Engineering", members: [ids["alice"]!, ids["bob"]!]))
+    let eng = try await c.post(
+        "/scim/v2/pingone/Groups",
+        token: token,
+        Bodies.group("Engineering", members: [ids["alice"]!, ids["bob"]!])
+    )
     ids["Engineering"] = try #require(eng.body?["id"]?.stringValue)
-    let sales = try await c.post("/scim/v2/pingone/Groups", token: token, Bodies.group("Sales", members: [ids["carol"]!]))
+    let sales = try await c.post(
+        "/scim/v2/pingone/Groups",
+        token: token,
+        Bodies.group("Sales", members: [ids["carol"]!])
+    )
     ids["Sales"] = try #require(sales.body?["id"]?.stringValue)
     return ids
 }
@@ -21,10 +29,18 @@ package func pushPingOneSample(_ c: SCIMClient, _ token: String) async throws ->
 /// bob removed from "Engineering", carol disabled (PUT with `active` false).
 package func pushPingOneFollowUp(_ c: SCIMClient, _ token: String, _ ids: [String: String]) async throws {
     _ = try await c.patch(
-        "/scim/v2/pingone/Groups/\(ids["Sales"]!)", token: token,
-        Bodies.patch([["op": "replace", "path": "displayName", "value": "Sales EMEA"]]))
+        "/scim/v2/pingone/Groups/\(ids["Sales"]!)",
+        token: token,
+        Bodies.patch([["op": "replace", "path": "displayName", "value": "Sales EMEA"]])
+    )
     _ = try await c.patch(
-        "/scim/v2/pingone/Groups/\(ids["Engineering"]!)", token: token,
-        Bodies.patch([["op": "remove", "path": .string("members[value eq \"\(ids["bob"]!)\"]")]]))
-    _ = try await c.put("/scim/v2/pingone/Users/\(ids["carol"]!)", token: token, Bodies.user("carol@example.com", active: false))
+        "/scim/v2/pingone/Groups/\(ids["Engineering"]!)",
+        token: token,
+        Bodies.patch([["op": "remove", "path": .string("members[value eq \"\(ids["bob"]!)\"]")]])
+    )
+    _ = try await c.put(
+        "/scim/v2/pingone/Users/\(ids["carol"]!)",
+        token: token,
+        Bodies.user("carol@example.com", active: false)
+    )
 }

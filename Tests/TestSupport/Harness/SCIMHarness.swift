@@ -1,6 +1,6 @@
-package import Membership
 package import BridgeConfig
 package import Emulators
+package import Membership
 import SCIM
 package import Server
 import Testing
@@ -16,16 +16,22 @@ package enum SCIMHarness {
 
     /// Runs `body` on the seeded emulator; see `withSyncHarness`.
     package static func with(
-        policy: CollisionPolicy, faults: FaultPlan = .none, removal: UserRemoval = .disable, maxAttempts: Int = 50,
-        admin: AdminConfiguration? = nil, _ body: @Sendable (SyncHarness<SCIMEmulator>, SCIMClient) async throws -> Void
+        policy: CollisionPolicy,
+        faults: FaultPlan = .none,
+        removal: UserRemoval = .disable,
+        maxAttempts: Int = 50,
+        admin: AdminConfiguration? = nil,
+        _ body: @Sendable (SyncHarness<SCIMEmulator>, SCIMClient) async throws -> Void
     ) async throws {
         let emulator = SCIMEmulator()
         let seeded = try emulator.seed(users: [foreign])
         let foreignID = try #require(seeded.users.first?["id"]?.stringValue)
-        _ = try emulator.seed(groups: [[
-            "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": "Engineering",
-            "members": [["value": .string(foreignID)]],
-        ]])
+        _ = try emulator.seed(groups: [
+            [
+                "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": "Engineering",
+                "members": [["value": .string(foreignID)]],
+            ]
+        ])
         emulator.setFaults(faults)
         var options = SyncOptions(target: target)
         options.policy = policy

@@ -1,7 +1,7 @@
-package import Membership
 package import BridgeConfig
 import BridgeRuntime
 package import Emulators
+package import Membership
 import SCIM
 
 /// Target `sfdc` on the Salesforce emulator, whose org holds a public group and a permission set
@@ -19,7 +19,8 @@ package enum SalesforceHarness {
     /// Runs `body` on the seeded emulator; see `withSyncHarness`. The emulated request allocation is
     /// off unless `configure` sets one; a `REQUEST_LIMIT_EXCEEDED` pauses the connector 200 ms, not a minute.
     package static func with(
-        policy: CollisionPolicy, settings: SalesforceSettings = standardSettings,
+        policy: CollisionPolicy,
+        settings: SalesforceSettings = standardSettings,
         configure: (inout SalesforceEmulator.Configuration) -> Void = { _ in },
         _ body: @Sendable (SyncHarness<SalesforceEmulator>, SCIMClient) async throws -> Void
     ) async throws {
@@ -27,8 +28,10 @@ package enum SalesforceHarness {
         configure(&configuration)
         let emulator = try SalesforceEmulator(configuration: configuration)
         try emulator.seed(
-            users: [["Username": "foreign@example.com"]], groups: [["Name": "Engineering", "members": ["foreign@example.com"]]],
-            permissionSets: [["Label": "Engineering", "assignees": ["foreign@example.com"]]])
+            users: [["Username": "foreign@example.com"]],
+            groups: [["Name": "Engineering", "members": ["foreign@example.com"]]],
+            permissionSets: [["Label": "Engineering", "assignees": ["foreign@example.com"]]]
+        )
         var options = SyncOptions(target: target)
         options.policy = policy
         options.salesforce = settings

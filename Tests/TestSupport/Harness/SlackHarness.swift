@@ -1,7 +1,7 @@
-package import Membership
 package import BridgeConfig
 import BridgeRuntime
 package import Emulators
+package import Membership
 import SCIM
 import Testing
 
@@ -14,15 +14,25 @@ package enum SlackHarness {
     /// request; `collision` seeds a foreign user and a same-named "Engineering" group holding it.
     /// Users are removed with `delete`, which Slack carries out as a deactivation.
     package static func with(
-        policy: CollisionPolicy = .overwrite, faults: FaultPlan = .none, updateDuration: Duration = .zero, rateScale: Double? = nil,
-        bucket: (perMinute: Int, burst: Int) = (60_000, 1000), concurrency: Int = 4, batchSize: Int = 5000, collision: Bool = false,
+        policy: CollisionPolicy = .overwrite,
+        faults: FaultPlan = .none,
+        updateDuration: Duration = .zero,
+        rateScale: Double? = nil,
+        bucket: (perMinute: Int, burst: Int) = (60_000, 1000),
+        concurrency: Int = 4,
+        batchSize: Int = 5000,
+        collision: Bool = false,
         _ body: @Sendable (SyncHarness<SlackEmulator>, SCIMClient) async throws -> Void
     ) async throws {
-        let emulator = SlackEmulator(configuration: .init(rateScale: rateScale, updateDuration: updateDuration, recordRequests: false))
+        let emulator = SlackEmulator(
+            configuration: .init(rateScale: rateScale, updateDuration: updateDuration, recordRequests: false)
+        )
         if collision {
-            let seeded = try emulator.seed(users: [[
-                "userName": "outsider", "emails": [["value": "outsider@example.com"]],
-            ]])
+            let seeded = try emulator.seed(users: [
+                [
+                    "userName": "outsider", "emails": [["value": "outsider@example.com"]],
+                ]
+            ])
             let outsider = try #require(seeded.users.first?["id"]?.stringValue)
             try emulator.seed(groups: [["displayName": "Engineering", "members": [["value": .string(outsider)]]]])
         }

@@ -8,24 +8,34 @@ extension SyncHarness {
     /// Under `fail`: "Engineering" still holds only `foreign`, "Sales" was created, and the bridge's
     /// mapping of "Engineering" is blocked, with an audit entry saying so.
     package func expectCollidingGroupBlocked(
-        ids: [String: String], foreign: String, sourceLocation: SourceLocation = #_sourceLocation
+        ids: [String: String],
+        foreign: String,
+        sourceLocation: SourceLocation = #_sourceLocation
     ) async throws {
         #expect(members(of: "Engineering") == [foreign], sourceLocation: sourceLocation)
         #expect(members(of: "Sales") == ["carol@example.com"], sourceLocation: sourceLocation)
         let engineering = try #require(ids["Engineering"], sourceLocation: sourceLocation)
         #expect(try await mapping(group: engineering)?.origin == .blocked, sourceLocation: sourceLocation)
-        #expect(try await bridge.store.auditEntries(target: target).contains { $0.action == "blocked" }, sourceLocation: sourceLocation)
+        #expect(
+            try await bridge.store.auditEntries(target: target).contains { $0.action == "blocked" },
+            sourceLocation: sourceLocation
+        )
     }
 
     /// Under `fail`: later changes to the blocked group still leave the target's group alone.
     package func expectBlockedGroupUntouchedByChanges(
-        _ c: SCIMClient, ids: [String: String], foreign: String, sourceLocation: SourceLocation = #_sourceLocation
+        _ c: SCIMClient,
+        ids: [String: String],
+        foreign: String,
+        sourceLocation: SourceLocation = #_sourceLocation
     ) async throws {
         let engineering = try #require(ids["Engineering"], sourceLocation: sourceLocation)
         let carol = try #require(ids["carol"], sourceLocation: sourceLocation)
         _ = try await c.patch(
-            "/scim/v2/pingone/Groups/\(engineering)", token: token,
-            Bodies.patch([["op": "add", "path": "members", "value": [["value": .string(carol)]]]]))
+            "/scim/v2/pingone/Groups/\(engineering)",
+            token: token,
+            Bodies.patch([["op": "add", "path": "members", "value": [["value": .string(carol)]]]])
+        )
         try await drain()
         #expect(members(of: "Engineering") == [foreign], sourceLocation: sourceLocation)
     }
@@ -34,18 +44,26 @@ extension SyncHarness {
     /// holding `foreign` and the bridge's alice and bob (canonical ids in `ids`): a source removal of
     /// alice takes away only her, and deleting the source group takes away only bob, leaving `foreign`.
     package func expectMergeRemovesOnlyBridgeAddedMembers(
-        _ c: SCIMClient, ids: [String: String], foreign: String, sourceLocation: SourceLocation = #_sourceLocation
+        _ c: SCIMClient,
+        ids: [String: String],
+        foreign: String,
+        sourceLocation: SourceLocation = #_sourceLocation
     ) async throws {
         let engineering = try #require(ids["Engineering"], sourceLocation: sourceLocation)
         let alice = try #require(ids["alice"], sourceLocation: sourceLocation)
         _ = try await c.patch(
-            "/scim/v2/pingone/Groups/\(engineering)", token: token,
-            Bodies.patch([["op": "remove", "path": .string("members[value eq \"\(alice)\"]")]]))
+            "/scim/v2/pingone/Groups/\(engineering)",
+            token: token,
+            Bodies.patch([["op": "remove", "path": .string("members[value eq \"\(alice)\"]")]])
+        )
         try await drain()
         #expect(members(of: "Engineering") == [foreign, "bob@example.com"], sourceLocation: sourceLocation)
 
         // Deleting the source group removes the bridge's members and keeps the group.
-        #expect(try await c.delete("/scim/v2/pingone/Groups/\(engineering)", token: token).status == 204, sourceLocation: sourceLocation)
+        #expect(
+            try await c.delete("/scim/v2/pingone/Groups/\(engineering)", token: token).status == 204,
+            sourceLocation: sourceLocation
+        )
         try await drain()
         #expect(members(of: "Engineering") == [foreign], sourceLocation: sourceLocation)
     }

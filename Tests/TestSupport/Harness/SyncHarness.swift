@@ -1,10 +1,10 @@
-package import Membership
 import AsyncHTTPClient
 package import BridgeConfig
 import BridgeRuntime
 import Emulators
 package import Foundation
 import Logging
+package import Membership
 import Server
 package import Store
 package import Sync
@@ -56,7 +56,9 @@ package struct SyncHarness<Emulator: HarnessEmulator>: Sendable {
 
     /// The target's dead letters (at most 10), as "resource key: last error".
     package func deadLetters() async throws -> [String] {
-        try await bridge.store.deadOutboxEntries(target: target, limit: 10).map { "\($0.resourceKey): \($0.lastError ?? "")" }
+        try await bridge.store.deadOutboxEntries(target: target, limit: 10).map {
+            "\($0.resourceKey): \($0.lastError ?? "")"
+        }
     }
 
     /// The channel `pingone`.
@@ -77,7 +79,8 @@ package struct SyncHarness<Emulator: HarnessEmulator>: Sendable {
 /// of the bridge's SCIM server. The bridge's folder is removed and the emulator shut down afterwards,
 /// also when `body` throws.
 package func withSyncHarness<Emulator: HarnessEmulator>(
-    _ emulator: Emulator, _ options: SyncOptions,
+    _ emulator: Emulator,
+    _ options: SyncOptions,
     _ body: @Sendable (SyncHarness<Emulator>, SCIMClient) async throws -> Void
 ) async throws {
     try await withTestBridge { bridge in
@@ -91,14 +94,27 @@ package func withSyncHarness<Emulator: HarnessEmulator>(
             options.apply(to: &settings)
             let connection = try Emulator.connect(settings, tuning: options.tuning)
             let worker = TargetWorker(
-                target: settings.name, store: bridge.store,
+                target: settings.name,
+                store: bridge.store,
                 sync: TargetServices.processor(settings, connection.wired, store: bridge.store, logger: logger),
-                concurrency: settings.concurrency, maxAttempts: settings.maxAttempts,
-                backoff: options.backoff, logger: logger)
+                concurrency: settings.concurrency,
+                maxAttempts: settings.maxAttempts,
+                backoff: options.backoff,
+                logger: logger
+            )
             let harness = SyncHarness(
-                bridge: bridge, token: token, emulator: emulator, emulatorURL: url, settings: settings,
-                connector: connection.connector, worker: worker, tokensIssued: connection.tokensIssued)
-            try await bridge.run(limits: options.limits, admin: options.admin) { client in try await body(harness, client) }
+                bridge: bridge,
+                token: token,
+                emulator: emulator,
+                emulatorURL: url,
+                settings: settings,
+                connector: connection.connector,
+                worker: worker,
+                tokensIssued: connection.tokensIssued
+            )
+            try await bridge.run(limits: options.limits, admin: options.admin) { client in
+                try await body(harness, client)
+            }
         }
     }
 }

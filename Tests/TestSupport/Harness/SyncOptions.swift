@@ -1,6 +1,6 @@
-package import Membership
 package import BridgeConfig
 package import BridgeRuntime
+package import Membership
 package import Server
 package import Sync
 

@@ -66,7 +66,8 @@ public struct BulkIdResolver: Sendable {
                     if !dependencies[i].contains(d) { dependencies[i].append(d) }
                 } else if failures[i] == nil {
                     failures[i] = .invalidValue(
-                        "Operations[\(i)] refers to \"bulkId:\(ref)\", but no POST operation in this request has bulkId '\(ref)'.")
+                        "Operations[\(i)] refers to \"bulkId:\(ref)\", but no POST operation in this request has bulkId '\(ref)'."
+                    )
                 }
             }
         }
@@ -101,7 +102,8 @@ public struct BulkIdResolver: Sendable {
             for i in members where failures[i] == nil {
                 if let failed = dependencies[i].first(where: { componentOf[$0] != c && failures[$0] != nil }) {
                     failures[i] = .conflict(
-                        "Operations[\(i)] depends on bulkId '\(operations[failed].bulkId ?? "")' of Operations[\(failed)], which cannot be processed.")
+                        "Operations[\(i)] depends on bulkId '\(operations[failed].bulkId ?? "")' of Operations[\(failed)], which cannot be processed."
+                    )
                 }
             }
             for d in dependents[c] {

@@ -21,7 +21,8 @@ public struct BulkLimits: Sendable, Hashable {
     public func checkOperationCount(_ count: Int) throws(SCIMError) {
         if count > maxOperations {
             throw .payloadTooLarge(
-                "The number of operations (\(count)) exceeds the maxOperations (\(maxOperations)).")
+                "The number of operations (\(count)) exceeds the maxOperations (\(maxOperations))."
+            )
         }
     }
 }

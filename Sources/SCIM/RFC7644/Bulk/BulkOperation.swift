@@ -47,7 +47,9 @@ public struct BulkOperation: Sendable, Hashable {
         }
         func text(_ name: String) throws(SCIMError) -> String? {
             guard let v = o[name], !v.isNull else { return nil }
-            guard let s = v.stringValue else { throw .invalidSyntax("\(at).\(name) must be a string, not \(v.typeName).") }
+            guard let s = v.stringValue else {
+                throw .invalidSyntax("\(at).\(name) must be a string, not \(v.typeName).")
+            }
             return s
         }
         guard let methodText = try text("method") else {
@@ -77,12 +79,15 @@ public struct BulkOperation: Sendable, Hashable {
         case .post:
             guard bulkId != nil else { throw .invalidSyntax("\(at) is a POST and needs a 'bulkId' (RFC 7644 §3.7).") }
             guard shapeOK, segments.count == 2 else {
-                throw .invalidValue("\(at).path of a POST must be a resource type endpoint such as \"/Users\", not \"\(path)\".")
+                throw .invalidValue(
+                    "\(at).path of a POST must be a resource type endpoint such as \"/Users\", not \"\(path)\"."
+                )
             }
         case .put, .patch, .delete:
             guard shapeOK, segments.count == 3 else {
                 throw .invalidValue(
-                    "\(at).path of a \(method.rawValue) must name one resource such as \"/Users/{id}\", not \"\(path)\".")
+                    "\(at).path of a \(method.rawValue) must name one resource such as \"/Users/{id}\", not \"\(path)\"."
+                )
             }
         }
         if method != .delete, data == nil {

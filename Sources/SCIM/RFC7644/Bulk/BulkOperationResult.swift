@@ -12,7 +12,11 @@ public struct BulkOperationResult: Sendable, Hashable {
     public var response: JSONValue?
 
     public init(
-        location: String?, method: BulkOperation.Method, bulkId: String? = nil, version: String? = nil, status: Int,
+        location: String?,
+        method: BulkOperation.Method,
+        bulkId: String? = nil,
+        version: String? = nil,
+        status: Int,
         response: JSONValue? = nil
     ) {
         self.location = location
@@ -29,8 +33,12 @@ public struct BulkOperationResult: Sendable, Hashable {
         -> BulkOperationResult
     {
         BulkOperationResult(
-            location: operation.method == .post ? nil : location, method: operation.method, bulkId: operation.bulkId,
-            status: error.status, response: error.json)
+            location: operation.method == .post ? nil : location,
+            method: operation.method,
+            bulkId: operation.bulkId,
+            status: error.status,
+            response: error.json
+        )
     }
 
     /// The result as it appears in a bulk response; `status` is a string as in §3.7.3 (erratum 7916).
@@ -51,7 +59,9 @@ public struct BulkOperationResult: Sendable, Hashable {
         guard case .object(let o) = json else { throw .invalidSyntax("\(at) must be an object, not \(json.typeName).") }
         func text(_ name: String) throws(SCIMError) -> String? {
             guard let v = o[name], !v.isNull else { return nil }
-            guard let s = v.stringValue else { throw .invalidSyntax("\(at).\(name) must be a string, not \(v.typeName).") }
+            guard let s = v.stringValue else {
+                throw .invalidSyntax("\(at).\(name) must be a string, not \(v.typeName).")
+            }
             return s
         }
         guard let m = try text("method"),

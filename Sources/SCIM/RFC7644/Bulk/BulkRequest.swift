@@ -51,7 +51,8 @@ public struct BulkRequest: Sendable, Hashable {
             if let bulkId = op.bulkId {
                 if let first = seen[bulkId] {
                     throw .invalidValue(
-                        "Operations[\(i)] reuses bulkId '\(bulkId)' of Operations[\(first)]; bulkIds must be unique within a request.")
+                        "Operations[\(i)] reuses bulkId '\(bulkId)' of Operations[\(first)]; bulkIds must be unique within a request."
+                    )
                 }
                 seen[bulkId] = i
             }

@@ -19,7 +19,9 @@ public enum FilterParser {
         guard !p.atEnd else { throw .invalidFilter("The filter is empty.") }
         let e = try p.parseOr(depth: 0, inValuePath: false)
         p.skipSpace()
-        guard p.atEnd else { throw p.error("Unexpected '\(p.peekToken())'; expected 'and', 'or' or the end of the filter") }
+        guard p.atEnd else {
+            throw p.error("Unexpected '\(p.peekToken())'; expected 'and', 'or' or the end of the filter")
+        }
         return e
     }
 
@@ -53,7 +55,9 @@ public enum FilterParser {
         }
 
         mutating func skipSpace() {
-            while pos < bytes.count, bytes[pos] == 0x20 || bytes[pos] == 0x09 || bytes[pos] == 0x0A || bytes[pos] == 0x0D {
+            while pos < bytes.count,
+                bytes[pos] == 0x20 || bytes[pos] == 0x09 || bytes[pos] == 0x0A || bytes[pos] == 0x0D
+            {
                 pos += 1
             }
         }
@@ -128,7 +132,8 @@ public enum FilterParser {
         /// stage (and the enum's own deinit) recurses over the tree, and a left-nested chain of a few
         /// thousand operands overflows the stack.
         static func balanced(
-            _ xs: ArraySlice<FilterExpression>, _ join: (FilterExpression, FilterExpression) -> FilterExpression
+            _ xs: ArraySlice<FilterExpression>,
+            _ join: (FilterExpression, FilterExpression) -> FilterExpression
         ) -> FilterExpression {
             if xs.count == 1 { return xs[xs.startIndex] }
             let mid = xs.startIndex + (xs.count + 1) / 2
@@ -166,7 +171,8 @@ public enum FilterParser {
                 // `not` is also a legal attribute name (`not pr`, `not eq 1`); anything else after it
                 // is the common mistake of leaving out the parentheses the grammar requires.
                 let next = String(peekWord()).lowercased()
-                let isAttribute = (pos < bytes.count && bytes[pos] == UInt8(ascii: "["))
+                let isAttribute =
+                    (pos < bytes.count && bytes[pos] == UInt8(ascii: "["))
                     || (pos > save + 3 && (next == "pr" || ComparisonOperator(rawValue: next) != nil))
                 guard isAttribute else {
                     throw error("'not' must be followed by a filter in parentheses, as in 'not (title pr)'", at: save)
@@ -212,7 +218,8 @@ public enum FilterParser {
                     opWord.isEmpty
                         ? "Expected an operator after '\(path)'"
                         : "Unknown operator '\(opWord)'; expected eq, ne, co, sw, ew, gt, lt, ge, le or pr",
-                    at: opStart)
+                    at: opStart
+                )
             }
             pos += opWord.utf8.count
             let afterOp = pos
@@ -260,7 +267,8 @@ public enum FilterParser {
             if let v = try? JSONParser.parse(Array(word.utf8)), v.numberValue != nil { return v }
             throw error(
                 "'\(word)' is not a valid value; strings must be in double quotes, other values are true, false, null or a number",
-                at: start)
+                at: start
+            )
         }
     }
 }

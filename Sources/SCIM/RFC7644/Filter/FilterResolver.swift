@@ -16,11 +16,17 @@ public enum FilterResolver {
     }
 
     /// Resolves a value filter whose attributes are sub-attributes of `parent` (PATCH `attr[...]` paths).
-    public static func resolve(valueFilter expression: FilterExpression, of parent: ResolvedAttribute, against schema: ResourceSchema)
+    public static func resolve(
+        valueFilter expression: FilterExpression,
+        of parent: ResolvedAttribute,
+        against schema: ResourceSchema
+    )
         throws(SCIMError) -> ResolvedFilter
     {
         guard parent.subAttribute == nil, parent.attribute.type == .complex else {
-            throw .invalidFilter("'\(parent.canonicalPath)' is not a complex attribute, so it cannot take a value filter.")
+            throw .invalidFilter(
+                "'\(parent.canonicalPath)' is not a complex attribute, so it cannot take a value filter."
+            )
         }
         return try resolve(expression, schema, parent: parent)
     }
@@ -29,8 +35,10 @@ public enum FilterResolver {
         throws(SCIMError) -> ResolvedFilter
     {
         switch e {
-        case .and(let l, let r): return .and(try resolve(l, schema, parent: parent), try resolve(r, schema, parent: parent))
-        case .or(let l, let r): return .or(try resolve(l, schema, parent: parent), try resolve(r, schema, parent: parent))
+        case .and(let l, let r):
+            return .and(try resolve(l, schema, parent: parent), try resolve(r, schema, parent: parent))
+        case .or(let l, let r):
+            return .or(try resolve(l, schema, parent: parent), try resolve(r, schema, parent: parent))
         case .not(let x): return .not(try resolve(x, schema, parent: parent))
         case .present(let a): return .present(try attribute(a, schema, parent: parent))
         case .compare(let a, let op, let v):
@@ -40,7 +48,8 @@ public enum FilterResolver {
             let r = try attribute(a, schema, parent: nil)
             guard r.subAttribute == nil, r.attribute.type == .complex else {
                 throw .invalidFilter(
-                    "'\(a.path)' at position \(a.position) is not a complex attribute, so it cannot take a value filter.")
+                    "'\(a.path)' at position \(a.position) is not a complex attribute, so it cannot take a value filter."
+                )
             }
             return .valuePath(r, try resolve(inner, schema, parent: r))
         }
@@ -53,7 +62,8 @@ public enum FilterResolver {
             if let parent {
                 guard a.path.schemaURN == nil, a.path.subAttribute == nil else {
                     throw ResourceSchema.ResolutionError(
-                        message: "Inside '\(parent.attribute.name)[...]' name a sub-attribute of it, not '\(a.path)'.")
+                        message: "Inside '\(parent.attribute.name)[...]' name a sub-attribute of it, not '\(a.path)'."
+                    )
                 }
                 return try schema.resolve(subAttribute: a.path.name, of: parent)
             }
@@ -83,7 +93,9 @@ public enum FilterResolver {
         }
         let substring: Set<ComparisonOperator> = [.co, .sw, .ew]
         if case .null = v {
-            guard op == .eq || op == .ne else { throw fail("'\(op.rawValue) null' is not meaningful; use 'pr' or 'eq null'") }
+            guard op == .eq || op == .ne else {
+                throw fail("'\(op.rawValue) null' is not meaningful; use 'pr' or 'eq null'")
+            }
             return v
         }
         switch def.type {
@@ -91,7 +103,9 @@ public enum FilterResolver {
             guard op == .eq || op == .ne else { throw fail("Operator '\(op.rawValue)' cannot be applied to a boolean") }
             guard case .bool = v else { throw fail("Expected true or false, got \(v.typeName) \(v)") }
         case .binary:
-            guard op == .eq || op == .ne else { throw fail("Operator '\(op.rawValue)' cannot be applied to a binary attribute") }
+            guard op == .eq || op == .ne else {
+                throw fail("Operator '\(op.rawValue)' cannot be applied to a binary attribute")
+            }
             guard case .string = v else { throw fail("Expected a string, got \(v.typeName) \(v)") }
         case .integer, .decimal:
             guard !substring.contains(op) else { throw fail("Operator '\(op.rawValue)' cannot be applied to a number") }

@@ -19,8 +19,12 @@ public struct ListResponse: Sendable, Equatable {
     public var previousCursor: String?
 
     public init(
-        totalResults: Int?, resources: [JSONObject], startIndex: Int? = nil, itemsPerPage: Int? = nil,
-        nextCursor: String? = nil, previousCursor: String? = nil
+        totalResults: Int?,
+        resources: [JSONObject],
+        startIndex: Int? = nil,
+        itemsPerPage: Int? = nil,
+        nextCursor: String? = nil,
+        previousCursor: String? = nil
     ) {
         self.totalResults = totalResults
         self.resources = resources
@@ -33,8 +37,11 @@ public struct ListResponse: Sendable, Equatable {
     /// One index page of `totalResults`: `startIndex` from the page, `itemsPerPage` the resources returned.
     public init(page: IndexPage, totalResults: Int, resources: [JSONObject]) {
         self.init(
-            totalResults: totalResults, resources: resources, startIndex: page.startIndex,
-            itemsPerPage: resources.count)
+            totalResults: totalResults,
+            resources: resources,
+            startIndex: page.startIndex,
+            itemsPerPage: resources.count
+        )
     }
 
     // MARK: - Encoding

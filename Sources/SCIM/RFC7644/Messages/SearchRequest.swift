@@ -18,8 +18,14 @@ public struct SearchRequest: Sendable, Hashable {
     public var cursor: String?
 
     public init(
-        attributes: [String] = [], excludedAttributes: [String] = [], filter: String? = nil, sortBy: String? = nil,
-        sortOrder: SortOrder? = nil, startIndex: Int? = nil, count: Int? = nil, cursor: String? = nil
+        attributes: [String] = [],
+        excludedAttributes: [String] = [],
+        filter: String? = nil,
+        sortBy: String? = nil,
+        sortOrder: SortOrder? = nil,
+        startIndex: Int? = nil,
+        count: Int? = nil,
+        cursor: String? = nil
     ) {
         self.attributes = attributes
         self.excludedAttributes = excludedAttributes
@@ -74,7 +80,8 @@ public struct SearchRequest: Sendable, Hashable {
         excludedAttributes = try names("excludedAttributes")
         if !attributes.isEmpty && !excludedAttributes.isEmpty {
             throw .invalidSyntax(
-                "'attributes' and 'excludedAttributes' are mutually exclusive (RFC 7644 §3.9); send only one of them.")
+                "'attributes' and 'excludedAttributes' are mutually exclusive (RFC 7644 §3.9); send only one of them."
+            )
         }
         filter = try text("filter")
         sortBy = try text("sortBy")
@@ -119,7 +126,11 @@ public struct SearchRequest: Sendable, Hashable {
         -> PaginationRequest
     {
         try PaginationRequest.parse(
-            startIndex: startIndex.map(String.init), cursor: cursor, count: count.map(String.init),
-            configuration: configuration, fallbackPageSize: fallbackPageSize)
+            startIndex: startIndex.map(String.init),
+            cursor: cursor,
+            count: count.map(String.init),
+            configuration: configuration,
+            fallbackPageSize: fallbackPageSize
+        )
     }
 }

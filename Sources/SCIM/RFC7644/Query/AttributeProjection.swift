@@ -61,7 +61,10 @@ public struct AttributeProjection: Sendable {
     /// absent or empty means not given).
     public init(attributes: String?, excludedAttributes: String?, schema: ResourceSchema) throws(SCIMError) {
         try self.init(
-            attributes: Self.split(attributes), excludedAttributes: Self.split(excludedAttributes), schema: schema)
+            attributes: Self.split(attributes),
+            excludedAttributes: Self.split(excludedAttributes),
+            schema: schema
+        )
     }
 
     /// A projection from lists of attribute names (as a SearchRequest carries them); empty means not given.
@@ -74,7 +77,8 @@ public struct AttributeProjection: Sendable {
         let excluded = excludedAttributes.map(Self.trimmed).filter { !$0.isEmpty }
         if !attributes.isEmpty && !excluded.isEmpty {
             throw .invalidValue(
-                "'attributes' and 'excludedAttributes' are mutually exclusive (RFC 7644 §3.9); send only one of them.")
+                "'attributes' and 'excludedAttributes' are mutually exclusive (RFC 7644 §3.9); send only one of them."
+            )
         }
         self.schema = schema
         self.selections = [:]
@@ -195,7 +199,12 @@ public struct AttributeProjection: Sendable {
                 ? schema.core.attributes + CommonAttributes.all : schema.extensionSchema(id: urn)?.attributes ?? []
             return attributes.contains { subFilter(owner: urn, attributeName: $0.name, returned: $0.returned) != nil }
         case .attribute(let owner, let resolved):
-            guard let filter = subFilter(owner: owner, attributeName: resolved.attribute.name, returned: resolved.attribute.returned)
+            guard
+                let filter = subFilter(
+                    owner: owner,
+                    attributeName: resolved.attribute.name,
+                    returned: resolved.attribute.returned
+                )
             else { return false }
             guard let sub = resolved.subAttribute else { return true }
             return Self.keeps(sub, named: sub.name, filter)
@@ -307,7 +316,9 @@ public struct AttributeProjection: Sendable {
         guard let definition, definition.type == .complex else { return value }
         // Fast path: nothing below this attribute can be dropped.
         if case .defaults(let requested) = filter,
-            definition.subAttributes.allSatisfy({ $0.returned == .default || $0.returned == .always || (requested && $0.returned == .request) })
+            definition.subAttributes.allSatisfy({
+                $0.returned == .default || $0.returned == .always || (requested && $0.returned == .request)
+            })
         {
             return value
         }

@@ -19,8 +19,12 @@ public struct PaginationConfiguration: Sendable, Hashable {
     public var cursorTimeout: Int?
 
     public init(
-        cursor: Bool, index: Bool, defaultPaginationMethod: PaginationMethod? = nil, defaultPageSize: Int? = nil,
-        maxPageSize: Int? = nil, cursorTimeout: Int? = nil
+        cursor: Bool,
+        index: Bool,
+        defaultPaginationMethod: PaginationMethod? = nil,
+        defaultPageSize: Int? = nil,
+        maxPageSize: Int? = nil,
+        cursorTimeout: Int? = nil
     ) {
         self.cursor = cursor
         self.index = index

@@ -13,7 +13,10 @@ public enum PaginationRequest: Sendable, Hashable {
     ///
     /// `fallbackPageSize` is used when the configuration sets no `defaultPageSize` / `maxPageSize`.
     public static func parse(
-        startIndex: String?, cursor: String?, count: String?, configuration: PaginationConfiguration,
+        startIndex: String?,
+        cursor: String?,
+        count: String?,
+        configuration: PaginationConfiguration,
         fallbackPageSize: Int = 100
     ) throws(SCIMError) -> PaginationRequest {
         let maxPageSize = configuration.maxPageSize ?? max(fallbackPageSize, configuration.defaultPageSize ?? 0)
@@ -29,12 +32,21 @@ public enum PaginationRequest: Sendable, Hashable {
         case .index:
             return .index(
                 try IndexPage.parse(
-                    startIndex: startIndex, count: count, defaultPageSize: defaultPageSize, maxPageSize: maxPageSize))
+                    startIndex: startIndex,
+                    count: count,
+                    defaultPageSize: defaultPageSize,
+                    maxPageSize: maxPageSize
+                )
+            )
         case .cursor:
             return .cursor(
                 try CursorPage.parse(
-                    cursor: wantsCursor ? cursor : nil, count: count, defaultPageSize: defaultPageSize,
-                    maxPageSize: maxPageSize))
+                    cursor: wantsCursor ? cursor : nil,
+                    count: count,
+                    defaultPageSize: defaultPageSize,
+                    maxPageSize: maxPageSize
+                )
+            )
         }
     }
 

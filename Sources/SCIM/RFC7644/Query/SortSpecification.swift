@@ -124,7 +124,9 @@ public struct SortSpecification: Sendable, Hashable {
 
     private var comparedDefinition: AttributeDefinition {
         if let sub = sortBy.subAttribute { return sub }
-        if sortBy.attribute.type == .complex { return sortBy.attribute.subAttribute(named: "value") ?? sortBy.attribute }
+        if sortBy.attribute.type == .complex {
+            return sortBy.attribute.subAttribute(named: "value") ?? sortBy.attribute
+        }
         return sortBy.attribute
     }
 

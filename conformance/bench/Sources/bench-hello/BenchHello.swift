@@ -11,7 +11,8 @@ struct BenchHello {
         router.get("hello") { _, _ in "ok" }
         let app = Application(
             router: router,
-            configuration: .init(address: .hostname("127.0.0.1", port: port), serverName: "bench-hello"))
+            configuration: .init(address: .hostname("127.0.0.1", port: port), serverName: "bench-hello")
+        )
         try await app.runService()
     }
 }

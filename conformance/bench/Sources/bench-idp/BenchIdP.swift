@@ -12,7 +12,8 @@ struct BenchIdP: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench-idp",
         abstract: "Drive a SCIM server the way an identity provider does, and time it.",
-        subcommands: [Provision.self, PatchLatency.self, Ceiling.self])
+        subcommands: [Provision.self, PatchLatency.self, Ceiling.self]
+    )
 }
 
 /// Connection options shared by the subcommands.
@@ -143,11 +144,22 @@ struct Provision: AsyncParsableCommand {
             let d = ContinuousClock.now - t
             let n = await tally.requests - before
             phases.append((name, d, n))
-            print(String(format: "%-12@ %8d requests in %7.2f s  %9.0f req/s", name as NSString, n, seconds(d), Double(n) / seconds(d)))
+            print(
+                String(
+                    format: "%-12@ %8d requests in %7.2f s  %9.0f req/s",
+                    name as NSString,
+                    n,
+                    seconds(d),
+                    Double(n) / seconds(d)
+                )
+            )
         }
         try await phase("users") {
             try await concurrently(users, width: target.concurrency) { i in
-                let found = try await client.send(.GET, "/Users?" + Client.query("userName", "idp-user-\(i)@example.com"))
+                let found = try await client.send(
+                    .GET,
+                    "/Users?" + Client.query("userName", "idp-user-\(i)@example.com")
+                )
                 await tally.record(found.status, "GET /Users?filter")
                 let r = try await client.send(.POST, "/Users", user(i))
                 await tally.record(r.status, "POST /Users")
@@ -159,7 +171,13 @@ struct Provision: AsyncParsableCommand {
                 let found = try await client.send(.GET, "/Groups?" + Client.query("displayName", "idp-group-\(g)"))
                 await tally.record(found.status, "GET /Groups?filter")
                 let r = try await client.send(
-                    .POST, "/Groups", ["schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": .string("idp-group-\(g)")])
+                    .POST,
+                    "/Groups",
+                    [
+                        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+                        "displayName": .string("idp-group-\(g)"),
+                    ]
+                )
                 await tally.record(r.status, "POST /Groups")
                 groupIDs.set(g, r.body?["id"]?.stringValue)
             }
@@ -174,24 +192,37 @@ struct Provision: AsyncParsableCommand {
                 let all = Array(Set(members(of: g)))
                 for start in stride(from: 0, to: all.count, by: batch) {
                     let r = try await client.send(
-                        .PATCH, "/Groups/\(gid)?excludedAttributes=members", patch("add", members: Array(all[start..<min(start + batch, all.count)])))
+                        .PATCH,
+                        "/Groups/\(gid)?excludedAttributes=members",
+                        patch("add", members: Array(all[start..<min(start + batch, all.count)]))
+                    )
                     await tally.record(r.status, "PATCH /Groups")
                 }
             }
         }
         try await phase("resync") {
             try await concurrently(users, width: target.concurrency) { i in
-                let found = try await client.send(.GET, "/Users?" + Client.query("userName", "idp-user-\(i)@example.com"))
+                let found = try await client.send(
+                    .GET,
+                    "/Users?" + Client.query("userName", "idp-user-\(i)@example.com")
+                )
                 await tally.record(found.status, "GET /Users?filter")
                 guard let id = found.body?["Resources"]?.arrayValue?.first?["id"]?.stringValue else { return }
                 let r = try await client.send(.PUT, "/Users/\(id)", user(i))
                 await tally.record(r.status, "PUT /Users")
             }
             try await concurrently(groups, width: target.concurrency) { g in
-                let found = try await client.send(.GET, "/Groups?" + Client.query("displayName", "idp-group-\(g)") + "&excludedAttributes=members")
+                let found = try await client.send(
+                    .GET,
+                    "/Groups?" + Client.query("displayName", "idp-group-\(g)") + "&excludedAttributes=members"
+                )
                 await tally.record(found.status, "GET /Groups?filter")
                 guard let id = found.body?["Resources"]?.arrayValue?.first?["id"]?.stringValue else { return }
-                let r = try await client.send(.PATCH, "/Groups/\(id)?excludedAttributes=members", patch("add", members: Array(Set(members(of: g)).prefix(batch))))
+                let r = try await client.send(
+                    .PATCH,
+                    "/Groups/\(id)?excludedAttributes=members",
+                    patch("add", members: Array(Set(members(of: g)).prefix(batch)))
+                )
                 await tally.record(r.status, "PATCH /Groups")
             }
         }
@@ -201,7 +232,8 @@ struct Provision: AsyncParsableCommand {
         for (what, n) in failures.sorted(by: { $0.key < $1.key }) { print("  non-2xx: \(what) x\(n)") }
         let result: JSONValue = [
             "wall": .decimal(seconds(total)), "requests": .integer(Int64(requests)),
-            "rps": .decimal(Double(requests) / seconds(total)), "failures": .integer(Int64(failures.values.reduce(0, +))),
+            "rps": .decimal(Double(requests) / seconds(total)),
+            "failures": .integer(Int64(failures.values.reduce(0, +))),
             "phases": .object(JSONObject(phases.map { ($0.0, .decimal(seconds($0.1))) })),
         ]
         print("RESULT " + result.serialized())
@@ -211,7 +243,9 @@ struct Provision: AsyncParsableCommand {
 /// `patch-latency`: a group of `size` members, then `samples` PATCHes adding one member and removing it.
 struct PatchLatency: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "patch-latency", abstract: "Latency of a ±1 member PATCH on a large group.")
+        commandName: "patch-latency",
+        abstract: "Latency of a ±1 member PATCH on a large group."
+    )
     @OptionGroup var target: Target
     @Option var size = 10_000
     @Option var samples = 200
@@ -227,18 +261,31 @@ struct PatchLatency: AsyncParsableCommand {
             ids.set(i, r.body?["id"]?.stringValue)
         }
         let g = try await client.send(
-            .POST, "/Groups?excludedAttributes=members", ["schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": .string(prefix)])
-        guard let gid = g.body?["id"]?.stringValue else { throw ValidationError("group create failed: HTTP \(g.status)") }
+            .POST,
+            "/Groups?excludedAttributes=members",
+            ["schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": .string(prefix)]
+        )
+        guard let gid = g.body?["id"]?.stringValue else {
+            throw ValidationError("group create failed: HTTP \(g.status)")
+        }
         let members = (0..<size).compactMap { ids.get($0) }
         for start in stride(from: 0, to: members.count, by: 1_000) {
-            _ = try await client.send(.PATCH, "/Groups/\(gid)?excludedAttributes=members", patch("add", members: Array(members[start..<min(start + 1_000, members.count)])))
+            _ = try await client.send(
+                .PATCH,
+                "/Groups/\(gid)?excludedAttributes=members",
+                patch("add", members: Array(members[start..<min(start + 1_000, members.count)]))
+            )
         }
         guard let extra = ids.get(size) else { throw ValidationError("user create failed") }
         var latencies: [Double] = []
         for _ in 0..<samples {
             for op in ["add", "remove"] {
                 let t = ContinuousClock.now
-                let r = try await client.send(.PATCH, "/Groups/\(gid)?excludedAttributes=members", patch(op, members: [extra]))
+                let r = try await client.send(
+                    .PATCH,
+                    "/Groups/\(gid)?excludedAttributes=members",
+                    patch(op, members: [extra])
+                )
                 latencies.append(seconds(ContinuousClock.now - t) * 1000)
                 guard (200..<300).contains(r.status) else { throw ValidationError("PATCH answered \(r.status)") }
             }
@@ -246,8 +293,20 @@ struct PatchLatency: AsyncParsableCommand {
         latencies.sort()
         let p50 = latencies[latencies.count / 2]
         let p99 = latencies[min(latencies.count - 1, latencies.count * 99 / 100)]
-        print(String(format: "PATCH ±1 on %d members: p50 %.2f ms, p99 %.2f ms (%d requests)", size, p50, p99, latencies.count))
-        print("RESULT " + JSONValue.object(["size": .integer(Int64(size)), "p50ms": .decimal(p50), "p99ms": .decimal(p99)]).serialized())
+        print(
+            String(
+                format: "PATCH ±1 on %d members: p50 %.2f ms, p99 %.2f ms (%d requests)",
+                size,
+                p50,
+                p99,
+                latencies.count
+            )
+        )
+        print(
+            "RESULT "
+                + JSONValue.object(["size": .integer(Int64(size)), "p50ms": .decimal(p50), "p99ms": .decimal(p99)])
+                .serialized()
+        )
     }
 }
 

@@ -62,7 +62,9 @@ final class LeanHTTPClient: Sendable {
 
         /// Writes the request and waits for the whole response; `reusable` is false when the server
         /// will close the connection after it.
-        func exchange(_ head: HTTPRequestHead, _ body: ByteBuffer?) async throws -> (LeanHTTPClient.Response, reusable: Bool) {
+        func exchange(_ head: HTTPRequestHead, _ body: ByteBuffer?) async throws -> (
+            LeanHTTPClient.Response, reusable: Bool
+        ) {
             let promise = channel.eventLoop.makePromise(of: (LeanHTTPClient.Response, Bool).self)
             channel.writeAndFlush(Exchange.Request(head: head, body: body, promise: promise), promise: nil)
             let (response, keepAlive) = try await promise.futureResult.get()

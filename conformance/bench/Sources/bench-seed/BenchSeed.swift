@@ -1,6 +1,6 @@
-import Membership
 import ArgumentParser
 import Foundation
+import Membership
 import SCIM
 import Store
 
@@ -10,7 +10,8 @@ import Store
 struct BenchSeed: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench-seed",
-        abstract: "Seed a data directory with users, groups and memberships for the RSS benchmark.")
+        abstract: "Seed a data directory with users, groups and memberships for the RSS benchmark."
+    )
 
     @Option(help: "The data directory `scim-bridge serve --data-dir` will use (must not hold a store yet).")
     var dataDir: String
@@ -38,7 +39,8 @@ struct BenchSeed: AsyncParsableCommand {
         for first in stride(from: 0, to: users, by: 10_000) {
             let batch: [JSONObject] = (first..<min(first + 10_000, users)).map { i in
                 [
-                    "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": .string("user\(i)@example.com"),
+                    "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+                    "userName": .string("user\(i)@example.com"),
                     "externalId": .string("ext-\(i)"), "displayName": .string("User \(i)"), "active": true,
                     "name": ["givenName": "User", "familyName": .string("\(i)")],
                     "emails": [["value": .string("user\(i)@example.com"), "type": "work", "primary": true]],
@@ -53,8 +55,12 @@ struct BenchSeed: AsyncParsableCommand {
             let first = (g * perGroup) % max(users, 1)
             let members = (0..<min(perGroup, users)).map { ids[(first + $0) % users] }
             let group = try await store.createMany(
-                .group, in: channel,
-                resources: [["schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": .string("group-\(g)")]])
+                .group,
+                in: channel,
+                resources: [
+                    ["schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": .string("group-\(g)")]
+                ]
+            )
             _ = try await store.importMembers(group: group[0].id, users: members, in: channel)
         }
         print("groups: \(groups) with \(perGroup * groups) memberships in \(ContinuousClock.now - groupStart)")

@@ -28,7 +28,8 @@ public struct RetryAfterViolation: Sendable, Hashable {
     /// `resource` only for a per-resource window.
     public var json: JSONValue {
         var o: JSONObject = [
-            "method": .string(method), "path": .string(path), "millisecondsBeforeEnd": .integer(Int64(millisecondsBeforeEnd)),
+            "method": .string(method), "path": .string(path),
+            "millisecondsBeforeEnd": .integer(Int64(millisecondsBeforeEnd)),
             "scope": .string(scope.name),
         ]
         if let resource = scope.resource { o["resource"] = .string(resource) }

@@ -51,7 +51,9 @@ public struct RetryAfterWindows: Sendable {
     /// by an open target window; `resource` is what the request would update (its path for a
     /// write, nil for a read or a collection), and only such a request is covered by that
     /// resource's window. A request inside both counts once, against the window that ends last.
-    public func judge(method: String, path: String, resource: String?, arrivedAt arrival: Duration) -> RetryAfterViolation? {
+    public func judge(method: String, path: String, resource: String?, arrivedAt arrival: Duration)
+        -> RetryAfterViolation?
+    {
         var found: (window: Window, scope: RetryAfterScope)?
         if let target, target.covers(arrival, grace: inFlightGrace) { found = (target, .target) }
         if let resource, let window = resources[resource], window.covers(arrival, grace: inFlightGrace),
@@ -63,8 +65,12 @@ public struct RetryAfterWindows: Sendable {
         let early = found.window.end - arrival
         let milliseconds = Double(early.components.seconds) * 1000 + Double(early.components.attoseconds) / 1e15
         return RetryAfterViolation(
-            method: method, path: path, millisecondsBeforeEnd: max(1, Int(milliseconds.rounded(.up))), scope: found.scope,
-            retryAfter: found.window.retryAfter)
+            method: method,
+            path: path,
+            millisecondsBeforeEnd: max(1, Int(milliseconds.rounded(.up))),
+            scope: found.scope,
+            retryAfter: found.window.retryAfter
+        )
     }
 
     /// Whether a window of this scope is open at `now`.

@@ -10,7 +10,9 @@ struct EmulatorCommand: AsyncParsableCommand {
         commandName: "scim-bridge-emulator",
         abstract:
             "Run an emulated target service provider for connector tests (loopback only: the admin API has no authentication).",
-        subcommands: [SCIMCommand.self, GitHubEMUCommand.self, SlackCommand.self, GoogleCommand.self, SalesforceCommand.self]
+        subcommands: [
+            SCIMCommand.self, GitHubEMUCommand.self, SlackCommand.self, GoogleCommand.self, SalesforceCommand.self,
+        ]
     )
 }
 

@@ -13,10 +13,12 @@ struct GoogleCommand: AsyncParsableCommand {
 
     @Option(help: "The port to listen on (0 picks a free one).") var port: Int
     @Option(help: "The address to bind.") var host = "127.0.0.1"
-    @Option(help: "The PEM file of the RSA public key that verifies the service account's JWT assertions.") var publicKey: String
+    @Option(help: "The PEM file of the RSA public key that verifies the service account's JWT assertions.")
+    var publicKey: String
     @Option(help: "How long an issued access token lives, in seconds.") var tokenLifetime = 3600
     @Option(help: "Answer 403 userRateLimitExceeded beyond this many API requests a minute.") var quotaPerMinute: Int?
-    @Option(help: "How long a new group answers 404, in milliseconds (Google's propagation delay).") var propagationDelay = 0
+    @Option(help: "How long a new group answers 404, in milliseconds (Google's propagation delay).")
+    var propagationDelay = 0
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
@@ -34,8 +36,12 @@ struct GoogleCommand: AsyncParsableCommand {
         }
         let emulator = try GoogleEmulator(
             configuration: .init(
-                publicKeyPEM: pem, tokenLifetime: .seconds(tokenLifetime), quotaPerMinute: quotaPerMinute,
-                groupPropagationDelay: .milliseconds(propagationDelay)))
+                publicKeyPEM: pem,
+                tokenLifetime: .seconds(tokenLifetime),
+                quotaPerMinute: quotaPerMinute,
+                groupPropagationDelay: .milliseconds(propagationDelay)
+            )
+        )
         var logger = Logger(label: "scim-bridge-emulator")
         logger.logLevel = .warning
         let server = EmulatorServer(emulator: emulator, host: host, port: port, logger: logger) { url in

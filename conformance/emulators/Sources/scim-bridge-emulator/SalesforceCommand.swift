@@ -14,11 +14,15 @@ struct SalesforceCommand: AsyncParsableCommand {
     @Option(help: "The port to listen on (0 picks a free one).") var port: Int
     @Option(help: "The address to bind.") var host = "127.0.0.1"
     @Option(help: "PEM file with the RSA public key of the connected app's certificate.") var publicKey: String
-    @Option(help: "The connected app's consumer key (the assertion's iss); repeatable.") var clientId: [String] = [SalesforceEmulator.defaultClientID]
+    @Option(help: "The connected app's consumer key (the assertion's iss); repeatable.") var clientId: [String] = [
+        SalesforceEmulator.defaultClientID
+    ]
     @Option(help: "The aud an assertion must name.") var audience = "https://login.salesforce.com"
-    @Option(help: "The integration user (the assertion's sub), created with the org.") var integrationUsername = "integration@example.com"
+    @Option(help: "The integration user (the assertion's sub), created with the org.") var integrationUsername =
+        "integration@example.com"
     @Option(help: "Seconds an access token stays valid.") var tokenLifetime = 7200
-    @Option(help: "Answer 403 REQUEST_LIMIT_EXCEEDED beyond this many API requests a minute.") var requestsPerMinute: Int?
+    @Option(help: "Answer 403 REQUEST_LIMIT_EXCEEDED beyond this many API requests a minute.") var requestsPerMinute:
+        Int?
     @Option(help: "Rows per query page before nextRecordsUrl.") var queryBatchSize = 2000
     @Option(help: "A username taken in another org (DUPLICATE_USERNAME); repeatable.") var takenUsername: [String] = []
 
@@ -40,9 +44,16 @@ struct SalesforceCommand: AsyncParsableCommand {
         do {
             emulator = try SalesforceEmulator(
                 configuration: .init(
-                    publicKeyPEM: pem, clientIDs: Set(clientId), audience: audience, integrationUsername: integrationUsername,
-                    tokenLifetime: .seconds(tokenLifetime), requestLimit: requestsPerMinute.map { .perMinute($0) },
-                    queryBatchSize: queryBatchSize, takenUsernames: Set(takenUsername)))
+                    publicKeyPEM: pem,
+                    clientIDs: Set(clientId),
+                    audience: audience,
+                    integrationUsername: integrationUsername,
+                    tokenLifetime: .seconds(tokenLifetime),
+                    requestLimit: requestsPerMinute.map { .perMinute($0) },
+                    queryBatchSize: queryBatchSize,
+                    takenUsernames: Set(takenUsername)
+                )
+            )
         } catch {
             throw ValidationError("--public-key \(publicKey) is not a PEM RSA public key (BEGIN PUBLIC KEY).")
         }

@@ -13,7 +13,8 @@ struct SlackCommand: AsyncParsableCommand {
     @Option(help: "The port to listen on (0 picks a free one).") var port: Int
     @Option(help: "The address to bind.") var host = "127.0.0.1"
     @Option(help: "The bearer token clients must send.") var token = SlackEmulator.defaultToken
-    @Option(help: "Multiply every figure of Slack's rate-limit table by this (0 turns rate limits off).") var rateScale = 1.0
+    @Option(help: "Multiply every figure of Slack's rate-limit table by this (0 turns rate limits off).")
+    var rateScale = 1.0
     @Option(help: "How long a write to a user or group takes; a concurrent write to it gets 429 resource_locked.")
     var updateDurationMs = 0
     @Option(help: "A channel name no user may take (repeatable).") var channel: [String] = []
@@ -27,8 +28,13 @@ struct SlackCommand: AsyncParsableCommand {
     func run() async throws {
         let emulator = SlackEmulator(
             configuration: .init(
-                token: token, rateScale: rateScale > 0 ? rateScale : nil,
-                updateDuration: .milliseconds(updateDurationMs), channelNames: channel, recordRequests: false))
+                token: token,
+                rateScale: rateScale > 0 ? rateScale : nil,
+                updateDuration: .milliseconds(updateDurationMs),
+                channelNames: channel,
+                recordRequests: false
+            )
+        )
         var logger = Logger(label: "scim-bridge-emulator")
         logger.logLevel = .warning
         let server = EmulatorServer(emulator: emulator, host: host, port: port, logger: logger) { url in

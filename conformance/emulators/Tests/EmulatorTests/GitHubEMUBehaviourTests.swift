@@ -47,7 +47,10 @@ import Testing
             #expect(quiet.status == 204)
             #expect(quiet.body.isEmptyBody)
             emulator.setGroupPatchAnswer(.group)
-            let loud = try await client.patch("/Groups/\(group)", patchBody([["op": "replace", "path": "displayName", "value": "Eng 2"]]))
+            let loud = try await client.patch(
+                "/Groups/\(group)",
+                patchBody([["op": "replace", "path": "displayName", "value": "Eng 2"]])
+            )
             #expect(loud.status == 200)
             #expect(loud.body?["displayName"] == "Eng 2")
             #expect(loud.body?["members"] == [])
@@ -61,27 +64,61 @@ import Testing
         try await withGitHub { client, emulator in
             let seeded = try emulator.seed(users: ["a", "b", "c", "d"].map { ["userName": .string($0)] })
             let ids = seeded.users.compactMap { $0["id"]?.stringValue }
-            let group = try #require(try await client.post("/Groups", .object(GitHubBodies.group("Eng", members: ids))).id)
-            #expect(try await client.patch("/Groups/\(group)", patchBody([["op": "remove", "path": .string("members[value eq \"\(ids[0])\"]")]])).status == 204)
-            #expect(try await client.patch("/Groups/\(group)", patchBody([["op": "remove", "path": .string("members[value eq '\(ids[1])']")]])).status == 204)
-            #expect(try await client.patch(
-                "/Groups/\(group)", patchBody([["op": "remove", "path": "members", "value": [["value": .string(ids[2])]]]])).status == 204)
+            let group = try #require(
+                try await client.post("/Groups", .object(GitHubBodies.group("Eng", members: ids))).id
+            )
+            #expect(
+                try await client.patch(
+                    "/Groups/\(group)",
+                    patchBody([["op": "remove", "path": .string("members[value eq \"\(ids[0])\"]")]])
+                ).status == 204
+            )
+            #expect(
+                try await client.patch(
+                    "/Groups/\(group)",
+                    patchBody([["op": "remove", "path": .string("members[value eq '\(ids[1])']")]])
+                ).status == 204
+            )
+            #expect(
+                try await client.patch(
+                    "/Groups/\(group)",
+                    patchBody([["op": "remove", "path": "members", "value": [["value": .string(ids[2])]]]])
+                ).status == 204
+            )
             // Removing a member that is not there is not an error.
-            #expect(try await client.patch("/Groups/\(group)", patchBody([["op": "remove", "path": .string("members[value eq \"\(ids[0])\"]")]])).status == 204)
+            #expect(
+                try await client.patch(
+                    "/Groups/\(group)",
+                    patchBody([["op": "remove", "path": .string("members[value eq \"\(ids[0])\"]")]])
+                ).status == 204
+            )
             #expect(emulator.state().memberNames(of: "Eng") == ["d"])
-            #expect(try await client.patch("/Groups/\(group)", patchBody([["op": "remove", "path": "members"]])).status == 204)
+            #expect(
+                try await client.patch("/Groups/\(group)", patchBody([["op": "remove", "path": "members"]])).status
+                    == 204
+            )
             #expect(emulator.state().memberNames(of: "Eng").isEmpty)
         }
     }
 
     @Test func putOnAGroupReplacesItsMembersAndOmittingThemEmptiesIt() async throws {
         try await withGitHub { client, emulator in
-            let ids = try emulator.seed(users: [["userName": "a"], ["userName": "b"]]).users.compactMap { $0["id"]?.stringValue }
-            let group = try #require(try await client.post("/Groups", .object(GitHubBodies.group("Eng", externalId: "g", members: ids))).id)
-            let replaced = try await client.put("/Groups/\(group)", .object(GitHubBodies.group("Eng", externalId: "g", members: [ids[1]])))
+            let ids = try emulator.seed(users: [["userName": "a"], ["userName": "b"]]).users.compactMap {
+                $0["id"]?.stringValue
+            }
+            let group = try #require(
+                try await client.post("/Groups", .object(GitHubBodies.group("Eng", externalId: "g", members: ids))).id
+            )
+            let replaced = try await client.put(
+                "/Groups/\(group)",
+                .object(GitHubBodies.group("Eng", externalId: "g", members: [ids[1]]))
+            )
             #expect(replaced.status == 200)
             #expect(emulator.state().memberNames(of: "Eng") == ["b"])
-            #expect(try await client.put("/Groups/\(group)", .object(GitHubBodies.group("Engineering", externalId: "g"))).status == 200)
+            #expect(
+                try await client.put("/Groups/\(group)", .object(GitHubBodies.group("Engineering", externalId: "g")))
+                    .status == 200
+            )
             #expect(emulator.state().memberNames(of: "Engineering").isEmpty)
         }
     }
@@ -90,7 +127,10 @@ import Testing
         try await withGitHub { client, emulator in
             let user = try #require(try await client.post("/Users", .object(GitHubBodies.user("mona"))).id)
             _ = try await client.post("/Groups", .object(GitHubBodies.group("Eng", members: [user])))
-            let suspended = try await client.put("/Users/\(user)", .object(GitHubBodies.user("mona", extra: ["active": false])))
+            let suspended = try await client.put(
+                "/Users/\(user)",
+                .object(GitHubBodies.user("mona", extra: ["active": false]))
+            )
             #expect(suspended.status == 200)
             #expect(emulator.state().user(named: "mona")?["active"] == false)
             #expect(emulator.state().memberNames(of: "Eng") == ["mona"])

@@ -7,7 +7,10 @@ import Testing
 @Suite struct GitHubEMUContractTests {
     @Test func userWithoutExternalIdIs400WithTheScimErrorBody() async throws {
         try await withGitHub { client, emulator in
-            let r = try await client.post("/Users", .object(GitHubBodies.without(GitHubBodies.user("mona"), "externalId")))
+            let r = try await client.post(
+                "/Users",
+                .object(GitHubBodies.without(GitHubBodies.user("mona"), "externalId"))
+            )
             #expect(r.status == 400)
             let body = try #require(r.body?.objectValue)
             #expect(body["schemas"] == ["urn:ietf:params:scim:api:messages:2.0:Error"])
@@ -30,7 +33,10 @@ import Testing
         ("name without familyName", GitHubBodies.user("a", extra: ["name": ["givenName": "A"]])),
         ("role outside the enum", GitHubBodies.user("a", extra: ["roles": [["value": "admin"]]])),
         ("active as a string", GitHubBodies.user("a", extra: ["active": "False"])),
-        ("group schema on a user", GitHubBodies.user("a", extra: ["schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"]])),
+        (
+            "group schema on a user",
+            GitHubBodies.user("a", extra: ["schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"]])
+        ),
     ]
 
     @Test(arguments: invalidUsers.indices)
@@ -45,7 +51,9 @@ import Testing
 
     @Test func rolesMatchTheEnumWithoutRegardToCaseAndNameNeedsBothParts() async throws {
         try await withGitHub { client, _ in
-            let extra: JSONObject = ["roles": [["value": "User", "primary": true]], "name": ["givenName": "Mona", "familyName": "Lisa"]]
+            let extra: JSONObject = [
+                "roles": [["value": "User", "primary": true]], "name": ["givenName": "Mona", "familyName": "Lisa"],
+            ]
             let r = try await client.post("/Users", .object(GitHubBodies.user("mona", extra: extra)))
             #expect(r.status == 201)
         }
@@ -54,12 +62,23 @@ import Testing
     @Test func groupBodiesOutsideTheContractAre400() async throws {
         try await withGitHub { client, emulator in
             let user = try #require(try await client.post("/Users", .object(GitHubBodies.user("mona"))).id)
-            #expect(try await client.post("/Groups", .object(GitHubBodies.without(GitHubBodies.group("Eng"), "externalId"))).status == 400)
-            #expect(try await client.post("/Groups", .object(GitHubBodies.without(GitHubBodies.group("Eng"), "displayName"))).status == 400)
+            #expect(
+                try await client.post("/Groups", .object(GitHubBodies.without(GitHubBodies.group("Eng"), "externalId")))
+                    .status == 400
+            )
+            #expect(
+                try await client.post(
+                    "/Groups",
+                    .object(GitHubBodies.without(GitHubBodies.group("Eng"), "displayName"))
+                ).status == 400
+            )
             var memberWithoutName = GitHubBodies.group("Eng")
             memberWithoutName["members"] = [["value": .string(user)]]
             #expect(try await client.post("/Groups", .object(memberWithoutName)).status == 400)
-            let unknownMember = try await client.post("/Groups", .object(GitHubBodies.group("Eng", members: ["not-a-user"])))
+            let unknownMember = try await client.post(
+                "/Groups",
+                .object(GitHubBodies.group("Eng", members: ["not-a-user"]))
+            )
             #expect(unknownMember.status == 400)
             #expect(unknownMember.body?["detail"]?.stringValue?.contains("not-a-user") == true)
             #expect(emulator.state().groups.isEmpty)
@@ -71,16 +90,36 @@ import Testing
         try await withGitHub { client, _ in
             let user = try #require(try await client.post("/Users", .object(GitHubBodies.user("mona"))).id)
             let group = try #require(try await client.post("/Groups", .object(GitHubBodies.group("Eng"))).id)
-            #expect(try await client.patch("/Users/\(user)", ["Operations": [["op": "replace", "path": "active", "value": false]]]).status == 400)
-            #expect(try await client.patch("/Users/\(user)", ["schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"]]).status == 400)
-            #expect(try await client.patch("/Users/\(user)", patchBody([["op": "Replace", "path": "active", "value": false]])).status == 400)
-            #expect(try await client.patch("/Users/\(user)", patchBody([["path": "active", "value": false]])).status == 400)
+            #expect(
+                try await client.patch(
+                    "/Users/\(user)",
+                    ["Operations": [["op": "replace", "path": "active", "value": false]]]
+                ).status == 400
+            )
+            #expect(
+                try await client.patch("/Users/\(user)", ["schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"]])
+                    .status == 400
+            )
+            #expect(
+                try await client.patch(
+                    "/Users/\(user)",
+                    patchBody([["op": "Replace", "path": "active", "value": false]])
+                ).status == 400
+            )
+            #expect(
+                try await client.patch("/Users/\(user)", patchBody([["path": "active", "value": false]])).status == 400
+            )
             // A boolean value, and an array value.
-            let suspended = try await client.patch("/Users/\(user)", patchBody([["op": "replace", "path": "active", "value": false]]))
+            let suspended = try await client.patch(
+                "/Users/\(user)",
+                patchBody([["op": "replace", "path": "active", "value": false]])
+            )
             #expect(suspended.status == 200)
             #expect(suspended.body?["active"] == false)
             let added = try await client.patch(
-                "/Groups/\(group)", patchBody([["op": "add", "path": "members", "value": [["value": .string(user)]]]]))
+                "/Groups/\(group)",
+                patchBody([["op": "add", "path": "members", "value": [["value": .string(user)]]]])
+            )
             #expect(added.status == 204)
         }
     }
@@ -91,7 +130,9 @@ import Testing
     ])
     func onlyASingleEqFilterOnAListedAttributeIsAccepted(_ filter: String) async throws {
         try await withGitHub { client, _ in
-            let r = try await client.get("/Users?filter=\(filter.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)")
+            let r = try await client.get(
+                "/Users?filter=\(filter.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)"
+            )
             #expect(r.status == 400)
             #expect(r.scimType == "invalidFilter")
         }
@@ -99,10 +140,15 @@ import Testing
 
     @Test func eqFiltersTakeBothQuoteStyles() async throws {
         try await withGitHub { client, _ in
-            let id = try #require(try await client.post("/Users", .object(GitHubBodies.user("mona", externalId: "E012345"))).id)
+            let id = try #require(
+                try await client.post("/Users", .object(GitHubBodies.user("mona", externalId: "E012345"))).id
+            )
             _ = try await client.post("/Groups", .object(GitHubBodies.group("Engineering")))
-            for filter in [#"userName eq "MONA""#, "userName eq 'mona'", "externalId eq 'E012345'", #"id eq "\#(id)""#] {
-                let r = try await client.get("/Users?filter=\(filter.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)")
+            for filter in [#"userName eq "MONA""#, "userName eq 'mona'", "externalId eq 'E012345'", #"id eq "\#(id)""#]
+            {
+                let r = try await client.get(
+                    "/Users?filter=\(filter.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)"
+                )
                 #expect(r.resources.map { $0["id"] } == [.string(id)], "\(filter)")
             }
             let groups = try await client.get("/Groups?filter=displayName%20eq%20%22Engineering%22")
@@ -130,8 +176,12 @@ import Testing
             #expect(client.base.path == "/scim/v2/enterprises/octo")
             let other = EmulatorClient(
                 base: URL(string: client.base.absoluteString.replacingOccurrences(of: "/octo", with: "/other"))!,
-                token: GitHubEMUEmulator.defaultToken)
-            for r in [try await other.get("/Users"), try await client.get("/Users/nope"), try await client.delete("/Groups/nope")] {
+                token: GitHubEMUEmulator.defaultToken
+            )
+            for r in [
+                try await other.get("/Users"), try await client.get("/Users/nope"),
+                try await client.delete("/Groups/nope"),
+            ] {
                 #expect(r.status == 404)
                 #expect(r.body?["message"]?.stringValue != nil)
                 #expect(r.body?["documentation_url"]?.stringValue == GitHubEMUResponses.documentationURL)
@@ -147,12 +197,25 @@ import Testing
             #expect(try await client.post("/Users", .object(GitHubBodies.user("mona", externalId: "e1"))).status == 201)
             #expect(try await client.post("/Users", .object(GitHubBodies.user("MONA", externalId: "e2"))).status == 409)
             #expect(try await client.post("/Users", .object(GitHubBodies.user("lisa", externalId: "e1"))).status == 409)
-            #expect(try await client.post("/Groups", .object(GitHubBodies.group("Eng", externalId: "g1"))).status == 201)
-            #expect(try await client.post("/Groups", .object(GitHubBodies.group("eng", externalId: "g2"))).status == 409)
-            #expect(try await client.post("/Groups", .object(GitHubBodies.group("Ops", externalId: "g1"))).status == 409)
-            let ops = try #require(try await client.post("/Groups", .object(GitHubBodies.group("Ops", externalId: "g3"))).id)
+            #expect(
+                try await client.post("/Groups", .object(GitHubBodies.group("Eng", externalId: "g1"))).status == 201
+            )
+            #expect(
+                try await client.post("/Groups", .object(GitHubBodies.group("eng", externalId: "g2"))).status == 409
+            )
+            #expect(
+                try await client.post("/Groups", .object(GitHubBodies.group("Ops", externalId: "g1"))).status == 409
+            )
+            let ops = try #require(
+                try await client.post("/Groups", .object(GitHubBodies.group("Ops", externalId: "g3"))).id
+            )
             // A rename onto a taken name is a conflict too.
-            #expect(try await client.patch("/Groups/\(ops)", patchBody([["op": "replace", "path": "displayName", "value": "Eng"]])).status == 409)
+            #expect(
+                try await client.patch(
+                    "/Groups/\(ops)",
+                    patchBody([["op": "replace", "path": "displayName", "value": "Eng"]])
+                ).status == 409
+            )
             #expect(emulator.state().users.count == 1)
             #expect(emulator.state().groups.count == 2)
         }

@@ -16,7 +16,8 @@ func withGitHub<T: Sendable>(
 enum GitHubBodies {
     static func user(_ userName: String, externalId: String? = nil, extra: JSONObject = [:]) -> JSONObject {
         var o: JSONObject = [
-            "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "externalId": .string(externalId ?? "ext-\(userName)"),
+            "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+            "externalId": .string(externalId ?? "ext-\(userName)"),
             "userName": .string(userName), "active": true, "displayName": .string("User \(userName)"),
             "emails": [["value": .string("\(userName)@example.com"), "type": "work", "primary": true]],
         ]
@@ -26,10 +27,13 @@ enum GitHubBodies {
 
     static func group(_ displayName: String, externalId: String? = nil, members: [String] = []) -> JSONObject {
         var o: JSONObject = [
-            "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "externalId": .string(externalId ?? "ext-\(displayName)"),
+            "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+            "externalId": .string(externalId ?? "ext-\(displayName)"),
             "displayName": .string(displayName),
         ]
-        if !members.isEmpty { o["members"] = .array(members.map { ["value": .string($0), "displayName": .string("m \($0)")] }) }
+        if !members.isEmpty {
+            o["members"] = .array(members.map { ["value": .string($0), "displayName": .string("m \($0)")] })
+        }
         return o
     }
 

@@ -5,8 +5,8 @@ import JWTKit
 import NIOCore
 import NIOHTTP1
 import SCIM
-import Testing
 import TestSupport
+import Testing
 
 /// A client of the Google emulator: signs assertions, obtains tokens, calls the Directory API.
 struct GoogleClient: Sendable {
@@ -27,19 +27,32 @@ struct GoogleClient: Sendable {
 
     /// An RS256 assertion; each argument can be made wrong on purpose.
     func assertion(
-        key: String = GoogleTestKeys.privateKeyPEM, audience: String? = nil, subject: String? = "admin@example.com",
-        scope: String = GoogleClient.scopes, issuedAt: Date = Date(), lifetime: Int64 = 3600
+        key: String = GoogleTestKeys.privateKeyPEM,
+        audience: String? = nil,
+        subject: String? = "admin@example.com",
+        scope: String = GoogleClient.scopes,
+        issuedAt: Date = Date(),
+        lifetime: Int64 = 3600
     ) async throws -> String {
         let keys = JWTKeyCollection()
         await keys.add(rsa: try JWTKit.Insecure.RSA.PrivateKey(pem: key), digestAlgorithm: .sha256)
         let iat = Int64(issuedAt.timeIntervalSince1970)
-        return try await keys.sign(Claims(
-            iss: "bridge@test.iam.gserviceaccount.com", sub: subject, aud: audience ?? base + "/token", scope: scope, iat: iat,
-            exp: iat + lifetime))
+        return try await keys.sign(
+            Claims(
+                iss: "bridge@test.iam.gserviceaccount.com",
+                sub: subject,
+                aud: audience ?? base + "/token",
+                scope: scope,
+                iat: iat,
+                exp: iat + lifetime
+            )
+        )
     }
 
     /// POST /token with a form body; the status and JSON answer.
-    func exchange(_ assertion: String, grantType: String = "urn:ietf:params:oauth:grant-type:jwt-bearer") async throws -> (Int, JSONValue?) {
+    func exchange(_ assertion: String, grantType: String = "urn:ietf:params:oauth:grant-type:jwt-bearer") async throws
+        -> (Int, JSONValue?)
+    {
         var request = HTTPClientRequest(url: base + "/token")
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
@@ -47,7 +60,9 @@ struct GoogleClient: Sendable {
         request.body = .bytes(ByteBuffer(string: "grant_type=\(enc(grantType))&assertion=\(enc(assertion))"))
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
         let bytes = try await response.body.collect(upTo: 1 << 20)
-        return (Int(response.status.code), bytes.readableBytes > 0 ? try JSONParser.parse(bytes.readableBytesView) : nil)
+        return (
+            Int(response.status.code), bytes.readableBytes > 0 ? try JSONParser.parse(bytes.readableBytesView) : nil
+        )
     }
 
     /// A client holding a fresh access token.
@@ -60,7 +75,9 @@ struct GoogleClient: Sendable {
     }
 
     @discardableResult
-    func send(_ method: HTTPMethod, _ path: String, _ body: JSONValue? = nil) async throws -> (status: Int, body: JSONValue?) {
+    func send(_ method: HTTPMethod, _ path: String, _ body: JSONValue? = nil) async throws -> (
+        status: Int, body: JSONValue?
+    ) {
         var request = HTTPClientRequest(url: base + (path.hasPrefix("/_emulator") ? "" : GoogleEmulator.apiPath) + path)
         request.method = method
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
@@ -70,17 +87,24 @@ struct GoogleClient: Sendable {
         }
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
         let bytes = try await response.body.collect(upTo: 4 << 20)
-        return (Int(response.status.code), bytes.readableBytes > 0 ? try JSONParser.parse(bytes.readableBytesView) : nil)
+        return (
+            Int(response.status.code), bytes.readableBytes > 0 ? try JSONParser.parse(bytes.readableBytesView) : nil
+        )
     }
 }
 
 func withGoogle<T: Sendable>(
-    tokenLifetime: Duration = .seconds(3600), quotaPerMinute: Int? = nil, propagationDelay: Duration = .zero,
+    tokenLifetime: Duration = .seconds(3600),
+    quotaPerMinute: Int? = nil,
+    propagationDelay: Duration = .zero,
     _ body: (GoogleClient, GoogleEmulator) async throws -> T
 ) async throws -> T {
     let configuration = GoogleEmulator.Configuration(
-        publicKeyPEM: GoogleTestKeys.publicKeyPEM, tokenLifetime: tokenLifetime, quotaPerMinute: quotaPerMinute,
-        groupPropagationDelay: propagationDelay)
+        publicKeyPEM: GoogleTestKeys.publicKeyPEM,
+        tokenLifetime: tokenLifetime,
+        quotaPerMinute: quotaPerMinute,
+        groupPropagationDelay: propagationDelay
+    )
     return try await withRunningEmulator(try GoogleEmulator(configuration: configuration)) { url, emulator in
         try await body(GoogleClient(base: url.absoluteString), emulator)
     }
@@ -109,7 +133,9 @@ struct GoogleTokenEndpointTests {
 
     @Test func aSignatureByAnotherKeyIsRefused() async throws {
         try await withGoogle { client, emulator in
-            let (status, body) = try await client.exchange(try await client.assertion(key: GoogleTestKeys.otherPrivateKeyPEM))
+            let (status, body) = try await client.exchange(
+                try await client.assertion(key: GoogleTestKeys.otherPrivateKeyPEM)
+            )
             #expect(status == 400)
             #expect(body?["error"] == "invalid_grant")
             #expect(body?["error_description"]?.stringValue?.contains("Signature") == true)
@@ -119,7 +145,9 @@ struct GoogleTokenEndpointTests {
 
     @Test func theWrongAudienceIsRefused() async throws {
         try await withGoogle { client, _ in
-            let (status, body) = try await client.exchange(try await client.assertion(audience: "https://oauth2.googleapis.com/token"))
+            let (status, body) = try await client.exchange(
+                try await client.assertion(audience: "https://oauth2.googleapis.com/token")
+            )
             #expect(status == 400)
             #expect(body?["error"] == "invalid_grant")
             #expect(body?["error_description"]?.stringValue?.contains("audience") == true)
@@ -140,7 +168,9 @@ struct GoogleTokenEndpointTests {
             let noSub = try await client.exchange(try await client.assertion(subject: nil))
             #expect(noSub.0 == 400)
             #expect(noSub.1?["error_description"]?.stringValue?.contains("sub") == true)
-            let narrow = try await client.exchange(try await client.assertion(scope: "https://www.googleapis.com/auth/admin.directory.user"))
+            let narrow = try await client.exchange(
+                try await client.assertion(scope: "https://www.googleapis.com/auth/admin.directory.user")
+            )
             #expect(narrow.0 == 401)
             #expect(narrow.1?["error"] == "unauthorized_client")
             let grant = try await client.exchange(try await client.assertion(), grantType: "client_credentials")
@@ -165,15 +195,24 @@ struct GoogleTokenEndpointTests {
 @Suite("Google emulator: the Directory API contract")
 struct GoogleDirectoryContractTests {
     static let alice: JSONValue = [
-        "primaryEmail": "alice@example.com", "name": ["givenName": "Alice", "familyName": "Liddell"], "password": "long-enough-1",
+        "primaryEmail": "alice@example.com", "name": ["givenName": "Alice", "familyName": "Liddell"],
+        "password": "long-enough-1",
     ]
 
     @Test func usersNeedTheirRequiredFieldsAndAUniqueEmail() async throws {
         try await withGoogle { client, _ in
             let c = try await client.authorized()
-            let noPassword = try await c.send(.POST, "/users", ["primaryEmail": "x@example.com", "name": ["givenName": "X", "familyName": "Y"]])
+            let noPassword = try await c.send(
+                .POST,
+                "/users",
+                ["primaryEmail": "x@example.com", "name": ["givenName": "X", "familyName": "Y"]]
+            )
             #expect(noPassword.status == 400)
-            let noFamily = try await c.send(.POST, "/users", ["primaryEmail": "x@example.com", "name": ["givenName": "X"], "password": "long-enough-1"])
+            let noFamily = try await c.send(
+                .POST,
+                "/users",
+                ["primaryEmail": "x@example.com", "name": ["givenName": "X"], "password": "long-enough-1"]
+            )
             #expect(noFamily.status == 400)
             let created = try await c.send(.POST, "/users", Self.alice)
             #expect(created.status == 200)
@@ -196,8 +235,15 @@ struct GoogleDirectoryContractTests {
             _ = try await c.send(.POST, "/users", Self.alice)
             let group = try await c.send(.POST, "/groups", ["email": "eng@example.com", "name": "Engineering"])
             let gid = try #require(group.body?["id"]?.stringValue)
-            #expect(try await c.send(.POST, "/groups/\(gid)/members", ["email": "alice@example.com", "role": "MEMBER"]).status == 200)
-            let duplicate = try await c.send(.POST, "/groups/\(gid)/members", ["email": "alice@example.com", "role": "MEMBER"])
+            #expect(
+                try await c.send(.POST, "/groups/\(gid)/members", ["email": "alice@example.com", "role": "MEMBER"])
+                    .status == 200
+            )
+            let duplicate = try await c.send(
+                .POST,
+                "/groups/\(gid)/members",
+                ["email": "alice@example.com", "role": "MEMBER"]
+            )
             #expect(duplicate.status == 409)
             #expect(duplicate.body?["error"]?["message"] == "Member already exists.")
             #expect(try await c.send(.POST, "/groups/\(gid)/members", ["role": "MEMBER"]).status == 400)
@@ -217,12 +263,20 @@ struct GoogleDirectoryContractTests {
             #expect(try await c.send(.GET, "/users?customer=my_customer&maxResults=501").status == 400)
             #expect(try await c.send(.GET, "/groups?customer=my_customer&maxResults=201").status == 400)
             let users = (0..<250).map { i -> JSONObject in ["primaryEmail": .string("u\(i)@example.com")] }
-            try emulator.seed(users: users, groups: [["email": "all@example.com", "name": "All", "members": .array(users.map { $0["primaryEmail"]! })]])
+            try emulator.seed(
+                users: users,
+                groups: [
+                    ["email": "all@example.com", "name": "All", "members": .array(users.map { $0["primaryEmail"]! })]
+                ]
+            )
             var seen: [String] = []
             var token: String? = nil
             var pages = 0
             repeat {
-                let page = try await c.send(.GET, "/groups/all%40example.com/members?maxResults=200" + (token.map { "&pageToken=\($0)" } ?? ""))
+                let page = try await c.send(
+                    .GET,
+                    "/groups/all%40example.com/members?maxResults=200" + (token.map { "&pageToken=\($0)" } ?? "")
+                )
                 #expect(page.status == 200)
                 seen += page.body?["members"]?.arrayValue?.compactMap { $0["email"]?.stringValue } ?? []
                 token = page.body?["nextPageToken"]?.stringValue
@@ -231,7 +285,12 @@ struct GoogleDirectoryContractTests {
             #expect(pages == 2)
             #expect(Set(seen) == Set(users.compactMap { $0["primaryEmail"]?.stringValue }))
             #expect(try await c.send(.GET, "/groups/all%40example.com/members?pageToken=bogus").status == 400)
-            let byName = try await c.send(.GET, "/groups?customer=my_customer&query=" + "name='All'".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)
+            let byName = try await c.send(
+                .GET,
+                "/groups?customer=my_customer&query=" + "name='All'".addingPercentEncoding(
+                    withAllowedCharacters: .alphanumerics
+                )!
+            )
             #expect(byName.body?["groups"]?.arrayValue?.count == 1)
         }
     }
@@ -252,12 +311,15 @@ struct GoogleDirectoryContractTests {
         try await withGoogle(propagationDelay: .seconds(60)) { client, emulator in
             let c = try await client.authorized()
             _ = try await c.send(.POST, "/users", Self.alice)
-            let gid = try #require(try await c.send(.POST, "/groups", ["email": "new@example.com", "name": "New"]).body?["id"]?.stringValue)
+            let gid = try #require(
+                try await c.send(.POST, "/groups", ["email": "new@example.com", "name": "New"]).body?["id"]?.stringValue
+            )
             let hidden = try await c.send(.GET, "/groups/\(gid)")
             #expect(hidden.status == 404)
             #expect(hidden.body?["error"]?["message"] == "Resource Not Found: groupKey")
             #expect(try await c.send(.POST, "/groups/\(gid)/members", ["email": "alice@example.com"]).status == 404)
-            #expect(try await c.send(.GET, "/groups?customer=my_customer").body?["groups"]?.arrayValue?.count == 1)  // listed already
+            // Listed already.
+            #expect(try await c.send(.GET, "/groups?customer=my_customer").body?["groups"]?.arrayValue?.count == 1)
             emulator.setGroupPropagationDelay(.zero)
             #expect(try await c.send(.GET, "/groups/\(gid)").status == 200)
             #expect(try await c.send(.POST, "/groups/\(gid)/members", ["email": "alice@example.com"]).status == 200)

@@ -2,8 +2,8 @@ import Emulators
 import Foundation
 import NIOHTTP1
 import SCIM
-import Testing
 import TestSupport
+import Testing
 
 /// Over real HTTP, every emulator flags a client that calls inside a `Retry-After` window it was
 /// given: by its own rate limiter, by an injected fault, or (Slack) by a resource's lock.
@@ -73,7 +73,9 @@ import TestSupport
             emulator.failNext(1, method: "GET", with: .tooManyRequests(retryAfter: 2))
             async let slow = client.post("/Users", userBody("slow"))
             // Let the slow request arrive first, then get the 429 while it is still being answered.
-            while emulator.state().counters.requests("POST", "/Users") == 0 { try await Task.sleep(for: .milliseconds(5)) }
+            while emulator.state().counters.requests("POST", "/Users") == 0 {
+                try await Task.sleep(for: .milliseconds(5))
+            }
             #expect(try await client.get("/Users").status == 429)
             #expect(try await slow.status == 201)
             #expect(emulator.state().counters.requestsInsideRetryAfter == 0)

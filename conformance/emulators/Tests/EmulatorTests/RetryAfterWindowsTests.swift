@@ -8,11 +8,25 @@ import Testing
     @Test func aTargetWindowCoversEveryRequestUntilItsEnd() throws {
         var windows = RetryAfterWindows()
         windows.open(.target, retryAfter: 1, at: .seconds(10))
-        let early = try #require(windows.judge(method: "GET", path: "/Users", resource: nil, arrivedAt: .seconds(10) + .milliseconds(300)))
-        #expect(early == RetryAfterViolation(method: "GET", path: "/Users", millisecondsBeforeEnd: 700, scope: .target, retryAfter: 1))
+        let early = try #require(
+            windows.judge(method: "GET", path: "/Users", resource: nil, arrivedAt: .seconds(10) + .milliseconds(300))
+        )
+        #expect(
+            early
+                == RetryAfterViolation(
+                    method: "GET",
+                    path: "/Users",
+                    millisecondsBeforeEnd: 700,
+                    scope: .target,
+                    retryAfter: 1
+                )
+        )
         #expect(early.isTargetWide)
         // A write to a resource is covered by a target window too.
-        #expect(windows.judge(method: "PATCH", path: "/Groups/g", resource: "/Groups/g", arrivedAt: .milliseconds(10_999)) != nil)
+        #expect(
+            windows.judge(method: "PATCH", path: "/Groups/g", resource: "/Groups/g", arrivedAt: .milliseconds(10_999))
+                != nil
+        )
         // At the end, the wait is over.
         #expect(windows.judge(method: "GET", path: "/Users", resource: nil, arrivedAt: .seconds(11)) == nil)
         #expect(!windows.isOpen(.target, at: .seconds(11)))
@@ -25,8 +39,14 @@ import Testing
         #expect(windows.judge(method: "POST", path: "/Users", resource: nil, arrivedAt: .milliseconds(4_990)) == nil)
         // Sent by a concurrent request of the client before it could read the refusal: within the grace.
         #expect(windows.judge(method: "POST", path: "/Users", resource: nil, arrivedAt: .seconds(5)) == nil)
-        #expect(windows.judge(method: "POST", path: "/Users", resource: nil, arrivedAt: .seconds(5) + .milliseconds(249)) == nil)
-        #expect(windows.judge(method: "POST", path: "/Users", resource: nil, arrivedAt: .seconds(5) + .milliseconds(250)) != nil)
+        #expect(
+            windows.judge(method: "POST", path: "/Users", resource: nil, arrivedAt: .seconds(5) + .milliseconds(249))
+                == nil
+        )
+        #expect(
+            windows.judge(method: "POST", path: "/Users", resource: nil, arrivedAt: .seconds(5) + .milliseconds(250))
+                != nil
+        )
     }
 
     @Test func retryAfterZeroOpensNoWindow() {
@@ -58,7 +78,9 @@ import Testing
         windows.open(.target, retryAfter: 3, at: .milliseconds(500))
         windows.open(.resource("/Users/U1"), retryAfter: 1, at: .milliseconds(600))
         // Inside both: counted once, against the target window, which ends later (3.5 s).
-        let v = try #require(windows.judge(method: "PUT", path: "/Users/U1", resource: "/Users/U1", arrivedAt: .seconds(1)))
+        let v = try #require(
+            windows.judge(method: "PUT", path: "/Users/U1", resource: "/Users/U1", arrivedAt: .seconds(1))
+        )
         #expect(v.scope == .target)
         #expect(v.retryAfter == 3)
         #expect(v.millisecondsBeforeEnd == 2_500)
@@ -70,11 +92,22 @@ import Testing
     @Test func theCountersKeepTheLatestViolationsButCountThemAll() {
         var counters = EmulatorCounters()
         for i in 0..<(EmulatorCounters.retryAfterViolationLimit + 5) {
-            counters.record(RetryAfterViolation(method: "GET", path: "/Users/\(i)", millisecondsBeforeEnd: 1, scope: .target, retryAfter: 1))
+            counters.record(
+                RetryAfterViolation(
+                    method: "GET",
+                    path: "/Users/\(i)",
+                    millisecondsBeforeEnd: 1,
+                    scope: .target,
+                    retryAfter: 1
+                )
+            )
         }
         #expect(counters.requestsInsideRetryAfter == EmulatorCounters.retryAfterViolationLimit + 5)
         #expect(counters.retryAfterViolations.count == EmulatorCounters.retryAfterViolationLimit)
         #expect(counters.retryAfterViolations.first?.path == "/Users/5")
-        #expect(counters.json["requestsInsideRetryAfter"]?.integerValue == Int64(EmulatorCounters.retryAfterViolationLimit + 5))
+        #expect(
+            counters.json["requestsInsideRetryAfter"]?.integerValue
+                == Int64(EmulatorCounters.retryAfterViolationLimit + 5)
+        )
     }
 }

@@ -5,8 +5,8 @@ import JWTKit
 import NIOCore
 import NIOHTTP1
 import SCIM
-import Testing
 import TestSupport
+import Testing
 
 /// The Salesforce emulator's contract over real HTTP: the JWT bearer token endpoint's checks, the
 /// session check, required `User` fields, username uniqueness across orgs, `DUPLICATE_VALUE`, the
@@ -25,7 +25,13 @@ struct SalesforceEmulatorTests {
             var fields: [String] { (body?.arrayValue?.first?["fields"]?.arrayValue ?? []).compactMap(\.stringValue) }
         }
 
-        func send(_ method: HTTPMethod, _ path: String, token: String?, body: JSONValue? = nil, contentType: String = "application/json")
+        func send(
+            _ method: HTTPMethod,
+            _ path: String,
+            token: String?,
+            body: JSONValue? = nil,
+            contentType: String = "application/json"
+        )
             async throws -> Reply
         {
             var request = HTTPClientRequest(url: base + path)
@@ -37,17 +43,23 @@ struct SalesforceEmulatorTests {
             }
             let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
             let bytes = try await response.body.collect(upTo: 1 << 22)
-            return Reply(status: Int(response.status.code), body: bytes.readableBytes > 0 ? try JSONParser.parse(bytes.readableBytesView) : nil)
+            return Reply(
+                status: Int(response.status.code),
+                body: bytes.readableBytes > 0 ? try JSONParser.parse(bytes.readableBytesView) : nil
+            )
         }
 
         /// `POST /services/oauth2/token` with a JWT bearer grant.
-        func token(assertion: String, grantType: String = "urn:ietf:params:oauth:grant-type:jwt-bearer") async throws -> Reply {
+        func token(assertion: String, grantType: String = "urn:ietf:params:oauth:grant-type:jwt-bearer") async throws
+            -> Reply
+        {
             var request = HTTPClientRequest(url: base + "/services/oauth2/token")
             request.method = .POST
             request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
             var allowed = CharacterSet.alphanumerics
             allowed.insert(charactersIn: "-._~")
-            let form = "grant_type=\(grantType.addingPercentEncoding(withAllowedCharacters: allowed)!)&assertion=\(assertion)"
+            let form =
+                "grant_type=\(grantType.addingPercentEncoding(withAllowedCharacters: allowed)!)&assertion=\(assertion)"
             request.body = .bytes(ByteBuffer(string: form))
             let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
             let bytes = try await response.body.collect(upTo: 1 << 20)
@@ -63,7 +75,11 @@ struct SalesforceEmulatorTests {
         func query(_ soql: String, token: String) async throws -> Reply {
             var allowed = CharacterSet.alphanumerics
             allowed.insert(charactersIn: "-._~")
-            return try await send(.GET, "/services/data/v62.0/query?q=\(soql.addingPercentEncoding(withAllowedCharacters: allowed)!)", token: token)
+            return try await send(
+                .GET,
+                "/services/data/v62.0/query?q=\(soql.addingPercentEncoding(withAllowedCharacters: allowed)!)",
+                token: token
+            )
         }
     }
 
@@ -76,16 +92,22 @@ struct SalesforceEmulatorTests {
     }
 
     static func assertion(
-        key: String = SalesforceTestKeys.privateKeyPEM, iss: String = SalesforceEmulator.defaultClientID,
-        sub: String = "integration@example.com", aud: String = "https://login.salesforce.com", expiresIn: Int64 = 180
+        key: String = SalesforceTestKeys.privateKeyPEM,
+        iss: String = SalesforceEmulator.defaultClientID,
+        sub: String = "integration@example.com",
+        aud: String = "https://login.salesforce.com",
+        expiresIn: Int64 = 180
     ) async throws -> String {
         let keys = JWTKeyCollection()
         await keys.add(rsa: try Insecure.RSA.PrivateKey(pem: key), digestAlgorithm: .sha256)
-        return try await keys.sign(Claims(iss: iss, sub: sub, aud: aud, exp: Int64(Date().timeIntervalSince1970) + expiresIn))
+        return try await keys.sign(
+            Claims(iss: iss, sub: sub, aud: aud, exp: Int64(Date().timeIntervalSince1970) + expiresIn)
+        )
     }
 
     func withEmulator(
-        _ configure: (inout SalesforceEmulator.Configuration) -> Void = { _ in }, _ body: (Client, SalesforceEmulator) async throws -> Void
+        _ configure: (inout SalesforceEmulator.Configuration) -> Void = { _ in },
+        _ body: (Client, SalesforceEmulator) async throws -> Void
     ) async throws {
         var configuration = SalesforceEmulator.Configuration(publicKeyPEM: SalesforceTestKeys.publicKeyPEM)
         configure(&configuration)
@@ -97,7 +119,8 @@ struct SalesforceEmulatorTests {
     static func user(_ username: String) -> JSONObject {
         [
             "Username": .string(username), "LastName": "Lovelace", "Email": .string(username), "Alias": "alove",
-            "TimeZoneSidKey": "Europe/London", "LocaleSidKey": "en_GB", "EmailEncodingKey": "UTF-8", "LanguageLocaleKey": "en_US",
+            "TimeZoneSidKey": "Europe/London", "LocaleSidKey": "en_GB", "EmailEncodingKey": "UTF-8",
+            "LanguageLocaleKey": "en_US",
             "ProfileId": .string(SalesforceEmulator.standardProfileID),
         ]
     }
@@ -163,7 +186,9 @@ struct SalesforceEmulatorTests {
             let token = try await c.session()
             #expect(try await c.send(.GET, "/services/data/v62.0/limits", token: token).status == 200)
             emulator.expireAllTokens()
-            #expect(try await c.send(.GET, "/services/data/v62.0/limits", token: token).errorCode == "INVALID_SESSION_ID")
+            #expect(
+                try await c.send(.GET, "/services/data/v62.0/limits", token: token).errorCode == "INVALID_SESSION_ID"
+            )
             #expect(emulator.state().unauthorized == 2)
         }
     }
@@ -178,7 +203,12 @@ struct SalesforceEmulatorTests {
             #expect(r.status == 400)
             #expect(r.errorCode == "REQUIRED_FIELD_MISSING")
             #expect(r.fields == ["Alias", "ProfileId"])
-            let created = try await c.send(.POST, "/services/data/v62.0/sobjects/User", token: token, body: .object(Self.user("ada@example.com")))
+            let created = try await c.send(
+                .POST,
+                "/services/data/v62.0/sobjects/User",
+                token: token,
+                body: .object(Self.user("ada@example.com"))
+            )
             #expect(created.status == 201)
             #expect(created.body?["success"] == true)
             #expect(created.body?["id"]?.stringValue?.hasPrefix("005") == true)
@@ -188,15 +218,28 @@ struct SalesforceEmulatorTests {
     @Test func usernamesAreUniqueAcrossEveryOrg() async throws {
         try await withEmulator({ $0.takenUsernames = ["ada@example.com"] }) { c, emulator in
             let token = try await c.session()
-            let elsewhere = try await c.send(.POST, "/services/data/v62.0/sobjects/User", token: token, body: .object(Self.user("ada@example.com")))
+            let elsewhere = try await c.send(
+                .POST,
+                "/services/data/v62.0/sobjects/User",
+                token: token,
+                body: .object(Self.user("ada@example.com"))
+            )
             #expect(elsewhere.status == 400)
             #expect(elsewhere.errorCode == "DUPLICATE_USERNAME")
             #expect(emulator.state().user(username: "ada@example.com") == nil)
             var grace = Self.user("grace@example.com")
-            #expect(try await c.send(.POST, "/services/data/v62.0/sobjects/User", token: token, body: .object(grace)).status == 201)
+            #expect(
+                try await c.send(.POST, "/services/data/v62.0/sobjects/User", token: token, body: .object(grace)).status
+                    == 201
+            )
             grace["CommunityNickname"] = "grace2"
             grace["Username"] = "GRACE@example.com"
-            let again = try await c.send(.POST, "/services/data/v62.0/sobjects/User", token: token, body: .object(grace))
+            let again = try await c.send(
+                .POST,
+                "/services/data/v62.0/sobjects/User",
+                token: token,
+                body: .object(grace)
+            )
             #expect(again.errorCode == "DUPLICATE_USERNAME")
         }
     }
@@ -205,8 +248,20 @@ struct SalesforceEmulatorTests {
     @Test func aDerivedNicknameCollides() async throws {
         try await withEmulator { c, _ in
             let token = try await c.session()
-            #expect(try await c.send(.POST, "/services/data/v62.0/sobjects/User", token: token, body: .object(Self.user("ada@example.com"))).status == 201)
-            let r = try await c.send(.POST, "/services/data/v62.0/sobjects/User", token: token, body: .object(Self.user("ada@example.org")))
+            #expect(
+                try await c.send(
+                    .POST,
+                    "/services/data/v62.0/sobjects/User",
+                    token: token,
+                    body: .object(Self.user("ada@example.com"))
+                ).status == 201
+            )
+            let r = try await c.send(
+                .POST,
+                "/services/data/v62.0/sobjects/User",
+                token: token,
+                body: .object(Self.user("ada@example.org"))
+            )
             #expect(r.errorCode == "DUPLICATE_COMM_NICKNAME")
         }
     }
@@ -215,11 +270,24 @@ struct SalesforceEmulatorTests {
         try await withEmulator { c, emulator in
             let token = try await c.session()
             let id = try #require(
-                try await c.send(.POST, "/services/data/v62.0/sobjects/User", token: token, body: .object(Self.user("ada@example.com"))).body?["id"]?.stringValue)
+                try await c.send(
+                    .POST,
+                    "/services/data/v62.0/sobjects/User",
+                    token: token,
+                    body: .object(Self.user("ada@example.com"))
+                ).body?["id"]?.stringValue
+            )
             let delete = try await c.send(.DELETE, "/services/data/v62.0/sobjects/User/\(id)", token: token)
             #expect(delete.status == 405)
             #expect(delete.errorCode == "METHOD_NOT_ALLOWED")
-            #expect(try await c.send(.PATCH, "/services/data/v62.0/sobjects/User/\(id)", token: token, body: ["IsActive": false]).status == 204)
+            #expect(
+                try await c.send(
+                    .PATCH,
+                    "/services/data/v62.0/sobjects/User/\(id)",
+                    token: token,
+                    body: ["IsActive": false]
+                ).status == 204
+            )
             #expect(emulator.state().user(username: "ada@example.com")?["IsActive"] == false)
             let login = try #require(emulator.state().login(ofUser: id))
             #expect(login["IsFrozen"] == false)
@@ -230,25 +298,75 @@ struct SalesforceEmulatorTests {
         try await withEmulator { c, _ in
             let token = try await c.session()
             let user = try #require(
-                try await c.send(.POST, "/services/data/v62.0/sobjects/User", token: token, body: .object(Self.user("ada@example.com"))).body?["id"]?.stringValue)
+                try await c.send(
+                    .POST,
+                    "/services/data/v62.0/sobjects/User",
+                    token: token,
+                    body: .object(Self.user("ada@example.com"))
+                ).body?["id"]?.stringValue
+            )
             let group = try #require(
-                try await c.send(.POST, "/services/data/v62.0/sobjects/Group", token: token, body: ["Name": "Engineering", "DeveloperName": "Engineering", "Type": "Regular"]).body?["id"]?.stringValue)
+                try await c.send(
+                    .POST,
+                    "/services/data/v62.0/sobjects/Group",
+                    token: token,
+                    body: ["Name": "Engineering", "DeveloperName": "Engineering", "Type": "Regular"]
+                ).body?["id"]?.stringValue
+            )
             let member: JSONValue = ["GroupId": .string(group), "UserOrGroupId": .string(user)]
-            #expect(try await c.send(.POST, "/services/data/v62.0/sobjects/GroupMember", token: token, body: member).status == 201)
+            #expect(
+                try await c.send(.POST, "/services/data/v62.0/sobjects/GroupMember", token: token, body: member).status
+                    == 201
+            )
             let dup = try await c.send(.POST, "/services/data/v62.0/sobjects/GroupMember", token: token, body: member)
             #expect(dup.status == 400)
             #expect(dup.errorCode == "DUPLICATE_VALUE")
             let ps = try #require(
-                try await c.send(.POST, "/services/data/v62.0/sobjects/PermissionSet", token: token, body: ["Label": "Engineering", "Name": "Engineering"]).body?["id"]?.stringValue)
+                try await c.send(
+                    .POST,
+                    "/services/data/v62.0/sobjects/PermissionSet",
+                    token: token,
+                    body: ["Label": "Engineering", "Name": "Engineering"]
+                ).body?["id"]?.stringValue
+            )
             let assignment: JSONValue = ["PermissionSetId": .string(ps), "AssigneeId": .string(user)]
-            #expect(try await c.send(.POST, "/services/data/v62.0/sobjects/PermissionSetAssignment", token: token, body: assignment).status == 201)
-            #expect(try await c.send(.POST, "/services/data/v62.0/sobjects/PermissionSetAssignment", token: token, body: assignment).errorCode == "DUPLICATE_VALUE")
+            #expect(
+                try await c.send(
+                    .POST,
+                    "/services/data/v62.0/sobjects/PermissionSetAssignment",
+                    token: token,
+                    body: assignment
+                ).status == 201
+            )
+            #expect(
+                try await c.send(
+                    .POST,
+                    "/services/data/v62.0/sobjects/PermissionSetAssignment",
+                    token: token,
+                    body: assignment
+                ).errorCode == "DUPLICATE_VALUE"
+            )
             // The DeveloperName is unique, the Name is not.
-            let sameName = try await c.send(.POST, "/services/data/v62.0/sobjects/Group", token: token, body: ["Name": "Engineering", "DeveloperName": "Engineering_2"])
+            let sameName = try await c.send(
+                .POST,
+                "/services/data/v62.0/sobjects/Group",
+                token: token,
+                body: ["Name": "Engineering", "DeveloperName": "Engineering_2"]
+            )
             #expect(sameName.status == 201)
-            let sameAPIName = try await c.send(.POST, "/services/data/v62.0/sobjects/Group", token: token, body: ["Name": "Other", "DeveloperName": "engineering"])
+            let sameAPIName = try await c.send(
+                .POST,
+                "/services/data/v62.0/sobjects/Group",
+                token: token,
+                body: ["Name": "Other", "DeveloperName": "engineering"]
+            )
             #expect(sameAPIName.errorCode == "DUPLICATE_DEVELOPER_NAME")
-            let bogus = try await c.send(.POST, "/services/data/v62.0/sobjects/GroupMember", token: token, body: ["GroupId": .string(group), "UserOrGroupId": "005000000000NOPEAAA"])
+            let bogus = try await c.send(
+                .POST,
+                "/services/data/v62.0/sobjects/GroupMember",
+                token: token,
+                body: ["GroupId": .string(group), "UserOrGroupId": "005000000000NOPEAAA"]
+            )
             #expect(bogus.errorCode == "INVALID_CROSS_REFERENCE_KEY")
         }
     }
@@ -256,7 +374,9 @@ struct SalesforceEmulatorTests {
     @Test func beyondTheAllocationRequestsAreRefusedWith403() async throws {
         try await withEmulator({ $0.requestLimit = RateLimit(requests: 3, perSeconds: 3600) }) { c, emulator in
             let token = try await c.session()
-            for _ in 0..<3 { #expect(try await c.send(.GET, "/services/data/v62.0/limits", token: token).status == 200) }
+            for _ in 0..<3 {
+                #expect(try await c.send(.GET, "/services/data/v62.0/limits", token: token).status == 200)
+            }
             let r = try await c.send(.GET, "/services/data/v62.0/limits", token: token)
             #expect(r.status == 403)
             #expect(r.errorCode == "REQUEST_LIMIT_EXCEEDED")
@@ -278,7 +398,11 @@ struct SalesforceEmulatorTests {
                 #expect(next.hasPrefix("/services/data/v62.0/query/01g"))
                 r = try await c.send(.GET, next, token: token)
             }
-            #expect(names == ["integration@example.com", "u1@example.com", "u2@example.com", "u3@example.com", "u4@example.com"])
+            #expect(
+                names == [
+                    "integration@example.com", "u1@example.com", "u2@example.com", "u3@example.com", "u4@example.com",
+                ]
+            )
         }
     }
 
@@ -299,7 +423,12 @@ struct SalesforceEmulatorTests {
         try await withEmulator { c, emulator in
             let token = try await c.session()
             let scim = try await c.send(
-                .POST, "/services/data/v62.0/sobjects/User", token: token, body: .object(Self.user("ada@example.com")), contentType: "application/scim+json")
+                .POST,
+                "/services/data/v62.0/sobjects/User",
+                token: token,
+                body: .object(Self.user("ada@example.com")),
+                contentType: "application/scim+json"
+            )
             #expect(scim.status == 415)
             #expect(scim.errorCode == "UNSUPPORTED_MEDIA_TYPE")
             emulator.failNext(1, method: "GET", pathPrefix: "/query", with: .status(403))
@@ -318,7 +447,8 @@ struct SalesforceEmulatorTests {
         try await withEmulator { _, emulator in
             try emulator.seed(
                 users: [["Username": "foreign@example.com"]],
-                groups: [["Name": "Engineering", "members": ["foreign@example.com"]], ["Name": "Engineering"]])
+                groups: [["Name": "Engineering", "members": ["foreign@example.com"]], ["Name": "Engineering"]]
+            )
             let state = emulator.state()
             #expect(state.groups(named: "Engineering").count == 2)
             #expect(state.memberUsernames(ofGroupNamed: "Engineering") == ["foreign@example.com"])

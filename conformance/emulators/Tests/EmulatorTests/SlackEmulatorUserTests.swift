@@ -35,7 +35,10 @@ import Testing
 
     @Test func userNamesAboveTwentyOneCharactersAreRefused() async throws {
         try await withSlack { client, _ in
-            let r = try await client.post("/Users", slackUser(String(repeating: "a", count: 22), emails: ["a@example.com"]))
+            let r = try await client.post(
+                "/Users",
+                slackUser(String(repeating: "a", count: 22), emails: ["a@example.com"])
+            )
             #expect(r.status == 400)
             #expect(r.body == slackError("username_too_long", 400))
             // The local part of an email counts, not the address.
@@ -45,7 +48,10 @@ import Testing
 
     @Test func aUserNeedsAUserNameAndAnEmail() async throws {
         try await withSlack { client, _ in
-            let noEmail = try await client.post("/Users", ["schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "bob"])
+            let noEmail = try await client.post(
+                "/Users",
+                ["schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "bob"]
+            )
             #expect(noEmail.body == slackError("missing_schema_element", 400))
             let noName = try await client.post("/Users", ["emails": [["value": "bob@example.com"]]])
             #expect(noName.body == slackError("missing_schema_element", 400))
@@ -86,9 +92,15 @@ import Testing
 
     @Test func putReplacesValuesButNotTheExternalId() async throws {
         try await withSlack { client, _ in
-            let created = try await client.post("/Users", slackUser("dave", extra: ["externalId": "ext-1", "title": "Engineer"]))
+            let created = try await client.post(
+                "/Users",
+                slackUser("dave", extra: ["externalId": "ext-1", "title": "Engineer"])
+            )
             let id = try #require(created.id)
-            let r = try await client.put("/Users/\(id)", slackUser("dave", extra: ["externalId": "ext-2", "displayName": "Dave"]))
+            let r = try await client.put(
+                "/Users/\(id)",
+                slackUser("dave", extra: ["externalId": "ext-2", "displayName": "Dave"])
+            )
             #expect(r.status == 200)
             #expect(r.body?["externalId"] == "ext-1")
             #expect(r.body?["title"] == nil)  // PUT overwrites all values
@@ -100,9 +112,13 @@ import Testing
     @Test func patchSetsAttributesAndDeactivates() async throws {
         try await withSlack { client, _ in
             let id = try #require(try await client.post("/Users", slackUser("erin")).id)
-            let r = try await client.patch("/Users/\(id)", patchBody([
-                ["op": "Replace", "path": "title", "value": "Lead"], ["op": "replace", "path": "active", "value": false],
-            ]))
+            let r = try await client.patch(
+                "/Users/\(id)",
+                patchBody([
+                    ["op": "Replace", "path": "title", "value": "Lead"],
+                    ["op": "replace", "path": "active", "value": false],
+                ])
+            )
             #expect(r.status == 200)
             #expect(r.body?["title"] == "Lead")
             #expect(r.body?["active"] == false)
@@ -120,7 +136,10 @@ import Testing
             #expect(prefix.resources.count == 2)
             let bad = try await client.get("/Users?filter=" + encode(#"title eq "x""#))
             #expect(bad.body == slackError("incomplete_filter", 400))
-            #expect(try await client.get("/Users?filter=" + encode("userName eq")).body == slackError("incomplete_filter", 400))
+            #expect(
+                try await client.get("/Users?filter=" + encode("userName eq")).body
+                    == slackError("incomplete_filter", 400)
+            )
         }
     }
 

@@ -24,5 +24,8 @@ func slackUser(_ userName: String, emails: [String]? = nil, extra: JSONObject = 
 
 /// The exact Slack error body for a code and status.
 func slackError(_ code: String, _ status: Int) -> JSONValue {
-    ["schemas": ["urn:ietf:params:scim:api:messages:2.0:Error"], "detail": .string(code), "status": .integer(Int64(status))]
+    [
+        "schemas": ["urn:ietf:params:scim:api:messages:2.0:Error"], "detail": .string(code),
+        "status": .integer(Int64(status)),
+    ]
 }

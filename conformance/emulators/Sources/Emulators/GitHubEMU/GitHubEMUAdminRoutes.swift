@@ -22,9 +22,16 @@ struct GitHubEMUAdminRoutes: Sendable {
         admin.post("seed") { request, _ in
             let body = try await AdminRoutes.json(request)
             let created = try emulator.seed(
-                users: try AdminRoutes.objects(body["users"], "users"), groups: try AdminRoutes.objects(body["groups"], "groups"))
+                users: try AdminRoutes.objects(body["users"], "users"),
+                groups: try AdminRoutes.objects(body["groups"], "groups")
+            )
             return SCIMMessages.response(
-                201, ["users": .array(created.users.map(JSONValue.object)), "groups": .array(created.groups.map(JSONValue.object))])
+                201,
+                [
+                    "users": .array(created.users.map(JSONValue.object)),
+                    "groups": .array(created.groups.map(JSONValue.object)),
+                ]
+            )
         }
         admin.get("faults") { _, _ in SCIMMessages.response(200, emulator.faults.json) }
         admin.put("faults") { request, _ in
@@ -50,7 +57,9 @@ struct GitHubEMUAdminRoutes: Sendable {
         }
         admin.put("group-patch-status") { request, _ in
             let body = try await AdminRoutes.json(request)
-            guard let status = body["status"]?.integerValue, let answer = GitHubEMUEmulator.GroupPatchAnswer(rawValue: Int(status)) else {
+            guard let status = body["status"]?.integerValue,
+                let answer = GitHubEMUEmulator.GroupPatchAnswer(rawValue: Int(status))
+            else {
                 throw SCIMError.invalidValue(#"Send {"status": 204} or {"status": 200}."#)
             }
             emulator.setGroupPatchAnswer(answer)

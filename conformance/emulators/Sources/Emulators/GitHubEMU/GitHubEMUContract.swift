@@ -50,8 +50,11 @@ public enum GitHubEMUContract {
                 let value = try string(role, "value", "roles[\(i)]")!
                 guard roleValues.contains(where: { caseInsensitiveEquals($0, value) }) else {
                     throw SCIMError(
-                        status: 400, scimType: .invalidValue,
-                        detail: "roles[\(i)].value '\(value)' is not a GitHub role; use one of \(roleValues.joined(separator: ", ")).")
+                        status: 400,
+                        scimType: .invalidValue,
+                        detail:
+                            "roles[\(i)].value '\(value)' is not a GitHub role; use one of \(roleValues.joined(separator: ", "))."
+                    )
                 }
                 try string(role, "display", "roles[\(i)]", required: false)
                 try string(role, "type", "roles[\(i)]", required: false)
@@ -81,7 +84,11 @@ public enum GitHubEMUContract {
         try schemas(o, patchSchema, "PatchOp")
         let operations = try array(o, "Operations", "PatchOp")
         guard !operations.isEmpty else {
-            throw SCIMError(status: 400, scimType: .invalidSyntax, detail: "'Operations' must hold at least one operation.")
+            throw SCIMError(
+                status: 400,
+                scimType: .invalidSyntax,
+                detail: "'Operations' must hold at least one operation."
+            )
         }
         var out: [PatchOperation] = []
         for (i, element) in operations.enumerated() {
@@ -89,8 +96,11 @@ public enum GitHubEMUContract {
             let op = try string(operation, "op", "Operations[\(i)]")!
             guard ["add", "replace", "remove"].contains(op) else {
                 throw SCIMError(
-                    status: 400, scimType: .invalidSyntax,
-                    detail: "Operations[\(i)].op '\(op)' is not one of add, replace, remove (lowercase, as the spec's enum says).")
+                    status: 400,
+                    scimType: .invalidSyntax,
+                    detail:
+                        "Operations[\(i)].op '\(op)' is not one of add, replace, remove (lowercase, as the spec's enum says)."
+                )
             }
             let path = try string(operation, "path", "Operations[\(i)]", required: false)
             out.append(PatchOperation(op: op, path: path, value: operation["value"]))
@@ -102,12 +112,18 @@ public enum GitHubEMUContract {
 
     static func schemas(_ o: JSONObject, _ urn: String, _ what: String) throws(SCIMError) {
         guard let values = o["schemas"]?.arrayValue, !values.isEmpty else {
-            throw SCIMError(status: 400, scimType: .invalidSyntax, detail: "The \(what) body needs \"schemas\": [\"\(urn)\"].")
+            throw SCIMError(
+                status: 400,
+                scimType: .invalidSyntax,
+                detail: "The \(what) body needs \"schemas\": [\"\(urn)\"]."
+            )
         }
         for v in values where v.stringValue != urn {
             throw SCIMError(
-                status: 400, scimType: .invalidSyntax,
-                detail: "The \(what) body's schemas may only hold \"\(urn)\", not \(v.serialized()).")
+                status: 400,
+                scimType: .invalidSyntax,
+                detail: "The \(what) body's schemas may only hold \"\(urn)\", not \(v.serialized())."
+            )
         }
     }
 
@@ -141,16 +157,28 @@ public enum GitHubEMUContract {
 
     static func object(_ v: JSONValue, _ name: String) throws(SCIMError) -> JSONObject {
         guard let o = v.objectValue else {
-            throw SCIMError(status: 400, scimType: .invalidSyntax, detail: "\(name) must be an object, not \(v.typeName).")
+            throw SCIMError(
+                status: 400,
+                scimType: .invalidSyntax,
+                detail: "\(name) must be an object, not \(v.typeName)."
+            )
         }
         return o
     }
 
     static func missing(_ key: String, _ owner: String, _ type: String) -> SCIMError {
-        SCIMError(status: 400, scimType: .invalidSyntax, detail: "The \(owner) body is missing '\(key)' (required: \(type)).")
+        SCIMError(
+            status: 400,
+            scimType: .invalidSyntax,
+            detail: "The \(owner) body is missing '\(key)' (required: \(type))."
+        )
     }
 
     static func wrongType(_ key: String, _ owner: String, _ type: String, _ v: JSONValue) -> SCIMError {
-        SCIMError(status: 400, scimType: .invalidSyntax, detail: "'\(key)' of the \(owner) body must be \(type), not \(v.serialized()).")
+        SCIMError(
+            status: 400,
+            scimType: .invalidSyntax,
+            detail: "'\(key)' of the \(owner) body must be \(type), not \(v.serialized())."
+        )
     }
 }

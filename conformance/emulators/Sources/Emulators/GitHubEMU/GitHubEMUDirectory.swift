@@ -79,10 +79,18 @@ struct GitHubEMUDirectory: Sendable {
     mutating func putUser(_ user: User) throws(SCIMError) {
         let name = user.userName.lowercased()
         if let other = userIDByName[name], other != user.id {
-            throw SCIMError(status: 409, scimType: .uniqueness, detail: "Duplicate record detected: userName '\(user.userName)' exists.")
+            throw SCIMError(
+                status: 409,
+                scimType: .uniqueness,
+                detail: "Duplicate record detected: userName '\(user.userName)' exists."
+            )
         }
         if let other = userIDByExternalID[user.externalId], other != user.id {
-            throw SCIMError(status: 409, scimType: .uniqueness, detail: "Duplicate record detected: externalId '\(user.externalId)' exists.")
+            throw SCIMError(
+                status: 409,
+                scimType: .uniqueness,
+                detail: "Duplicate record detected: externalId '\(user.externalId)' exists."
+            )
         }
         if let old = users[user.id] {
             userIDByName[old.userName.lowercased()] = nil
@@ -127,8 +135,11 @@ struct GitHubEMUDirectory: Sendable {
     func checkMembers(_ ids: [String]) throws(SCIMError) {
         for id in ids where users[id] == nil {
             throw SCIMError(
-                status: 400, scimType: .invalidValue,
-                detail: "Member '\(id)' is not a SCIM user id of this enterprise; provision the user first and use its GitHub id.")
+                status: 400,
+                scimType: .invalidValue,
+                detail:
+                    "Member '\(id)' is not a SCIM user id of this enterprise; provision the user first and use its GitHub id."
+            )
         }
     }
 
@@ -136,10 +147,18 @@ struct GitHubEMUDirectory: Sendable {
     mutating func putGroup(_ group: Group) throws(SCIMError) {
         let name = group.displayName.lowercased()
         if let other = groupIDByName[name], other != group.id {
-            throw SCIMError(status: 409, scimType: .uniqueness, detail: "Duplicate record detected: displayName '\(group.displayName)' exists.")
+            throw SCIMError(
+                status: 409,
+                scimType: .uniqueness,
+                detail: "Duplicate record detected: displayName '\(group.displayName)' exists."
+            )
         }
         if let other = groupIDByExternalID[group.externalId], other != group.id {
-            throw SCIMError(status: 409, scimType: .uniqueness, detail: "Duplicate record detected: externalId '\(group.externalId)' exists.")
+            throw SCIMError(
+                status: 409,
+                scimType: .uniqueness,
+                detail: "Duplicate record detected: externalId '\(group.externalId)' exists."
+            )
         }
         if let old = groups[group.id] {
             groupIDByName[old.displayName.lowercased()] = nil
@@ -179,9 +198,14 @@ struct GitHubEMUDirectory: Sendable {
         }
         let groupsOfUser = allGroups.filter { $0.memberSet.contains(u.id) }
         if !groupsOfUser.isEmpty {
-            o["groups"] = .array(groupsOfUser.map {
-                ["value": .string($0.id), "$ref": .string("\(baseURL)/Groups/\($0.id)"), "display": .string($0.displayName)]
-            })
+            o["groups"] = .array(
+                groupsOfUser.map {
+                    [
+                        "value": .string($0.id), "$ref": .string("\(baseURL)/Groups/\($0.id)"),
+                        "display": .string($0.displayName),
+                    ]
+                }
+            )
         }
         o["meta"] = Self.meta("User", u.id, u.created, u.lastModified, baseURL: baseURL)
         return o
@@ -190,19 +214,26 @@ struct GitHubEMUDirectory: Sendable {
     /// `scim-enterprise-group-response`; `members` left out for `excludedAttributes=members`.
     func render(_ g: Group, baseURL: String, members: Bool = true) -> JSONObject {
         var o: JSONObject = [
-            "schemas": [.string(GitHubEMUContract.groupSchema)], "id": .string(g.id), "externalId": .string(g.externalId),
+            "schemas": [.string(GitHubEMUContract.groupSchema)], "id": .string(g.id),
+            "externalId": .string(g.externalId),
             "displayName": .string(g.displayName),
         ]
         if members {
-            o["members"] = .array(g.members.map { id in
-                ["value": .string(id), "$ref": .string("\(baseURL)/Users/\(id)"), "display": .string(users[id]?.display ?? id)]
-            })
+            o["members"] = .array(
+                g.members.map { id in
+                    [
+                        "value": .string(id), "$ref": .string("\(baseURL)/Users/\(id)"),
+                        "display": .string(users[id]?.display ?? id),
+                    ]
+                }
+            )
         }
         o["meta"] = Self.meta("Group", g.id, g.created, g.lastModified, baseURL: baseURL)
         return o
     }
 
-    static func meta(_ type: String, _ id: String, _ created: String, _ modified: String, baseURL: String) -> JSONValue {
+    static func meta(_ type: String, _ id: String, _ created: String, _ modified: String, baseURL: String) -> JSONValue
+    {
         [
             "resourceType": .string(type), "created": .string(created), "lastModified": .string(modified),
             "location": .string("\(baseURL)/\(type)s/\(id)"),

@@ -28,8 +28,12 @@ public final class GitHubEMUEmulator: Sendable {
         public var maxPageSize: Int
 
         public init(
-            enterprise: String = "acme", token: String = GitHubEMUEmulator.defaultToken, rateLimit: RateLimit? = nil,
-            faults: FaultPlan = .none, groupPatchAnswer: GroupPatchAnswer = .noContent, maxPageSize: Int = 100
+            enterprise: String = "acme",
+            token: String = GitHubEMUEmulator.defaultToken,
+            rateLimit: RateLimit? = nil,
+            faults: FaultPlan = .none,
+            groupPatchAnswer: GroupPatchAnswer = .noContent,
+            maxPageSize: Int = 100
         ) {
             self.enterprise = enterprise
             self.token = token
@@ -67,8 +71,12 @@ public final class GitHubEMUEmulator: Sendable {
         basePath = "/scim/v2/enterprises/\(configuration.enterprise)"
         box = Mutex(
             State(
-                injector: FaultInjector(plan: configuration.faults), bucket: configuration.rateLimit.map(TokenBucket.init(limit:)),
-                groupPatchAnswer: configuration.groupPatchAnswer, baseURL: basePath))
+                injector: FaultInjector(plan: configuration.faults),
+                bucket: configuration.rateLimit.map(TokenBucket.init(limit:)),
+                groupPatchAnswer: configuration.groupPatchAnswer,
+                baseURL: basePath
+            )
+        )
     }
 
     /// `http://127.0.0.1:PORT/scim/v2/enterprises/<slug>` once served.
@@ -84,7 +92,9 @@ public final class GitHubEMUEmulator: Sendable {
     /// naming users that exist or come earlier in this call: how a same-named group with members the
     /// bridge does not know is set up. Either may carry the `id` to create it with. All or nothing.
     @discardableResult
-    public func seed(users: [JSONObject] = [], groups: [JSONObject] = []) throws(SCIMError) -> (users: [JSONObject], groups: [JSONObject]) {
+    public func seed(users: [JSONObject] = [], groups: [JSONObject] = []) throws(SCIMError) -> (
+        users: [JSONObject], groups: [JSONObject]
+    ) {
         let now = Self.now()
         return try box.withLock { (s) throws(SCIMError) in
             var directory = s.directory
@@ -94,7 +104,9 @@ public final class GitHubEMUEmulator: Sendable {
                 var a = body
                 let id = a.removeValue(forKey: "id")?.stringValue ?? Self.newID()
                 a.removeValue(forKey: "schemas")
-                guard let name = a["userName"]?.stringValue else { throw .invalidValue("A seeded user needs a 'userName'.") }
+                guard let name = a["userName"]?.stringValue else {
+                    throw .invalidValue("A seeded user needs a 'userName'.")
+                }
                 if a["externalId"] == nil { a["externalId"] = .string(name) }
                 if a["displayName"] == nil { a["displayName"] = .string(name) }
                 if a["emails"] == nil { a["emails"] = [] }
@@ -106,9 +118,16 @@ public final class GitHubEMUEmulator: Sendable {
                 userIDs.append(id)
             }
             for body in groups {
-                guard let name = body["displayName"]?.stringValue else { throw .invalidValue("A seeded group needs a 'displayName'.") }
+                guard let name = body["displayName"]?.stringValue else {
+                    throw .invalidValue("A seeded group needs a 'displayName'.")
+                }
                 let id = body["id"]?.stringValue ?? Self.newID()
-                var g = GitHubEMUDirectory.Group(id: id, externalId: body["externalId"]?.stringValue ?? name, displayName: name, created: now)
+                var g = GitHubEMUDirectory.Group(
+                    id: id,
+                    externalId: body["externalId"]?.stringValue ?? name,
+                    displayName: name,
+                    created: now
+                )
                 let members = (body["members"]?.arrayValue ?? []).compactMap { $0["value"]?.stringValue }
                 try directory.checkMembers(members)
                 g.add(members)
@@ -129,8 +148,12 @@ public final class GitHubEMUEmulator: Sendable {
             GitHubEMUState(
                 users: s.directory.allUsers.map { s.directory.render($0, baseURL: s.baseURL) },
                 groups: s.directory.allGroups.map { s.directory.render($0, baseURL: s.baseURL) },
-                counters: s.counters, requests: s.requests, faults: s.injector.plan, rateLimit: s.bucket?.limit,
-                groupPatchStatus: s.groupPatchAnswer.rawValue)
+                counters: s.counters,
+                requests: s.requests,
+                faults: s.injector.plan,
+                rateLimit: s.bucket?.limit,
+                groupPatchStatus: s.groupPatchAnswer.rawValue
+            )
         }
     }
 
@@ -185,15 +208,20 @@ public final class GitHubEMUEmulator: Sendable {
     /// it arrived), then applies the fault plan and the rate limiter, in that order.
     /// `relativePath` is the path after the enterprise slug (`/Users/…`).
     func admit(
-        _ recorded: GitHubEMURecordedRequest, relativePath: String, arrivedAt arrival: ContinuousClock.Instant = .now
+        _ recorded: GitHubEMURecordedRequest,
+        relativePath: String,
+        arrivedAt arrival: ContinuousClock.Instant = .now
     ) -> SCIMEmulator.Admission {
         let now = ContinuousClock.now - origin
         return box.withLock { s in
             s.requests.append(recorded)
             s.counters.requests["\(recorded.method) \(EmulatorCounters.template(for: relativePath))", default: 0] += 1
             if let violation = s.windows.judge(
-                method: recorded.method, path: relativePath, resource: nil, arrivedAt: arrival - origin)
-            {
+                method: recorded.method,
+                path: relativePath,
+                resource: nil,
+                arrivedAt: arrival - origin
+            ) {
                 s.counters.record(violation)
             }
             var delay: Int?
@@ -213,8 +241,11 @@ public final class GitHubEMUEmulator: Sendable {
                 s.counters.tooManyRequests += 1
                 s.counters.rateLimited += 1
                 return .refuse(
-                    status: 429, retryAfter: retryAfter,
-                    detail: "API rate limit exceeded for SCIM requests; retry after \(retryAfter) second\(retryAfter == 1 ? "" : "s").")
+                    status: 429,
+                    retryAfter: retryAfter,
+                    detail:
+                        "API rate limit exceeded for SCIM requests; retry after \(retryAfter) second\(retryAfter == 1 ? "" : "s")."
+                )
             }
             return .proceed(delayMilliseconds: delay, loseResponse: lose)
         }

@@ -25,13 +25,20 @@ public struct GitHubEMUFilter: Sendable, Hashable {
         }
         let rest = trimmed[space...].trimmedOfSpaces
         guard rest.count > 3, rest.prefix(2).lowercased() == "eq", rest.dropFirst(2).first == " " else {
-            throw SCIMError(status: 400, scimType: .invalidFilter, detail: "'\(text)' uses an operator other than eq: \(usage).")
+            throw SCIMError(
+                status: 400,
+                scimType: .invalidFilter,
+                detail: "'\(text)' uses an operator other than eq: \(usage)."
+            )
         }
         let literal = rest.dropFirst(3).trimmedOfSpaces
         guard let value = Self.literal(literal) else {
             throw SCIMError(
-                status: 400, scimType: .invalidFilter,
-                detail: "'\(text)' is not a single condition with a quoted value (multiple filters are not supported): \(usage).")
+                status: 400,
+                scimType: .invalidFilter,
+                detail:
+                    "'\(text)' is not a single condition with a quoted value (multiple filters are not supported): \(usage)."
+            )
         }
         return GitHubEMUFilter(attribute: attribute, value: value)
     }
@@ -50,7 +57,8 @@ public struct GitHubEMUFilter: Sendable, Hashable {
     /// Whether a value of the attribute matches: ids exactly, names without regard to case.
     public func matches(_ candidate: String?) -> Bool {
         guard let candidate else { return false }
-        return attribute == "id" || attribute == "externalId" ? candidate == value : caseInsensitiveEquals(candidate, value)
+        return attribute == "id" || attribute == "externalId"
+            ? candidate == value : caseInsensitiveEquals(candidate, value)
     }
 }
 

@@ -29,7 +29,12 @@ struct GitHubEMUMiddleware: RouterMiddleware {
             buffer = nil
         }
         let body = buffer.flatMap { b in b.readableBytes > 0 ? try? JSONParser.parse(b.readableBytesView) : nil }
-        let recorded = GitHubEMURecordedRequest(method: request.method.rawValue, path: path, query: request.uri.query, body: body)
+        let recorded = GitHubEMURecordedRequest(
+            method: request.method.rawValue,
+            path: path,
+            query: request.uri.query,
+            body: body
+        )
         let response: Response
         switch emulator.admit(recorded, relativePath: relative, arrivedAt: arrival) {
         case .drop:
@@ -44,7 +49,9 @@ struct GitHubEMUMiddleware: RouterMiddleware {
             } else if slug != emulator.configuration.enterprise {
                 response = GitHubEMUResponses.error(.notFound("Not Found"))
             } else if buffer == nil {
-                response = GitHubEMUResponses.error(.payloadTooLarge("The request body is larger than \(SCIMMessages.bodyLimit) bytes."))
+                response = GitHubEMUResponses.error(
+                    .payloadTooLarge("The request body is larger than \(SCIMMessages.bodyLimit) bytes.")
+                )
             } else {
                 response = await GitHubEMUResponses.rendering { try await next(request, context) }
             }

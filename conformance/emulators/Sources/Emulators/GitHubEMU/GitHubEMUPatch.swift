@@ -11,7 +11,9 @@ enum GitHubEMUPatch {
     // MARK: - Groups
 
     static func apply(
-        _ ops: [GitHubEMUContract.PatchOperation], to group: inout GitHubEMUDirectory.Group, in directory: GitHubEMUDirectory
+        _ ops: [GitHubEMUContract.PatchOperation],
+        to group: inout GitHubEMUDirectory.Group,
+        in directory: GitHubEMUDirectory
     ) throws(SCIMError) {
         for (i, operation) in ops.enumerated() {
             let at = "Operations[\(i)]"
@@ -20,7 +22,11 @@ enum GitHubEMUPatch {
                     throw SCIMError(status: 400, scimType: .noTarget, detail: "\(at): a remove needs a path.")
                 }
                 guard let value = operation.value?.objectValue else {
-                    throw SCIMError(status: 400, scimType: .invalidValue, detail: "\(at): without a path, value must be an object of attributes.")
+                    throw SCIMError(
+                        status: 400,
+                        scimType: .invalidValue,
+                        detail: "\(at): without a path, value must be an object of attributes."
+                    )
                 }
                 for (key, v) in value {
                     try applyToGroup(op: operation.op, attribute: key, value: v, to: &group, in: directory, at: at)
@@ -29,22 +35,41 @@ enum GitHubEMUPatch {
             }
             if let bracket = path.firstIndex(of: "[") {
                 guard caseInsensitiveEquals(String(path[..<bracket]), "members"), path.hasSuffix("]") else {
-                    throw SCIMError(status: 400, scimType: .invalidPath, detail: "\(at): path '\(path)' is not supported on a group.")
+                    throw SCIMError(
+                        status: 400,
+                        scimType: .invalidPath,
+                        detail: "\(at): path '\(path)' is not supported on a group."
+                    )
                 }
                 guard operation.op == "remove" else {
-                    throw SCIMError(status: 400, scimType: .invalidPath, detail: "\(at): a members filter path only takes op remove.")
+                    throw SCIMError(
+                        status: 400,
+                        scimType: .invalidPath,
+                        detail: "\(at): a members filter path only takes op remove."
+                    )
                 }
                 let inner = String(path[path.index(after: bracket)..<path.index(before: path.endIndex)])
                 let filter = try GitHubEMUFilter.parse(inner, allowed: ["value"])
                 group.remove([filter.value])
                 continue
             }
-            try applyToGroup(op: operation.op, attribute: path, value: operation.value, to: &group, in: directory, at: at)
+            try applyToGroup(
+                op: operation.op,
+                attribute: path,
+                value: operation.value,
+                to: &group,
+                in: directory,
+                at: at
+            )
         }
     }
 
     static func applyToGroup(
-        op: String, attribute: String, value: JSONValue?, to group: inout GitHubEMUDirectory.Group, in directory: GitHubEMUDirectory,
+        op: String,
+        attribute: String,
+        value: JSONValue?,
+        to group: inout GitHubEMUDirectory.Group,
+        in directory: GitHubEMUDirectory,
         at: String
     ) throws(SCIMError) {
         switch attribute.lowercased() {
@@ -54,20 +79,34 @@ enum GitHubEMUPatch {
                 group.remove(Set(try memberIDs(value, at)))
                 return
             }
-            guard let value else { throw SCIMError(status: 400, scimType: .invalidValue, detail: "\(at): \(op) members needs a value.") }
+            guard let value else {
+                throw SCIMError(status: 400, scimType: .invalidValue, detail: "\(at): \(op) members needs a value.")
+            }
             let ids = try memberIDs(value, at)
             try directory.checkMembers(ids)
             if op == "replace" { group.setMembers(ids) } else { group.add(ids) }
         case "displayname", "externalid":
             guard op != "remove" else {
-                throw SCIMError(status: 400, scimType: .invalidValue, detail: "\(at): '\(attribute)' is required and cannot be removed.")
+                throw SCIMError(
+                    status: 400,
+                    scimType: .invalidValue,
+                    detail: "\(at): '\(attribute)' is required and cannot be removed."
+                )
             }
             guard let s = value?.stringValue, !s.isEmpty else {
-                throw SCIMError(status: 400, scimType: .invalidValue, detail: "\(at): '\(attribute)' must be a non-empty string.")
+                throw SCIMError(
+                    status: 400,
+                    scimType: .invalidValue,
+                    detail: "\(at): '\(attribute)' must be a non-empty string."
+                )
             }
             if attribute.lowercased() == "displayname" { group.displayName = s } else { group.externalId = s }
         default:
-            throw SCIMError(status: 400, scimType: .invalidPath, detail: "\(at): '\(attribute)' is not a group attribute GitHub updates.")
+            throw SCIMError(
+                status: 400,
+                scimType: .invalidPath,
+                detail: "\(at): '\(attribute)' is not a group attribute GitHub updates."
+            )
         }
     }
 
@@ -77,7 +116,11 @@ enum GitHubEMUPatch {
         var ids: [String] = []
         for item in items {
             guard let id = item["value"]?.stringValue, !id.isEmpty else {
-                throw SCIMError(status: 400, scimType: .invalidValue, detail: "\(at): each member needs a 'value' with a SCIM user id.")
+                throw SCIMError(
+                    status: 400,
+                    scimType: .invalidValue,
+                    detail: "\(at): each member needs a 'value' with a SCIM user id."
+                )
             }
             ids.append(id)
         }
@@ -92,7 +135,11 @@ enum GitHubEMUPatch {
             let at = "Operations[\(i)]"
             guard let path = operation.path else {
                 guard operation.op != "remove", let value = operation.value?.objectValue else {
-                    throw SCIMError(status: 400, scimType: .invalidValue, detail: "\(at): without a path, value must be an object of attributes.")
+                    throw SCIMError(
+                        status: 400,
+                        scimType: .invalidValue,
+                        detail: "\(at): without a path, value must be an object of attributes."
+                    )
                 }
                 for (key, v) in value { try set(key, v, in: &attributes, at: at) }
                 continue
@@ -119,7 +166,11 @@ enum GitHubEMUPatch {
     static func set(_ path: String, _ value: JSONValue, in attributes: inout JSONObject, at: String) throws(SCIMError) {
         let parts = path.split(separator: ".", maxSplits: 1).map(String.init)
         guard let top = userAttributes.first(where: { caseInsensitiveEquals($0, parts[0]) }) else {
-            throw SCIMError(status: 400, scimType: .invalidPath, detail: "\(at): '\(path)' is not a user attribute GitHub updates.")
+            throw SCIMError(
+                status: 400,
+                scimType: .invalidPath,
+                detail: "\(at): '\(path)' is not a user attribute GitHub updates."
+            )
         }
         if parts.count == 2 {
             var sub = attributes[top]?.objectValue ?? JSONObject()

@@ -11,7 +11,8 @@ public enum GitHubEMUResponses {
     /// `scim-error`: `{schemas, status, detail, scimType, message, documentation_url}`.
     public static func scimError(_ error: SCIMError) -> JSONValue {
         [
-            "schemas": [.string(SCIMError.schemaURN)], "status": .integer(Int64(error.status)), "detail": .string(error.detail),
+            "schemas": [.string(SCIMError.schemaURN)], "status": .integer(Int64(error.status)),
+            "detail": .string(error.detail),
             "scimType": error.scimType.map { .string($0.rawValue) } ?? .null, "message": .string(error.detail),
             "documentation_url": .string(documentationURL),
         ]
@@ -34,8 +35,10 @@ public enum GitHubEMUResponses {
             var headers = HTTPFields()
             headers[.contentType] = "application/json; charset=utf-8"
             return Response(
-                status: .notFound, headers: headers,
-                body: ResponseBody(byteBuffer: ByteBuffer(bytes: basicError(error.detail).serializedBytes())))
+                status: .notFound,
+                headers: headers,
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: basicError(error.detail).serializedBytes()))
+            )
         default:
             var headers = HTTPFields()
             if let retryAfter { headers[.retryAfter] = String(retryAfter) }
@@ -51,7 +54,9 @@ public enum GitHubEMUResponses {
             return self.error(error)
         } catch let error as HTTPError {
             let status = Int(error.status.code)
-            return self.error(SCIMError(status: status, detail: status == 404 ? "Not Found" : error.body ?? error.status.reasonPhrase))
+            return self.error(
+                SCIMError(status: status, detail: status == 404 ? "Not Found" : error.body ?? error.status.reasonPhrase)
+            )
         } catch {
             return self.error(SCIMError(status: 500, detail: "Internal error."))
         }

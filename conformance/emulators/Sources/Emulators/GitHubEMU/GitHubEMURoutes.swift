@@ -12,14 +12,20 @@ struct GitHubEMURoutes: Sendable {
         base.get("Users") { request, _ in try listUsers(request) }
         base.post("Users") { request, _ in try await createUser(request) }
         base.get("Users/:id") { _, context in try getUser(try context.parameters.require("id")) }
-        base.put("Users/:id") { request, context in try await replaceUser(try context.parameters.require("id"), request) }
-        base.patch("Users/:id") { request, context in try await patchUser(try context.parameters.require("id"), request) }
+        base.put("Users/:id") { request, context in try await replaceUser(try context.parameters.require("id"), request)
+        }
+        base.patch("Users/:id") { request, context in try await patchUser(try context.parameters.require("id"), request)
+        }
         base.delete("Users/:id") { _, context in try deleteUser(try context.parameters.require("id")) }
         base.get("Groups") { request, _ in try listGroups(request) }
         base.post("Groups") { request, _ in try await createGroup(request) }
         base.get("Groups/:id") { request, context in try getGroup(try context.parameters.require("id"), request) }
-        base.put("Groups/:id") { request, context in try await replaceGroup(try context.parameters.require("id"), request) }
-        base.patch("Groups/:id") { request, context in try await patchGroup(try context.parameters.require("id"), request) }
+        base.put("Groups/:id") { request, context in
+            try await replaceGroup(try context.parameters.require("id"), request)
+        }
+        base.patch("Groups/:id") { request, context in
+            try await patchGroup(try context.parameters.require("id"), request)
+        }
         base.delete("Groups/:id") { _, context in try deleteGroup(try context.parameters.require("id")) }
     }
 
@@ -27,11 +33,17 @@ struct GitHubEMURoutes: Sendable {
 
     func listUsers(_ request: Request) throws -> Response {
         let q = QueryParameters(request.uri.query)
-        let filter = try q["filter"].map { t throws(SCIMError) in try GitHubEMUFilter.parse(t, allowed: GitHubEMUFilter.userAttributes) }
+        let filter = try q["filter"].map { t throws(SCIMError) in
+            try GitHubEMUFilter.parse(t, allowed: GitHubEMUFilter.userAttributes)
+        }
         let (start, count) = try page(q)
         return try emulator.withDirectory { (d, base, _) throws(SCIMError) in
             let all = d.searchUsers(filter)
-            return listResponse(total: all.count, start: start, page: slice(all, start, count).map { .object(d.render($0, baseURL: base)) })
+            return listResponse(
+                total: all.count,
+                start: start,
+                page: slice(all, start, count).map { .object(d.render($0, baseURL: base)) }
+            )
         }
     }
 
@@ -40,7 +52,12 @@ struct GitHubEMURoutes: Sendable {
         try GitHubEMUContract.validateUser(body)
         let now = GitHubEMUEmulator.now()
         let user = try emulator.withDirectory { (d, base, _) throws(SCIMError) in
-            let u = GitHubEMUDirectory.User(id: GitHubEMUEmulator.newID(), attributes: Self.userAttributes(body), created: now, lastModified: now)
+            let u = GitHubEMUDirectory.User(
+                id: GitHubEMUEmulator.newID(),
+                attributes: Self.userAttributes(body),
+                created: now,
+                lastModified: now
+            )
             try d.putUser(u)
             return d.render(u, baseURL: base)
         }
@@ -48,7 +65,9 @@ struct GitHubEMURoutes: Sendable {
     }
 
     func getUser(_ id: String) throws -> Response {
-        let user = try emulator.withDirectory { (d, base, _) throws(SCIMError) in d.render(try d.user(id), baseURL: base) }
+        let user = try emulator.withDirectory { (d, base, _) throws(SCIMError) in
+            d.render(try d.user(id), baseURL: base)
+        }
         return GitHubEMUResponses.resource(200, .object(user))
     }
 
@@ -97,13 +116,18 @@ struct GitHubEMURoutes: Sendable {
 
     func listGroups(_ request: Request) throws -> Response {
         let q = QueryParameters(request.uri.query)
-        let filter = try q["filter"].map { t throws(SCIMError) in try GitHubEMUFilter.parse(t, allowed: GitHubEMUFilter.groupAttributes) }
+        let filter = try q["filter"].map { t throws(SCIMError) in
+            try GitHubEMUFilter.parse(t, allowed: GitHubEMUFilter.groupAttributes)
+        }
         let (start, count) = try page(q)
         let members = !Self.excludesMembers(q)
         return try emulator.withDirectory { (d, base, _) throws(SCIMError) in
             let all = d.searchGroups(filter)
             return listResponse(
-                total: all.count, start: start, page: slice(all, start, count).map { .object(d.render($0, baseURL: base, members: members)) })
+                total: all.count,
+                start: start,
+                page: slice(all, start, count).map { .object(d.render($0, baseURL: base, members: members)) }
+            )
         }
     }
 
@@ -115,8 +139,11 @@ struct GitHubEMURoutes: Sendable {
         let group = try emulator.withDirectory { (d, base, _) throws(SCIMError) in
             try d.checkMembers(members)
             var g = GitHubEMUDirectory.Group(
-                id: GitHubEMUEmulator.newID(), externalId: body["externalId"]!.stringValue!, displayName: body["displayName"]!.stringValue!,
-                created: now)
+                id: GitHubEMUEmulator.newID(),
+                externalId: body["externalId"]!.stringValue!,
+                displayName: body["displayName"]!.stringValue!,
+                created: now
+            )
             g.add(members)
             try d.putGroup(g)
             return d.render(g, baseURL: base)
@@ -170,7 +197,8 @@ struct GitHubEMURoutes: Sendable {
     }
 
     static func excludesMembers(_ q: QueryParameters) -> Bool {
-        q["excludedAttributes"]?.split(separator: ",").contains { caseInsensitiveEquals($0.trimmedOfSpaces, "members") } ?? false
+        q["excludedAttributes"]?.split(separator: ",").contains { caseInsensitiveEquals($0.trimmedOfSpaces, "members") }
+            ?? false
     }
 
     // MARK: - Paging
@@ -179,11 +207,20 @@ struct GitHubEMURoutes: Sendable {
     func page(_ q: QueryParameters) throws(SCIMError) -> (start: Int, count: Int) {
         func integer(_ name: String, _ fallback: Int) throws(SCIMError) -> Int {
             guard let text = q[name] else { return fallback }
-            guard let n = Int(text) else { throw SCIMError(status: 400, scimType: .invalidValue, detail: "'\(name)' must be an integer, not '\(text)'.") }
+            guard let n = Int(text) else {
+                throw SCIMError(
+                    status: 400,
+                    scimType: .invalidValue,
+                    detail: "'\(name)' must be an integer, not '\(text)'."
+                )
+            }
             return n
         }
         let start = max(1, try integer("startIndex", 1))
-        let count = min(max(0, try integer("count", GitHubEMUEmulator.defaultPageSize)), emulator.configuration.maxPageSize)
+        let count = min(
+            max(0, try integer("count", GitHubEMUEmulator.defaultPageSize)),
+            emulator.configuration.maxPageSize
+        )
         return (start, count)
     }
 
@@ -196,9 +233,12 @@ struct GitHubEMURoutes: Sendable {
         GitHubEMUResponses.resource(
             200,
             [
-                "schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"], "totalResults": .integer(Int64(total)),
-                "Resources": .array(page), "startIndex": .integer(Int64(start)), "itemsPerPage": .integer(Int64(page.count)),
-            ])
+                "schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"],
+                "totalResults": .integer(Int64(total)),
+                "Resources": .array(page), "startIndex": .integer(Int64(start)),
+                "itemsPerPage": .integer(Int64(page.count)),
+            ]
+        )
     }
 
     func created(_ resource: JSONObject) -> Response {

@@ -35,7 +35,9 @@ struct AssertionVerifier: Sendable {
     private let key: JWTKit.Insecure.RSA.PublicKey
 
     /// The impersonated subject of a valid assertion.
-    func verify(_ assertion: String, audience: String, requiredScopes: Set<String>, now: Date = Date()) async throws(Refusal) -> String {
+    func verify(_ assertion: String, audience: String, requiredScopes: Set<String>, now: Date = Date())
+        async throws(Refusal) -> String
+    {
         await keys.add(rsa: key, digestAlgorithm: .sha256)
         let claims: Claims
         do {
@@ -44,27 +46,44 @@ struct AssertionVerifier: Sendable {
             throw Refusal(status: 400, error: "invalid_grant", description: "Invalid JWT Signature.")
         }
         guard claims.aud == audience else {
-            throw Refusal(status: 400, error: "invalid_grant", description: "Invalid JWT: the audience must be \(audience).")
+            throw Refusal(
+                status: 400,
+                error: "invalid_grant",
+                description: "Invalid JWT: the audience must be \(audience)."
+            )
         }
         let t = Int64(now.timeIntervalSince1970)
         guard let iat = claims.iat, let exp = claims.exp, exp > t, iat <= t + 300, exp - iat <= 3600 else {
             throw Refusal(
-                status: 400, error: "invalid_grant",
-                description: "Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe. Check your iat and exp values in the JWT claim.")
+                status: 400,
+                error: "invalid_grant",
+                description:
+                    "Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe. Check your iat and exp values in the JWT claim."
+            )
         }
         guard claims.iss?.isEmpty == false else {
-            throw Refusal(status: 400, error: "invalid_grant", description: "Invalid JWT: no issuer (the service account's email).")
+            throw Refusal(
+                status: 400,
+                error: "invalid_grant",
+                description: "Invalid JWT: no issuer (the service account's email)."
+            )
         }
         guard let sub = claims.sub, !sub.isEmpty else {
             throw Refusal(
-                status: 400, error: "invalid_grant",
-                description: "Invalid JWT: no 'sub'. The Directory API needs domain-wide delegation impersonating an admin.")
+                status: 400,
+                error: "invalid_grant",
+                description:
+                    "Invalid JWT: no 'sub'. The Directory API needs domain-wide delegation impersonating an admin."
+            )
         }
         let scopes = Set((claims.scope ?? "").split(separator: " ").map(String.init))
         guard scopes.isSuperset(of: requiredScopes) else {
             throw Refusal(
-                status: 401, error: "unauthorized_client",
-                description: "Client is unauthorized to retrieve access tokens using this method, or client not authorized for any of the scopes requested.")
+                status: 401,
+                error: "unauthorized_client",
+                description:
+                    "Client is unauthorized to retrieve access tokens using this method, or client not authorized for any of the scopes requested."
+            )
         }
         return sub
     }

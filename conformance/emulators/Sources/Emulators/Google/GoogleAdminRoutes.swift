@@ -10,9 +10,17 @@ struct GoogleAdminRoutes: Sendable {
         let admin = router.group(RouterPath(AdminRoutes.prefix))
         admin.get("state") { _, _ in GoogleRoutes.json(200, emulator.state().json) }
         admin.get("requests") { _, _ in
-            GoogleRoutes.json(200, .array(emulator.recordedRequests.map { r in
-                ["method": .string(r.method), "path": .string(r.path), "parameters": .array(r.parameters.map(JSONValue.string))]
-            }))
+            GoogleRoutes.json(
+                200,
+                .array(
+                    emulator.recordedRequests.map { r in
+                        [
+                            "method": .string(r.method), "path": .string(r.path),
+                            "parameters": .array(r.parameters.map(JSONValue.string)),
+                        ]
+                    }
+                )
+            )
         }
         admin.post("reset") { _, _ in
             emulator.reset()
@@ -21,8 +29,16 @@ struct GoogleAdminRoutes: Sendable {
         admin.post("seed") { request, _ in
             let body = try await AdminRoutes.json(request)
             let created = try emulator.seed(
-                users: try AdminRoutes.objects(body["users"], "users"), groups: try AdminRoutes.objects(body["groups"], "groups"))
-            return GoogleRoutes.json(201, ["users": .array(created.users.map(JSONValue.object)), "groups": .array(created.groups.map(JSONValue.object))])
+                users: try AdminRoutes.objects(body["users"], "users"),
+                groups: try AdminRoutes.objects(body["groups"], "groups")
+            )
+            return GoogleRoutes.json(
+                201,
+                [
+                    "users": .array(created.users.map(JSONValue.object)),
+                    "groups": .array(created.groups.map(JSONValue.object)),
+                ]
+            )
         }
         admin.get("faults") { _, _ in GoogleRoutes.json(200, emulator.faults.json) }
         admin.put("faults") { request, _ in

@@ -30,7 +30,10 @@ public struct GoogleDirectory: Sendable {
     // MARK: - Users
 
     func userIndex(_ key: String) -> Int? {
-        users.firstIndex { $0["id"]?.stringValue == key || $0["primaryEmail"]?.stringValue.map { caseInsensitiveEquals($0, key) } == true }
+        users.firstIndex {
+            $0["id"]?.stringValue == key
+                || $0["primaryEmail"]?.stringValue.map { caseInsensitiveEquals($0, key) } == true
+        }
     }
 
     func user(_ key: String) throws(GoogleError) -> JSONObject {
@@ -42,14 +45,22 @@ public struct GoogleDirectory: Sendable {
     mutating func insertUser(_ body: JSONObject, id: String? = nil) throws(GoogleError) -> JSONObject {
         guard let email = body["primaryEmail"]?.stringValue, !email.isEmpty else { throw .required("primaryEmail") }
         guard email.contains("@") else { throw .invalid("primaryEmail") }
-        guard let given = body["name"]?["givenName"]?.stringValue, !given.isEmpty else { throw GoogleError(400, "Invalid Given/Family Name: GivenName", reason: "invalid") }
-        guard let family = body["name"]?["familyName"]?.stringValue, !family.isEmpty else { throw GoogleError(400, "Invalid Given/Family Name: FamilyName", reason: "invalid") }
-        guard let password = body["password"]?.stringValue, password.count >= 8 else { throw GoogleError(400, "Invalid Password", reason: "invalid") }
+        guard let given = body["name"]?["givenName"]?.stringValue, !given.isEmpty else {
+            throw GoogleError(400, "Invalid Given/Family Name: GivenName", reason: "invalid")
+        }
+        guard let family = body["name"]?["familyName"]?.stringValue, !family.isEmpty else {
+            throw GoogleError(400, "Invalid Given/Family Name: FamilyName", reason: "invalid")
+        }
+        guard let password = body["password"]?.stringValue, password.count >= 8 else {
+            throw GoogleError(400, "Invalid Password", reason: "invalid")
+        }
         guard userIndex(email) == nil, groupIndex(email) == nil else { throw .entityExists }
         var user = body
         user["id"] = .string(id ?? newID())
         user["primaryEmail"] = .string(email.lowercased())
-        user["name"] = ["givenName": .string(given), "familyName": .string(family), "fullName": .string("\(given) \(family)")]
+        user["name"] = [
+            "givenName": .string(given), "familyName": .string(family), "fullName": .string("\(given) \(family)"),
+        ]
         user["password"] = .string(password)
         user["suspended"] = .bool(body["suspended"]?.boolValue ?? false)
         users.append(user)
@@ -69,7 +80,9 @@ public struct GoogleDirectory: Sendable {
                 var current = user["name"]?.objectValue ?? JSONObject()
                 for (k, v) in parts.members { current[k] = v }
                 let given = current["givenName"]?.stringValue ?? "", family = current["familyName"]?.stringValue ?? ""
-                guard !given.isEmpty, !family.isEmpty else { throw GoogleError(400, "Invalid Given/Family Name", reason: "invalid") }
+                guard !given.isEmpty, !family.isEmpty else {
+                    throw GoogleError(400, "Invalid Given/Family Name", reason: "invalid")
+                }
                 current["fullName"] = .string("\(given) \(family)")
                 user["name"] = .object(current)
             } else {
@@ -79,7 +92,11 @@ public struct GoogleDirectory: Sendable {
         users[i] = user
         // Memberships show the member's current address.
         if let email = user["primaryEmail"]?.stringValue, let id = user["id"]?.stringValue {
-            for (g, list) in members { members[g] = list.map { var m = $0; if m.id == id { m.email = email }; return m } }
+            for (g, list) in members {
+                members[g] = list.map {
+                    var m = $0; if m.id == id { m.email = email }; return m
+                }
+            }
         }
         return rendered(user: user)
     }
@@ -103,7 +120,9 @@ public struct GoogleDirectory: Sendable {
     // MARK: - Groups
 
     func groupIndex(_ key: String) -> Int? {
-        groups.firstIndex { $0["id"]?.stringValue == key || $0["email"]?.stringValue.map { caseInsensitiveEquals($0, key) } == true }
+        groups.firstIndex {
+            $0["id"]?.stringValue == key || $0["email"]?.stringValue.map { caseInsensitiveEquals($0, key) } == true
+        }
     }
 
     func groupID(_ key: String) throws(GoogleError) -> String {
@@ -170,7 +189,9 @@ public struct GoogleDirectory: Sendable {
                         .replacingOccurrences(of: "\\\\", with: "\\")
                 }
                 let actual = group[field]?.stringValue ?? ""
-                if op == ":", value.hasSuffix("*") { return actual.lowercased().hasPrefix(value.dropLast().lowercased()) }
+                if op == ":", value.hasSuffix("*") {
+                    return actual.lowercased().hasPrefix(value.dropLast().lowercased())
+                }
                 return caseInsensitiveEquals(actual, value)
             }
         }
@@ -222,7 +243,8 @@ public struct GoogleDirectory: Sendable {
 
     static func rendered(_ m: Member) -> JSONObject {
         [
-            "kind": "admin#directory#member", "etag": .string("\"\(m.id)\""), "id": .string(m.id), "email": .string(m.email),
+            "kind": "admin#directory#member", "etag": .string("\"\(m.id)\""), "id": .string(m.id),
+            "email": .string(m.email),
             "role": .string(m.role), "type": .string(m.type), "status": "ACTIVE",
         ]
     }
@@ -240,12 +262,15 @@ public struct GoogleDirectory: Sendable {
 
     /// One page of `items` from `pageToken` (an opaque offset this directory issued), `maxResults` at
     /// most `limit` (400 beyond), and the next page's token.
-    static func page<T>(_ items: [T], maxResults: String?, default def: Int, limit: Int, pageToken: String?) throws(GoogleError)
+    static func page<T>(_ items: [T], maxResults: String?, default def: Int, limit: Int, pageToken: String?)
+        throws(GoogleError)
         -> (items: [T], next: String?)
     {
         var size = def
         if let maxResults {
-            guard let n = Int(maxResults), n >= 1, n <= limit else { throw GoogleError(400, "Invalid value for: maxResults", reason: "invalid") }
+            guard let n = Int(maxResults), n >= 1, n <= limit else {
+                throw GoogleError(400, "Invalid value for: maxResults", reason: "invalid")
+            }
             size = n
         }
         var start = 0

@@ -27,9 +27,12 @@ public final class GoogleEmulator: Sendable {
         public var faults: FaultPlan
 
         public init(
-            publicKeyPEM: String, tokenLifetime: Duration = .seconds(3600),
-            requiredScopes: Set<String> = GoogleEmulator.directoryScopes, quotaPerMinute: Int? = nil,
-            groupPropagationDelay: Duration = .zero, faults: FaultPlan = .none
+            publicKeyPEM: String,
+            tokenLifetime: Duration = .seconds(3600),
+            requiredScopes: Set<String> = GoogleEmulator.directoryScopes,
+            quotaPerMinute: Int? = nil,
+            groupPropagationDelay: Duration = .zero,
+            faults: FaultPlan = .none
         ) {
             self.publicKeyPEM = publicKeyPEM
             self.tokenLifetime = tokenLifetime
@@ -92,11 +95,15 @@ public final class GoogleEmulator: Sendable {
         public var json: JSONValue {
             [
                 "users": .array(users.map(JSONValue.object)),
-                "groups": .array(groups.map { g in
-                    var o = g
-                    o["members"] = .array(directory.memberEmails(ofGroupID: g["id"]?.stringValue ?? "").map(JSONValue.string))
-                    return .object(o)
-                }),
+                "groups": .array(
+                    groups.map { g in
+                        var o = g
+                        o["members"] = .array(
+                            directory.memberEmails(ofGroupID: g["id"]?.stringValue ?? "").map(JSONValue.string)
+                        )
+                        return .object(o)
+                    }
+                ),
                 "counters": counters.json, "tokensIssued": .integer(Int64(tokensIssued)),
                 "assertionsRefused": .integer(Int64(assertionsRefused)), "unauthorized": .integer(Int64(unauthorized)),
                 "quotaRefusals": .integer(Int64(quotaRefusals)),
@@ -133,10 +140,14 @@ public final class GoogleEmulator: Sendable {
     public init(configuration: Configuration) throws {
         self.configuration = configuration
         verifier = try AssertionVerifier(publicKeyPEM: configuration.publicKeyPEM)
-        box = Mutex(Box(
-            injector: FaultInjector(plan: configuration.faults),
-            quota: configuration.quotaPerMinute.map { TokenBucket(limit: .perMinute($0)) },
-            tokenLifetime: configuration.tokenLifetime, propagationDelay: configuration.groupPropagationDelay))
+        box = Mutex(
+            Box(
+                injector: FaultInjector(plan: configuration.faults),
+                quota: configuration.quotaPerMinute.map { TokenBucket(limit: .perMinute($0)) },
+                tokenLifetime: configuration.tokenLifetime,
+                propagationDelay: configuration.groupPropagationDelay
+            )
+        )
     }
 
     /// `http://127.0.0.1:PORT` once served: the API base URL (what the connector's `baseURL` is).
@@ -150,7 +161,9 @@ public final class GoogleEmulator: Sendable {
     /// needs `email`, may carry `members`: emails of users seeded here or before), with no faults,
     /// quota or propagation delay. Returns the created users and groups.
     @discardableResult
-    public func seed(users: [JSONObject] = [], groups: [JSONObject] = []) throws(GoogleError) -> (users: [JSONObject], groups: [JSONObject]) {
+    public func seed(users: [JSONObject] = [], groups: [JSONObject] = []) throws(GoogleError) -> (
+        users: [JSONObject], groups: [JSONObject]
+    ) {
         try box.withLock { (b) throws(GoogleError) in
             var d = b.directory
             var createdUsers: [JSONObject] = []
@@ -182,9 +195,14 @@ public final class GoogleEmulator: Sendable {
             State(
                 users: b.directory.users.map { b.directory.rendered(user: $0) },
                 groups: b.directory.groups.map { b.directory.rendered(group: $0) },
-                directory: b.directory, counters: b.counters, tokensIssued: b.tokensIssued,
-                assertionsRefused: b.assertionsRefused, unauthorized: b.unauthorized, quotaRefusals: b.quotaRefusals,
-                lastSubject: b.lastSubject)
+                directory: b.directory,
+                counters: b.counters,
+                tokensIssued: b.tokensIssued,
+                assertionsRefused: b.assertionsRefused,
+                unauthorized: b.unauthorized,
+                quotaRefusals: b.quotaRefusals,
+                lastSubject: b.lastSubject
+            )
         }
     }
 
@@ -198,7 +216,9 @@ public final class GoogleEmulator: Sendable {
             b = Box(
                 injector: FaultInjector(plan: configuration.faults),
                 quota: configuration.quotaPerMinute.map { TokenBucket(limit: .perMinute($0)) },
-                tokenLifetime: configuration.tokenLifetime, propagationDelay: configuration.groupPropagationDelay)
+                tokenLifetime: configuration.tokenLifetime,
+                propagationDelay: configuration.groupPropagationDelay
+            )
             b.baseURL = url
         }
     }
@@ -207,10 +227,14 @@ public final class GoogleEmulator: Sendable {
     public var faults: FaultPlan { box.withLock { $0.injector.plan } }
     /// "Fail the next `count` API requests to `method` under `pathPrefix` (relative to `/admin/directory/v1`) with `fault`."
     public func failNext(_ count: Int = 1, method: String? = nil, pathPrefix: String = "", with fault: Fault) {
-        box.withLock { $0.injector.append(FaultPlan.Rule(method: method, pathPrefix: pathPrefix, count: count, fault: fault)) }
+        box.withLock {
+            $0.injector.append(FaultPlan.Rule(method: method, pathPrefix: pathPrefix, count: count, fault: fault))
+        }
     }
     /// Replaces the quota (requests per minute, with a full bucket), or removes it.
-    public func setQuota(perMinute: Int?) { box.withLock { $0.quota = perMinute.map { TokenBucket(limit: .perMinute($0)) } } }
+    public func setQuota(perMinute: Int?) {
+        box.withLock { $0.quota = perMinute.map { TokenBucket(limit: .perMinute($0)) } }
+    }
     public func setTokenLifetime(_ lifetime: Duration) { box.withLock { $0.tokenLifetime = lifetime } }
     public func setGroupPropagationDelay(_ delay: Duration) { box.withLock { $0.propagationDelay = delay } }
     /// Makes every access token issued so far invalid, as if each had expired.
@@ -221,19 +245,32 @@ public final class GoogleEmulator: Sendable {
     /// Counts and records an API request (and judges it against the open `Retry-After` windows by the
     /// time it arrived), then applies the fault plan, the quota and the bearer token, in that order.
     func admit(
-        method: String, path: String, query: String?, authorization: String?, arrivedAt arrival: ContinuousClock.Instant = .now
+        method: String,
+        path: String,
+        query: String?,
+        authorization: String?,
+        arrivedAt arrival: ContinuousClock.Instant = .now
     ) -> Result<(delay: Int?, loseResponse: Bool), AdmissionRefusal> {
         let now = ContinuousClock.now
         return box.withLock { b in
             b.counters.requests["\(method) \(Self.template(path))", default: 0] += 1
             if let violation = b.windows.judge(
-                method: method, path: String(path.dropFirst(Self.apiPath.count)), resource: nil, arrivedAt: arrival - origin)
-            {
+                method: method,
+                path: String(path.dropFirst(Self.apiPath.count)),
+                resource: nil,
+                arrivedAt: arrival - origin
+            ) {
                 b.counters.record(violation)
             }
-            b.recorded.append(RecordedRequest(
-                method: method, path: path,
-                parameters: (query ?? "").split(separator: "&").map { String($0.split(separator: "=", maxSplits: 1).first ?? "") }))
+            b.recorded.append(
+                RecordedRequest(
+                    method: method,
+                    path: path,
+                    parameters: (query ?? "").split(separator: "&").map {
+                        String($0.split(separator: "=", maxSplits: 1).first ?? "")
+                    }
+                )
+            )
             var delay: Int? = nil
             var lose = false
             if let fault = b.injector.next(method: method, path: String(path.dropFirst(Self.apiPath.count))) {
@@ -242,7 +279,8 @@ public final class GoogleEmulator: Sendable {
                 case .dropConnection: return .failure(.drop)
                 case .loseResponse: lose = true
                 case .delay(let ms): delay = ms
-                case .status(let status, let retryAfter): return .failure(.error(Self.injected(status), retryAfter: retryAfter))
+                case .status(let status, let retryAfter):
+                    return .failure(.error(Self.injected(status), retryAfter: retryAfter))
                 }
             }
             if b.quota?.take(at: now - origin) != nil {
@@ -290,7 +328,9 @@ public final class GoogleEmulator: Sendable {
 
     /// Runs `body` on the directory; a group created less than the propagation delay ago is invisible
     /// to requests that name it (`visible` is false for those).
-    func withDirectory<T: Sendable>(_ body: (inout GoogleDirectory, _ isPropagating: (String) -> Bool) throws -> T) throws -> T {
+    func withDirectory<T: Sendable>(_ body: (inout GoogleDirectory, _ isPropagating: (String) -> Bool) throws -> T)
+        throws -> T
+    {
         let now = ContinuousClock.now
         return try box.withLock { b -> T in
             let delay = b.propagationDelay

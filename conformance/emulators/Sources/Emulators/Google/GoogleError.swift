@@ -38,15 +38,24 @@ public struct GoogleError: Error, Sendable, Hashable {
         ]
     }
 
-    static func notFound(_ key: String) -> GoogleError { GoogleError(404, "Resource Not Found: \(key)", reason: "notFound") }
+    static func notFound(_ key: String) -> GoogleError {
+        GoogleError(404, "Resource Not Found: \(key)", reason: "notFound")
+    }
     static func invalid(_ what: String) -> GoogleError { GoogleError(400, "Invalid Input: \(what)", reason: "invalid") }
-    static func required(_ field: String) -> GoogleError { GoogleError(400, "Missing required field: \(field)", reason: "required") }
+    static func required(_ field: String) -> GoogleError {
+        GoogleError(400, "Missing required field: \(field)", reason: "required")
+    }
     static let badRequest = GoogleError(400, "Bad Request", reason: "badRequest")
     static let entityExists = GoogleError(409, "Entity already exists.", reason: "duplicate")
     static let memberExists = GoogleError(409, "Member already exists.", reason: "duplicate")
     static let invalidCredentials = GoogleError(
         401,
         "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.",
-        reason: "authError")
-    static let userRateLimit = GoogleError(403, "Quota exceeded for quota metric 'Queries' and limit 'Queries per minute per user'.", reason: "userRateLimitExceeded")
+        reason: "authError"
+    )
+    static let userRateLimit = GoogleError(
+        403,
+        "Quota exceeded for quota metric 'Queries' and limit 'Queries per minute per user'.",
+        reason: "userRateLimitExceeded"
+    )
 }

@@ -9,7 +9,9 @@ struct GoogleMiddleware: RouterMiddleware {
     typealias Context = EmulatorRequestContext
     let emulator: GoogleEmulator
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         let arrival = ContinuousClock.now
         let path = request.uri.path
         guard path.hasPrefix(GoogleEmulator.apiPath + "/") || path == GoogleEmulator.apiPath else {
@@ -18,8 +20,12 @@ struct GoogleMiddleware: RouterMiddleware {
         let decoded = path.removingPercentEncoding ?? path
         let response: Response
         switch emulator.admit(
-            method: request.method.rawValue, path: decoded, query: request.uri.query, authorization: request.headers[.authorization],
-            arrivedAt: arrival)
+            method: request.method.rawValue,
+            path: decoded,
+            query: request.uri.query,
+            authorization: request.headers[.authorization],
+            arrivedAt: arrival
+        )
         {
         case .failure(.drop):
             await context.dropConnection()
@@ -47,7 +53,13 @@ struct GoogleMiddleware: RouterMiddleware {
             return GoogleRoutes.error(GoogleError(error.status, error.detail, reason: "invalid"))
         } catch let error as HTTPError {
             let status = Int(error.status.code)
-            return GoogleRoutes.error(GoogleError(status, error.body ?? error.status.reasonPhrase, reason: status == 404 ? "notFound" : "invalid"))
+            return GoogleRoutes.error(
+                GoogleError(
+                    status,
+                    error.body ?? error.status.reasonPhrase,
+                    reason: status == 404 ? "notFound" : "invalid"
+                )
+            )
         } catch {
             return GoogleRoutes.error(GoogleError(500, "Backend Error", reason: "backendError"))
         }

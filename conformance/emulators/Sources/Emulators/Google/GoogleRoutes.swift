@@ -20,7 +20,13 @@ struct GoogleRoutes: Sendable {
                 guard let domain = q["domain"] else { return true }
                 return u["primaryEmail"]?.stringValue?.lowercased().hasSuffix("@" + domain.lowercased()) ?? false
             }
-            let page = try GoogleDirectory.page(filtered, maxResults: q["maxResults"], default: 100, limit: 500, pageToken: q["pageToken"])
+            let page = try GoogleDirectory.page(
+                filtered,
+                maxResults: q["maxResults"],
+                default: 100,
+                limit: 500,
+                pageToken: q["pageToken"]
+            )
             return Self.list("admin#directory#users", "users", page)
         }
         api.post("users") { request, _ in
@@ -50,10 +56,14 @@ struct GoogleRoutes: Sendable {
             let all = try emulator.withDirectory { (d, _) throws(GoogleError) in
                 var groups = d.groups.map { d.rendered(group: $0) }
                 if let domain = q["domain"] {
-                    groups = groups.filter { $0["email"]?.stringValue?.lowercased().hasSuffix("@" + domain.lowercased()) ?? false }
+                    groups = groups.filter {
+                        $0["email"]?.stringValue?.lowercased().hasSuffix("@" + domain.lowercased()) ?? false
+                    }
                 }
                 if let userKey = q["userKey"] {
-                    guard let u = d.userIndex(userKey), let uid = d.users[u]["id"]?.stringValue else { throw GoogleError.notFound("userKey") }
+                    guard let u = d.userIndex(userKey), let uid = d.users[u]["id"]?.stringValue else {
+                        throw GoogleError.notFound("userKey")
+                    }
                     groups = groups.filter { g in d.memberIndex(group: g["id"]?.stringValue ?? "", uid) != nil }
                 }
                 if let query = q["query"] {
@@ -65,7 +75,13 @@ struct GoogleRoutes: Sendable {
                 }
                 return groups
             }
-            let page = try GoogleDirectory.page(all, maxResults: q["maxResults"], default: 200, limit: 200, pageToken: q["pageToken"])
+            let page = try GoogleDirectory.page(
+                all,
+                maxResults: q["maxResults"],
+                default: 200,
+                limit: 200,
+                pageToken: q["pageToken"]
+            )
             return Self.list("admin#directory#groups", "groups", page)
         }
         api.post("groups") { request, _ in
@@ -76,18 +92,28 @@ struct GoogleRoutes: Sendable {
         }
         api.get("groups/:groupKey") { _, context in
             let key = try Self.key(context, "groupKey")
-            return Self.json(200, .object(try emulator.withDirectory { d, propagating in
-                if propagating(key) { throw GoogleError.notFound("groupKey") }
-                return try d.group(key)
-            }))
+            return Self.json(
+                200,
+                .object(
+                    try emulator.withDirectory { d, propagating in
+                        if propagating(key) { throw GoogleError.notFound("groupKey") }
+                        return try d.group(key)
+                    }
+                )
+            )
         }
         let updateGroup: @Sendable (Request, EmulatorRequestContext) async throws -> Response = { request, context in
             let key = try Self.key(context, "groupKey")
             let body = try await Self.body(request)
-            return Self.json(200, .object(try emulator.withDirectory { d, propagating in
-                if propagating(key) { throw GoogleError.notFound("groupKey") }
-                return try d.patchGroup(key, body)
-            }))
+            return Self.json(
+                200,
+                .object(
+                    try emulator.withDirectory { d, propagating in
+                        if propagating(key) { throw GoogleError.notFound("groupKey") }
+                        return try d.patchGroup(key, body)
+                    }
+                )
+            )
         }
         api.patch("groups/:groupKey", use: updateGroup)
         api.put("groups/:groupKey", use: updateGroup)
@@ -111,24 +137,40 @@ struct GoogleRoutes: Sendable {
                 let wanted = Set(roles.split(separator: ",").map { $0.uppercased() })
                 members = members.filter { wanted.contains($0["role"]?.stringValue ?? "") }
             }
-            let page = try GoogleDirectory.page(members, maxResults: q["maxResults"], default: 200, limit: 200, pageToken: q["pageToken"])
+            let page = try GoogleDirectory.page(
+                members,
+                maxResults: q["maxResults"],
+                default: 200,
+                limit: 200,
+                pageToken: q["pageToken"]
+            )
             return Self.list("admin#directory#members", "members", page)
         }
         api.post("groups/:groupKey/members") { request, context in
             let key = try Self.key(context, "groupKey")
             let body = try await Self.body(request)
-            return Self.json(200, .object(try emulator.withDirectory { d, propagating in
-                if propagating(key) { throw GoogleError.notFound("groupKey") }
-                return try d.insertMember(group: key, body)
-            }))
+            return Self.json(
+                200,
+                .object(
+                    try emulator.withDirectory { d, propagating in
+                        if propagating(key) { throw GoogleError.notFound("groupKey") }
+                        return try d.insertMember(group: key, body)
+                    }
+                )
+            )
         }
         api.get("groups/:groupKey/members/:memberKey") { _, context in
             let key = try Self.key(context, "groupKey")
             let member = try Self.key(context, "memberKey")
-            return Self.json(200, .object(try emulator.withDirectory { d, propagating in
-                if propagating(key) { throw GoogleError.notFound("groupKey") }
-                return try d.member(group: key, member)
-            }))
+            return Self.json(
+                200,
+                .object(
+                    try emulator.withDirectory { d, propagating in
+                        if propagating(key) { throw GoogleError.notFound("groupKey") }
+                        return try d.member(group: key, member)
+                    }
+                )
+            )
         }
         api.get("groups/:groupKey/hasMember/:memberKey") { _, context in
             let key = try Self.key(context, "groupKey")
@@ -164,7 +206,11 @@ struct GoogleRoutes: Sendable {
     static func body(_ request: Request) async throws -> JSONObject {
         let type = request.headers[.contentType]?.lowercased() ?? ""
         guard type.hasPrefix("application/json") else {
-            throw GoogleError(400, "Invalid JSON payload: Content-Type must be application/json, not '\(type)'.", reason: "parseError")
+            throw GoogleError(
+                400,
+                "Invalid JSON payload: Content-Type must be application/json, not '\(type)'.",
+                reason: "parseError"
+            )
         }
         let buffer = try await request.body.collect(upTo: 1 << 20)
         guard let json = try? JSONParser.parse(buffer.readableBytesView), let object = json.objectValue else {
@@ -184,7 +230,10 @@ struct GoogleRoutes: Sendable {
         var headers = HTTPFields()
         headers[.contentType] = "application/json; charset=UTF-8"
         return Response(
-            status: HTTPResponse.Status(code: status), headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: value.serializedBytes())))
+            status: HTTPResponse.Status(code: status),
+            headers: headers,
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: value.serializedBytes()))
+        )
     }
 
     static func error(_ error: GoogleError, retryAfter: Int? = nil) -> Response {

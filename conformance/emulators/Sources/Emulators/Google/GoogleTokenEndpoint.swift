@@ -23,11 +23,18 @@ struct GoogleTokenEndpoint: Sendable {
             }
             do {
                 let subject = try await emulator.verifier.verify(
-                    assertion, audience: emulator.tokenURL, requiredScopes: emulator.configuration.requiredScopes)
+                    assertion,
+                    audience: emulator.tokenURL,
+                    requiredScopes: emulator.configuration.requiredScopes
+                )
                 let (token, lifetime) = emulator.issueToken(subject: subject)
-                return GoogleRoutes.json(200, [
-                    "access_token": .string(token), "expires_in": .integer(lifetime.components.seconds), "token_type": "Bearer",
-                ])
+                return GoogleRoutes.json(
+                    200,
+                    [
+                        "access_token": .string(token), "expires_in": .integer(lifetime.components.seconds),
+                        "token_type": "Bearer",
+                    ]
+                )
             } catch let refusal as AssertionVerifier.Refusal {
                 emulator.assertionRefused()
                 return Self.oauthError(refusal.status, refusal.error, refusal.description)

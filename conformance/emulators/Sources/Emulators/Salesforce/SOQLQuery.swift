@@ -72,7 +72,8 @@ struct SOQLQuery: Sendable, Hashable {
                 let value: JSONValue
                 switch tokens.first {
                 case .string(let s): value = .string(s)
-                case .word(let w) where ["TRUE", "FALSE"].contains(w.uppercased()): value = .bool(w.uppercased() == "TRUE")
+                case .word(let w) where ["TRUE", "FALSE"].contains(w.uppercased()):
+                    value = .bool(w.uppercased() == "TRUE")
                 case .word(let w) where w.uppercased() == "NULL": value = .null
                 default: throw .malformedQuery("unexpected token: expected a literal after \(field)")
                 }
@@ -90,7 +91,9 @@ struct SOQLQuery: Sendable, Hashable {
         }
         var limit: Int?
         if keyword("LIMIT") {
-            guard let n = Int(try word("a number")), n >= 0 else { throw .malformedQuery("LIMIT needs a non-negative number") }
+            guard let n = Int(try word("a number")), n >= 0 else {
+                throw .malformedQuery("LIMIT needs a non-negative number")
+            }
             limit = n
         }
         guard tokens.isEmpty else { throw .malformedQuery("unexpected token: \(tokens.first!) in: \(text)") }

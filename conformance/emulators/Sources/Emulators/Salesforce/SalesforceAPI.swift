@@ -12,7 +12,9 @@ struct SalesforceAPI: RouterMiddleware {
     static let prefix = "/services/data"
     let emulator: SalesforceEmulator
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         let arrival = ContinuousClock.now
         let path = request.uri.path.removingPercentEncoding ?? request.uri.path
         guard path == Self.prefix || path.hasPrefix(Self.prefix + "/") else {
@@ -26,7 +28,16 @@ struct SalesforceAPI: RouterMiddleware {
         }
         let rest = path.dropFirst(Self.prefix.count).split(separator: "/", maxSplits: 1).map(String.init)
         if rest.isEmpty {
-            return Self.json(200, [["label": "Winter '25", "url": .string("\(Self.prefix)/v\(SalesforceEmulator.defaultAPIVersion)"), "version": .string(SalesforceEmulator.defaultAPIVersion)]])
+            return Self.json(
+                200,
+                [
+                    [
+                        "label": "Winter '25",
+                        "url": .string("\(Self.prefix)/v\(SalesforceEmulator.defaultAPIVersion)"),
+                        "version": .string(SalesforceEmulator.defaultAPIVersion),
+                    ]
+                ]
+            )
         }
         let version = rest[0]
         guard version.hasPrefix("v"), let v = Double(version.dropFirst()), v >= 20 else { return Self.error(.notFound) }
@@ -40,7 +51,14 @@ struct SalesforceAPI: RouterMiddleware {
             do { body = try await Self.body(of: request) } catch { bodyError = error }
         }
         let response: Response
-        switch emulator.admit(method: method, path: sub, soql: soql, body: body, authorization: request.headers[.authorization], arrivedAt: arrival) {
+        switch emulator.admit(
+            method: method,
+            path: sub,
+            soql: soql,
+            body: body,
+            authorization: request.headers[.authorization],
+            arrivedAt: arrival
+        ) {
         case .failure(.drop):
             await context.dropConnection()
             return Response(status: .internalServerError)
@@ -65,31 +83,56 @@ struct SalesforceAPI: RouterMiddleware {
         return answered
     }
 
-    func dispatch(_ method: String, _ path: String, body: JSONValue?, soql: String?, apiVersion: String) throws -> Response {
+    func dispatch(_ method: String, _ path: String, body: JSONValue?, soql: String?, apiVersion: String) throws
+        -> Response
+    {
         let s = path.split(separator: "/").map(String.init)
         switch (method, s.count, s.first) {
         case ("GET", 0, _):
-            return Self.json(200, ["sobjects": .string("/services/data/v\(apiVersion)/sobjects"), "query": .string("/services/data/v\(apiVersion)/query"), "limits": .string("/services/data/v\(apiVersion)/limits")])
+            return Self.json(
+                200,
+                [
+                    "sobjects": .string("/services/data/v\(apiVersion)/sobjects"),
+                    "query": .string("/services/data/v\(apiVersion)/query"),
+                    "limits": .string("/services/data/v\(apiVersion)/limits"),
+                ]
+            )
         case ("GET", 1, "limits"):
             let usage = emulator.apiUsage
-            return Self.json(200, [
-                "DailyApiRequests": ["Max": .integer(Int64(usage.max)), "Remaining": .integer(Int64(max(0, usage.max - usage.used)))]
-            ])
+            return Self.json(
+                200,
+                [
+                    "DailyApiRequests": [
+                        "Max": .integer(Int64(usage.max)), "Remaining": .integer(Int64(max(0, usage.max - usage.used))),
+                    ]
+                ]
+            )
         case ("GET", 1, "query"):
-            guard let soql, !soql.isEmpty else { throw SalesforceError.malformedQuery("A query needs the 'q' parameter.") }
+            guard let soql, !soql.isEmpty else {
+                throw SalesforceError.malformedQuery("A query needs the 'q' parameter.")
+            }
             return Self.json(200, try emulator.query(soql, apiVersion: apiVersion))
         case ("GET", 2, "query"):
             return Self.json(200, try emulator.queryMore(s[1], apiVersion: apiVersion))
         case ("POST", 2, "sobjects"):
-            guard let object = body?.objectValue else { throw SalesforceError(400, "JSON_PARSER_ERROR", "The request body must be a JSON object.") }
+            guard let object = body?.objectValue else {
+                throw SalesforceError(400, "JSON_PARSER_ERROR", "The request body must be a JSON object.")
+            }
             let id = try emulator.withOrg { (org) throws(SalesforceError) in try org.insert(s[1], object) }
             return Self.json(201, ["id": .string(id), "success": true, "errors": []])
         case ("GET", 3, "sobjects"):
-            return Self.json(200, .object(try emulator.withOrg { (org) throws(SalesforceError) in
-                try org.rendered(s[1], id: s[2], apiVersion: apiVersion)
-            }))
+            return Self.json(
+                200,
+                .object(
+                    try emulator.withOrg { (org) throws(SalesforceError) in
+                        try org.rendered(s[1], id: s[2], apiVersion: apiVersion)
+                    }
+                )
+            )
         case ("PATCH", 3, "sobjects"):
-            guard let object = body?.objectValue else { throw SalesforceError(400, "JSON_PARSER_ERROR", "The request body must be a JSON object.") }
+            guard let object = body?.objectValue else {
+                throw SalesforceError(400, "JSON_PARSER_ERROR", "The request body must be a JSON object.")
+            }
             try emulator.withOrg { (org) throws(SalesforceError) in try org.update(s[1], id: s[2], object) }
             return Response(status: .noContent)
         case ("DELETE", 3, "sobjects"):
@@ -102,10 +145,14 @@ struct SalesforceAPI: RouterMiddleware {
 
     /// A JSON request body; Salesforce takes `application/json` (or XML, which the emulator does not).
     static func body(of request: Request) async throws(SalesforceError) -> JSONValue {
-        let type = request.headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
+        let type = request.headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces)
+            .lowercased()
         guard type == "application/json" else {
             throw SalesforceError(
-                415, "UNSUPPORTED_MEDIA_TYPE", "Content-Type header specified in HTTP request is not supported: \(request.headers[.contentType] ?? "none")")
+                415,
+                "UNSUPPORTED_MEDIA_TYPE",
+                "Content-Type header specified in HTTP request is not supported: \(request.headers[.contentType] ?? "none")"
+            )
         }
         let buffer: ByteBuffer
         do { buffer = try await request.body.collect(upTo: 1 << 20) } catch {
@@ -120,7 +167,10 @@ struct SalesforceAPI: RouterMiddleware {
         var headers = HTTPFields()
         headers[.contentType] = "application/json;charset=UTF-8"
         return Response(
-            status: HTTPResponse.Status(code: status), headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: value.serializedBytes())))
+            status: HTTPResponse.Status(code: status),
+            headers: headers,
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: value.serializedBytes()))
+        )
     }
 
     static func error(_ error: SalesforceError, retryAfter: Int? = nil) -> Response {

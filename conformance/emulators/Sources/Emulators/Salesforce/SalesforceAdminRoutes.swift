@@ -10,9 +10,17 @@ struct SalesforceAdminRoutes: Sendable {
         let admin = router.group(RouterPath(AdminRoutes.prefix))
         admin.get("state") { _, _ in SalesforceAPI.json(200, emulator.state().json) }
         admin.get("requests") { _, _ in
-            SalesforceAPI.json(200, .array(emulator.recordedRequests.map { r in
-                ["method": .string(r.method), "path": .string(r.path), "soql": r.soql.map(JSONValue.string) ?? .null, "body": r.body ?? .null]
-            }))
+            SalesforceAPI.json(
+                200,
+                .array(
+                    emulator.recordedRequests.map { r in
+                        [
+                            "method": .string(r.method), "path": .string(r.path),
+                            "soql": r.soql.map(JSONValue.string) ?? .null, "body": r.body ?? .null,
+                        ]
+                    }
+                )
+            )
         }
         admin.post("reset") { _, _ in
             emulator.reset()
@@ -21,10 +29,15 @@ struct SalesforceAdminRoutes: Sendable {
         admin.post("seed") { request, _ in
             let body = try await AdminRoutes.json(request)
             let ids = try emulator.seed(
-                users: try AdminRoutes.objects(body["users"], "users"), groups: try AdminRoutes.objects(body["groups"], "groups"),
-                permissionSets: try AdminRoutes.objects(body["permissionSets"], "permissionSets"))
+                users: try AdminRoutes.objects(body["users"], "users"),
+                groups: try AdminRoutes.objects(body["groups"], "groups"),
+                permissionSets: try AdminRoutes.objects(body["permissionSets"], "permissionSets")
+            )
             emulator.takeUsernames((body["takenUsernames"]?.arrayValue ?? []).compactMap(\.stringValue))
-            return SalesforceAPI.json(201, .object(JSONObject(ids.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.string($0.value)) })))
+            return SalesforceAPI.json(
+                201,
+                .object(JSONObject(ids.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.string($0.value)) }))
+            )
         }
         admin.post("tokens/expire") { _, _ in
             emulator.expireAllTokens()

@@ -33,7 +33,11 @@ struct SalesforceAssertionVerifier: Sendable {
 
     /// The `sub` of a valid assertion; `isAuthorized` tells whether that user may use the app.
     func verify(
-        _ assertion: String, clientIDs: Set<String>, audience: String, isAuthorized: (String) -> Bool, now: Date = Date()
+        _ assertion: String,
+        clientIDs: Set<String>,
+        audience: String,
+        isAuthorized: (String) -> Bool,
+        now: Date = Date()
     ) async throws(Refusal) -> String {
         let keys = JWTKeyCollection()
         await keys.add(rsa: key, digestAlgorithm: .sha256)

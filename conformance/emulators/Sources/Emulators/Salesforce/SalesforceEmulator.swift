@@ -34,10 +34,15 @@ public final class SalesforceEmulator: Sendable {
         public var faults: FaultPlan
 
         public init(
-            publicKeyPEM: String, clientIDs: Set<String> = [SalesforceEmulator.defaultClientID],
-            audience: String = "https://login.salesforce.com", integrationUsername: String = "integration@example.com",
-            tokenLifetime: Duration = .seconds(7200), requestLimit: RateLimit? = nil, queryBatchSize: Int = 2000,
-            takenUsernames: Set<String> = [], faults: FaultPlan = .none
+            publicKeyPEM: String,
+            clientIDs: Set<String> = [SalesforceEmulator.defaultClientID],
+            audience: String = "https://login.salesforce.com",
+            integrationUsername: String = "integration@example.com",
+            tokenLifetime: Duration = .seconds(7200),
+            requestLimit: RateLimit? = nil,
+            queryBatchSize: Int = 2000,
+            takenUsernames: Set<String> = [],
+            faults: FaultPlan = .none
         ) {
             self.publicKeyPEM = publicKeyPEM
             self.clientIDs = clientIDs
@@ -99,22 +104,33 @@ public final class SalesforceEmulator: Sendable {
         /// The usernames of the users who are direct members of the (oldest) group named `name`; empty if none.
         public func memberUsernames(ofGroupNamed name: String) -> Set<String> {
             guard let id = groups(named: name).first?["Id"]?.stringValue else { return [] }
-            return usernames(org.all("GroupMember").filter { $0["GroupId"]?.stringValue == id }.compactMap { $0["UserOrGroupId"]?.stringValue })
+            return usernames(
+                org.all("GroupMember").filter { $0["GroupId"]?.stringValue == id }.compactMap {
+                    $0["UserOrGroupId"]?.stringValue
+                }
+            )
         }
 
         public func permissionSet(labeled label: String) -> JSONObject? {
-            org.all("PermissionSet").first { $0["Label"]?.stringValue.map { caseInsensitiveEquals($0, label) } ?? false }
+            org.all("PermissionSet").first {
+                $0["Label"]?.stringValue.map { caseInsensitiveEquals($0, label) } ?? false
+            }
         }
 
         /// The usernames of the users assigned the permission set labelled `label`.
         public func assigneeUsernames(ofPermissionSetLabeled label: String) -> Set<String> {
             guard let id = permissionSet(labeled: label)?["Id"]?.stringValue else { return [] }
             return usernames(
-                org.all("PermissionSetAssignment").filter { $0["PermissionSetId"]?.stringValue == id }.compactMap { $0["AssigneeId"]?.stringValue })
+                org.all("PermissionSetAssignment").filter { $0["PermissionSetId"]?.stringValue == id }.compactMap {
+                    $0["AssigneeId"]?.stringValue
+                }
+            )
         }
 
         /// The `UserLogin` of a user (its `IsFrozen` flag).
-        public func login(ofUser id: String) -> JSONObject? { org.all("UserLogin").first { $0["UserId"]?.stringValue == id } }
+        public func login(ofUser id: String) -> JSONObject? {
+            org.all("UserLogin").first { $0["UserId"]?.stringValue == id }
+        }
 
         func usernames(_ ids: [String]) -> Set<String> {
             Set(ids.compactMap { org.record("User", id: $0)?["Username"]?.stringValue })
@@ -126,7 +142,8 @@ public final class SalesforceEmulator: Sendable {
             return [
                 "records": .object(records), "counters": counters.json, "tokensIssued": .integer(Int64(tokensIssued)),
                 "assertionsRefused": .integer(Int64(assertionsRefused)), "unauthorized": .integer(Int64(unauthorized)),
-                "limitRefusals": .integer(Int64(limitRefusals)), "lastSubject": lastSubject.map(JSONValue.string) ?? .null,
+                "limitRefusals": .integer(Int64(limitRefusals)),
+                "lastSubject": lastSubject.map(JSONValue.string) ?? .null,
             ]
         }
     }
@@ -169,11 +186,16 @@ public final class SalesforceEmulator: Sendable {
         var org = SalesforceOrg(
             takenUsernames: c.takenUsernames,
             profiles: [(standardProfileID, "Standard User"), (communityProfileID, "Customer Community User")],
-            accounts: [(partnerAccountID, "Acme Partners")])
+            accounts: [(partnerAccountID, "Acme Partners")]
+        )
         _ = try? org.insert("User", defaultUserFields(username: c.integrationUsername, lastName: "Integration"))
         return Box(
-            org: org, injector: FaultInjector(plan: c.faults), limit: c.requestLimit.map(TokenBucket.init(limit:)),
-            tokenLifetime: c.tokenLifetime, batchSize: c.queryBatchSize)
+            org: org,
+            injector: FaultInjector(plan: c.faults),
+            limit: c.requestLimit.map(TokenBucket.init(limit:)),
+            tokenLifetime: c.tokenLifetime,
+            batchSize: c.queryBatchSize
+        )
     }
 
     /// The required `User` fields with the defaults an org admin would pick.
@@ -201,32 +223,49 @@ public final class SalesforceEmulator: Sendable {
     /// usernames), through the org's rules but with no faults, limit or counting. Returns the ids by
     /// username, group name and permission set label.
     @discardableResult
-    public func seed(users: [JSONObject] = [], groups: [JSONObject] = [], permissionSets: [JSONObject] = []) throws(SalesforceError)
+    public func seed(users: [JSONObject] = [], groups: [JSONObject] = [], permissionSets: [JSONObject] = [])
+        throws(SalesforceError)
         -> [String: String]
     {
         try box.withLock { (b) throws(SalesforceError) -> [String: String] in
             var org = b.org
             var ids: [String: String] = [:]
             func userID(_ username: String) throws(SalesforceError) -> String {
-                guard let id = org.all("User").first(where: { $0["Username"]?.stringValue == username })?["Id"]?.stringValue else {
-                    throw SalesforceError(400, "INVALID_CROSS_REFERENCE_KEY", "Seeded member \(username) is not a user of the org.")
+                guard
+                    let id = org.all("User").first(where: { $0["Username"]?.stringValue == username })?["Id"]?
+                        .stringValue
+                else {
+                    throw SalesforceError(
+                        400,
+                        "INVALID_CROSS_REFERENCE_KEY",
+                        "Seeded member \(username) is not a user of the org."
+                    )
                 }
                 return id
             }
             for u in users {
                 let username = u["Username"]?.stringValue ?? ""
                 var fields = Self.defaultUserFields(
-                    username: username, firstName: u["FirstName"]?.stringValue, lastName: u["LastName"]?.stringValue ?? "Seeded")
+                    username: username,
+                    firstName: u["FirstName"]?.stringValue,
+                    lastName: u["LastName"]?.stringValue ?? "Seeded"
+                )
                 for (k, v) in u { fields[k] = v }
                 ids[username] = try org.insert("User", fields)
             }
             for (n, g) in groups.enumerated() {
                 let name = g["Name"]?.stringValue ?? ""
                 let developerName = g["DeveloperName"]?.stringValue ?? "Seeded_Group_\(n + 1)_\(org.all("Group").count)"
-                let id = try org.insert("Group", ["Name": .string(name), "DeveloperName": .string(developerName), "Type": "Regular"])
+                let id = try org.insert(
+                    "Group",
+                    ["Name": .string(name), "DeveloperName": .string(developerName), "Type": "Regular"]
+                )
                 ids[name] = id
                 for m in g["members"]?.arrayValue ?? [] {
-                    _ = try org.insert("GroupMember", ["GroupId": .string(id), "UserOrGroupId": .string(try userID(m.stringValue ?? ""))])
+                    _ = try org.insert(
+                        "GroupMember",
+                        ["GroupId": .string(id), "UserOrGroupId": .string(try userID(m.stringValue ?? ""))]
+                    )
                 }
             }
             for (n, p) in permissionSets.enumerated() {
@@ -236,7 +275,9 @@ public final class SalesforceEmulator: Sendable {
                 ids[label] = id
                 for m in p["assignees"]?.arrayValue ?? [] {
                     _ = try org.insert(
-                        "PermissionSetAssignment", ["PermissionSetId": .string(id), "AssigneeId": .string(try userID(m.stringValue ?? ""))])
+                        "PermissionSetAssignment",
+                        ["PermissionSetId": .string(id), "AssigneeId": .string(try userID(m.stringValue ?? ""))]
+                    )
                 }
             }
             b.org = org
@@ -252,8 +293,14 @@ public final class SalesforceEmulator: Sendable {
     public func state() -> State {
         box.withLock { b in
             State(
-                org: b.org, counters: b.counters, tokensIssued: b.tokensIssued, assertionsRefused: b.assertionsRefused,
-                unauthorized: b.unauthorized, limitRefusals: b.limitRefusals, lastSubject: b.lastSubject)
+                org: b.org,
+                counters: b.counters,
+                tokensIssued: b.tokensIssued,
+                assertionsRefused: b.assertionsRefused,
+                unauthorized: b.unauthorized,
+                limitRefusals: b.limitRefusals,
+                lastSubject: b.lastSubject
+            )
         }
     }
 
@@ -273,7 +320,9 @@ public final class SalesforceEmulator: Sendable {
     public var faults: FaultPlan { box.withLock { $0.injector.plan } }
     /// "Fail the next `count` API requests to `method` under `pathPrefix` (relative to `/services/data/vXX.X`) with `fault`."
     public func failNext(_ count: Int = 1, method: String? = nil, pathPrefix: String = "", with fault: Fault) {
-        box.withLock { $0.injector.append(FaultPlan.Rule(method: method, pathPrefix: pathPrefix, count: count, fault: fault)) }
+        box.withLock {
+            $0.injector.append(FaultPlan.Rule(method: method, pathPrefix: pathPrefix, count: count, fault: fault))
+        }
     }
     /// Replaces the request allocation (with a full bucket), or removes it.
     public func setRequestLimit(_ limit: RateLimit?) { box.withLock { $0.limit = limit.map(TokenBucket.init(limit:)) } }
@@ -293,7 +342,11 @@ public final class SalesforceEmulator: Sendable {
     /// time it arrived), then applies the fault plan, the session and the request allocation, in
     /// that order. Returns the delay of a delay fault and whether to lose the answer.
     func admit(
-        method: String, path: String, soql: String?, body: JSONValue?, authorization: String?,
+        method: String,
+        path: String,
+        soql: String?,
+        body: JSONValue?,
+        authorization: String?,
         arrivedAt arrival: ContinuousClock.Instant = .now
     ) -> Result<(delay: Int?, loseResponse: Bool), Refusal> {
         let now = ContinuousClock.now
@@ -311,7 +364,8 @@ public final class SalesforceEmulator: Sendable {
                 case .dropConnection: return .failure(.drop)
                 case .loseResponse: lose = true
                 case .delay(let ms): delay = ms
-                case .status(let status, let retryAfter): return .failure(.error(.injected(status), retryAfter: retryAfter))
+                case .status(let status, let retryAfter):
+                    return .failure(.error(.injected(status), retryAfter: retryAfter))
                 }
             }
             // Salesforce also takes `OAuth <token>`.
@@ -410,7 +464,8 @@ public final class SalesforceEmulator: Sendable {
     func isAuthorizedSubject(_ username: String) -> Bool {
         box.withLock { b in
             b.org.all("User").contains {
-                ($0["Username"]?.stringValue).map { caseInsensitiveEquals($0, username) } ?? false && $0["IsActive"]?.boolValue != false
+                ($0["Username"]?.stringValue).map { caseInsensitiveEquals($0, username) } ?? false
+                    && $0["IsActive"]?.boolValue != false
             }
         }
     }

@@ -18,7 +18,12 @@ public struct SalesforceError: Error, Sendable, Hashable {
 
     /// `[{"message": …, "errorCode": …, "fields": [...]}]`.
     public var json: JSONValue {
-        [["message": .string(message), "errorCode": .string(errorCode), "fields": .array(fields.map(JSONValue.string))]]
+        [
+            [
+                "message": .string(message), "errorCode": .string(errorCode),
+                "fields": .array(fields.map(JSONValue.string)),
+            ]
+        ]
     }
 
     static let invalidSession = SalesforceError(401, "INVALID_SESSION_ID", "Session expired or invalid")
@@ -26,14 +31,21 @@ public struct SalesforceError: Error, Sendable, Hashable {
     static let notFound = SalesforceError(404, "NOT_FOUND", "The requested resource does not exist")
 
     static func requiredFieldsMissing(_ fields: [String]) -> SalesforceError {
-        SalesforceError(400, "REQUIRED_FIELD_MISSING", "Required fields are missing: [\(fields.joined(separator: ", "))]", fields: fields)
+        SalesforceError(
+            400,
+            "REQUIRED_FIELD_MISSING",
+            "Required fields are missing: [\(fields.joined(separator: ", "))]",
+            fields: fields
+        )
     }
 
     static func invalidReference(_ field: String) -> SalesforceError {
         SalesforceError(400, "INVALID_CROSS_REFERENCE_KEY", "invalid cross reference id", fields: [field])
     }
 
-    static func malformedQuery(_ message: String) -> SalesforceError { SalesforceError(400, "MALFORMED_QUERY", message) }
+    static func malformedQuery(_ message: String) -> SalesforceError {
+        SalesforceError(400, "MALFORMED_QUERY", message)
+    }
 
     /// An injected fault's status as Salesforce words it.
     static func injected(_ status: Int) -> SalesforceError {
@@ -41,7 +53,12 @@ public struct SalesforceError: Error, Sendable, Hashable {
         case 401: .invalidSession
         case 403: .requestLimit
         case 404: .notFound
-        case 500...: SalesforceError(status, status == 503 ? "SERVER_UNAVAILABLE" : "UNKNOWN_EXCEPTION", "Injected fault: \(status).")
+        case 500...:
+            SalesforceError(
+                status,
+                status == 503 ? "SERVER_UNAVAILABLE" : "UNKNOWN_EXCEPTION",
+                "Injected fault: \(status)."
+            )
         default: SalesforceError(status, "INJECTED_FAULT", "Injected fault: \(status).")
         }
     }

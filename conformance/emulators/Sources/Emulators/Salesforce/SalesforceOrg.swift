@@ -20,31 +20,60 @@ public struct SalesforceOrg: Sendable {
 
     static let objectTypes: [ObjectType] = [
         ObjectType(
-            name: "User", prefix: "005",
+            name: "User",
+            prefix: "005",
             fields: [
-                "Id", "Username", "LastName", "FirstName", "Email", "Alias", "CommunityNickname", "TimeZoneSidKey", "LocaleSidKey",
-                "EmailEncodingKey", "LanguageLocaleKey", "ProfileId", "ContactId", "IsActive", "FederationIdentifier", "UserType",
+                "Id", "Username", "LastName", "FirstName", "Email", "Alias", "CommunityNickname", "TimeZoneSidKey",
+                "LocaleSidKey",
+                "EmailEncodingKey", "LanguageLocaleKey", "ProfileId", "ContactId", "IsActive", "FederationIdentifier",
+                "UserType",
             ],
-            readOnly: ["Id", "UserType"], deletable: false),
+            readOnly: ["Id", "UserType"],
+            deletable: false
+        ),
         ObjectType(name: "Group", prefix: "00G", fields: ["Id", "Name", "DeveloperName", "Type"]),
         ObjectType(name: "GroupMember", prefix: "011", fields: ["Id", "GroupId", "UserOrGroupId"], updatable: false),
-        ObjectType(name: "PermissionSet", prefix: "0PS", fields: ["Id", "Name", "Label", "IsOwnedByProfile"], readOnly: ["Id", "IsOwnedByProfile"]),
-        ObjectType(name: "PermissionSetAssignment", prefix: "0Pa", fields: ["Id", "AssigneeId", "PermissionSetId"], updatable: false),
         ObjectType(
-            name: "UserLogin", prefix: "060", fields: ["Id", "UserId", "IsFrozen", "IsPasswordLocked"], readOnly: ["Id", "UserId"],
-            creatable: false, deletable: false),
+            name: "PermissionSet",
+            prefix: "0PS",
+            fields: ["Id", "Name", "Label", "IsOwnedByProfile"],
+            readOnly: ["Id", "IsOwnedByProfile"]
+        ),
+        ObjectType(
+            name: "PermissionSetAssignment",
+            prefix: "0Pa",
+            fields: ["Id", "AssigneeId", "PermissionSetId"],
+            updatable: false
+        ),
+        ObjectType(
+            name: "UserLogin",
+            prefix: "060",
+            fields: ["Id", "UserId", "IsFrozen", "IsPasswordLocked"],
+            readOnly: ["Id", "UserId"],
+            creatable: false,
+            deletable: false
+        ),
         ObjectType(name: "Contact", prefix: "003", fields: ["Id", "AccountId", "FirstName", "LastName", "Email"]),
         ObjectType(name: "Account", prefix: "001", fields: ["Id", "Name"]),
-        ObjectType(name: "Profile", prefix: "00e", fields: ["Id", "Name"], creatable: false, updatable: false, deletable: false),
+        ObjectType(
+            name: "Profile",
+            prefix: "00e",
+            fields: ["Id", "Name"],
+            creatable: false,
+            updatable: false,
+            deletable: false
+        ),
     ]
 
     /// The fields a new `User` must have [D: Object Reference, User].
     public static let requiredUserFields = [
-        "Username", "LastName", "Email", "Alias", "TimeZoneSidKey", "LocaleSidKey", "EmailEncodingKey", "LanguageLocaleKey", "ProfileId",
+        "Username", "LastName", "Email", "Alias", "TimeZoneSidKey", "LocaleSidKey", "EmailEncodingKey",
+        "LanguageLocaleKey", "ProfileId",
     ]
     /// The restricted picklist of `EmailEncodingKey`.
     static let emailEncodings: Set<String> = [
-        "UTF-8", "ISO-8859-1", "Shift_JIS", "ISO-2022-JP", "EUC-JP", "ks_c_5601-1987", "Big5", "GB2312", "Big5-HKSCS", "x-SJIS_0213",
+        "UTF-8", "ISO-8859-1", "Shift_JIS", "ISO-2022-JP", "EUC-JP", "ks_c_5601-1987", "Big5", "GB2312", "Big5-HKSCS",
+        "x-SJIS_0213",
     ]
 
     /// Ids per object, in creation order.
@@ -87,8 +116,10 @@ public struct SalesforceOrg: Sendable {
         func canonical(_ field: String) throws(SalesforceError) -> String {
             guard let f = type.fields.first(where: { caseInsensitiveEquals($0, field) }) else {
                 throw SalesforceError(
-                    400, "INVALID_FIELD",
-                    "No such column '\(field)' on entity '\(type.name)'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name.")
+                    400,
+                    "INVALID_FIELD",
+                    "No such column '\(field)' on entity '\(type.name)'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name."
+                )
             }
             return f
         }
@@ -142,7 +173,11 @@ public struct SalesforceOrg: Sendable {
     mutating func insert(_ typeName: String, _ body: JSONObject) throws(SalesforceError) -> String {
         guard let type = Self.objectType(typeName) else { throw .notFound }
         guard type.creatable else {
-            throw SalesforceError(400, "CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY", "entity type \(type.name) does not support insert")
+            throw SalesforceError(
+                400,
+                "CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY",
+                "entity type \(type.name) does not support insert"
+            )
         }
         var fields = try normalized(body, type, writing: "create")
         switch type.name {
@@ -157,13 +192,21 @@ public struct SalesforceOrg: Sendable {
         case "PermissionSet":
             let missing = ["Name", "Label"].filter { Self.isBlank(fields[$0]) }
             if !missing.isEmpty { throw .requiredFieldsMissing(missing) }
-            try checkAPIName(fields["Name"]?.stringValue ?? "", field: "Name", of: "PermissionSet", except: nil, maxLength: 80)
+            try checkAPIName(
+                fields["Name"]?.stringValue ?? "",
+                field: "Name",
+                of: "PermissionSet",
+                except: nil,
+                maxLength: 80
+            )
             fields["IsOwnedByProfile"] = false
         case "PermissionSetAssignment":
             try checkPair(fields, "PermissionSetId", ["PermissionSet"], "AssigneeId", ["User"])
         case "Contact":
             if Self.isBlank(fields["LastName"]) { throw .requiredFieldsMissing(["LastName"]) }
-            if let a = fields["AccountId"]?.stringValue, record("Account", id: a) == nil { throw .invalidReference("AccountId") }
+            if let a = fields["AccountId"]?.stringValue, record("Account", id: a) == nil {
+                throw .invalidReference("AccountId")
+            }
         case "Account":
             if Self.isBlank(fields["Name"]) { throw .requiredFieldsMissing(["Name"]) }
         default: break
@@ -179,7 +222,12 @@ public struct SalesforceOrg: Sendable {
     mutating func update(_ typeName: String, id: String, _ body: JSONObject) throws(SalesforceError) {
         guard let type = Self.objectType(typeName), var current = record(type.name, id: id) else { throw .notFound }
         guard type.updatable else {
-            throw SalesforceError(400, "INVALID_FIELD_FOR_INSERT_UPDATE", "Unable to create/update fields: \(body.keys.joined(separator: ", ")). Please check the security settings of this field and verify that it is read/write for your profile or permission set.", fields: body.keys)
+            throw SalesforceError(
+                400,
+                "INVALID_FIELD_FOR_INSERT_UPDATE",
+                "Unable to create/update fields: \(body.keys.joined(separator: ", ")). Please check the security settings of this field and verify that it is read/write for your profile or permission set.",
+                fields: body.keys
+            )
         }
         let changes = try normalized(body, type, writing: "update")
         for (k, v) in changes { current[k] = v }
@@ -190,7 +238,13 @@ public struct SalesforceOrg: Sendable {
             try checkUserFields(current, id: id)
         case "Group": try checkGroup(current, id: id)
         case "PermissionSet":
-            try checkAPIName(current["Name"]?.stringValue ?? "", field: "Name", of: "PermissionSet", except: id, maxLength: 80)
+            try checkAPIName(
+                current["Name"]?.stringValue ?? "",
+                field: "Name",
+                of: "PermissionSet",
+                except: id,
+                maxLength: 80
+            )
         default: break
         }
         records[id] = current
@@ -201,7 +255,11 @@ public struct SalesforceOrg: Sendable {
     mutating func delete(_ typeName: String, id: String) throws(SalesforceError) {
         guard let type = Self.objectType(typeName) else { throw .notFound }
         guard type.deletable else {
-            throw SalesforceError(405, "METHOD_NOT_ALLOWED", "HTTP Method 'DELETE' not allowed. Allowed are GET,HEAD,PATCH")
+            throw SalesforceError(
+                405,
+                "METHOD_NOT_ALLOWED",
+                "HTTP Method 'DELETE' not allowed. Allowed are GET,HEAD,PATCH"
+            )
         }
         guard record(type.name, id: id) != nil else { throw .notFound }
         remove(id)
@@ -211,7 +269,9 @@ public struct SalesforceOrg: Sendable {
                 remove(m["Id"]?.stringValue ?? "")
             }
         case "PermissionSet":
-            for a in all("PermissionSetAssignment") where a["PermissionSetId"]?.stringValue == id { remove(a["Id"]?.stringValue ?? "") }
+            for a in all("PermissionSetAssignment") where a["PermissionSetId"]?.stringValue == id {
+                remove(a["Id"]?.stringValue ?? "")
+            }
         default: break
         }
     }
@@ -219,16 +279,26 @@ public struct SalesforceOrg: Sendable {
     // MARK: - Rules
 
     /// The body's fields under their canonical names; unknown and read-only fields are refused.
-    private func normalized(_ body: JSONObject, _ type: ObjectType, writing verb: String) throws(SalesforceError) -> JSONObject {
+    private func normalized(_ body: JSONObject, _ type: ObjectType, writing verb: String) throws(SalesforceError)
+        -> JSONObject
+    {
         var out = JSONObject()
         for (key, value) in body where key != "attributes" {
             guard let field = type.fields.first(where: { caseInsensitiveEquals($0, key) }) else {
-                throw SalesforceError(400, "INVALID_FIELD", "No such column '\(key)' on sobject of type \(type.name)", fields: [key])
+                throw SalesforceError(
+                    400,
+                    "INVALID_FIELD",
+                    "No such column '\(key)' on sobject of type \(type.name)",
+                    fields: [key]
+                )
             }
             if type.readOnly.contains(field) {
                 throw SalesforceError(
-                    400, "INVALID_FIELD_FOR_INSERT_UPDATE", "Unable to \(verb) fields: \(field). Please check the security settings of this field and verify that it is read/write for your profile or permission set.",
-                    fields: [field])
+                    400,
+                    "INVALID_FIELD_FOR_INSERT_UPDATE",
+                    "Unable to \(verb) fields: \(field). Please check the security settings of this field and verify that it is read/write for your profile or permission set.",
+                    fields: [field]
+                )
             }
             out[field] = value
         }
@@ -247,7 +317,12 @@ public struct SalesforceOrg: Sendable {
         if let contact = fields["ContactId"]?.stringValue {
             guard record("Contact", id: contact) != nil else { throw .invalidReference("ContactId") }
             if all("User").contains(where: { $0["ContactId"]?.stringValue == contact }) {
-                throw SalesforceError(400, "PORTAL_USER_ALREADY_EXISTS_FOR_CONTACT", "portal user already exists for contact", fields: ["ContactId"])
+                throw SalesforceError(
+                    400,
+                    "PORTAL_USER_ALREADY_EXISTS_FOR_CONTACT",
+                    "portal user already exists for contact",
+                    fields: ["ContactId"]
+                )
             }
         }
         try checkUserFields(fields, id: nil)
@@ -258,80 +333,144 @@ public struct SalesforceOrg: Sendable {
         let others = all("User").filter { $0["Id"]?.stringValue != id }
         let username = fields["Username"]?.stringValue ?? ""
         if takenUsernames.contains(username.lowercased())
-            || others.contains(where: { $0["Username"]?.stringValue.map { caseInsensitiveEquals($0, username) } ?? false })
+            || others.contains(where: {
+                $0["Username"]?.stringValue.map { caseInsensitiveEquals($0, username) } ?? false
+            })
         {
             throw SalesforceError(
-                400, "DUPLICATE_USERNAME",
+                400,
+                "DUPLICATE_USERNAME",
                 "Duplicate Username.<br>The username already exists in this or another Salesforce organization. Usernames must be unique across all Salesforce organizations. To resolve, use a different username (it doesn't need to match the user's email address).",
-                fields: ["Username"])
+                fields: ["Username"]
+            )
         }
         if let alias = fields["Alias"]?.stringValue, alias.count > 8 {
-            throw SalesforceError(400, "STRING_TOO_LONG", "Alias: data value too large: \(alias) (max length=8)", fields: ["Alias"])
+            throw SalesforceError(
+                400,
+                "STRING_TOO_LONG",
+                "Alias: data value too large: \(alias) (max length=8)",
+                fields: ["Alias"]
+            )
         }
         if let nick = fields["CommunityNickname"]?.stringValue,
-            others.contains(where: { $0["CommunityNickname"]?.stringValue.map { caseInsensitiveEquals($0, nick) } ?? false })
+            others.contains(where: {
+                $0["CommunityNickname"]?.stringValue.map { caseInsensitiveEquals($0, nick) } ?? false
+            })
         {
             throw SalesforceError(
-                400, "DUPLICATE_COMM_NICKNAME", "Duplicate Nickname.<br>Another user has already selected this nickname.<br>Please select another.",
-                fields: ["CommunityNickname"])
+                400,
+                "DUPLICATE_COMM_NICKNAME",
+                "Duplicate Nickname.<br>Another user has already selected this nickname.<br>Please select another.",
+                fields: ["CommunityNickname"]
+            )
         }
         if let encoding = fields["EmailEncodingKey"]?.stringValue, !Self.emailEncodings.contains(encoding) {
             throw SalesforceError(
-                400, "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", "Email Encoding: bad value for restricted picklist field: \(encoding)",
-                fields: ["EmailEncodingKey"])
+                400,
+                "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST",
+                "Email Encoding: bad value for restricted picklist field: \(encoding)",
+                fields: ["EmailEncodingKey"]
+            )
         }
-        if let profile = fields["ProfileId"]?.stringValue, record("Profile", id: profile) == nil { throw .invalidReference("ProfileId") }
+        if let profile = fields["ProfileId"]?.stringValue, record("Profile", id: profile) == nil {
+            throw .invalidReference("ProfileId")
+        }
         if let active = fields["IsActive"], active.boolValue == nil {
-            throw SalesforceError(400, "JSON_PARSER_ERROR", "Cannot deserialize instance of boolean from \(active.typeName) value", fields: ["IsActive"])
+            throw SalesforceError(
+                400,
+                "JSON_PARSER_ERROR",
+                "Cannot deserialize instance of boolean from \(active.typeName) value",
+                fields: ["IsActive"]
+            )
         }
     }
 
     private func checkGroup(_ fields: JSONObject, id: String?) throws(SalesforceError) {
         let name = fields["Name"]?.stringValue ?? ""
         if name.count > 40 {
-            throw SalesforceError(400, "STRING_TOO_LONG", "Label: data value too large: \(name) (max length=40)", fields: ["Name"])
+            throw SalesforceError(
+                400,
+                "STRING_TOO_LONG",
+                "Label: data value too large: \(name) (max length=40)",
+                fields: ["Name"]
+            )
         }
         let type = fields["Type"]?.stringValue ?? ""
         guard ["Regular", "Queue"].contains(type) else {
-            throw SalesforceError(400, "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", "Type: bad value for restricted picklist field: \(type)", fields: ["Type"])
+            throw SalesforceError(
+                400,
+                "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST",
+                "Type: bad value for restricted picklist field: \(type)",
+                fields: ["Type"]
+            )
         }
-        try checkAPIName(fields["DeveloperName"]?.stringValue ?? "", field: "DeveloperName", of: "Group", except: id, maxLength: 40)
+        try checkAPIName(
+            fields["DeveloperName"]?.stringValue ?? "",
+            field: "DeveloperName",
+            of: "Group",
+            except: id,
+            maxLength: 40
+        )
     }
 
     /// An API name: a letter, then letters, digits and single underscores, not ending in one; unique per object.
-    private func checkAPIName(_ name: String, field: String, of type: String, except id: String?, maxLength: Int) throws(SalesforceError) {
+    private func checkAPIName(_ name: String, field: String, of type: String, except id: String?, maxLength: Int)
+        throws(SalesforceError)
+    {
         let allowed = name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }
         guard allowed, name.first?.isLetter == true, !name.hasSuffix("_"), !name.contains("__") else {
             throw SalesforceError(
-                400, "FIELD_INTEGRITY_EXCEPTION",
+                400,
+                "FIELD_INTEGRITY_EXCEPTION",
                 "The \(field) can only contain underscores and alphanumeric characters. It must begin with a letter and be unique, and must not include spaces, end with an underscore, or contain two consecutive underscores.",
-                fields: [field])
+                fields: [field]
+            )
         }
         if name.count > maxLength {
-            throw SalesforceError(400, "STRING_TOO_LONG", "\(field): data value too large: \(name) (max length=\(maxLength))", fields: [field])
-        }
-        if all(type).contains(where: { $0["Id"]?.stringValue != id && ($0[field]?.stringValue).map { caseInsensitiveEquals($0, name) } ?? false }) {
             throw SalesforceError(
-                400, "DUPLICATE_DEVELOPER_NAME", "This \(field) already exists or has been previously used. Please choose a different name.",
-                fields: [field])
+                400,
+                "STRING_TOO_LONG",
+                "\(field): data value too large: \(name) (max length=\(maxLength))",
+                fields: [field]
+            )
+        }
+        if all(type).contains(where: {
+            $0["Id"]?.stringValue != id && ($0[field]?.stringValue).map { caseInsensitiveEquals($0, name) } ?? false
+        }) {
+            throw SalesforceError(
+                400,
+                "DUPLICATE_DEVELOPER_NAME",
+                "This \(field) already exists or has been previously used. Please choose a different name.",
+                fields: [field]
+            )
         }
     }
 
     /// A junction record: both references required and valid, and the pair not already there.
     private func checkPair(
-        _ fields: JSONObject, _ parent: String, _ parentTypes: [String], _ child: String, _ childTypes: [String]
+        _ fields: JSONObject,
+        _ parent: String,
+        _ parentTypes: [String],
+        _ child: String,
+        _ childTypes: [String]
     ) throws(SalesforceError) {
         let missing = [parent, child].filter { Self.isBlank(fields[$0]) }
         if !missing.isEmpty { throw .requiredFieldsMissing(missing) }
         let p = fields[parent]?.stringValue ?? "", c = fields[child]?.stringValue ?? ""
-        guard let pt = Self.typeName(ofID: p), parentTypes.contains(pt), records[p] != nil else { throw .invalidReference(parent) }
-        guard let ct = Self.typeName(ofID: c), childTypes.contains(ct), records[c] != nil else { throw .invalidReference(child) }
+        guard let pt = Self.typeName(ofID: p), parentTypes.contains(pt), records[p] != nil else {
+            throw .invalidReference(parent)
+        }
+        guard let ct = Self.typeName(ofID: c), childTypes.contains(ct), records[c] != nil else {
+            throw .invalidReference(child)
+        }
         let junction = parent == "GroupId" ? "GroupMember" : "PermissionSetAssignment"
         if let existing = all(junction).first(where: { $0[parent]?.stringValue == p && $0[child]?.stringValue == c }) {
             throw SalesforceError(
-                400, "DUPLICATE_VALUE",
+                400,
+                "DUPLICATE_VALUE",
                 "duplicate value found: <unknown> duplicates value on record with id: \(existing["Id"]?.stringValue ?? "<unknown>")",
-                fields: [])
+                fields: []
+            )
         }
     }
 

@@ -25,15 +25,23 @@ struct SalesforceTokenEndpoint: Sendable {
             let configuration = emulator.configuration
             do throws(SalesforceAssertionVerifier.Refusal) {
                 let subject = try await emulator.verifier.verify(
-                    assertion, clientIDs: configuration.clientIDs, audience: configuration.audience,
-                    isAuthorized: { emulator.isAuthorizedSubject($0) })
+                    assertion,
+                    clientIDs: configuration.clientIDs,
+                    audience: configuration.audience,
+                    isAuthorized: { emulator.isAuthorizedSubject($0) }
+                )
                 let token = emulator.issueToken(subject: subject)
                 let base = emulator.baseURL
-                return SalesforceAPI.json(200, [
-                    "access_token": .string(token), "instance_url": .string(base),
-                    "id": .string("\(base)/id/00D000000000EMUAAA/\(subject)"), "token_type": "Bearer", "scope": "api",
-                    "issued_at": .string(String(Int64(Date().timeIntervalSince1970 * 1000))), "signature": "emulated",
-                ])
+                return SalesforceAPI.json(
+                    200,
+                    [
+                        "access_token": .string(token), "instance_url": .string(base),
+                        "id": .string("\(base)/id/00D000000000EMUAAA/\(subject)"), "token_type": "Bearer",
+                        "scope": "api",
+                        "issued_at": .string(String(Int64(Date().timeIntervalSince1970 * 1000))),
+                        "signature": "emulated",
+                    ]
+                )
             } catch {
                 emulator.assertionRefused()
                 return Self.oauthError(error.error, error.description, status: error.status)

@@ -10,12 +10,17 @@ struct SlackAdminRoutes: Sendable {
         let admin = router.group(RouterPath(AdminRoutes.prefix))
         admin.get("state") { _, _ in SlackMiddleware.json(200, emulator.state().json) }
         admin.get("requests") { _, _ in
-            SlackMiddleware.json(200, .array(emulator.recordedRequests().map { r in
-                var o: JSONObject = ["method": .string(r.method), "path": .string(r.path)]
-                o["body"] = r.body ?? .null
-                o["status"] = r.status.map { .integer(Int64($0)) } ?? .null
-                return .object(o)
-            }))
+            SlackMiddleware.json(
+                200,
+                .array(
+                    emulator.recordedRequests().map { r in
+                        var o: JSONObject = ["method": .string(r.method), "path": .string(r.path)]
+                        o["body"] = r.body ?? .null
+                        o["status"] = r.status.map { .integer(Int64($0)) } ?? .null
+                        return .object(o)
+                    }
+                )
+            )
         }
         admin.post("reset") { _, _ in
             emulator.reset()
@@ -29,11 +34,17 @@ struct SlackAdminRoutes: Sendable {
             let body = try await AdminRoutes.json(request)
             let channels = (body["channels"]?.arrayValue ?? []).compactMap(\.stringValue)
             let created = try emulator.seed(
-                channels: channels, users: try AdminRoutes.objects(body["users"], "users"),
-                groups: try AdminRoutes.objects(body["groups"], "groups"))
-            return SlackMiddleware.json(201, [
-                "users": .array(created.users.map(JSONValue.object)), "groups": .array(created.groups.map(JSONValue.object)),
-            ])
+                channels: channels,
+                users: try AdminRoutes.objects(body["users"], "users"),
+                groups: try AdminRoutes.objects(body["groups"], "groups")
+            )
+            return SlackMiddleware.json(
+                201,
+                [
+                    "users": .array(created.users.map(JSONValue.object)),
+                    "groups": .array(created.groups.map(JSONValue.object)),
+                ]
+            )
         }
         admin.get("faults") { _, _ in SlackMiddleware.json(200, emulator.faults.json) }
         admin.put("faults") { request, _ in

@@ -171,14 +171,18 @@ struct SlackDirectory: Sendable {
     }
 
     /// Applies a PATCH's member and name changes, all or nothing (on a copy, committed at the end).
-    mutating func patchGroup(_ id: String, _ changes: [SlackGroupPatch.Change], now: SCIMDateTime) throws(SlackError) -> Group {
+    mutating func patchGroup(_ id: String, _ changes: [SlackGroupPatch.Change], now: SCIMDateTime) throws(SlackError)
+        -> Group
+    {
         var copy = self
         let group = try copy.applying(changes, to: id, now: now)
         self = copy
         return group
     }
 
-    private mutating func applying(_ changes: [SlackGroupPatch.Change], to id: String, now: SCIMDateTime) throws(SlackError) -> Group {
+    private mutating func applying(_ changes: [SlackGroupPatch.Change], to id: String, now: SCIMDateTime)
+        throws(SlackError) -> Group
+    {
         var group = try group(id)
         for change in changes {
             switch change {

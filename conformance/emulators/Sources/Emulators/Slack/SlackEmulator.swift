@@ -24,8 +24,12 @@ public final class SlackEmulator: Sendable {
         public var recordRequests: Bool
 
         public init(
-            token: String = SlackEmulator.defaultToken, rateScale: Double? = 1, updateDuration: Duration = .zero,
-            faults: FaultPlan = .none, channelNames: [String] = [], recordRequests: Bool = true
+            token: String = SlackEmulator.defaultToken,
+            rateScale: Double? = 1,
+            updateDuration: Duration = .zero,
+            faults: FaultPlan = .none,
+            channelNames: [String] = [],
+            recordRequests: Bool = true
         ) {
             self.token = token
             self.rateScale = rateScale
@@ -112,8 +116,12 @@ public final class SlackEmulator: Sendable {
             return SlackEmulatorState(
                 users: d.userOrder.compactMap { d.users[$0].map { d.render($0, baseURL: s.baseURL) } },
                 groups: d.groupOrder.compactMap { d.groups[$0].map { d.render($0, baseURL: s.baseURL) } },
-                channelNames: d.channelNames.sorted(), counters: s.counters, rateLimitedBy: s.limitedBy,
-                resourceLocked: s.resourceLocked, faults: s.injector.plan)
+                channelNames: d.channelNames.sorted(),
+                counters: s.counters,
+                rateLimitedBy: s.limitedBy,
+                resourceLocked: s.resourceLocked,
+                faults: s.injector.plan
+            )
         }
     }
 
@@ -164,15 +172,20 @@ public final class SlackEmulator: Sendable {
 
     /// In order: count (and judge against the open `Retry-After` windows by arrival time), fault
     /// plan, authentication, rate limits, the resource lock.
-    func admit(method: String, path: String, authorized: Bool, arrivedAt arrival: ContinuousClock.Instant = .now) -> Admission {
+    func admit(method: String, path: String, authorized: Bool, arrivedAt arrival: ContinuousClock.Instant = .now)
+        -> Admission
+    {
         let now = ContinuousClock.now - origin
         let template = EmulatorCounters.template(for: path)
         let updateDuration = configuration.updateDuration
         return box.withLock { s in
             s.counters.requests["\(method) \(template)", default: 0] += 1
             if let violation = s.windows.judge(
-                method: method, path: path, resource: Self.lockedResource(method: method, path: path), arrivedAt: arrival - origin)
-            {
+                method: method,
+                path: path,
+                resource: Self.lockedResource(method: method, path: path),
+                arrivedAt: arrival - origin
+            ) {
                 s.counters.record(violation)
             }
             var delay: Int?
@@ -230,7 +243,9 @@ public final class SlackEmulator: Sendable {
     }
 
     /// Runs `body` on the directory under the lock.
-    func withDirectory<T: Sendable>(_ body: (inout SlackDirectory, String) throws(SlackError) -> T) throws(SlackError) -> T {
+    func withDirectory<T: Sendable>(_ body: (inout SlackDirectory, String) throws(SlackError) -> T) throws(SlackError)
+        -> T
+    {
         try box.withLock { (s) throws(SlackError) -> T in try body(&s.directory, s.baseURL) }
     }
 

@@ -30,7 +30,9 @@ public struct SlackEmulatorState: Sendable {
     /// The user with this email address, ignoring case.
     public func user(email: String) -> JSONObject? {
         users.first { u in
-            (u["emails"]?.arrayValue ?? []).contains { $0["value"]?.stringValue.map { caseInsensitiveEquals($0, email) } ?? false }
+            (u["emails"]?.arrayValue ?? []).contains {
+                $0["value"]?.stringValue.map { caseInsensitiveEquals($0, email) } ?? false
+            }
         }
     }
 
@@ -48,11 +50,14 @@ public struct SlackEmulatorState: Sendable {
 
     public var json: JSONValue {
         var counters = self.counters.json.objectValue ?? JSONObject()
-        counters["rateLimitedBy"] = .object(JSONObject(rateLimitedBy.sorted { $0.key < $1.key }.map { ($0.key, .integer(Int64($0.value))) }))
+        counters["rateLimitedBy"] = .object(
+            JSONObject(rateLimitedBy.sorted { $0.key < $1.key }.map { ($0.key, .integer(Int64($0.value))) })
+        )
         counters["resourceLocked"] = .integer(Int64(resourceLocked))
         return [
             "users": .array(users.map(JSONValue.object)), "groups": .array(groups.map(JSONValue.object)),
-            "channels": .array(channelNames.map(JSONValue.string)), "counters": .object(counters), "faults": faults.json,
+            "channels": .array(channelNames.map(JSONValue.string)), "counters": .object(counters),
+            "faults": faults.json,
         ]
     }
 }

@@ -61,7 +61,8 @@ enum SlackFilter {
         static func matches(_ e: FilterExpression, _ user: JSONObject) -> Bool {
             switch e {
             case .compare(let attribute, let op, let value):
-                guard let values = attributeValues(attribute)?(user), let wanted = value.stringValue?.lowercased() else {
+                guard let values = attributeValues(attribute)?(user), let wanted = value.stringValue?.lowercased()
+                else {
                     return false
                 }
                 return values.contains { v in

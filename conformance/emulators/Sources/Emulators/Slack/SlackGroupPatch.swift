@@ -34,7 +34,9 @@ enum SlackGroupPatch {
     static func change(_ operation: SlackPatchOperation) throws(SlackError) -> [Change] {
         guard let path = operation.path else {
             // No path: the value is an object of attributes to set.
-            guard operation.op != "remove", let object = operation.value?.objectValue else { throw SlackError.invalidSyntax }
+            guard operation.op != "remove", let object = operation.value?.objectValue else {
+                throw SlackError.invalidSyntax
+            }
             var out: [Change] = []
             for (key, value) in object {
                 switch key.lowercased() {
@@ -84,7 +86,9 @@ enum SlackGroupPatch {
         let words = inner.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: true)
         guard words.count == 3, words[0].lowercased() == "value", words[1].lowercased() == "eq" else { return nil }
         var value = words[2].trimmingCharacters(in: .whitespaces)
-        if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") { value = String(value.dropFirst().dropLast()) }
+        if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") {
+            value = String(value.dropFirst().dropLast())
+        }
         return value.isEmpty || value.contains(" ") ? nil : value
     }
 }

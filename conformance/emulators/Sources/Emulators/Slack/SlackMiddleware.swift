@@ -57,7 +57,9 @@ struct SlackMiddleware: RouterMiddleware {
         }
         emulator.record(
             SlackRecordedRequest(method: method, path: relative + query, body: body, status: Int(response.status.code)),
-            retryAfter: response.retryAfterSeconds, scope: scope)
+            retryAfter: response.retryAfterSeconds,
+            scope: scope
+        )
         return response
     }
 
@@ -71,8 +73,10 @@ struct SlackMiddleware: RouterMiddleware {
         var headers = extra
         headers[.contentType] = "application/json; charset=utf-8"
         return Response(
-            status: HTTPResponse.Status(code: status), headers: headers,
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: value.serializedBytes())))
+            status: HTTPResponse.Status(code: status),
+            headers: headers,
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: value.serializedBytes()))
+        )
     }
 
     static func error(_ error: SlackError, retryAfter: Int? = nil) -> Response {
@@ -90,7 +94,9 @@ struct SlackMiddleware: RouterMiddleware {
         } catch let error as SCIMError {
             return Self.error(SlackError(error.status, error.scimType?.rawValue ?? "invalid_request"))
         } catch let error as HTTPError {
-            return Self.error(error.status.code == 404 ? .notFound : SlackError(Int(error.status.code), "invalid_request"))
+            return Self.error(
+                error.status.code == 404 ? .notFound : SlackError(Int(error.status.code), "invalid_request")
+            )
         } catch {
             return Self.error(SlackError(500, "fatal_error"))
         }

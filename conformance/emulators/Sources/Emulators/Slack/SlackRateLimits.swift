@@ -49,7 +49,8 @@ public struct SlackRateLimits: Sendable {
         RateLimit(
             requests: max(1, Int((Double(limit.perMinute) * scale).rounded())),
             perSeconds: 60,
-            burst: max(1, Int((Double(limit.burst) * scale).rounded())))
+            burst: max(1, Int((Double(limit.burst) * scale).rounded()))
+        )
     }
 
     /// The buckets a request draws on: its class, then its endpoint's when the table names it.
@@ -60,7 +61,8 @@ public struct SlackRateLimits: Sendable {
 
     /// Takes a token from each of the request's buckets at `now`. nil when it may go ahead; else the
     /// bucket that refused (the one with the longest wait) and the `Retry-After` seconds.
-    public mutating func take(method: String, template: String, at now: Duration) -> (bucket: String, retryAfter: Int)? {
+    public mutating func take(method: String, template: String, at now: Duration) -> (bucket: String, retryAfter: Int)?
+    {
         var trial = buckets
         var refusal: (bucket: String, retryAfter: Int)?
         for name in Self.buckets(method: method, template: template) {

@@ -4,7 +4,9 @@ public import SCIM
 /// `created` and `location`, a user's `groups`, a group's `members` with `display` (the user name).
 extension SlackDirectory {
     func render(_ user: User, baseURL: String) -> JSONObject {
-        var o: JSONObject = ["schemas": user.attributes["schemas"] ?? [.string(SlackValidation.userSchema)], "id": .string(user.id)]
+        var o: JSONObject = [
+            "schemas": user.attributes["schemas"] ?? [.string(SlackValidation.userSchema)], "id": .string(user.id),
+        ]
         for (key, value) in user.attributes where key != "schemas" { o[key] = value }
         o["groups"] = .array(groups(of: user.id).map { ["value": .string($0.id), "display": .string($0.displayName)] })
         o["meta"] = [
@@ -16,10 +18,13 @@ extension SlackDirectory {
 
     func render(_ group: Group, baseURL: String) -> JSONObject {
         [
-            "schemas": [.string(SlackValidation.groupSchema)], "id": .string(group.id), "displayName": .string(group.displayName),
-            "members": .array(group.members.map { id in
-                ["value": .string(id), "display": .string(users[id]?.userName ?? "")]
-            }),
+            "schemas": [.string(SlackValidation.groupSchema)], "id": .string(group.id),
+            "displayName": .string(group.displayName),
+            "members": .array(
+                group.members.map { id in
+                    ["value": .string(id), "display": .string(users[id]?.userName ?? "")]
+                }
+            ),
             "meta": [
                 "created": .string(group.created.iso8601), "lastModified": .string(group.lastModified.iso8601),
                 "location": .string("\(baseURL)/Groups/\(group.id)"), "resourceType": "Group",

@@ -13,21 +13,32 @@ struct SlackRoutes: Sendable {
     func register(on router: Router<EmulatorRequestContext>) {
         let base = router.group(RouterPath(String(SlackEmulator.basePath.dropFirst())))
         base.get("ServiceProviderConfig") { _, _ in
-            SlackMiddleware.json(200, [
-                "schemas": ["urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"],
-                "patch": ["supported": true], "bulk": ["supported": false, "maxOperations": 0, "maxPayloadSize": 0],
-                "filter": ["supported": true, "maxResults": .integer(Int64(Self.maximumPageSize))],
-                "changePassword": ["supported": false], "sort": ["supported": false], "etag": ["supported": false],
-                "authenticationSchemes": [["type": "oauthbearertoken", "name": "OAuth Bearer Token", "primary": true]],
-            ])
+            SlackMiddleware.json(
+                200,
+                [
+                    "schemas": ["urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"],
+                    "patch": ["supported": true],
+                    "bulk": ["supported": false, "maxOperations": 0, "maxPayloadSize": 0],
+                    "filter": ["supported": true, "maxResults": .integer(Int64(Self.maximumPageSize))],
+                    "changePassword": ["supported": false], "sort": ["supported": false], "etag": ["supported": false],
+                    "authenticationSchemes": [
+                        ["type": "oauthbearertoken", "name": "OAuth Bearer Token", "primary": true]
+                    ],
+                ]
+            )
         }
         base.get("Users") { request, _ in try listUsers(request) }
         base.post("Users") { request, _ in try await createUser(request) }
         base.get("Users/:id") { _, context in
             let id = try context.parameters.require("id")
-            return SlackMiddleware.json(200, .object(try emulator.withDirectory { (d, url) throws(SlackError) in
-                d.render(try d.user(id), baseURL: url)
-            }))
+            return SlackMiddleware.json(
+                200,
+                .object(
+                    try emulator.withDirectory { (d, url) throws(SlackError) in
+                        d.render(try d.user(id), baseURL: url)
+                    }
+                )
+            )
         }
         base.put("Users/:id") { request, context in
             let id = try context.parameters.require("id")
@@ -52,9 +63,14 @@ struct SlackRoutes: Sendable {
         }
         base.get("Groups/:id") { _, context in
             let id = try context.parameters.require("id")
-            return SlackMiddleware.json(200, .object(try emulator.withDirectory { (d, url) throws(SlackError) in
-                d.render(try d.group(id), baseURL: url)
-            }))
+            return SlackMiddleware.json(
+                200,
+                .object(
+                    try emulator.withDirectory { (d, url) throws(SlackError) in
+                        d.render(try d.group(id), baseURL: url)
+                    }
+                )
+            )
         }
         base.put("Groups/:id") { request, context in
             let id = try context.parameters.require("id")
@@ -115,19 +131,33 @@ struct SlackRoutes: Sendable {
     }
 
     private func writeUser(
-        _ status: Int, _ change: (inout SlackDirectory, SCIMDateTime) throws(SlackError) -> SlackDirectory.User
+        _ status: Int,
+        _ change: (inout SlackDirectory, SCIMDateTime) throws(SlackError) -> SlackDirectory.User
     ) throws -> Response {
         let now = SlackEmulator.now()
-        let rendered = try emulator.withDirectory { (d, url) throws(SlackError) in d.render(try change(&d, now), baseURL: url) }
-        return SlackMiddleware.json(status, .object(rendered), headers: status == 201 ? [.location: rendered["meta"]?["location"]?.stringValue ?? ""] : [:])
+        let rendered = try emulator.withDirectory { (d, url) throws(SlackError) in
+            d.render(try change(&d, now), baseURL: url)
+        }
+        return SlackMiddleware.json(
+            status,
+            .object(rendered),
+            headers: status == 201 ? [.location: rendered["meta"]?["location"]?.stringValue ?? ""] : [:]
+        )
     }
 
     private func writeGroup(
-        _ status: Int, _ change: (inout SlackDirectory, SCIMDateTime) throws(SlackError) -> SlackDirectory.Group
+        _ status: Int,
+        _ change: (inout SlackDirectory, SCIMDateTime) throws(SlackError) -> SlackDirectory.Group
     ) throws -> Response {
         let now = SlackEmulator.now()
-        let rendered = try emulator.withDirectory { (d, url) throws(SlackError) in d.render(try change(&d, now), baseURL: url) }
-        return SlackMiddleware.json(status, .object(rendered), headers: status == 201 ? [.location: rendered["meta"]?["location"]?.stringValue ?? ""] : [:])
+        let rendered = try emulator.withDirectory { (d, url) throws(SlackError) in
+            d.render(try change(&d, now), baseURL: url)
+        }
+        return SlackMiddleware.json(
+            status,
+            .object(rendered),
+            headers: status == 201 ? [.location: rendered["meta"]?["location"]?.stringValue ?? ""] : [:]
+        )
     }
 
     // MARK: - Helpers
@@ -136,7 +166,11 @@ struct SlackRoutes: Sendable {
     static func page(_ q: QueryParameters) throws(SlackError) -> (start: Int, count: Int) {
         do {
             let page = try IndexPage.parse(
-                startIndex: q["startIndex"], count: q["count"], defaultPageSize: defaultPageSize, maxPageSize: maximumPageSize)
+                startIndex: q["startIndex"],
+                count: q["count"],
+                defaultPageSize: defaultPageSize,
+                maxPageSize: maximumPageSize
+            )
             return (page.startIndex, page.count)
         } catch {
             throw SlackError.invalidSyntax

@@ -23,9 +23,11 @@ public enum SlackUserName {
     public static func converted(_ requested: String) -> String {
         var text = Substring(requested)
         if let at = text.firstIndex(of: "@") { text = text[..<at] }
-        return String(text.lowercased().map { c -> Character in
-            if c.isASCII, c.isLetter || c.isNumber || c == "." || c == "_" || c == "-" { return c }
-            return "_"
-        })
+        return String(
+            text.lowercased().map { c -> Character in
+                if c.isASCII, c.isLetter || c.isNumber || c == "." || c == "_" || c == "-" { return c }
+                return "_"
+            }
+        )
     }
 }

@@ -10,7 +10,9 @@ enum SlackUserPatch {
         var result = user
         for operation in try SlackPatchOperation.operations(body) {
             guard let path = operation.path else {
-                guard operation.op != "remove", let object = operation.value?.objectValue else { throw SlackError.invalidSyntax }
+                guard operation.op != "remove", let object = operation.value?.objectValue else {
+                    throw SlackError.invalidSyntax
+                }
                 for (key, value) in object { result[key] = value }
                 continue
             }

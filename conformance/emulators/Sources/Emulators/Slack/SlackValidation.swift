@@ -21,7 +21,9 @@ enum SlackValidation {
         user["userName"] = .string(try SlackUserName.normalize(requested))
         user["emails"] = .array(try emails(body["emails"]))
         if let name = body["displayName"] {
-            guard let text = name.stringValue, text.count <= maximumDisplayName else { throw SlackError.invalidDisplayName }
+            guard let text = name.stringValue, text.count <= maximumDisplayName else {
+                throw SlackError.invalidDisplayName
+            }
         }
         if let nick = body["nickName"] {
             guard let text = nick.stringValue, text.count <= maximumDisplayName else { throw SlackError.longNickname }

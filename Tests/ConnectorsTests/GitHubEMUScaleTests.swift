@@ -18,13 +18,13 @@ import Testing
 struct GitHubEMUScaleTests {
     typealias H = GitHubEMUHarness
 
-    /// Creates `names` through `/Bulk`, 200 operations a request (a loaded machine must stay well inside
+    /// Creates `names` through `/Bulk`, 50 operations a request (a loaded machine must stay well inside
     /// the test client's deadline), and returns their bridge ids.
     func bulkCreateUsers(_ names: [String], _ h: SyncHarness<GitHubEMUEmulator>, _ c: SCIMClient) async throws
         -> [String]
     {
         var ids: [String] = []
-        for chunk in stride(from: 0, to: names.count, by: 200).map({ Array(names[$0..<min($0 + 200, names.count)]) }) {
+        for chunk in stride(from: 0, to: names.count, by: 50).map({ Array(names[$0..<min($0 + 50, names.count)]) }) {
             let ops: [JSONValue] = chunk.map { name in
                 ["method": "POST", "path": "/Users", "bulkId": .string(name), "data": H.user(name)]
             }

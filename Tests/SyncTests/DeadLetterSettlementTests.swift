@@ -110,7 +110,9 @@ struct DeadLetterSettlementTests {
     }
 
     @Test func salesforce() async throws {
-        try await SalesforceHarness.with(policy: .merge) { h, c in
+        // Salesforce's 403 is its request limit (retryable, after a pause): three attempts, not fifty,
+        // keep the outage short.
+        try await SalesforceHarness.with(policy: .merge, maxAttempts: 3) { h, c in
             h.emulator.failNext(10_000, with: .status(403))
             try await Self.pushIntoAnOutage(c, h.token, drain: { try await h.drain() })
             h.emulator.setFaults(.none)

@@ -1,5 +1,6 @@
 package import BridgeConfig
 package import BridgeRuntime
+import Connectors
 package import Emulators
 package import Foundation
 import Testing
@@ -37,5 +38,17 @@ package struct HarnessConnection<Connector: Sendable>: Sendable {
             "TargetServices built a \(type(of: built)), not a \(Connector.self)"
         )
         return HarnessConnection(connector: connector, wired: wired, tokensIssued: { 0 })
+    }
+
+    /// The connector of a user-centric target that signs in through a token provider, as one of
+    /// `TargetServices`' factories (`google`, `salesforce`) built it, and that provider's token count.
+    static func userCentric(
+        _ built: (connector: Connector, tokensIssued: @Sendable () async -> Int)
+    ) -> HarnessConnection where Connector: UserCentricConnector {
+        HarnessConnection(
+            connector: built.connector,
+            wired: .userCentric(built.connector),
+            tokensIssued: built.tokensIssued
+        )
     }
 }

@@ -91,17 +91,13 @@ extension GoogleEmulator: HarnessEmulator {
     package static func connect(_ settings: TargetSettings, tuning: ConnectorTuning) throws -> HarnessConnection<
         GoogleConnector
     > {
-        let (connector, tokens) = try TargetServices.google(
+        let built = try TargetServices.google(
             settings,
             index: 0,
             bucket: TargetServices.bucket(settings),
             tuning: tuning
         )
-        return HarnessConnection(
-            connector: connector,
-            wired: .userCentric(connector),
-            tokensIssued: { await tokens.tokensIssued }
-        )
+        return .userCentric((built.connector, { await built.tokens.tokensIssued }))
     }
 
     package func memberNames(of group: String) -> Set<String> { state().memberEmails(ofGroupNamed: group) }
@@ -130,17 +126,13 @@ extension SalesforceEmulator: HarnessEmulator {
     package static func connect(_ settings: TargetSettings, tuning: ConnectorTuning) throws -> HarnessConnection<
         SalesforceConnector
     > {
-        let (connector, tokens) = try TargetServices.salesforce(
+        let built = try TargetServices.salesforce(
             settings,
             index: 0,
             bucket: TargetServices.bucket(settings),
             tuning: tuning
         )
-        return HarnessConnection(
-            connector: connector,
-            wired: .userCentric(connector),
-            tokensIssued: { await tokens.tokensIssued }
-        )
+        return .userCentric((built.connector, { await built.tokens.tokensIssued }))
     }
 
     package func memberNames(of group: String) -> Set<String> { state().memberUsernames(ofGroupNamed: group) }

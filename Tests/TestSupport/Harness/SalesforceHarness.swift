@@ -21,6 +21,7 @@ package enum SalesforceHarness {
     package static func with(
         policy: CollisionPolicy,
         settings: SalesforceSettings = standardSettings,
+        maxAttempts: Int = 50,
         configure: (inout SalesforceEmulator.Configuration) -> Void = { _ in },
         _ body: @Sendable (SyncHarness<SalesforceEmulator>, SCIMClient) async throws -> Void
     ) async throws {
@@ -35,6 +36,7 @@ package enum SalesforceHarness {
         var options = SyncOptions(target: target)
         options.policy = policy
         options.salesforce = settings
+        options.maxAttempts = maxAttempts
         options.tuning.salesforceRequestLimitPause = .milliseconds(200)
         try await withSyncHarness(emulator, options, body)
     }

@@ -155,25 +155,7 @@ package struct UserCentricSync: ChangeProcessor {
         for op in ops {
             switch op {
             case .block(let reason):
-                try await store.setMapping(
-                    TargetMapping(
-                        target: target,
-                        channel: channel,
-                        kind: .group,
-                        canonicalID: id,
-                        targetID: nil,
-                        origin: .blocked,
-                        detail: reason
-                    )
-                )
-                try await store.appendAudit(
-                    target: target,
-                    channel: channel,
-                    action: "blocked",
-                    resourceKey: key,
-                    detail: ["reason": .string(reason)]
-                )
-                logger.warning("group blocked on target", metadata: ["target": "\(target)", "group": "\(name)"])
+                try await recordBlocked(group: id, named: name, reason: reason, channel: channel)
             case .createGroup(let displayName, let initial):
                 let externalId =
                     try await store.get(.group, id: id, in: channel)?.attributes["externalId"]?.stringValue ?? id

@@ -107,11 +107,7 @@ package struct GroupCentricSync: Sendable {
         }
         let key = "group:\(id)"
         let previous = try await store.mapping(target: target, channel: channel, kind: .group, canonicalID: id)
-        // An interrupted creation of our own is looked up by the name it was created with: the source
-        // may have renamed the group since.
-        if previous?.origin == .creating,
-            let existing = try await connector.findGroup(displayName: previous?.detail ?? name)
-        {
+        if let previous, previous.origin == .creating, let existing = try await unfinishedCreation(previous) {
             // Finish it. The mapping changes last, so a failure here leaves the marker for the next attempt.
             let missing = targetMembers.filter { !existing.members.contains($0) }
             let refused = Set(missing).subtracting(
@@ -319,6 +315,21 @@ package struct GroupCentricSync: Sendable {
         }
     }
 
+    /// The group of an interrupted creation of our own: by its id once known, else by the name it was
+    /// created with (the source may have renamed the group since). The id is recorded as soon as it is
+    /// found, so that a lost answer on the rename that finishes the creation cannot turn the bridge's
+    /// own group into a stranger with a new name.
+    func unfinishedCreation(_ m: TargetMapping) async throws -> GroupCentricPlanner.TargetGroup? {
+        if let tid = m.targetID { return try await connector.group(id: tid) }
+        guard let createdAs = m.detail, let found = try await connector.findGroup(displayName: createdAs) else {
+            return nil
+        }
+        var known = m
+        known.targetID = found.id
+        try await store.setMapping(known)
+        return found
+    }
+
     /// A target refusing a member it does not know (yet, or any more: a deletion of the user may be in
     /// flight under the user's key) is retried, not dead-lettered: on retry the member is re-resolved.
     func addMembersRetryingInvisible(_ groupID: String, _ members: [String]) async throws {
@@ -333,8 +344,8 @@ package struct GroupCentricSync: Sendable {
         guard var m = try await store.mapping(target: target, channel: channel, kind: .group, canonicalID: id) else {
             return
         }
-        if m.origin == .creating, let name = m.detail, let found = try await connector.findGroup(displayName: name) {
-            // Deleted while its creation was interrupted: the same-named group is the bridge's own.
+        if m.origin == .creating, let found = try await unfinishedCreation(m) {
+            // Deleted while its creation was interrupted: the group found is the bridge's own.
             m.targetID = found.id
             m.origin = MappingOrigin.created
         }

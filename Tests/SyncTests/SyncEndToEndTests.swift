@@ -261,6 +261,39 @@ struct SyncEndToEndTests {
         }
     }
 
+    @Test func aLostAnswerOnTheRenameThatFinishesACreationLeavesTheGroupTheBridgesOwn() async throws {
+        try await SCIMHarness.with(policy: .fail) { h, c in
+            _ = try await pushPingOneSample(c, h.token)
+            try await h.drain()
+            h.emulator.failNext(1, method: "POST", pathPrefix: "/Groups", with: .loseResponse)
+            let ops = try #require(
+                try await c.post("/scim/v2/pingone/Groups", token: h.token, Bodies.group("Ops")).body?["id"]?
+                    .stringValue
+            )
+            _ = try await h.worker.drainOnce()  // the target creates "Ops"; the bridge never hears of it
+            // Finishing the creation renames the group; the target applies the rename, the answer is lost.
+            h.emulator.failNext(1, method: "PATCH", pathPrefix: "/Groups", with: .loseResponse)
+            _ = try await c.patch(
+                "/scim/v2/pingone/Groups/\(ops)",
+                token: h.token,
+                Bodies.patch([["op": "replace", "path": "displayName", "value": "Ops EMEA"]])
+            )
+            try await h.drain()
+            let channel = try #require(try await h.bridge.store.channel(named: "pingone"))
+            #expect(
+                try await h.bridge.store.mapping(target: "acme", channel: channel, kind: .group, canonicalID: ops)?
+                    .origin == .created,
+                "the renamed group is still known as the bridge's own, not blocked as a same-named stranger"
+            )
+            #expect(try await c.delete("/scim/v2/pingone/Groups/\(ops)", token: h.token).status == 204)
+            try await h.drain()
+            let state = h.emulator.state()
+            #expect(state.group(named: "Ops EMEA") == nil, "the deletion reaches the group the bridge created")
+            #expect(state.groups.count == 2, "Engineering and Sales")
+            #expect(try await h.bridge.store.deadOutboxEntries(target: "acme", limit: 10).isEmpty)
+        }
+    }
+
     @Test func overwriteAdoptionInterruptedByAFailedCallStillRemovesForeignMembers() async throws {
         try await SCIMHarness.with(policy: .overwrite) { h, c in
             // The adoption's first member call (add alice and bob) fails after the group was found.

@@ -16,10 +16,6 @@ package protocol GroupCentricConnector: TargetUserDirectory {
     func deleteGroup(id: String) async throws
     /// Every group, with members (reconciliation).
     func listGroups() async throws -> [GroupCentricPlanner.TargetGroup]
-    /// Every user: target id, match key, whether it is active, and the written attributes (reconciliation).
-    func listUsers() async throws -> [TargetUser]
-    /// One cheap authenticated read, the way PingOne's "Test connection" checks a target (`doctor`).
-    func testConnection() async throws
     /// Whether the target keeps deactivated users as group members (Slack refuses them).
     var holdsInactiveMembers: Bool { get }
     /// Whether `error`, answered to adding members, refuses a member rather than the request (Slack's

@@ -18,4 +18,8 @@ package protocol TargetUserDirectory: Sendable {
     /// write for the canonical `user` (reconciliation). Pure; compares only what the target keeps as
     /// written, so that a value it normalises or does not return is never taken for drift.
     func differences(of user: JSONObject, from actual: TargetUser) -> [AttributeDifference]
+    /// Every user: target id, match key, whether it is active, and the written attributes (reconciliation).
+    func listUsers() async throws -> [TargetUser]
+    /// One cheap authenticated read, the way PingOne's "Test connection" checks a target (`doctor`).
+    func testConnection() async throws
 }

@@ -24,8 +24,4 @@ package protocol UserCentricConnector: TargetUserDirectory {
     func removeMembership(user: String, group: String) async throws
     /// Every group: target id and name (reconciliation).
     func listGroups() async throws -> [(id: String, name: String)]
-    /// Every user: target id, match key, whether it is active, and the written attributes (reconciliation).
-    func listUsers() async throws -> [TargetUser]
-    /// One cheap authenticated read, the way PingOne's "Test connection" checks a target (`doctor`).
-    func testConnection() async throws
 }

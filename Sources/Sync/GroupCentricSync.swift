@@ -32,16 +32,6 @@ package struct GroupCentricSync: Sendable {
         self.logger = logger
     }
 
-    package func process(_ event: ChangeEvent, channel: Channel) async throws {
-        switch event {
-        case .userUpserted(let id): try await upsertUser(id, channel)
-        case .userDeleted(let id): try await deleteUser(id, channel)
-        case .groupUpserted(let id): try await upsertGroup(id, channel)
-        case .groupDeleted(let id): try await deleteGroup(id, channel)
-        case .membersChanged(let id, let added, let removed): try await changeMembers(id, added, removed, channel)
-        }
-    }
-
     // MARK: - Users
 
     var users: UserProvisioning {

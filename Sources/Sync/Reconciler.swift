@@ -12,17 +12,8 @@ package struct Reconciler: Sendable {
 
     /// One repair call, with the canonical resource it serves.
     package enum Step: ReconcileStep, Hashable {
-        case createUser(channel: String, id: String, userName: String)
-        /// `PUT` of the canonical user: its account differs on the target (`AccountRepair.repair`).
-        case repairUser(
-            channel: String,
-            id: String,
-            targetID: String,
-            userName: String,
-            differences: [AttributeDifference]
-        )
-        /// The account of a user deleted at the source is active on the target (`AccountRepair.deprovision`).
-        case deprovisionUser(channel: String, id: String, targetID: String, userName: String, removal: UserRemoval)
+        /// `POST`, `PUT` (the account differs) or removal of a user (`UserStep`).
+        case user(UserStep)
         case linkGroup(channel: String, id: String, displayName: String, policy: CollisionPolicy, collides: Bool)
         case renameGroup(channel: String, id: String, targetID: String, from: String, to: String)
         case addMembers(channel: String, id: String, targetID: String, displayName: String, members: [String])
@@ -30,11 +21,11 @@ package struct Reconciler: Sendable {
 
         package var description: String {
             switch self {
-            case .createUser(_, _, let userName): return "POST /Users  userName=\(userName)"
-            case .repairUser(_, _, let tid, let userName, let differences):
+            case .user(.create(_, _, let userName)): return "POST /Users  userName=\(userName)"
+            case .user(.repair(_, _, let tid, let userName, let differences)):
                 return "PUT /Users/\(tid)  userName=\(userName) "
                     + differences.map(\.description).joined(separator: ", ")
-            case .deprovisionUser(_, _, let tid, let userName, let removal):
+            case .user(.deprovision(_, _, let tid, let userName, let removal)):
                 switch removal {
                 case .disable:
                     return "PATCH /Users/\(tid)  userName=\(userName) active true -> false (deleted at the source)"
@@ -58,8 +49,7 @@ package struct Reconciler: Sendable {
 
         package var resourceKey: String {
             switch self {
-            case .createUser(_, let id, _), .repairUser(_, let id, _, _, _), .deprovisionUser(_, let id, _, _, _):
-                return "user:\(id)"
+            case .user(let step): return step.resourceKey
             case .linkGroup(_, let id, _, _, _), .renameGroup(_, let id, _, _, _), .addMembers(_, let id, _, _, _),
                 .removeMembers(_, let id, _, _, _):
                 return "group:\(id)"
@@ -68,9 +58,9 @@ package struct Reconciler: Sendable {
 
         package var channel: String {
             switch self {
-            case .createUser(let c, _, _), .repairUser(let c, _, _, _, _), .deprovisionUser(let c, _, _, _, _),
-                .linkGroup(let c, _, _, _, _),
-                .renameGroup(let c, _, _, _, _), .addMembers(let c, _, _, _, _), .removeMembers(let c, _, _, _, _):
+            case .user(let step): return step.channel
+            case .linkGroup(let c, _, _, _, _), .renameGroup(let c, _, _, _, _), .addMembers(let c, _, _, _, _),
+                .removeMembers(let c, _, _, _, _):
                 return c
             }
         }
@@ -78,10 +68,12 @@ package struct Reconciler: Sendable {
 
     /// The repair plan for every channel that fans out to this target. Nothing is changed.
     package func plan(channels: [Channel]) async throws -> (steps: [Step], blocked: [String]) {
-        let listed = try await sync.connector.listUsers()
-        let usersByKey = UserMatching.byKey(listed)
-        let listedByID = Dictionary(listed.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        let mappings = try await sync.store.mappings(target: sync.target)
+        let survey = try await UserSurvey(
+            directory: sync.connector,
+            store: sync.store,
+            target: sync.target,
+            removal: sync.userRemoval
+        )
         let targetGroups = try await sync.connector.listGroups()
         var groupByID: [String: GroupCentricPlanner.TargetGroup] = [:]
         var groupByName: [String: GroupCentricPlanner.TargetGroup] = [:]
@@ -93,43 +85,13 @@ package struct Reconciler: Sendable {
         var blocked: [String] = []
         for channel in channels {
             let channelUsers = try await sync.store.allResources(.user, channel)
-            let users = UserMatching(channelUsers, targetsByKey: usersByKey, directory: sync.connector)
+            let (users, userSteps) = survey.steps(channelUsers, in: channel)
+            steps += userSteps.map(Step.user)
             // Members the target cannot hold (Slack: deactivated users) are not source members there.
             let unholdable: Set<String> =
                 sync.connector.holdsInactiveMembers
                 ? [] : Set(channelUsers.filter { $0.attributes["active"]?.boolValue == false }.map(\.id))
             let canonicalToTarget = users.targetIDs
-            steps += users.missing.map { .createUser(channel: channel.name, id: $0.id, userName: $0.userName) }
-            let deleted = AccountRepair.deletedUsers(
-                mappings,
-                channel: channel,
-                present: users.present,
-                claimed: Set(users.targetIDs.values)
-            )
-            for repair in users.accountRepairs(deleted: deleted, listedByID: listedByID, directory: sync.connector) {
-                switch repair {
-                case .repair(let id, let tid, let userName, let differences):
-                    steps.append(
-                        .repairUser(
-                            channel: channel.name,
-                            id: id,
-                            targetID: tid,
-                            userName: userName,
-                            differences: differences
-                        )
-                    )
-                case .deprovision(let id, let tid, let userName):
-                    steps.append(
-                        .deprovisionUser(
-                            channel: channel.name,
-                            id: id,
-                            targetID: tid,
-                            userName: userName,
-                            removal: sync.userRemoval
-                        )
-                    )
-                }
-            }
             for group in try await sync.store.allResources(.group, channel) {
                 guard let name = group.attributes["displayName"]?.stringValue else { continue }
                 let mapping = try await sync.store.mapping(
@@ -225,25 +187,9 @@ package struct Reconciler: Sendable {
         var refused: [(userName: String, detail: String)] = []
         for (i, step) in steps.enumerated() {
             switch step {
-            case .createUser(let c, let id, let userName):
-                guard let channel = byName[c] else { break }
-                if let refusal = try await sync.users.provisionAgain(id, userName: userName, channel) {
-                    refused.append(refusal)
-                }
-            case .repairUser(let c, let id, let tid, let userName, let differences):
-                guard let channel = byName[c] else { break }
-                if let refusal = try await sync.users.repairAccount(
-                    id,
-                    targetID: tid,
-                    userName: userName,
-                    differences: differences,
-                    channel
-                ) {
-                    refused.append(refusal)
-                }
-            case .deprovisionUser(let c, let id, let tid, let userName, _):
-                guard let channel = byName[c] else { break }
-                try await sync.users.deprovisionAgain(id, targetID: tid, userName: userName, channel)
+            case .user(let step):
+                guard let channel = byName[step.channel] else { break }
+                if let refusal = try await sync.users.execute(step, channel) { refused.append(refusal) }
             case .linkGroup(let c, let id, let name, _, _):
                 guard let channel = byName[c] else { break }
                 try await sync.store.forgetStaleGroupMapping(target: sync.target, channel: channel, id: id)

@@ -16,17 +16,8 @@ package struct UserCentricReconciler: TargetReconciler {
 
     /// One repair call, with the canonical resource it serves.
     package enum Step: ReconcileStep, Hashable {
-        case createUser(channel: String, id: String, userName: String)
-        /// An update of the user with its canonical attributes: its account differs (`AccountRepair.repair`).
-        case repairUser(
-            channel: String,
-            id: String,
-            targetID: String,
-            userName: String,
-            differences: [AttributeDifference]
-        )
-        /// The account of a user deleted at the source is active on the target (`AccountRepair.deprovision`).
-        case deprovisionUser(channel: String, id: String, targetID: String, userName: String, removal: UserRemoval)
+        /// Creation, update (the account differs) or removal of a user (`UserStep`).
+        case user(UserStep)
         case linkGroup(channel: String, id: String, displayName: String, policy: CollisionPolicy, collides: Bool)
         case renameGroup(channel: String, id: String, targetID: String, from: String, to: String)
         case insertMember(channel: String, id: String, targetID: String, displayName: String, user: String)
@@ -34,10 +25,10 @@ package struct UserCentricReconciler: TargetReconciler {
 
         package var description: String {
             switch self {
-            case .createUser(_, _, let userName): return "create user \(userName)"
-            case .repairUser(_, _, let tid, let userName, let differences):
+            case .user(.create(_, _, let userName)): return "create user \(userName)"
+            case .user(.repair(_, _, let tid, let userName, let differences)):
                 return "update user \(userName) (\(tid)): " + differences.map(\.description).joined(separator: ", ")
-            case .deprovisionUser(_, _, let tid, let userName, let removal):
+            case .user(.deprovision(_, _, let tid, let userName, let removal)):
                 return
                     "\(removal == .disable ? "suspend" : "delete") user \(userName) (\(tid)) again: deleted at the source, active on the target"
             case .linkGroup(_, _, let name, let policy, let collides):
@@ -54,8 +45,7 @@ package struct UserCentricReconciler: TargetReconciler {
 
         package var resourceKey: String {
             switch self {
-            case .createUser(_, let id, _), .repairUser(_, let id, _, _, _), .deprovisionUser(_, let id, _, _, _):
-                return "user:\(id)"
+            case .user(let step): return step.resourceKey
             case .linkGroup(_, let id, _, _, _), .renameGroup(_, let id, _, _, _), .insertMember(_, let id, _, _, _),
                 .deleteMember(_, let id, _, _, _):
                 return "group:\(id)"
@@ -64,9 +54,9 @@ package struct UserCentricReconciler: TargetReconciler {
 
         package var channel: String {
             switch self {
-            case .createUser(let c, _, _), .repairUser(let c, _, _, _, _), .deprovisionUser(let c, _, _, _, _),
-                .linkGroup(let c, _, _, _, _),
-                .renameGroup(let c, _, _, _, _), .insertMember(let c, _, _, _, _), .deleteMember(let c, _, _, _, _):
+            case .user(let step): return step.channel
+            case .linkGroup(let c, _, _, _, _), .renameGroup(let c, _, _, _, _), .insertMember(let c, _, _, _, _),
+                .deleteMember(let c, _, _, _, _):
                 return c
             }
         }
@@ -74,10 +64,7 @@ package struct UserCentricReconciler: TargetReconciler {
 
     package func plan(channels: [Channel]) async throws -> (steps: [Step], blocked: [String]) {
         let connector = sync.connector
-        let listed = try await connector.listUsers()
-        let usersByKey = UserMatching.byKey(listed)
-        let listedByID = Dictionary(listed.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        let mappings = try await store.mappings(target: target)
+        let survey = try await UserSurvey(directory: connector, store: store, target: target, removal: sync.userRemoval)
         var nameByID: [String: String] = [:]
         var names: Set<String> = []
         for g in try await connector.listGroups() {
@@ -87,43 +74,9 @@ package struct UserCentricReconciler: TargetReconciler {
         var steps: [Step] = []
         var blocked: [String] = []
         for channel in channels {
-            let users = UserMatching(
-                try await store.allResources(.user, channel),
-                targetsByKey: usersByKey,
-                directory: connector
-            )
+            let (users, userSteps) = survey.steps(try await store.allResources(.user, channel), in: channel)
+            steps += userSteps.map(Step.user)
             let canonicalToTarget = users.targetIDs
-            steps += users.missing.map { .createUser(channel: channel.name, id: $0.id, userName: $0.userName) }
-            let deleted = AccountRepair.deletedUsers(
-                mappings,
-                channel: channel,
-                present: users.present,
-                claimed: Set(users.targetIDs.values)
-            )
-            for repair in users.accountRepairs(deleted: deleted, listedByID: listedByID, directory: connector) {
-                switch repair {
-                case .repair(let id, let tid, let userName, let differences):
-                    steps.append(
-                        .repairUser(
-                            channel: channel.name,
-                            id: id,
-                            targetID: tid,
-                            userName: userName,
-                            differences: differences
-                        )
-                    )
-                case .deprovision(let id, let tid, let userName):
-                    steps.append(
-                        .deprovisionUser(
-                            channel: channel.name,
-                            id: id,
-                            targetID: tid,
-                            userName: userName,
-                            removal: sync.userRemoval
-                        )
-                    )
-                }
-            }
             for group in try await store.allResources(.group, channel) {
                 guard let name = group.attributes["displayName"]?.stringValue else { continue }
                 let mapping = try await store.mapping(
@@ -209,25 +162,9 @@ package struct UserCentricReconciler: TargetReconciler {
         var refused: [(userName: String, detail: String)] = []
         for (i, step) in steps.enumerated() {
             switch step {
-            case .createUser(let c, let id, let userName):
-                guard let channel = byName[c] else { break }
-                if let refusal = try await sync.users.provisionAgain(id, userName: userName, channel) {
-                    refused.append(refusal)
-                }
-            case .repairUser(let c, let id, let tid, let userName, let differences):
-                guard let channel = byName[c] else { break }
-                if let refusal = try await sync.users.repairAccount(
-                    id,
-                    targetID: tid,
-                    userName: userName,
-                    differences: differences,
-                    channel
-                ) {
-                    refused.append(refusal)
-                }
-            case .deprovisionUser(let c, let id, let tid, let userName, _):
-                guard let channel = byName[c] else { break }
-                try await sync.users.deprovisionAgain(id, targetID: tid, userName: userName, channel)
+            case .user(let step):
+                guard let channel = byName[step.channel] else { break }
+                if let refusal = try await sync.users.execute(step, channel) { refused.append(refusal) }
             case .linkGroup(let c, let id, let name, _, _):
                 guard let channel = byName[c] else { break }
                 try await store.forgetStaleGroupMapping(target: target, channel: channel, id: id)

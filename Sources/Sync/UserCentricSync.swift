@@ -16,7 +16,7 @@ package import Store
 /// is marked `creating` (as in `GroupCentricSync`), so a retry after a lost answer to the creation also
 /// knows the same-named group for its own. Under `merge`, each planned insert is recorded as
 /// bridge-added before it is sent, so that a resumed link still knows which members are its own.
-package struct UserCentricSync: ChangeProcessor {
+package struct UserCentricSync: Sendable {
     package let target: String
     package let store: any SyncStore
     package let connector: any UserCentricConnector
@@ -38,16 +38,6 @@ package struct UserCentricSync: ChangeProcessor {
         self.policy = policy
         self.userRemoval = userRemoval
         self.logger = logger
-    }
-
-    package func process(_ event: ChangeEvent, channel: Channel) async throws {
-        switch event {
-        case .userUpserted(let id): try await upsertUser(id, channel)
-        case .userDeleted(let id): try await deleteUser(id, channel)
-        case .groupUpserted(let id): try await upsertGroup(id, channel)
-        case .groupDeleted(let id): try await deleteGroup(id, channel)
-        case .membersChanged(let id, let added, let removed): try await changeMembers(id, added, removed, channel)
-        }
     }
 
     // MARK: - Users

@@ -121,37 +121,43 @@ struct AccountRepairTests {
 
     @Test func groupCentricStepsPrintTheCallAndNameTheirResource() {
         let family = AttributeDifference("name.familyName", actual: "Byron", wanted: "Lovelace")
-        let repair = Reconciler.Step.repairUser(
-            channel: "pingone",
-            id: "u1",
-            targetID: "T1",
-            userName: "ada",
-            differences: [Self.reenabled, family]
+        let repair = Reconciler.Step.user(
+            .repair(
+                channel: "pingone",
+                id: "u1",
+                targetID: "T1",
+                userName: "ada",
+                differences: [Self.reenabled, family]
+            )
         )
         #expect(
             repair.description
                 == #"PUT /Users/T1  userName=ada active false -> true, name.familyName "Byron" -> "Lovelace""#
         )
         #expect(repair.resourceKey == "user:u1" && repair.channel == "pingone")
-        let disable = Reconciler.Step.deprovisionUser(
-            channel: "pingone",
-            id: "u2",
-            targetID: "T2",
-            userName: "bob",
-            removal: .disable
+        let disable = Reconciler.Step.user(
+            .deprovision(
+                channel: "pingone",
+                id: "u2",
+                targetID: "T2",
+                userName: "bob",
+                removal: .disable
+            )
         )
         #expect(disable.description == "PATCH /Users/T2  userName=bob active true -> false (deleted at the source)")
-        let delete = Reconciler.Step.deprovisionUser(
-            channel: "pingone",
-            id: "u2",
-            targetID: "T2",
-            userName: "bob",
-            removal: .delete
+        let delete = Reconciler.Step.user(
+            .deprovision(
+                channel: "pingone",
+                id: "u2",
+                targetID: "T2",
+                userName: "bob",
+                removal: .delete
+            )
         )
         #expect(delete.description == "DELETE /Users/T2  userName=bob (deleted at the source, active on the target)")
         #expect(delete.resourceKey == "user:u2")
         let steps: [Reconciler.Step] = [
-            .createUser(channel: "a", id: "u", userName: "x"),
+            .user(.create(channel: "a", id: "u", userName: "x")),
             .linkGroup(channel: "a", id: "g", displayName: "G", policy: .merge, collides: false),
             .renameGroup(channel: "a", id: "g", targetID: "G1", from: "F", to: "G"),
             .addMembers(channel: "a", id: "g", targetID: "G1", displayName: "G", members: ["T"]),
@@ -162,25 +168,29 @@ struct AccountRepairTests {
     }
 
     @Test func userCentricStepsPrintTheRepairAndNameTheirResource() {
-        let repair = UserCentricReconciler.Step.repairUser(
-            channel: "c",
-            id: "u1",
-            targetID: "005A",
-            userName: "ada",
-            differences: [Self.reenabled]
+        let repair = UserCentricReconciler.Step.user(
+            .repair(
+                channel: "c",
+                id: "u1",
+                targetID: "005A",
+                userName: "ada",
+                differences: [Self.reenabled]
+            )
         )
         #expect(repair.description == "update user ada (005A): active false -> true")
-        let again = UserCentricReconciler.Step.deprovisionUser(
-            channel: "c",
-            id: "u2",
-            targetID: "005B",
-            userName: "bob",
-            removal: .disable
+        let again = UserCentricReconciler.Step.user(
+            .deprovision(
+                channel: "c",
+                id: "u2",
+                targetID: "005B",
+                userName: "bob",
+                removal: .disable
+            )
         )
         #expect(again.description == "suspend user bob (005B) again: deleted at the source, active on the target")
         let steps: [UserCentricReconciler.Step] = [
             repair, again,
-            .createUser(channel: "c", id: "u", userName: "x"),
+            .user(.create(channel: "c", id: "u", userName: "x")),
             .linkGroup(channel: "c", id: "g", displayName: "G", policy: .merge, collides: true),
             .renameGroup(channel: "c", id: "g", targetID: "G1", from: "F", to: "G"),
             .insertMember(channel: "c", id: "g", targetID: "G1", displayName: "G", user: "T"),

@@ -163,29 +163,57 @@ package enum TargetServices {
         patience: HTTPTransport.Patience? = nil,
         tuning: ConnectorTuning = ConnectorTuning()
     ) throws -> TargetConnector {
+        try signedIn(t, index: i, bucket: shared, patience: patience, tuning: tuning).connector
+    }
+
+    /// A target's connector and the count of access tokens its sign-in has obtained (always 0 for a
+    /// static credential), for tests and benchmarks that check tokens are cached and refreshed.
+    package struct SignedInConnector: Sendable {
+        package let connector: TargetConnector
+        package let tokensIssued: @Sendable () async -> Int
+    }
+
+    /// The connector of one configured target (as `connector`), with its token count.
+    package static func signedIn(
+        _ t: TargetSettings,
+        index i: Int,
+        bucket shared: TokenBucket? = nil,
+        patience: HTTPTransport.Patience? = nil,
+        tuning: ConnectorTuning = ConnectorTuning()
+    ) throws -> SignedInConnector {
         let bucket = shared ?? bucket(t)
+        let connector: TargetConnector
         switch t.kind {
         case .scim:
-            return .groupCentric(SCIMConnector(transport: try transport(t, index: i, bucket: bucket).patient(patience)))
+            connector = .groupCentric(
+                SCIMConnector(transport: try transport(t, index: i, bucket: bucket).patient(patience))
+            )
         case .slack:
             let transport = try transport(t, index: i, bucket: bucket).patient(patience)
-            return .groupCentric(
+            connector = .groupCentric(
                 tuning.slackBatchSize.map { SlackConnector(transport: transport, batchSize: $0) }
                     ?? SlackConnector(transport: transport)
             )
         case .githubEMU:
-            return .groupCentric(
+            connector = .groupCentric(
                 GitHubEMUConnector(transport: try transport(t, index: i, bucket: bucket).patient(patience))
             )
         case .google:
-            return .userCentric(try google(t, index: i, bucket: bucket, patience: patience, tuning: tuning).connector)
+            let built = try google(t, index: i, bucket: bucket, patience: patience, tuning: tuning)
+            return SignedInConnector(
+                connector: .userCentric(built.connector),
+                tokensIssued: { await built.tokens.tokensIssued }
+            )
         case .salesforce:
-            return .userCentric(
-                try salesforce(t, index: i, bucket: bucket, patience: patience, tuning: tuning).connector
+            let built = try salesforce(t, index: i, bucket: bucket, patience: patience, tuning: tuning)
+            return SignedInConnector(
+                connector: .userCentric(built.connector),
+                tokensIssued: { await built.tokens.tokensIssued }
             )
         case .msgraph:
             throw TargetWiringError("targets[\(i)].kind", "'msgraph' connectors are not available yet in this version.")
         }
+        return SignedInConnector(connector: connector, tokensIssued: { 0 })
     }
 
     /// A Google target's connector, with the token provider it signs in through (service-account JWT).

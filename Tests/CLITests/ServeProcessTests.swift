@@ -226,10 +226,16 @@ struct ServeProcessTests {
             )
             let state = { emulator.state() }
             #expect(try await Self.eventually(within: .seconds(20)) { state().users.count == 3 })
-            try await Task.sleep(for: .seconds(1))
+            // The group's delivery (the block) follows the users' on a loaded machine by more than a moment.
+            let statusCommand = ["status", "--config", scratch.config.path, "--data-dir", scratch.data.path]
+            #expect(
+                try await Self.eventually(within: .seconds(20)) {
+                    try Self.run(statusCommand).output.contains("onNameCollision is 'fail'")
+                }
+            )
             Self.stop(first)
             #expect(state().memberNames(of: "Engineering") == ["outsider@example.com"])
-            let blocked = try Self.run(["status", "--config", scratch.config.path, "--data-dir", scratch.data.path])
+            let blocked = try Self.run(statusCommand)
             #expect(blocked.output.contains("onNameCollision is 'fail'"), "\(blocked.output)")
 
             try configure("merge")

@@ -36,16 +36,8 @@ struct GitHubEMUEndToEndTests {
             ids[group] = try #require(r.body?["id"]?.stringValue)
         }
         try await h.drain()
-        _ = try await c.patch(
-            "/scim/v2/pingone/Groups/\(ids["Sales"]!)",
-            token: h.token,
-            Bodies.patch([["op": "replace", "path": "displayName", "value": "Sales EMEA"]])
-        )
-        _ = try await c.patch(
-            "/scim/v2/pingone/Groups/\(ids["Engineering"]!)",
-            token: h.token,
-            Bodies.patch([["op": "remove", "path": .string("members[value eq \"\(ids["bob"]!)\"]")]])
-        )
+        try await c.renameGroup(ids["Sales"]!, to: "Sales EMEA", token: h.token)
+        try await c.removeMember(ids["bob"]!, from: ids["Engineering"]!, token: h.token)
         // PingOne disables with PATCH active false (a user update), and deprovisions with DELETE.
         _ = try await c.patch(
             "/scim/v2/pingone/Users/\(ids["bob"]!)",

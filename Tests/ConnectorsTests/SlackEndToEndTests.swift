@@ -48,16 +48,8 @@ struct SlackEndToEndTests {
         // Slack rewrote the user names; the bridge matched by email all the same.
         #expect(h.emulator.state().user(email: "alice@example.com")?["userName"] == "alice")
 
-        _ = try await c.patch(
-            "/scim/v2/pingone/Groups/\(sales)",
-            token: h.token,
-            Bodies.patch([["op": "replace", "path": "displayName", "value": "Sales EMEA"]])
-        )
-        _ = try await c.patch(
-            "/scim/v2/pingone/Groups/\(eng)",
-            token: h.token,
-            Bodies.patch([["op": "remove", "path": .string("members[value eq \"\(u["bob"]!)\"]")]])
-        )
+        try await c.renameGroup(sales, to: "Sales EMEA", token: h.token)
+        try await c.removeMember(u["bob"]!, from: eng, token: h.token)
         _ = try await c.put(
             "/scim/v2/pingone/Users/\(u["dave"]!)",
             token: h.token,

@@ -35,11 +35,7 @@ struct ReconcileServiceTests {
             #expect(h.members(of: "Engineering") == ["bob@example.com"])
 
             // While a change is queued, the pass is skipped rather than racing the worker.
-            _ = try await c.patch(
-                "/scim/v2/pingone/Groups/\(ids["Sales"]!)",
-                token: h.token,
-                Bodies.patch([["op": "add", "path": "members", "value": [["value": .string(ids["bob"]!)]]]])
-            )
+            try await c.addMember(ids["bob"]!, to: ids["Sales"]!, token: h.token)
             #expect(await service.reconcileOnce() == nil)
             #expect(h.members(of: "Engineering") == ["bob@example.com"])
 

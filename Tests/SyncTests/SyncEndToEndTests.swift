@@ -49,11 +49,7 @@ struct SyncEndToEndTests {
                     "id"
                 ]?.stringValue
             )
-            _ = try await c.patch(
-                "/scim/v2/pingone/Groups/\(ids["Engineering"]!)",
-                token: h.token,
-                Bodies.patch([["op": "add", "path": "members", "value": [["value": .string(shared)]]]])
-            )
+            try await c.addMember(shared, to: ids["Engineering"]!, token: h.token)
             try await h.drain()
             #expect(h.members(of: "Engineering") == ["foreign@example.com", "alice@example.com", "bob@example.com"])
 
@@ -68,11 +64,7 @@ struct SyncEndToEndTests {
             #expect(h.members(of: "Engineering") == ["foreign@example.com", "alice@example.com", "bob@example.com"])
 
             // Now the source removes it: the bridge added it last, so the bridge removes it.
-            _ = try await c.patch(
-                "/scim/v2/pingone/Groups/\(ids["Engineering"]!)",
-                token: h.token,
-                Bodies.patch([["op": "remove", "path": .string("members[value eq \"\(shared)\"]")]])
-            )
+            try await c.removeMember(shared, from: ids["Engineering"]!, token: h.token)
             try await h.drain()
             #expect(h.members(of: "Engineering") == ["alice@example.com", "bob@example.com"])
         }
@@ -131,16 +123,8 @@ struct SyncEndToEndTests {
         try await SCIMHarness.with(policy: .overwrite) { h, c in
             let ids = try await pushPingOneSample(c, h.token)
             try await h.drain()
-            _ = try await c.patch(
-                "/scim/v2/pingone/Groups/\(ids["Sales"]!)",
-                token: h.token,
-                Bodies.patch([["op": "replace", "path": "displayName", "value": "Sales EMEA"]])
-            )
-            _ = try await c.put(
-                "/scim/v2/pingone/Users/\(ids["bob"]!)",
-                token: h.token,
-                Bodies.user("bob@example.com", active: false)
-            )
+            try await c.renameGroup(ids["Sales"]!, to: "Sales EMEA", token: h.token)
+            try await c.disableUser(ids["bob"]!, userName: "bob@example.com", token: h.token)
             try await h.drain()
             let state = h.emulator.state()
             #expect(state.group(named: "Sales") == nil)
@@ -233,21 +217,22 @@ struct SyncEndToEndTests {
         }
     }
 
+    /// After the sample push: group "Ops" is pushed and the target creates it, but its answer is lost.
+    static func createOpsUnanswered(_ h: SyncHarness<SCIMEmulator>, _ c: SCIMClient) async throws -> String {
+        _ = try await pushPingOneSample(c, h.token)
+        try await h.drain()
+        h.emulator.failNext(1, method: "POST", pathPrefix: "/Groups", with: .loseResponse)
+        let ops = try #require(
+            try await c.post("/scim/v2/pingone/Groups", token: h.token, Bodies.group("Ops")).body?["id"]?.stringValue
+        )
+        _ = try await h.worker.drainOnce()  // the target creates "Ops"; the bridge never hears of it
+        return ops
+    }
+
     @Test func aGroupRenamedWhileItsCreationWentUnansweredIsFinishedNotDuplicated() async throws {
         try await SCIMHarness.with(policy: .fail) { h, c in
-            _ = try await pushPingOneSample(c, h.token)
-            try await h.drain()
-            h.emulator.failNext(1, method: "POST", pathPrefix: "/Groups", with: .loseResponse)
-            let ops = try #require(
-                try await c.post("/scim/v2/pingone/Groups", token: h.token, Bodies.group("Ops")).body?["id"]?
-                    .stringValue
-            )
-            _ = try await h.worker.drainOnce()  // the target creates "Ops"; the bridge never hears of it
-            _ = try await c.patch(
-                "/scim/v2/pingone/Groups/\(ops)",
-                token: h.token,
-                Bodies.patch([["op": "replace", "path": "displayName", "value": "Ops EMEA"]])
-            )
+            let ops = try await Self.createOpsUnanswered(h, c)
+            try await c.renameGroup(ops, to: "Ops EMEA", token: h.token)
             try await h.drain()
             let state = h.emulator.state()
             #expect(state.group(named: "Ops") == nil)
@@ -263,21 +248,10 @@ struct SyncEndToEndTests {
 
     @Test func aLostAnswerOnTheRenameThatFinishesACreationLeavesTheGroupTheBridgesOwn() async throws {
         try await SCIMHarness.with(policy: .fail) { h, c in
-            _ = try await pushPingOneSample(c, h.token)
-            try await h.drain()
-            h.emulator.failNext(1, method: "POST", pathPrefix: "/Groups", with: .loseResponse)
-            let ops = try #require(
-                try await c.post("/scim/v2/pingone/Groups", token: h.token, Bodies.group("Ops")).body?["id"]?
-                    .stringValue
-            )
-            _ = try await h.worker.drainOnce()  // the target creates "Ops"; the bridge never hears of it
+            let ops = try await Self.createOpsUnanswered(h, c)
             // Finishing the creation renames the group; the target applies the rename, the answer is lost.
             h.emulator.failNext(1, method: "PATCH", pathPrefix: "/Groups", with: .loseResponse)
-            _ = try await c.patch(
-                "/scim/v2/pingone/Groups/\(ops)",
-                token: h.token,
-                Bodies.patch([["op": "replace", "path": "displayName", "value": "Ops EMEA"]])
-            )
+            try await c.renameGroup(ops, to: "Ops EMEA", token: h.token)
             try await h.drain()
             let channel = try #require(try await h.bridge.store.channel(named: "pingone"))
             #expect(
@@ -315,11 +289,7 @@ struct SyncEndToEndTests {
             let ids = try await pushPingOneSample(c, h.token)
             try await h.drain()
             #expect(h.members(of: "Engineering") == ["foreign@example.com", "alice@example.com", "bob@example.com"])
-            _ = try await c.patch(
-                "/scim/v2/pingone/Groups/\(ids["Engineering"]!)",
-                token: h.token,
-                Bodies.patch([["op": "remove", "path": .string("members[value eq \"\(ids["alice"]!)\"]")]])
-            )
+            try await c.removeMember(ids["alice"]!, from: ids["Engineering"]!, token: h.token)
             try await h.drain()
             #expect(h.members(of: "Engineering") == ["foreign@example.com", "bob@example.com"])
         }
@@ -376,11 +346,7 @@ struct SyncEndToEndTests {
         )
         try await SCIMHarness.with(policy: .overwrite, faults: faults) { h, c in
             let ids = try await pushPingOneSample(c, h.token)
-            _ = try await c.patch(
-                "/scim/v2/pingone/Groups/\(ids["Sales"]!)",
-                token: h.token,
-                Bodies.patch([["op": "add", "path": "members", "value": [["value": .string(ids["alice"]!)]]]])
-            )
+            try await c.addMember(ids["alice"]!, to: ids["Sales"]!, token: h.token)
             try await h.drain()
             #expect(h.members(of: "Engineering") == ["alice@example.com", "bob@example.com"])
             #expect(h.members(of: "Sales") == ["carol@example.com", "alice@example.com"])

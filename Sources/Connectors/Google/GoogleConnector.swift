@@ -74,13 +74,7 @@ package struct GoogleConnector: UserCentricConnector {
         let r = try await call(.POST, "/users", body: body, accept: [409])
         if r.status == 409 {
             // An earlier attempt created it (or the account already had it): find it.
-            guard let id = try await findUser(matchKey: email) else {
-                throw TargetError.retryable(
-                    detail: "POST /users said \(email) exists, but it cannot be read yet",
-                    after: nil
-                )
-            }
-            return id
+            return try await Self.existing("POST /users", email) { try await findUser(matchKey: email) }
         }
         guard let id = r.body?["id"]?.stringValue else {
             throw TargetError.permanent(status: r.status, detail: "POST /users answered without an id")
@@ -150,14 +144,10 @@ package struct GoogleConnector: UserCentricConnector {
         let r = try await call(.POST, "/groups", body: body, accept: [409])
         if r.status == 409 {
             // An earlier attempt of this link created it: the caller looked for collisions first.
-            let existing = try await call(.GET, "/groups/\(GoogleMapping.encoded(email))", accept: [404])
-            guard existing.status != 404, let id = existing.body?["id"]?.stringValue else {
-                throw TargetError.retryable(
-                    detail: "POST /groups said \(email) exists, but it cannot be read yet",
-                    after: nil
-                )
+            return try await Self.existing("POST /groups", email) {
+                let found = try await call(.GET, "/groups/\(GoogleMapping.encoded(email))", accept: [404])
+                return found.status == 404 ? nil : found.body?["id"]?.stringValue
             }
-            return id
         }
         guard let id = r.body?["id"]?.stringValue else {
             throw TargetError.permanent(status: r.status, detail: "POST /groups answered without an id")
@@ -319,5 +309,16 @@ package struct GoogleConnector: UserCentricConnector {
             return .retryable(detail: "the new group is not visible yet (\(detail))", after: nil)
         }
         return .permanent(status: 404, detail: detail)
+    }
+}
+
+extension GoogleConnector {
+    /// The id of what a POST answered 409 for, found by `lookup`. Google may not show a resource it
+    /// just created: until it does, the call is retried, not failed.
+    static func existing(_ call: String, _ email: String, _ lookup: () async throws -> String?) async throws -> String {
+        guard let id = try await lookup() else {
+            throw TargetError.retryable(detail: "\(call) said \(email) exists, but it cannot be read yet", after: nil)
+        }
+        return id
     }
 }

@@ -25,11 +25,11 @@ package struct HarnessConnection<Connector: Sendable>: Sendable {
     let wired: TargetServices.TargetConnector
     let tokensIssued: @Sendable () async -> Int
 
-    /// The connector of a target with a static credential, which `TargetServices.connector` builds.
-    static func staticCredential(_ settings: TargetSettings, tuning: ConnectorTuning) throws -> HarnessConnection {
-        let wired = try TargetServices.connector(settings, index: 0, tuning: tuning)
+    /// The connector `TargetServices` builds from `settings`, as the test's type, with its token count.
+    static func wired(_ settings: TargetSettings, tuning: ConnectorTuning) throws -> HarnessConnection {
+        let signedIn = try TargetServices.signedIn(settings, index: 0, tuning: tuning)
         let built: Any
-        switch wired {
+        switch signedIn.connector {
         case .groupCentric(let c): built = c
         case .userCentric(let c): built = c
         }
@@ -37,18 +37,14 @@ package struct HarnessConnection<Connector: Sendable>: Sendable {
             built as? Connector,
             "TargetServices built a \(type(of: built)), not a \(Connector.self)"
         )
-        return HarnessConnection(connector: connector, wired: wired, tokensIssued: { 0 })
+        return HarnessConnection(connector: connector, wired: signedIn.connector, tokensIssued: signedIn.tokensIssued)
     }
+}
 
-    /// The connector of a user-centric target that signs in through a token provider, as one of
-    /// `TargetServices`' factories (`google`, `salesforce`) built it, and that provider's token count.
-    static func userCentric(
-        _ built: (connector: Connector, tokensIssued: @Sendable () async -> Int)
-    ) -> HarnessConnection where Connector: UserCentricConnector {
-        HarnessConnection(
-            connector: built.connector,
-            wired: .userCentric(built.connector),
-            tokensIssued: built.tokensIssued
-        )
+extension HarnessEmulator {
+    package static func connect(_ settings: TargetSettings, tuning: ConnectorTuning) throws -> HarnessConnection<
+        Connector
+    > {
+        try .wired(settings, tuning: tuning)
     }
 }

@@ -30,12 +30,6 @@ extension BearerTokenEmulator {
             auth: .bearer(Secret(.inline(Self.defaultToken)))
         )
     }
-
-    package static func connect(_ settings: TargetSettings, tuning: ConnectorTuning) throws -> HarnessConnection<
-        Connector
-    > {
-        try .staticCredential(settings, tuning: tuning)
-    }
 }
 
 extension SCIMEmulator: BearerTokenEmulator {
@@ -71,6 +65,8 @@ extension SlackEmulator: BearerTokenEmulator {
 }
 
 extension GoogleEmulator: HarnessEmulator {
+    package typealias Connector = GoogleConnector
+
     /// A service account impersonating `admin@example.com` in the `example.com` domain.
     package func targetSettings(name: String, url: URL) -> TargetSettings {
         let tokenURL = url.absoluteString + "/token"
@@ -88,22 +84,12 @@ extension GoogleEmulator: HarnessEmulator {
         )
     }
 
-    package static func connect(_ settings: TargetSettings, tuning: ConnectorTuning) throws -> HarnessConnection<
-        GoogleConnector
-    > {
-        let built = try TargetServices.google(
-            settings,
-            index: 0,
-            bucket: TargetServices.bucket(settings),
-            tuning: tuning
-        )
-        return .userCentric((built.connector, { await built.tokens.tokensIssued }))
-    }
-
     package func memberNames(of group: String) -> Set<String> { state().memberEmails(ofGroupNamed: group) }
 }
 
 extension SalesforceEmulator: HarnessEmulator {
+    package typealias Connector = SalesforceConnector
+
     /// The connected app's JWT bearer flow for `integration@example.com`; new users get the standard profile.
     package func targetSettings(name: String, url: URL) -> TargetSettings {
         var salesforce = SalesforceSettings()
@@ -121,18 +107,6 @@ extension SalesforceEmulator: HarnessEmulator {
             ),
             salesforce: salesforce
         )
-    }
-
-    package static func connect(_ settings: TargetSettings, tuning: ConnectorTuning) throws -> HarnessConnection<
-        SalesforceConnector
-    > {
-        let built = try TargetServices.salesforce(
-            settings,
-            index: 0,
-            bucket: TargetServices.bucket(settings),
-            tuning: tuning
-        )
-        return .userCentric((built.connector, { await built.tokens.tokensIssued }))
     }
 
     package func memberNames(of group: String) -> Set<String> { state().memberUsernames(ofGroupNamed: group) }

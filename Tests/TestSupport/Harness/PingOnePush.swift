@@ -28,19 +28,7 @@ package func pushPingOneSample(_ c: SCIMClient, _ token: String) async throws ->
 /// What follows `pushPingOneSample` in the tests of a push's lifecycle: "Sales" renamed "Sales EMEA",
 /// bob removed from "Engineering", carol disabled (PUT with `active` false).
 package func pushPingOneFollowUp(_ c: SCIMClient, _ token: String, _ ids: [String: String]) async throws {
-    _ = try await c.patch(
-        "/scim/v2/pingone/Groups/\(ids["Sales"]!)",
-        token: token,
-        Bodies.patch([["op": "replace", "path": "displayName", "value": "Sales EMEA"]])
-    )
-    _ = try await c.patch(
-        "/scim/v2/pingone/Groups/\(ids["Engineering"]!)",
-        token: token,
-        Bodies.patch([["op": "remove", "path": .string("members[value eq \"\(ids["bob"]!)\"]")]])
-    )
-    _ = try await c.put(
-        "/scim/v2/pingone/Users/\(ids["carol"]!)",
-        token: token,
-        Bodies.user("carol@example.com", active: false)
-    )
+    try await c.renameGroup(ids["Sales"]!, to: "Sales EMEA", token: token)
+    try await c.removeMember(ids["bob"]!, from: ids["Engineering"]!, token: token)
+    try await c.disableUser(ids["carol"]!, userName: "carol@example.com", token: token)
 }

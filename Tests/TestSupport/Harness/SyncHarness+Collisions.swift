@@ -31,11 +31,7 @@ extension SyncHarness {
     ) async throws {
         let engineering = try #require(ids["Engineering"], sourceLocation: sourceLocation)
         let carol = try #require(ids["carol"], sourceLocation: sourceLocation)
-        _ = try await c.patch(
-            "/scim/v2/pingone/Groups/\(engineering)",
-            token: token,
-            Bodies.patch([["op": "add", "path": "members", "value": [["value": .string(carol)]]]])
-        )
+        try await c.addMember(carol, to: engineering, token: token)
         try await drain()
         #expect(members(of: "Engineering") == [foreign], sourceLocation: sourceLocation)
     }
@@ -51,11 +47,7 @@ extension SyncHarness {
     ) async throws {
         let engineering = try #require(ids["Engineering"], sourceLocation: sourceLocation)
         let alice = try #require(ids["alice"], sourceLocation: sourceLocation)
-        _ = try await c.patch(
-            "/scim/v2/pingone/Groups/\(engineering)",
-            token: token,
-            Bodies.patch([["op": "remove", "path": .string("members[value eq \"\(alice)\"]")]])
-        )
+        try await c.removeMember(alice, from: engineering, token: token)
         try await drain()
         #expect(members(of: "Engineering") == [foreign, "bob@example.com"], sourceLocation: sourceLocation)
 

@@ -57,7 +57,8 @@ import Testing
             #expect(try await client.get("/Users").status == 200)
             let refused = try await client.get("/Users")
             #expect(refused.status == 429)
-            #expect(refused.header("Retry-After") == "5")
+            // The next token is at most 5 s away; less when the machine was slow between the two calls.
+            #expect(refused.header("Retry-After").flatMap { Int($0) }.map { (1...5).contains($0) } == true)
             try await Task.sleep(for: .milliseconds(400))
             _ = try await client.get("/Groups")
             let counters = emulator.state().counters
@@ -100,7 +101,8 @@ import Testing
             #expect(try await client.get("/Users").status == 200)
             let refused = try await client.get("/Users")
             #expect(refused.status == 429)
-            #expect(refused.header("Retry-After") == "5")
+            // The next token is at most 5 s away; less when the machine was slow between the two calls.
+            #expect(refused.header("Retry-After").flatMap { Int($0) }.map { (1...5).contains($0) } == true)
             try await Task.sleep(for: .milliseconds(400))
             _ = try await client.get("/Groups")
             let state = emulator.state()

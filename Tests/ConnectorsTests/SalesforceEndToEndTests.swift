@@ -155,12 +155,7 @@ struct SalesforceEndToEndTests {
         try await SalesforceHarness.with(policy: .merge) { h, c in
             let ids = try await pushPingOneSample(c, h.token)
             try await h.drain()
-            #expect(h.members(of: "Engineering") == ["foreign@example.com", "alice@example.com", "bob@example.com"])
-            let adoption = try #require(
-                try await h.bridge.store.auditEntries(target: "sfdc").first { $0.action.hasPrefix("adopted") }
-            )
-            #expect(adoption.detail["membersKept"]?.arrayValue?.count == 1)
-
+            try await h.expectMergeAdopted(foreign: "foreign@example.com")
             try await h.expectMergeRemovesOnlyBridgeAddedMembers(c, ids: ids, foreign: "foreign@example.com")
             #expect(h.emulator.state().groups(named: "Engineering").count == 1)
             #expect(try await h.deadLetters().isEmpty)

@@ -59,4 +59,18 @@ extension SyncHarness {
         try await drain()
         #expect(members(of: "Engineering") == [foreign], sourceLocation: sourceLocation)
     }
+
+    /// Under `merge`, after the push: "Engineering" holds `foreign`, then alice and bob, and the
+    /// adoption is audited with the one foreign member kept.
+    package func expectMergeAdopted(foreign: String, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        #expect(
+            members(of: "Engineering") == [foreign, "alice@example.com", "bob@example.com"],
+            sourceLocation: sourceLocation
+        )
+        let adoption = try #require(
+            try await bridge.store.auditEntries(target: target).first { $0.action.hasPrefix("adopted") },
+            sourceLocation: sourceLocation
+        )
+        #expect(adoption.detail["membersKept"]?.arrayValue?.count == 1, sourceLocation: sourceLocation)
+    }
 }

@@ -5,7 +5,9 @@ package import SCIM
 /// SCIM). Ids are the target's. Calls are idempotent where the protocol allows: creating what exists
 /// finds it, removing what is gone succeeds.
 package protocol GroupCentricConnector: TargetUserDirectory {
-    func findGroup(displayName: String) async throws -> GroupCentricPlanner.TargetGroup?
+    /// Every group of this name on the target. Where names are not unique (Microsoft Entra), there may
+    /// be several, and the bridge never picks one.
+    func findGroups(displayName: String) async throws -> [GroupCentricPlanner.TargetGroup]
     func group(id: String) async throws -> GroupCentricPlanner.TargetGroup?
     /// Creates the group with its first members (or finds it when the target says it exists).
     /// `externalId` is the canonical group's `externalId`, or its bridge id (GitHub EMU requires one).

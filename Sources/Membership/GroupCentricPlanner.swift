@@ -26,14 +26,27 @@ package enum GroupCentricPlanner {
     }
 
     /// First sight of a source group on a target: create it, or resolve the name collision.
-    /// `sourceMembers` are the target ids of the source members already provisioned there.
+    /// `sourceMembers` are the target ids of the source members already provisioned there; `existing`
+    /// every target group of the same name. Several of them block the group under every policy: which
+    /// one is meant is the administrator's call, never the bridge's.
     package static func link(
         displayName: String,
         sourceMembers: [String],
-        existing: TargetGroup?,
+        existing sameNamed: [TargetGroup],
         policy: CollisionPolicy
     ) -> [Operation] {
-        guard let existing else { return [.createGroup(displayName: displayName, members: sourceMembers)] }
+        if sameNamed.count > 1 {
+            let ids = sameNamed.map(\.id).sorted()
+            return [
+                .block(
+                    reason:
+                        "\(ids.count) groups named '\(displayName)' exist on the target (ids \(ids.joined(separator: ", "))); the bridge never picks one: rename or delete all but one on the target, or rename the source group."
+                )
+            ]
+        }
+        guard let existing = sameNamed.first else {
+            return [.createGroup(displayName: displayName, members: sourceMembers)]
+        }
         let source = Set(sourceMembers)
         switch policy {
         case .fail:

@@ -124,7 +124,7 @@ package struct GroupCentricSync: Sendable {
             )
             return
         }
-        let existing = try await connector.findGroup(displayName: name)
+        let existing = try await connector.findGroups(displayName: name)
         // An adoption is recorded (audit entry, mapping) only after its member calls succeeded: until
         // then a retry links afresh, finds the same group and plans what is still missing, so a failed
         // call cannot leave `overwrite`'s foreign members in place behind a finished-looking mapping.
@@ -311,9 +311,9 @@ package struct GroupCentricSync: Sendable {
     /// own group into a stranger with a new name.
     func unfinishedCreation(_ m: TargetMapping) async throws -> GroupCentricPlanner.TargetGroup? {
         if let tid = m.targetID { return try await connector.group(id: tid) }
-        guard let createdAs = m.detail, let found = try await connector.findGroup(displayName: createdAs) else {
-            return nil
-        }
+        // Several same-named groups: which one is the bridge's is unknown; linking blocks the group.
+        guard let createdAs = m.detail, let found = try await connector.findGroups(displayName: createdAs).only
+        else { return nil }
         var known = m
         known.targetID = found.id
         try await store.setMapping(known)

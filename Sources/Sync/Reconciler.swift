@@ -76,10 +76,10 @@ package struct Reconciler: Sendable {
         )
         let targetGroups = try await sync.connector.listGroups()
         var groupByID: [String: GroupCentricPlanner.TargetGroup] = [:]
-        var groupByName: [String: GroupCentricPlanner.TargetGroup] = [:]
+        var groupsByName: [String: [GroupCentricPlanner.TargetGroup]] = [:]
         for g in targetGroups {
             groupByID[g.id] = g
-            groupByName[FilterEvaluator.foldCase(g.displayName)] = g
+            groupsByName[FilterEvaluator.foldCase(g.displayName), default: []].append(g)
         }
         var steps: [Step] = []
         var blocked: [String] = []
@@ -108,13 +108,26 @@ package struct Reconciler: Sendable {
                 guard let mapping, let tid = mapping.targetID, let origin = mapping.origin.group,
                     let actual = groupByID[tid]
                 else {
+                    let sameNamed = groupsByName[FilterEvaluator.foldCase(name)] ?? []
+                    // Several same-named groups block the link under every policy: the plan names them.
+                    if sameNamed.count > 1,
+                        case .block(let reason)? = GroupCentricPlanner.link(
+                            displayName: name,
+                            sourceMembers: [],
+                            existing: sameNamed,
+                            policy: sync.policy
+                        ).first
+                    {
+                        blocked.append("\(channel.name)/\(name): \(reason)")
+                        continue
+                    }
                     steps.append(
                         .linkGroup(
                             channel: channel.name,
                             id: group.id,
                             displayName: name,
                             policy: sync.policy,
-                            collides: groupByName[FilterEvaluator.foldCase(name)] != nil
+                            collides: !sameNamed.isEmpty
                         )
                     )
                     continue

@@ -344,7 +344,7 @@ struct ServeProcessTests {
                 )
             )
             let accounts = Dictionary(uniqueKeysWithValues: try await github.listUsers().map { ($0.matchKey, $0.id) })
-            let team = try #require(try await github.findGroup(displayName: "Team"))
+            let team = try #require(try await github.findGroups(displayName: "Team").first)
             try await github.removeMembers(groupID: team.id, members: [try #require(accounts["bob@example.com"])])
             try await github.addMembers(groupID: team.id, members: [stranger])
             try await github.removeUser(id: try #require(accounts["alice@example.com"]), action: .disable)

@@ -19,32 +19,32 @@ struct GroupCentricPlannerTests {
     /// A source group seen for the first time, with source members `u1` and `u2`.
     struct Link: Sendable, CustomTestStringConvertible {
         var policy: CollisionPolicy
-        var existing: Group?
+        var existing: [Group]
         var expected: [Op]
-        var testDescription: String { "\(policy.rawValue), \(existing == nil ? "no" : "a") same-named group" }
+        var testDescription: String { "\(policy.rawValue), \(existing.count) same-named group(s)" }
     }
 
     static let links: [Link] = [
         Link(
             policy: .fail,
-            existing: nil,
+            existing: [],
             expected: [.createGroup(displayName: "Engineering", members: ["u1", "u2"])]
         ),
         Link(
             policy: .merge,
-            existing: nil,
+            existing: [],
             expected: [.createGroup(displayName: "Engineering", members: ["u1", "u2"])]
         ),
         Link(
             policy: .overwrite,
-            existing: nil,
+            existing: [],
             expected: [.createGroup(displayName: "Engineering", members: ["u1", "u2"])]
         ),
-        Link(policy: .fail, existing: existing, expected: [blocked]),
+        Link(policy: .fail, existing: [existing], expected: [blocked]),
         // Merge keeps the foreign member and adds only the missing source member.
         Link(
             policy: .merge,
-            existing: existing,
+            existing: [existing],
             expected: [
                 .adopt(targetID: "g1", origin: .adoptedMerge, kept: ["f1"], removed: []),
                 .addMembers(targetID: "g1", members: ["u1"]),
@@ -53,7 +53,7 @@ struct GroupCentricPlannerTests {
         // Overwrite adds the missing source member and removes the foreign one.
         Link(
             policy: .overwrite,
-            existing: existing,
+            existing: [existing],
             expected: [
                 .adopt(targetID: "g1", origin: .adoptedOverwrite, kept: [], removed: ["f1"]),
                 .addMembers(targetID: "g1", members: ["u1"]),
@@ -63,15 +63,25 @@ struct GroupCentricPlannerTests {
         // A same-named group that already holds exactly the source is adopted without member calls.
         Link(
             policy: .overwrite,
-            existing: Group(id: "g1", displayName: "Engineering", members: ["u1", "u2"]),
+            existing: [Group(id: "g1", displayName: "Engineering", members: ["u1", "u2"])],
             expected: [.adopt(targetID: "g1", origin: .adoptedOverwrite, kept: [], removed: [])]
         ),
         Link(
             policy: .merge,
-            existing: Group(id: "g1", displayName: "Engineering", members: ["u1", "u2"]),
+            existing: [Group(id: "g1", displayName: "Engineering", members: ["u1", "u2"])],
             expected: [.adopt(targetID: "g1", origin: .adoptedMerge, kept: [], removed: [])]
         ),
+        // Two groups carry the name (Entra does not keep names unique): blocked under every policy.
+        Link(policy: .fail, existing: [existing, twin], expected: [twoNamed]),
+        Link(policy: .merge, existing: [existing, twin], expected: [twoNamed]),
+        Link(policy: .overwrite, existing: [existing, twin], expected: [twoNamed]),
     ]
+
+    static let twin = Group(id: "g0", displayName: "Engineering", members: [])
+    static let twoNamed = Op.block(
+        reason:
+            "2 groups named 'Engineering' exist on the target (ids g0, g1); the bridge never picks one: rename or delete all but one on the target, or rename the source group."
+    )
 
     @Test(arguments: links)
     func link(_ row: Link) {

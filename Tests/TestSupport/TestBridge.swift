@@ -13,7 +13,7 @@ package struct TestBridge: Sendable {
     package let statements: StatementLog
 
     /// Opens a new store with the `default` channel's token in `token`.
-    package static func make(limits: LimitSettings = LimitSettings()) throws -> TestBridge {
+    package static func make() throws -> TestBridge {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("scim-bridge-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let log = StatementLog()

@@ -13,8 +13,8 @@ package protocol SCIMGroupCentricConnector: GroupCentricConnector {
 }
 
 extension SCIMGroupCentricConnector {
-    package func findGroup(displayName: String) async throws -> GroupCentricPlanner.TargetGroup? {
-        try await client.findGroup(displayName: displayName)
+    package func findGroups(displayName: String) async throws -> [GroupCentricPlanner.TargetGroup] {
+        try await client.findGroups(displayName: displayName)
     }
 
     package func group(id: String) async throws -> GroupCentricPlanner.TargetGroup? { try await client.group(id: id) }

@@ -34,10 +34,11 @@ package struct SCIMTargetClient: Sendable {
         return r.body?["Resources"]?.arrayValue?.first?["id"]?.stringValue
     }
 
-    /// The group whose `displayName` equals `displayName` (case-insensitively, as RFC 7643 §4.2 has it).
-    package func findGroup(displayName: String) async throws -> GroupCentricPlanner.TargetGroup? {
+    /// The groups whose `displayName` equals `displayName` (case-insensitively, as RFC 7643 §4.2 has
+    /// it). RFC 7643 does not make the name unique, so there may be several.
+    package func findGroups(displayName: String) async throws -> [GroupCentricPlanner.TargetGroup] {
         let r = try await transport.send(.GET, "/Groups?filter=\(Self.filter("displayName", displayName))")
-        return r.body?["Resources"]?.arrayValue?.lazy.compactMap(Self.group(from:)).first {
+        return (r.body?["Resources"]?.arrayValue ?? []).compactMap(Self.group(from:)).filter {
             caseInsensitiveEquals($0.displayName, displayName)
         }
     }
@@ -116,7 +117,7 @@ package struct SCIMTargetClient: Sendable {
         let id: String
         if let created = try await create("/Groups", body) {
             id = created
-        } else if let existing = try await findGroup(displayName: displayName) {
+        } else if let existing = try await findGroups(displayName: displayName).first {
             id = existing.id
         } else if let externalId, let existing = try await firstID("/Groups", where: "externalId", is: externalId) {
             id = existing

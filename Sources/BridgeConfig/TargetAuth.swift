@@ -7,6 +7,16 @@ package enum TargetAuth: Sendable, Hashable {
     /// `{ clientId: REF, clientSecret: REF, tokenURL: URL, scopes: [...] }`: OAuth 2.0 client credentials
     /// (RFC 6749 §4.4).
     case oauthClientCredentials(clientId: Secret, clientSecret: Secret, tokenURL: String, scopes: [String])
+    /// `{ clientId: REF, certificate: REF, privateKey: REF, tokenURL: URL, scopes: [...] }`: OAuth 2.0 client
+    /// credentials proven with a certificate: a JWT client assertion (RFC 7523 §2.2) signed with the
+    /// certificate's private key and naming its thumbprint, as the Microsoft identity platform takes it.
+    case oauthClientCertificate(
+        clientId: Secret,
+        certificate: Secret,
+        privateKey: Secret,
+        tokenURL: String,
+        scopes: [String]
+    )
     /// `{ serviceAccountKey: REF, subject: EMAIL, tokenURL: URL, scopes: [...] }`: a Google service account's JSON
     /// key, signing a JWT bearer grant (RFC 7523) that impersonates `subject` (domain-wide delegation).
     case googleServiceAccount(key: Secret, subject: String, tokenURL: String, scopes: [String])
@@ -16,7 +26,7 @@ package enum TargetAuth: Sendable, Hashable {
 
     /// The name of each form, as docs/configuration.md and error messages use it.
     package enum Form: String, Sendable, Hashable, CaseIterable {
-        case bearer, basic, oauthClientCredentials, googleServiceAccount, salesforceJWT
+        case bearer, basic, oauthClientCredentials, oauthClientCertificate, googleServiceAccount, salesforceJWT
     }
 
     /// This value's form.
@@ -25,6 +35,7 @@ package enum TargetAuth: Sendable, Hashable {
         case .bearer: .bearer
         case .basic: .basic
         case .oauthClientCredentials: .oauthClientCredentials
+        case .oauthClientCertificate: .oauthClientCertificate
         case .googleServiceAccount: .googleServiceAccount
         case .salesforceJWT: .salesforceJWT
         }
@@ -36,6 +47,8 @@ package enum TargetAuth: Sendable, Hashable {
         case .bearer(let token): [("bearer", token)]
         case .basic(_, let password): [("password", password)]
         case .oauthClientCredentials(let id, let secret, _, _): [("clientId", id), ("clientSecret", secret)]
+        case .oauthClientCertificate(let id, let certificate, let key, _, _):
+            [("clientId", id), ("certificate", certificate), ("privateKey", key)]
         case .googleServiceAccount(let key, _, _, _): [("serviceAccountKey", key)]
         case .salesforceJWT(let id, _, let key, _, _): [("clientId", id), ("privateKey", key)]
         }

@@ -28,6 +28,8 @@ package struct TargetSettings: Sendable, Hashable {
     package var google: GoogleSettings?
     /// Present exactly when `kind == .salesforce`.
     package var salesforce: SalesforceSettings?
+    /// Present exactly when `kind == .msgraph`.
+    package var msgraph: MSGraphSettings?
 
     /// Default of `concurrency`.
     package static let defaultConcurrency = 4
@@ -52,7 +54,8 @@ package struct TargetSettings: Sendable, Hashable {
         maxAttempts: Int = TargetSettings.defaultMaxAttempts,
         timeout: Duration = TargetSettings.defaultTimeout,
         google: GoogleSettings? = nil,
-        salesforce: SalesforceSettings? = nil
+        salesforce: SalesforceSettings? = nil,
+        msgraph: MSGraphSettings? = nil
     ) {
         self.name = name
         self.kind = kind
@@ -68,5 +71,6 @@ package struct TargetSettings: Sendable, Hashable {
         self.timeout = timeout
         self.google = google
         self.salesforce = salesforce
+        self.msgraph = msgraph ?? (kind == .msgraph ? MSGraphSettings() : nil)
     }
 }

@@ -7,14 +7,18 @@ package struct ConnectorTuning: Sendable {
     package var googleCreationGrace: Duration?
     /// How long a Salesforce org is left alone after `REQUEST_LIMIT_EXCEEDED`.
     package var salesforceRequestLimitPause: Duration?
+    /// Members per Microsoft Graph add and requests per `$batch` (at most Graph's 20).
+    package var msgraphBatchSize: Int?
 
     package init(
         slackBatchSize: Int? = nil,
         googleCreationGrace: Duration? = nil,
-        salesforceRequestLimitPause: Duration? = nil
+        salesforceRequestLimitPause: Duration? = nil,
+        msgraphBatchSize: Int? = nil
     ) {
         self.slackBatchSize = slackBatchSize
         self.googleCreationGrace = googleCreationGrace
         self.salesforceRequestLimitPause = salesforceRequestLimitPause
+        self.msgraphBatchSize = msgraphBatchSize
     }
 }

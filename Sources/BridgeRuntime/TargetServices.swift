@@ -211,7 +211,11 @@ package enum TargetServices {
                 tokensIssued: { await built.tokens.tokensIssued }
             )
         case .msgraph:
-            throw TargetWiringError("targets[\(i)].kind", "'msgraph' connectors are not available yet in this version.")
+            let built = try msgraph(t, index: i, bucket: bucket, patience: patience, tuning: tuning)
+            return SignedInConnector(
+                connector: .groupCentric(built.connector),
+                tokensIssued: { await built.tokens.tokensIssued }
+            )
         }
         return SignedInConnector(connector: connector, tokensIssued: { 0 })
     }
@@ -305,6 +309,64 @@ package enum TargetServices {
                 timeout: t.timeout,
                 patience: patience
             )
+        return (connector, tokens)
+    }
+
+    /// A Microsoft Graph target's connector, with the token provider it signs in through (client
+    /// credentials, with a secret or a certificate).
+    package static func msgraph(
+        _ t: TargetSettings,
+        index i: Int,
+        bucket: TokenBucket,
+        patience: HTTPTransport.Patience? = nil,
+        tuning: ConnectorTuning = ConnectorTuning()
+    ) throws -> (connector: MSGraphConnector, tokens: MSGraphTokenProvider) {
+        let clientID: String
+        let proof: MSGraphTokenProvider.Proof
+        let tokenURL: String
+        let scopes: [String]
+        do {
+            switch t.auth {
+            case .oauthClientCredentials(let id, let secret, let url, let s):
+                (clientID, proof, tokenURL, scopes) = (try id.resolve(), .secret(try secret.resolve()), url, s)
+            case .oauthClientCertificate(let id, let certificate, let key, let url, let s):
+                let pem = try certificate.resolve()
+                // Checked now, so that a wrong file stops start-up instead of every delivery.
+                _ = try CertificateThumbprints(certificatePEM: pem)
+                (clientID, proof, tokenURL, scopes) = (
+                    try id.resolve(), .certificate(certificatePEM: pem, privateKeyPEM: try key.resolve()), url, s
+                )
+            default:
+                throw TargetWiringError(
+                    "targets[\(i)].auth",
+                    "kind 'msgraph' needs { clientId, clientSecret, tokenURL } or { clientId, certificate, privateKey, tokenURL }."
+                )
+            }
+        } catch let error as TargetWiringError {
+            throw error
+        } catch {
+            throw TargetWiringError("targets[\(i)].auth", "\(error)")
+        }
+        let tokens = MSGraphTokenProvider(
+            clientID: clientID,
+            proof: proof,
+            tokenURL: tokenURL,
+            scopes: scopes,
+            client: HTTPClient.shared,
+            timeout: t.timeout
+        )
+        let transport = HTTPTransport(
+            client: HTTPClient.shared,
+            baseURL: t.baseURL,
+            bucket: bucket,
+            timeout: t.timeout,
+            authorization: { try await tokens.authorization() },
+            reauthorize: { await tokens.invalidate(authorization: $0) }
+        ).patient(patience)
+        let settings = t.msgraph ?? MSGraphSettings()
+        let connector =
+            tuning.msgraphBatchSize.map { MSGraphConnector(transport: transport, settings: settings, batchSize: $0) }
+            ?? MSGraphConnector(transport: transport, settings: settings)
         return (connector, tokens)
     }
 

@@ -8,6 +8,7 @@ extension NodeReader {
         .googleServiceAccount: ["serviceAccountKey", "subject", "tokenURL", "scopes"],
         .salesforceJWT: ["privateKey", "clientId", "username", "tokenURL", "audience"],
         .oauthClientCredentials: ["clientSecret", "clientId", "tokenURL", "scopes"],
+        .oauthClientCertificate: ["certificate", "clientId", "privateKey", "tokenURL", "scopes"],
         .basic: ["password", "username"],
     ]
 
@@ -17,6 +18,8 @@ extension NodeReader {
         case .bearer: "{ bearer: env:NAME }"
         case .basic: "{ username: NAME, password: env:NAME }"
         case .oauthClientCredentials: "{ clientId: env:NAME, clientSecret: env:NAME, tokenURL: URL, scopes: [...] }"
+        case .oauthClientCertificate:
+            "{ clientId: env:NAME, certificate: file:PATH, privateKey: file:PATH, tokenURL: URL }"
         case .googleServiceAccount: "{ serviceAccountKey: file:PATH, subject: ADMIN-EMAIL }"
         case .salesforceJWT: "{ clientId: env:NAME, username: NAME, privateKey: file:PATH }"
         }
@@ -32,7 +35,7 @@ extension NodeReader {
         }
         let keys = Set(mapping.keys.compactMap(\.string))
         let order: [TargetAuth.Form] = [
-            .bearer, .googleServiceAccount, .salesforceJWT, .oauthClientCredentials, .basic,
+            .bearer, .googleServiceAccount, .salesforceJWT, .oauthClientCertificate, .oauthClientCredentials, .basic,
         ]
         guard let form = order.first(where: { keys.contains(Self.authKeys[$0]![0]) }) else {
             report(path, "cannot tell the kind of authentication; kind \(kind.rawValue) takes \(usage)", at: node)
@@ -64,6 +67,20 @@ extension NodeReader {
             return .oauthClientCredentials(
                 clientId: clientId,
                 clientSecret: clientSecret,
+                tokenURL: tokenURL,
+                scopes: scopes
+            )
+        case .oauthClientCertificate:
+            let clientId = secret(f, "clientId")
+            let certificate = secret(f, "certificate")
+            let privateKey = secret(f, "privateKey")
+            let tokenURL = url(f, "tokenURL", required: true)
+            let scopes = strings(f, "scopes") ?? (kind == .msgraph ? TargetAuth.msgraphDefaultScopes : [])
+            guard let clientId, let certificate, let privateKey, let tokenURL else { return nil }
+            return .oauthClientCertificate(
+                clientId: clientId,
+                certificate: certificate,
+                privateKey: privateKey,
                 tokenURL: tokenURL,
                 scopes: scopes
             )

@@ -9,6 +9,7 @@ extension NodeReader {
     // An ordered list, not a dictionary, so that "did you mean" breaks ties the same way every run.
     static let kindSpecificKeys: [(kind: TargetKind, keys: [String])] = [
         (.google, ["customer", "domain"]),
+        (.msgraph, ["groupType", "initialPassword", "domain"]),
         (
             .salesforce,
             [
@@ -55,7 +56,11 @@ extension NodeReader {
             if kind == nil || kind == specificKind {
                 allowed += keys
             } else {
-                for key in keys { elsewhere[key] = "only valid for kind \(specificKind.rawValue)" }
+                for key in keys {
+                    elsewhere[key] =
+                        elsewhere[key].map { "\($0) or \(specificKind.rawValue)" }
+                        ?? "only valid for kind \(specificKind.rawValue)"
+                }
             }
         }
         guard let f = fields(node, at: path, allowed: allowed, elsewhere: elsewhere) else { return nil }
@@ -116,6 +121,7 @@ extension NodeReader {
 
         var google: GoogleSettings?
         var salesforce: SalesforceSettings?
+        var msgraph: MSGraphSettings?
         switch parsedKind {
         case .google:
             let customer = string(f, "customer") ?? "my_customer"
@@ -124,6 +130,12 @@ extension NodeReader {
             }
         case .salesforce:
             salesforce = salesforceSettings(f)
+        case .msgraph:
+            msgraph = MSGraphSettings(
+                groupType: choice(f, "groupType") ?? .security,
+                initialPassword: choice(f, "initialPassword") ?? .random,
+                domain: string(f, "domain")
+            )
         default:
             break
         }
@@ -145,7 +157,8 @@ extension NodeReader {
             maxAttempts: maxAttempts,
             timeout: timeout,
             google: google,
-            salesforce: salesforce
+            salesforce: salesforce,
+            msgraph: msgraph
         )
     }
 

@@ -7,17 +7,22 @@ import JWTKit
 package struct JWTAssertionSigner: Sendable, CustomStringConvertible {
     private let keys: JWTKeyCollection
     private let keyID: String?
+    private let thumbprints: CertificateThumbprints?
 
-    private init(keys: JWTKeyCollection, keyID: String?) {
+    private init(keys: JWTKeyCollection, keyID: String?, thumbprints: CertificateThumbprints?) {
         self.keys = keys
         self.keyID = keyID
+        self.thumbprints = thumbprints
     }
 
     /// A signer for an RSA private key in PEM form (PKCS #1 or PKCS #8, at least 2048 bits); `keyID`
-    /// goes into the header's `kid` (Google sends the key's `private_key_id`).
-    package static func rs256(privateKeyPEM: String, keyID: String? = nil) async throws(TargetError)
-        -> JWTAssertionSigner
-    {
+    /// goes into the header's `kid` (Google sends the key's `private_key_id`); `thumbprints` name the
+    /// key's certificate in the header's `x5t` and `x5t#S256` (the Microsoft identity platform).
+    package static func rs256(
+        privateKeyPEM: String,
+        keyID: String? = nil,
+        thumbprints: CertificateThumbprints? = nil
+    ) async throws(TargetError) -> JWTAssertionSigner {
         let key: JWTKit.Insecure.RSA.PrivateKey
         do {
             key = try JWTKit.Insecure.RSA.PrivateKey(pem: privateKeyPEM)
@@ -29,18 +34,19 @@ package struct JWTAssertionSigner: Sendable, CustomStringConvertible {
         }
         let keys = JWTKeyCollection()
         await keys.add(rsa: key, digestAlgorithm: .sha256)
-        return JWTAssertionSigner(keys: keys, keyID: keyID)
+        return JWTAssertionSigner(keys: keys, keyID: keyID, thumbprints: thumbprints)
     }
 
     /// The compact JWS of the claims: `iss`, `sub` (when given), `aud`, `scope` (when given), `iat` and
-    /// `exp` = `iat` + `lifetime`.
+    /// `exp` = `iat` + `lifetime`; with `uniqueID`, also `jti` and `nbf` = `iat` (a client assertion).
     package func sign(
         issuer: String,
         subject: String?,
         audience: String,
         scope: String?,
         issuedAt: Date,
-        lifetime: Duration
+        lifetime: Duration,
+        uniqueID: String? = nil
     ) async throws(TargetError) -> String {
         let iat = Int64(issuedAt.timeIntervalSince1970.rounded(.down))
         let claims = Claims(
@@ -49,12 +55,18 @@ package struct JWTAssertionSigner: Sendable, CustomStringConvertible {
             aud: audience,
             scope: scope,
             iat: iat,
-            exp: iat + lifetime.components.seconds
+            exp: iat + lifetime.components.seconds,
+            nbf: uniqueID == nil ? nil : iat,
+            jti: uniqueID
         )
         var header = JWTHeader()
         header.alg = "RS256"
         header.typ = "JWT"
         if let keyID { header.kid = keyID }
+        if let thumbprints {
+            header.x5t = thumbprints.sha1
+            header.x5tS256 = thumbprints.sha256
+        }
         do {
             return try await keys.sign(claims, header: header)
         } catch {
@@ -72,6 +84,8 @@ package struct JWTAssertionSigner: Sendable, CustomStringConvertible {
         var scope: String?
         var iat: Int64
         var exp: Int64
+        var nbf: Int64?
+        var jti: String?
 
         // The receiving authorization server verifies the claims, not the client.
         func verify(using algorithm: some JWTAlgorithm) async throws {}

@@ -42,12 +42,8 @@ package enum GoogleMapping {
     }
 
     /// A random password for `users.insert`, which requires one: users sign in through the IdP, so
-    /// nobody ever learns it. 32 characters from a 64-character alphabet (192 bits).
-    package static func randomPassword() -> String {
-        let alphabet = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
-        var rng = SystemRandomNumberGenerator()
-        return String((0..<32).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] })
-    }
+    /// nobody ever learns it.
+    package static func randomPassword() -> String { RandomPassword.make() }
 
     /// The email a group named `displayName` gets in `domain`: the name lower-cased, every run of
     /// characters other than ASCII letters and digits turned into one `-`, at most 60 characters

@@ -68,6 +68,8 @@ enum Fixtures {
     static let files = [
         "/etc/scim-bridge/google-service-account.json": "{\"private_key\": \"\(tokenValue)\"}\n",
         "/etc/scim-bridge/salesforce.key": "-----BEGIN PRIVATE KEY-----\n\(tokenValue)\n-----END PRIVATE KEY-----\n",
+        "/etc/scim-bridge/graph.crt": "-----BEGIN CERTIFICATE-----\nMAMCAQE=\n-----END CERTIFICATE-----\n",
+        "/etc/scim-bridge/graph.key": "-----BEGIN PRIVATE KEY-----\n\(tokenValue)\n-----END PRIVATE KEY-----\n",
     ]
 
     struct NoSuchFile: Error, CustomStringConvertible {

@@ -35,7 +35,7 @@ extension NodeReader {
         }
         let keys = Set(mapping.keys.compactMap(\.string))
         let order: [TargetAuth.Form] = [
-            .bearer, .googleServiceAccount, .salesforceJWT, .oauthClientCertificate, .oauthClientCredentials, .basic,
+            .bearer, .googleServiceAccount, .oauthClientCertificate, .salesforceJWT, .oauthClientCredentials, .basic,
         ]
         guard let form = order.first(where: { keys.contains(Self.authKeys[$0]![0]) }) else {
             report(path, "cannot tell the kind of authentication; kind \(kind.rawValue) takes \(usage)", at: node)

@@ -13,8 +13,15 @@ package enum MSGraphMapping {
     /// The canonical attributes compared with what Graph holds, by the Graph property that keeps each.
     static let compared: [(canonical: String, graph: String)] = [
         ("displayName", "displayName"), ("name.givenName", "givenName"), ("name.familyName", "surname"),
-        ("title", "jobTitle"), ("\(enterprise).department", "department"),
+        ("title", "jobTitle"), ("\(enterprise):department", "department"),
     ]
+
+    /// The value of a canonical attribute path (`name.givenName`, or an extension's `urn:…:User:department`).
+    static func canonicalValue(_ user: JSONObject, _ path: String) -> String? {
+        guard path.hasPrefix(enterprise + ":") else { return UserComparison.string(user, path) }
+        let value = user[enterprise]?[String(path.dropFirst(enterprise.count + 1))]?.stringValue
+        return value?.isEmpty == false ? value : nil
+    }
 
     // MARK: - Users
 
@@ -87,7 +94,7 @@ package enum MSGraphMapping {
             "userPrincipalName": .string(upn),
         ]
         for (canonical, graph) in compared where graph != "displayName" {
-            if let value = UserComparison.string(user, canonical) { body[graph] = .string(value) }
+            if let value = canonicalValue(user, canonical) { body[graph] = .string(value) }
         }
         switch creation {
         case .password(let password)?:
@@ -125,7 +132,8 @@ package enum MSGraphMapping {
         -> [AttributeDifference]
     {
         guard let upn = userPrincipalName(of: user, domain: domain) else { return [] }
-        var wanted = UserComparison.strings(user, compared.map(\.canonical))
+        var wanted: [String: String] = [:]
+        for (canonical, _) in compared { wanted[canonical] = canonicalValue(user, canonical) }
         wanted["displayName"] = displayName(of: user, principalName: upn)
         return UserComparison.differences(active: user["active"]?.boolValue ?? true, wanted: wanted, actual: actual)
     }
@@ -218,7 +226,7 @@ package enum MSGraphMapping {
     /// added object references already exist"); matched on the code and the gist, not the exact wording.
     package static func isAlreadyMember(status: Int, body: JSONValue?) -> Bool {
         let e = error(body)
-        return status == 400 && e.message.lowercased().contains("already exist")
+        return status == 400 && e.message.lowercased().contains("object references already exist")
             && (e.code.isEmpty || e.code == "Request_BadRequest")
     }
 

@@ -35,6 +35,7 @@ struct Doctor: AsyncParsableCommand {
         let patience = HTTPTransport.Patience(budget: .seconds(120), failedReads: 0) { line in
             FileHandle.standardError.write(Data("  wait  \(line)\n".utf8))
         }
+        if t.kind == .msgraph { try await checkGraphPermissions(t, index: i) }
         let connector = try TargetServices.connector(t, index: i, patience: patience)
         do {
             try await connector.testConnection()
@@ -42,6 +43,33 @@ struct Doctor: AsyncParsableCommand {
         } catch let error as TargetError {
             throw CLIError(Self.explain(error, t, index: i))
         }
+    }
+
+    /// Microsoft Graph: a token is obtained, and its `roles` claim holds the application permissions
+    /// the connector needs; each failure in the terms of the app registration.
+    func checkGraphPermissions(_ t: TargetSettings, index i: Int) async throws {
+        let tokens = try TargetServices.msgraph(t, index: i, bucket: TargetServices.bucket(t)).tokens
+        let authorization: String
+        do {
+            authorization = try await tokens.authorization()
+        } catch let error as TargetError {
+            throw CLIError(
+                "targets[\(i)].auth: no access token from the Microsoft identity platform. \(Self.credentialHint(t.kind)) (\(error))"
+            )
+        }
+        print("  ok    the Microsoft identity platform issued an access token")
+        guard let roles = MSGraphTokenProvider.roles(inToken: String(authorization.dropFirst("Bearer ".count))) else {
+            print("  warn  the access token is not a JWT; its application permissions cannot be read")
+            return
+        }
+        let missing = MSGraphPermissions.missing(from: roles)
+        guard missing.isEmpty else {
+            let lines = missing.map { "\($0.roles[0]) (to \($0.purpose))" }.joined(separator: ", ")
+            throw CLIError(
+                "targets[\(i)].auth: the app registration lacks the application permissions \(lines). Add them in Entra ID under App registrations > API permissions > Microsoft Graph > Application permissions, then grant admin consent; the token has: \(roles.sorted().joined(separator: ", "))."
+            )
+        }
+        print("  ok    application permissions: \(roles.sorted().joined(separator: ", "))")
     }
 
     /// What a failed check means for this kind of target, naming the configuration key to look at.
@@ -78,7 +106,8 @@ struct Doctor: AsyncParsableCommand {
             "Google needs a service account with domain-wide delegation for the Directory scopes, impersonating an admin."
         case .salesforce:
             "Salesforce needs a connected app whose certificate signs the JWT, pre-authorized for the user."
-        case .msgraph: "Microsoft Graph needs an app registration with application permissions and admin consent."
+        case .msgraph:
+            "Microsoft Graph needs an app registration (Application (client) ID as clientId, the tenant in tokenURL) with a client secret or an uploaded certificate, and application permissions with admin consent."
         case .scim: "Check the token or password the SCIM service provider issued for the bridge."
         }
     }

@@ -67,6 +67,21 @@ struct MSGraphTokenTests {
         }
     }
 
+    @Test func withoutAPublicKeyTheCertificatesOwnKeyVerifies() async throws {
+        try await withMSGraph({ $0.publicKeyPEM = nil }) { client, _ in
+            let good = try await client.token([
+                "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+                "client_assertion": try await client.assertion(),
+            ])
+            #expect(good.status == 200)
+            let forged = try await client.token([
+                "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+                "client_assertion": try await client.assertion(key: MSGraphTestKeys.otherPrivateKeyPEM),
+            ])
+            #expect(forged.aadsts == 700027)
+        }
+    }
+
     @Test func badAssertionsAreRefusedWithTheirAADSTSCodes() async throws {
         try await withMSGraph { client, emulator in
             func exchange(_ assertion: String) async throws -> MSGraphClient.Reply {

@@ -12,6 +12,7 @@ struct EmulatorCommand: AsyncParsableCommand {
             "Run an emulated target service provider for connector tests (loopback only: the admin API has no authentication).",
         subcommands: [
             SCIMCommand.self, GitHubEMUCommand.self, SlackCommand.self, GoogleCommand.self, SalesforceCommand.self,
+            MSGraphCommand.self,
         ]
     )
 }

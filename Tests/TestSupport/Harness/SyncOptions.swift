@@ -24,6 +24,8 @@ package struct SyncOptions: Sendable {
     package var salesforce: SalesforceSettings? = nil
     package var limits = LimitSettings()
     package var admin: AdminConfiguration? = nil
+    /// A last change to the target's entry once the emulator listens (an auth form that needs its URL).
+    package var settings: (@Sendable (inout TargetSettings) -> Void)? = nil
 
     package init(target: String) { self.target = target }
 
@@ -40,5 +42,6 @@ package struct SyncOptions: Sendable {
         if let auth { settings.auth = auth }
         // The harness drains the outbox itself; no scheduled reconciliation.
         settings.reconcileEvery = nil
+        self.settings?(&settings)
     }
 }

@@ -199,4 +199,68 @@ struct DoctorCommandTests {
             #expect(unknownApp.output.contains("targets[0]"))
         }
     }
+
+    /// Microsoft Graph: a token from the identity platform (secret or certificate), the application
+    /// permissions in its roles claim, the tenant reached; each failure in the app registration's terms.
+    @Test(
+        .enabled(
+            if: CrashRecoveryTests.executable != nil,
+            "the scim-bridge executable is built by `swift build` / `swift test`"
+        )
+    )
+    func checksGraphTokenPermissionsAndTenant() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "scim-bridge-doctor-graph-\(UUID().uuidString)"
+        )
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let certificate = dir.appendingPathComponent("graph.crt")
+        let key = dir.appendingPathComponent("graph.key")
+        try MSGraphTestKeys.certificatePEM.write(to: certificate, atomically: true, encoding: .utf8)
+        try MSGraphTestKeys.privateKeyPEM.write(to: key, atomically: true, encoding: .utf8)
+        var configuration = MSGraphEmulator.Configuration(
+            clientSecret: "the-secret",
+            certificatePEM: MSGraphTestKeys.certificatePEM,
+            roles: ["User.ReadWrite.All", "Group.ReadWrite.All"]
+        )
+        for roles in [configuration.roles, ["User.ReadWrite.All", "GroupMember.ReadWrite.All"]] {
+            configuration.roles = roles
+            try await withRunningEmulator(try MSGraphEmulator(configuration: configuration)) { _, emulator in
+                func graph(_ proof: String) async throws -> Outcome {
+                    try await doctor(
+                        baseURL: emulator.graphURL,
+                        token: "",
+                        kind: "msgraph",
+                        auth:
+                            "{ clientId: \"inline:\(emulator.configuration.clientID)\", \(proof), tokenURL: \"\(emulator.tokenURL)\" }"
+                    )
+                }
+                let secret = try await graph("clientSecret: \"inline:the-secret\"")
+                let viaCertificate = try await graph(
+                    "certificate: \"file:\(certificate.path)\", privateKey: \"file:\(key.path)\""
+                )
+                if roles.contains("Group.ReadWrite.All") {
+                    for good in [secret, viaCertificate] {
+                        #expect(good.status == 0, "\(good.output)")
+                        #expect(good.output.contains("issued an access token"))
+                        #expect(
+                            good.output.contains("application permissions: Group.ReadWrite.All, User.ReadWrite.All")
+                        )
+                        #expect(good.output.contains("accepted the credentials"))
+                    }
+                    let wrong = try await graph("clientSecret: \"inline:not-the-secret\"")
+                    #expect(wrong.status != 0)
+                    #expect(wrong.output.contains("targets[0].auth") && wrong.output.contains("AADSTS7000215"))
+                    #expect(wrong.output.contains("Certificates & secrets"))
+                    #expect(!wrong.output.contains("not-the-secret"))
+                } else {
+                    // Members may be written, groups not: the missing permission is named.
+                    #expect(secret.status != 0)
+                    #expect(secret.output.contains("Group.ReadWrite.All (to create, rename and delete groups)"))
+                    #expect(!secret.output.contains("GroupMember.ReadWrite.All (to"))
+                    #expect(secret.output.contains("admin consent"))
+                }
+            }
+        }
+    }
 }

@@ -108,6 +108,23 @@ struct MSGraphEndToEndTests {
         }
     }
 
+    /// Graph sees new users and groups only two seconds after creating them: the group's creation
+    /// with its members and the member adds meet 404 and 400 "…do not exist", and are retried until
+    /// Graph sees them, never dead-lettered.
+    @Test func membersGraphDoesNotSeeYetAreRetriedNotFailed() async throws {
+        try await H.with(policy: .overwrite, configure: { $0.replicationDelay = .seconds(2) }) { h, c in
+            _ = try await pushPingOneSample(c, h.token)
+            try await h.drain()
+            #expect(h.members(of: "Engineering") == ["alice@example.com", "bob@example.com"])
+            #expect(h.members(of: "Sales") == ["carol@example.com"])
+            let refused = h.emulator.recordedRequests.filter {
+                $0.status == 404 && ($0.path == "/groups" || $0.path.hasSuffix("/members/$ref") || $0.method == "PATCH")
+            }
+            #expect(!refused.isEmpty, "the replication delay was met")
+            try await Self.expectClean(h)
+        }
+    }
+
     @Test func failLeavesTheSameNamedGroupUntouchedAndReportsItBlocked() async throws {
         try await H.with(policy: .fail, collidingGroup: true) { h, c in
             let ids = try await pushPingOneSample(c, h.token)
@@ -165,6 +182,9 @@ struct MSGraphEndToEndTests {
                 }
             )
             #expect(h.members(of: "Sales") == ["carol@example.com"], "the other group is delivered")
+            let plan = try await Reconciler(sync: try h.sync()).plan(channels: [try await h.channel()])
+            let line = try #require(plan.blocked.first { $0.hasPrefix("pingone/Engineering") }, "\(plan.blocked)")
+            for id in seeded.groups { #expect(line.contains(id), "\(line)") }
             try await Self.expectClean(h)
         }
     }
@@ -218,6 +238,63 @@ struct MSGraphEndToEndTests {
                     ]
             )
             #expect(h.emulator.recordedRequests.contains { $0.inBatch && $0.path.hasSuffix("/members/$ref") })
+            try await Self.expectClean(h)
+        }
+    }
+
+    /// Drift made in Entra behind the bridge's back (a member removed, a foreign one added, a user
+    /// disabled): `plan` shows the calls, `sync` makes them, and a second plan is empty.
+    @Test func planShowsDriftAndSyncRepairsIt() async throws {
+        try await H.with(policy: .overwrite) { h, c in
+            _ = try await pushPingOneSample(c, h.token)
+            try await h.drain()
+            try h.emulator.seed(users: [["userPrincipalName": "foreign@example.com"]])
+            let state = h.emulator.state()
+            let eng = try #require(state.group(named: "Engineering")?["id"]?.stringValue)
+            let sales = try #require(state.group(named: "Sales")?["id"]?.stringValue)
+            let alice = try #require(state.user(principalName: "alice@example.com")?["id"]?.stringValue)
+            let bob = try #require(state.user(principalName: "bob@example.com")?["id"]?.stringValue)
+            let foreign = try #require(state.user(principalName: "foreign@example.com")?["id"]?.stringValue)
+            try await h.connector.removeMembers(groupID: eng, members: [alice])
+            try await h.connector.addMembers(groupID: sales, members: [foreign])
+            try await h.connector.removeUser(id: bob, action: .disable)
+
+            let reconciler = Reconciler(sync: try h.sync())
+            let channel = try await h.channel()
+            let plan = try await reconciler.plan(channels: [channel])
+            #expect(plan.steps.count == 3, "\(plan.steps.map(\.description))")
+            #expect(
+                plan.steps.contains {
+                    if case .addMembers(_, _, let t, _, let m) = $0 { t == eng && m == [alice] } else { false }
+                }
+            )
+            #expect(
+                plan.steps.contains {
+                    if case .removeMembers(_, _, let t, _, let m) = $0 { t == sales && m == [foreign] } else { false }
+                }
+            )
+            #expect(plan.steps.contains { if case .user(.repair(_, _, bob, _, _)) = $0 { true } else { false } })
+            #expect(h.members(of: "Engineering") == ["bob@example.com"], "planning changes nothing")
+
+            try await reconciler.execute(plan.steps, channels: [channel])
+            #expect(h.members(of: "Engineering") == ["alice@example.com", "bob@example.com"])
+            #expect(h.members(of: "Sales") == ["carol@example.com"])
+            #expect(h.emulator.state().user(principalName: "bob@example.com")?["accountEnabled"] == true)
+            #expect(try await reconciler.plan(channels: [channel]).steps.isEmpty)
+            try await Self.expectClean(h)
+        }
+    }
+
+    /// Users and groups are listed through `@odata.nextLink` pages of at most 999.
+    @Test func listsFollowNextLinks() async throws {
+        try await H.with(policy: .overwrite) { h, _ in
+            try h.emulator.seed(
+                users: (0..<1_234).map { ["userPrincipalName": .string("u\($0)@example.com")] },
+                groups: (0..<1_001).map { ["displayName": .string("g\($0)")] }
+            )
+            #expect(try await h.connector.listUsers().count == 1_234)
+            #expect(try await h.connector.listGroups().count == 1_001)
+            #expect(h.emulator.recordedRequests.contains { $0.queryValue("$skiptoken") != nil })
             try await Self.expectClean(h)
         }
     }

@@ -249,8 +249,7 @@ package enum TargetServices {
             baseURL: t.baseURL,
             bucket: bucket,
             timeout: t.timeout,
-            authorization: { try await provider.authorization() },
-            reauthorize: { await provider.invalidate(authorization: $0) }
+            tokens: provider
         ).patient(patience)
         let customer = t.google?.customer ?? "my_customer"
         let connector =
@@ -360,8 +359,7 @@ package enum TargetServices {
             baseURL: t.baseURL,
             bucket: bucket,
             timeout: t.timeout,
-            authorization: { try await tokens.authorization() },
-            reauthorize: { await tokens.invalidate(authorization: $0) }
+            tokens: tokens
         ).patient(patience)
         let settings = t.msgraph ?? MSGraphSettings()
         let connector =

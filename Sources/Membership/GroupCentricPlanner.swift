@@ -40,7 +40,7 @@ package enum GroupCentricPlanner {
             return [
                 .block(
                     reason:
-                        "\(ids.count) groups named '\(displayName)' exist on the target (ids \(ids.joined(separator: ", "))); the bridge never picks one: rename or delete all but one on the target, or rename the source group."
+                        "\(ids.count) groups named '\(displayName)' exist on the target (ids \(ids.joined(separator: ", "))); \(sameNamedAdvice)"
                 )
             ]
         }
@@ -73,6 +73,13 @@ package enum GroupCentricPlanner {
             return ops
         }
     }
+
+    /// How a block by several same-named groups ends: no policy adopts one of them.
+    static let sameNamedAdvice =
+        "the bridge never picks one: rename or delete all but one on the target, or rename the source group."
+
+    /// Whether a block's reason is several same-named groups, which a change of policy does not lift.
+    package static func isSameNamedBlock(_ reason: String) -> Bool { reason.hasSuffix(sameNamedAdvice) }
 
     /// A membership delta on a linked group. Under `merge`, a removal touches only members the
     /// bridge added (`bridgeAdded`); otherwise every removal is applied.

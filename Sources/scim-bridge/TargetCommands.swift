@@ -166,7 +166,7 @@ struct Status: AsyncParsableCommand {
                 "  synced: \(mappings.filter { $0.targetID != nil && $0.kind == .user }.count) user(s), \(mappings.filter { $0.targetID != nil && $0.kind == .group }.count) group(s)"
             )
             for m in mappings where m.origin == .blocked {
-                if t.onNameCollision == .fail {
+                if t.onNameCollision == .fail || GroupCentricPlanner.isSameNamedBlock(m.detail ?? "") {
                     print("  blocked: group \(m.canonicalID) in \(m.channel.name): \(m.detail ?? "")")
                 } else {
                     // The stored reason speaks of the policy it was blocked under; say what happens now.

@@ -96,11 +96,18 @@ struct MSGraphEndToEndTests {
             let ids = try await pushPingOneSample(c, h.token)
             try await c.addMember(ids["alice"]!, to: ids["Sales"]!, token: h.token)
             try await pushPingOneFollowUp(c, h.token, ids)
+            let ops = try #require(
+                try await c.post("/scim/v2/pingone/Groups", token: h.token, Bodies.group("Ops", members: [ids["bob"]!]))
+                    .body?["id"]?.stringValue
+            )
+            try await h.drain()
+            #expect(try await c.delete("/scim/v2/pingone/Groups/\(ops)", token: h.token).status == 204)
             try await h.drain()
             let state = h.emulator.state()
             #expect(h.members(of: "Engineering") == ["alice@example.com"])
             #expect(h.members(of: "Sales EMEA") == ["carol@example.com", "alice@example.com"])
             #expect(state.groups(named: "Sales").isEmpty)
+            #expect(state.groups(named: "Ops").isEmpty, "created, then deleted")
             #expect(state.groups.count == 2, "no duplicate from a lost answer")
             #expect(state.user(principalName: "carol@example.com")?["accountEnabled"] == false)
             #expect(state.counters.faultsInjected > 3)

@@ -96,6 +96,15 @@ struct GroupCentricPlannerTests {
         )
     }
 
+    @Test func aBlockBySameNamedGroupsIsToldFromABlockByThePolicy() {
+        guard case .block(let several) = Self.twoNamed, case .block(let policy) = Self.blocked else {
+            Issue.record("expected blocks")
+            return
+        }
+        #expect(GroupCentricPlanner.isSameNamedBlock(several))
+        #expect(!GroupCentricPlanner.isSameNamedBlock(policy))
+    }
+
     @Test func theBlockReasonNamesTheSettingAndTheExistingGroup() {
         guard case .block(let reason) = Self.blocked else { Issue.record("expected a block"); return }
         #expect(reason.contains("onNameCollision"))

@@ -185,7 +185,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BridgeConfigTests",
-            dependencies: ["BridgeConfig", "Membership"],
+            dependencies: ["BridgeConfig", "Membership", "SCIM"],
             swiftSettings: swiftSettings
         ),
         // What the test targets share: a bridge on a temporary store served over loopback, one end-to-end

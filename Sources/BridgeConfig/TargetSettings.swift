@@ -30,6 +30,8 @@ package struct TargetSettings: Sendable, Hashable {
     package var salesforce: SalesforceSettings?
     /// Present exactly when `kind == .msgraph`.
     package var msgraph: MSGraphSettings?
+    /// The groups of its channels this target receives. Default: every group.
+    package var scope: TargetScope
 
     /// Default of `concurrency`.
     package static let defaultConcurrency = 4
@@ -55,7 +57,8 @@ package struct TargetSettings: Sendable, Hashable {
         timeout: Duration = TargetSettings.defaultTimeout,
         google: GoogleSettings? = nil,
         salesforce: SalesforceSettings? = nil,
-        msgraph: MSGraphSettings? = nil
+        msgraph: MSGraphSettings? = nil,
+        scope: TargetScope = .everything
     ) {
         self.name = name
         self.kind = kind
@@ -72,5 +75,6 @@ package struct TargetSettings: Sendable, Hashable {
         self.google = google
         self.salesforce = salesforce
         self.msgraph = msgraph ?? (kind == .msgraph ? MSGraphSettings() : nil)
+        self.scope = scope
     }
 }

@@ -93,6 +93,7 @@ package enum TargetServices {
                 connector: c,
                 policy: policy(t),
                 userRemoval: removal(t),
+                scope: t.scope,
                 logger: logger
             )
         }
@@ -111,6 +112,7 @@ package enum TargetServices {
             connector: c,
             policy: policy(t),
             userRemoval: removal(t),
+            scope: t.scope,
             logger: logger
         )
     }
@@ -140,6 +142,7 @@ package enum TargetServices {
                         connector: c,
                         policy: policy(t),
                         userRemoval: removal(t),
+                        scope: t.scope,
                         logger: logger
                     )
                 )
@@ -402,6 +405,7 @@ package enum TargetServices {
     /// Groups blocked under `fail` are queued again when the target's policy now allows adoption.
     package static func prepare(_ config: BridgeConfiguration, store: SQLiteStore, logger: Logger) async throws {
         for t in config.targets {
+            try await applyScope(t, config, store: store, logger: logger)
             let mappings = try await store.mappings(target: t.name)
             for c in config.channels where c.targets.contains(t.name) {
                 guard let channel = try await store.channel(named: c.name) else { continue }
@@ -434,6 +438,30 @@ package enum TargetServices {
                 )
             }
         }
+    }
+
+    /// A target whose `scope` changed since it was last applied gets an upsert of every group of its
+    /// channels: each group that entered the scope is linked, each that left it unlinked, by the
+    /// target's worker (and `plan` shows the same before `serve` runs).
+    static func applyScope(
+        _ t: TargetSettings,
+        _ config: BridgeConfiguration,
+        store: SQLiteStore,
+        logger: Logger
+    ) async throws {
+        let applied = try await store.appliedScope(target: t.name) ?? TargetScope.everything.fingerprint
+        guard applied != t.scope.fingerprint else { return }
+        for c in config.channels where c.targets.contains(t.name) {
+            guard let channel = try await store.channel(named: c.name),
+                !(try await store.mappings(target: t.name).filter { $0.channel.key == channel.key }.isEmpty)
+            else { continue }
+            let queued = try await store.backfill(target: t.name, channel: channel, groupsOnly: true)
+            logger.notice(
+                "scope changed: every group queued to be linked or unlinked",
+                metadata: ["target": "\(t.name)", "channel": "\(c.name)", "groups": "\(queued)"]
+            )
+        }
+        try await store.recordAppliedScope(target: t.name, t.scope.fingerprint)
     }
 
     /// Creates configured channels that do not exist yet (printing each new token once) and sets their targets.

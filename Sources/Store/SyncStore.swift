@@ -31,7 +31,7 @@ package protocol SyncStore: Store {
     /// Enqueues events for one target (reconciliation and tests).
     func enqueue(_ events: [ChangeEvent], target: String, channel: Channel) async throws
     /// Enqueues an upsert of every user, then every group, of the channel for one target (its initial sync).
-    func backfill(target: String, channel: Channel) async throws -> Int
+    func backfill(target: String, channel: Channel, groupsOnly: Bool) async throws -> Int
 
     func mapping(target: String, channel: Channel, kind: ResourceKind, canonicalID: String) async throws
         -> TargetMapping?

@@ -14,6 +14,9 @@ package struct GroupCentricSync: Sendable {
     package let connector: any GroupCentricConnector
     package let policy: CollisionPolicy
     package let userRemoval: UserRemoval
+    /// The groups this target receives (`scope:`); the others are never linked, and one that leaves
+    /// the scope is unlinked as its deletion would be.
+    package let scope: TargetScope
     package let logger: Logger
 
     package init(
@@ -22,6 +25,7 @@ package struct GroupCentricSync: Sendable {
         connector: any GroupCentricConnector,
         policy: CollisionPolicy,
         userRemoval: UserRemoval,
+        scope: TargetScope = .everything,
         logger: Logger
     ) {
         self.target = target
@@ -29,6 +33,7 @@ package struct GroupCentricSync: Sendable {
         self.connector = connector
         self.policy = policy
         self.userRemoval = userRemoval
+        self.scope = scope
         self.logger = logger
     }
 
@@ -63,6 +68,7 @@ package struct GroupCentricSync: Sendable {
         guard let group = try await store.get(.group, id: id, in: channel),
             let name = group.attributes["displayName"]?.stringValue
         else { return }
+        guard scope.includes(group: group.attributes) else { return try await leaveScope(id, channel) }
         if let m = try await store.mapping(target: target, channel: channel, kind: .group, canonicalID: id),
             m.origin != .creating
         {
@@ -240,7 +246,7 @@ package struct GroupCentricSync: Sendable {
             // Not linked yet (or its creation was interrupted): linking reads the current members,
             // which include this change.
             guard let group = try await store.get(.group, id: id, in: channel),
-                let name = group.attributes["displayName"]?.stringValue
+                let name = group.attributes["displayName"]?.stringValue, scope.includes(group: group.attributes)
             else {
                 return
             }

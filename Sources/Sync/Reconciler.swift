@@ -15,6 +15,8 @@ package struct Reconciler: Sendable {
         /// `POST`, `PUT` (the account differs) or removal of a user (`UserStep`).
         case user(UserStep)
         case linkGroup(channel: String, id: String, displayName: String, policy: CollisionPolicy, collides: Bool)
+        /// A linked group outside the target's `scope`: unlinked as its deletion would be.
+        case unlinkGroup(channel: String, id: String, targetID: String, displayName: String, origin: GroupOrigin)
         case renameGroup(channel: String, id: String, targetID: String, from: String, to: String)
         case addMembers(channel: String, id: String, targetID: String, displayName: String, members: [String])
         case removeMembers(channel: String, id: String, targetID: String, displayName: String, members: [String])
@@ -36,6 +38,10 @@ package struct Reconciler: Sendable {
                 return collides
                     ? "link existing group \"\(name)\" under onNameCollision=\(policy.rawValue)"
                     : "POST /Groups  displayName=\(name)"
+            case .unlinkGroup(_, _, let tid, let name, let origin):
+                return origin.ownsAllMembers
+                    ? "DELETE /Groups/\(tid)  (\(name)) out of scope"
+                    : "PATCH /Groups/\(tid)  (\(name)) out of scope: remove the members the bridge added"
             case .renameGroup(_, _, let tid, let from, let to):
                 return "PATCH /Groups/\(tid)  displayName \"\(from)\" -> \"\(to)\""
             case .addMembers(_, _, let tid, let name, let members):
@@ -50,8 +56,8 @@ package struct Reconciler: Sendable {
         package var resourceKey: String {
             switch self {
             case .user(let step): return step.resourceKey
-            case .linkGroup(_, let id, _, _, _), .renameGroup(_, let id, _, _, _), .addMembers(_, let id, _, _, _),
-                .removeMembers(_, let id, _, _, _):
+            case .linkGroup(_, let id, _, _, _), .unlinkGroup(_, let id, _, _, _), .renameGroup(_, let id, _, _, _),
+                .addMembers(_, let id, _, _, _), .removeMembers(_, let id, _, _, _):
                 return "group:\(id)"
             }
         }
@@ -59,8 +65,8 @@ package struct Reconciler: Sendable {
         package var channel: String {
             switch self {
             case .user(let step): return step.channel
-            case .linkGroup(let c, _, _, _, _), .renameGroup(let c, _, _, _, _), .addMembers(let c, _, _, _, _),
-                .removeMembers(let c, _, _, _, _):
+            case .linkGroup(let c, _, _, _, _), .unlinkGroup(let c, _, _, _, _), .renameGroup(let c, _, _, _, _),
+                .addMembers(let c, _, _, _, _), .removeMembers(let c, _, _, _, _):
                 return c
             }
         }
@@ -100,6 +106,21 @@ package struct Reconciler: Sendable {
                     kind: .group,
                     canonicalID: group.id
                 )
+                // Outside the target's scope: unlinked if the bridge linked it, never linked otherwise.
+                guard sync.scope.includes(group: group.attributes) else {
+                    if let mapping, let tid = mapping.targetID, let origin = mapping.origin.group {
+                        steps.append(
+                            .unlinkGroup(
+                                channel: channel.name,
+                                id: group.id,
+                                targetID: tid,
+                                displayName: name,
+                                origin: origin
+                            )
+                        )
+                    }
+                    continue
+                }
                 // A group blocked under `fail` is linked by the plan once the policy allows adoption.
                 if mapping?.origin == .blocked, sync.policy == .fail {
                     blocked.append("\(channel.name)/\(name): \(mapping?.detail ?? "blocked")")
@@ -207,6 +228,9 @@ package struct Reconciler: Sendable {
                 guard let channel = byName[c] else { break }
                 try await sync.store.forgetStaleGroupMapping(target: sync.target, channel: channel, id: id)
                 try await sync.link(id, name: name, channel)
+            case .unlinkGroup(let c, let id, _, _, _):
+                guard let channel = byName[c] else { break }
+                try await sync.leaveScope(id, channel)
             case .renameGroup(let c, let id, let tid, _, let to):
                 try await sync.connector.renameGroup(id: tid, displayName: to)
                 if let channel = byName[c],

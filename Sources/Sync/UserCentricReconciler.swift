@@ -19,6 +19,8 @@ package struct UserCentricReconciler: TargetReconciler {
         /// Creation, update (the account differs) or removal of a user (`UserStep`).
         case user(UserStep)
         case linkGroup(channel: String, id: String, displayName: String, policy: CollisionPolicy, collides: Bool)
+        /// A linked group outside the target's `scope`: unlinked as its deletion would be.
+        case unlinkGroup(channel: String, id: String, targetID: String, displayName: String, origin: GroupOrigin)
         case renameGroup(channel: String, id: String, targetID: String, from: String, to: String)
         case insertMember(channel: String, id: String, targetID: String, displayName: String, user: String)
         case deleteMember(channel: String, id: String, targetID: String, displayName: String, user: String)
@@ -35,6 +37,10 @@ package struct UserCentricReconciler: TargetReconciler {
                 return collides
                     ? "link existing group \"\(name)\" under onNameCollision=\(policy.rawValue)"
                     : "create group \"\(name)\""
+            case .unlinkGroup(_, _, let tid, let name, let origin):
+                return origin.ownsAllMembers
+                    ? "delete group \(tid) (\(name)): out of scope"
+                    : "delete the bridge's members of group \(tid) (\(name)): out of scope"
             case .renameGroup(_, _, let tid, let from, let to): return "rename group \(tid) \"\(from)\" -> \"\(to)\""
             case .insertMember(_, _, let tid, let name, let user):
                 return "insert member \(user) into group \(tid) (\(name))"
@@ -46,7 +52,8 @@ package struct UserCentricReconciler: TargetReconciler {
         package var resourceKey: String {
             switch self {
             case .user(let step): return step.resourceKey
-            case .linkGroup(_, let id, _, _, _), .renameGroup(_, let id, _, _, _), .insertMember(_, let id, _, _, _),
+            case .linkGroup(_, let id, _, _, _), .unlinkGroup(_, let id, _, _, _), .renameGroup(_, let id, _, _, _),
+                .insertMember(_, let id, _, _, _),
                 .deleteMember(_, let id, _, _, _):
                 return "group:\(id)"
             }
@@ -55,7 +62,8 @@ package struct UserCentricReconciler: TargetReconciler {
         package var channel: String {
             switch self {
             case .user(let step): return step.channel
-            case .linkGroup(let c, _, _, _, _), .renameGroup(let c, _, _, _, _), .insertMember(let c, _, _, _, _),
+            case .linkGroup(let c, _, _, _, _), .unlinkGroup(let c, _, _, _, _), .renameGroup(let c, _, _, _, _),
+                .insertMember(let c, _, _, _, _),
                 .deleteMember(let c, _, _, _, _):
                 return c
             }
@@ -85,6 +93,21 @@ package struct UserCentricReconciler: TargetReconciler {
                     kind: .group,
                     canonicalID: group.id
                 )
+                // Outside the target's scope: unlinked if the bridge linked it, never linked otherwise.
+                guard sync.scope.includes(group: group.attributes) else {
+                    if let mapping, let tid = mapping.targetID, let origin = mapping.origin.group {
+                        steps.append(
+                            .unlinkGroup(
+                                channel: channel.name,
+                                id: group.id,
+                                targetID: tid,
+                                displayName: name,
+                                origin: origin
+                            )
+                        )
+                    }
+                    continue
+                }
                 // A group blocked under `fail` is linked by the plan once the policy allows adoption.
                 if mapping?.origin == .blocked, sync.policy == .fail {
                     blocked.append("\(channel.name)/\(name): \(mapping?.detail ?? "blocked")")
@@ -169,6 +192,9 @@ package struct UserCentricReconciler: TargetReconciler {
                 guard let channel = byName[c] else { break }
                 try await store.forgetStaleGroupMapping(target: target, channel: channel, id: id)
                 try await sync.link(id, name: name, channel)
+            case .unlinkGroup(let c, let id, _, _, _):
+                guard let channel = byName[c] else { break }
+                try await sync.leaveScope(id, channel)
             case .renameGroup(let c, let id, let tid, _, let to):
                 try await sync.connector.renameGroup(id: tid, displayName: to)
                 // `detail` is the synced name of a finished link (nil: unfinished, left for `resume`).

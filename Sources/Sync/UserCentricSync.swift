@@ -22,6 +22,9 @@ package struct UserCentricSync: Sendable {
     package let connector: any UserCentricConnector
     package let policy: CollisionPolicy
     package let userRemoval: UserRemoval
+    /// The groups this target receives (`scope:`); the others are never linked, and one that leaves
+    /// the scope is unlinked as its deletion would be.
+    package let scope: TargetScope
     package let logger: Logger
 
     package init(
@@ -30,6 +33,7 @@ package struct UserCentricSync: Sendable {
         connector: any UserCentricConnector,
         policy: CollisionPolicy,
         userRemoval: UserRemoval,
+        scope: TargetScope = .everything,
         logger: Logger
     ) {
         self.target = target
@@ -37,6 +41,7 @@ package struct UserCentricSync: Sendable {
         self.connector = connector
         self.policy = policy
         self.userRemoval = userRemoval
+        self.scope = scope
         self.logger = logger
     }
 
@@ -70,6 +75,7 @@ package struct UserCentricSync: Sendable {
         guard let group = try await store.get(.group, id: id, in: channel),
             let name = group.attributes["displayName"]?.stringValue
         else { return }
+        guard scope.includes(group: group.attributes) else { return try await leaveScope(id, channel) }
         guard let m = try await store.mapping(target: target, channel: channel, kind: .group, canonicalID: id),
             m.origin != .creating
         else {
@@ -258,7 +264,7 @@ package struct UserCentricSync: Sendable {
             // Not linked yet (or its creation was interrupted): linking reads the current members,
             // which include this change.
             guard let group = try await store.get(.group, id: id, in: channel),
-                let name = group.attributes["displayName"]?.stringValue
+                let name = group.attributes["displayName"]?.stringValue, scope.includes(group: group.attributes)
             else {
                 return
             }

@@ -4,7 +4,7 @@ import Yams
 extension NodeReader {
     static let commonTargetKeys = [
         "name", "kind", "baseURL", "auth", "onNameCollision", "acknowledgeNameCollision", "removeAction", "rateLimit",
-        "concurrency", "reconcileEvery", "maxAttempts", "timeout",
+        "concurrency", "reconcileEvery", "maxAttempts", "timeout", "scope",
     ]
     // An ordered list, not a dictionary, so that "did you mean" breaks ties the same way every run.
     static let kindSpecificKeys: [(kind: TargetKind, keys: [String])] = [
@@ -119,6 +119,7 @@ extension NodeReader {
             (duration(f, "timeout", atLeast: .seconds(1), atMost: .seconds(3600)) ?? nil)
             ?? TargetSettings.defaultTimeout
 
+        let scope = f["scope"].map { self.scope($0, at: f.path("scope")) } ?? .everything
         var google: GoogleSettings?
         var salesforce: SalesforceSettings?
         var msgraph: MSGraphSettings?
@@ -140,7 +141,7 @@ extension NodeReader {
             break
         }
 
-        guard let name, let kind = parsedKind, let baseURL, let auth else { return nil }
+        guard let name, let kind = parsedKind, let baseURL, let auth, let scope else { return nil }
         if kind == .google, google == nil { return nil }
         if kind == .salesforce, salesforce == nil { return nil }
         return TargetSettings(
@@ -158,7 +159,8 @@ extension NodeReader {
             timeout: timeout,
             google: google,
             salesforce: salesforce,
-            msgraph: msgraph
+            msgraph: msgraph,
+            scope: scope
         )
     }
 

@@ -175,6 +175,10 @@ enum SQLiteMigrations {
                     """
             )
         }
+        m.registerMigration("v5-target-scope") { db in
+            // The target's `scope` as last applied, so that start-up can tell a configuration change.
+            try db.execute(sql: "ALTER TABLE target_state ADD COLUMN scope TEXT")
+        }
         return m
     }
 }

@@ -4,15 +4,15 @@ package import Membership
 extension SQLiteStore {
     /// Enqueues, for one target, an upsert of every user and then of every group of the channel, in one
     /// transaction: a target that joins a channel (or is new) starts from everything the channel holds,
-    /// delivered by its worker in order, under its rate limit, with retries. Returns the entries added.
-    package func backfill(target: String, channel: Channel) async throws -> Int {
+    /// delivered by its worker in order, under its rate limit, with retries. With `groupsOnly`, only
+    /// the groups (a changed `scope` links and unlinks groups). Returns the entries added.
+    package func backfill(target: String, channel: Channel, groupsOnly: Bool = false) async throws -> Int {
         let now = Self.nanoseconds(Self.now())
+        let kinds = [("scim_user", "user.upserted", "user:"), ("scim_group", "group.upserted", "group:")]
         return try await write { db in
             let before = db.totalChangesCount
             // Users first: a group's link then finds its members provisioned.
-            for (table, type, prefix) in [
-                ("scim_user", "user.upserted", "user:"), ("scim_group", "group.upserted", "group:"),
-            ] {
+            for (table, type, prefix) in groupsOnly ? Array(kinds.dropFirst()) : kinds {
                 try db.execute(
                     sql: """
                         INSERT INTO outbox (channel_key, target, resource_key, event, state, attempts, next_attempt, created, updated)

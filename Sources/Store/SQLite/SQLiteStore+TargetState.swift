@@ -70,6 +70,17 @@ extension SQLiteStore {
         )
     }
 
+    /// The fingerprint of the target's `scope` as last applied (`TargetScope.fingerprint`); nil before any.
+    package func appliedScope(target: String) async throws -> String? {
+        try await read { db in
+            try String.fetchOne(db, sql: "SELECT scope FROM target_state WHERE target = ?", arguments: [target])
+        }
+    }
+
+    package func recordAppliedScope(target: String, _ fingerprint: String) async throws {
+        try await upsertTargetState(target, set: "scope = excluded.scope", columns: ["scope"], [fingerprint])
+    }
+
     /// Inserts the target's row with `columns` set to `values`, or, when it exists, runs `set` on it.
     private func upsertTargetState(
         _ target: String,

@@ -1,0 +1,22 @@
+import Membership
+import SCIM
+import Store
+
+extension ProjectionSync where Self: RecordsBlockedGroups {
+    /// A group outside the target's scope (renamed out of its patterns, or the scope changed): when
+    /// the bridge had linked it, it is unlinked as its deletion would be (the policy table decides
+    /// whether the group goes or only the bridge's members), and the audit log says why.
+    func leaveScope(_ id: String, _ channel: Channel) async throws {
+        guard let m = try await store.mapping(target: target, channel: channel, kind: .group, canonicalID: id) else {
+            return
+        }
+        try await deleteGroup(id, channel)
+        try await store.appendAudit(
+            target: target,
+            channel: channel,
+            action: "unlinked: out of scope",
+            resourceKey: "group:\(id)",
+            detail: ["targetGroupID": m.targetID.map(JSONValue.string) ?? .null]
+        )
+    }
+}

@@ -1,0 +1,159 @@
+import BridgeConfig
+import BridgeRuntime
+import Emulators
+import Foundation
+import Logging
+import Membership
+import SCIM
+import Store
+import Sync
+import TestSupport
+import Testing
+
+/// `scope.groups`: a target receives only the groups its patterns and filter admit; a group that
+/// leaves the scope is unlinked as its deletion would be; a changed scope is queued at start-up and
+/// shown by `plan` first.
+@Suite("Target scope")
+struct TargetScopeTests {
+    static func scope(include: [String] = [], exclude: [String] = [], filter: String? = nil) throws -> TargetScope {
+        TargetScope(
+            include: try include.map(GlobPattern.init),
+            exclude: try exclude.map(GlobPattern.init),
+            filter: try filter.map(TargetScope.groupFilter)
+        )
+    }
+
+    static func scoped(_ scope: TargetScope) -> (inout SyncOptions) -> Void {
+        { options in options.settings = { $0.scope = scope } }
+    }
+
+    @Test func globsMatchWithoutRegardToCase() throws {
+        let eng = try GlobPattern("eng-*")
+        #expect(eng.matches("ENG-platform") && eng.matches("eng-") && !eng.matches("engineering"))
+        #expect(try GlobPattern("team-?").matches("Team-A") && !GlobPattern("team-?").matches("team-AB"))
+        #expect(try GlobPattern("*ops*").matches("DevOps EMEA"))
+        #expect(throws: GlobPattern.Invalid.self) { try GlobPattern("eng-[ab]") }
+        #expect(throws: GlobPattern.Invalid.self) { try GlobPattern("") }
+    }
+
+    @Test func includeExcludeAndFilterAllDecide() throws {
+        let s = try Self.scope(
+            include: ["eng*", "sales"],
+            exclude: ["eng-contractors"],
+            filter: #"displayName ne "Sales""#
+        )
+        #expect(s.includes(group: ["displayName": "Engineering"]))
+        #expect(!s.includes(group: ["displayName": "eng-contractors"]), "excluded")
+        #expect(!s.includes(group: ["displayName": "Marketing"]), "not included")
+        #expect(!s.includes(group: ["displayName": "Sales"]), "included by name, refused by the filter")
+        #expect(TargetScope.everything.includes(group: ["displayName": "anything"]))
+    }
+
+    /// Only the in-scope group reaches Graph; renamed out of the scope it is deleted there (the bridge
+    /// created it: `overwrite` owns it), renamed back in it is linked again.
+    @Test func aGroupRenamedOutOfScopeIsUnlinkedAndBackInIsLinkedAgain() async throws {
+        let scope = try Self.scope(include: ["eng*"])
+        try await MSGraphHarness.with(policy: .overwrite, options: Self.scoped(scope)) { h, c in
+            let ids = try await pushPingOneSample(c, h.token)
+            try await h.drain()
+            var state = h.emulator.state()
+            #expect(state.groups.map { $0["displayName"]?.stringValue } == ["Engineering"], "Sales is out of scope")
+            #expect(h.members(of: "Engineering") == ["alice@example.com", "bob@example.com"])
+
+            try await c.renameGroup(ids["Engineering"]!, to: "R&D", token: h.token)
+            try await h.drain()
+            state = h.emulator.state()
+            #expect(state.groups.isEmpty, "renamed out of the scope: unlinked as a deletion would be")
+            #expect(try await h.mapping(group: ids["Engineering"]!) == nil)
+            let audit = try await h.bridge.store.auditEntries(target: h.target)
+            #expect(
+                audit.contains {
+                    $0.action == "unlinked: out of scope" && $0.resourceKey == "group:\(ids["Engineering"]!)"
+                }
+            )
+
+            try await c.renameGroup(ids["Engineering"]!, to: "eng-platform", token: h.token)
+            try await c.addMember(ids["carol"]!, to: ids["Sales"]!, token: h.token)  // still out of scope
+            try await h.drain()
+            #expect(h.members(of: "eng-platform") == ["alice@example.com", "bob@example.com"])
+            #expect(h.emulator.state().groups.count == 1)
+            #expect(try await h.deadLetters().isEmpty)
+        }
+    }
+
+    /// Under `merge`, a group that leaves the scope keeps everyone but the members the bridge added.
+    @Test func underMergeLeavingTheScopeRemovesOnlyTheBridgesMembers() async throws {
+        let scope = try Self.scope(exclude: ["*-old"])
+        try await MSGraphHarness.with(policy: .merge, collidingGroup: true, options: Self.scoped(scope)) { h, c in
+            let ids = try await pushPingOneSample(c, h.token)
+            try await h.drain()
+            try await h.expectMergeAdopted(foreign: "foreign@example.com")
+            try await c.renameGroup(ids["Engineering"]!, to: "Engineering-old", token: h.token)
+            try await h.drain()
+            #expect(h.members(of: "Engineering") == ["foreign@example.com"])
+            #expect(try await h.deadLetters().isEmpty)
+        }
+    }
+
+    /// A scope changed in the configuration: `plan` shows the unlink and the link first, start-up
+    /// queues every group, and the worker applies the difference.
+    @Test func aChangedScopeIsPlannedThenQueuedAtStartUpAndApplied() async throws {
+        try await MSGraphHarness.with(policy: .overwrite) { h, c in
+            _ = try await pushPingOneSample(c, h.token)
+            try await h.drain()
+            #expect(h.emulator.state().groups.count == 2)
+
+            // The configuration now scopes the target to "Sales" only.
+            var settings = h.settings
+            settings.scope = try Self.scope(include: ["sales"])
+            var logger = Logger(label: "scope")
+            logger.logLevel = .critical
+            let connector = TargetServices.TargetConnector.groupCentric(h.connector)
+            guard
+                case .groupCentric(let reconciler) = TargetServices.reconciler(
+                    settings,
+                    connector,
+                    store: h.bridge.store,
+                    logger: logger
+                )
+            else {
+                Issue.record("expected a group-centric reconciler")
+                return
+            }
+            let channel = try await h.channel()
+            let plan = try await reconciler.plan(channels: [channel])
+            #expect(
+                plan.steps.map(\.description).contains {
+                    $0.hasPrefix("DELETE /Groups/") && $0.hasSuffix("(Engineering) out of scope")
+                },
+                "\(plan.steps.map(\.description))"
+            )
+            #expect(h.emulator.state().groups.count == 2, "planning changes nothing")
+
+            let config = BridgeConfiguration(
+                channels: [ChannelSettings(name: "pingone", targets: [settings.name])],
+                targets: [settings]
+            )
+            try await TargetServices.prepare(config, store: h.bridge.store, logger: logger)
+            #expect(try await h.bridge.store.outboxCounts(target: h.target)["pending"] == 2, "both groups queued")
+            try await TargetServices.prepare(config, store: h.bridge.store, logger: logger)
+            #expect(
+                try await h.bridge.store.outboxCounts(target: h.target)["pending"] == 2,
+                "once: the scope is recorded"
+            )
+
+            let worker = TargetWorker(
+                target: settings.name,
+                store: h.bridge.store,
+                sync: TargetServices.processor(settings, connector, store: h.bridge.store, logger: logger),
+                concurrency: 1,
+                maxAttempts: 5,
+                backoff: Backoff(base: .milliseconds(5), cap: .milliseconds(50)),
+                logger: logger
+            )
+            while try await worker.drainOnce() {}
+            #expect(h.emulator.state().groups.map { $0["displayName"]?.stringValue } == ["Sales"])
+            #expect(try await reconciler.plan(channels: [channel]).steps.isEmpty)
+        }
+    }
+}

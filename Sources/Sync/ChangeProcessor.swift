@@ -13,6 +13,9 @@ package protocol ChangeProcessor: Sendable {
 /// A projection of the canonical model onto one target: one idempotent step per kind of change,
 /// dispatched from `process` the same way for both projections.
 protocol ProjectionSync: ChangeProcessor {
+    var store: any SyncStore { get }
+    /// The user half, with the target's user scope.
+    var users: UserProvisioning { get }
     func upsertUser(_ id: String, _ channel: Channel) async throws
     func deleteUser(_ id: String, _ channel: Channel) async throws
     func upsertGroup(_ id: String, _ channel: Channel) async throws
@@ -26,9 +29,24 @@ extension ProjectionSync {
         case .userUpserted(let id): try await upsertUser(id, channel)
         case .userDeleted(let id): try await deleteUser(id, channel)
         case .groupUpserted(let id): try await upsertGroup(id, channel)
-        case .groupDeleted(let id): try await deleteGroup(id, channel)
-        case .membersChanged(let id, let added, let removed): try await changeMembers(id, added, removed, channel)
+        case .groupDeleted(let id): try await deleteGroupAndLeavers(id, channel)
+        case .membersChanged(let id, let added, let removed):
+            try await changeMembers(id, added, removed, channel)
+            // Under a user scope, a removed member in no other in-scope group leaves the target.
+            try await users.leaveScopeIfOut(removed, channel)
         }
+    }
+}
+
+extension ProjectionSync {
+    /// A group deleted at the source; under a user scope, the members the bridge added to it who are
+    /// now in no in-scope group leave the target too.
+    func deleteGroupAndLeavers(_ id: String, _ channel: Channel) async throws {
+        let leavers =
+            users.scope.restrictsUsers
+            ? Array(try await store.bridgeAddedMembers(target: target, channel: channel, group: id)) : []
+        try await deleteGroup(id, channel)
+        try await users.leaveScopeIfOut(leavers, channel)
     }
 }
 

@@ -40,7 +40,7 @@ package struct GroupCentricSync: Sendable {
     // MARK: - Users
 
     var users: UserProvisioning {
-        UserProvisioning(target: target, store: store, directory: connector, removal: userRemoval)
+        UserProvisioning(target: target, store: store, directory: connector, removal: userRemoval, scope: scope)
     }
 
     func upsertUser(_ id: String, _ channel: Channel) async throws {

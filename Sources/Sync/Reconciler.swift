@@ -90,7 +90,7 @@ package struct Reconciler: Sendable {
         var steps: [Step] = []
         var blocked: [String] = []
         for channel in channels {
-            let channelUsers = try await sync.store.allResources(.user, channel)
+            let channelUsers = try await sync.users.received(try await sync.store.allResources(.user, channel), channel)
             let (users, userSteps) = survey.steps(channelUsers, in: channel)
             steps += userSteps.map(Step.user)
             // Members the target cannot hold (Slack: deactivated users) are not source members there.

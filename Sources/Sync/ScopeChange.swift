@@ -10,6 +10,7 @@ extension ProjectionSync where Self: RecordsBlockedGroups {
         guard let m = try await store.mapping(target: target, channel: channel, kind: .group, canonicalID: id) else {
             return
         }
+        let members = try await store.members(ofGroup: id, in: channel).filter { $0.kind == .user }.map(\.id)
         try await deleteGroup(id, channel)
         try await store.appendAudit(
             target: target,
@@ -18,5 +19,7 @@ extension ProjectionSync where Self: RecordsBlockedGroups {
             resourceKey: "group:\(id)",
             detail: ["targetGroupID": m.targetID.map(JSONValue.string) ?? .null]
         )
+        // Members who were in the target's scope only through this group leave it too.
+        try await users.leaveScopeIfOut(members, channel)
     }
 }

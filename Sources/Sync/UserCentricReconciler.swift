@@ -82,7 +82,8 @@ package struct UserCentricReconciler: TargetReconciler {
         var steps: [Step] = []
         var blocked: [String] = []
         for channel in channels {
-            let (users, userSteps) = survey.steps(try await store.allResources(.user, channel), in: channel)
+            let received = try await sync.users.received(try await store.allResources(.user, channel), channel)
+            let (users, userSteps) = survey.steps(received, in: channel)
             steps += userSteps.map(Step.user)
             let canonicalToTarget = users.targetIDs
             for group in try await store.allResources(.group, channel) {

@@ -48,7 +48,7 @@ package struct UserCentricSync: Sendable {
     // MARK: - Users
 
     var users: UserProvisioning {
-        UserProvisioning(target: target, store: store, directory: connector, removal: userRemoval)
+        UserProvisioning(target: target, store: store, directory: connector, removal: userRemoval, scope: scope)
     }
 
     func upsertUser(_ id: String, _ channel: Channel) async throws {

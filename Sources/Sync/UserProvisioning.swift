@@ -11,12 +11,21 @@ package struct UserProvisioning: Sendable {
     package let store: any SyncStore
     package let directory: any TargetUserDirectory
     package let removal: UserRemoval
+    /// Which users the target receives (`scope.users`, `scope.userFilter`).
+    package let scope: TargetScope
 
-    package init(target: String, store: any SyncStore, directory: any TargetUserDirectory, removal: UserRemoval) {
+    package init(
+        target: String,
+        store: any SyncStore,
+        directory: any TargetUserDirectory,
+        removal: UserRemoval,
+        scope: TargetScope = .everything
+    ) {
         self.target = target
         self.store = store
         self.directory = directory
         self.removal = removal
+        self.scope = scope
     }
 
     /// The target id of a canonical user, provisioning it first if the target does not have it yet
@@ -79,6 +88,18 @@ package struct UserProvisioning: Sendable {
     /// follows (`upsert` reports the first provisioning to its caller). Any other failure still fails
     /// the group's event: a refused token would otherwise link every group empty.
     package func ensureMember(_ id: String, ofGroup group: String, _ channel: Channel) async throws -> String? {
+        if scope.userFilter != nil, let user = try await store.get(.user, id: id, in: channel),
+            !scope.admits(user: user.attributes)
+        {
+            try await store.appendAudit(
+                target: target,
+                channel: channel,
+                action: "member skipped: out of scope",
+                resourceKey: "group:\(group)",
+                detail: ["user": .string(id), "userFilter": .string(scope.userFilter?.text ?? "")]
+            )
+            return nil
+        }
         do {
             return try await ensure(id, channel)
         } catch TargetError.permanent(let status, let detail) where Self.refusesTheUser(status) {
@@ -102,6 +123,10 @@ package struct UserProvisioning: Sendable {
     @discardableResult
     package func upsert(_ id: String, _ channel: Channel) async throws -> String? {
         guard let user = try await store.get(.user, id: id, in: channel) else { return nil }
+        guard try await receives(id, channel) else {
+            try await leaveScopeIfOut([id], channel)
+            return nil
+        }
         if let m = try await store.mapping(target: target, channel: channel, kind: .user, canonicalID: id),
             let tid = m.targetID
         {
@@ -129,9 +154,73 @@ package struct UserProvisioning: Sendable {
         try await directory.removeUser(id: tid, action: removal)
         // The mapping stays (marked) so that the membership removals of the same deletion, which travel
         // under the groups' keys and may run later, still find the user's target id.
+        // A user still at the source left the scope: forgetting the mapping lets it come back (found
+        // by its match key) when it enters the scope again.
+        if try await store.get(.user, id: id, in: channel) != nil {
+            return try await store.removeMapping(target: target, channel: channel, kind: .user, canonicalID: id)
+        }
         var gone = m
         gone.origin = .deprovisioned
         gone.detail = nil
         try await store.setMapping(gone)
+    }
+
+    /// Whether the target receives the user: it passes `scope.userFilter` and, under `users:
+    /// groupMembers`, is a direct member of an in-scope group. A user gone from the source is not received.
+    func receives(_ id: String, _ channel: Channel) async throws -> Bool {
+        guard scope.restrictsUsers else { return true }
+        guard let user = try await store.get(.user, id: id, in: channel) else { return false }
+        guard scope.admits(user: user.attributes) else { return false }
+        guard scope.users == .groupMembers else { return true }
+        for group in try await store.groups(ofMember: id, in: channel) {
+            // Patterns need only the name the membership row carries; a filter reads the group.
+            if scope.filter == nil {
+                if scope.includes(group: ["displayName": .string(group.display ?? "")]) { return true }
+            } else if let stored = try await store.get(.group, id: group.id, in: channel),
+                scope.includes(group: stored.attributes)
+            {
+                return true
+            }
+        }
+        return false
+    }
+
+    /// The users of `all` (a channel's) the target receives, for a reconciliation's plan: the in-scope
+    /// groups' members are read once.
+    func received(_ all: [StoredResource], _ channel: Channel) async throws -> [StoredResource] {
+        guard scope.restrictsUsers else { return all }
+        var members: Set<String>? = nil
+        if scope.users == .groupMembers {
+            var ids: Set<String> = []
+            for group in try await store.allResources(.group, channel) where scope.includes(group: group.attributes) {
+                for m in try await store.members(ofGroup: group.id, in: channel) where m.kind == .user {
+                    ids.insert(m.id)
+                }
+            }
+            members = ids
+        }
+        return all.filter { user in
+            scope.admits(user: user.attributes) && (members?.contains(user.id) ?? true)
+        }
+    }
+
+    /// Of `ids` (users who may just have left the scope: removed from a group, or members of a group
+    /// that left it), those the target no longer receives get the target's removal action, audited.
+    func leaveScopeIfOut(_ ids: [String], _ channel: Channel) async throws {
+        guard scope.restrictsUsers else { return }
+        for id in ids {
+            guard try await !receives(id, channel),
+                let m = try await store.mapping(target: target, channel: channel, kind: .user, canonicalID: id),
+                m.origin != .deprovisioned
+            else { continue }
+            try await delete(id, channel)
+            try await store.appendAudit(
+                target: target,
+                channel: channel,
+                action: "user deprovisioned: out of scope",
+                resourceKey: "user:\(id)",
+                detail: ["targetId": m.targetID.map(JSONValue.string) ?? .null, "removal": .string(removal.rawValue)]
+            )
+        }
     }
 }

@@ -40,8 +40,19 @@ struct TargetScopeConfigTests {
         #expect(text.contains("nickName"), "\(text)")
     }
 
-    @Test func anUnknownScopeKeyIsRefused() {
-        let text = Fixtures.errorText(Fixtures.target("scope: { users: groupMembers }"))
-        #expect(text.contains("targets[0].scope.users"), "\(text)")
+    @Test func usersAndTheUserFilterAreRead() throws {
+        let yaml = Fixtures.target("scope: { users: groupMembers, userFilter: 'active eq true' }")
+        let t = try #require(try Fixtures.load(yaml).targets.first)
+        #expect(t.scope.users == .groupMembers && t.scope.restrictsUsers)
+        #expect(t.scope.admits(user: ["active": true]) && !t.scope.admits(user: ["active": false]))
+    }
+
+    @Test func aBadUsersValueOrKeyIsRefused() {
+        let value = Fixtures.errorText(Fixtures.target("scope: { users: everyone }"))
+        #expect(value.contains("targets[0].scope.users") && value.contains("groupMembers"), "\(value)")
+        let key = Fixtures.errorText(Fixtures.target("scope: { group: { include: [a] } }"))
+        #expect(key.contains("targets[0].scope.group"), "\(key)")
+        let filter = Fixtures.errorText(Fixtures.target("scope: { userFilter: 'active eq' }"))
+        #expect(filter.contains("targets[0].scope.userFilter"), "\(filter)")
     }
 }

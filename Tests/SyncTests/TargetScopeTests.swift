@@ -156,4 +156,116 @@ struct TargetScopeTests {
             #expect(try await reconciler.plan(channels: [channel]).steps.isEmpty)
         }
     }
+
+    /// `users: groupMembers`: only members of in-scope groups are provisioned; one removed from its
+    /// last in-scope group, or whose group leaves the scope, gets the removal action, and comes back
+    /// when it enters the scope again.
+    @Test func groupMembersOnlyFollowTheirGroupsInAndOutOfScope() async throws {
+        var scope = try Self.scope(include: ["eng*"])
+        scope.users = .groupMembers
+        try await MSGraphHarness.with(policy: .overwrite, options: Self.scoped(scope)) { h, c in
+            let ids = try await pushPingOneSample(c, h.token)
+            try await h.drain()
+            var state = h.emulator.state()
+            #expect(
+                Set(state.users.compactMap { $0["userPrincipalName"]?.stringValue }) == [
+                    "alice@example.com", "bob@example.com",
+                ]
+            )
+
+            try await c.removeMember(ids["bob"]!, from: ids["Engineering"]!, token: h.token)
+            try await h.drain()
+            state = h.emulator.state()
+            #expect(
+                state.user(principalName: "bob@example.com")?["accountEnabled"] == false,
+                "bob left the scope: disabled"
+            )
+            #expect(state.user(principalName: "alice@example.com")?["accountEnabled"] == true)
+            let audit = try await h.bridge.store.auditEntries(target: h.target)
+            #expect(
+                audit.contains {
+                    $0.action == "user deprovisioned: out of scope" && $0.resourceKey == "user:\(ids["bob"]!)"
+                }
+            )
+
+            try await c.addMember(ids["bob"]!, to: ids["Engineering"]!, token: h.token)
+            try await h.drain()
+            #expect(
+                h.emulator.state().user(principalName: "bob@example.com")?["accountEnabled"] == true,
+                "back in scope"
+            )
+            #expect(h.members(of: "Engineering") == ["alice@example.com", "bob@example.com"])
+
+            try await c.renameGroup(ids["Engineering"]!, to: "R&D", token: h.token)
+            try await h.drain()
+            state = h.emulator.state()
+            #expect(state.groups.isEmpty)
+            #expect(
+                state.users.allSatisfy { $0["accountEnabled"] == false },
+                "members only through the group leave with it"
+            )
+            #expect(try await h.deadLetters().isEmpty)
+        }
+    }
+
+    /// `userFilter`: a member the filter refuses is neither provisioned nor added; the group goes on
+    /// without it, and the skip is audited.
+    @Test func aUserFilterKeepsOutTheUsersItRefuses() async throws {
+        var scope = TargetScope.everything
+        scope.userFilter = try TargetScope.userFilter(#"userName sw "a""#)
+        try await MSGraphHarness.with(policy: .overwrite, options: Self.scoped(scope)) { h, c in
+            let ids = try await pushPingOneSample(c, h.token)
+            try await h.drain()
+            let state = h.emulator.state()
+            #expect(state.users.compactMap { $0["userPrincipalName"]?.stringValue } == ["alice@example.com"])
+            #expect(h.members(of: "Engineering") == ["alice@example.com"])
+            #expect(h.members(of: "Sales").isEmpty)
+            let audit = try await h.bridge.store.auditEntries(target: h.target)
+            #expect(
+                audit.contains {
+                    $0.action == "member skipped: out of scope" && $0.detail["user"]?.stringValue == ids["bob"]
+                }
+            )
+            #expect(try await h.deadLetters().isEmpty)
+        }
+    }
+
+    /// A plan under a narrower user scope deprovisions the users now outside it.
+    @Test func aPlanDeprovisionsTheUsersANarrowerUserScopeLeavesOut() async throws {
+        try await MSGraphHarness.with(policy: .overwrite) { h, c in
+            let ids = try await pushPingOneSample(c, h.token)
+            try await h.drain()
+            var settings = h.settings
+            settings.scope = try Self.scope(include: ["engineering"])
+            settings.scope.users = .groupMembers
+            var logger = Logger(label: "scope")
+            logger.logLevel = .critical
+            guard
+                case .groupCentric(let reconciler) = TargetServices.reconciler(
+                    settings,
+                    .groupCentric(h.connector),
+                    store: h.bridge.store,
+                    logger: logger
+                )
+            else {
+                Issue.record("expected a group-centric reconciler")
+                return
+            }
+            let channel = try await h.channel()
+            let plan = try await reconciler.plan(channels: [channel])
+            let carol = plan.steps.filter { $0.resourceKey == "user:\(ids["carol"]!)" }
+            #expect(
+                carol.map(\.description).contains {
+                    $0.contains("carol@example.com") && $0.contains("active true -> false")
+                },
+                "\(plan.steps.map(\.description))"
+            )
+            #expect(plan.steps.contains { $0.description.contains("(Sales) out of scope") })
+            try await reconciler.execute(plan.steps, channels: [channel])
+            let state = h.emulator.state()
+            #expect(state.user(principalName: "carol@example.com")?["accountEnabled"] == false)
+            #expect(state.groups(named: "Sales").isEmpty)
+            #expect(try await reconciler.plan(channels: [channel]).steps.isEmpty)
+        }
+    }
 }

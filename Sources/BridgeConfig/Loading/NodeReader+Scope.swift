@@ -3,15 +3,29 @@ import SCIM
 import Yams
 
 extension NodeReader {
-    /// `scope: { groups: { include: [...], exclude: [...], filter: '...' } }`: which groups a target
-    /// receives. Every pattern and the filter are checked now, so that a mistake stops start-up.
+    /// `scope: { groups: { include: [...], exclude: [...], filter: '...' }, users: all | groupMembers,
+    /// userFilter: '...' }`: which groups and users a target receives. Every pattern and filter is
+    /// checked now, so that a mistake stops start-up.
     mutating func scope(_ node: Node, at path: String) -> TargetScope? {
-        guard let s = fields(node, at: path, allowed: ["groups"]) else { return nil }
-        guard let groupsNode = s["groups"] else { return .everything }
+        guard let s = fields(node, at: path, allowed: ["groups", "users", "userFilter"]) else { return nil }
+        var valid = true
+        let users: TargetScope.Users = choice(s, "users") ?? .all
+        var userFilter: (text: String, resolved: ResolvedFilter)?
+        if let text = string(s, "userFilter") {
+            do {
+                userFilter = try TargetScope.userFilter(text)
+            } catch {
+                report(s.path("userFilter"), "not a SCIM filter over users: \(error.detail)", at: s["userFilter"])
+                valid = false
+            }
+        }
+        guard let groupsNode = s["groups"] else {
+            return valid
+                ? TargetScope(include: [], exclude: [], filter: nil, users: users, userFilter: userFilter) : nil
+        }
         guard let g = fields(groupsNode, at: s.path("groups"), allowed: ["include", "exclude", "filter"]) else {
             return nil
         }
-        var valid = true
         func patterns(_ key: String) -> [GlobPattern] {
             guard let texts = strings(g, key) else { return [] }
             var out: [GlobPattern] = []
@@ -36,6 +50,8 @@ extension NodeReader {
                 valid = false
             }
         }
-        return valid ? TargetScope(include: include, exclude: exclude, filter: filter) : nil
+        return valid
+            ? TargetScope(include: include, exclude: exclude, filter: filter, users: users, userFilter: userFilter)
+            : nil
     }
 }

@@ -45,8 +45,10 @@ package struct GroupCentricSync: Sendable {
 
     func upsertUser(_ id: String, _ channel: Channel) async throws {
         guard let tid = try await users.upsert(id, channel) else { return try await followActivation(of: id, channel) }
-        // First provisioned now: join the linked groups the user belongs to, which may have skipped it
-        // while the target refused it. An add of a present member succeeds, so this is idempotent.
+        // First provisioned now (or joins left unfinished): join the linked groups the user belongs to,
+        // which may have skipped it while the target refused it. An add of a present member succeeds,
+        // so this is idempotent; until every join is made, a retry of this event makes them again.
+        try await users.markJoinsPending(id, channel, true)
         for group in try await store.groups(ofMember: id, in: channel) {
             guard
                 let m = try await store.mapping(target: target, channel: channel, kind: .group, canonicalID: group.id),
@@ -54,10 +56,19 @@ package struct GroupCentricSync: Sendable {
             else { continue }
             guard try await canHold(id, group: group.id, channel) else { continue }
             try await store.recordBridgeAdded(target: target, channel: channel, group: group.id, members: [id])
-            if try await addMembersKeepingOthers(gid, [tid], group: group.id, byTarget: [tid: id], channel).isEmpty {
+            let held: [String]
+            do {
+                held = try await addMembersKeepingOthers(gid, [tid], group: group.id, byTarget: [tid: id], channel)
+            } catch {
+                // Not added (or not known to be): the group's own membership event must not skip it.
+                try await store.forgetBridgeAdded(target: target, channel: channel, group: group.id, members: [id])
+                throw error
+            }
+            if held.isEmpty {
                 try await store.forgetBridgeAdded(target: target, channel: channel, group: group.id, members: [id])
             }
         }
+        try await users.markJoinsPending(id, channel, false)
     }
 
     func deleteUser(_ id: String, _ channel: Channel) async throws { try await users.delete(id, channel) }

@@ -53,8 +53,10 @@ package struct UserCentricSync: Sendable {
 
     func upsertUser(_ id: String, _ channel: Channel) async throws {
         guard let tid = try await users.upsert(id, channel) else { return }
-        // First provisioned now: join the linked groups the user belongs to, which may have skipped it
-        // while the target refused it. An unfinished link is left to `resume`, which reads all members.
+        // First provisioned now (or joins left unfinished): join the linked groups the user belongs to,
+        // which may have skipped it while the target refused it; until every join is made, a retry of
+        // this event makes them again. An unfinished link is left to `resume`, which reads all members.
+        try await users.markJoinsPending(id, channel, true)
         for group in try await store.groups(ofMember: id, in: channel) {
             guard
                 let m = try await store.mapping(target: target, channel: channel, kind: .group, canonicalID: group.id),
@@ -65,6 +67,7 @@ package struct UserCentricSync: Sendable {
                 try await store.recordBridgeAdded(target: target, channel: channel, group: group.id, members: [id])
             }
         }
+        try await users.markJoinsPending(id, channel, false)
     }
 
     func deleteUser(_ id: String, _ channel: Channel) async throws { try await users.delete(id, channel) }

@@ -130,11 +130,26 @@ package struct UserProvisioning: Sendable {
         if let m = try await store.mapping(target: target, channel: channel, kind: .user, canonicalID: id),
             let tid = m.targetID
         {
-            if try await directory.replaceUser(id: tid, user.attributes) { return nil }
+            // Joins of its groups left unfinished (`markJoinsPending`) are made again by the caller.
+            if try await directory.replaceUser(id: tid, user.attributes) {
+                return m.detail == Self.joinsPending ? tid : nil
+            }
             // The target lost it: forget the mapping and provision again.
             try await store.removeMapping(target: target, channel: channel, kind: .user, canonicalID: id)
         }
         return try await ensure(id, channel)
+    }
+
+    /// The mark (in a provisioned user's mapping `detail`) of joins of its linked groups not all made.
+    static let joinsPending = "joins pending"
+
+    /// Marks (or clears) a provisioned user's unfinished joins, so that a retried upsert makes them.
+    func markJoinsPending(_ id: String, _ channel: Channel, _ pending: Bool) async throws {
+        guard var m = try await store.mapping(target: target, channel: channel, kind: .user, canonicalID: id),
+            m.targetID != nil, m.origin == .created, (m.detail == Self.joinsPending) != pending
+        else { return }
+        m.detail = pending ? Self.joinsPending : nil
+        try await store.setMapping(m)
     }
 
     /// A deleted user: disabled or deleted on the target, as configured.

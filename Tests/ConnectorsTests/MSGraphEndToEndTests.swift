@@ -115,19 +115,40 @@ struct MSGraphEndToEndTests {
         }
     }
 
-    /// Graph sees new users and groups only two seconds after creating them: the group's creation
-    /// with its members and the member adds meet 404 and 400 "…do not exist", and are retried until
-    /// Graph sees them, never dead-lettered.
-    @Test func membersGraphDoesNotSeeYetAreRetriedNotFailed() async throws {
-        try await H.with(policy: .overwrite, configure: { $0.replicationDelay = .seconds(2) }) { h, c in
-            _ = try await pushPingOneSample(c, h.token)
+    /// A user Graph does not see yet (replication delay): the member add is retried, not failed, and
+    /// lands once Graph sees the user. The delay is long and then lifted, so that no timing decides.
+    @Test func aMemberGraphDoesNotSeeYetIsRetriedNotFailed() async throws {
+        try await H.with(policy: .overwrite) { h, c in
+            let ids = try await pushPingOneSample(c, h.token)
             try await h.drain()
-            #expect(h.members(of: "Engineering") == ["alice@example.com", "bob@example.com"])
-            #expect(h.members(of: "Sales") == ["carol@example.com"])
-            let refused = h.emulator.recordedRequests.filter {
-                $0.status == 404 && ($0.path == "/groups" || $0.path.hasSuffix("/members/$ref") || $0.method == "PATCH")
+            let engineering = try #require(h.emulator.state().group(named: "Engineering")?["id"]?.stringValue)
+
+            // The connector alone: the add of a user created a moment ago is retryable, with a pause.
+            h.emulator.setReplicationDelay(.seconds(60))
+            let erin = try await h.connector.createUser(["userName": "erin@example.com", "active": true])
+            await #expect(throws: TargetError.self) {
+                try await h.connector.addMembers(groupID: engineering, members: [erin])
             }
-            #expect(!refused.isEmpty, "the replication delay was met")
+            do {
+                try await h.connector.addMembers(groupID: engineering, members: [erin])
+            } catch TargetError.retryable(let detail, let after) {
+                #expect(detail.contains("replication delay") && after == .seconds(2), "\(detail)")
+            }
+
+            // Through the bridge: the IdP adds dave; the event waits, nothing is dead-lettered.
+            let dave = try #require(
+                try await c.post("/scim/v2/pingone/Users", token: h.token, Bodies.user("dave@example.com")).body?["id"]?
+                    .stringValue
+            )
+            try await c.addMember(dave, to: ids["Engineering"]!, token: h.token)
+            for _ in 0..<3 { _ = try await h.worker.drainOnce() }
+            #expect(!h.members(of: "Engineering").contains("dave@example.com"))
+            #expect(try await h.bridge.store.outboxCounts(target: h.target)["pending", default: 0] > 0, "retried")
+            #expect(try await h.deadLetters().isEmpty)
+
+            h.emulator.setReplicationDelay(.zero)
+            try await h.drain()
+            #expect(h.members(of: "Engineering") == ["alice@example.com", "bob@example.com", "dave@example.com"])
             try await Self.expectClean(h)
         }
     }

@@ -2,6 +2,24 @@ import Membership
 import SCIM
 import Store
 
+/// Where a canonical group stands for a reconciliation's plan under the target's scope.
+enum ScopedGroup {
+    case inScope
+    /// Outside the scope, with the group the bridge linked on the target (to unlink), if any.
+    case outOfScope(linked: (targetID: String, origin: GroupOrigin)?)
+}
+
+extension TargetScope {
+    /// The group's place in a plan, given the target's mapping of it.
+    func place(of group: StoredResource, _ mapping: TargetMapping?) -> ScopedGroup {
+        guard !includes(group: group.attributes) else { return .inScope }
+        guard let mapping, let tid = mapping.targetID, let origin = mapping.origin.group else {
+            return .outOfScope(linked: nil)
+        }
+        return .outOfScope(linked: (tid, origin))
+    }
+}
+
 extension ProjectionSync where Self: RecordsBlockedGroups {
     /// A group outside the target's scope (renamed out of its patterns, or the scope changed): when
     /// the bridge had linked it, it is unlinked as its deletion would be (the policy table decides

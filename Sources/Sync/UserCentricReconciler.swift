@@ -95,15 +95,15 @@ package struct UserCentricReconciler: TargetReconciler {
                     canonicalID: group.id
                 )
                 // Outside the target's scope: unlinked if the bridge linked it, never linked otherwise.
-                guard sync.scope.includes(group: group.attributes) else {
-                    if let mapping, let tid = mapping.targetID, let origin = mapping.origin.group {
+                if case .outOfScope(let linked) = sync.scope.place(of: group, mapping) {
+                    if let linked {
                         steps.append(
                             .unlinkGroup(
                                 channel: channel.name,
                                 id: group.id,
-                                targetID: tid,
+                                targetID: linked.targetID,
                                 displayName: name,
-                                origin: origin
+                                origin: linked.origin
                             )
                         )
                     }

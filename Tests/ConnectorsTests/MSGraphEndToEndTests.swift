@@ -291,16 +291,8 @@ struct MSGraphEndToEndTests {
             let channel = try await h.channel()
             let plan = try await reconciler.plan(channels: [channel])
             #expect(plan.steps.count == 3, "\(plan.steps.map(\.description))")
-            #expect(
-                plan.steps.contains {
-                    if case .addMembers(_, _, let t, _, let m) = $0 { t == eng && m == [alice] } else { false }
-                }
-            )
-            #expect(
-                plan.steps.contains {
-                    if case .removeMembers(_, _, let t, _, let m) = $0 { t == sales && m == [foreign] } else { false }
-                }
-            )
+            #expect(plan.steps.adds([alice], to: eng))
+            #expect(plan.steps.removes([foreign], from: sales))
             #expect(plan.steps.contains { if case .user(.repair(_, _, bob, _, _)) = $0 { true } else { false } })
             #expect(h.members(of: "Engineering") == ["bob@example.com"], "planning changes nothing")
 

@@ -151,16 +151,8 @@ struct SyncEndToEndTests {
             let channel = try #require(try await h.bridge.store.channel(named: "pingone"))
             let plan = try await reconciler.plan(channels: [channel])
             #expect(plan.steps.count == 2)
-            #expect(
-                plan.steps.contains {
-                    if case .addMembers(_, _, let t, _, let m) = $0 { t == eng && m == [alice] } else { false }
-                }
-            )
-            #expect(
-                plan.steps.contains {
-                    if case .removeMembers(_, _, let t, _, let m) = $0 { t == sales && m == [foreign] } else { false }
-                }
-            )
+            #expect(plan.steps.adds([alice], to: eng))
+            #expect(plan.steps.removes([foreign], from: sales))
             // Planning changed nothing.
             #expect(h.members(of: "Engineering") == ["bob@example.com"])
 

@@ -23,6 +23,25 @@ struct TargetScopeTests {
         )
     }
 
+    /// The reconciler `plan` and `sync` would build for the harness's target under `settings`.
+    static func reconciler(_ h: SyncHarness<MSGraphEmulator>, _ settings: TargetSettings) throws -> Reconciler {
+        guard
+            case .groupCentric(let reconciler) = TargetServices.reconciler(
+                settings,
+                .groupCentric(h.connector),
+                store: h.bridge.store,
+                logger: Self.quiet
+            )
+        else { throw CancellationError() }
+        return reconciler
+    }
+
+    static var quiet: Logger {
+        var logger = Logger(label: "scope")
+        logger.logLevel = .critical
+        return logger
+    }
+
     static func scoped(_ scope: TargetScope) -> (inout SyncOptions) -> Void {
         { options in options.settings = { $0.scope = scope } }
     }
@@ -106,20 +125,7 @@ struct TargetScopeTests {
             // The configuration now scopes the target to "Sales" only.
             var settings = h.settings
             settings.scope = try Self.scope(include: ["sales"])
-            var logger = Logger(label: "scope")
-            logger.logLevel = .critical
-            let connector = TargetServices.TargetConnector.groupCentric(h.connector)
-            guard
-                case .groupCentric(let reconciler) = TargetServices.reconciler(
-                    settings,
-                    connector,
-                    store: h.bridge.store,
-                    logger: logger
-                )
-            else {
-                Issue.record("expected a group-centric reconciler")
-                return
-            }
+            let reconciler = try Self.reconciler(h, settings)
             let channel = try await h.channel()
             let plan = try await reconciler.plan(channels: [channel])
             #expect(
@@ -134,9 +140,9 @@ struct TargetScopeTests {
                 channels: [ChannelSettings(name: "pingone", targets: [settings.name])],
                 targets: [settings]
             )
-            try await TargetServices.prepare(config, store: h.bridge.store, logger: logger)
+            try await TargetServices.prepare(config, store: h.bridge.store, logger: Self.quiet)
             #expect(try await h.bridge.store.outboxCounts(target: h.target)["pending"] == 2, "both groups queued")
-            try await TargetServices.prepare(config, store: h.bridge.store, logger: logger)
+            try await TargetServices.prepare(config, store: h.bridge.store, logger: Self.quiet)
             #expect(
                 try await h.bridge.store.outboxCounts(target: h.target)["pending"] == 2,
                 "once: the scope is recorded"
@@ -145,11 +151,16 @@ struct TargetScopeTests {
             let worker = TargetWorker(
                 target: settings.name,
                 store: h.bridge.store,
-                sync: TargetServices.processor(settings, connector, store: h.bridge.store, logger: logger),
+                sync: TargetServices.processor(
+                    settings,
+                    .groupCentric(h.connector),
+                    store: h.bridge.store,
+                    logger: Self.quiet
+                ),
                 concurrency: 1,
                 maxAttempts: 5,
                 backoff: Backoff(base: .milliseconds(5), cap: .milliseconds(50)),
-                logger: logger
+                logger: Self.quiet
             )
             while try await worker.drainOnce() {}
             #expect(h.emulator.state().groups.map { $0["displayName"]?.stringValue } == ["Sales"])
@@ -238,19 +249,7 @@ struct TargetScopeTests {
             var settings = h.settings
             settings.scope = try Self.scope(include: ["engineering"])
             settings.scope.users = .groupMembers
-            var logger = Logger(label: "scope")
-            logger.logLevel = .critical
-            guard
-                case .groupCentric(let reconciler) = TargetServices.reconciler(
-                    settings,
-                    .groupCentric(h.connector),
-                    store: h.bridge.store,
-                    logger: logger
-                )
-            else {
-                Issue.record("expected a group-centric reconciler")
-                return
-            }
+            let reconciler = try Self.reconciler(h, settings)
             let channel = try await h.channel()
             let plan = try await reconciler.plan(channels: [channel])
             let carol = plan.steps.filter { $0.resourceKey == "user:\(ids["carol"]!)" }

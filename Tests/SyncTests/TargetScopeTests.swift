@@ -268,3 +268,80 @@ struct TargetScopeTests {
         }
     }
 }
+
+/// The deployment: one PingOne channel fanned out to GitHub EMU (engineering groups and their
+/// members only: every user is a paid seat), Slack (everyone) and Google (every group but the
+/// contractors'); each emulator ends up holding exactly its scope.
+@Suite("Target scope across three targets")
+struct FanOutScopeTests {
+    static func options(_ name: String, _ scope: TargetScope) -> SyncOptions {
+        var options = SyncOptions(target: name)
+        options.policy = .overwrite
+        options.settings = { $0.scope = scope }
+        return options
+    }
+
+    @Test func eachTargetHoldsExactlyItsScope() async throws {
+        var github = try TargetScopeTests.scope(include: ["eng-*"], exclude: ["eng-contractors"])
+        github.users = .groupMembers
+        let google = try TargetScopeTests.scope(exclude: ["contractors"])
+        let googleEmulator = try GoogleEmulator(configuration: .init(publicKeyPEM: GoogleTestKeys.publicKeyPEM))
+        try googleEmulator.seed(users: [["primaryEmail": "admin@example.com"]])
+        try await withFanOutHarness(
+            (GitHubEMUEmulator(configuration: .init(enterprise: "acme")), Self.options("github", github)),
+            (SlackEmulator(configuration: .init(recordRequests: false)), Self.options("slack", .everything)),
+            (googleEmulator, Self.options("google", google))
+        ) { gh, slack, goog, c in
+            var ids: [String: String] = [:]
+            for name in ["alice", "bob", "carol", "dave"] {
+                let r = try await c.post("/scim/v2/pingone/Users", token: gh.token, GitHubEMUHarness.user(name))
+                ids[name] = try #require(r.body?["id"]?.stringValue)
+            }
+            for (group, members) in [
+                ("eng-platform", ["alice", "bob"]), ("eng-contractors", ["dave"]), ("Sales", ["carol"]),
+                ("contractors", ["dave"]),
+            ] {
+                let r = try await c.post(
+                    "/scim/v2/pingone/Groups",
+                    token: gh.token,
+                    Bodies.group(group, members: members.map { ids[$0]! })
+                )
+                ids[group] = try #require(r.body?["id"]?.stringValue)
+            }
+            try await gh.drain()
+            try await slack.drain()
+            try await goog.drain()
+
+            let ghState = gh.emulator.state()
+            #expect(ghState.groups.compactMap { $0["displayName"]?.stringValue } == ["eng-platform"])
+            #expect(
+                Set(ghState.users.compactMap { $0["userName"]?.stringValue }) == [
+                    "alice@example.com", "bob@example.com",
+                ]
+            )
+            #expect(slack.emulator.state().groups.count == 4)
+            #expect(slack.emulator.state().users.count == 4)
+            #expect(
+                Set(goog.emulator.state().groups.compactMap { $0["name"]?.stringValue }) == [
+                    "eng-platform", "eng-contractors", "Sales",
+                ]
+            )
+            #expect(goog.members(of: "eng-contractors") == ["dave@example.com"])
+
+            // Renamed out of GitHub's pattern: unlinked there, and its members, in no other in-scope
+            // group, suspended; the others only see the rename.
+            try await c.renameGroup(ids["eng-platform"]!, to: "platform", token: gh.token)
+            try await gh.drain()
+            try await slack.drain()
+            try await goog.drain()
+            let after = gh.emulator.state()
+            #expect(after.groups.isEmpty)
+            #expect(after.users.allSatisfy { $0["active"] == false })
+            #expect(slack.members(of: "platform") == ["alice@example.com", "bob@example.com"])
+            #expect(goog.members(of: "platform") == ["alice@example.com", "bob@example.com"])
+            for h in [try await gh.deadLetters(), try await slack.deadLetters(), try await goog.deadLetters()] {
+                #expect(h.isEmpty, "\(h)")
+            }
+        }
+    }
+}

@@ -88,33 +88,66 @@ package func withSyncHarness<Emulator: HarnessEmulator>(
         let channel = try #require(try await bridge.store.channel(named: "pingone"))
         try await bridge.store.setTargets([options.target], for: channel)
         try await withRunningEmulator(emulator) { url, emulator in
-            var logger = Logger(label: "sync-harness")
-            logger.logLevel = .critical
-            var settings = emulator.targetSettings(name: options.target, url: url)
-            options.apply(to: &settings)
-            let connection = try Emulator.connect(settings, tuning: options.tuning)
-            let worker = TargetWorker(
-                target: settings.name,
-                store: bridge.store,
-                sync: TargetServices.processor(settings, connection.wired, store: bridge.store, logger: logger),
-                concurrency: settings.concurrency,
-                maxAttempts: settings.maxAttempts,
-                backoff: options.backoff,
-                logger: logger
-            )
-            let harness = SyncHarness(
-                bridge: bridge,
-                token: token,
-                emulator: emulator,
-                emulatorURL: url,
-                settings: settings,
-                connector: connection.connector,
-                worker: worker,
-                tokensIssued: connection.tokensIssued
-            )
+            let harness = try SyncHarness(bridge: bridge, token: token, emulator: emulator, url: url, options)
             try await bridge.run(limits: options.limits, admin: options.admin) { client in
                 try await body(harness, client)
             }
         }
+    }
+}
+
+/// One channel `pingone` fanned out to three targets, each on its own emulator with its own options
+/// (names must differ): a `SyncHarness` for each, sharing the bridge and its SCIM client.
+package func withFanOutHarness<A: HarnessEmulator, B: HarnessEmulator, C: HarnessEmulator>(
+    _ a: (A, SyncOptions),
+    _ b: (B, SyncOptions),
+    _ c: (C, SyncOptions),
+    _ body: @Sendable (SyncHarness<A>, SyncHarness<B>, SyncHarness<C>, SCIMClient) async throws -> Void
+) async throws {
+    try await withTestBridge { bridge in
+        let token = try await bridge.channel("pingone")
+        let channel = try #require(try await bridge.store.channel(named: "pingone"))
+        try await bridge.store.setTargets([a.1.target, b.1.target, c.1.target], for: channel)
+        try await withRunningEmulator(a.0) { urlA, emulatorA in
+            try await withRunningEmulator(b.0) { urlB, emulatorB in
+                try await withRunningEmulator(c.0) { urlC, emulatorC in
+                    let ha = try SyncHarness(bridge: bridge, token: token, emulator: emulatorA, url: urlA, a.1)
+                    let hb = try SyncHarness(bridge: bridge, token: token, emulator: emulatorB, url: urlB, b.1)
+                    let hc = try SyncHarness(bridge: bridge, token: token, emulator: emulatorC, url: urlC, c.1)
+                    try await bridge.run { client in try await body(ha, hb, hc, client) }
+                }
+            }
+        }
+    }
+}
+
+extension SyncHarness {
+    /// The harness of one target on `emulator`, listening at `url`: its connector and processor built
+    /// by `TargetServices` from the entry the emulator gives, with `options` applied.
+    init(bridge: TestBridge, token: String, emulator: Emulator, url: URL, _ options: SyncOptions) throws {
+        var logger = Logger(label: "sync-harness")
+        logger.logLevel = .critical
+        var settings = emulator.targetSettings(name: options.target, url: url)
+        options.apply(to: &settings)
+        let connection = try Emulator.connect(settings, tuning: options.tuning)
+        let worker = TargetWorker(
+            target: settings.name,
+            store: bridge.store,
+            sync: TargetServices.processor(settings, connection.wired, store: bridge.store, logger: logger),
+            concurrency: settings.concurrency,
+            maxAttempts: settings.maxAttempts,
+            backoff: options.backoff,
+            logger: logger
+        )
+        self.init(
+            bridge: bridge,
+            token: token,
+            emulator: emulator,
+            emulatorURL: url,
+            settings: settings,
+            connector: connection.connector,
+            worker: worker,
+            tokensIssued: connection.tokensIssued
+        )
     }
 }

@@ -170,6 +170,77 @@ struct ServeProcessTests {
 
     // MARK: - merge chosen after a block
 
+    /// A `scope` added to the configuration: `plan` shows the unlink first, and the restarted bridge
+    /// applies it (the group outside the scope leaves GitHub, the one inside stays).
+    @Test(.enabled(if: executable != nil, "the scim-bridge executable is built by `swift build` / `swift test`"))
+    func aScopeAddedToTheConfigurationIsPlannedThenAppliedAtRestart() async throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanUp() }
+        try await withRunningEmulator(GitHubEMUEmulator(configuration: .init(enterprise: "acme"))) { url, emulator in
+            func configure(_ extra: [String]) throws {
+                try scratch.configure(
+                    channel: ["github"],
+                    [
+                        .init(
+                            name: "github",
+                            kind: "github-emu",
+                            url: url,
+                            token: GitHubEMUEmulator.defaultToken,
+                            extra: extra
+                        )
+                    ]
+                )
+            }
+            try configure([])
+            let first = try CrashRecoveryTests.BridgeProcess(
+                executable: try #require(Self.executable),
+                config: scratch.config,
+                dataDir: scratch.data
+            )
+            let base = "http://127.0.0.1:\(try await first.port())/scim/v2/pingone"
+            let token = try await Self.token(of: first)
+            var ids: [String] = []
+            for name in ["alice", "bob"] {
+                let (_, body) = try await Self.request(
+                    .POST,
+                    "\(base)/Users",
+                    token: token,
+                    body: GitHubEMUHarness.user(name)
+                )
+                ids.append(try #require(body?["id"]?.stringValue))
+            }
+            for (name, member) in [("eng-web", ids[0]), ("Sales", ids[1])] {
+                let (status, _) = try await Self.request(
+                    .POST,
+                    "\(base)/Groups",
+                    token: token,
+                    body: Bodies.group(name, members: [member])
+                )
+                #expect(status == 201)
+            }
+            let names = { Set(emulator.state().groups.compactMap { $0["displayName"]?.stringValue }) }
+            #expect(try await Self.eventually(within: .seconds(20)) { names() == ["eng-web", "Sales"] })
+            Self.stop(first)
+
+            try configure([#"scope: { groups: { include: ["eng-*"] } }"#])
+            let plan = try Self.run([
+                "plan", "--config", scratch.config.path, "--target", "github", "--data-dir", scratch.data.path,
+            ])
+            #expect(plan.status == 0)
+            #expect(plan.output.contains("(Sales) out of scope"), "\(plan.output)")
+            #expect(names() == ["eng-web", "Sales"], "plan changes nothing")
+
+            let second = try CrashRecoveryTests.BridgeProcess(
+                executable: try #require(Self.executable),
+                config: scratch.config,
+                dataDir: scratch.data
+            )
+            defer { Self.stop(second) }
+            _ = try await second.port()
+            #expect(try await Self.eventually(within: .seconds(20)) { names() == ["eng-web"] }, "\(names())")
+        }
+    }
+
     /// GitHub EMU already has "Engineering" (with a foreign member): under `fail` the pushed group is
     /// blocked. The administrator sets `merge` with the acknowledgement and restarts: `plan` shows the
     /// adoption first, `status` no longer blames `fail`, and the restarted bridge merges the group.

@@ -75,6 +75,14 @@ public final class SalesforceEmulator: Sendable {
         /// The SOQL of a `/query` request.
         public var soql: String?
         public var body: JSONValue?
+
+        /// `{"method", "path", "soql", "body"}`.
+        public var json: JSONValue {
+            [
+                "method": .string(method), "path": .string(path), "soql": soql.map(JSONValue.string) ?? .null,
+                "body": body ?? .null,
+            ]
+        }
     }
 
     /// A snapshot for tests.

@@ -8,6 +8,6 @@ extension SCIMEmulator: EmulatedTarget {
     public func register(on router: Router<EmulatorRequestContext>) {
         router.add(middleware: SCIMEmulatorMiddleware(emulator: self))
         SCIMRoutes(emulator: self).register(on: router)
-        AdminRoutes(emulator: self).register(on: router)
+        SCIMAdminRoutes(emulator: self).register(on: router)
     }
 }

@@ -58,6 +58,11 @@ public final class GoogleEmulator: Sendable {
         public var path: String
         /// The query parameters' names, in order.
         public var parameters: [String]
+
+        /// `{"method", "path", "parameters"}`.
+        public var json: JSONValue {
+            ["method": .string(method), "path": .string(path), "parameters": .array(parameters.map(JSONValue.string))]
+        }
     }
 
     /// A snapshot for tests.

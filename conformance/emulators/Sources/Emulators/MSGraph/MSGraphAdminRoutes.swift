@@ -1,54 +1,34 @@
 internal import Hummingbird
 internal import SCIM
 
-/// The test-control API of the Graph emulator under `/_emulator/` (no authentication: bind the
-/// emulator to loopback). `conformance/emulators/README.md` lists each endpoint.
+/// The Graph emulator's test-control API: the shared endpoints in Graph's JSON, with failures
+/// answered here (no middleware renders them), plus the throttle's limits and the replication delay.
+/// `conformance/emulators/README.md` lists each endpoint.
 struct MSGraphAdminRoutes: Sendable {
     let emulator: MSGraphEmulator
 
     func register(on router: Router<EmulatorRequestContext>) {
-        let admin = router.group(RouterPath(AdminRoutes.prefix))
-        admin.get("state") { _, _ in Self.json(200, emulator.state().json) }
-        admin.get("requests") { _, _ in Self.json(200, .array(emulator.recordedRequests.map(\.json))) }
-        admin.post("reset") { _, _ in
-            emulator.reset()
-            return Response(status: .noContent)
+        let admin = AdminRouteBuilder(on: router, respond: Self.json) { body in await Self.guarded(body) }
+        admin.state { emulator.state().json }
+        admin.requests { .array(emulator.recordedRequests.map(\.json)) }
+        admin.reset(emulator.reset)
+        admin.seed { body in
+            let created = try emulator.seed(
+                users: try AdminJSON.objects(body["users"], "users"),
+                groups: try AdminJSON.objects(body["groups"], "groups")
+            )
+            return [
+                "users": .array(created.users.map(JSONValue.string)),
+                "groups": .array(created.groups.map(JSONValue.string)),
+            ]
         }
-        admin.post("seed") { request, _ in
-            await Self.guarded {
-                let body = try await AdminRoutes.json(request)
-                let created = try emulator.seed(
-                    users: try AdminRoutes.objects(body["users"], "users"),
-                    groups: try AdminRoutes.objects(body["groups"], "groups")
-                )
-                return Self.json(
-                    201,
-                    [
-                        "users": .array(created.users.map(JSONValue.string)),
-                        "groups": .array(created.groups.map(JSONValue.string)),
-                    ]
-                )
-            }
-        }
-        admin.get("faults") { _, _ in Self.json(200, emulator.faults.json) }
-        admin.put("faults") { request, _ in
-            await Self.guarded {
-                emulator.setFaults(try FaultPlan(json: try await AdminRoutes.json(request)))
-                return Self.json(200, emulator.faults.json)
-            }
-        }
-        admin.delete("faults") { _, _ in
-            emulator.setFaults(.none)
-            return Response(status: .noContent)
-        }
-        admin.post("faults/rules") { request, _ in
-            await Self.guarded {
-                emulator.addFaultRule(try FaultPlan.Rule(json: try await AdminRoutes.json(request)))
-                return Self.json(201, emulator.faults.json)
-            }
-        }
-        admin.put("limits") { request, _ in
-            let body = try await AdminRoutes.json(request)
+        admin.faults(of: emulator)
+        admin.faultRules(of: emulator)
+        admin.tokenLifetime(emulator.setTokenLifetime)
+        admin.expireTokens(emulator.expireAllTokens)
+        // Unguarded, as before: a body that is not JSON fails these with 500.
+        admin.routes.put("limits") { request, _ in
+            let body = try await AdminJSON.body(of: request)
             emulator.setLimits(
                 writesPerWindow: body["writesPerWindow"]?.integerValue.map { Int($0) },
                 writeWindow: .seconds(body["writeWindowSeconds"]?.integerValue ?? 150),
@@ -56,22 +36,9 @@ struct MSGraphAdminRoutes: Sendable {
             )
             return Response(status: .noContent)
         }
-        admin.put("replication-delay") { request, _ in
-            let ms = try await AdminRoutes.json(request)["milliseconds"]?.integerValue ?? 0
+        admin.routes.put("replication-delay") { request, _ in
+            let ms = try await AdminJSON.body(of: request)["milliseconds"]?.integerValue ?? 0
             emulator.setReplicationDelay(.milliseconds(max(0, ms)))
-            return Response(status: .noContent)
-        }
-        admin.put("token-lifetime") { request, _ in
-            await Self.guarded {
-                guard let seconds = try await AdminRoutes.json(request)["seconds"]?.integerValue, seconds > 0 else {
-                    throw SCIMError.invalidValue("Send {\"seconds\": N} with N > 0.")
-                }
-                emulator.setTokenLifetime(.seconds(seconds))
-                return Response(status: .noContent)
-            }
-        }
-        admin.post("tokens/expire") { _, _ in
-            emulator.expireAllTokens()
             return Response(status: .noContent)
         }
     }

@@ -144,8 +144,9 @@ public final class MSGraphEmulator: Sendable {
 
     let box: Mutex<Box>
     let origin = ContinuousClock.now
-    /// nil when no certificate is configured.
-    let verifier: MSGraphAssertionVerifier?
+    /// The registered certificate and the verifier of assertions signed with its key; nil when no
+    /// certificate is configured.
+    let registeredCertificate: (certificate: MSGraphCertificate, verifier: AssertionVerifier)?
     /// Signs the access tokens; never leaves the process.
     let signingKey = UUID().uuidString + UUID().uuidString
 
@@ -156,13 +157,15 @@ public final class MSGraphEmulator: Sendable {
             guard let certificate = MSGraphCertificate(pem: pem) else {
                 throw ConfigurationError(description: "certificatePEM holds no PEM CERTIFICATE block.")
             }
-            verifier = try MSGraphAssertionVerifier(
-                certificate: certificate,
-                publicKeyPEM: configuration.publicKeyPEM,
-                certificatePEM: pem
-            )
+            let verifier: AssertionVerifier
+            if let publicKeyPEM = configuration.publicKeyPEM {
+                verifier = try AssertionVerifier(publicKeyPEM: publicKeyPEM)
+            } else {
+                verifier = try AssertionVerifier(certificatePEM: pem)
+            }
+            registeredCertificate = (certificate, verifier)
         } else {
-            verifier = nil
+            registeredCertificate = nil
         }
         box = Mutex(Box(configuration))
     }

@@ -18,8 +18,7 @@ struct MSGraphTokenEndpoint: Sendable {
     func register(on router: Router<EmulatorRequestContext>) {
         router.post(":tenant/oauth2/v2.0/token") { request, context in
             let tenant = try context.parameters.require("tenant")
-            let buffer = try await request.body.collect(upTo: 1 << 20)
-            let form = QueryParameters(String(buffer: buffer))
+            let form = try await TokenRequestForm.read(request)
             do throws(MSIdentityError) {
                 return Self.json(200, try await exchange(tenant: tenant, form: form))
             } catch {
@@ -52,13 +51,16 @@ struct MSGraphTokenEndpoint: Sendable {
             }
         } else if let assertion = form["client_assertion"] {
             guard form["client_assertion_type"] == Self.assertionType else { throw .invalidAssertionType }
-            guard let verifier = emulator.verifier else {
+            guard let registered = emulator.registeredCertificate else {
                 throw .unknownCertificate("(none registered)", clientID: configuration.clientID)
             }
-            let (jti, _) = try await verifier.verify(
+            let (jti, _) = try await registered.verifier.verify(
                 assertion,
-                clientID: configuration.clientID,
-                audiences: emulator.acceptedAudiences
+                by: MSGraphAssertionRules(
+                    certificate: registered.certificate,
+                    clientID: configuration.clientID,
+                    audiences: emulator.acceptedAudiences
+                )
             )
             guard emulator.spend(jti: jti) else {
                 throw .malformedAssertion(

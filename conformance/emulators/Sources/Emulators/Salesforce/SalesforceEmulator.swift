@@ -75,6 +75,14 @@ public final class SalesforceEmulator: Sendable {
         /// The SOQL of a `/query` request.
         public var soql: String?
         public var body: JSONValue?
+
+        /// `{"method", "path", "soql", "body"}`.
+        public var json: JSONValue {
+            [
+                "method": .string(method), "path": .string(path), "soql": soql.map(JSONValue.string) ?? .null,
+                "body": body ?? .null,
+            ]
+        }
     }
 
     /// A snapshot for tests.
@@ -173,12 +181,12 @@ public final class SalesforceEmulator: Sendable {
 
     let box: Mutex<Box>
     private let origin = ContinuousClock.now
-    let verifier: SalesforceAssertionVerifier
+    let verifier: AssertionVerifier
 
     /// - Throws: when `publicKeyPEM` is not an RSA public key.
     public init(configuration: Configuration) throws {
         self.configuration = configuration
-        verifier = try SalesforceAssertionVerifier(publicKeyPEM: configuration.publicKeyPEM)
+        verifier = try AssertionVerifier(publicKeyPEM: configuration.publicKeyPEM)
         box = Mutex(Self.initialBox(configuration))
     }
 

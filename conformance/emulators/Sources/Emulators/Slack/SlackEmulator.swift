@@ -260,4 +260,12 @@ public struct SlackRecordedRequest: Sendable {
     public var body: JSONValue?
     /// nil when the connection was dropped.
     public var status: Int?
+
+    /// `{"method", "path", "body", "status"}`.
+    public var json: JSONValue {
+        var o: JSONObject = ["method": .string(method), "path": .string(path)]
+        o["body"] = body ?? .null
+        o["status"] = status.map { .integer(Int64($0)) } ?? .null
+        return .object(o)
+    }
 }

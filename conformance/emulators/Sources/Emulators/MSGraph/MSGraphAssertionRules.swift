@@ -2,42 +2,30 @@ internal import Foundation
 internal import JWTKit
 internal import SCIM
 
-/// Checks a client assertion (certificate credential) as the Microsoft identity platform does
-/// (research/targets.md §F "Certificate"): a JWT signed RS256 or PS256, whose header names the
-/// registered certificate by `x5t` (SHA-1) or `x5t#S256`, whose signature the certificate's key
-/// verifies, with `aud` the token endpoint, `iss` = `sub` = the client id, `exp` and `nbf` around
-/// now (five minutes of clock skew) and a `jti`. Refusals carry the AADSTS code Microsoft uses.
-struct MSGraphAssertionVerifier: Sendable {
-    struct Claims: JWTPayload {
+/// The Microsoft identity platform's rules for a client assertion (certificate credential,
+/// research/targets.md §F "Certificate"): signed RS256 or PS256, its header naming the registered
+/// certificate by `x5t` (SHA-1) or `x5t#S256`, `aud` the token endpoint, `iss` = `sub` = the client
+/// id, `exp` and `nbf` around now (five minutes of clock skew) and a `jti`, which a valid assertion
+/// yields with its `exp` (the caller refuses a `jti` seen before). Refusals carry Microsoft's AADSTS code.
+struct MSGraphAssertionRules: AssertionRules {
+    struct Claims: AssertionClaims {
         var iss: String?
         var sub: String?
         var aud: AudienceClaim?
         var exp: Int64?
         var nbf: Int64?
         var jti: String?
-        // Each check below answers with its own AADSTS code, so jwt-kit checks only the signature.
-        func verify(using algorithm: some JWTAlgorithm) async throws {}
     }
 
     static let skew: Int64 = 300
 
     let certificate: MSGraphCertificate
-    let key: Insecure.RSA.PublicKey
+    let clientID: String
+    let audiences: Set<String>
 
-    /// - Throws: when neither the public key nor the certificate holds an RSA key.
-    init(certificate: MSGraphCertificate, publicKeyPEM: String?, certificatePEM: String) throws {
-        self.certificate = certificate
-        if let publicKeyPEM {
-            key = try Insecure.RSA.PublicKey(pem: publicKeyPEM)
-        } else {
-            key = try Insecure.RSA.PublicKey(certificatePEM: certificatePEM)
-        }
-    }
+    var invalidSignature: MSIdentityError { .invalidSignature }
 
-    /// The `jti` and `exp` of a valid assertion (the caller refuses a `jti` seen before).
-    func verify(_ assertion: String, clientID: String, audiences: Set<String>, now: Date = Date())
-        async throws(MSIdentityError) -> (jti: String, exp: Int64)
-    {
+    func padding(of assertion: String) throws(MSIdentityError) -> AssertionVerifier.Padding {
         let parts = assertion.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, let header = Self.decodeJSON(parts[0]) else {
             throw .malformedAssertion("The client assertion is not a JWS in compact form.")
@@ -53,18 +41,10 @@ struct MSGraphAssertionVerifier: Sendable {
         } else {
             throw .malformedAssertion("The client assertion's header names no certificate ('x5t' or 'x5t#S256').")
         }
-        let keys = JWTKeyCollection()
-        if alg == "PS256" {
-            await keys.add(pss: key, digestAlgorithm: .sha256)
-        } else {
-            await keys.add(rsa: key, digestAlgorithm: .sha256)
-        }
-        let claims: Claims
-        do {
-            claims = try await keys.verify(assertion, as: Claims.self)
-        } catch {
-            throw .invalidSignature
-        }
+        return alg == "PS256" ? .pss : .pkcs1
+    }
+
+    func judge(_ claims: Claims, now t: Int64) throws(MSIdentityError) -> (jti: String, exp: Int64) {
         guard let aud = claims.aud?.value, aud.contains(where: audiences.contains) else { throw .invalidAudience }
         guard claims.iss == clientID, claims.sub == clientID else {
             throw MSIdentityError(
@@ -74,7 +54,6 @@ struct MSGraphAssertionVerifier: Sendable {
                 "Client assertion application identifier doesn't match 'client_id' parameter: 'iss' and 'sub' must both be the client id."
             )
         }
-        let t = Int64(now.timeIntervalSince1970)
         guard let exp = claims.exp, exp + Self.skew > t else {
             throw .outsideValidity(
                 "Current time: \(t), expiry time of assertion: \(claims.exp.map(String.init) ?? "none")."
@@ -89,6 +68,7 @@ struct MSGraphAssertionVerifier: Sendable {
         return (jti, exp)
     }
 
+    /// A base64url JOSE segment as JSON, or nil.
     static func decodeJSON(_ part: Substring) -> JSONValue? {
         var base64 = part.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         while base64.count % 4 != 0 { base64 += "=" }

@@ -32,6 +32,11 @@ package struct TargetSettings: Sendable, Hashable {
     package var msgraph: MSGraphSettings?
     /// The groups of its channels this target receives. Default: every group.
     package var scope: TargetScope
+    /// How this target's view of a user differs from the canonical user (`mapping.user`). Default: none.
+    package var mapping: AttributeMapping
+    /// `safety.maxDeprovisions`: the most users disabled or deleted, or groups deleted, on this target
+    /// within an hour before its worker pauses for an administrator; nil (`off`): no brake. Default 500.
+    package var maxDeprovisions: Int?
 
     /// Default of `concurrency`.
     package static let defaultConcurrency = 4
@@ -41,6 +46,8 @@ package struct TargetSettings: Sendable, Hashable {
     package static let defaultMaxAttempts = 10
     /// Default of `timeout`.
     package static let defaultTimeout: Duration = .seconds(30)
+    /// Default of `maxDeprovisions`, the threshold of Entra's accidental-deletions prevention.
+    package static let defaultMaxDeprovisions = 500
 
     package init(
         name: String,
@@ -58,7 +65,9 @@ package struct TargetSettings: Sendable, Hashable {
         google: GoogleSettings? = nil,
         salesforce: SalesforceSettings? = nil,
         msgraph: MSGraphSettings? = nil,
-        scope: TargetScope = .everything
+        scope: TargetScope = .everything,
+        mapping: AttributeMapping = .none,
+        maxDeprovisions: Int? = TargetSettings.defaultMaxDeprovisions
     ) {
         self.name = name
         self.kind = kind
@@ -76,5 +85,7 @@ package struct TargetSettings: Sendable, Hashable {
         self.salesforce = salesforce
         self.msgraph = msgraph ?? (kind == .msgraph ? MSGraphSettings() : nil)
         self.scope = scope
+        self.mapping = mapping
+        self.maxDeprovisions = maxDeprovisions
     }
 }

@@ -72,10 +72,13 @@ package enum TargetServices {
         case groupCentric(any GroupCentricConnector)
         case userCentric(any UserCentricConnector)
 
-        package func testConnection() async throws {
+        package func testConnection() async throws { try await userDirectory.testConnection() }
+
+        /// The user half, whichever side memberships live on.
+        package var userDirectory: any TargetUserDirectory {
             switch self {
-            case .groupCentric(let c): try await c.testConnection()
-            case .userCentric(let c): try await c.testConnection()
+            case .groupCentric(let c): c
+            case .userCentric(let c): c
             }
         }
     }
@@ -94,6 +97,7 @@ package enum TargetServices {
                 policy: policy(t),
                 userRemoval: removal(t),
                 scope: t.scope,
+                mapping: t.mapping,
                 logger: logger
             )
         }
@@ -113,6 +117,7 @@ package enum TargetServices {
             policy: policy(t),
             userRemoval: removal(t),
             scope: t.scope,
+            mapping: t.mapping,
             logger: logger
         )
     }
@@ -143,6 +148,7 @@ package enum TargetServices {
                         policy: policy(t),
                         userRemoval: removal(t),
                         scope: t.scope,
+                        mapping: t.mapping,
                         logger: logger
                     )
                 )

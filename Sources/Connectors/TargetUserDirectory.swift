@@ -18,6 +18,9 @@ package protocol TargetUserDirectory: Sendable {
     /// write for the canonical `user` (reconciliation). Pure; compares only what the target keeps as
     /// written, so that a value it normalises or does not return is never taken for drift.
     func differences(of user: JSONObject, from actual: TargetUser) -> [AttributeDifference]
+    /// The body `createUser` would send for the canonical `user` (`scim-bridge mapping preview`), with
+    /// any generated password shown as `(generated)`; throws the refusal `createUser` would throw. Pure.
+    func preview(of user: JSONObject) throws -> JSONValue
     /// Every user: target id, match key, whether it is active, and the written attributes (reconciliation).
     func listUsers() async throws -> [TargetUser]
     /// One cheap authenticated read, the way PingOne's "Test connection" checks a target (`doctor`).

@@ -75,7 +75,7 @@ package struct Reconciler: Sendable {
     /// The repair plan for every channel that fans out to this target. Nothing is changed.
     package func plan(channels: [Channel]) async throws -> (steps: [Step], blocked: [String]) {
         let survey = try await UserSurvey(
-            directory: sync.connector,
+            directory: sync.userDirectory,
             store: sync.store,
             target: sync.target,
             removal: sync.userRemoval

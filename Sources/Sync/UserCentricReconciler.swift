@@ -72,7 +72,12 @@ package struct UserCentricReconciler: TargetReconciler {
 
     package func plan(channels: [Channel]) async throws -> (steps: [Step], blocked: [String]) {
         let connector = sync.connector
-        let survey = try await UserSurvey(directory: connector, store: store, target: target, removal: sync.userRemoval)
+        let survey = try await UserSurvey(
+            directory: sync.userDirectory,
+            store: store,
+            target: target,
+            removal: sync.userRemoval
+        )
         var nameByID: [String: String] = [:]
         var names: Set<String> = []
         for g in try await connector.listGroups() {

@@ -25,6 +25,8 @@ package struct UserCentricSync: Sendable {
     /// The groups this target receives (`scope:`); the others are never linked, and one that leaves
     /// the scope is unlinked as its deletion would be.
     package let scope: TargetScope
+    /// How this target's view of a user differs from the canonical user (`mapping.user`).
+    package let mapping: AttributeMapping
     package let logger: Logger
 
     package init(
@@ -34,6 +36,7 @@ package struct UserCentricSync: Sendable {
         policy: CollisionPolicy,
         userRemoval: UserRemoval,
         scope: TargetScope = .everything,
+        mapping: AttributeMapping = .none,
         logger: Logger
     ) {
         self.target = target
@@ -42,13 +45,17 @@ package struct UserCentricSync: Sendable {
         self.policy = policy
         self.userRemoval = userRemoval
         self.scope = scope
+        self.mapping = mapping
         self.logger = logger
     }
 
     // MARK: - Users
 
+    /// The target's users, seen through its attribute mappings.
+    package var userDirectory: any TargetUserDirectory { connector.mapped(mapping) }
+
     var users: UserProvisioning {
-        UserProvisioning(target: target, store: store, directory: connector, removal: userRemoval, scope: scope)
+        UserProvisioning(target: target, store: store, directory: userDirectory, removal: userRemoval, scope: scope)
     }
 
     func upsertUser(_ id: String, _ channel: Channel) async throws {

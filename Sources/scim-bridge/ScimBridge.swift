@@ -6,7 +6,9 @@ struct ScimBridge: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scim-bridge",
         abstract: "A SCIM 2.0 bridge: identity providers push users and groups in, SaaS apps receive them.",
-        subcommands: [Serve.self, Channels.self, Plan.self, SyncCommand.self, Status.self, Doctor.self]
+        subcommands: [
+            Serve.self, Channels.self, Plan.self, SyncCommand.self, Status.self, Doctor.self, MappingCommands.self,
+        ]
     )
 }
 

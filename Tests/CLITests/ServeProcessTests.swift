@@ -241,6 +241,64 @@ struct ServeProcessTests {
         }
     }
 
+    /// `mapping preview` prints the body a target would receive for a stored user, through its
+    /// `mapping:`; a template naming an unknown attribute stops `serve` with the key.
+    @Test(.enabled(if: executable != nil, "the scim-bridge executable is built by `swift build` / `swift test`"))
+    func mappingPreviewShowsTheMappedBodyAndABadTemplateStopsStartUp() async throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanUp() }
+        try await withRunningEmulator(GitHubEMUEmulator(configuration: .init(enterprise: "acme"))) { url, emulator in
+            func configure(_ template: String) throws {
+                try scratch.configure(
+                    channel: ["github"],
+                    [
+                        .init(
+                            name: "github",
+                            kind: "github-emu",
+                            url: url,
+                            token: GitHubEMUEmulator.defaultToken,
+                            extra: ["mapping: { user: { displayName: '\(template)' } }"]
+                        )
+                    ]
+                )
+            }
+            try configure("{name.familyName | localPart | upper} ({userName | domain})")
+            let bridge = try CrashRecoveryTests.BridgeProcess(
+                executable: try #require(Self.executable),
+                config: scratch.config,
+                dataDir: scratch.data
+            )
+            let base = "http://127.0.0.1:\(try await bridge.port())/scim/v2/pingone"
+            let (status, _) = try await Self.request(
+                .POST,
+                "\(base)/Users",
+                token: try await Self.token(of: bridge),
+                body: GitHubEMUHarness.user("alice")
+            )
+            #expect(status == 201)
+            let shown = { emulator.state().user(named: "alice@example.com")?["displayName"]?.stringValue }
+            #expect(
+                try await Self.eventually(within: .seconds(20)) { shown() == "ALICE (example.com)" },
+                "\(shown() ?? "none")"
+            )
+            Self.stop(bridge)
+
+            let preview = try Self.run([
+                "mapping", "preview", "--config", scratch.config.path, "--target", "github", "--user",
+                "ALICE@example.com",
+                "--data-dir", scratch.data.path,
+            ])
+            #expect(preview.status == 0, "\(preview.output)")
+            #expect(preview.output.contains(#""displayName": "ALICE (example.com)""#), "\(preview.output)")
+            #expect(preview.output.contains("match key: alice@example.com"), "\(preview.output)")
+
+            try configure("{nam.familyName}")
+            let refused = try Self.run(["serve", "--config", scratch.config.path, "--data-dir", scratch.data.path])
+            #expect(refused.status != 0)
+            #expect(refused.output.contains("targets[0].mapping.user.displayName"), "\(refused.output)")
+        }
+    }
+
     /// GitHub EMU already has "Engineering" (with a foreign member): under `fail` the pushed group is
     /// blocked. The administrator sets `merge` with the acknowledgement and restarts: `plan` shows the
     /// adoption first, `status` no longer blames `fail`, and the restarted bridge merges the group.

@@ -4,7 +4,7 @@ import Yams
 extension NodeReader {
     static let commonTargetKeys = [
         "name", "kind", "baseURL", "auth", "onNameCollision", "acknowledgeNameCollision", "removeAction", "rateLimit",
-        "concurrency", "reconcileEvery", "maxAttempts", "timeout", "scope",
+        "concurrency", "reconcileEvery", "maxAttempts", "timeout", "scope", "mapping", "safety",
     ]
     // An ordered list, not a dictionary, so that "did you mean" breaks ties the same way every run.
     static let kindSpecificKeys: [(kind: TargetKind, keys: [String])] = [
@@ -120,6 +120,11 @@ extension NodeReader {
             ?? TargetSettings.defaultTimeout
 
         let scope = f["scope"].map { self.scope($0, at: f.path("scope")) } ?? .everything
+        let mapping =
+            f["mapping"].map { self.mapping($0, at: f.path("mapping"), kind: parsedKind) } ?? AttributeMapping.none
+        // nil: unreadable (reported); .some(nil): `off`.
+        var maxDeprovisions: Int?? = .some(TargetSettings.defaultMaxDeprovisions)
+        if let safety = f["safety"] { maxDeprovisions = self.maxDeprovisions(safety, at: f.path("safety")) }
         var google: GoogleSettings?
         var salesforce: SalesforceSettings?
         var msgraph: MSGraphSettings?
@@ -141,7 +146,8 @@ extension NodeReader {
             break
         }
 
-        guard let name, let kind = parsedKind, let baseURL, let auth, let scope else { return nil }
+        guard let name, let kind = parsedKind, let baseURL, let auth, let scope, let mapping, let maxDeprovisions
+        else { return nil }
         if kind == .google, google == nil { return nil }
         if kind == .salesforce, salesforce == nil { return nil }
         return TargetSettings(
@@ -160,7 +166,9 @@ extension NodeReader {
             google: google,
             salesforce: salesforce,
             msgraph: msgraph,
-            scope: scope
+            scope: scope,
+            mapping: mapping,
+            maxDeprovisions: maxDeprovisions
         )
     }
 

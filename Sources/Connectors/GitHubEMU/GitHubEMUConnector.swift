@@ -28,6 +28,8 @@ package struct GitHubEMUConnector: SCIMGroupCentricConnector {
     }
 
     /// POST; on 409 the existing user (same `userName`, or same `externalId`) is found and returned.
+    package func preview(of user: JSONObject) throws -> JSONValue { .object(GitHubEMUUserMapping.body(for: user)) }
+
     package func createUser(_ user: JSONObject) async throws -> String {
         let body = GitHubEMUUserMapping.body(for: user)
         if let id = try await client.create("/Users", body) { return id }

@@ -63,6 +63,16 @@ package struct GoogleConnector: UserCentricConnector {
         return id
     }
 
+    package func preview(of user: JSONObject) throws -> JSONValue {
+        guard let email = matchKey(of: user) else {
+            throw TargetError.permanent(
+                status: 400,
+                detail: "The user has neither an email userName nor an email address; Google needs a primary email."
+            )
+        }
+        return GoogleMapping.userBody(user, primaryEmail: email, password: "(generated)")
+    }
+
     package func createUser(_ user: JSONObject) async throws -> String {
         guard let email = matchKey(of: user) else {
             throw TargetError.permanent(

@@ -43,14 +43,26 @@ package struct MSGraphConnector: GroupCentricConnector {
         ]?.stringValue
     }
 
+    package func preview(of user: JSONObject) throws -> JSONValue {
+        let upn = try principalName(of: user)
+        return MSGraphMapping.userBody(
+            user,
+            principalName: upn,
+            creation: creation(of: user, upn, password: "(generated)")
+        )
+    }
+
+    /// How a new user signs in first: the password given, or the tenant's federation.
+    private func creation(of user: JSONObject, _ upn: String, password: String) -> MSGraphMapping.Creation {
+        switch settings.initialPassword {
+        case .random: .password(password)
+        case .none: .federated(immutableID: user["externalId"]?.stringValue ?? user["id"]?.stringValue ?? upn)
+        }
+    }
+
     package func createUser(_ user: JSONObject) async throws -> String {
         let upn = try principalName(of: user)
-        let creation: MSGraphMapping.Creation =
-            switch settings.initialPassword {
-            case .random: .password(MSGraphMapping.initialPassword())
-            case .none:
-                .federated(immutableID: user["externalId"]?.stringValue ?? user["id"]?.stringValue ?? upn)
-            }
+        let creation = creation(of: user, upn, password: MSGraphMapping.initialPassword())
         let body = MSGraphMapping.userBody(user, principalName: upn, creation: creation)
         let r = try await transport.send(.POST, "/users", body: body, accept: [400])
         if r.status == 400 {

@@ -24,6 +24,8 @@ package struct SCIMConnector: SCIMGroupCentricConnector {
 
     /// POST; on 409 the user of the same `userName` is found and returned. A 409 with no such user is
     /// a conflict on some other attribute the target keeps unique: final.
+    package func preview(of user: JSONObject) throws -> JSONValue { .object(Self.outbound(user)) }
+
     package func createUser(_ user: JSONObject) async throws -> String {
         if let id = try await client.create("/Users", Self.outbound(user)) { return id }
         if let userName = user["userName"]?.stringValue, let id = try await findUser(matchKey: userName) { return id }

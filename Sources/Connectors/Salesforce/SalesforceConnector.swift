@@ -55,6 +55,10 @@ package struct SalesforceConnector: UserCentricConnector {
             .stringValue
     }
 
+    package func preview(of user: JSONObject) throws -> JSONValue {
+        .object(SalesforceMapping.userFields(user, options: options, creating: true))
+    }
+
     package func createUser(_ user: JSONObject) async throws -> String {
         var fields = SalesforceMapping.userFields(user, options: options, creating: true)
         let username = fields["Username"]?.stringValue ?? ""

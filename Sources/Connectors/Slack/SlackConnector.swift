@@ -36,6 +36,13 @@ package struct SlackConnector: SCIMGroupCentricConnector {
     /// POST /Users. `email_taken` means Slack has the user (perhaps deactivated): its id is returned.
     /// `username_taken` (another user, or a channel, has the derived name) is retried once with a
     /// name made unique from the email.
+    package func preview(of user: JSONObject) throws -> JSONValue {
+        guard SlackUserMapping.email(of: user) != nil, let name = SlackUserMapping.userName(of: user) else {
+            throw TargetError.permanent(status: 400, detail: "a Slack user needs an email address and a user name")
+        }
+        return .object(SlackUserMapping.body(user, userName: name, includeExternalId: true))
+    }
+
     package func createUser(_ user: JSONObject) async throws -> String {
         guard let email = SlackUserMapping.email(of: user), let name = SlackUserMapping.userName(of: user) else {
             throw TargetError.permanent(status: 400, detail: "a Slack user needs an email address and a user name")

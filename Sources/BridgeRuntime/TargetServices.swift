@@ -23,14 +23,19 @@ package enum TargetServices {
             // One rate-limit state per target, shared by its worker and its reconciliation.
             let bucket = bucket(t)
             let connector = try connector(t, index: i, bucket: bucket)
+            // One brake per target, shared by its worker and its reconciliation.
+            let brake = t.maxDeprovisions.map {
+                DeprovisionGate(target: t.name, limit: $0, store: store, logger: logger)
+            }
             workers.append(
                 RestartingService(
                     TargetWorker(
                         target: t.name,
                         store: store,
-                        sync: processor(t, connector, store: store, logger: logger),
+                        sync: processor(t, connector, store: store, brake: brake, logger: logger),
                         concurrency: t.concurrency,
                         maxAttempts: t.maxAttempts,
+                        brake: brake,
                         logger: logger
                     ),
                     name: "worker \(t.name)",
@@ -44,7 +49,7 @@ package enum TargetServices {
                     logger.info("reconciliation waits", metadata: ["target": "\(t.name)", "reason": "\(line)"])
                 }
                 let patient = try self.connector(t, index: i, bucket: bucket, patience: patience)
-                switch reconciler(t, patient, store: store, logger: logger) {
+                switch reconciler(t, patient, store: store, brake: brake, logger: logger) {
                 case .groupCentric(let r):
                     workers.append(
                         RestartingService(
@@ -83,23 +88,17 @@ package enum TargetServices {
         }
     }
 
-    /// What applies outbox events to the target.
-    package static func processor(_ t: TargetSettings, _ connector: TargetConnector, store: SQLiteStore, logger: Logger)
-        -> any ChangeProcessor
-    {
+    /// What applies outbox events to the target; `brake` holds back mass deprovisioning.
+    package static func processor(
+        _ t: TargetSettings,
+        _ connector: TargetConnector,
+        store: SQLiteStore,
+        brake: DeprovisionGate? = nil,
+        logger: Logger
+    ) -> any ChangeProcessor {
         switch connector {
-        case .groupCentric(let c): return groupCentricSync(t, c, store: store, logger: logger)
-        case .userCentric(let c):
-            return UserCentricSync(
-                target: t.name,
-                store: store,
-                connector: c,
-                policy: policy(t),
-                userRemoval: removal(t),
-                scope: t.scope,
-                mapping: t.mapping,
-                logger: logger
-            )
+        case .groupCentric(let c): return groupCentricSync(t, c, store: store, brake: brake, logger: logger)
+        case .userCentric(let c): return userCentricSync(t, c, store: store, brake: brake, logger: logger)
         }
     }
 
@@ -108,6 +107,7 @@ package enum TargetServices {
         _ t: TargetSettings,
         _ c: any GroupCentricConnector,
         store: SQLiteStore,
+        brake: DeprovisionGate? = nil,
         logger: Logger
     ) -> GroupCentricSync {
         GroupCentricSync(
@@ -118,6 +118,28 @@ package enum TargetServices {
             userRemoval: removal(t),
             scope: t.scope,
             mapping: t.mapping,
+            brake: brake,
+            logger: logger
+        )
+    }
+
+    /// The processor of a user-centric target (Google, Salesforce).
+    package static func userCentricSync(
+        _ t: TargetSettings,
+        _ c: any UserCentricConnector,
+        store: SQLiteStore,
+        brake: DeprovisionGate? = nil,
+        logger: Logger
+    ) -> UserCentricSync {
+        UserCentricSync(
+            target: t.name,
+            store: store,
+            connector: c,
+            policy: policy(t),
+            userRemoval: removal(t),
+            scope: t.scope,
+            mapping: t.mapping,
+            brake: brake,
             logger: logger
         )
     }
@@ -128,30 +150,21 @@ package enum TargetServices {
         case userCentric(UserCentricReconciler)
     }
 
-    /// The reconciler of a target, for `plan`, `sync` and `reconcileEvery`.
+    /// The reconciler of a target, for `plan`, `sync` and `reconcileEvery`; with `brake`, a plan of
+    /// more deprovisions than it allows pauses the target before the first.
     package static func reconciler(
         _ t: TargetSettings,
         _ connector: TargetConnector,
         store: SQLiteStore,
+        brake: DeprovisionGate? = nil,
         logger: Logger
     ) -> AnyReconciler {
         switch connector {
         case .groupCentric(let c):
-            return .groupCentric(Reconciler(sync: groupCentricSync(t, c, store: store, logger: logger)))
+            return .groupCentric(Reconciler(sync: groupCentricSync(t, c, store: store, brake: brake, logger: logger)))
         case .userCentric(let c):
             return .userCentric(
-                UserCentricReconciler(
-                    sync: UserCentricSync(
-                        target: t.name,
-                        store: store,
-                        connector: c,
-                        policy: policy(t),
-                        userRemoval: removal(t),
-                        scope: t.scope,
-                        mapping: t.mapping,
-                        logger: logger
-                    )
-                )
+                UserCentricReconciler(sync: userCentricSync(t, c, store: store, brake: brake, logger: logger))
             )
         }
     }

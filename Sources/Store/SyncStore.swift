@@ -56,6 +56,10 @@ package protocol SyncStore: Store {
     func recordInitialSync(target: String, finished: SCIMDateTime) async throws
     /// Records the target's health; an `error` becomes the last error, at `at` (nil keeps the last one).
     func recordHealth(target: String, health: TargetHealth, error: String?, at: SCIMDateTime) async throws
+    /// Records that the target's worker paused itself, and why; it stays paused until `recordResume`.
+    func recordPause(target: String, reason: String, at: SCIMDateTime) async throws
+    /// Ends a pause: an administrator looked and lets the target's changes through.
+    func recordResume(target: String, at: SCIMDateTime) async throws
     /// Records a successful exchange with the target at `at`.
     func recordSuccess(target: String, at: SCIMDateTime) async throws
 

@@ -16,6 +16,10 @@ package struct TargetState: Sendable, Hashable {
     package var lastErrorAt: SCIMDateTime?
     /// The last successful exchange with the target.
     package var lastSuccess: SCIMDateTime?
+    /// Why the target's worker paused itself (`safety.maxDeprovisions`); nil while it runs.
+    package var pausedReason: String?
+    /// When an administrator last resumed the target.
+    package var resumedAt: SCIMDateTime?
 
     package init(
         target: String,
@@ -25,7 +29,9 @@ package struct TargetState: Sendable, Hashable {
         health: TargetHealth = .healthy,
         lastError: String? = nil,
         lastErrorAt: SCIMDateTime? = nil,
-        lastSuccess: SCIMDateTime? = nil
+        lastSuccess: SCIMDateTime? = nil,
+        pausedReason: String? = nil,
+        resumedAt: SCIMDateTime? = nil
     ) {
         self.target = target
         self.lastReconciled = lastReconciled
@@ -35,6 +41,8 @@ package struct TargetState: Sendable, Hashable {
         self.lastError = lastError
         self.lastErrorAt = lastErrorAt
         self.lastSuccess = lastSuccess
+        self.pausedReason = pausedReason
+        self.resumedAt = resumedAt
     }
 
     /// Whether an initial sync started and has not finished.
@@ -49,6 +57,6 @@ package enum TargetHealth: String, Sendable, Hashable, CaseIterable {
     case failing
     /// The target refuses the bridge's credentials: someone must fix them.
     case unauthenticated
-    /// Delivery is stopped on purpose.
+    /// Delivery is stopped on purpose (`safety.maxDeprovisions`) until an administrator resumes it.
     case paused
 }

@@ -19,6 +19,8 @@ package struct GroupCentricSync: Sendable {
     package let scope: TargetScope
     /// How this target's view of a user differs from the canonical user (`mapping.user`).
     package let mapping: AttributeMapping
+    /// The brake on mass deprovisioning (`safety.maxDeprovisions`), shared with the target's worker; nil: none.
+    package let brake: DeprovisionGate?
     package let logger: Logger
 
     package init(
@@ -29,6 +31,7 @@ package struct GroupCentricSync: Sendable {
         userRemoval: UserRemoval,
         scope: TargetScope = .everything,
         mapping: AttributeMapping = .none,
+        brake: DeprovisionGate? = nil,
         logger: Logger
     ) {
         self.target = target
@@ -38,6 +41,7 @@ package struct GroupCentricSync: Sendable {
         self.userRemoval = userRemoval
         self.scope = scope
         self.mapping = mapping
+        self.brake = brake
         self.logger = logger
     }
 
@@ -47,7 +51,14 @@ package struct GroupCentricSync: Sendable {
     package var userDirectory: any TargetUserDirectory { connector.mapped(mapping) }
 
     var users: UserProvisioning {
-        UserProvisioning(target: target, store: store, directory: userDirectory, removal: userRemoval, scope: scope)
+        UserProvisioning(
+            target: target,
+            store: store,
+            directory: userDirectory,
+            removal: userRemoval,
+            scope: scope,
+            brake: brake
+        )
     }
 
     func upsertUser(_ id: String, _ channel: Channel) async throws {
@@ -228,7 +239,7 @@ package struct GroupCentricSync: Sendable {
             case .rename(let tid, let displayName):
                 try await connector.renameGroup(id: tid, displayName: displayName)
             case .deleteGroup(let tid):
-                try await connector.deleteGroup(id: tid)
+                try await brake.perform { try await connector.deleteGroup(id: tid) }
             }
         }
         if let adoption {
@@ -375,7 +386,7 @@ package struct GroupCentricSync: Sendable {
             }
             for op in GroupCentricPlanner.unlink(targetID: tid, origin: origin, bridgeAdded: Set(addedTarget)) {
                 switch op {
-                case .deleteGroup: try await connector.deleteGroup(id: tid)
+                case .deleteGroup: try await brake.perform { try await connector.deleteGroup(id: tid) }
                 case .removeMembers(_, let members): try await connector.removeMembers(groupID: tid, members: members)
                 case .createGroup, .adopt, .rename, .addMembers, .block: break  // `unlink` plans none of these
                 }

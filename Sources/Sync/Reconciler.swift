@@ -62,6 +62,14 @@ package struct Reconciler: Sendable {
             }
         }
 
+        package var deprovisions: Bool {
+            switch self {
+            case .user(let step): step.deprovisions
+            case .unlinkGroup(_, _, _, _, let origin): origin.ownsAllMembers
+            case .linkGroup, .renameGroup, .addMembers, .removeMembers: false
+            }
+        }
+
         package var channel: String {
             switch self {
             case .user(let step): return step.channel
@@ -217,6 +225,8 @@ package struct Reconciler: Sendable {
     /// are thrown together at the end as `UsersRefused`. Any other failure stops the plan.
     package func execute(_ steps: [Step], channels: [Channel], progress: (Int, Int) -> Void = { _, _ in }) async throws
     {
+        // More deprovisions than the brake allows: paused before the first of them.
+        try await sync.brake?.allow(planned: steps.filter(\.deprovisions).count)
         let byName = Dictionary(uniqueKeysWithValues: channels.map { ($0.name, $0) })
         var refused: [(userName: String, detail: String)] = []
         for (i, step) in steps.enumerated() {

@@ -22,6 +22,8 @@ package protocol ReconcileStep: Sendable, CustomStringConvertible {
     var resourceKey: String { get }
     /// The name of the channel the resource belongs to.
     var channel: String { get }
+    /// Whether the step disables or deletes a user, or deletes a group (`safety.maxDeprovisions`).
+    var deprovisions: Bool { get }
 }
 
 extension Reconciler: TargetReconciler {

@@ -31,6 +31,9 @@ package struct TargetWorker: Service {
     package let logger: Logger
     /// The target's health as this worker last saw it (shared with whoever reports it).
     package let health: TargetHealthTracker
+    /// The brake on mass deprovisioning the target's sync shares (`safety.maxDeprovisions`): while it
+    /// holds, nothing is delivered until an administrator resumes the target. nil: none.
+    package let brake: DeprovisionGate?
 
     package init(
         target: String,
@@ -42,6 +45,7 @@ package struct TargetWorker: Service {
         idle: Duration = .milliseconds(100),
         authenticationRetryCap: Duration = .seconds(30),
         health: TargetHealthTracker? = nil,
+        brake: DeprovisionGate? = nil,
         logger: Logger
     ) {
         self.target = target
@@ -53,13 +57,17 @@ package struct TargetWorker: Service {
         self.idle = idle
         self.authenticationRetryCap = authenticationRetryCap
         self.health = health ?? TargetHealthTracker(target: target, store: store, logger: logger)
+        self.brake = brake
         self.logger = logger
     }
 
     package func run() async throws {
         await cancelWhenGracefulShutdown {
             var quietRounds = 0
-            var initialSync = ((try? await store.targetState(target)) ?? nil)?.initialSyncRunning ?? false
+            let recorded = (try? await store.targetState(target)) ?? nil
+            var initialSync = recorded?.initialSyncRunning ?? false
+            // A pause outlives a restart: only an administrator ends it.
+            brake?.restore(from: recorded)
             while !Task.isCancelled {
                 let pause: Duration
                 do {
@@ -99,6 +107,7 @@ package struct TargetWorker: Service {
     /// While the target cannot authenticate, one entry is tried (a probe), not a batch of failures.
     @discardableResult
     package func drainOnce() async throws -> Bool {
+        if let brake, try await brake.isPaused() { return false }
         let limit = health.isAuthenticating ? 1 : concurrency * 8
         let due = try await store.dueOutboxEntries(target: target, limit: limit, now: Self.now())
         guard !due.isEmpty else { return false }
@@ -129,6 +138,8 @@ package struct TargetWorker: Service {
         case unauthenticated
         /// A fault of the bridge itself (its store, a bug): retried with backoff, dead-lettered after `maxAttempts`.
         case bridge
+        /// The target's brake on mass deprovisioning holds: the change waits for a resume and keeps its attempts.
+        case paused
 
         /// The classification of any error thrown while delivering.
         package init(_ error: any Error) {
@@ -136,6 +147,7 @@ package struct TargetWorker: Service {
             case TargetError.retryable(_, let after): self = .retryable(after: after)
             case TargetError.permanent: self = .permanent
             case TargetError.unauthenticated: self = .unauthenticated
+            case is DeprovisionsPaused: self = .paused
             default: self = .bridge
             }
         }
@@ -182,13 +194,17 @@ package struct TargetWorker: Service {
             delay = health.authenticationRetryDelay(cap: authenticationRetryCap)
         case .bridge:
             delay = backoff.delay(attempt: attempts, retryAfter: nil, random: Double.random(in: 0..<1))
+        case .paused:
+            attempts = entry.attempts
+            dead = false
+            delay = .zero
         }
         let message = failure == .bridge ? "\(type(of: error)): \(error)" : "\(error)"
         // Only failures that say something about the target count toward `failing`: a permanent refusal
         // is about one change.
         switch failure {
         case .retryable, .bridge: await health.failed(message)
-        case .permanent, .unauthenticated: break
+        case .permanent, .unauthenticated, .paused: break
         }
         do {
             try await store.failOutboxEntry(

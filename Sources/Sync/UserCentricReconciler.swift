@@ -59,6 +59,14 @@ package struct UserCentricReconciler: TargetReconciler {
             }
         }
 
+        package var deprovisions: Bool {
+            switch self {
+            case .user(let step): step.deprovisions
+            case .unlinkGroup(_, _, _, _, let origin): origin.ownsAllMembers
+            case .linkGroup, .renameGroup, .insertMember, .deleteMember: false
+            }
+        }
+
         package var channel: String {
             switch self {
             case .user(let step): return step.channel
@@ -187,6 +195,8 @@ package struct UserCentricReconciler: TargetReconciler {
     /// the refusals are thrown together at the end.
     package func execute(_ steps: [Step], channels: [Channel], progress: (Int, Int) -> Void = { _, _ in }) async throws
     {
+        // More deprovisions than the brake allows: paused before the first of them.
+        try await sync.brake?.allow(planned: steps.filter(\.deprovisions).count)
         let byName = Dictionary(uniqueKeysWithValues: channels.map { ($0.name, $0) })
         var refused: [(userName: String, detail: String)] = []
         for (i, step) in steps.enumerated() {

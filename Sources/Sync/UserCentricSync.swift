@@ -27,6 +27,8 @@ package struct UserCentricSync: Sendable {
     package let scope: TargetScope
     /// How this target's view of a user differs from the canonical user (`mapping.user`).
     package let mapping: AttributeMapping
+    /// The brake on mass deprovisioning (`safety.maxDeprovisions`), shared with the target's worker; nil: none.
+    package let brake: DeprovisionGate?
     package let logger: Logger
 
     package init(
@@ -37,6 +39,7 @@ package struct UserCentricSync: Sendable {
         userRemoval: UserRemoval,
         scope: TargetScope = .everything,
         mapping: AttributeMapping = .none,
+        brake: DeprovisionGate? = nil,
         logger: Logger
     ) {
         self.target = target
@@ -46,6 +49,7 @@ package struct UserCentricSync: Sendable {
         self.userRemoval = userRemoval
         self.scope = scope
         self.mapping = mapping
+        self.brake = brake
         self.logger = logger
     }
 
@@ -55,7 +59,14 @@ package struct UserCentricSync: Sendable {
     package var userDirectory: any TargetUserDirectory { connector.mapped(mapping) }
 
     var users: UserProvisioning {
-        UserProvisioning(target: target, store: store, directory: userDirectory, removal: userRemoval, scope: scope)
+        UserProvisioning(
+            target: target,
+            store: store,
+            directory: userDirectory,
+            removal: userRemoval,
+            scope: scope,
+            brake: brake
+        )
     }
 
     func upsertUser(_ id: String, _ channel: Channel) async throws {
@@ -229,7 +240,7 @@ package struct UserCentricSync: Sendable {
             case .rename(let tid, let displayName):
                 try await connector.renameGroup(id: tid, displayName: displayName)
             case .deleteGroup(let tid):
-                try await connector.deleteGroup(id: tid)
+                try await brake.perform { try await connector.deleteGroup(id: tid) }
             }
         }
         if var finished = linked {
@@ -372,7 +383,7 @@ package struct UserCentricSync: Sendable {
             }
             for op in UserCentricPlanner.unlink(groupID: tid, origin: origin, bridgeAdded: addedTarget) {
                 switch op {
-                case .deleteGroup: try await connector.deleteGroup(id: tid)
+                case .deleteGroup: try await brake.perform { try await connector.deleteGroup(id: tid) }
                 case .delete(let user, let group): try await connector.removeMembership(user: user, group: group)
                 case .createGroup, .adopt, .rename, .insert, .block: break  // `unlink` plans none of these
                 }

@@ -44,7 +44,7 @@ extension UserProvisioning {
             try await delete(id, channel)
         } else {
             // The mapping went since the plan: remove what the plan saw all the same.
-            try await directory.removeUser(id: targetID, action: removal)
+            try await brake.perform { try await directory.removeUser(id: targetID, action: removal) }
         }
         try await store.appendAudit(
             target: target,

@@ -13,19 +13,23 @@ package struct UserProvisioning: Sendable {
     package let removal: UserRemoval
     /// Which users the target receives (`scope.users`, `scope.userFilter`).
     package let scope: TargetScope
+    /// The target's brake on mass deprovisioning (`safety.maxDeprovisions`); nil: none.
+    package let brake: DeprovisionGate?
 
     package init(
         target: String,
         store: any SyncStore,
         directory: any TargetUserDirectory,
         removal: UserRemoval,
-        scope: TargetScope = .everything
+        scope: TargetScope = .everything,
+        brake: DeprovisionGate? = nil
     ) {
         self.target = target
         self.store = store
         self.directory = directory
         self.removal = removal
         self.scope = scope
+        self.brake = brake
     }
 
     /// The target id of a canonical user, provisioning it first if the target does not have it yet
@@ -166,7 +170,7 @@ package struct UserProvisioning: Sendable {
             m.targetID = found
         }
         guard let tid = m.targetID else { return }
-        try await directory.removeUser(id: tid, action: removal)
+        try await brake.perform { try await directory.removeUser(id: tid, action: removal) }
         // The mapping stays (marked) so that the membership removals of the same deletion, which travel
         // under the groups' keys and may run later, still find the user's target id.
         // A user still at the source left the scope: forgetting the mapping lets it come back (found

@@ -12,6 +12,14 @@ package enum UserStep: Sendable, Hashable {
     /// The account of a user deleted at the source is active on the target (`AccountRepair.deprovision`).
     case deprovision(channel: String, id: String, targetID: String, userName: String, removal: UserRemoval)
 
+    /// Whether the step disables or deletes the user's account.
+    package var deprovisions: Bool {
+        switch self {
+        case .deprovision: true
+        case .create, .repair: false
+        }
+    }
+
     /// `user:<id>`, the outbox key of the canonical user.
     package var resourceKey: String {
         switch self {

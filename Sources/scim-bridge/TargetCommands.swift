@@ -208,7 +208,10 @@ struct Status: AsyncParsableCommand {
             return
                 "cannot authenticate since \(state.lastErrorAt.map(\.iso8601) ?? "?"): \(state.lastError ?? "") (changes wait and are retried)"
         case .failing: return "failing since \(state.lastErrorAt.map(\.iso8601) ?? "?"): \(state.lastError ?? "")"
-        case .paused: return "paused"
+        case .paused:
+            return
+                "paused since \(state.lastErrorAt.map(\.iso8601) ?? "?"): \(state.pausedReason ?? state.lastError ?? ""); "
+                + "changes wait; after checking them, run `scim-bridge targets resume \(state.target)`"
         }
     }
 

@@ -3,8 +3,8 @@ import Membership
 import SCIM
 import Store
 
-/// The JSON admin API: delivery status per target and per resource, the audit log, and requeueing of
-/// dead letters. Read by operators and monitoring; the same facts `scim-bridge status` prints.
+/// The JSON admin API: delivery status per target and per resource, the audit log, requeueing of
+/// dead letters, and resuming a target its brake on mass deprovisioning paused. Read by operators and monitoring; the same facts `scim-bridge status` prints.
 struct AdminRoutes {
     let store: any SyncStore
     let targets: [String]
@@ -51,6 +51,16 @@ struct AdminRoutes {
             let n = try await store.retryDeadOutboxEntries(target: target)
             return Response.scim(.ok, ["target": .string(target), "requeued": .integer(Int64(n))])
         }
+        // An administrator looked at what the brake held back and lets it through; the worker
+        // notices within a moment. Resuming a target that is not paused changes nothing.
+        group.post("targets/:target/resume") { _, context in
+            let target = try known(context)
+            let reason = try await store.targetState(target)?.pausedReason
+            if reason != nil { try await store.recordResume(target: target, at: .now) }
+            var o: JSONObject = ["target": .string(target), "resumed": .bool(reason != nil)]
+            if let reason { o["pausedFor"] = .string(reason) }
+            return Response.scim(.ok, JSONValue.object(o))
+        }
     }
 
     func known(_ context: SCIMRequestContext) throws -> String {
@@ -85,6 +95,7 @@ struct AdminRoutes {
             var health: JSONObject = ["state": .string((state?.health ?? .healthy).rawValue)]
             if let e = state?.lastError { health["lastError"] = .string(e) }
             if let at = state?.lastErrorAt { health["lastErrorAt"] = .string(at.iso8601) }
+            if let reason = state?.pausedReason { health["pausedReason"] = .string(reason) }
             entry["health"] = .object(health)
             if let state {
                 entry["initialSync"] = .string(

@@ -179,6 +179,12 @@ enum SQLiteMigrations {
             // The target's `scope` as last applied, so that start-up can tell a configuration change.
             try db.execute(sql: "ALTER TABLE target_state ADD COLUMN scope TEXT")
         }
+        m.registerMigration("v6-deprovision-brake") { db in
+            // Why the target's worker stopped itself (`safety.maxDeprovisions`) until an administrator
+            // resumes it; NULL while it runs. It outlives a restart, as the pause must.
+            try db.execute(sql: "ALTER TABLE target_state ADD COLUMN paused_reason TEXT")
+            try db.execute(sql: "ALTER TABLE target_state ADD COLUMN resumed_at INTEGER")
+        }
         return m
     }
 }

@@ -52,12 +52,35 @@ extension SQLiteStore {
         // Without an error the last one stays: after a recovery it still tells what went wrong.
         try await upsertTargetState(
             target,
+            // A paused target stays paused whatever a delivery still in flight reports: only a resume ends it.
             set: """
-                health = excluded.health, last_error = COALESCE(excluded.last_error, last_error),
+                health = CASE WHEN paused_reason IS NULL THEN excluded.health ELSE 'paused' END,
+                last_error = COALESCE(excluded.last_error, last_error),
                 last_error_at = COALESCE(excluded.last_error_at, last_error_at)
                 """,
             columns: ["health", "last_error", "last_error_at"],
             [health.rawValue, error, error == nil ? nil : Self.nanoseconds(at)]
+        )
+    }
+
+    package func recordPause(target: String, reason: String, at: SCIMDateTime) async throws {
+        try await upsertTargetState(
+            target,
+            set: """
+                health = 'paused', paused_reason = excluded.paused_reason, last_error = excluded.last_error,
+                last_error_at = excluded.last_error_at
+                """,
+            columns: ["health", "paused_reason", "last_error", "last_error_at"],
+            ["paused", reason, reason, Self.nanoseconds(at)]
+        )
+    }
+
+    package func recordResume(target: String, at: SCIMDateTime) async throws {
+        try await upsertTargetState(
+            target,
+            set: "health = 'healthy', paused_reason = NULL, resumed_at = excluded.resumed_at",
+            columns: ["health", "resumed_at"],
+            ["healthy", Self.nanoseconds(at)]
         )
     }
 
@@ -99,7 +122,7 @@ extension SQLiteStore {
 
     static let targetStateColumns = """
         target, last_reconciled, initial_sync_started, initial_sync_finished, health, last_error, last_error_at,
-        last_success
+        last_success, paused_reason, resumed_at
         """
 
     static func targetState(from row: Row) -> TargetState {
@@ -114,7 +137,9 @@ extension SQLiteStore {
             health: TargetHealth(rawValue: health) ?? .failing,
             lastError: row["last_error"],
             lastErrorAt: time("last_error_at"),
-            lastSuccess: time("last_success")
+            lastSuccess: time("last_success"),
+            pausedReason: row["paused_reason"],
+            resumedAt: time("resumed_at")
         )
     }
 }

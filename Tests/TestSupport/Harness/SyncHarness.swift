@@ -130,13 +130,23 @@ extension SyncHarness {
         var settings = emulator.targetSettings(name: options.target, url: url)
         options.apply(to: &settings)
         let connection = try Emulator.connect(settings, tuning: options.tuning)
+        let brake = settings.maxDeprovisions.map {
+            DeprovisionGate(target: settings.name, limit: $0, store: bridge.store, logger: logger)
+        }
         let worker = TargetWorker(
             target: settings.name,
             store: bridge.store,
-            sync: TargetServices.processor(settings, connection.wired, store: bridge.store, logger: logger),
+            sync: TargetServices.processor(
+                settings,
+                connection.wired,
+                store: bridge.store,
+                brake: brake,
+                logger: logger
+            ),
             concurrency: settings.concurrency,
             maxAttempts: settings.maxAttempts,
             backoff: options.backoff,
+            brake: brake,
             logger: logger
         )
         self.init(

@@ -23,6 +23,8 @@ package struct SyncOptions: Sendable {
     /// The `salesforce:` keys, when not the emulator's defaults.
     package var salesforce: SalesforceSettings? = nil
     package var limits = LimitSettings()
+    /// `safety.maxDeprovisions`; nil: off.
+    package var maxDeprovisions: Int? = TargetSettings.defaultMaxDeprovisions
     package var admin: AdminConfiguration? = nil
     /// A last change to the target's entry once the emulator listens (an auth form that needs its URL).
     package var settings: (@Sendable (inout TargetSettings) -> Void)? = nil
@@ -38,6 +40,7 @@ package struct SyncOptions: Sendable {
         settings.concurrency = concurrency
         settings.maxAttempts = maxAttempts
         settings.timeout = timeout
+        settings.maxDeprovisions = maxDeprovisions
         if let salesforce { settings.salesforce = salesforce }
         if let auth { settings.auth = auth }
         // The harness drains the outbox itself; no scheduled reconciliation.

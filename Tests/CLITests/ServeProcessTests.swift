@@ -299,6 +299,71 @@ struct ServeProcessTests {
         }
     }
 
+    /// `safety.maxDeprovisions: 3` and an IdP that deletes five users: a running serve suspends three,
+    /// `status` says the target is paused and how to resume it, and `targets resume` lets the other
+    /// two through without a restart.
+    @Test(.enabled(if: executable != nil, "the scim-bridge executable is built by `swift build` / `swift test`"))
+    func aPausedTargetIsShownByStatusAndResumedFromTheCommandLine() async throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanUp() }
+        try await withRunningEmulator(GitHubEMUEmulator(configuration: .init(enterprise: "acme"))) { url, emulator in
+            try scratch.configure(
+                channel: ["github"],
+                [
+                    .init(
+                        name: "github",
+                        kind: "github-emu",
+                        url: url,
+                        token: GitHubEMUEmulator.defaultToken,
+                        extra: ["safety: { maxDeprovisions: 3 }"]
+                    )
+                ]
+            )
+            let bridge = try CrashRecoveryTests.BridgeProcess(
+                executable: try #require(Self.executable),
+                config: scratch.config,
+                dataDir: scratch.data
+            )
+            defer { Self.stop(bridge) }
+            let base = "http://127.0.0.1:\(try await bridge.port())/scim/v2/pingone"
+            let token = try await Self.token(of: bridge)
+            var ids: [String] = []
+            for i in 0..<5 {
+                let (_, body) = try await Self.request(
+                    .POST,
+                    "\(base)/Users",
+                    token: token,
+                    body: GitHubEMUHarness.user("u\(i)")
+                )
+                ids.append(try #require(body?["id"]?.stringValue))
+            }
+            let suspended = { emulator.state().users.filter { $0["active"] == false }.count }
+            #expect(try await Self.eventually(within: .seconds(20)) { emulator.state().users.count == 5 })
+            for id in ids { _ = try await Self.request(.DELETE, "\(base)/Users/\(id)", token: token) }
+
+            let statusCommand = ["status", "--config", scratch.config.path, "--data-dir", scratch.data.path]
+            #expect(
+                try await Self.eventually(within: .seconds(20)) {
+                    try Self.run(statusCommand).output.contains("health: paused")
+                }
+            )
+            let report = try Self.run(statusCommand).output
+            #expect(
+                report.contains("safety.maxDeprovisions 3") && report.contains("scim-bridge targets resume github"),
+                "\(report)"
+            )
+            try await Task.sleep(for: .milliseconds(500))
+            #expect(suspended() == 3, "nothing beyond the limit")
+
+            let resume = try Self.run([
+                "targets", "resume", "github", "--config", scratch.config.path, "--data-dir", scratch.data.path,
+            ])
+            #expect(resume.status == 0 && resume.output.contains("Resumed target 'github'"), "\(resume.output)")
+            #expect(try await Self.eventually(within: .seconds(20)) { suspended() == 5 }, "\(suspended())")
+            #expect(!(try Self.run(statusCommand).output.contains("health: paused")))
+        }
+    }
+
     /// GitHub EMU already has "Engineering" (with a foreign member): under `fail` the pushed group is
     /// blocked. The administrator sets `merge` with the acknowledgement and restarts: `plan` shows the
     /// adoption first, `status` no longer blames `fail`, and the restarted bridge merges the group.

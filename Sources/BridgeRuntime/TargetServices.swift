@@ -470,6 +470,23 @@ package enum TargetServices {
     ) async throws {
         let applied = try await store.appliedScope(target: t.name) ?? TargetScope.everything.fingerprint
         guard applied != t.scope.fingerprint else { return }
+        if let limit = t.maxDeprovisions {
+            var channels: [Channel] = []
+            for c in config.channels where c.targets.contains(t.name) {
+                if let channel = try await store.channel(named: c.name) { channels.append(channel) }
+            }
+            let planned = try await t.scope.deprovisions(applied: t.name, in: channels, store)
+            if planned > limit {
+                // Paused before the first: the worker starts paused, and `plan` shows what is held.
+                let reason =
+                    "a scope change plans \(planned) deprovisions (users disabled or deleted, groups deleted): above safety.maxDeprovisions \(limit)"
+                try await store.recordPause(target: t.name, reason: reason, at: .now)
+                logger.error(
+                    "target paused: too many deprovisions; an administrator must resume it",
+                    metadata: ["target": "\(t.name)", "reason": "\(reason)", "limit": "\(limit)"]
+                )
+            }
+        }
         for c in config.channels where c.targets.contains(t.name) {
             guard let channel = try await store.channel(named: c.name),
                 !(try await store.mappings(target: t.name).filter { $0.channel.key == channel.key }.isEmpty)

@@ -22,12 +22,19 @@ package struct DeprovisionBrake: Sendable {
     private(set) var admitted: [ContinuousClock.Instant] = []
     /// Why the brake holds; nil while deprovisions may go.
     package private(set) var pausedReason: String?
+    /// Deprovisions an administrator let through beyond `limit` when resuming; they lapse once an
+    /// hour passes after the resume and the last deprovision.
+    private(set) var approved = 0
+    private var resumedAt: ContinuousClock.Instant?
+    /// The size of the plan that paused the brake, which a resume approves.
+    package private(set) var heldPlan = 0
 
     package init(limit: Int) { self.limit = limit }
 
     /// The deprovisions counted in the hour before `now`.
     package mutating func count(at now: ContinuousClock.Instant) -> Int {
         admitted.removeAll { now - $0 >= Self.window }
+        if admitted.isEmpty, resumedAt.map({ now - $0 >= Self.window }) ?? true { approved = 0 }
         return admitted.count
     }
 
@@ -35,7 +42,7 @@ package struct DeprovisionBrake: Sendable {
     package mutating func admit(at now: ContinuousClock.Instant) -> Decision {
         if let pausedReason { return .hold(reason: pausedReason) }
         let made = count(at: now)
-        guard made < limit else {
+        guard made < limit + approved else {
             return pause(
                 "\(made) deprovisions (users disabled or deleted, groups deleted) within an hour reached safety.maxDeprovisions \(limit)"
             )
@@ -54,7 +61,8 @@ package struct DeprovisionBrake: Sendable {
     package mutating func allow(planned: Int, at now: ContinuousClock.Instant) -> Decision {
         if let pausedReason { return .hold(reason: pausedReason) }
         let made = count(at: now)
-        guard planned > 0, made + planned > limit else { return .proceed }
+        guard planned > 0, made + planned > limit + approved else { return .proceed }
+        heldPlan = planned
         return pause(
             "a reconciliation plans \(planned) deprovisions (users disabled or deleted, groups deleted), and \(made) were made within the hour: above safety.maxDeprovisions \(limit)"
         )
@@ -66,9 +74,14 @@ package struct DeprovisionBrake: Sendable {
         return .pause(reason: reason)
     }
 
-    /// An administrator looked: the pause ends and the count starts again from zero.
-    package mutating func resume() {
+    /// An administrator looked: the pause ends, the count starts again from zero, and `held` more
+    /// deprovisions than the limit may go within the next hour (what was held: the queued changes,
+    /// or the plan that paused), so that what was looked at goes through without a second pause.
+    package mutating func resume(approving held: Int, at now: ContinuousClock.Instant) {
+        resumedAt = now
         pausedReason = nil
         admitted = []
+        approved = max(held, heldPlan)
+        heldPlan = 0
     }
 }

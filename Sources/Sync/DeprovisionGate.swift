@@ -89,11 +89,15 @@ package final class DeprovisionGate: Sendable {
         let pausedAt = state.withLock { $0.pausedAt }
         guard recorded?.pausedReason == nil, let resumed = recorded?.resumedAt, pausedAt.map({ resumed >= $0 }) ?? true
         else { return true }
+        let held = try await store.outboxCounts(target: target)["pending"] ?? 0
         state.withLock {
-            $0.brake.resume()
+            $0.brake.resume(approving: held, at: .now)
             $0.pausedAt = nil
         }
-        logger.notice("target resumed by an administrator", metadata: ["target": "\(target)"])
+        logger.notice(
+            "target resumed by an administrator",
+            metadata: ["target": "\(target)", "heldChanges": "\(held)"]
+        )
         return false
     }
 }

@@ -187,21 +187,7 @@ package struct UserProvisioning: Sendable {
     /// Whether the target receives the user: it passes `scope.userFilter` and, under `users:
     /// groupMembers`, is a direct member of an in-scope group. A user gone from the source is not received.
     func receives(_ id: String, _ channel: Channel) async throws -> Bool {
-        guard scope.restrictsUsers else { return true }
-        guard let user = try await store.get(.user, id: id, in: channel) else { return false }
-        guard scope.admits(user: user.attributes) else { return false }
-        guard scope.users == .groupMembers else { return true }
-        for group in try await store.groups(ofMember: id, in: channel) {
-            // Patterns need only the name the membership row carries; a filter reads the group.
-            if scope.filter == nil {
-                if scope.includes(group: ["displayName": .string(group.display ?? "")]) { return true }
-            } else if let stored = try await store.get(.group, id: group.id, in: channel),
-                scope.includes(group: stored.attributes)
-            {
-                return true
-            }
-        }
-        return false
+        try await scope.receives(user: id, channel, store)
     }
 
     /// The users of `all` (a channel's) the target receives, for a reconciliation's plan: the in-scope

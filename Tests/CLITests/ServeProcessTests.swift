@@ -241,6 +241,74 @@ struct ServeProcessTests {
         }
     }
 
+    /// A scope change that would delete more groups than `safety.maxDeprovisions` allows: the
+    /// restarted serve starts paused with nothing deleted, `status` says why, and a resume lets the
+    /// whole change through.
+    @Test(.enabled(if: executable != nil, "the scim-bridge executable is built by `swift build` / `swift test`"))
+    func aScopeChangeAboveTheBrakePausesBeforeItsFirstDeletion() async throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanUp() }
+        try await withRunningEmulator(GitHubEMUEmulator(configuration: .init(enterprise: "acme"))) { url, emulator in
+            func configure(_ extra: [String]) throws {
+                try scratch.configure(
+                    channel: ["github"],
+                    [
+                        .init(
+                            name: "github",
+                            kind: "github-emu",
+                            url: url,
+                            token: GitHubEMUEmulator.defaultToken,
+                            extra: ["safety: { maxDeprovisions: 1 }"] + extra
+                        )
+                    ]
+                )
+            }
+            try configure([])
+            let first = try CrashRecoveryTests.BridgeProcess(
+                executable: try #require(Self.executable),
+                config: scratch.config,
+                dataDir: scratch.data
+            )
+            let base = "http://127.0.0.1:\(try await first.port())/scim/v2/pingone"
+            let token = try await Self.token(of: first)
+            for name in ["eng-web", "Sales", "Support"] {
+                let (status, _) = try await Self.request(
+                    .POST,
+                    "\(base)/Groups",
+                    token: token,
+                    body: Bodies.group(name)
+                )
+                #expect(status == 201)
+            }
+            let names = { Set(emulator.state().groups.compactMap { $0["displayName"]?.stringValue }) }
+            #expect(try await Self.eventually(within: .seconds(20)) { names().count == 3 })
+            Self.stop(first)
+
+            try configure([#"scope: { groups: { include: ["eng-*"] } }"#])
+            let second = try CrashRecoveryTests.BridgeProcess(
+                executable: try #require(Self.executable),
+                config: scratch.config,
+                dataDir: scratch.data
+            )
+            defer { Self.stop(second) }
+            _ = try await second.port()
+            let statusCommand = ["status", "--config", scratch.config.path, "--data-dir", scratch.data.path]
+            let report = try Self.run(statusCommand).output
+            #expect(
+                report.contains("health: paused") && report.contains("a scope change plans 2 deprovisions"),
+                "\(report)"
+            )
+            try await Task.sleep(for: .milliseconds(500))
+            #expect(names() == ["eng-web", "Sales", "Support"], "nothing deleted before a resume")
+
+            let resume = try Self.run([
+                "targets", "resume", "github", "--config", scratch.config.path, "--data-dir", scratch.data.path,
+            ])
+            #expect(resume.status == 0, "\(resume.output)")
+            #expect(try await Self.eventually(within: .seconds(20)) { names() == ["eng-web"] }, "\(names())")
+        }
+    }
+
     /// `mapping preview` prints the body a target would receive for a stored user, through its
     /// `mapping:`; a template naming an unknown attribute stops `serve` with the key.
     @Test(.enabled(if: executable != nil, "the scim-bridge executable is built by `swift build` / `swift test`"))

@@ -15,7 +15,7 @@ struct DeprovisionBrakeTests {
         }
         #expect(reason.contains("3 deprovisions") && reason.contains("safety.maxDeprovisions 3"), "\(reason)")
         #expect(brake.admit(at: start + .seconds(7200)) == .hold(reason: reason), "a pause outlasts the window")
-        brake.resume()
+        brake.resume(approving: 0, at: start + .seconds(7200))
         #expect(brake.pausedReason == nil)
         #expect(brake.admit(at: start + .seconds(7201)) == .proceed)
     }
@@ -46,5 +46,23 @@ struct DeprovisionBrakeTests {
         }
         #expect(reason.contains("plans 4") && reason.contains("2 were made"), "\(reason)")
         #expect(brake.allow(planned: 0, at: start + .seconds(3)) == .hold(reason: reason))
+    }
+
+    @Test func aResumeApprovesWhatWasHeldSoItGoesThroughWithoutASecondPause() {
+        var brake = DeprovisionBrake(limit: 2)
+        for i in 0..<2 { _ = brake.admit(at: start + .seconds(i)) }
+        if case .proceed = brake.admit(at: start + .seconds(2)) { Issue.record("the third went") }
+        brake.resume(approving: 3, at: start + .seconds(5))
+        for i in 0..<5 { #expect(brake.admit(at: start + .seconds(10 + i)) == .proceed, "\(i)") }
+        if case .proceed = brake.admit(at: start + .seconds(20)) { Issue.record("beyond limit and approval") }
+
+        var planned = DeprovisionBrake(limit: 5)
+        if case .proceed = planned.allow(planned: 10, at: start) { Issue.record("a plan of 10 went") }
+        planned.resume(approving: 0, at: start)
+        #expect(planned.allow(planned: 10, at: start + .seconds(1)) == .proceed, "the plan that paused is approved")
+        for i in 0..<10 { #expect(planned.admit(at: start + .seconds(2 + i)) == .proceed) }
+        // An hour without deprovisions: the approval lapses.
+        _ = planned.count(at: start + .seconds(2 + 9 + 3600))
+        #expect(planned.allow(planned: 6, at: start + .seconds(2 + 9 + 3600)) != .proceed)
     }
 }

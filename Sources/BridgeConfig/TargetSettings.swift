@@ -34,6 +34,8 @@ package struct TargetSettings: Sendable, Hashable {
     package var scope: TargetScope
     /// How this target's view of a user differs from the canonical user (`mapping.user`). Default: none.
     package var mapping: AttributeMapping
+    /// How this target names a group (`mapping.group.displayName`). Default: its canonical name.
+    package var groupMapping: AttributeMapping
     /// `safety.maxDeprovisions`: the most users disabled or deleted, or groups deleted, on this target
     /// within an hour before its worker pauses for an administrator; nil (`off`): no brake. Default 500.
     package var maxDeprovisions: Int?
@@ -67,6 +69,7 @@ package struct TargetSettings: Sendable, Hashable {
         msgraph: MSGraphSettings? = nil,
         scope: TargetScope = .everything,
         mapping: AttributeMapping = .none,
+        groupMapping: AttributeMapping = .none,
         maxDeprovisions: Int? = TargetSettings.defaultMaxDeprovisions
     ) {
         self.name = name
@@ -86,6 +89,7 @@ package struct TargetSettings: Sendable, Hashable {
         self.msgraph = msgraph ?? (kind == .msgraph ? MSGraphSettings() : nil)
         self.scope = scope
         self.mapping = mapping
+        self.groupMapping = groupMapping
         self.maxDeprovisions = maxDeprovisions
     }
 }

@@ -118,6 +118,7 @@ package enum TargetServices {
             userRemoval: removal(t),
             scope: t.scope,
             mapping: t.mapping,
+            groupMapping: t.groupMapping,
             brake: brake,
             logger: logger
         )
@@ -139,6 +140,7 @@ package enum TargetServices {
             userRemoval: removal(t),
             scope: t.scope,
             mapping: t.mapping,
+            groupMapping: t.groupMapping,
             brake: brake,
             logger: logger
         )

@@ -1,7 +1,7 @@
 package import SCIM
 
-/// One target's attribute mappings (`mapping.user` of its configuration): canonical attribute paths
-/// whose value this target sees through a template instead (`userName: "{name.givenName | lower}
+/// One target's attribute mappings of one resource type (`mapping.user` or `mapping.group` of its
+/// configuration): canonical attribute paths whose value this target sees through a template instead (`userName: "{name.givenName | lower}
 /// @example.com"`). The target's own derivations (Google's `primaryEmail` from `userName`, Graph's
 /// `mailNickname` from the UPN) then work on that view, so match keys, bodies and drift checks agree.
 /// Pure.
@@ -17,12 +17,15 @@ package struct AttributeMapping: Sendable, Hashable {
 
     /// In the order of their paths, so that the view is the same whatever order the file had.
     package private(set) var rules: [Rule]
+    /// `User` or `Group`: the schema paths resolve against.
+    package let resourceType: String
 
     /// No mapping: the target sees the canonical resource.
-    package static let none = AttributeMapping(checked: [])
+    package static let none = AttributeMapping(checked: [], resourceType: "User")
 
-    private init(checked rules: [Rule]) {
+    private init(checked rules: [Rule], resourceType: String) {
         self.rules = rules.sorted { $0.path < $1.path }
+        self.resourceType = resourceType
     }
 
     package var isEmpty: Bool { rules.isEmpty }
@@ -31,8 +34,28 @@ package struct AttributeMapping: Sendable, Hashable {
     /// template checked; errors name the path they concern.
     package static func users(_ templates: [(path: String, template: String)]) throws(MappingError) -> AttributeMapping
     {
-        guard let schema = SchemaRegistry.standard.resourceSchema(for: "User") else {
-            throw MappingError(path: "", problem: "the User schema is not available")
+        try mapping(templates, over: "User")
+    }
+
+    /// The mapping of `templates` over groups. Only `displayName` is mapped: it is the one group
+    /// attribute every kind sends (and derives its own names from).
+    package static func groups(_ templates: [(path: String, template: String)]) throws(MappingError)
+        -> AttributeMapping
+    {
+        for (path, _) in templates where path != "displayName" {
+            throw MappingError(
+                path: path,
+                problem: "only displayName can be mapped for groups: it is the group attribute every kind sends"
+            )
+        }
+        return try mapping(templates, over: "Group")
+    }
+
+    static func mapping(_ templates: [(path: String, template: String)], over resourceType: String)
+        throws(MappingError) -> AttributeMapping
+    {
+        guard let schema = SchemaRegistry.standard.resourceSchema(for: resourceType) else {
+            throw MappingError(path: "", problem: "the \(resourceType) schema is not available")
         }
         var rules: [Rule] = []
         for (path, text) in templates {
@@ -53,14 +76,16 @@ package struct AttributeMapping: Sendable, Hashable {
                 )
             }
         }
-        return AttributeMapping(checked: rules)
+        return AttributeMapping(checked: rules, resourceType: resourceType)
     }
 
     /// The resource as this target sees it: each rule's template rendered from the canonical resource
     /// (never from another rule's result) and written at its path; a template that renders nothing
     /// leaves its attribute as it was.
     package func view(of resource: JSONObject) -> JSONObject {
-        guard !rules.isEmpty, let schema = SchemaRegistry.standard.resourceSchema(for: "User") else { return resource }
+        guard !rules.isEmpty, let schema = SchemaRegistry.standard.resourceSchema(for: resourceType) else {
+            return resource
+        }
         var out = resource
         for rule in rules {
             guard let value = rule.template.render(resource) else { continue }

@@ -1,4 +1,5 @@
 package import Membership
+package import SCIM
 package import Store
 
 /// Applies one outbox event to one target: what `TargetWorker` drives, whichever projection
@@ -16,6 +17,8 @@ protocol ProjectionSync: ChangeProcessor {
     var store: any SyncStore { get }
     /// The user half, with the target's user scope.
     var users: UserProvisioning { get }
+    /// How the target names a group (`mapping.group.displayName`).
+    var groupMapping: AttributeMapping { get }
     func upsertUser(_ id: String, _ channel: Channel) async throws
     func deleteUser(_ id: String, _ channel: Channel) async throws
     func upsertGroup(_ id: String, _ channel: Channel) async throws
@@ -24,6 +27,11 @@ protocol ProjectionSync: ChangeProcessor {
 }
 
 extension ProjectionSync {
+    /// The name the target gives a canonical group: its `displayName`, through `mapping.group`.
+    package func targetName(of group: JSONObject) -> String? {
+        groupMapping.view(of: group)["displayName"]?.stringValue
+    }
+
     package func process(_ event: ChangeEvent, channel: Channel) async throws {
         switch event {
         case .userUpserted(let id): try await upsertUser(id, channel)

@@ -19,6 +19,8 @@ package struct GroupCentricSync: Sendable {
     package let scope: TargetScope
     /// How this target's view of a user differs from the canonical user (`mapping.user`).
     package let mapping: AttributeMapping
+    /// How this target names a group (`mapping.group.displayName`).
+    package let groupMapping: AttributeMapping
     /// The brake on mass deprovisioning (`safety.maxDeprovisions`), shared with the target's worker; nil: none.
     package let brake: DeprovisionGate?
     package let logger: Logger
@@ -31,6 +33,7 @@ package struct GroupCentricSync: Sendable {
         userRemoval: UserRemoval,
         scope: TargetScope = .everything,
         mapping: AttributeMapping = .none,
+        groupMapping: AttributeMapping = .none,
         brake: DeprovisionGate? = nil,
         logger: Logger
     ) {
@@ -41,6 +44,7 @@ package struct GroupCentricSync: Sendable {
         self.userRemoval = userRemoval
         self.scope = scope
         self.mapping = mapping
+        self.groupMapping = groupMapping
         self.brake = brake
         self.logger = logger
     }
@@ -95,7 +99,7 @@ package struct GroupCentricSync: Sendable {
 
     func upsertGroup(_ id: String, _ channel: Channel) async throws {
         guard let group = try await store.get(.group, id: id, in: channel),
-            let name = group.attributes["displayName"]?.stringValue
+            let name = targetName(of: group.attributes)
         else { return }
         guard scope.includes(group: group.attributes) else { return try await leaveScope(id, channel) }
         if let m = try await store.mapping(target: target, channel: channel, kind: .group, canonicalID: id),
@@ -275,7 +279,7 @@ package struct GroupCentricSync: Sendable {
             // Not linked yet (or its creation was interrupted): linking reads the current members,
             // which include this change.
             guard let group = try await store.get(.group, id: id, in: channel),
-                let name = group.attributes["displayName"]?.stringValue, scope.includes(group: group.attributes)
+                let name = targetName(of: group.attributes), scope.includes(group: group.attributes)
             else {
                 return
             }

@@ -107,7 +107,7 @@ package struct Reconciler: Sendable {
                 ? [] : Set(channelUsers.filter { $0.attributes["active"]?.boolValue == false }.map(\.id))
             let canonicalToTarget = users.targetIDs
             for group in try await sync.store.allResources(.group, channel) {
-                guard let name = group.attributes["displayName"]?.stringValue else { continue }
+                guard let name = sync.targetName(of: group.attributes) else { continue }
                 let mapping = try await sync.store.mapping(
                     target: sync.target,
                     channel: channel,

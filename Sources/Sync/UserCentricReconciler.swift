@@ -100,7 +100,7 @@ package struct UserCentricReconciler: TargetReconciler {
             steps += userSteps.map(Step.user)
             let canonicalToTarget = users.targetIDs
             for group in try await store.allResources(.group, channel) {
-                guard let name = group.attributes["displayName"]?.stringValue else { continue }
+                guard let name = sync.targetName(of: group.attributes) else { continue }
                 let mapping = try await store.mapping(
                     target: target,
                     channel: channel,

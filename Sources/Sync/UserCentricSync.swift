@@ -27,6 +27,8 @@ package struct UserCentricSync: Sendable {
     package let scope: TargetScope
     /// How this target's view of a user differs from the canonical user (`mapping.user`).
     package let mapping: AttributeMapping
+    /// How this target names a group (`mapping.group.displayName`).
+    package let groupMapping: AttributeMapping
     /// The brake on mass deprovisioning (`safety.maxDeprovisions`), shared with the target's worker; nil: none.
     package let brake: DeprovisionGate?
     package let logger: Logger
@@ -39,6 +41,7 @@ package struct UserCentricSync: Sendable {
         userRemoval: UserRemoval,
         scope: TargetScope = .everything,
         mapping: AttributeMapping = .none,
+        groupMapping: AttributeMapping = .none,
         brake: DeprovisionGate? = nil,
         logger: Logger
     ) {
@@ -49,6 +52,7 @@ package struct UserCentricSync: Sendable {
         self.userRemoval = userRemoval
         self.scope = scope
         self.mapping = mapping
+        self.groupMapping = groupMapping
         self.brake = brake
         self.logger = logger
     }
@@ -94,7 +98,7 @@ package struct UserCentricSync: Sendable {
 
     func upsertGroup(_ id: String, _ channel: Channel) async throws {
         guard let group = try await store.get(.group, id: id, in: channel),
-            let name = group.attributes["displayName"]?.stringValue
+            let name = targetName(of: group.attributes)
         else { return }
         guard scope.includes(group: group.attributes) else { return try await leaveScope(id, channel) }
         guard let m = try await store.mapping(target: target, channel: channel, kind: .group, canonicalID: id),
@@ -285,7 +289,7 @@ package struct UserCentricSync: Sendable {
             // Not linked yet (or its creation was interrupted): linking reads the current members,
             // which include this change.
             guard let group = try await store.get(.group, id: id, in: channel),
-                let name = group.attributes["displayName"]?.stringValue, scope.includes(group: group.attributes)
+                let name = targetName(of: group.attributes), scope.includes(group: group.attributes)
             else {
                 return
             }
@@ -294,7 +298,7 @@ package struct UserCentricSync: Sendable {
         guard let tid = m.targetID, let origin = m.origin.group else { return }  // blocked
         var adds = added
         if m.detail == nil,
-            let name = try await store.get(.group, id: id, in: channel)?.attributes["displayName"]?.stringValue
+            let stored = try await store.get(.group, id: id, in: channel), let name = targetName(of: stored.attributes)
         {
             // An unfinished link: finishing it brings in every current member, this change's additions included.
             try await resume(id, m, groupID: tid, origin: origin, name: name, channel)

@@ -69,4 +69,15 @@ struct MappingConfigTests {
         let bad = Fixtures.errorText(Fixtures.target("safety: { maxDeprovisions: 0 }"))
         #expect(bad.contains("targets[0].safety.maxDeprovisions"), "\(bad)")
     }
+
+    @Test func aGroupMappingNamesOnlyTheDisplayName() throws {
+        let yaml = Fixtures.target(#"mapping: { group: { displayName: "idp-{displayName | lower}" } }"#)
+        let t = try #require(try Fixtures.load(yaml).targets.first)
+        #expect(t.groupMapping.view(of: ["displayName": "Sales"])["displayName"] == "idp-sales")
+        #expect(t.mapping.isEmpty)
+        let other = Fixtures.errorText(Fixtures.target(#"mapping: { group: { externalId: "{displayName}" } }"#))
+        #expect(other.contains("targets[0].mapping.group.externalId") && other.contains("only displayName"), "\(other)")
+        let unknown = Fixtures.errorText(Fixtures.target(#"mapping: { group: { displayName: "{userName}" } }"#))
+        #expect(unknown.contains("targets[0].mapping.group.displayName") && unknown.contains("userName"), "\(unknown)")
+    }
 }

@@ -94,6 +94,50 @@ struct AttributeMappingEndToEndTests {
         .expect("alice.liddell@example.com")
     }
 
+    /// `mapping.group.displayName` names the group on a group-centric and a user-centric kind alike,
+    /// follows a rename, and leaves reconciliation nothing to repair.
+    @Test func aGroupMappingNamesTheGroupOnGitHubAndGoogle() async throws {
+        let google = try GoogleEmulator(configuration: .init(publicKeyPEM: GoogleTestKeys.publicKeyPEM))
+        try google.seed(users: [["primaryEmail": "admin@example.com"]], groups: [])
+        func options(_ name: String) throws -> SyncOptions {
+            var o = SyncOptions(target: name)
+            let mapping = try AttributeMapping.groups([
+                ("displayName", "idp-{displayName | lower | replace(\" \", \"-\")}")
+            ])
+            o.settings = { $0.groupMapping = mapping }
+            return o
+        }
+        try await withFanOutHarness(
+            (GitHubEMUEmulator(configuration: .init(enterprise: "acme")), try options("github")),
+            (SlackEmulator(configuration: .init(recordRequests: false)), SyncOptions(target: "slack")),
+            (google, try options("google"))
+        ) { gh, slack, goog, c in
+            let r = try await c.post("/scim/v2/pingone/Users", token: gh.token, Self.alice)
+            let alice = try #require(r.body?["id"]?.stringValue)
+            let g = try await c.post(
+                "/scim/v2/pingone/Groups",
+                token: gh.token,
+                Bodies.group("Data Science", members: [alice])
+            )
+            let id = try #require(g.body?["id"]?.stringValue)
+            for h in [gh, goog] as [any Drainable] { try await h.drainAll() }
+            try await slack.drain()
+            #expect(gh.emulator.state().groups.compactMap { $0["displayName"]?.stringValue } == ["idp-data-science"])
+            #expect(goog.members(of: "idp-data-science") == ["alice@example.com"])
+            #expect(
+                slack.members(of: "Data Science") == ["alice@example.com"],
+                "a target without the mapping keeps the name"
+            )
+
+            try await c.renameGroup(id, to: "ML Platform", token: gh.token)
+            for h in [gh, goog] as [any Drainable] { try await h.drainAll() }
+            #expect(gh.emulator.state().groups.compactMap { $0["displayName"]?.stringValue } == ["idp-ml-platform"])
+            #expect(goog.members(of: "idp-ml-platform") == ["alice@example.com"])
+            #expect(try await gh.plannedRepairs() == [])
+            #expect(try await goog.plannedRepairs() == [])
+        }
+    }
+
     // MARK: - The steps
 
     /// What the emulator held after the push, checked by `expect`.
@@ -143,4 +187,13 @@ extension SyncHarness {
         let sync: UserCentricSync = try self.sync()
         return try await UserCentricReconciler(sync: sync).plan(channels: [channel]).steps.map(\.description)
     }
+}
+
+/// A harness whose outbox a test drains, whatever its emulator.
+protocol Drainable: Sendable {
+    func drainAll() async throws
+}
+
+extension SyncHarness: Drainable {
+    func drainAll() async throws { try await drain() }
 }

@@ -120,8 +120,8 @@ extension NodeReader {
             ?? TargetSettings.defaultTimeout
 
         let scope = f["scope"].map { self.scope($0, at: f.path("scope")) } ?? .everything
-        let mapping =
-            f["mapping"].map { self.mapping($0, at: f.path("mapping"), kind: parsedKind) } ?? AttributeMapping.none
+        var mappings: (user: AttributeMapping, group: AttributeMapping)? = (.none, .none)
+        if let node = f["mapping"] { mappings = mapping(node, at: f.path("mapping"), kind: parsedKind) }
         // nil: unreadable (reported); .some(nil): `off`.
         var maxDeprovisions: Int?? = .some(TargetSettings.defaultMaxDeprovisions)
         if let safety = f["safety"] { maxDeprovisions = self.maxDeprovisions(safety, at: f.path("safety")) }
@@ -146,7 +146,7 @@ extension NodeReader {
             break
         }
 
-        guard let name, let kind = parsedKind, let baseURL, let auth, let scope, let mapping, let maxDeprovisions
+        guard let name, let kind = parsedKind, let baseURL, let auth, let scope, let mappings, let maxDeprovisions
         else { return nil }
         if kind == .google, google == nil { return nil }
         if kind == .salesforce, salesforce == nil { return nil }
@@ -167,7 +167,8 @@ extension NodeReader {
             salesforce: salesforce,
             msgraph: msgraph,
             scope: scope,
-            mapping: mapping,
+            mapping: mappings.user,
+            groupMapping: mappings.group,
             maxDeprovisions: maxDeprovisions
         )
     }

@@ -220,6 +220,13 @@ struct ServeProcessTests {
             }
             let names = { Set(emulator.state().groups.compactMap { $0["displayName"]?.stringValue }) }
             #expect(try await Self.eventually(within: .seconds(20)) { names() == ["eng-web", "Sales"] })
+            // Stopped once the bridge has recorded both links, not only once GitHub has the groups.
+            let statusCommand = ["status", "--config", scratch.config.path, "--data-dir", scratch.data.path]
+            #expect(
+                try await Self.eventually(within: .seconds(20)) {
+                    try Self.run(statusCommand).output.contains("synced: 2 user(s), 2 group(s)")
+                }
+            )
             Self.stop(first)
 
             try configure([#"scope: { groups: { include: ["eng-*"] } }"#])
@@ -282,6 +289,12 @@ struct ServeProcessTests {
             }
             let names = { Set(emulator.state().groups.compactMap { $0["displayName"]?.stringValue }) }
             #expect(try await Self.eventually(within: .seconds(20)) { names().count == 3 })
+            let statusCommand = ["status", "--config", scratch.config.path, "--data-dir", scratch.data.path]
+            #expect(
+                try await Self.eventually(within: .seconds(20)) {
+                    try Self.run(statusCommand).output.contains("synced: 0 user(s), 3 group(s)")
+                }
+            )
             Self.stop(first)
 
             try configure([#"scope: { groups: { include: ["eng-*"] } }"#])
@@ -292,7 +305,6 @@ struct ServeProcessTests {
             )
             defer { Self.stop(second) }
             _ = try await second.port()
-            let statusCommand = ["status", "--config", scratch.config.path, "--data-dir", scratch.data.path]
             let report = try Self.run(statusCommand).output
             #expect(
                 report.contains("health: paused") && report.contains("a scope change plans 2 deprovisions"),

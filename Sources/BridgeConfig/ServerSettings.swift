@@ -13,6 +13,10 @@ package struct ServerSettings: Sendable, Hashable {
     package var adminToken: Secret?
     /// Request and response limits (RFC 7644 §4 `ServiceProviderConfig`).
     package var limits: LimitSettings
+    /// `server.metrics`: the Prometheus endpoint.
+    package var metrics = MetricsSettings()
+    /// `server.log`: the log's format and level.
+    package var log = LogSettings()
 
     package init(
         host: String = "127.0.0.1",
@@ -29,4 +33,26 @@ package struct ServerSettings: Sendable, Hashable {
         self.adminToken = adminToken
         self.limits = limits
     }
+}
+
+/// `server.metrics`: `/metrics` in the Prometheus text format, on the main port.
+package struct MetricsSettings: Sendable, Hashable {
+    /// Whether `/metrics` is served. Default `true`.
+    package var enabled = true
+    /// When set, a scrape needs `Authorization: Bearer <token>`. Default: none (restrict it at the network).
+    package var token: Secret?
+    package init() {}
+}
+
+/// `server.log`: how the bridge logs to standard output.
+package struct LogSettings: Sendable, Hashable {
+    /// `json`: one object per line; `text`: one readable line per event (the default).
+    package enum Format: String, Sendable, Hashable, CaseIterable { case text, json }
+    /// swift-log's levels.
+    package enum Level: String, Sendable, Hashable, CaseIterable {
+        case trace, debug, info, notice, warning, error, critical
+    }
+    package var format: Format = .text
+    package var level: Level = .info
+    package init() {}
 }

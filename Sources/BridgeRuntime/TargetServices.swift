@@ -13,16 +13,19 @@ package import Sync
 /// configured channel at its targets.
 package enum TargetServices {
     /// The services `serve` runs: each target's worker and, when `reconcileEvery` is set, its reconciliation.
+    /// The services `serve` runs, and each target worker's activity (for `/readyz`).
     package static func make(
         _ config: BridgeConfiguration,
         store: SQLiteStore,
         logger: Logger
-    ) async throws -> [any Service] {
+    ) async throws -> (services: [any Service], activity: [String: WorkerActivity]) {
+        var activity: [String: WorkerActivity] = [:]
         var workers: [any Service] = []
         for (i, t) in config.targets.enumerated() {
             // One rate-limit state per target, shared by its worker and its reconciliation.
             let bucket = bucket(t)
             let connector = try connector(t, index: i, bucket: bucket)
+            activity[t.name] = WorkerActivity()
             // One brake per target, shared by its worker and its reconciliation.
             let brake = t.maxDeprovisions.map {
                 DeprovisionGate(target: t.name, limit: $0, store: store, logger: logger)
@@ -36,6 +39,7 @@ package enum TargetServices {
                         concurrency: t.concurrency,
                         maxAttempts: t.maxAttempts,
                         brake: brake,
+                        activity: activity[t.name, default: WorkerActivity()],
                         logger: logger
                     ),
                     name: "worker \(t.name)",
@@ -69,7 +73,7 @@ package enum TargetServices {
                 }
             }
         }
-        return workers
+        return (workers, activity)
     }
 
     /// A target's connector, by the projection its vendor needs.
@@ -394,7 +398,7 @@ package enum TargetServices {
 
     /// A new rate-limit state for the target's `rateLimit`.
     package static func bucket(_ t: TargetSettings) -> TokenBucket {
-        TokenBucket(requestsPerMinute: t.rateLimit.requestsPerMinute, burst: t.rateLimit.burst)
+        TokenBucket(requestsPerMinute: t.rateLimit.requestsPerMinute, burst: t.rateLimit.burst, target: t.name)
     }
 
     /// The HTTP transport of a target with a static credential (bearer or basic).

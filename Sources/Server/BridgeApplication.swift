@@ -15,6 +15,8 @@ package struct ServerConfiguration: Sendable {
     package var recordDirectory: String?
     /// The admin API's token and targets; nil serves no admin API.
     package var admin: AdminConfiguration?
+    /// `/readyz` and `/metrics`: the targets, their workers and the metrics registry.
+    package var observability: ObservabilityConfiguration
 
     package init(
         host: String = "127.0.0.1",
@@ -22,7 +24,8 @@ package struct ServerConfiguration: Sendable {
         limits: LimitSettings = LimitSettings(),
         publicURL: String? = nil,
         recordDirectory: String? = nil,
-        admin: AdminConfiguration? = nil
+        admin: AdminConfiguration? = nil,
+        observability: ObservabilityConfiguration = ObservabilityConfiguration()
     ) {
         self.host = host
         self.port = port
@@ -30,6 +33,7 @@ package struct ServerConfiguration: Sendable {
         self.publicURL = publicURL
         self.recordDirectory = recordDirectory
         self.admin = admin
+        self.observability = observability
     }
 }
 
@@ -43,6 +47,9 @@ package func buildApplication(
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
     let router = Router(context: SCIMRequestContext.self)
+    // Outermost, so that it times the whole request and sees the status the client gets.
+    router.add(middleware: InboundMetricsMiddleware())
+    router.add(middleware: RequestIDMiddleware())
     router.add(middleware: SCIMErrorMiddleware())
     if let dir = configuration.recordDirectory {
         router.add(middleware: try TrafficRecorder(directory: dir, publicURL: configuration.publicURL))
@@ -62,11 +69,7 @@ package func buildApplication(
         cursorTimeout: nil
     )
 
-    router.get("healthz") { _, _ in "ok" }
-    router.get("readyz") { _, _ -> Response in
-        _ = try await store.channels()
-        return Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(string: "ready")))
-    }
+    ObservabilityRoutes(store: store, configuration: configuration.observability).register(on: router)
     TokenEndpoint(authenticator: authenticator, accessTokens: accessTokens).register(on: router)
 
     let spConfig = ServiceProviderConfig(
@@ -96,7 +99,9 @@ package func buildApplication(
         guard let syncStore = store as? any SyncStore else {
             throw SCIMError(status: 500, detail: "The admin API needs a store that keeps the outbox.")
         }
-        let group = router.group("admin").add(middleware: AdminAuthMiddleware(token: admin.token))
+        let group = router.group("admin").add(
+            middleware: StaticBearerTokenMiddleware(token: admin.token, opens: ("The admin API", "server.adminToken"))
+        )
         AdminRoutes(store: syncStore, targets: admin.targets).register(on: group)
     }
 

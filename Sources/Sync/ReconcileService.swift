@@ -1,5 +1,6 @@
 package import Logging
 package import Membership
+import Metrics
 package import ServiceLifecycle
 package import Store
 
@@ -49,12 +50,16 @@ package struct ReconcileService<R: TargetReconciler>: Service {
                 if let c = try await store.channel(named: name) { channels.append(c) }
             }
             let (steps, blocked) = try await reconciler.plan(channels: channels)
+            Counter(label: "scim_bridge_reconcile_drift_found_total", dimensions: [("target", target)])
+                .increment(by: steps.count)
             if !steps.isEmpty {
                 logger.notice(
                     "scheduled reconciliation repairs drift",
                     metadata: ["target": "\(target)", "calls": "\(steps.count)"]
                 )
                 try await reconciler.execute(steps, channels: channels) { _, _ in }
+                Counter(label: "scim_bridge_reconcile_drift_repaired_total", dimensions: [("target", target)])
+                    .increment(by: steps.count)
             }
             // The whole plan ran: what it looked at is in sync, so its dead letters are moot.
             let settled = try await reconciler.settleDeadLetters(channels: channels)

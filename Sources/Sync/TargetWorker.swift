@@ -2,6 +2,7 @@ package import Connectors
 import Foundation
 package import Logging
 package import Membership
+import Metrics
 package import SCIM
 package import ServiceLifecycle
 package import Store
@@ -34,6 +35,8 @@ package struct TargetWorker: Service {
     /// The brake on mass deprovisioning the target's sync shares (`safety.maxDeprovisions`): while it
     /// holds, nothing is delivered until an administrator resumes the target. nil: none.
     package let brake: DeprovisionGate?
+    /// Whether the loop runs, for `/readyz`.
+    package let activity: WorkerActivity
 
     package init(
         target: String,
@@ -46,6 +49,7 @@ package struct TargetWorker: Service {
         authenticationRetryCap: Duration = .seconds(30),
         health: TargetHealthTracker? = nil,
         brake: DeprovisionGate? = nil,
+        activity: WorkerActivity = WorkerActivity(),
         logger: Logger
     ) {
         self.target = target
@@ -58,6 +62,7 @@ package struct TargetWorker: Service {
         self.authenticationRetryCap = authenticationRetryCap
         self.health = health ?? TargetHealthTracker(target: target, store: store, logger: logger)
         self.brake = brake
+        self.activity = activity
         self.logger = logger
     }
 
@@ -69,6 +74,7 @@ package struct TargetWorker: Service {
             // A pause outlives a restart: only an administrator ends it.
             brake?.restore(from: recorded)
             while !Task.isCancelled {
+                activity.round()
                 let pause: Duration
                 do {
                     let worked = try await drainOnce()
@@ -225,6 +231,7 @@ package struct TargetWorker: Service {
             return
         }
         if dead {
+            Counter(label: "scim_bridge_outbox_dead_letters_total", dimensions: [("target", target)]).increment()
             logger.error(
                 "delivery dead-lettered",
                 metadata: [

@@ -5,10 +5,13 @@ import Foundation
 import Hummingbird
 import Logging
 import Membership
+import Metrics
 import NIOCore
+import Prometheus
 import Server
 import ServiceLifecycle
 import Store
+import Sync
 import UnixSignals
 
 /// `scim-bridge serve`: runs the bridge on the embedded store until SIGTERM or SIGINT.
@@ -25,7 +28,10 @@ struct Serve: AsyncParsableCommand {
     var record: String?
     @Option(help: "Public base URL clients use (e.g. https://scim.example.com), for meta.location behind a proxy.")
     var publicURL: String?
-    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel: String = "info"
+    @Option(
+        help: "Log level: trace, debug, info, notice, warning, error, critical (default: server.log.level, else info)."
+    )
+    var logLevel: String?
     @Option(
         help:
             "Threads that run request handlers: event-loops (NIO's, the default and fastest) or swift (Swift's own pool)."
@@ -36,7 +42,7 @@ struct Serve: AsyncParsableCommand {
         if let port, !(0...65535).contains(port) {
             throw ValidationError("--port must be between 0 and 65535, not \(port).")
         }
-        guard Logger.Level(rawValue: logLevel) != nil else {
+        if let logLevel, Logger.Level(rawValue: logLevel) == nil {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical.")
         }
         if let publicURL, !(publicURL.hasPrefix("http://") || publicURL.hasPrefix("https://")) {
@@ -45,16 +51,6 @@ struct Serve: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let logger = {
-            var l = Logger(label: "scim-bridge")
-            l.logLevel = Logger.Level(rawValue: logLevel) ?? .info
-            return l
-        }()
-        if !executor.install() {
-            logger.warning(
-                "--executor event-loops is not supported by this Swift runtime; handlers run on Swift's own pool"
-            )
-        }
         // The file gives defaults; flags given on the command line win.
         var file = BridgeConfiguration()
         if let config {
@@ -63,6 +59,30 @@ struct Serve: AsyncParsableCommand {
             } catch {
                 throw CLIError("\(error)")
             }
+        }
+        if file.server.log.format == .json {
+            LoggingSystem.bootstrap { label in JSONLogHandler(label: label) }
+        }
+        let logger = {
+            var l = Logger(label: "scim-bridge")
+            l.logLevel = Logger.Level(rawValue: logLevel ?? file.server.log.level.rawValue) ?? .info
+            return l
+        }()
+        if !executor.install() {
+            logger.warning(
+                "--executor event-loops is not supported by this Swift runtime; handlers run on Swift's own pool"
+            )
+        }
+        // swift-metrics goes to one Prometheus registry, which `/metrics` shows.
+        var registry: PrometheusCollectorRegistry? = nil
+        if file.server.metrics.enabled {
+            let r = PrometheusCollectorRegistry()
+            MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: r))
+            registry = r
+        }
+        var metricsToken: String? = nil
+        if let secret = file.server.metrics.token {
+            do { metricsToken = try secret.resolve() } catch { throw CLIError("server.metrics.token: \(error)") }
         }
         let host = self.host ?? file.server.host
         let port = self.port ?? file.server.port
@@ -73,7 +93,7 @@ struct Serve: AsyncParsableCommand {
         try ServeLock.acquire(dataDir: dataDir)
         try await TargetServices.applyChannels(file, store: s)
         try await TargetServices.prepare(file, store: s, logger: logger)
-        let workers = try await TargetServices.make(file, store: s, logger: logger)
+        let (workers, activity) = try await TargetServices.make(file, store: s, logger: logger)
         for c in try await s.channels() {
             let groups = try await s.query(.group, in: c, ResourceQuery(count: 0)).totalResults
             if groups > 1000 {
@@ -108,7 +128,15 @@ struct Serve: AsyncParsableCommand {
                 limits: file.server.limits,
                 publicURL: publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 },
                 recordDirectory: record,
-                admin: admin
+                admin: admin,
+                observability: ObservabilityConfiguration(
+                    registry: registry,
+                    metricsToken: metricsToken,
+                    targets: file.targets.map(\.name),
+                    workers: {
+                        activity.map { WorkerStatus(target: $0.key, running: $0.value.running, idle: $0.value.idle) }
+                    }
+                )
             ),
             store: s,
             logger: logger,

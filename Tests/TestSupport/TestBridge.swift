@@ -36,6 +36,7 @@ package struct TestBridge: Sendable {
         limits: LimitSettings = LimitSettings(),
         publicURL: String? = nil,
         admin: AdminConfiguration? = nil,
+        observability: ObservabilityConfiguration = ObservabilityConfiguration(),
         _ body: @Sendable (SCIMClient) async throws -> T
     ) async throws -> T {
         var logger = Logger(label: "test")
@@ -46,7 +47,8 @@ package struct TestBridge: Sendable {
                 port: 0,
                 limits: limits,
                 publicURL: publicURL,
-                admin: admin
+                admin: admin,
+                observability: observability
             ),
             store: store,
             logger: logger

@@ -5,7 +5,11 @@ extension NodeReader {
     mutating func server(_ node: Node?, at path: String) -> ServerSettings {
         var settings = ServerSettings()
         guard let node,
-            let f = fields(node, at: path, allowed: ["host", "port", "dataDir", "publicURL", "adminToken", "limits"])
+            let f = fields(
+                node,
+                at: path,
+                allowed: ["host", "port", "dataDir", "publicURL", "adminToken", "limits", "metrics", "log"]
+            )
         else { return settings }
         if let host = string(f, "host") { settings.host = host }
         if let port = int(f, "port", in: 0...65535) { settings.port = port }
@@ -13,6 +17,14 @@ extension NodeReader {
         settings.publicURL = url(f, "publicURL")
         settings.adminToken = secret(f, "adminToken", required: false)
         if let limitsNode = f["limits"] { settings.limits = limits(limitsNode, at: f.path("limits")) }
+        if let m = f["metrics"], let mf = fields(m, at: f.path("metrics"), allowed: ["enabled", "token"]) {
+            if let enabled = bool(mf, "enabled") { settings.metrics.enabled = enabled }
+            settings.metrics.token = secret(mf, "token", required: false)
+        }
+        if let l = f["log"], let lf = fields(l, at: f.path("log"), allowed: ["format", "level"]) {
+            if let format: LogSettings.Format = choice(lf, "format") { settings.log.format = format }
+            if let level: LogSettings.Level = choice(lf, "level") { settings.log.level = level }
+        }
         return settings
     }
 

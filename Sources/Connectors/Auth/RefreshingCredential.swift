@@ -1,4 +1,5 @@
 package import Foundation
+import Metrics
 
 /// A credential obtained from somewhere slow (an OAuth 2.0 token endpoint) and kept until shortly
 /// before it expires. Concurrent callers share one refresh (single flight); `invalidate` forgets a
@@ -40,7 +41,14 @@ package actor RefreshingCredential<Value: Sendable> {
         let task = Task { try await obtain() }
         refreshing = task
         defer { refreshing = nil }
-        let fresh = try await task.value
+        let fresh: Issued
+        do {
+            fresh = try await task.value
+            Counter(label: "scim_bridge_token_refreshes_total", dimensions: [("outcome", "success")]).increment()
+        } catch {
+            Counter(label: "scim_bridge_token_refreshes_total", dimensions: [("outcome", "failure")]).increment()
+            throw error
+        }
         cached = fresh
         issued += 1
         return fresh.value

@@ -200,16 +200,19 @@ package struct HTTPTransport: Sendable {
             }
             let answer: HTTPClientResponse
             let bytes: ByteBuffer
+            let sent = ContinuousClock.now
             do {
                 answer = try await client.execute(request, timeout: .init(timeout))
                 bytes = try await answer.body.collect(upTo: 64 << 20)
             } catch {
+                measure(method, path, .networkError, since: sent)
                 return .failed(
                     .retryable(detail: "\(method.rawValue) \(path): \(Self.describe(error))", after: nil),
                     throttled: false
                 )
             }
             let status = Int(answer.status.code)
+            defer { measure(method, path, Self.outcome(status), since: sent) }
             let json = bytes.readableBytes > 0 ? try? JSONParser.parse(bytes.readableBytesView) : nil
             let response = Response(status: status, body: json, headers: answer.headers.map { ($0.name, $0.value) })
             if (200..<300).contains(status) { return .answered(response) }
@@ -219,6 +222,7 @@ package struct HTTPTransport: Sendable {
             if let throttle = throttleRule?(response, path) ?? Self.genericThrottle(response) {
                 let after = throttle.after ?? Self.defaultPause
                 bucket.pause(for: after, scope: throttle.scope)
+                TargetCallMetrics.throttled(target: bucket.target, pause: after)
                 return .failed(
                     .retryable(detail: detail + (throttle.reason.map { " (\($0))" } ?? ""), after: after),
                     throttled: true
@@ -238,6 +242,30 @@ package struct HTTPTransport: Sendable {
                 return .failed(.retryable(detail: detail, after: nil), throttled: false)
             }
             return .failed(.permanent(status: status, detail: detail), throttled: false)
+        }
+    }
+
+    func measure(
+        _ method: HTTPMethod,
+        _ path: String,
+        _ outcome: TargetCallMetrics.Outcome,
+        since sent: ContinuousClock.Instant
+    ) {
+        TargetCallMetrics.record(
+            target: bucket.target,
+            method: method.rawValue,
+            path: path,
+            outcome: outcome,
+            duration: ContinuousClock.now - sent
+        )
+    }
+
+    static func outcome(_ status: Int) -> TargetCallMetrics.Outcome {
+        switch status {
+        case 200..<400: .success
+        case 429: .throttled
+        case 400..<500: .clientError
+        default: .serverError
         }
     }
 

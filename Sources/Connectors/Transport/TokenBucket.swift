@@ -5,9 +5,12 @@ import Synchronization
 /// sleeps where `RateLimitState` says to wait.
 package final class TokenBucket: Sendable {
     private let state: Mutex<RateLimitState>
+    /// The target's name, which labels the metrics of every call made under this bucket.
+    package let target: String
 
-    package init(requestsPerMinute: Int, burst: Int) {
+    package init(requestsPerMinute: Int, burst: Int, target: String = "") {
         state = Mutex(RateLimitState(requestsPerMinute: requestsPerMinute, burst: burst, now: .now))
+        self.target = target
     }
 
     /// Waits until a request (to `resource`, when given: see `RateLimitState.resourceKey(of:)`) may be

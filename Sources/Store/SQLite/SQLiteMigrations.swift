@@ -185,6 +185,12 @@ enum SQLiteMigrations {
             try db.execute(sql: "ALTER TABLE target_state ADD COLUMN paused_reason TEXT")
             try db.execute(sql: "ALTER TABLE target_state ADD COLUMN resumed_at INTEGER")
         }
+        m.registerMigration("v7-health-probe") { db in
+            // One row `/readyz` writes, to show that the database takes writes.
+            try db.execute(
+                sql: "CREATE TABLE health_probe (id INTEGER PRIMARY KEY CHECK (id = 1), at INTEGER NOT NULL)"
+            )
+        }
         return m
     }
 }

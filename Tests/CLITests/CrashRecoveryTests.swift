@@ -36,13 +36,20 @@ struct CrashRecoveryTests {
         let output = Shared("")
         let errors = Shared("")
 
-        init(executable: URL, config: URL?, dataDir: URL, extraArguments: [String] = []) throws {
+        init(
+            executable: URL,
+            config: URL?,
+            dataDir: URL,
+            extraArguments: [String] = [],
+            logLevel: String? = "notice"
+        ) throws {
             var env = ProcessInfo.processInfo.environment
             env["ACME_TOKEN"] = SCIMEmulator.defaultToken
             process = try ChildProcess(
                 executable: executable,
                 arguments: (config.map { ["serve", "--config", $0.path] } ?? ["serve"])
-                    + ["--data-dir", dataDir.path, "--port", "0", "--log-level", "notice"] + extraArguments,
+                    + ["--data-dir", dataDir.path, "--port", "0"] + (logLevel.map { ["--log-level", $0] } ?? [])
+                    + extraArguments,
                 environment: env
             )
             process.output.readabilityHandler = { [output] h in
@@ -57,11 +64,12 @@ struct CrashRecoveryTests {
             }
         }
 
-        /// The port from the "listening" log line, once it appears.
+        /// The port from the "listening" log line (text on standard error, or JSON on standard
+        /// output), once it appears.
         func port() async throws -> Int {
             for _ in 0..<600 {
-                let text = errors.withLock { $0 }
-                if let r = text.range(of: "url=http://127.0.0.1:") {
+                let text = errors.withLock { $0 } + output.withLock { $0 }
+                if let r = text.range(of: "url=http://127.0.0.1:") ?? text.range(of: #""url":"http://127.0.0.1:"#) {
                     let digits = text[r.upperBound...].prefix { $0.isNumber }
                     if let port = Int(digits) { return port }
                 }

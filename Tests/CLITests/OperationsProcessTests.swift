@@ -98,6 +98,128 @@ struct OperationsProcessTests {
         }
     }
 
+    static let prometheus = URL(fileURLWithPath: "/usr/bin/prometheus")
+
+    /// A real Prometheus (Debian's package, which `.ci/run` installs) scrapes a serve every second
+    /// during a push, and answers PromQL for the inbound, target-call, outbox and store series.
+    @Test(
+        .enabled(if: executable != nil, "the scim-bridge executable is built by `swift build` / `swift test`"),
+        .enabled(
+            if: FileManager.default.isExecutableFile(atPath: prometheus.path),
+            "Prometheus is installed by .ci/run (apt-get install prometheus)"
+        )
+    )
+    func aRealPrometheusScrapesTheBridgeDuringAPush() async throws {
+        let scratch = try ServeProcessTests.Scratch()
+        defer { scratch.cleanUp() }
+        try await withRunningEmulator(GitHubEMUEmulator(configuration: .init(enterprise: "acme"))) { url, emulator in
+            try scratch.configure(
+                channel: ["github"],
+                [.init(name: "github", kind: "github-emu", url: url, token: GitHubEMUEmulator.defaultToken)]
+            )
+            let bridge = try CrashRecoveryTests.BridgeProcess(
+                executable: try #require(Self.executable),
+                config: scratch.config,
+                dataDir: scratch.data
+            )
+            defer { ServeProcessTests.stop(bridge) }
+            let bridgePort = try await bridge.port()
+            let token = try await ServeProcessTests.token(of: bridge)
+
+            let promPort = try Self.freePort()
+            let config = try scratch.write(
+                "prometheus.yml",
+                """
+                global: { scrape_interval: 1s, evaluation_interval: 1s }
+                scrape_configs:
+                  - job_name: scim-bridge
+                    static_configs: [{ targets: ["127.0.0.1:\(bridgePort)"] }]
+
+                """
+            )
+            let prometheus = try ChildProcess(
+                executable: Self.prometheus,
+                arguments: [
+                    "--config.file=\(config)", "--storage.tsdb.path=\(scratch.dir.appendingPathComponent("tsdb").path)",
+                    "--web.listen-address=127.0.0.1:\(promPort)",
+                ],
+                environment: ProcessInfo.processInfo.environment,
+                mergeErrors: true
+            )
+            prometheus.output.readabilityHandler = { h in if h.availableData.isEmpty { h.readabilityHandler = nil } }
+            defer {
+                prometheus.terminate()
+                _ = prometheus.waitUntilExit()
+            }
+
+            let base = "http://127.0.0.1:\(bridgePort)/scim/v2/pingone"
+            var ids: [String] = []
+            for name in ["alice", "bob", "carol"] {
+                let (_, body) = try await ServeProcessTests.request(
+                    .POST,
+                    "\(base)/Users",
+                    token: token,
+                    body: GitHubEMUHarness.user(name)
+                )
+                ids.append(try #require(body?["id"]?.stringValue))
+            }
+            _ = try await ServeProcessTests.request(
+                .POST,
+                "\(base)/Groups",
+                token: token,
+                body: Bodies.group("Engineering", members: ids)
+            )
+            #expect(try await ServeProcessTests.eventually(within: .seconds(20)) { emulator.state().groups.count == 1 })
+
+            let queries = [
+                #"up{job="scim-bridge"} == 1"#,
+                #"sum(http_server_request_duration_seconds_count{scim_channel="pingone",http_route="/scim/v2/{channel}/Users",http_request_method="POST",http_response_status_code="201"}) >= 3"#,
+                #"histogram_quantile(0.99, sum by (le) (rate(http_server_request_duration_seconds_bucket[1m]))) >= 0"#,
+                #"sum(scim_bridge_target_request_duration_seconds_count{target="github",outcome="success",operation="POST Groups"}) >= 1"#,
+                #"scim_bridge_outbox_pending{target="github"} == 0"#,
+                #"scim_bridge_outbox_oldest_pending_age_seconds{target="github"} >= 0"#,
+                #"scim_bridge_blocked_groups{target="github"} == 0"#,
+                #"scim_bridge_store_size_bytes > 0"#,
+            ]
+            for query in queries {
+                let answered = try await ServeProcessTests.eventually(within: .seconds(30)) {
+                    try await Self.promQL(query, port: promPort) > 0
+                }
+                #expect(answered, "no result for \(query)")
+            }
+        }
+    }
+
+    /// How many series PromQL `query` returns from the Prometheus at `port`.
+    static func promQL(_ query: String, port: Int) async throws -> Int {
+        var components = URLComponents(string: "http://127.0.0.1:\(port)/api/v1/query")!
+        components.queryItems = [URLQueryItem(name: "query", value: query)]
+        var request = HTTPClientRequest(url: components.url!.absoluteString)
+        request.method = .GET
+        guard let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(5)) else { return 0 }
+        let bytes = try await response.body.collect(upTo: 1 << 20)
+        let json = try? JSONParser.parse(bytes.readableBytesView)
+        return json?["data"]?["result"]?.arrayValue?.count ?? 0
+    }
+
+    /// A port nothing listens on now (the kernel's pick for a socket bound to port 0).
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { p in
+            p.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
+            }
+        }
+        guard bound else { throw CancellationError() }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
     /// The channel token `serve` printed alone on a line of standard output.
     static func channelToken(of bridge: CrashRecoveryTests.BridgeProcess) async throws -> String {
         for _ in 0..<100 {

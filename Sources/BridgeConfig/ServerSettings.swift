@@ -17,6 +17,9 @@ package struct ServerSettings: Sendable, Hashable {
     package var metrics = MetricsSettings()
     /// `server.log`: the log's format and level.
     package var log = LogSettings()
+    /// How long a graceful shutdown (SIGTERM) may take: requests and target calls in flight finish
+    /// within it, and are cancelled after it. Default 30 seconds.
+    package var shutdownGrace: Duration = .seconds(30)
 
     package init(
         host: String = "127.0.0.1",

@@ -66,37 +66,41 @@ package struct TargetWorker: Service {
         self.logger = logger
     }
 
+    /// Runs until graceful shutdown: then it takes no new entry, lets the deliveries in flight finish
+    /// (the service group cancels them once `server.shutdownGrace` has passed; a cancelled one stays
+    /// pending and is delivered after the restart), and returns.
     package func run() async throws {
-        await cancelWhenGracefulShutdown {
-            var quietRounds = 0
-            let recorded = (try? await store.targetState(target)) ?? nil
-            var initialSync = recorded?.initialSyncRunning ?? false
-            // A pause outlives a restart: only an administrator ends it.
-            brake?.restore(from: recorded)
-            while !Task.isCancelled {
-                activity.round()
-                let pause: Duration
-                do {
-                    let worked = try await drainOnce()
-                    quietRounds = 0
-                    if initialSync, !worked { initialSync = try await finishInitialSyncIfDone() }
-                    pause =
-                        health.isAuthenticating
-                        ? health.authenticationRetryDelay(cap: authenticationRetryCap) : worked ? .zero : idle
-                } catch is CancellationError {
-                    return
-                } catch {
-                    // Reading the outbox failed (the store is busy or broken): wait, longer each time, and try again.
-                    quietRounds += 1
-                    logger.error(
-                        "outbox could not be read",
-                        metadata: ["target": "\(target)", "errorType": "\(type(of: error))", "error": "\(error)"]
-                    )
-                    pause = min(idle * (1 << min(quietRounds, 8)), .seconds(30))
-                }
-                if pause > .zero {
-                    do { try await Task.sleep(for: pause) } catch { return }
-                }
+        activity.started()
+        defer { activity.stopped() }
+        let recorded = (try? await store.targetState(target)) ?? nil
+        var initialSync = recorded?.initialSyncRunning ?? false
+        // A pause outlives a restart: only an administrator ends it.
+        brake?.restore(from: recorded)
+        var quietRounds = 0
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            activity.round()
+            let pause: Duration
+            do {
+                let worked = try await drainOnce()
+                quietRounds = 0
+                if initialSync, !worked { initialSync = try await finishInitialSyncIfDone() }
+                pause =
+                    health.isAuthenticating
+                    ? health.authenticationRetryDelay(cap: authenticationRetryCap) : worked ? .zero : idle
+            } catch is CancellationError {
+                return
+            } catch {
+                // Reading the outbox failed (the store is busy or broken): wait, longer each time, and try again.
+                quietRounds += 1
+                logger.error(
+                    "outbox could not be read",
+                    metadata: ["target": "\(target)", "errorType": "\(type(of: error))", "error": "\(error)"]
+                )
+                pause = min(idle * (1 << min(quietRounds, 8)), .seconds(30))
+            }
+            if pause > .zero {
+                // A wait ends early at shutdown; a delivery does not.
+                do { try await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) } } catch { return }
             }
         }
     }

@@ -153,9 +153,16 @@ struct Serve: AsyncParsableCommand {
         services += workers.map {
             .init(service: $0, successTerminationBehavior: .ignore, failureTerminationBehavior: .ignore)
         }
-        let group = ServiceGroup(
-            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        var groupConfiguration = ServiceGroupConfiguration(
+            services: services,
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger
         )
+        // In-flight requests and target calls get `server.shutdownGrace`; then they are cancelled
+        // (a cancelled delivery stays queued), and the process exits shortly after.
+        groupConfiguration.maximumGracefulShutdownDuration = file.server.shutdownGrace
+        groupConfiguration.maximumCancellationDuration = .seconds(5)
+        let group = ServiceGroup(configuration: groupConfiguration)
         do {
             try await group.run()
         } catch let error as IOError where error.errnoCode == EADDRINUSE {

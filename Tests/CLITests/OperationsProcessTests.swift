@@ -98,6 +98,81 @@ struct OperationsProcessTests {
         }
     }
 
+    /// SIGTERM while an inbound request is still arriving and a target call is in flight: serve stops
+    /// accepting, both finish, it exits, and the change that came in last is delivered after a restart.
+    @Test(.enabled(if: executable != nil, "the scim-bridge executable is built by `swift build` / `swift test`"))
+    func sigtermLetsRequestsAndTargetCallsInFlightFinishAndLosesNothing() async throws {
+        let scratch = try ServeProcessTests.Scratch()
+        defer { scratch.cleanUp() }
+        let emulator = GitHubEMUEmulator(configuration: .init(enterprise: "acme"))
+        emulator.setFaults(
+            FaultPlan(rules: [.init(method: "POST", pathPrefix: "/Users", count: 1, fault: .delay(milliseconds: 3000))])
+        )
+        try await withRunningEmulator(emulator) { url, emulator in
+            try scratch.configure(
+                channel: ["github"],
+                [.init(name: "github", kind: "github-emu", url: url, token: GitHubEMUEmulator.defaultToken)]
+            )
+            var yaml = try String(contentsOf: scratch.config, encoding: .utf8)
+            yaml = "server: { shutdownGrace: 20s }\n" + yaml
+            try scratch.write("bridge.yaml", yaml)
+            let bridge = try CrashRecoveryTests.BridgeProcess(
+                executable: try #require(Self.executable),
+                config: scratch.config,
+                dataDir: scratch.data
+            )
+            let base = "http://127.0.0.1:\(try await bridge.port())/scim/v2/pingone"
+            let token = try await ServeProcessTests.token(of: bridge)
+
+            // Alice's creation reaches GitHub, which takes 3 s to answer.
+            let (created, _) = try await ServeProcessTests.request(
+                .POST,
+                "\(base)/Users",
+                token: token,
+                body: GitHubEMUHarness.user("alice")
+            )
+            #expect(created == 201)
+            // Bob's request is half sent when SIGTERM comes.
+            let body = GitHubEMUHarness.user("bob").serializedBytes()
+            let (chunks, feed) = AsyncStream<ByteBuffer>.makeStream()
+            var request = HTTPClientRequest(url: "\(base)/Users")
+            request.method = .POST
+            request.headers.add(name: "Authorization", value: "Bearer \(token)")
+            request.headers.add(name: "Content-Type", value: "application/scim+json")
+            request.body = .stream(chunks, length: .known(Int64(body.count)))
+            let bob = Task { try await HTTPClient.shared.execute(request, timeout: .seconds(30)).status.code }
+            feed.yield(ByteBuffer(bytes: body.prefix(body.count / 2)))
+            try await Task.sleep(for: .milliseconds(800))
+            bridge.process.terminate()
+            try await Task.sleep(for: .milliseconds(700))
+            feed.yield(ByteBuffer(bytes: body.dropFirst(body.count / 2)))
+            feed.finish()
+            #expect(try await bob.value == 201, "the request in flight completed")
+            let exit = bridge.process.waitUntilExit()
+            #expect(exit == 0, "\(bridge.errors.withLock { $0 })")
+            #expect(emulator.state().user(named: "alice@example.com") != nil, "the target call in flight completed")
+
+            let status = try ServeProcessTests.run([
+                "status", "--config", scratch.config.path, "--data-dir", scratch.data.path,
+            ])
+            #expect(status.output.contains("outbox: pending 1, delivered 1"), "\(status.output)")
+
+            let again = try CrashRecoveryTests.BridgeProcess(
+                executable: try #require(Self.executable),
+                config: scratch.config,
+                dataDir: scratch.data
+            )
+            defer { ServeProcessTests.stop(again) }
+            _ = try await again.port()
+            #expect(
+                try await ServeProcessTests.eventually(within: .seconds(20)) {
+                    emulator.state().user(named: "bob@example.com") != nil
+                },
+                "the change that came in last is delivered after the restart"
+            )
+        }
+    }
+
     static let prometheus = URL(fileURLWithPath: "/usr/bin/prometheus")
 
     /// A real Prometheus (Debian's package, which `.ci/run` installs) scrapes a serve every second

@@ -8,7 +8,9 @@ extension NodeReader {
             let f = fields(
                 node,
                 at: path,
-                allowed: ["host", "port", "dataDir", "publicURL", "adminToken", "limits", "metrics", "log"]
+                allowed: [
+                    "host", "port", "dataDir", "publicURL", "adminToken", "limits", "metrics", "log", "shutdownGrace",
+                ]
             )
         else { return settings }
         if let host = string(f, "host") { settings.host = host }
@@ -17,6 +19,9 @@ extension NodeReader {
         settings.publicURL = url(f, "publicURL")
         settings.adminToken = secret(f, "adminToken", required: false)
         if let limitsNode = f["limits"] { settings.limits = limits(limitsNode, at: f.path("limits")) }
+        if let grace = duration(f, "shutdownGrace", atLeast: .seconds(1), atMost: .seconds(3600)) ?? nil {
+            settings.shutdownGrace = grace
+        }
         if let m = f["metrics"], let mf = fields(m, at: f.path("metrics"), allowed: ["enabled", "token"]) {
             if let enabled = bool(mf, "enabled") { settings.metrics.enabled = enabled }
             settings.metrics.token = secret(mf, "token", required: false)

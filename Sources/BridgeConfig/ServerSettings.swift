@@ -20,6 +20,8 @@ package struct ServerSettings: Sendable, Hashable {
     /// How long a graceful shutdown (SIGTERM) may take: requests and target calls in flight finish
     /// within it, and are cancelled after it. Default 30 seconds.
     package var shutdownGrace: Duration = .seconds(30)
+    /// `server.tls`: serve HTTPS with this certificate chain and key. Default: none (plain HTTP).
+    package var tls: TLSSettings?
 
     package init(
         host: String = "127.0.0.1",
@@ -58,4 +60,15 @@ package struct LogSettings: Sendable, Hashable {
     package var format: Format = .text
     package var level: Level = .info
     package init() {}
+}
+
+/// `server.tls`: the PEM certificate chain and private key HTTPS is served with. Both are secret
+/// references; files are read again when they change, so a renewed certificate needs no restart.
+package struct TLSSettings: Sendable, Hashable {
+    package var certificate: Secret
+    package var privateKey: Secret
+    package init(certificate: Secret, privateKey: Secret) {
+        self.certificate = certificate
+        self.privateKey = privateKey
+    }
 }

@@ -1,5 +1,6 @@
 package import BridgeConfig
 package import Hummingbird
+import HummingbirdTLS
 package import Logging
 package import SCIM
 package import Store
@@ -17,6 +18,8 @@ package struct ServerConfiguration: Sendable {
     package var admin: AdminConfiguration?
     /// `/readyz` and `/metrics`: the targets, their workers and the metrics registry.
     package var observability: ObservabilityConfiguration
+    /// `server.tls`: HTTPS with these (reloading) certificates; nil serves plain HTTP.
+    package var tls: TLSCertificates?
 
     package init(
         host: String = "127.0.0.1",
@@ -25,7 +28,8 @@ package struct ServerConfiguration: Sendable {
         publicURL: String? = nil,
         recordDirectory: String? = nil,
         admin: AdminConfiguration? = nil,
-        observability: ObservabilityConfiguration = ObservabilityConfiguration()
+        observability: ObservabilityConfiguration = ObservabilityConfiguration(),
+        tls: TLSCertificates? = nil
     ) {
         self.host = host
         self.port = port
@@ -34,6 +38,7 @@ package struct ServerConfiguration: Sendable {
         self.recordDirectory = recordDirectory
         self.admin = admin
         self.observability = observability
+        self.tls = tls
     }
 }
 
@@ -120,10 +125,13 @@ package func buildApplication(
 
     return Application(
         router: router,
+        server: try configuration.tls.map { try .tls(.http1(), tlsConfiguration: $0.serverConfiguration) } ?? .http1(),
         configuration: .init(
             address: .hostname(configuration.host, port: configuration.port),
             serverName: "scim-bridge"
         ),
+        // The certificates' file watch runs with the server, and ends with it.
+        services: configuration.tls.map { [$0] } ?? [],
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger
     )

@@ -121,6 +121,11 @@ struct Serve: AsyncParsableCommand {
                 throw CLIError("server.adminToken: \(error)")
             }
         }
+        var tls: TLSCertificates? = nil
+        if let settings = file.server.tls {
+            do { tls = try TLSCertificates(settings, logger: logger) } catch { throw CLIError("server.tls: \(error)") }
+        }
+        let scheme = tls == nil ? "http" : "https"
         let app = try buildApplication(
             configuration: ServerConfiguration(
                 host: host,
@@ -136,12 +141,13 @@ struct Serve: AsyncParsableCommand {
                     workers: {
                         activity.map { WorkerStatus(target: $0.key, running: $0.value.running, idle: $0.value.idle) }
                     }
-                )
+                ),
+                tls: tls
             ),
             store: s,
             logger: logger,
             onServerRunning: { port in
-                logger.notice("scim-bridge listening", metadata: ["url": "http://\(host):\(port)/scim/v2/"])
+                logger.notice("scim-bridge listening", metadata: ["url": "\(scheme)://\(host):\(port)/scim/v2/"])
             }
         )
         // Termination, deliberately: the HTTP server ending, with an error or not, ends the process (an

@@ -10,6 +10,7 @@ extension NodeReader {
                 at: path,
                 allowed: [
                     "host", "port", "dataDir", "publicURL", "adminToken", "limits", "metrics", "log", "shutdownGrace",
+                    "tls",
                 ]
             )
         else { return settings }
@@ -21,6 +22,12 @@ extension NodeReader {
         if let limitsNode = f["limits"] { settings.limits = limits(limitsNode, at: f.path("limits")) }
         if let grace = duration(f, "shutdownGrace", atLeast: .seconds(1), atMost: .seconds(3600)) ?? nil {
             settings.shutdownGrace = grace
+        }
+        if let t = f["tls"], let tf = fields(t, at: f.path("tls"), allowed: ["certificate", "privateKey"]),
+            let certificate = secret(tf, "certificate", required: true),
+            let key = secret(tf, "privateKey", required: true)
+        {
+            settings.tls = TLSSettings(certificate: certificate, privateKey: key)
         }
         if let m = f["metrics"], let mf = fields(m, at: f.path("metrics"), allowed: ["enabled", "token"]) {
             if let enabled = bool(mf, "enabled") { settings.metrics.enabled = enabled }

@@ -46,6 +46,8 @@ package struct MetricsSettings: Sendable, Hashable {
     package var enabled = true
     /// When set, a scrape needs `Authorization: Bearer <token>`. Default: none (restrict it at the network).
     package var token: Secret?
+    /// A port of its own for `/metrics` (same host), 0 for any free one. Default: none (the main port).
+    package var port: Int?
     package init() {}
 }
 

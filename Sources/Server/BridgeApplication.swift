@@ -136,3 +136,24 @@ package func buildApplication(
         logger: logger
     )
 }
+
+/// `/metrics` alone on a listener of its own (`server.metrics.port`), so that the main port can be
+/// exposed to the identity provider while the metrics stay on an internal network.
+package func buildMetricsApplication(
+    host: String,
+    observability: ObservabilityConfiguration,
+    store: any Store,
+    logger: Logger,
+    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+) -> some ApplicationProtocol {
+    let router = Router(context: SCIMRequestContext.self)
+    router.add(middleware: SCIMErrorMiddleware())
+    ObservabilityRoutes(store: store, configuration: observability).registerMetrics(on: router)
+    let port = observability.metricsPort ?? 0
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(host, port: port), serverName: "scim-bridge-metrics"),
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
+        logger: logger
+    )
+}

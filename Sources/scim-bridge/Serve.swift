@@ -121,6 +121,15 @@ struct Serve: AsyncParsableCommand {
                 throw CLIError("server.adminToken: \(error)")
             }
         }
+        let observability = ObservabilityConfiguration(
+            registry: registry,
+            metricsToken: metricsToken,
+            metricsPort: file.server.metrics.port,
+            targets: file.targets.map(\.name),
+            workers: {
+                activity.map { WorkerStatus(target: $0.key, running: $0.value.running, idle: $0.value.idle) }
+            }
+        )
         var tls: TLSCertificates? = nil
         if let settings = file.server.tls {
             do { tls = try TLSCertificates(settings, logger: logger) } catch { throw CLIError("server.tls: \(error)") }
@@ -134,14 +143,7 @@ struct Serve: AsyncParsableCommand {
                 publicURL: publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 },
                 recordDirectory: record,
                 admin: admin,
-                observability: ObservabilityConfiguration(
-                    registry: registry,
-                    metricsToken: metricsToken,
-                    targets: file.targets.map(\.name),
-                    workers: {
-                        activity.map { WorkerStatus(target: $0.key, running: $0.value.running, idle: $0.value.idle) }
-                    }
-                ),
+                observability: observability,
                 tls: tls
             ),
             store: s,
@@ -156,6 +158,18 @@ struct Serve: AsyncParsableCommand {
         // and `RestartingService` starts a worker or reconciliation again should one end by a bug, so
         // one target's trouble never stops inbound SCIM or another target. Everything they do is durable.
         var services = [ServiceGroupConfiguration.ServiceConfiguration(service: app)]
+        if registry != nil, file.server.metrics.port != nil {
+            let metricsApp = buildMetricsApplication(
+                host: host,
+                observability: observability,
+                store: s,
+                logger: logger,
+                onServerRunning: { port in
+                    logger.notice("metrics listening", metadata: ["metricsURL": "http://\(host):\(port)/metrics"])
+                }
+            )
+            services.append(.init(service: metricsApp))
+        }
         services += workers.map {
             .init(service: $0, successTerminationBehavior: .ignore, failureTerminationBehavior: .ignore)
         }

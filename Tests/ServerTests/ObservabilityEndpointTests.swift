@@ -1,10 +1,13 @@
+import AsyncHTTPClient
 import Foundation
 import HTTPTypes
 import Logging
 import NIOCore
+import NIOHTTP1
 import Prometheus
 import SCIM
 import Server
+import ServiceLifecycle
 import Store
 import Synchronization
 import TestSupport
@@ -13,15 +16,17 @@ import Testing
 /// `/healthz`, `/readyz`, `/metrics` and request ids, over real HTTP.
 @Suite("Operations endpoints")
 struct ObservabilityEndpointTests {
+    /// The registry is the process's one, so each test names its own target: gauges are per target.
     static func observability(
+        target: String = "acme",
         running: Bool = true,
         token: String? = nil
     ) -> ObservabilityConfiguration {
         ObservabilityConfiguration(
             registry: TestMetrics.registry,
             metricsToken: token,
-            targets: ["acme"],
-            workers: { [WorkerStatus(target: "acme", running: running, idle: .milliseconds(20))] }
+            targets: [target],
+            workers: { [WorkerStatus(target: target, running: running, idle: .milliseconds(20))] }
         )
     }
 
@@ -64,8 +69,8 @@ struct ObservabilityEndpointTests {
         try await withTestBridge { bridge in
             let token = try await bridge.channel("metrics-a")
             let channel = try #require(try await bridge.store.channel(named: "metrics-a"))
-            try await bridge.store.setTargets(["acme"], for: channel)
-            try await bridge.run(observability: Self.observability()) { c in
+            try await bridge.store.setTargets(["acme-metrics"], for: channel)
+            try await bridge.run(observability: Self.observability(target: "acme-metrics")) { c in
                 let r = try await c.post("/scim/v2/metrics-a/Users", token: token, Bodies.user("bob@example.com"))
                 let id = try #require(r.body?["id"]?.stringValue)
                 _ = try await c.get("/scim/v2/metrics-a/Users/\(id)", token: token)
@@ -88,7 +93,7 @@ struct ObservabilityEndpointTests {
                 )
                 #expect(!text.contains(id), "ids never become labels")
                 #expect(!text.contains("no-such-channel"), "an unknown channel is not a label value")
-                #expect(text.contains(#"scim_bridge_outbox_pending{target="acme"} 1"#), "\(text)")
+                #expect(text.contains(#"scim_bridge_outbox_pending{target="acme-metrics"} 1"#), "\(text)")
                 #expect(text.contains("scim_bridge_store_size_bytes"))
             }
         }
@@ -103,6 +108,42 @@ struct ObservabilityEndpointTests {
                 let health = try await c.get("/healthz", token: nil)
                 #expect(anonymous.status == 401 && wrong.status == 401 && right.status == 200)
                 #expect(health.status == 200, "health stays open")
+            }
+        }
+    }
+
+    @Test func metricsOnAPortOfTheirOwnLeaveTheMainPort() async throws {
+        try await withTestBridge { bridge in
+            var observability = Self.observability(target: "acme-own-port")
+            observability.metricsPort = 0
+            try await bridge.run(observability: observability) { c in
+                let r = try await c.get("/metrics", token: nil)
+                #expect(r.status == 404)
+            }
+            var logger = Logger(label: "metrics-test")
+            logger.logLevel = .critical
+            let (ports, announce) = AsyncStream<Int>.makeStream()
+            let app = buildMetricsApplication(
+                host: "127.0.0.1",
+                observability: observability,
+                store: bridge.store,
+                logger: logger,
+                onServerRunning: { announce.yield($0) }
+            )
+            let group = ServiceGroup(services: [app], logger: logger)
+            try await withThrowingTaskGroup(of: Void.self) { tasks in
+                tasks.addTask { try await group.run() }
+                var iterator = ports.makeAsyncIterator()
+                let port = try #require(await iterator.next())
+                let response = try await HTTPClient.shared.execute(
+                    HTTPClientRequest(url: "http://127.0.0.1:\(port)/metrics"),
+                    timeout: .seconds(5)
+                )
+                let text = String(buffer: try await response.body.collect(upTo: 1 << 20))
+                #expect(response.status.code == 200)
+                #expect(text.contains("scim_bridge_store_size_bytes"))
+                await group.triggerGracefulShutdown()
+                try await tasks.waitForAll()
             }
         }
     }

@@ -29,9 +29,10 @@ extension NodeReader {
         {
             settings.tls = TLSSettings(certificate: certificate, privateKey: key)
         }
-        if let m = f["metrics"], let mf = fields(m, at: f.path("metrics"), allowed: ["enabled", "token"]) {
+        if let m = f["metrics"], let mf = fields(m, at: f.path("metrics"), allowed: ["enabled", "token", "port"]) {
             if let enabled = bool(mf, "enabled") { settings.metrics.enabled = enabled }
             settings.metrics.token = secret(mf, "token", required: false)
+            settings.metrics.port = int(mf, "port", in: 0...65535)
         }
         if let l = f["log"], let lf = fields(l, at: f.path("log"), allowed: ["format", "level"]) {
             if let format: LogSettings.Format = choice(lf, "format") { settings.log.format = format }

@@ -6,6 +6,8 @@ package struct ObservabilityConfiguration: Sendable {
     package var registry: PrometheusCollectorRegistry?
     /// When set, `/metrics` asks for `Authorization: Bearer <token>` (`server.metrics.token`).
     package var metricsToken: String?
+    /// `server.metrics.port`: `/metrics` on a listener of its own (`buildMetricsApplication`), not the main port.
+    package var metricsPort: Int?
     /// The configured targets, whose outbox and health `/readyz` and `/metrics` report.
     package var targets: [String]
     /// The target workers and whether each runs (`/readyz`).
@@ -14,11 +16,13 @@ package struct ObservabilityConfiguration: Sendable {
     package init(
         registry: PrometheusCollectorRegistry? = nil,
         metricsToken: String? = nil,
+        metricsPort: Int? = nil,
         targets: [String] = [],
         workers: @escaping @Sendable () -> [WorkerStatus] = { [] }
     ) {
         self.registry = registry
         self.metricsToken = metricsToken
+        self.metricsPort = metricsPort
         self.targets = targets
         self.workers = workers
     }

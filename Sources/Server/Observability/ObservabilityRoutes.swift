@@ -12,9 +12,15 @@ struct ObservabilityRoutes {
     let store: any Store
     let configuration: ObservabilityConfiguration
 
+    /// `/healthz`, `/readyz`, and `/metrics` unless it has a port of its own.
     func register(on router: Router<SCIMRequestContext>) {
         router.get("healthz") { _, _ in Response.scim(.ok, ["status": "ok"]) }
         router.get("readyz") { _, _ in try await readiness() }
+        if configuration.metricsPort == nil { registerMetrics(on: router) }
+    }
+
+    /// `/metrics`, behind `server.metrics.token` when one is set.
+    func registerMetrics(on router: Router<SCIMRequestContext>) {
         guard let registry = configuration.registry else { return }
         let metrics = router.group("metrics")
         if let token = configuration.metricsToken {

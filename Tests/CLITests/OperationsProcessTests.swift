@@ -75,7 +75,8 @@ struct OperationsProcessTests {
             let (scraped, _) = try await ServeProcessTests.request(.GET, "\(base)/metrics", token: Self.secrets.metrics)
             #expect(scraped == 200)
             try await Task.sleep(for: .milliseconds(300))
-            ServeProcessTests.stop(bridge)
+            bridge.process.terminate()
+            _ = await bridge.process.exit()
 
             let stdout = bridge.output.withLock { $0 }
             let stderr = bridge.errors.withLock { $0 }
@@ -142,13 +143,20 @@ struct OperationsProcessTests {
             request.body = .stream(chunks, length: .known(Int64(body.count)))
             let bob = Task { try await HTTPClient.shared.execute(request, timeout: .seconds(30)).status.code }
             feed.yield(ByteBuffer(bytes: body.prefix(body.count / 2)))
-            try await Task.sleep(for: .milliseconds(800))
+            // SIGTERM once GitHub holds Alice's creation (its answer is 3 s away).
+            #expect(
+                try await ServeProcessTests.eventually(within: .seconds(20)) {
+                    emulator.state().counters.faultsInjected == 1
+                }
+            )
+            try await Task.sleep(for: .milliseconds(300))
             bridge.process.terminate()
             try await Task.sleep(for: .milliseconds(700))
             feed.yield(ByteBuffer(bytes: body.dropFirst(body.count / 2)))
             feed.finish()
             #expect(try await bob.value == 201, "the request in flight completed")
-            let exit = bridge.process.waitUntilExit()
+            // Polled, not blocking: the bridge waits for the emulator this process serves.
+            let exit = await bridge.process.exit()
             #expect(exit == 0, "\(bridge.errors.withLock { $0 })")
             #expect(emulator.state().user(named: "alice@example.com") != nil, "the target call in flight completed")
 

@@ -78,6 +78,13 @@ package final class ChildProcess: Sendable {
         }
     }
 
+    /// Waits for the child to exit without holding a thread (it is polled): a child that waits on
+    /// something this process serves (an in-process emulator) can finish meanwhile.
+    package func exit() async -> Int32 {
+        while isRunning { try? await Task.sleep(for: .milliseconds(20)) }
+        return waitUntilExit()
+    }
+
     /// Blocks until the child exits; its exit status (128 + signal number when a signal ended it).
     @discardableResult
     package func waitUntilExit() -> Int32 {

@@ -42,6 +42,9 @@ public final class MSGraphEmulator: Sendable {
         /// When set, every Graph request (and each request inside a `$batch`) is checked against it;
         /// violations are recorded in `State.contractViolations`, the request is still served.
         public var contract: OpenAPIContract?
+        /// How late after a `Retry-After` window opens a request still counts as already in flight
+        /// (`RetryAfterWindows.inFlightGrace`), not as a violation.
+        public var inFlightGrace: Duration = .milliseconds(250)
 
         public init(
             tenantID: String = "8f0c5d1e-0000-4000-8000-000000000001",
@@ -131,6 +134,7 @@ public final class MSGraphEmulator: Sendable {
                 )
             )
             injector = FaultInjector(plan: configuration.faults)
+            windows = RetryAfterWindows(inFlightGrace: configuration.inFlightGrace)
             throttle = MSGraphThrottle(
                 limits: .init(
                     writesPerWindow: configuration.writesPerWindow,

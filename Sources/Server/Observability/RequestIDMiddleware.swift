@@ -54,10 +54,15 @@ struct RequestIDMiddleware: RouterMiddleware {
         return value
     }
 
+    /// 32 hex digits from two random words: two allocations, not one per byte.
     static func generate() -> String {
         var rng = SystemRandomNumberGenerator()
-        return (0..<16).map { _ in String(UInt8.random(in: 0...255, using: &rng), radix: 16) }
-            .map { $0.count == 1 ? "0" + $0 : $0 }.joined()
+        return hex(rng.next()) + hex(rng.next())
+    }
+
+    static func hex(_ word: UInt64) -> String {
+        let digits = String(word, radix: 16)
+        return digits.count == 16 ? digits : String(repeating: "0", count: 16 - digits.count) + digits
     }
 }
 

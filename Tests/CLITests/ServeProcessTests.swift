@@ -103,8 +103,15 @@ struct ServeProcessTests {
         throw CancellationError()
     }
 
+    /// Stops `serve`: SIGTERM, then SIGKILL if it has not exited within a second. The wait blocks a
+    /// thread of the pool the in-process emulators answer on, and a gracefully stopping serve may be
+    /// waiting for one of them, so it is kept short. (What serve does on SIGTERM is
+    /// `OperationsProcessTests`' subject, which waits without blocking; nothing is lost either way.)
     static func stop(_ bridge: CrashRecoveryTests.BridgeProcess) {
         bridge.process.terminate()
+        let deadline = ContinuousClock.now + .seconds(1)
+        while bridge.process.isRunning && ContinuousClock.now < deadline { usleep(10_000) }
+        if bridge.process.isRunning { bridge.process.send(SIGKILL) }
         bridge.process.waitUntilExit()
     }
 

@@ -78,6 +78,8 @@ package struct OutboxEntry: Sendable, Hashable {
     package var attempts: Int
     package var state: OutboxState
     package var lastError: String?
+    /// The W3C `traceparent` of the span that caused the change; its delivery continues that trace.
+    package var traceParent: String? = nil
 }
 
 /// How a canonical resource is known on a target.

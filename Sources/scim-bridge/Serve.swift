@@ -68,6 +68,10 @@ struct Serve: AsyncParsableCommand {
             l.logLevel = Logger.Level(rawValue: logLevel ?? file.server.log.level.rawValue) ?? .info
             return l
         }()
+        let tracing: (any Service)?
+        do { tracing = try TracingBootstrap.install(file.server.tracing, logger: logger) } catch {
+            throw CLIError("server.tracing: \(error)")
+        }
         if !executor.install() {
             logger.warning(
                 "--executor event-loops is not supported by this Swift runtime; handlers run on Swift's own pool"
@@ -144,7 +148,8 @@ struct Serve: AsyncParsableCommand {
                 recordDirectory: record,
                 admin: admin,
                 observability: observability,
-                tls: tls
+                tls: tls,
+                tracing: tracing != nil
             ),
             store: s,
             logger: logger,
@@ -157,7 +162,10 @@ struct Serve: AsyncParsableCommand {
         // services never end the process: each worker contains its delivery failures (TargetWorker),
         // and `RestartingService` starts a worker or reconciliation again should one end by a bug, so
         // one target's trouble never stops inbound SCIM or another target. Everything they do is durable.
-        var services = [ServiceGroupConfiguration.ServiceConfiguration(service: app)]
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        // First, so that it stops last: the spans of the final requests and deliveries are sent.
+        if let tracing { services.append(.init(service: tracing)) }
+        services.append(.init(service: app))
         if registry != nil, file.server.metrics.port != nil {
             let metricsApp = buildMetricsApplication(
                 host: host,

@@ -191,6 +191,11 @@ enum SQLiteMigrations {
                 sql: "CREATE TABLE health_probe (id INTEGER PRIMARY KEY CHECK (id = 1), at INTEGER NOT NULL)"
             )
         }
+        m.registerMigration("v8-outbox-trace-parent") { db in
+            // The W3C traceparent of the request that caused the change, so that its delivery joins
+            // the same trace (NULL when tracing is off).
+            try db.execute(sql: "ALTER TABLE outbox ADD COLUMN trace_parent TEXT")
+        }
         return m
     }
 }

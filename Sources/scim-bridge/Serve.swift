@@ -7,6 +7,7 @@ import Logging
 import Membership
 import Metrics
 import NIOCore
+import OTel
 import Prometheus
 import Server
 import ServiceLifecycle
@@ -60,8 +61,16 @@ struct Serve: AsyncParsableCommand {
                 throw CLIError("\(error)")
             }
         }
-        if file.server.log.format == .json {
-            LoggingSystem.bootstrap { label in JSONLogHandler(label: label) }
+        // With tracing on, every line names the trace and span it was written in.
+        let traceIDs = file.server.tracing.enabled ? OTel.makeLoggingMetadataProvider() : nil
+        switch file.server.log.format {
+        case .json:
+            LoggingSystem.bootstrap(
+                { label, provider in JSONLogHandler(label: label, metadataProvider: provider) },
+                metadataProvider: traceIDs
+            )
+        case .text:
+            if let traceIDs { LoggingSystem.bootstrap(StreamLogHandler.standardError, metadataProvider: traceIDs) }
         }
         let logger = {
             var l = Logger(label: "scim-bridge")

@@ -32,6 +32,7 @@ struct TracingProcessTests {
                     """
                     server:
                       tracing: { enabled: true, endpoint: "\(collectorURL)", protocol: http/json }
+                      log: { format: json, level: debug }
                     channels:
                       - name: pingone
                         targets: [github]
@@ -47,6 +48,7 @@ struct TracingProcessTests {
                     executable: try #require(Self.executable),
                     config: scratch.config,
                     dataDir: scratch.data,
+                    logLevel: nil,
                     // Spans leave in batches; a short delay keeps the test short.
                     environment: ["OTEL_BSP_SCHEDULE_DELAY": "100"]
                 )
@@ -92,6 +94,15 @@ struct TracingProcessTests {
                 let call = try #require(spans.first { $0.spanID == String(sent[2]) })
                 #expect(call.parentSpanID == delivery.spanID)
                 #expect(call.name == "POST")
+                // The log line of the request names its trace.
+                let lines = bridge.output.withLock { $0 }.split(separator: "\n").compactMap {
+                    try? JSONParser.parse(String($0))
+                }
+                #expect(
+                    lines.contains {
+                        $0["route"] == "/scim/v2/{channel}/Users" && $0["trace_id"] == .string(Self.traceID)
+                    }
+                )
                 #expect(
                     !spans.contains {
                         $0.attributes.values.contains(token)

@@ -121,6 +121,8 @@ package func buildApplication(
             middleware: StaticBearerTokenMiddleware(token: admin.token, opens: ("The admin API", "server.adminToken"))
         )
         AdminRoutes(store: syncStore, targets: admin.targets).register(on: group)
+        ConsoleRoutes(store: syncStore, admin: admin, sessions: ConsoleSessions(), secure: configuration.tls != nil)
+            .register(on: router)
     }
 
     let discovery = router.group("scim/v2/:channel").add(

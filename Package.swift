@@ -148,6 +148,14 @@ let package = Package(
             path: "conformance/emulators/Sources/scim-bridge-emulator",
             swiftSettings: swiftSettings
         ),
+        // The conformance harness (conformance/README.md): scenarios, expectations and reports as pure
+        // values, and the `scim-conformance` tool that runs them against any SCIM server.
+        .target(
+            name: "ConformanceKit",
+            dependencies: ["SCIM"],
+            path: "conformance/Sources/ConformanceKit",
+            swiftSettings: swiftSettings
+        ),
         // Benchmarks (ordo-one/benchmark): `swift package benchmark`; see BENCHMARKS.md.
         .executableTarget(
             name: "SCIMBenchmarks",
@@ -251,7 +259,8 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "TestSupport", "SCIM", "BridgeConfig", "Server", "Store", "Sync", "Connectors", "Membership",
+                "TestSupport", "SCIM", "ConformanceKit", "BridgeConfig", "Server", "Store", "Sync", "Connectors",
+                "Membership",
                 "Emulators",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -261,7 +270,6 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
         // Tests that run the `scim-bridge` executable as a child process (it must be built first).

@@ -14,6 +14,7 @@ let package = Package(
         .executable(name: "scim-bridge", targets: ["scim-bridge"]),
         .library(name: "Emulators", targets: ["Emulators"]),
         .executable(name: "scim-bridge-emulator", targets: ["scim-bridge-emulator"]),
+        .executable(name: "scim-conformance", targets: ["scim-conformance"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
@@ -156,6 +157,19 @@ let package = Package(
             path: "conformance/Sources/ConformanceKit",
             swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "scim-conformance",
+            dependencies: [
+                "ConformanceKit", "SCIM",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "conformance/Sources/scim-conformance",
+            swiftSettings: swiftSettings
+        ),
         // Benchmarks (ordo-one/benchmark): `swift package benchmark`; see BENCHMARKS.md.
         .executableTarget(
             name: "SCIMBenchmarks",
@@ -171,23 +185,12 @@ let package = Package(
             swiftSettings: swiftSettings,
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
-        // The load driver's parts (conformance/bench): the machine's ceiling, an IdP-style client, a seeder.
+        // The load driver's parts (conformance/bench): the machine's ceiling and a seeder; the IdP-style
+        // client is `scim-conformance load`.
         .executableTarget(
             name: "bench-hello",
             dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
             path: "conformance/bench/Sources/bench-hello",
-            swiftSettings: swiftSettings
-        ),
-        .executableTarget(
-            name: "bench-idp",
-            dependencies: [
-                "SCIM",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
-            path: "conformance/bench/Sources/bench-idp",
             swiftSettings: swiftSettings
         ),
         .executableTarget(

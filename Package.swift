@@ -296,6 +296,18 @@ let package = Package(
             path: "conformance/emulators/Tests/EmulatorTests",
             swiftSettings: swiftSettings
         ),
+        // The conformance harness's pure parts, and `scim-conformance` run as a process against a bridge
+        // and against a server that answers wrongly.
+        .testTarget(
+            name: "ConformanceTests",
+            dependencies: [
+                "ConformanceKit", "SCIM", "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            path: "conformance/Tests/ConformanceTests",
+            swiftSettings: swiftSettings
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -14,6 +14,7 @@ let package = Package(
         .executable(name: "scim-bridge", targets: ["scim-bridge"]),
         .library(name: "Emulators", targets: ["Emulators"]),
         .executable(name: "scim-bridge-emulator", targets: ["scim-bridge-emulator"]),
+        .executable(name: "scim-conformance", targets: ["scim-conformance"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
@@ -157,6 +158,27 @@ let package = Package(
             path: "conformance/emulators/Sources/scim-bridge-emulator",
             swiftSettings: swiftSettings
         ),
+        // The conformance harness (conformance/README.md): scenarios, expectations and reports as pure
+        // values, and the `scim-conformance` tool that runs them against any SCIM server.
+        .target(
+            name: "ConformanceKit",
+            dependencies: ["SCIM"],
+            path: "conformance/Sources/ConformanceKit",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "scim-conformance",
+            dependencies: [
+                "ConformanceKit", "SCIM",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "conformance/Sources/scim-conformance",
+            swiftSettings: swiftSettings
+        ),
         // Benchmarks (ordo-one/benchmark): `swift package benchmark`; see BENCHMARKS.md.
         .executableTarget(
             name: "SCIMBenchmarks",
@@ -172,23 +194,12 @@ let package = Package(
             swiftSettings: swiftSettings,
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
-        // The load driver's parts (conformance/bench): the machine's ceiling, an IdP-style client, a seeder.
+        // The load driver's parts (conformance/bench): the machine's ceiling and a seeder; the IdP-style
+        // client is `scim-conformance load`.
         .executableTarget(
             name: "bench-hello",
             dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
             path: "conformance/bench/Sources/bench-hello",
-            swiftSettings: swiftSettings
-        ),
-        .executableTarget(
-            name: "bench-idp",
-            dependencies: [
-                "SCIM",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
-            path: "conformance/bench/Sources/bench-idp",
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -260,7 +271,8 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "TestSupport", "SCIM", "BridgeConfig", "Server", "Store", "Sync", "Connectors", "Membership",
+                "TestSupport", "SCIM", "ConformanceKit", "BridgeConfig", "Server", "Store", "Sync", "Connectors",
+                "Membership",
                 "Emulators",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -270,7 +282,6 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
         // Tests that run the `scim-bridge` executable as a child process (it must be built first).
@@ -293,6 +304,18 @@ let package = Package(
                 .product(name: "JWTKit", package: "jwt-kit"),
             ],
             path: "conformance/emulators/Tests/EmulatorTests",
+            swiftSettings: swiftSettings
+        ),
+        // The conformance harness's pure parts, and `scim-conformance` run as a process against a bridge
+        // and against a server that answers wrongly.
+        .testTarget(
+            name: "ConformanceTests",
+            dependencies: [
+                "ConformanceKit", "SCIM", "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            path: "conformance/Tests/ConformanceTests",
             swiftSettings: swiftSettings
         ),
     ],

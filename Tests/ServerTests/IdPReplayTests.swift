@@ -5,11 +5,14 @@ import Testing
 
 @testable import Server
 
-/// Recorded PingOne, Okta and Entra push sequences (Tests/ServerTests/Fixtures), replayed over real
-/// HTTP against a fresh channel each, with their expected answers (docs/traffic-fixtures.md).
+/// Recorded PingOne, Okta and Entra push sequences (conformance/scenarios, the scenarios of
+/// `scim-conformance run`), replayed over real HTTP against a fresh channel each, with every
+/// expected answer checked, scim-bridge's own (`bridge`) included (docs/traffic-fixtures.md).
 @Suite("IdP replays")
 struct IdPReplayTests {
-    static let fixtureRoot = Bundle.module.resourceURL!.appendingPathComponent("Fixtures")
+    static let fixtureRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("conformance/scenarios")
 
     static var fixtures: [String] {
         let e = FileManager.default.enumerator(at: fixtureRoot, includingPropertiesForKeys: nil)

@@ -135,7 +135,7 @@ if ceiling:
     print(f"ceiling: bare Hummingbird GET /hello with wrk: {ceiling['rps']:.0f} req/s{spread(hello, 'rps', lambda v: f'{v:.0f}')}{cpu}")
 else:
     print("ceiling: n/a")
-print(f"driver alone (bench-idp on /hello): {driver[-1]['rps']:.0f} req/s" if driver else "driver alone: n/a")
+print(f"driver alone (scim-conformance load on /hello): {driver[-1]['rps']:.0f} req/s" if driver else "driver alone: n/a")
 header = ("workload", "scim-bridge", "scim2-server", "bridge vs peer", "vs ceiling")
 widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(5)]
 for r in [header] + rows:

@@ -5,20 +5,24 @@ import NIOHTTP1
 import SCIM
 import Synchronization
 
-/// An IdP-style SCIM client for the benchmark table: the lookups, creates, PATCHes and resync an
-/// identity provider sends, with a bounded number of requests in flight, timed per phase.
-@main
-struct BenchIdP: AsyncParsableCommand {
+/// `scim-conformance load`: an IdP-style SCIM client, the lookups, creates, PATCHes and resync an
+/// identity provider sends on its first sync, with a bounded number of requests in flight, timed per
+/// phase and per kind of request. The benchmark table (conformance/bench/run) is made with it.
+struct Load: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench-idp",
-        abstract: "Drive a SCIM server the way an identity provider does, and time it.",
-        subcommands: [Provision.self, PatchLatency.self, Ceiling.self]
+        abstract: "Drive a SCIM server the way an identity provider's first sync does, and time it.",
+        subcommands: [Provision.self, PatchLatency.self, Ceiling.self],
+        defaultSubcommand: Provision.self
     )
 }
 
 /// Connection options shared by the subcommands.
 struct Target: ParsableArguments {
-    @Option(help: "SCIM base URL, e.g. http://127.0.0.1:8080/scim/v2/default") var base: String
+    @Option(
+        name: [.customLong("base-url"), .customLong("base")],
+        help: "SCIM base URL, e.g. http://127.0.0.1:8080/scim/v2/default (http:// only)."
+    )
+    var base: String
     @Option(help: "Bearer token (omit for servers without authentication).") var token: String?
     @Option(help: "Requests in flight at once.") var concurrency = 16
 }
@@ -48,6 +52,8 @@ struct Client: Sendable {
     struct Reply: Sendable {
         var status: Int
         var bytes: ByteBuffer
+        /// From the request's first byte sent to the answer's last byte received.
+        var elapsed: Duration
         /// The body as JSON, parsed on demand (most replies are only counted).
         var body: JSONValue? { bytes.readableBytes > 0 ? try? JSONParser.parse(bytes.readableBytesView) : nil }
     }
@@ -60,8 +66,9 @@ struct Client: Sendable {
             headers.add(name: "Content-Type", value: "application/scim+json")
             buffer = ByteBuffer(bytes: body.serializedBytes())
         }
+        let start = ContinuousClock.now
         let response = try await http.send(method, prefix + path, headers: headers, body: buffer)
-        return Reply(status: response.status, bytes: response.body)
+        return Reply(status: response.status, bytes: response.body, elapsed: ContinuousClock.now - start)
     }
 
     static func query(_ attribute: String, _ value: String) -> String {
@@ -70,14 +77,43 @@ struct Client: Sendable {
     }
 }
 
-/// Counts requests and failures across concurrent tasks.
+/// Counts requests, failures and latencies per kind of request across concurrent tasks.
 actor Tally {
     var requests = 0
     var failures: [String: Int] = [:]
-    func record(_ status: Int, _ what: String) {
+    /// Milliseconds per kind of request (`POST /Users`), in order of first appearance.
+    var latencies: [(what: String, ms: [Double])] = []
+    private var slot: [String: Int] = [:]
+
+    func record(_ reply: Client.Reply, _ what: String) {
         requests += 1
-        if !(200..<300).contains(status) { failures["\(what) \(status)", default: 0] += 1 }
+        if !(200..<300).contains(reply.status) { failures["\(what) \(reply.status)", default: 0] += 1 }
+        let i = slot[what] ?? latencies.count
+        if i == latencies.count {
+            slot[what] = i
+            latencies.append((what, []))
+        }
+        latencies[i].ms.append(seconds(reply.elapsed) * 1000)
     }
+}
+
+/// The latency table: count, p50, p90, p99 and max per kind of request; and the same as JSON.
+func latencyTable(_ latencies: [(what: String, ms: [Double])]) -> (text: String, json: JSONValue) {
+    var lines = [
+        "request".padding(toLength: 20, withPad: " ", startingAt: 0)
+            + "   count    p50 ms    p90 ms    p99 ms    max ms"
+    ]
+    var json = JSONObject()
+    for (what, values) in latencies where !values.isEmpty {
+        let sorted = values.sorted()
+        func p(_ q: Int) -> Double { sorted[min(sorted.count - 1, sorted.count * q / 100)] }
+        lines.append(
+            what.padding(toLength: 20, withPad: " ", startingAt: 0)
+                + String(format: " %7d %9.2f %9.2f %9.2f %9.2f", sorted.count, p(50), p(90), p(99), sorted.last!)
+        )
+        json[what] = ["count": .integer(Int64(sorted.count)), "p50ms": .decimal(p(50)), "p99ms": .decimal(p(99))]
+    }
+    return (lines.joined(separator: "\n"), .object(json))
 }
 
 /// Runs `count` jobs with at most `width` in flight.
@@ -99,12 +135,13 @@ func concurrently(_ count: Int, width: Int, _ job: @escaping @Sendable (Int) asy
     }
 }
 
-func user(_ i: Int) -> JSONValue {
+func user(_ i: Int, prefix: String = "") -> JSONValue {
     [
-        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": .string("idp-user-\(i)@example.com"),
+        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+        "userName": .string("\(prefix)idp-user-\(i)@example.com"),
         "externalId": .string("ext-\(i)"), "displayName": .string("IdP User \(i)"), "active": true,
         "name": ["givenName": "IdP", "familyName": .string("User \(i)")],
-        "emails": [["value": .string("idp-user-\(i)@example.com"), "type": "work", "primary": true]],
+        "emails": [["value": .string("\(prefix)idp-user-\(i)@example.com"), "type": "work", "primary": true]],
     ]
 }
 
@@ -125,10 +162,12 @@ func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.
 struct Provision: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "An IdP-style provisioning run and full resync.")
     @OptionGroup var target: Target
-    @Option var users = 10_000
-    @Option var groups = 1_000
-    @Option var memberships = 100_000
+    @Option(help: "Users to create (lookup by userName, then POST).") var users = 10_000
+    @Option(help: "Groups to create (lookup by displayName, then POST).") var groups = 1_000
+    @Option(help: "Memberships to add, spread evenly over the groups, by PATCH.") var memberships = 100_000
     @Option(help: "Members per PATCH.") var batch = 50
+    @Option(help: "Put before every userName and displayName, so that a run does not meet earlier data.")
+    var prefix = ""
 
     func run() async throws {
         let client = try Client(base: target.base, token: target.token)
@@ -158,27 +197,30 @@ struct Provision: AsyncParsableCommand {
             try await concurrently(users, width: target.concurrency) { i in
                 let found = try await client.send(
                     .GET,
-                    "/Users?" + Client.query("userName", "idp-user-\(i)@example.com")
+                    "/Users?" + Client.query("userName", "\(prefix)idp-user-\(i)@example.com")
                 )
-                await tally.record(found.status, "GET /Users?filter")
-                let r = try await client.send(.POST, "/Users", user(i))
-                await tally.record(r.status, "POST /Users")
+                await tally.record(found, "GET /Users?filter")
+                let r = try await client.send(.POST, "/Users", user(i, prefix: prefix))
+                await tally.record(r, "POST /Users")
                 userIDs.set(i, r.body?["id"]?.stringValue)
             }
         }
         try await phase("groups") {
             try await concurrently(groups, width: target.concurrency) { g in
-                let found = try await client.send(.GET, "/Groups?" + Client.query("displayName", "idp-group-\(g)"))
-                await tally.record(found.status, "GET /Groups?filter")
+                let found = try await client.send(
+                    .GET,
+                    "/Groups?" + Client.query("displayName", "\(prefix)idp-group-\(g)")
+                )
+                await tally.record(found, "GET /Groups?filter")
                 let r = try await client.send(
                     .POST,
                     "/Groups",
                     [
                         "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"],
-                        "displayName": .string("idp-group-\(g)"),
+                        "displayName": .string("\(prefix)idp-group-\(g)"),
                     ]
                 )
-                await tally.record(r.status, "POST /Groups")
+                await tally.record(r, "POST /Groups")
                 groupIDs.set(g, r.body?["id"]?.stringValue)
             }
         }
@@ -196,7 +238,7 @@ struct Provision: AsyncParsableCommand {
                         "/Groups/\(gid)?excludedAttributes=members",
                         patch("add", members: Array(all[start..<min(start + batch, all.count)]))
                     )
-                    await tally.record(r.status, "PATCH /Groups")
+                    await tally.record(r, "PATCH /Groups")
                 }
             }
         }
@@ -204,38 +246,43 @@ struct Provision: AsyncParsableCommand {
             try await concurrently(users, width: target.concurrency) { i in
                 let found = try await client.send(
                     .GET,
-                    "/Users?" + Client.query("userName", "idp-user-\(i)@example.com")
+                    "/Users?" + Client.query("userName", "\(prefix)idp-user-\(i)@example.com")
                 )
-                await tally.record(found.status, "GET /Users?filter")
+                await tally.record(found, "GET /Users?filter")
                 guard let id = found.body?["Resources"]?.arrayValue?.first?["id"]?.stringValue else { return }
-                let r = try await client.send(.PUT, "/Users/\(id)", user(i))
-                await tally.record(r.status, "PUT /Users")
+                let r = try await client.send(.PUT, "/Users/\(id)", user(i, prefix: prefix))
+                await tally.record(r, "PUT /Users")
             }
             try await concurrently(groups, width: target.concurrency) { g in
                 let found = try await client.send(
                     .GET,
-                    "/Groups?" + Client.query("displayName", "idp-group-\(g)") + "&excludedAttributes=members"
+                    "/Groups?" + Client.query("displayName", "\(prefix)idp-group-\(g)") + "&excludedAttributes=members"
                 )
-                await tally.record(found.status, "GET /Groups?filter")
+                await tally.record(found, "GET /Groups?filter")
                 guard let id = found.body?["Resources"]?.arrayValue?.first?["id"]?.stringValue else { return }
                 let r = try await client.send(
                     .PATCH,
                     "/Groups/\(id)?excludedAttributes=members",
                     patch("add", members: Array(Set(members(of: g)).prefix(batch)))
                 )
-                await tally.record(r.status, "PATCH /Groups")
+                await tally.record(r, "PATCH /Groups")
             }
         }
         let total = ContinuousClock.now - start
         let requests = await tally.requests
         let failures = await tally.failures
         for (what, n) in failures.sorted(by: { $0.key < $1.key }) { print("  non-2xx: \(what) x\(n)") }
+        let table = latencyTable(await tally.latencies)
+        print(table.text)
         let result: JSONValue = [
             "wall": .decimal(seconds(total)), "requests": .integer(Int64(requests)),
             "rps": .decimal(Double(requests) / seconds(total)),
             "failures": .integer(Int64(failures.values.reduce(0, +))),
             "phases": .object(JSONObject(phases.map { ($0.0, .decimal(seconds($0.1))) })),
         ]
+        // RESULT stays one whitespace-free field (conformance/bench/run reads it with awk's $2); the
+        // latencies, whose keys hold spaces, get a line of their own.
+        print("LATENCY " + table.json.serialized())
         print("RESULT " + result.serialized())
     }
 }
@@ -334,7 +381,7 @@ struct Ceiling: AsyncParsableCommand {
         try await concurrently(concurrency, width: concurrency) { _ in
             while ContinuousClock.now < deadline {
                 let r = try await client.send(.GET, "")
-                await tally.record(r.status, "GET")
+                await tally.record(r, "GET")
             }
         }
         let n = await tally.requests

@@ -16,9 +16,10 @@ METHODS = {"GET", "POST", "PUT", "PATCH", "DELETE"}
 TOP_KEYS = {"name", "idp", "description", "steps"}
 STEP_KEYS = {"request", "expect", "capture", "note"}
 REQUEST_KEYS = {"method", "path", "headers", "body"}
-EXPECT_KEYS = {"status", "body", "absent", "headers"}
+EXPECT_KEYS = {"class", "ref", "why", "status", "body", "absent", "headers"}
+CLASSES = {"rfc", "idp", "bridge"}
 ARRAY_OPERATORS = {"$contains", "$unordered"}
-PREDEFINED = {"baseURL"}
+PREDEFINED = {"baseURL", "run"}
 
 NAME = r"[A-Za-z0-9_.-]+"
 PLACEHOLDER = re.compile(r"\{\{(" + NAME + r")\}\}")
@@ -236,40 +237,60 @@ def check_fixture(file, problems):
         defined |= set(capture)
 
         expect = step.get("expect", {})
-        if not isinstance(expect, dict):
-            problems.add(at, "expect must be an object")
+        parts = expect if isinstance(expect, list) else [expect]
+        if not parts or not all(isinstance(p, dict) for p in parts):
+            problems.add(at, "expect must be an object or a non-empty array of objects")
             continue
-        for key in set(expect) - EXPECT_KEYS:
-            problems.add(at, f"expect has unknown key {key!r}")
-        status = expect.get("status")
-        if not isinstance(status, int) or isinstance(status, bool) or not 100 <= status <= 599:
-            problems.add(at, f"expect.status must be an integer HTTP status, got {status!r}")
-        used_in_expect = []
-        if "body" in expect:
-            body = expect["body"]
-            if status == 204 and body is not None:
-                problems.add(at, "a 204 answer has no body; write \"body\": null")
-            if body == "$absent":
-                problems.add(at, '"$absent" cannot be the whole body')
-            check_pattern(body, f"{at}: expect.body", problems)
-            for s in strings_in(body):
-                used_in_expect += placeholders_in(s, at, problems)
-        absent = expect.get("absent", [])
-        if not isinstance(absent, list):
-            problems.add(at, "expect.absent must be an array of paths")
-            absent = []
-        for path in absent:
-            check_path_syntax(path, f"{at}: expect.absent", problems)
-        eheaders = expect.get("headers", {})
-        if not isinstance(eheaders, dict) or not all(isinstance(v, str) for v in eheaders.values()):
-            problems.add(at, "expect.headers must be an object of strings")
-            eheaders = {}
-        for v in eheaders.values():
-            used_in_expect += placeholders_in(v, at, problems)
-        for name in used_in_expect:
-            if name not in defined:
-                problems.add(at, f"expect uses {{{{{name}}}}} before it is captured")
+        statuses = [p["status"] for p in parts if "status" in p]
+        if not statuses:
+            problems.add(at, "no part of expect names the status")
+        for i, part in enumerate(parts, start=1):
+            check_expectation(part, f"{at}: expect part {i}" if len(parts) > 1 else at, defined, problems)
     return len(steps)
+
+
+def check_expectation(expect, at, defined, problems):
+    for key in set(expect) - EXPECT_KEYS:
+        problems.add(at, f"expect has unknown key {key!r}")
+    kind = expect.get("class", "bridge")
+    if kind not in CLASSES:
+        problems.add(at, f"class must be one of {sorted(CLASSES)}, got {kind!r}")
+    if kind in ("rfc", "idp") and not (isinstance(expect.get("ref"), str) and expect["ref"].strip()):
+        problems.add(at, f"a {kind} expectation names its source in ref")
+    if kind == "rfc" and "RFC 764" not in expect.get("ref", ""):
+        problems.add(at, "an rfc expectation's ref names a section of RFC 7643 or RFC 7644")
+    codes = []
+    if "status" in expect:
+        status = expect["status"]
+        codes = status if isinstance(status, list) else [status]
+        for code in codes:
+            if not isinstance(code, int) or isinstance(code, bool) or not 100 <= code <= 599:
+                problems.add(at, f"expect.status must be an HTTP status or an array of them, got {status!r}")
+    used_in_expect = []
+    if "body" in expect:
+        body = expect["body"]
+        if codes == [204] and body is not None:
+            problems.add(at, "a 204 answer has no body; write \"body\": null")
+        if body == "$absent":
+            problems.add(at, '"$absent" cannot be the whole body')
+        check_pattern(body, f"{at}: expect.body", problems)
+        for s in strings_in(body):
+            used_in_expect += placeholders_in(s, at, problems)
+    absent = expect.get("absent", [])
+    if not isinstance(absent, list):
+        problems.add(at, "expect.absent must be an array of paths")
+        absent = []
+    for path in absent:
+        check_path_syntax(path, f"{at}: expect.absent", problems)
+    eheaders = expect.get("headers", {})
+    if not isinstance(eheaders, dict) or not all(isinstance(v, str) for v in eheaders.values()):
+        problems.add(at, "expect.headers must be an object of strings")
+        eheaders = {}
+    for v in eheaders.values():
+        used_in_expect += placeholders_in(v, at, problems)
+    for name in used_in_expect:
+        if name not in defined:
+            problems.add(at, f"expect uses {{{{{name}}}}} before it is captured")
 
 
 def main(argv):

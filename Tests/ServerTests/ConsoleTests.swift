@@ -151,8 +151,22 @@ struct ConsoleTests {
                 } == true
             )
 
+            // A user is found by userName and shows where it is on each target, its groups and its trail.
+            let found = try await b.get("/admin/search?q=alice%40example.com", cookie: cookie)
+            let alice = try #require(ids["alice"])
+            #expect(found.html.contains("/admin/user/pingone/\(alice)"), "\(found.html)")
+            let user = try await b.get("/admin/user/pingone/\(alice)", cookie: cookie)
+            #expect(user.status == 200 && user.html.contains("alice@example.com"))
+            #expect(user.html.contains("/admin/group/pingone/\(group)"), "its groups link to their pages")
+            let onTarget = try #require(h.emulator.state().user(named: "alice@example.com")?["id"]?.stringValue)
+            #expect(user.html.contains(onTarget), "its id on the target")
+            let engineering = try await b.get("/admin/group/pingone/\(group)", cookie: cookie)
+            #expect(engineering.html.contains("collision resolved") && engineering.html.contains("admin console"))
+            #expect(try await b.get("/admin/search?q=nobody", cookie: cookie).html.contains("Nothing matches"))
+            #expect(try await b.get("/admin/user/pingone/nope", cookie: cookie).status == 404)
+
             // No page shows a secret.
-            for path in ["/admin/", "/admin/target/acme", "/admin/sign-in"] {
+            for path in ["/admin/", "/admin/target/acme", "/admin/sign-in", "/admin/user/pingone/\(alice)"] {
                 let text = try await b.get(path, cookie: cookie).html
                 #expect(!text.contains(Self.adminToken) && !text.contains(h.token), "\(path) shows a secret")
             }

@@ -39,6 +39,19 @@ struct ConsoleRoutes {
             return try await targetPage(target, csrf: csrf(of: request))
         }
         signed.post("target/:target/resolve") { request, context in try await resolve(request, context) }
+        signed.get("search") { request, _ in
+            try await search(request.uri.queryParameters["q"].map(String.init) ?? "", csrf: csrf(of: request))
+        }
+        for kind in ResourceKind.allCases {
+            signed.get("\(Self.path(kind))/:channel/:id") { request, context in
+                try await resourcePage(
+                    kind,
+                    channel: try context.parameters.require("channel"),
+                    id: try context.parameters.require("id"),
+                    csrf: csrf(of: request)
+                )
+            }
+        }
     }
 
     // MARK: - Sign-in
@@ -144,6 +157,84 @@ struct ConsoleRoutes {
         }
     }
 
+    /// Users by exact `userName`, groups by exact `displayName`, and either by id, in every channel.
+    func search(_ query: String, csrf: String) async throws -> Response {
+        var results: [[String: Any]] = []
+        let text = query.trimmingCharacters(in: .whitespaces)
+        if !text.isEmpty {
+            let quoted =
+                "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+                + "\""
+            for channel in try await store.channels() {
+                for kind in ResourceKind.allCases {
+                    let name = kind == .user ? "userName" : "displayName"
+                    let schema = SchemaRegistry.standard.resourceSchema(for: kind.rawValue)!
+                    let filter = try FilterResolver.resolve("\(name) eq \(quoted)", against: schema)
+                    var found = try await store.query(kind, in: channel, ResourceQuery(filter: filter, count: 20))
+                        .resources
+                    if let byID = try await store.get(kind, id: text, in: channel) { found.append(byID) }
+                    for r in found {
+                        results.append([
+                            "kind": Self.path(kind), "channel": channel.name, "id": r.id,
+                            "name": r.attributes[name]?.stringValue ?? r.id,
+                        ])
+                    }
+                }
+            }
+        }
+        var values: [String: Any] = ["query": query]
+        if !results.isEmpty { values["results"] = results }
+        return page("Find \(query)", "search", values, csrf: csrf, query: query)
+    }
+
+    /// Where one user or group is on each target, its memberships, and its audit trail.
+    func resourcePage(_ kind: ResourceKind, channel name: String, id: String, csrf: String) async throws -> Response {
+        guard let channel = try await store.channel(named: name),
+            let resource = try await store.get(kind, id: id, in: channel)
+        else {
+            return message(
+                "There is no \(Self.path(kind)) \(id) in channel \(name).",
+                back: "/admin/",
+                alert: true,
+                status: .notFound,
+                csrf: csrf
+            )
+        }
+        let nameKey = kind == .user ? "userName" : "displayName"
+        let title = resource.attributes[nameKey]?.stringValue ?? id
+        var targets: [[String: Any]] = []
+        var audit: [[String: Any]] = []
+        let key = "\(Self.path(kind)):\(id)"
+        for target in admin.targets {
+            let m = try await store.mapping(target: target, channel: channel, kind: kind, canonicalID: id)
+            targets.append([
+                "target": target, "state": m.map { $0.origin.rawValue } ?? "not on the target (yet)",
+                "targetID": m?.targetID ?? "", "detail": m?.detail ?? "",
+            ])
+            for e in try await store.auditEntries(target: target) where e.resourceKey == key {
+                audit.append([
+                    "time": e.time.iso8601, "target": target, "action": e.action, "detail": e.detail.serialized(),
+                ])
+            }
+        }
+        audit.sort { ($0["time"] as? String ?? "") > ($1["time"] as? String ?? "") }
+        let related =
+            kind == .user
+            ? try await store.groups(ofMember: id, in: channel) : try await store.members(ofGroup: id, in: channel)
+        let memberships = related.prefix(500).map { r -> [String: Any] in
+            ["kind": Self.path(r.kind), "channel": name, "id": r.id, "name": r.display ?? r.id]
+        }
+        return page(
+            title,
+            "resource",
+            [
+                "kind": Self.path(kind), "id": id, "channel": name, "targets": targets, "audit": Array(audit.prefix(200)),
+                "memberships": memberships, "membershipTitle": kind == .user ? "Groups" : "Members",
+            ],
+            csrf: csrf
+        )
+    }
+
     /// What the overview and a target's page say of a target.
     func targetFacts(_ name: String) async throws -> [String: Any] {
         let state = try await store.targetState(name)
@@ -159,6 +250,9 @@ struct ConsoleRoutes {
     }
 
     // MARK: - Helpers
+
+    /// A kind as the console's paths and the outbox's resource keys spell it: `user`, `group`.
+    static func path(_ kind: ResourceKind) -> String { kind == .user ? "user" : "group" }
 
     /// How long ago `t` was, in the largest whole unit: `40 s`, `12 min`, `3 h`, `2 d`.
     static func age(_ t: SCIMDateTime) -> String {
@@ -194,9 +288,11 @@ struct ConsoleRoutes {
         return nil
     }
 
-    func page(_ title: String, _ template: String, _ values: [String: Any], csrf: String?) -> Response {
+    func page(_ title: String, _ template: String, _ values: [String: Any], csrf: String?, query: String = "")
+        -> Response
+    {
         let content = ConsoleTemplates.library.render(values, withTemplate: template) ?? ""
-        var layout: [String: Any] = ["title": title, "content": content]
+        var layout: [String: Any] = ["title": title, "content": content, "query": query]
         if let csrf, !csrf.isEmpty { layout["csrf"] = csrf }
         let html = ConsoleTemplates.library.render(layout, withTemplate: "layout") ?? ""
         return Response(

@@ -7,7 +7,7 @@ enum ConsoleTemplates {
         var library = MustacheLibrary()
         for (name, text) in [
             ("layout", layout), ("sign-in", signIn), ("overview", overview), ("target", target),
-            ("message", message),
+            ("message", message), ("search", search), ("resource", resource),
         ] {
             // The templates are constants of this file: one that does not parse is a bug, found by any test.
             library.register(try! MustacheTemplate(string: text), named: name)
@@ -29,6 +29,7 @@ enum ConsoleTemplates {
         <a class="brand" href="/admin/">scim-bridge</a>
         {{#csrf}}
         <nav aria-label="Console"><a href="/admin/">Overview</a></nav>
+        <form role="search" method="get" action="/admin/search"><label for="q" class="visually-hidden">Find a user or group</label><input id="q" name="q" type="search" placeholder="userName, group name or id" value="{{query}}"><button type="submit">Find</button></form>
         <form method="post" action="/admin/sign-out"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">Sign out</button></form>
         {{/csrf}}
         </header>
@@ -105,6 +106,35 @@ enum ConsoleTemplates {
         </section>
         """
 
+    static let search = """
+        {{^results}}<p>Nothing matches <q>{{query}}</q>: search takes a user's exact userName, a group's exact name, or an id.</p>{{/results}}
+        <ul>{{#results}}<li><a href="/admin/{{kind}}/{{channel}}/{{id}}">{{name}}</a> ({{kind}} in channel {{channel}}, {{id}})</li>{{/results}}</ul>
+        """
+
+    static let resource = """
+        <p>{{kind}} <code>{{id}}</code> in channel {{channel}}.</p>
+        <section aria-labelledby="targets-heading">
+        <h2 id="targets-heading">On each target</h2>
+        <table>
+        <thead><tr><th scope="col">Target</th><th scope="col">State</th><th scope="col">Target id</th><th scope="col">Detail</th></tr></thead>
+        <tbody>{{#targets}}<tr><th scope="row"><a href="/admin/target/{{target}}">{{target}}</a></th><td>{{state}}</td><td>{{targetID}}</td><td>{{detail}}</td></tr>{{/targets}}</tbody>
+        </table>
+        </section>
+        <section aria-labelledby="memberships-heading">
+        <h2 id="memberships-heading">{{membershipTitle}}</h2>
+        {{^memberships}}<p>None.</p>{{/memberships}}
+        <ul>{{#memberships}}<li><a href="/admin/{{kind}}/{{channel}}/{{id}}">{{name}}</a></li>{{/memberships}}</ul>
+        </section>
+        <section aria-labelledby="audit-heading">
+        <h2 id="audit-heading">Audit trail</h2>
+        {{^audit}}<p>No entry.</p>{{/audit}}
+        <table>
+        {{#audit.0}}<thead><tr><th scope="col">Time</th><th scope="col">Target</th><th scope="col">Action</th><th scope="col">Detail</th></tr></thead>{{/audit.0}}
+        <tbody>{{#audit}}<tr><td>{{time}}</td><td>{{target}}</td><td>{{action}}</td><td><code>{{detail}}</code></td></tr>{{/audit}}</tbody>
+        </table>
+        </section>
+        """
+
     static let message = """
         <p {{#alert}}role="alert" class="error"{{/alert}}>{{text}}</p>
         <p><a href="{{back}}">Back</a></p>
@@ -128,6 +158,8 @@ enum ConsoleTemplates {
         .state.healthy { background: #c7f0d2; } .state.failing, .state.unauthenticated { background: #ffd8d3; }
         .state.paused, .state.throttled { background: #fff1c2; }
         .error { color: #a40e26; } .warning { color: #7a4d00; }
+        header form[role=search] { display: flex; gap: .3rem; }
+        .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
         :focus-visible { outline: 3px solid #0969da; outline-offset: 2px; }
         """
 }

@@ -228,8 +228,8 @@ struct ConsoleRoutes {
             title,
             "resource",
             [
-                "kind": Self.path(kind), "id": id, "channel": name, "targets": targets, "audit": Array(audit.prefix(200)),
-                "memberships": memberships, "membershipTitle": kind == .user ? "Groups" : "Members",
+                "kind": Self.path(kind), "id": id, "channel": name, "targets": targets,
+                "audit": Array(audit.prefix(200)), "memberships": memberships, "membershipTitle": kind == .user ? "Groups" : "Members",
             ],
             csrf: csrf
         )

@@ -229,7 +229,8 @@ struct ConsoleRoutes {
             "resource",
             [
                 "kind": Self.path(kind), "id": id, "channel": name, "targets": targets,
-                "audit": Array(audit.prefix(200)), "memberships": memberships, "membershipTitle": kind == .user ? "Groups" : "Members",
+                "audit": Array(audit.prefix(200)), "memberships": memberships,
+                "membershipTitle": kind == .user ? "Groups" : "Members",
             ],
             csrf: csrf
         )

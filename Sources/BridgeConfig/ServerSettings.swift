@@ -22,6 +22,8 @@ package struct ServerSettings: Sendable, Hashable {
     package var shutdownGrace: Duration = .seconds(30)
     /// `server.tls`: serve HTTPS with this certificate chain and key. Default: none (plain HTTP).
     package var tls: TLSSettings?
+    /// `server.tracing`: spans exported over OTLP/HTTP; off by default.
+    package var tracing = TracingSettings()
 
     package init(
         host: String = "127.0.0.1",
@@ -73,4 +75,24 @@ package struct TLSSettings: Sendable, Hashable {
         self.certificate = certificate
         self.privateKey = privateKey
     }
+}
+
+/// `server.tracing`: OpenTelemetry spans (inbound request, outbox delivery, outbound call), exported
+/// over OTLP/HTTP to a collector. Off by default: no tracer is installed and nothing is recorded.
+package struct TracingSettings: Sendable, Hashable {
+    /// The OTLP/HTTP encodings a collector accepts.
+    package enum OTLPProtocol: String, Sendable, Hashable, CaseIterable {
+        case protobuf = "http/protobuf"
+        case json = "http/json"
+    }
+    /// Whether spans are recorded and exported. Default `false`.
+    package var enabled = false
+    /// The collector's OTLP/HTTP base URL; spans go to `<endpoint>/v1/traces`. Default `http://localhost:4318`.
+    package var endpoint = "http://localhost:4318"
+    package var otlpProtocol: OTLPProtocol = .protobuf
+    /// `service.name` on every span. Default `scim-bridge`.
+    package var serviceName = "scim-bridge"
+    /// The share of new traces recorded (0 to 1); a trace the identity provider sampled is always followed.
+    package var sampleRatio = 1.0
+    package init() {}
 }

@@ -21,16 +21,25 @@ package enum ChangeEvent: Sendable, Hashable {
         }
     }
 
+    /// The event's type as stored (`user.upserted`, `group.members`, …); spans are named after it.
+    package var type: String {
+        switch self {
+        case .userUpserted: "user.upserted"
+        case .userDeleted: "user.deleted"
+        case .groupUpserted: "group.upserted"
+        case .groupDeleted: "group.deleted"
+        case .membersChanged: "group.members"
+        }
+    }
+
     /// The event as stored in the outbox.
     package var json: JSONValue {
         switch self {
-        case .userUpserted(let id): return ["type": "user.upserted", "id": .string(id)]
-        case .userDeleted(let id): return ["type": "user.deleted", "id": .string(id)]
-        case .groupUpserted(let id): return ["type": "group.upserted", "id": .string(id)]
-        case .groupDeleted(let id): return ["type": "group.deleted", "id": .string(id)]
+        case .userUpserted(let id), .userDeleted(let id), .groupUpserted(let id), .groupDeleted(let id):
+            return ["type": .string(type), "id": .string(id)]
         case .membersChanged(let id, let added, let removed):
             return [
-                "type": "group.members", "id": .string(id),
+                "type": .string(type), "id": .string(id),
                 "added": .array(added.map(JSONValue.string)), "removed": .array(removed.map(JSONValue.string)),
             ]
         }

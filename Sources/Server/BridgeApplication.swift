@@ -20,6 +20,8 @@ package struct ServerConfiguration: Sendable {
     package var observability: ObservabilityConfiguration
     /// `server.tls`: HTTPS with these (reloading) certificates; nil serves plain HTTP.
     package var tls: TLSCertificates?
+    /// `server.tracing.enabled`: a server span per request, continuing the caller's `traceparent`.
+    package var tracing: Bool
 
     package init(
         host: String = "127.0.0.1",
@@ -29,7 +31,8 @@ package struct ServerConfiguration: Sendable {
         recordDirectory: String? = nil,
         admin: AdminConfiguration? = nil,
         observability: ObservabilityConfiguration = ObservabilityConfiguration(),
-        tls: TLSCertificates? = nil
+        tls: TLSCertificates? = nil,
+        tracing: Bool = false
     ) {
         self.host = host
         self.port = port
@@ -39,6 +42,7 @@ package struct ServerConfiguration: Sendable {
         self.admin = admin
         self.observability = observability
         self.tls = tls
+        self.tracing = tracing
     }
 }
 
@@ -54,6 +58,15 @@ package func buildApplication(
     let router = Router(context: SCIMRequestContext.self)
     // Outermost, so that it times the whole request and sees the status the client gets.
     router.add(middleware: InboundMetricsMiddleware())
+    if configuration.tracing {
+        // Filters name users (`userName eq "…"`): a trace backend is no place for them.
+        router.add(
+            middleware: TracingMiddleware(
+                recordingHeaders: [RequestIDMiddleware.header],
+                redactingQueryParameters: ["filter"]
+            )
+        )
+    }
     router.add(middleware: RequestIDMiddleware())
     router.add(middleware: SCIMErrorMiddleware())
     if let dir = configuration.recordDirectory {

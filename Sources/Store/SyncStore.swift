@@ -63,6 +63,12 @@ package protocol SyncStore: Store {
     /// Records a successful exchange with the target at `at`.
     func recordSuccess(target: String, at: SCIMDateTime) async throws
 
+    /// The administrator's merge or overwrite for one group blocked on `target`, if any.
+    func collisionDecision(target: String, channel: Channel, group: String) async throws -> CollisionDecision?
+    /// Records a decision (replacing an earlier one) with its audit entry, and queues the group's
+    /// upsert for the target's worker, which applies it.
+    func recordCollisionDecision(_ decision: CollisionDecision) async throws
+
     func appendAudit(target: String, channel: Channel, action: String, resourceKey: String, detail: JSONValue)
         async throws
     func auditEntries(target: String) async throws -> [AuditEntry]
@@ -78,6 +84,8 @@ package struct OutboxEntry: Sendable, Hashable {
     package var attempts: Int
     package var state: OutboxState
     package var lastError: String?
+    /// The W3C `traceparent` of the span that caused the change; its delivery continues that trace.
+    package var traceParent: String? = nil
 }
 
 /// How a canonical resource is known on a target.

@@ -9,6 +9,8 @@ protocol RecordsBlockedGroups {
     var target: String { get }
     var store: any SyncStore { get }
     var logger: Logger { get }
+    /// The target's `onNameCollision`.
+    var policy: CollisionPolicy { get }
 }
 
 extension RecordsBlockedGroups {
@@ -34,6 +36,13 @@ extension RecordsBlockedGroups {
             detail: ["reason": .string(reason)]
         )
         logger.warning("group blocked on target", metadata: ["target": "\(target)", "group": "\(name)"])
+    }
+}
+
+extension RecordsBlockedGroups {
+    /// The policy for one group: an administrator's decision for it (`targets resolve`), else the target's.
+    func policy(forGroup id: String, _ channel: Channel) async throws -> CollisionPolicy {
+        try await store.collisionDecision(target: target, channel: channel, group: id)?.policy ?? policy
     }
 }
 

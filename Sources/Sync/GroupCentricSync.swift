@@ -107,7 +107,7 @@ package struct GroupCentricSync: Sendable {
         {
             guard let tid = m.targetID else {
                 // Blocked. Once the policy allows adoption (the administrator chose merge or overwrite), link it.
-                guard m.origin == .blocked, policy != .fail else { return }
+                guard m.origin == .blocked, try await policy(forGroup: id, channel) != .fail else { return }
                 try await store.removeMapping(target: target, channel: channel, kind: .group, canonicalID: id)
                 return try await link(id, name: name, channel)
             }
@@ -168,6 +168,7 @@ package struct GroupCentricSync: Sendable {
         // then a retry links afresh, finds the same group and plans what is still missing, so a failed
         // call cannot leave `overwrite`'s foreign members in place behind a finished-looking mapping.
         var adoption: (targetID: String, origin: GroupOrigin, kept: [String], removed: [String])?
+        let policy = existing.isEmpty ? policy : try await policy(forGroup: id, channel)
         for op in GroupCentricPlanner.link(
             displayName: name,
             sourceMembers: targetMembers,

@@ -130,7 +130,7 @@ package struct Reconciler: Sendable {
                     continue
                 }
                 // A group blocked under `fail` is linked by the plan once the policy allows adoption.
-                if mapping?.origin == .blocked, sync.policy == .fail {
+                if mapping?.origin == .blocked, try await sync.policy(forGroup: group.id, channel) == .fail {
                     blocked.append("\(channel.name)/\(name): \(mapping?.detail ?? "blocked")")
                     continue
                 }
@@ -155,7 +155,8 @@ package struct Reconciler: Sendable {
                             channel: channel.name,
                             id: group.id,
                             displayName: name,
-                            policy: sync.policy,
+                            policy: sameNamed.isEmpty
+                                ? sync.policy : try await sync.policy(forGroup: group.id, channel),
                             collides: !sameNamed.isEmpty
                         )
                     )

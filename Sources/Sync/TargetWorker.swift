@@ -7,6 +7,7 @@ package import SCIM
 package import ServiceLifecycle
 package import Store
 import Synchronization
+import Tracing
 
 /// Drains one target's outbox: events of one resource in order, different resources concurrently up
 /// to `concurrency`, failed deliveries retried with capped exponential backoff (honouring
@@ -165,7 +166,19 @@ package struct TargetWorker: Service {
 
     func deliver(_ entry: OutboxEntry) async {
         do {
-            try await sync.process(entry.event, channel: entry.channel)
+            // A span of the request's trace (the entry carries its traceparent): the target calls made
+            // here are its children, and carry it on to the target.
+            try await withSpan(
+                "deliver \(entry.event.type)",
+                context: TraceParent.context(continuing: entry.traceParent),
+                ofKind: .consumer
+            ) { span in
+                span.attributes["scim_bridge.target"] = target
+                span.attributes["scim_bridge.resource"] = entry.resourceKey
+                span.attributes["scim_bridge.outbox.seq"] = Int(entry.seq)
+                span.attributes["scim_bridge.outbox.attempt"] = entry.attempts + 1
+                try await sync.process(entry.event, channel: entry.channel)
+            }
         } catch is CancellationError {
             return  // shutting down: the entry stays pending and is delivered after the restart
         } catch {

@@ -123,20 +123,21 @@ package struct UserCentricReconciler: TargetReconciler {
                     continue
                 }
                 // A group blocked under `fail` is linked by the plan once the policy allows adoption.
-                if mapping?.origin == .blocked, sync.policy == .fail {
+                if mapping?.origin == .blocked, try await sync.policy(forGroup: group.id, channel) == .fail {
                     blocked.append("\(channel.name)/\(name): \(mapping?.detail ?? "blocked")")
                     continue
                 }
                 guard let mapping, let tid = mapping.targetID, let origin = mapping.origin.group,
                     let actualName = nameByID[tid]
                 else {
+                    let collides = names.contains(FilterEvaluator.foldCase(name))
                     steps.append(
                         .linkGroup(
                             channel: channel.name,
                             id: group.id,
                             displayName: name,
-                            policy: sync.policy,
-                            collides: names.contains(FilterEvaluator.foldCase(name))
+                            policy: collides ? try await sync.policy(forGroup: group.id, channel) : sync.policy,
+                            collides: collides
                         )
                     )
                     continue

@@ -108,7 +108,7 @@ package struct UserCentricSync: Sendable {
         }
         guard let tid = m.targetID, let origin = m.origin.group else {
             // Blocked. Once the policy allows adoption (the administrator chose merge or overwrite), link it.
-            guard m.origin == .blocked, policy != .fail else { return }
+            guard m.origin == .blocked, try await policy(forGroup: id, channel) != .fail else { return }
             try await store.removeMapping(target: target, channel: channel, kind: .group, canonicalID: id)
             return try await link(id, name: name, channel)
         }
@@ -161,6 +161,7 @@ package struct UserCentricSync: Sendable {
             return try await resume(id, created, groupID: existing.id, origin: .created, name: name, channel)
         }
         let existing = try await connector.findGroup(displayName: name)
+        let policy = existing == nil ? policy : try await policy(forGroup: id, channel)
         // A collision under `fail` blocks without reading the other group's members.
         var existingMembers: Set<String> = []
         if let existing, policy != .fail { existingMembers = try await connector.members(ofGroup: existing.id) }

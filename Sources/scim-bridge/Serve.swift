@@ -7,6 +7,7 @@ import Logging
 import Membership
 import Metrics
 import NIOCore
+import OTel
 import Prometheus
 import Server
 import ServiceLifecycle
@@ -61,14 +62,26 @@ struct Serve: AsyncParsableCommand {
                 throw CLIError("\(error)")
             }
         }
-        if file.server.log.format == .json {
-            LoggingSystem.bootstrap { label in JSONLogHandler(label: label) }
+        // With tracing on, every line names the trace and span it was written in.
+        let traceIDs = file.server.tracing.enabled ? OTel.makeLoggingMetadataProvider() : nil
+        switch file.server.log.format {
+        case .json:
+            LoggingSystem.bootstrap(
+                { label, provider in JSONLogHandler(label: label, metadataProvider: provider) },
+                metadataProvider: traceIDs
+            )
+        case .text:
+            if let traceIDs { LoggingSystem.bootstrap(StreamLogHandler.standardError, metadataProvider: traceIDs) }
         }
         let logger = {
             var l = Logger(label: "scim-bridge")
             l.logLevel = Logger.Level(rawValue: logLevel ?? file.server.log.level.rawValue) ?? .info
             return l
         }()
+        let tracing: (any Service)?
+        do { tracing = try TracingBootstrap.install(file.server.tracing, logger: logger) } catch {
+            throw CLIError("server.tracing: \(error)")
+        }
         if !executor.install() {
             logger.warning(
                 "--executor event-loops is not supported by this Swift runtime; handlers run on Swift's own pool"
@@ -102,7 +115,8 @@ struct Serve: AsyncParsableCommand {
                 publicURL: publicURL,
                 logger: logger,
                 registry: registry,
-                metricsToken: metricsToken
+                metricsToken: metricsToken,
+                tracing: tracing
             )
         case .postgres:
             // Several processes may serve one database: no lock file; the pool runs while the bridge does.
@@ -115,7 +129,8 @@ struct Serve: AsyncParsableCommand {
                     publicURL: publicURL,
                     logger: logger,
                     registry: registry,
-                    metricsToken: metricsToken
+                    metricsToken: metricsToken,
+                    tracing: tracing
                 )
             }
         }
@@ -130,7 +145,8 @@ struct Serve: AsyncParsableCommand {
         publicURL: String?,
         logger: Logger,
         registry: PrometheusCollectorRegistry?,
-        metricsToken: String?
+        metricsToken: String?,
+        tracing: (any Service)?
     ) async throws {
         try await TargetServices.applyChannels(file, store: s)
         try await TargetServices.prepare(file, store: s, logger: logger)
@@ -185,7 +201,8 @@ struct Serve: AsyncParsableCommand {
                 recordDirectory: record,
                 admin: admin,
                 observability: observability,
-                tls: tls
+                tls: tls,
+                tracing: tracing != nil
             ),
             store: s,
             logger: logger,
@@ -198,7 +215,10 @@ struct Serve: AsyncParsableCommand {
         // services never end the process: each worker contains its delivery failures (TargetWorker),
         // and `RestartingService` starts a worker or reconciliation again should one end by a bug, so
         // one target's trouble never stops inbound SCIM or another target. Everything they do is durable.
-        var services = [ServiceGroupConfiguration.ServiceConfiguration(service: app)]
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        // First, so that it stops last: the spans of the final requests and deliveries are sent.
+        if let tracing { services.append(.init(service: tracing)) }
+        services.append(.init(service: app))
         if registry != nil, file.server.metrics.port != nil {
             let metricsApp = buildMetricsApplication(
                 host: host,

@@ -176,6 +176,11 @@ struct Status: AsyncParsableCommand {
                     )
                 }
             }
+            if t.onNameCollision == .fail, mappings.contains(where: { $0.origin == .blocked }) {
+                print(
+                    "  to adopt one blocked group alone: scim-bridge targets resolve \(t.name) --group DISPLAYNAME --policy merge|overwrite --acknowledge"
+                )
+            }
             for e in try await s.deadOutboxEntries(target: t.name, limit: 20) {
                 print("  failed: \(e.resourceKey) after \(e.attempts) attempt(s): \(e.lastError ?? "")")
             }

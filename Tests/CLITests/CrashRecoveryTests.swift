@@ -41,9 +41,10 @@ struct CrashRecoveryTests {
             config: URL?,
             dataDir: URL,
             extraArguments: [String] = [],
-            logLevel: String? = "notice"
+            logLevel: String? = "notice",
+            environment: [String: String] = [:]
         ) throws {
-            var env = ProcessInfo.processInfo.environment
+            var env = ProcessInfo.processInfo.environment.merging(environment) { $1 }
             env["ACME_TOKEN"] = SCIMEmulator.defaultToken
             process = try ChildProcess(
                 executable: executable,

@@ -66,6 +66,7 @@ struct OperationsProcessTests {
             #expect(answer.status == .created)
             #expect(answer.headers.first(name: "X-Request-Id") == "idp-request-7")
             #expect(try await ServeProcessTests.eventually(within: .seconds(20)) { emulator.state().users.count == 1 })
+            #expect(emulator.requests.allSatisfy { $0.traceParent == nil }, "tracing is off: nothing is propagated")
             let (status, _) = try await ServeProcessTests.request(
                 .GET,
                 "\(base)/admin/status",

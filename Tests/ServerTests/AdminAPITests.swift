@@ -1,6 +1,7 @@
 import BridgeConfig
 import Emulators
 import Foundation
+import HTTPTypes
 import Membership
 import SCIM
 import Store
@@ -91,6 +92,55 @@ struct AdminAPITests {
             #expect(state.status == 400)
             #expect(state.detail?.contains("pending") == true)
             #expect(try await c.get("/admin/targets/acme/resources?count=-1", token: Self.adminToken).status == 400)
+        }
+    }
+
+    @Test func aBlockedGroupIsSettledWithMergeAndAuditedWhileTheRestKeepTheTargetsPolicy() async throws {
+        try await SCIMHarness.with(policy: .fail, admin: Self.admin) { h, c in
+            let ids = try await pushPingOneSample(c, h.token)
+            try await h.drain()
+            let path = "/admin/targets/acme/resolve"
+            let notJSON = try await c.request(.post, path, token: Self.adminToken, rawBody: "merge please")
+            #expect(notJSON.status == 400 && notJSON.scimType == "invalidSyntax")
+            let badPolicy = try await c.post(
+                path,
+                token: Self.adminToken,
+                ["group": "Engineering", "policy": "fail", "acknowledge": true]
+            )
+            #expect(badPolicy.status == 400 && badPolicy.detail?.contains("merge") == true)
+            let unacknowledged = try await c.post(
+                path,
+                token: Self.adminToken,
+                ["group": "Engineering", "policy": "merge"]
+            )
+            #expect(unacknowledged.status == 400 && unacknowledged.detail?.contains("Acknowledge") == true)
+            let notBlocked = try await c.post(
+                path,
+                token: Self.adminToken,
+                ["group": "Sales", "policy": "merge", "acknowledge": true]
+            )
+            #expect(notBlocked.status == 400 && notBlocked.detail?.contains("blocked there: Engineering") == true)
+            #expect(try await c.post(path, token: h.token, ["group": "Engineering"]).status == 401)
+
+            let settled = try await c.post(
+                path,
+                token: Self.adminToken,
+                ["group": "Engineering", "policy": "merge", "acknowledge": true]
+            )
+            #expect(settled.status == 200)
+            #expect(settled.body?["group"]?.stringValue == ids["Engineering"])
+            try await h.drain()
+            let members = h.emulator.state().group(named: "Engineering")?["members"]?.arrayValue ?? []
+            #expect(members.count == 3, "the foreign member stays, alice and bob are added")
+            #expect(h.emulator.state().groups.filter { $0["displayName"]?.stringValue == "Engineering" }.count == 1)
+
+            let audit = try await c.get("/admin/targets/acme/audit", token: Self.adminToken)
+            let decision = audit.body?["entries"]?.arrayValue?.first {
+                $0["action"]?.stringValue == "collision resolved"
+            }
+            #expect(decision?["resource"]?.stringValue == "group:\(ids["Engineering"]!)")
+            #expect(decision?["detail"]?["policy"]?.stringValue == "merge")
+            #expect(decision?["detail"]?["by"]?.stringValue == "admin API")
         }
     }
 }

@@ -46,15 +46,15 @@ package enum StoreBackend: String, Sendable, CaseIterable, CustomStringConvertib
     /// A `PostgresStore` on a schema of its own in the test database, dropped afterwards.
     package static func withPostgresStore<T>(_ body: (PostgresStore) async throws -> T) async throws -> T {
         guard let url = postgresURL else { throw BackendUnavailable() }
-        let base = try PostgresStoreConfiguration(url: url, tls: .disable, poolSize: 8)
+        let base = try PostgresStoreConfiguration(url: url, tls: .disable, poolSize: 4)
         let schema = "test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
         try await administer(base, "CREATE SCHEMA \(schema)")
         var config = base
         config.schema = schema
         do {
-            let result = try await PostgresStore(configuration: config, logger: quiet).withRunning {
-                try await body($0)
-            }
+            // A loaded machine running the whole suite in parallel may take seconds to grant a connection.
+            let store = PostgresStore(configuration: config, logger: quiet, leaseTimeout: .seconds(60))
+            let result = try await store.withRunning { try await body($0) }
             try await administer(base, "DROP SCHEMA \(schema) CASCADE")
             return result
         } catch {
@@ -64,7 +64,9 @@ package enum StoreBackend: String, Sendable, CaseIterable, CustomStringConvertib
     }
 
     private static func administer(_ config: PostgresStoreConfiguration, _ sql: String) async throws {
-        try await PostgresStore(configuration: config, logger: quiet).withRunning(migrate: false) {
+        try await PostgresStore(configuration: config, logger: quiet, leaseTimeout: .seconds(60)).withRunning(
+            migrate: false
+        ) {
             try await $0.execute(administrative: sql)
         }
     }

@@ -10,7 +10,7 @@ extension NodeReader {
                 at: path,
                 allowed: [
                     "host", "port", "dataDir", "publicURL", "adminToken", "limits", "metrics", "log", "shutdownGrace",
-                    "tls",
+                    "tls", "tracing",
                 ]
             )
         else { return settings }
@@ -38,7 +38,31 @@ extension NodeReader {
             if let format: LogSettings.Format = choice(lf, "format") { settings.log.format = format }
             if let level: LogSettings.Level = choice(lf, "level") { settings.log.level = level }
         }
+        if let t = f["tracing"] { settings.tracing = tracing(t, at: f.path("tracing")) }
         return settings
+    }
+
+    /// `server.tracing:`; every key optional.
+    mutating func tracing(_ node: Node, at path: String) -> TracingSettings {
+        var tracing = TracingSettings()
+        let keys = ["enabled", "endpoint", "protocol", "serviceName", "sampleRatio"]
+        guard let f = fields(node, at: path, allowed: keys) else { return tracing }
+        if let enabled = bool(f, "enabled") { tracing.enabled = enabled }
+        if let endpoint = url(f, "endpoint") { tracing.endpoint = endpoint }
+        if let p: TracingSettings.OTLPProtocol = choice(f, "protocol") { tracing.otlpProtocol = p }
+        if let name = string(f, "serviceName") { tracing.serviceName = name }
+        if let text = string(f, "sampleRatio") {
+            if let ratio = Double(text), (0...1).contains(ratio) {
+                tracing.sampleRatio = ratio
+            } else {
+                report(
+                    f.path("sampleRatio"),
+                    "must be a number between 0 and 1, not '\(text)'",
+                    at: f["sampleRatio"] ?? node
+                )
+            }
+        }
+        return tracing
     }
 
     /// `server.limits:`; every key optional.

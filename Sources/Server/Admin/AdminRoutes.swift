@@ -4,7 +4,8 @@ import SCIM
 import Store
 
 /// The JSON admin API: delivery status per target and per resource, the audit log, requeueing of
-/// dead letters, and resuming a target its brake on mass deprovisioning paused. Read by operators and monitoring; the same facts `scim-bridge status` prints.
+/// dead letters, resuming a target its brake on mass deprovisioning paused, and settling a group a
+/// same-named group on a target blocked. Read by operators and monitoring; the same facts `scim-bridge status` prints.
 struct AdminRoutes {
     let store: any SyncStore
     let targets: [String]
@@ -53,6 +54,7 @@ struct AdminRoutes {
         }
         // An administrator looked at what the brake held back and lets it through; the worker
         // notices within a moment. Resuming a target that is not paused changes nothing.
+        group.post("targets/:target/resolve") { request, context in try await resolve(request, context) }
         group.post("targets/:target/resume") { _, context in
             let target = try known(context)
             let reason = try await store.targetState(target)?.pausedReason
@@ -60,6 +62,42 @@ struct AdminRoutes {
             var o: JSONObject = ["target": .string(target), "resumed": .bool(reason != nil)]
             if let reason { o["pausedFor"] = .string(reason) }
             return Response.scim(.ok, JSONValue.object(o))
+        }
+    }
+
+    /// `POST /admin/targets/{name}/resolve` with `{"group": …, "policy": "merge"|"overwrite",
+    /// "acknowledge": true}`: the administrator's choice for one blocked group.
+    func resolve(_ request: Request, _ context: SCIMRequestContext) async throws -> Response {
+        let target = try known(context)
+        let usage = #"Send {"group": "<displayName or id>", "policy": "merge" or "overwrite", "acknowledge": true}."#
+        let bytes = try await request.body.collect(upTo: 64 << 10)
+        guard let body = try? JSONParser.parse(bytes.readableBytesView), body.objectValue != nil else {
+            throw SCIMError.invalidSyntax("The body is not a JSON object. \(usage)")
+        }
+        guard let group = body["group"]?.stringValue, !group.isEmpty else {
+            throw SCIMError.badRequest("'group' is missing. \(usage)")
+        }
+        guard let policy = body["policy"]?.stringValue.flatMap(CollisionPolicy.init(rawValue:)) else {
+            throw SCIMError.badRequest("'policy' must be \"merge\" or \"overwrite\". \(usage)")
+        }
+        do {
+            let settled = try await CollisionResolution.resolve(
+                store: store,
+                target: target,
+                group: group,
+                policy: policy,
+                acknowledged: body["acknowledge"]?.boolValue == true,
+                by: "admin API"
+            )
+            return Response.scim(
+                .ok,
+                [
+                    "target": .string(target), "channel": .string(settled.channel), "group": .string(settled.id),
+                    "displayName": .string(settled.displayName), "policy": .string(settled.policy.rawValue),
+                ]
+            )
+        } catch let refusal as CollisionResolution.Refusal {
+            throw SCIMError.badRequest(refusal.description)
         }
     }
 

@@ -5,15 +5,22 @@ import SCIM
 /// A swift-log handler writing one JSON object per line to standard output (`server.log.format:
 /// json`): `time`, `level`, `logger`, `message` and the metadata's keys (`requestId`, `channel`,
 /// `target`, `resource`, …). A metadata key that names a credential (`token`, `password`, `secret`,
-/// `authorization`) has its value replaced, as a last guard: the bridge never logs one.
+/// `authorization`) has its value replaced, as a last guard: the bridge never logs one. With tracing on,
+/// a metadata provider adds the current span's `trace_id` and `span_id`.
 package struct JSONLogHandler: LogHandler {
     package var metadata: Logger.Metadata = [:]
     package var logLevel: Logger.Level = .info
     let label: String
     let write: @Sendable ([UInt8]) -> Void
+    package var metadataProvider: Logger.MetadataProvider?
 
-    package init(label: String, write: @escaping @Sendable ([UInt8]) -> Void = JSONLogHandler.standardOutput) {
+    package init(
+        label: String,
+        metadataProvider: Logger.MetadataProvider? = nil,
+        write: @escaping @Sendable ([UInt8]) -> Void = JSONLogHandler.standardOutput
+    ) {
         self.label = label
+        self.metadataProvider = metadataProvider
         self.write = write
     }
 
@@ -28,6 +35,7 @@ package struct JSONLogHandler: LogHandler {
             "message": .string("\(event.message)"),
         ]
         var merged = metadata
+        if let provided = metadataProvider?.get() { merged.merge(provided) { _, new in new } }
         if let extra = event.metadata { merged.merge(extra) { _, new in new } }
         for (key, value) in merged { o[key] = Self.redacted(key) ? "[redacted]" : Self.json(value) }
         var bytes = JSONValue.object(o).serializedBytes(sortedKeys: true)

@@ -12,8 +12,8 @@ import PostgresNIO
 ///   on `lower(...)`: the database's `lower` depends on its locale and would disagree with the evaluator
 ///   and with SQLite on some characters;
 /// - no `scim_user_stamp`: a membership change bumps the user rows themselves (see `bumpUsers`);
-/// - the outbox has a lease (`claimed_until`) for several replicas claiming entries, and room for a
-///   W3C `traceparent` of the change that queued an entry.
+/// - the outbox has a lease (`claimed_until`) for several replicas claiming entries, and the W3C
+///   `traceparent` of the change that queued an entry from the start (SQLite's v8).
 enum PostgresMigrations {
     /// The key of the transaction-level advisory lock under which migrations run: several replicas
     /// starting at once wait for each other, and the first migrates; the others then find it done.
@@ -181,7 +181,25 @@ enum PostgresMigrations {
                 """,
                 "CREATE TABLE health_probe (id INTEGER PRIMARY KEY CHECK (id = 1), at BIGINT NOT NULL)",
             ]
-        )
+        ),
+        (
+            2, "collision-decision",
+            [
+                // An administrator's merge or overwrite for one group blocked by a same-named group on one
+                // target (`targets resolve`, the admin API); the target's onNameCollision covers the rest.
+                """
+                CREATE TABLE collision_decision (
+                    target TEXT COLLATE "C" NOT NULL,
+                    channel_key BIGINT NOT NULL REFERENCES channel(key) ON DELETE CASCADE,
+                    canonical_id TEXT COLLATE "C" NOT NULL,
+                    policy TEXT NOT NULL CHECK (policy IN ('merge', 'overwrite')),
+                    decided_by TEXT NOT NULL,
+                    decided_at BIGINT NOT NULL,
+                    PRIMARY KEY (target, channel_key, canonical_id)
+                )
+                """
+            ]
+        ),
     ]
 }
 

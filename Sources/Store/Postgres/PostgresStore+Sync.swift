@@ -10,14 +10,15 @@ extension PostgresStore: SyncStore {
         // One statement for all events, in their order (`WITH ORDINALITY`), times every target.
         try await rows(
             """
-            INSERT INTO outbox (channel_key, target, resource_key, event, state, attempts, next_attempt, created, updated)
-            SELECT ?, ct.target, e.key, e.event, 'pending', 0, 0, ?, ?
+            INSERT INTO outbox (channel_key, target, resource_key, event, state, attempts, next_attempt, created, updated,
+                                trace_parent)
+            SELECT ?, ct.target, e.key, e.event, 'pending', 0, 0, ?, ?, ?
             FROM unnest(?::text[], ?::text[]) WITH ORDINALITY AS e(key, event, n)
             CROSS JOIN channel_target ct WHERE ct.channel_key = ?
             ORDER BY e.n, ct.target
             """,
             [
-                .int(channel.key), now, now, .texts(events.map(\.resourceKey)),
+                .int(channel.key), now, now, .text(TraceParent.current()), .texts(events.map(\.resourceKey)),
                 .texts(events.map { $0.json.serialized() }), .int(channel.key),
             ],
             on: c
@@ -38,15 +39,17 @@ extension PostgresStore: SyncStore {
     package func enqueue(_ events: [ChangeEvent], target: String, channel: Membership.Channel) async throws {
         guard !events.isEmpty else { return }
         let now = PostgresValue.int(Self.nanoseconds(Self.now()))
+        let traceParent = TraceParent.current()
         try await write { c in
             try await rows(
                 """
-                INSERT INTO outbox (channel_key, target, resource_key, event, state, attempts, next_attempt, created, updated)
-                SELECT ?, ?, e.key, e.event, 'pending', 0, 0, ?, ?
+                INSERT INTO outbox (channel_key, target, resource_key, event, state, attempts, next_attempt, created, updated,
+                                    trace_parent)
+                SELECT ?, ?, e.key, e.event, 'pending', 0, 0, ?, ?, ?
                 FROM unnest(?::text[], ?::text[]) WITH ORDINALITY AS e(key, event, n) ORDER BY e.n
                 """,
                 [
-                    .int(channel.key), .text(target), now, now, .texts(events.map(\.resourceKey)),
+                    .int(channel.key), .text(target), now, now, .text(traceParent), .texts(events.map(\.resourceKey)),
                     .texts(events.map { $0.json.serialized() }),
                 ],
                 on: c
@@ -84,7 +87,7 @@ extension PostgresStore: SyncStore {
                 UPDATE outbox o SET claimed_until = ? FROM due, channel c
                 WHERE o.seq = due.seq AND c.key = o.channel_key
                 RETURNING c.key, c.name, c.created, o.seq, o.target, o.resource_key, o.event, o.attempts, o.state,
-                          o.last_error
+                          o.last_error, o.trace_parent
                 """,
                 [.text(target), .int(ns), .int(ns), .int(Int64(limit)), .int(until)],
                 on: c
@@ -96,7 +99,7 @@ extension PostgresStore: SyncStore {
     }
 
     /// An entry from a row whose columns (after the channel's three, if any) are `seq, target,
-    /// resource_key, event, attempts, state, last_error`.
+    /// resource_key, event, attempts, state, last_error, trace_parent`.
     static func outboxEntry(from row: PostgresRow, channel: Membership.Channel, skipping: Int = 3) throws
         -> OutboxEntry?
     {
@@ -115,7 +118,8 @@ extension PostgresStore: SyncStore {
             event: change,
             attempts: try cells[skipping + 4].decode(Int.self),
             state: outboxState,
-            lastError: try cells[skipping + 6].decode(String?.self)
+            lastError: try cells[skipping + 6].decode(String?.self),
+            traceParent: try cells[skipping + 7].decode(String?.self)
         )
     }
 
@@ -168,7 +172,8 @@ extension PostgresStore: SyncStore {
         try await readOne { c in
             try await rows(
                 """
-                SELECT c.key, c.name, c.created, o.seq, o.target, o.resource_key, o.event, o.attempts, o.state, o.last_error
+                SELECT c.key, c.name, c.created, o.seq, o.target, o.resource_key, o.event, o.attempts, o.state, o.last_error,
+                       o.trace_parent
                 FROM outbox o JOIN channel c ON c.key = o.channel_key
                 WHERE o.target = ? AND o.state = 'dead' ORDER BY o.seq DESC LIMIT ?
                 """,
@@ -215,7 +220,7 @@ extension PostgresStore: SyncStore {
                 """
                 UPDATE outbox SET state = 'settled', updated = ?
                 WHERE target = ? AND channel_key = ? AND state = 'dead' AND resource_key = ANY(?)
-                RETURNING seq, target, resource_key, event, attempts, state, last_error
+                RETURNING seq, target, resource_key, event, attempts, state, last_error, trace_parent
                 """,
                 [.int(now), .text(target), .int(channel.key), .texts(resourceKeys)],
                 on: c

@@ -28,7 +28,7 @@ package final class PostgresStore: Sendable {
         configuration: PostgresStoreConfiguration,
         logger: Logger,
         outboxLease: Duration = .seconds(120),
-        leaseTimeout: Duration = .seconds(5)
+        leaseTimeout: Duration = .seconds(10)
     ) {
         var config = PostgresClient.Configuration(
             host: configuration.host,

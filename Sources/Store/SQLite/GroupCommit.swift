@@ -1,4 +1,5 @@
 import GRDB
+import ServiceContextModule
 import Synchronization
 
 /// Group commit: writes that arrive while a commit is under way wait for it, then share the next
@@ -48,7 +49,15 @@ final class GroupCommit: Sendable {
     func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         let value = try await withCheckedThrowingContinuation { (c: CheckedContinuation<any Sendable, any Error>) in
             let startDrain = queue.withLock { q -> Bool in
-                q.pending.append(Pending(body: { try body($0) }, continuation: c))
+                // The writer runs `body` in its own task: it sees the caller's trace context (the span an
+                // outbox entry written by `body` continues), not the writer's.
+                let context = ServiceContext.current
+                q.pending.append(
+                    Pending(
+                        body: { db in try ServiceContext.$current.withValue(context) { try body(db) } },
+                        continuation: c
+                    )
+                )
                 if q.draining { return false }
                 q.draining = true
                 return true

@@ -191,6 +191,28 @@ enum SQLiteMigrations {
                 sql: "CREATE TABLE health_probe (id INTEGER PRIMARY KEY CHECK (id = 1), at INTEGER NOT NULL)"
             )
         }
+        m.registerMigration("v8-outbox-trace-parent") { db in
+            // The W3C traceparent of the request that caused the change, so that its delivery joins
+            // the same trace (NULL when tracing is off).
+            try db.execute(sql: "ALTER TABLE outbox ADD COLUMN trace_parent TEXT")
+        }
+        m.registerMigration("v9-collision-decision") { db in
+            try db.execute(
+                sql: """
+                    -- An administrator's merge or overwrite for one group blocked by a same-named group on one
+                    -- target (`targets resolve`, the admin API); the target's onNameCollision covers the rest.
+                    CREATE TABLE collision_decision (
+                        target TEXT NOT NULL,
+                        channel_key INTEGER NOT NULL REFERENCES channel(key) ON DELETE CASCADE,
+                        canonical_id TEXT NOT NULL,
+                        policy TEXT NOT NULL CHECK (policy IN ('merge', 'overwrite')),
+                        decided_by TEXT NOT NULL,
+                        decided_at INTEGER NOT NULL,
+                        PRIMARY KEY (target, channel_key, canonical_id)
+                    ) WITHOUT ROWID
+                    """
+            )
+        }
         return m
     }
 }

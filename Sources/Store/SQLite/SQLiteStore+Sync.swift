@@ -7,14 +7,18 @@ extension SQLiteStore: SyncStore {
     static func emit(_ events: [ChangeEvent], in channel: Channel, _ db: Database) throws {
         guard !events.isEmpty else { return }
         let now = nanoseconds(now())
+        let traceParent = TraceParent.current()
         let insert = try db.cachedStatement(
             sql: """
-                INSERT INTO outbox (channel_key, target, resource_key, event, state, attempts, next_attempt, created, updated)
-                SELECT ?, target, ?, ?, 'pending', 0, 0, ?, ? FROM channel_target WHERE channel_key = ?
+                INSERT INTO outbox (channel_key, target, resource_key, event, state, attempts, next_attempt, created, updated,
+                                    trace_parent)
+                SELECT ?, target, ?, ?, 'pending', 0, 0, ?, ?, ? FROM channel_target WHERE channel_key = ?
                 """
         )
         for e in events {
-            try insert.execute(arguments: [channel.key, e.resourceKey, e.json.serialized(), now, now, channel.key])
+            try insert.execute(
+                arguments: [channel.key, e.resourceKey, e.json.serialized(), now, now, traceParent, channel.key]
+            )
         }
     }
 
@@ -53,7 +57,7 @@ extension SQLiteStore: SyncStore {
                 db,
                 cached: """
                     SELECT o.seq, o.target, o.resource_key, o.event, o.attempts, o.state, o.last_error,
-                           c.key, c.name, c.created
+                           o.trace_parent, c.key, c.name, c.created
                     FROM outbox o JOIN channel c ON c.key = o.channel_key
                     WHERE o.target = ? AND o.state = 'pending' AND o.next_attempt <= ?
                       AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.target = o.target AND p.resource_key = o.resource_key
@@ -89,7 +93,8 @@ extension SQLiteStore: SyncStore {
             event: event,
             attempts: row["attempts"],
             state: try row.value("state"),
-            lastError: row["last_error"]
+            lastError: row["last_error"],
+            traceParent: row.hasColumn("trace_parent") ? row["trace_parent"] : nil
         )
     }
 
@@ -135,7 +140,8 @@ extension SQLiteStore: SyncStore {
             try Row.fetchAll(
                 db,
                 cached: """
-                    SELECT o.seq, o.target, o.resource_key, o.event, o.attempts, o.state, o.last_error, c.key, c.name, c.created
+                    SELECT o.seq, o.target, o.resource_key, o.event, o.attempts, o.state, o.last_error, o.trace_parent,
+                           c.key, c.name, c.created
                     FROM outbox o JOIN channel c ON c.key = o.channel_key
                     WHERE o.target = ? AND o.state = 'dead' ORDER BY o.seq DESC LIMIT ?
                     """,

@@ -1,3 +1,4 @@
+internal import HTTPTypes
 internal import Hummingbird
 internal import NIOCore
 internal import SCIM
@@ -33,7 +34,8 @@ struct GitHubEMUMiddleware: RouterMiddleware {
             method: request.method.rawValue,
             path: path,
             query: request.uri.query,
-            body: body
+            body: body,
+            traceParent: request.headers[HTTPField.Name("traceparent")!]
         )
         let response: Response
         switch emulator.admit(recorded, relativePath: relative, arrivedAt: arrival) {

@@ -10,18 +10,21 @@ public struct GitHubEMURecordedRequest: Sendable, Hashable {
     public var query: String?
     /// The body parsed as JSON (nil when empty or not JSON).
     public var body: JSONValue?
+    /// The W3C `traceparent` header the client sent, if any (a client that traces sends one).
+    public var traceParent: String?
 
-    public init(method: String, path: String, query: String?, body: JSONValue?) {
+    public init(method: String, path: String, query: String?, body: JSONValue?, traceParent: String? = nil) {
         self.method = method
         self.path = path
         self.query = query
         self.body = body
+        self.traceParent = traceParent
     }
 
     public var json: JSONValue {
         [
             "method": .string(method), "path": .string(path), "query": query.map(JSONValue.string) ?? .null,
-            "body": body ?? .null,
+            "body": body ?? .null, "traceparent": traceParent.map(JSONValue.string) ?? .null,
         ]
     }
 }

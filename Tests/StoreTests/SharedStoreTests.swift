@@ -394,6 +394,26 @@ struct SharedStoreTests {
         }
     }
 
+    @Test("replicas starting together migrate the PostgreSQL schema once", arguments: StoreBackend.postgresOnly)
+    func concurrentMigrationsApplyOnce(_ backend: StoreBackend) async throws {
+        let applied = try await StoreBackend.withPostgresSchema { config in
+            try await withThrowingTaskGroup(of: [Int].self) { tasks in
+                for _ in 0..<3 {
+                    tasks.addTask {
+                        try await PostgresStore(configuration: config, logger: StoreBackend.quiet).withRunning(
+                            migrate: false
+                        ) { try await $0.migrate() }
+                    }
+                }
+                var all: [[Int]] = []
+                for try await versions in tasks { all.append(versions) }
+                return all
+            }
+        }
+        #expect(applied.filter { !$0.isEmpty }.count == 1, "\(applied)")
+        #expect(applied.flatMap { $0 }.sorted() == Array(1...applied.flatMap { $0 }.count))
+    }
+
     @Test("two concurrent claimers never get the same outbox entry", arguments: StoreBackend.postgresOnly)
     func concurrentClaimsAreDisjoint(_ backend: StoreBackend) async throws {
         try await backend.withStore { store in

@@ -1,5 +1,5 @@
 package import Foundation
-import Logging
+package import Logging
 package import Store
 
 /// The store backends the shared store suite runs on: `@Test(arguments: StoreBackend.available)`.
@@ -45,6 +45,17 @@ package enum StoreBackend: String, Sendable, CaseIterable, CustomStringConvertib
 
     /// A `PostgresStore` on a schema of its own in the test database, dropped afterwards.
     package static func withPostgresStore<T>(_ body: (PostgresStore) async throws -> T) async throws -> T {
+        try await withPostgresSchema { config in
+            // A loaded machine running the whole suite in parallel may take seconds to grant a connection.
+            let store = PostgresStore(configuration: config, logger: quiet, leaseTimeout: .seconds(60))
+            return try await store.withRunning { try await body($0) }
+        }
+    }
+
+    /// The configuration of a new, empty schema of the test database, dropped after `body`.
+    package static func withPostgresSchema<T>(_ body: (PostgresStoreConfiguration) async throws -> T) async throws
+        -> T
+    {
         guard let url = postgresURL else { throw BackendUnavailable() }
         let base = try PostgresStoreConfiguration(url: url, tls: .disable, poolSize: 4)
         let schema = "test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
@@ -52,9 +63,7 @@ package enum StoreBackend: String, Sendable, CaseIterable, CustomStringConvertib
         var config = base
         config.schema = schema
         do {
-            // A loaded machine running the whole suite in parallel may take seconds to grant a connection.
-            let store = PostgresStore(configuration: config, logger: quiet, leaseTimeout: .seconds(60))
-            let result = try await store.withRunning { try await body($0) }
+            let result = try await body(config)
             try await administer(base, "DROP SCHEMA \(schema) CASCADE")
             return result
         } catch {
@@ -71,7 +80,7 @@ package enum StoreBackend: String, Sendable, CaseIterable, CustomStringConvertib
         }
     }
 
-    private static var quiet: Logger {
+    package static var quiet: Logger {
         var logger = Logger(label: "test-postgres")
         logger.logLevel = .critical
         return logger

@@ -19,6 +19,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
@@ -48,12 +49,19 @@ let package = Package(
         ),
         // The canonical membership model: change events, collision policies, the planners. Pure.
         .target(name: "Membership", dependencies: ["SCIM"], swiftSettings: swiftSettings),
-        // Persistence: the Store protocol and its SQLite implementation (GRDB).
+        // Persistence: the Store protocol, its SQLite implementation (GRDB) and its PostgreSQL one (postgres-nio).
         .target(
             name: "Store",
             dependencies: [
                 "SCIM", "Membership", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Instrumentation", package: "swift-distributed-tracing"),
             ],
             swiftSettings: swiftSettings
@@ -271,8 +279,8 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "TestSupport", "SCIM", "ConformanceKit", "BridgeConfig", "Server", "Store", "Sync", "Connectors",
-                "Membership",
+                "TestSupport", "SCIM", "ConformanceKit", "BridgeConfig", "BridgeRuntime", "Server", "Store", "Sync",
+                "Connectors", "Membership",
                 "Emulators",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

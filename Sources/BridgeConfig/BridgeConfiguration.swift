@@ -1,4 +1,4 @@
-/// The whole configuration file (`serve --config FILE`): server settings, inbound channels and outbound targets.
+/// The whole configuration file (`serve --config FILE`): server settings, storage, inbound channels and outbound targets.
 /// Every key is documented in docs/configuration.md; `ConfigurationLoader` reads and validates it.
 package struct BridgeConfiguration: Sendable, Hashable {
     /// The `server:` section.
@@ -7,15 +7,19 @@ package struct BridgeConfiguration: Sendable, Hashable {
     package var channels: [ChannelSettings]
     /// The `targets:` list, in file order.
     package var targets: [TargetSettings]
+    /// The `storage:` key: SQLite in `server.dataDir` unless it names PostgreSQL.
+    package var storage: StorageSettings
 
     package init(
         server: ServerSettings = ServerSettings(),
         channels: [ChannelSettings] = [],
-        targets: [TargetSettings] = []
+        targets: [TargetSettings] = [],
+        storage: StorageSettings = .sqlite
     ) {
         self.server = server
         self.channels = channels
         self.targets = targets
+        self.storage = storage
     }
 
     /// The target called `name`, if any.

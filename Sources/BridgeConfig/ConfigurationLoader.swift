@@ -92,10 +92,10 @@ package enum ConfigurationLoader {
 }
 
 extension NodeReader {
-    /// The document: `server`, `channels` and `targets`, each optional.
+    /// The document: `server`, `storage`, `channels` and `targets`, each optional.
     mutating func configuration(_ root: Node?) -> BridgeConfiguration {
         guard let root else { return BridgeConfiguration() }
-        guard let f = fields(root, at: "", allowed: ["server", "channels", "targets"]) else {
+        guard let f = fields(root, at: "", allowed: ["server", "storage", "channels", "targets"]) else {
             return BridgeConfiguration()
         }
         let server = server(f["server"], at: "server")
@@ -109,6 +109,7 @@ extension NodeReader {
             }
         }
         let channels = channels(f["channels"], targetNames: targetNames)
-        return BridgeConfiguration(server: server, channels: channels, targets: targets)
+        let storage = storage(f["storage"], at: "storage")
+        return BridgeConfiguration(server: server, channels: channels, targets: targets, storage: storage)
     }
 }

@@ -16,7 +16,7 @@ package enum TargetServices {
     /// The services `serve` runs, and each target worker's activity (for `/readyz`).
     package static func make(
         _ config: BridgeConfiguration,
-        store: SQLiteStore,
+        store: any BridgeStore,
         logger: Logger
     ) async throws -> (services: [any Service], activity: [String: WorkerActivity]) {
         var activity: [String: WorkerActivity] = [:]
@@ -96,7 +96,7 @@ package enum TargetServices {
     package static func processor(
         _ t: TargetSettings,
         _ connector: TargetConnector,
-        store: SQLiteStore,
+        store: any BridgeStore,
         brake: DeprovisionGate? = nil,
         logger: Logger
     ) -> any ChangeProcessor {
@@ -110,7 +110,7 @@ package enum TargetServices {
     package static func groupCentricSync(
         _ t: TargetSettings,
         _ c: any GroupCentricConnector,
-        store: SQLiteStore,
+        store: any BridgeStore,
         brake: DeprovisionGate? = nil,
         logger: Logger
     ) -> GroupCentricSync {
@@ -132,7 +132,7 @@ package enum TargetServices {
     package static func userCentricSync(
         _ t: TargetSettings,
         _ c: any UserCentricConnector,
-        store: SQLiteStore,
+        store: any BridgeStore,
         brake: DeprovisionGate? = nil,
         logger: Logger
     ) -> UserCentricSync {
@@ -161,7 +161,7 @@ package enum TargetServices {
     package static func reconciler(
         _ t: TargetSettings,
         _ connector: TargetConnector,
-        store: SQLiteStore,
+        store: any BridgeStore,
         brake: DeprovisionGate? = nil,
         logger: Logger
     ) -> AnyReconciler {
@@ -428,7 +428,7 @@ package enum TargetServices {
     /// configuration, or just added to the channel's `targets`) gets everything the channel holds,
     /// through its outbox: its initial sync starts at once instead of at the next reconciliation.
     /// Groups blocked under `fail` are queued again when the target's policy now allows adoption.
-    package static func prepare(_ config: BridgeConfiguration, store: SQLiteStore, logger: Logger) async throws {
+    package static func prepare(_ config: BridgeConfiguration, store: any BridgeStore, logger: Logger) async throws {
         for t in config.targets {
             try await applyScope(t, config, store: store, logger: logger)
             let mappings = try await store.mappings(target: t.name)
@@ -436,7 +436,7 @@ package enum TargetServices {
                 guard let channel = try await store.channel(named: c.name) else { continue }
                 let held = mappings.filter { $0.channel.key == channel.key }
                 if held.isEmpty {
-                    let queued = try await store.backfill(target: t.name, channel: channel)
+                    let queued = try await store.backfill(target: t.name, channel: channel, groupsOnly: false)
                     if queued > 0 {
                         try await store.recordInitialSync(target: t.name, started: TargetWorker.now())
                         logger.notice(
@@ -471,7 +471,7 @@ package enum TargetServices {
     static func applyScope(
         _ t: TargetSettings,
         _ config: BridgeConfiguration,
-        store: SQLiteStore,
+        store: any BridgeStore,
         logger: Logger
     ) async throws {
         let applied = try await store.appliedScope(target: t.name) ?? TargetScope.everything.fingerprint
@@ -507,7 +507,7 @@ package enum TargetServices {
     }
 
     /// Creates configured channels that do not exist yet (printing each new token once) and sets their targets.
-    package static func applyChannels(_ config: BridgeConfiguration, store: SQLiteStore) async throws {
+    package static func applyChannels(_ config: BridgeConfiguration, store: any BridgeStore) async throws {
         for c in config.channels {
             let channel: Channel
             if let existing = try await store.channel(named: c.name) {

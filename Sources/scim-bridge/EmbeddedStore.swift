@@ -1,4 +1,7 @@
+import BridgeConfig
+import BridgeRuntime
 import Foundation
+import Logging
 import Store
 
 /// Opens the embedded SQLite store in a data directory, with errors that name the directory.
@@ -6,6 +9,16 @@ enum EmbeddedStore {
     static let fileName = "scim-bridge.sqlite"
 
     static func open(dataDir: String, create: Bool = true) throws -> SQLiteStore {
+        let path = try path(dataDir: dataDir, create: create)
+        do {
+            return try SQLiteStore(path: path)
+        } catch {
+            throw CLIError("Cannot open the database '\(path)': \(error)")
+        }
+    }
+
+    /// The database file's path in `dataDir`, checked (and the directory created, if `create`).
+    static func path(dataDir: String, create: Bool = true) throws -> String {
         let fm = FileManager.default
         var isDir: ObjCBool = false
         if fm.fileExists(atPath: dataDir, isDirectory: &isDir) {
@@ -24,11 +37,30 @@ enum EmbeddedStore {
         guard fm.isWritableFile(atPath: dataDir) else {
             throw CLIError("The data directory '\(dataDir)' is not writable.")
         }
-        let path = (dataDir as NSString).appendingPathComponent(fileName)
+        return (dataDir as NSString).appendingPathComponent(fileName)
+    }
+}
+
+extension EmbeddedStore {
+    /// Runs `body` with the store `storage:` of the configuration names (PostgreSQL: its pool running and
+    /// its schema up to date); errors name the configuration key.
+    static func withConfiguredStore<T>(
+        _ file: BridgeConfiguration,
+        dataDir: String? = nil,
+        logger: Logger,
+        _ body: (any BridgeStore) async throws -> T
+    ) async throws -> T {
         do {
-            return try SQLiteStore(path: path)
-        } catch {
-            throw CLIError("Cannot open the database '\(path)': \(error)")
+            return try await ConfiguredStore.withStore(
+                file.storage,
+                sqlitePath: { try path(dataDir: dataDir ?? file.server.dataDir) },
+                logger: logger,
+                body
+            )
+        } catch let error as ConfiguredStore.OpenError {
+            throw CLIError(error.description)
+        } catch let error as StoreUnavailable {
+            throw CLIError("storage.postgres: cannot reach the database (\(error.reason)).")
         }
     }
 }

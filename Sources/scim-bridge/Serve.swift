@@ -15,10 +15,11 @@ import Store
 import Sync
 import UnixSignals
 
-/// `scim-bridge serve`: runs the bridge on the embedded store until SIGTERM or SIGINT.
+/// `scim-bridge serve`: runs the bridge on the configured store (`storage:`) until SIGTERM or SIGINT.
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the bridge: the inbound SCIM server on the embedded SQLite store."
+        abstract:
+            "Run the bridge: the inbound SCIM server on the configured store (the embedded SQLite file by default)."
     )
 
     @Option(help: "Configuration file (YAML); see docs/configuration.md.") var config: String?
@@ -102,8 +103,51 @@ struct Serve: AsyncParsableCommand {
         let publicURL = self.publicURL ?? file.server.publicURL
         let dataDir =
             config != nil && store.dataDir == StoreOptions.defaultDataDir ? file.server.dataDir : store.dataDir
-        let s = try EmbeddedStore.open(dataDir: dataDir)
-        try ServeLock.acquire(dataDir: dataDir)
+        switch file.storage {
+        case .sqlite:
+            let s = try EmbeddedStore.open(dataDir: dataDir)
+            try ServeLock.acquire(dataDir: dataDir)
+            try await serve(
+                on: s,
+                file,
+                host: host,
+                port: port,
+                publicURL: publicURL,
+                logger: logger,
+                registry: registry,
+                metricsToken: metricsToken,
+                tracing: tracing
+            )
+        case .postgres:
+            // Several processes may serve one database: no lock file; the pool runs while the bridge does.
+            try await EmbeddedStore.withConfiguredStore(file, logger: logger) { s in
+                try await serve(
+                    on: s,
+                    file,
+                    host: host,
+                    port: port,
+                    publicURL: publicURL,
+                    logger: logger,
+                    registry: registry,
+                    metricsToken: metricsToken,
+                    tracing: tracing
+                )
+            }
+        }
+    }
+
+    /// The bridge on an open store, until SIGTERM or SIGINT.
+    private func serve(
+        on s: any BridgeStore,
+        _ file: BridgeConfiguration,
+        host: String,
+        port: Int,
+        publicURL: String?,
+        logger: Logger,
+        registry: PrometheusCollectorRegistry?,
+        metricsToken: String?,
+        tracing: (any Service)?
+    ) async throws {
         try await TargetServices.applyChannels(file, store: s)
         try await TargetServices.prepare(file, store: s, logger: logger)
         let (workers, activity) = try await TargetServices.make(file, store: s, logger: logger)

@@ -7,16 +7,17 @@ import Testing
 
 @testable import Store
 
-/// The store side of target health, reconciliation state and settled dead letters.
+/// The store side of target health, reconciliation state and settled dead letters (on every backend,
+/// except what reads SQLite's own tables).
 @Suite("Target state and settled dead letters in the store")
 struct TargetStateStoreTests {
     static func at(_ seconds: Int64, ms: Int32 = 0) -> SCIMDateTime {
         SCIMDateTime(seconds: seconds, nanoseconds: ms * 1_000_000)
     }
 
-    @Test func nothingIsKnownOfATargetUntilSomethingIsRecorded() async throws {
-        try await withTestBridge { bridge in
-            let store = bridge.store
+    @Test(arguments: StoreBackend.available)
+    func nothingIsKnownOfATargetUntilSomethingIsRecorded(_ backend: StoreBackend) async throws {
+        try await backend.withStore { store in
             #expect(try await store.targetState("acme") == nil)
             #expect(try await store.targetStates().isEmpty)
 
@@ -29,9 +30,9 @@ struct TargetStateStoreTests {
         }
     }
 
-    @Test func eachRecordChangesItsColumnsAndLeavesTheOthers() async throws {
-        try await withTestBridge { bridge in
-            let store = bridge.store
+    @Test(arguments: StoreBackend.available)
+    func eachRecordChangesItsColumnsAndLeavesTheOthers(_ backend: StoreBackend) async throws {
+        try await backend.withStore { store in
             try await store.recordReconciled(target: "acme", at: Self.at(100))
             try await store.recordInitialSync(target: "acme", started: Self.at(50))
             try await store.recordSuccess(target: "acme", at: Self.at(120))
@@ -58,9 +59,9 @@ struct TargetStateStoreTests {
         }
     }
 
-    @Test func aRecoveryKeepsTheLastErrorAndANewErrorReplacesIt() async throws {
-        try await withTestBridge { bridge in
-            let store = bridge.store
+    @Test(arguments: StoreBackend.available)
+    func aRecoveryKeepsTheLastErrorAndANewErrorReplacesIt(_ backend: StoreBackend) async throws {
+        try await backend.withStore { store in
             try await store.recordHealth(
                 target: "acme",
                 health: .unauthenticated,
@@ -97,9 +98,9 @@ struct TargetStateStoreTests {
         }
     }
 
-    @Test func anInitialSyncRunsFromItsStartToItsEndAndAgain() async throws {
-        try await withTestBridge { bridge in
-            let store = bridge.store
+    @Test(arguments: StoreBackend.available)
+    func anInitialSyncRunsFromItsStartToItsEndAndAgain(_ backend: StoreBackend) async throws {
+        try await backend.withStore { store in
             try await store.recordInitialSync(target: "acme", started: Self.at(10))
             #expect(try await store.targetState("acme")?.initialSyncRunning == true)
             try await store.recordInitialSync(target: "acme", finished: Self.at(20))
@@ -122,7 +123,7 @@ struct TargetStateStoreTests {
 
     /// A channel fanning out to `acme` and `beta`, with outbox entries for `users`, the first
     /// `deadCount` of them dead-lettered on `acme` (their one entry each).
-    func outboxWithDeadLetters(_ store: SQLiteStore, users: [String], deadCount: Int) async throws -> Channel {
+    func outboxWithDeadLetters(_ store: any BridgeStore, users: [String], deadCount: Int) async throws -> Channel {
         let channel = try await store.createChannel(named: "default")
         for u in users {
             try await store.enqueue([.userUpserted(id: u)], target: "acme", channel: channel)
@@ -147,9 +148,9 @@ struct TargetStateStoreTests {
         return channel
     }
 
-    @Test func settlingMovesOnlyThatTargetsDeadEntriesOfThoseKeys() async throws {
-        try await withTestBridge { bridge in
-            let store = bridge.store
+    @Test(arguments: StoreBackend.available)
+    func settlingMovesOnlyThatTargetsDeadEntriesOfThoseKeys(_ backend: StoreBackend) async throws {
+        try await backend.withStore { store in
             let users = ["u0", "u1", "u2", "u3"]
             let channel = try await outboxWithDeadLetters(store, users: users, deadCount: 3)
             // A later, still pending change of a settled resource stays pending.
@@ -191,15 +192,16 @@ struct TargetStateStoreTests {
             let afterRetry = try await store.outboxCounts(target: "acme")
             #expect(afterRetry["settled"] == 2)
             #expect(afterRetry["dead"] == nil)
-            let due = try await store.dueOutboxEntries(target: "acme", limit: 10, now: Self.at(4_000_000_000))
+            // Later than any lease the reads above took (a PostgreSQL claim holds an entry until it runs out).
+            let due = try await store.dueOutboxEntries(target: "acme", limit: 10, now: Self.at(4_000_100_000))
             #expect(Set(due.map(\.resourceKey)) == ["user:u0", "user:u2", "user:u3"])
             #expect(due.first { $0.resourceKey == "user:u0" }?.event == .userDeleted(id: "u0"))
         }
     }
 
-    @Test func settlingIsScopedToTheChannel() async throws {
-        try await withTestBridge { bridge in
-            let store = bridge.store
+    @Test(arguments: StoreBackend.available)
+    func settlingIsScopedToTheChannel(_ backend: StoreBackend) async throws {
+        try await backend.withStore { store in
             let channel = try await outboxWithDeadLetters(store, users: ["u0"], deadCount: 1)
             let other = try await store.createChannel(named: "other")
             #expect(try await store.deadResourceKeys(target: "acme", channel: other).isEmpty)
@@ -211,9 +213,9 @@ struct TargetStateStoreTests {
         }
     }
 
-    @Test func resourceStatusesDoNotReportSettledEntries() async throws {
-        try await withTestBridge { bridge in
-            let store = bridge.store
+    @Test(arguments: StoreBackend.available)
+    func resourceStatusesDoNotReportSettledEntries(_ backend: StoreBackend) async throws {
+        try await backend.withStore { store in
             let channel = try await outboxWithDeadLetters(store, users: ["u0", "u1", "u2"], deadCount: 3)
             try await store.setMapping(
                 TargetMapping(

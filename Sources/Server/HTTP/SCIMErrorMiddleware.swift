@@ -2,10 +2,12 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import SCIM
+import Store
 
 /// The one place where failures become SCIM error responses (RFC 7644 §3.12).
 ///
-/// A `SCIMError` is rendered as it is; Hummingbird's own errors (unknown route, wrong method, body too
+/// A `SCIMError` is rendered as it is; a store whose database is unreachable is a `503` with `Retry-After`;
+/// Hummingbird's own errors (unknown route, wrong method, body too
 /// large) keep their status with a SCIM body; anything else is a 500 whose detail says nothing of
 /// its cause — the cause goes to the log, never to the client.
 struct SCIMErrorMiddleware<Context: RequestContext>: RouterMiddleware {
@@ -36,6 +38,14 @@ struct SCIMErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             default: detail = error.body ?? error.status.reasonPhrase
             }
             return Self.response(for: SCIMError(status: status, detail: detail))
+        } catch let error as StoreUnavailable {
+            // Nothing was written: the client may send the same request again, after a pause.
+            context.logger.error("store unavailable", metadata: ["error": "\(error.reason)"])
+            var response = Self.response(
+                for: SCIMError(status: 503, detail: "The bridge's database is unavailable; retry the request later.")
+            )
+            response.headers[.retryAfter] = "5"
+            return response
         } catch is CancellationError {
             throw CancellationError()
         } catch {

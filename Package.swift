@@ -319,7 +319,7 @@ let package = Package(
         .testTarget(
             name: "ConformanceTests",
             dependencies: [
-                "ConformanceKit", "SCIM", "TestSupport",
+                "ConformanceKit", "SCIM", "TestSupport", "Server", "Store",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

@@ -2,6 +2,8 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import SCIM
+import Server
+import Store
 import Synchronization
 import TestSupport
 import Testing
@@ -99,6 +101,26 @@ struct ConformanceToolTests {
     }
 
     /// A server that answers every request with 400 and an HTML body (markup that must be escaped).
+    /// `--basic USER:PASSWORD` authenticates as a channel's HTTP Basic credentials do; a wrong password
+    /// fails the run at its first step with the server's 401 in the report.
+    @Test func basicAuthenticationIsSentAsAChannelsCredentials() async throws {
+        try await withTestBridge { bridge in
+            _ = try await bridge.channel("conformance")
+            let channel = try #require(try await bridge.store.channel(named: "conformance"))
+            let (user, password) = try await CredentialIssuer(store: bridge.store).issueBasicCredentials(for: channel)
+            try await bridge.run { client in
+                let base = "http://127.0.0.1:\(try #require(client.client.port))/scim/v2/conformance"
+                let common = ["run", "--base-url", base, "--scenarios", Self.scenarios, "--idp", "okta"]
+                let good = try await Self.tool(common + ["--basic", "\(user):\(password)"])
+                #expect(good.status == 0, "\(good.output)")
+                let wrong = try await Self.tool(common + ["--basic", "\(user):not-the-password"])
+                #expect(wrong.status == 1, "\(wrong.output)")
+                #expect(wrong.output.contains("401"), "\(wrong.output)")
+                #expect(!wrong.output.contains(password))
+            }
+        }
+    }
+
     static func wrongServer() -> some ApplicationProtocol {
         struct AnswerWrongly<Context: RequestContext>: RouterMiddleware {
             func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)

@@ -12,6 +12,20 @@ struct Targets: AsyncParsableCommand {
         subcommands: [Resume.self, Resolve.self]
     )
 
+    /// With `--config`, that the file names the target (only names are read, not secrets).
+    static func checkExists(_ name: String, in config: String?) throws {
+        guard let config else { return }
+        let file: BridgeConfiguration
+        do { file = try ConfigurationLoader.load(file: config, readFile: { _ in "not read" }) } catch {
+            throw CLIError("\(error)")
+        }
+        guard file.targets.contains(where: { $0.name == name }) else {
+            throw CLIError(
+                "no target named '\(name)' in \(config); it has: \(file.targets.map(\.name).joined(separator: ", "))."
+            )
+        }
+    }
+
     /// `scim-bridge targets resume NAME`: lets the changes a target's brake on mass deprovisioning
     /// (`safety.maxDeprovisions`) held back through, after an administrator has looked at them.
     struct Resume: AsyncParsableCommand {
@@ -23,18 +37,7 @@ struct Targets: AsyncParsableCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            if let config {
-                let file: BridgeConfiguration
-                // Only the names are needed: secrets are not read.
-                do { file = try ConfigurationLoader.load(file: config, readFile: { _ in "not read" }) } catch {
-                    throw CLIError("\(error)")
-                }
-                guard file.targets.contains(where: { $0.name == name }) else {
-                    throw CLIError(
-                        "no target named '\(name)' in \(config); it has: \(file.targets.map(\.name).joined(separator: ", "))."
-                    )
-                }
-            }
+            try Targets.checkExists(name, in: config)
             let s = try EmbeddedStore.open(dataDir: store.dataDir, create: false)
             guard let reason = try await s.targetState(name)?.pausedReason else {
                 print("Target '\(name)' is not paused; nothing to resume.")
@@ -69,17 +72,7 @@ struct Targets: AsyncParsableCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            if let config {
-                let file: BridgeConfiguration
-                do { file = try ConfigurationLoader.load(file: config, readFile: { _ in "not read" }) } catch {
-                    throw CLIError("\(error)")
-                }
-                guard file.targets.contains(where: { $0.name == name }) else {
-                    throw CLIError(
-                        "no target named '\(name)' in \(config); it has: \(file.targets.map(\.name).joined(separator: ", "))."
-                    )
-                }
-            }
+            try Targets.checkExists(name, in: config)
             guard acknowledge else {
                 throw CLIError(CollisionResolution.consequence(of: policy) + " Pass --acknowledge to continue.")
             }

@@ -262,6 +262,8 @@ let package = Package(
                 "TestSupport", "SCIM", "BridgeConfig", "BridgeRuntime", "Connectors", "Membership", "Store", "Sync",
                 "Emulators",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

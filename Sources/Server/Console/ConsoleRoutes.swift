@@ -241,11 +241,12 @@ struct ConsoleRoutes {
         let state = try await store.targetState(name)
         let counts = try await store.outboxCounts(target: name)
         let oldest = try await (store as? any StoreHealth)?.oldestPending(target: name).map(Self.age) ?? "—"
-        let blocked = try await store.mappings(target: name).filter { $0.kind == .group && $0.origin == .blocked }
+        // Counted by the store's index, not by reading every mapping of the target.
+        let blocked = try await (store as? any StoreHealth)?.blockedGroups(target: name) ?? 0
         return [
             "name": name, "state": state?.pausedReason != nil ? "paused" : (state?.health.rawValue ?? "healthy"),
             "pausedReason": state?.pausedReason ?? "", "pending": counts["pending"] ?? 0, "dead": counts["dead"] ?? 0,
-            "oldest": oldest, "blocked": blocked.count, "lastSuccess": state?.lastSuccess?.iso8601 ?? "never",
+            "oldest": oldest, "blocked": blocked, "lastSuccess": state?.lastSuccess?.iso8601 ?? "never",
             "lastError": state?.lastError ?? "",
         ]
     }

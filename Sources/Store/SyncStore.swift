@@ -72,6 +72,16 @@ package protocol SyncStore: Store {
     func appendAudit(target: String, channel: Channel, action: String, resourceKey: String, detail: JSONValue)
         async throws
     func auditEntries(target: String) async throws -> [AuditEntry]
+    /// Audit entries newest first, filtered and paged (the console's audit log and a resource's trail).
+    func auditLog(_ query: AuditQuery) async throws -> [AuditEntry]
+    /// The outbox entries of one resource for one target, newest first: each inbound change the
+    /// target was to receive, and where its delivery stands.
+    func outboxHistory(target: String, channel: Channel, resourceKey: String, limit: Int) async throws -> [OutboxEntry]
+
+    /// Runs `body` if no one else (another task here, or another replica on the same database) is
+    /// reconciling `target`, holding that right until it returns; false, without running it, if
+    /// someone is.
+    func withReconciliationLock(target: String, _ body: @Sendable () async throws -> Void) async throws -> Bool
 }
 
 /// One change event waiting for (or done with) delivery to one target.
@@ -86,6 +96,8 @@ package struct OutboxEntry: Sendable, Hashable {
     package var lastError: String?
     /// The W3C `traceparent` of the span that caused the change; its delivery continues that trace.
     package var traceParent: String? = nil
+    /// When the change was queued (read by `outboxHistory`; nil where a caller did not ask for it).
+    package var created: SCIMDateTime? = nil
 }
 
 /// How a canonical resource is known on a target.
@@ -121,6 +133,8 @@ package struct TargetMapping: Sendable, Hashable {
 
 /// An adoption or other decision recorded for people to audit.
 package struct AuditEntry: Sendable, Hashable {
+    /// Its place in the log, for paging (`AuditQuery.before`).
+    package var seq: Int64 = 0
     package var time: SCIMDateTime
     package var target: String
     package var action: String

@@ -200,6 +200,21 @@ enum PostgresMigrations {
                 """
             ]
         ),
+        (
+            3, "audit-by-resource-rate-budget",
+            [
+                // The console reads a resource's trail across targets.
+                "CREATE INDEX audit_by_resource ON audit(resource_key, seq)",
+                // Each target's rate limit, shared by every replica: the theoretical arrival time of the
+                // next call (ns since 1970, on the database's clock), as `takeFromRateBudget` keeps it.
+                """
+                CREATE TABLE rate_budget (
+                    target TEXT COLLATE "C" NOT NULL PRIMARY KEY,
+                    tat BIGINT NOT NULL
+                )
+                """,
+            ]
+        ),
     ]
 }
 

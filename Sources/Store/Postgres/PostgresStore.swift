@@ -23,6 +23,9 @@ package final class PostgresStore: Sendable {
     let outboxLease: Duration
     /// How long a store operation waits for a pooled connection before it reports `StoreUnavailable`.
     let leaseTimeout: Duration
+    /// How to open a connection outside the pool: the one that holds a reconciliation's advisory lock
+    /// for as long as the pass runs, which must not take a pooled connection from the pass itself.
+    let settings: PostgresStoreConfiguration
 
     package init(
         configuration: PostgresStoreConfiguration,
@@ -45,6 +48,7 @@ package final class PostgresStore: Sendable {
             config.options.additionalStartupParameters = [("options", "-c search_path=\(schema)")]
         }
         client = PostgresClient(configuration: config, backgroundLogger: logger)
+        settings = configuration
         self.logger = logger
         self.outboxLease = outboxLease
         self.leaseTimeout = leaseTimeout

@@ -25,6 +25,20 @@ package struct PostgresStoreConfiguration: Sendable, Hashable {
                 return .require(.makeClientConfiguration())
             }
         }
+
+        /// The same, for a connection of its own outside the pool.
+        func connectionTLS() throws -> PostgresConnection.Configuration.TLS {
+            switch self {
+            case .disable:
+                return .disable
+            case .require:
+                var tls = TLSConfiguration.makeClientConfiguration()
+                tls.certificateVerification = .none
+                return .require(try NIOSSLContext(configuration: tls))
+            case .verifyFull:
+                return .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+            }
+        }
     }
 
     package var host: String
@@ -95,5 +109,25 @@ package struct PostgresStoreConfiguration: Sendable, Hashable {
     package struct ConfigurationProblem: Error, Sendable, CustomStringConvertible {
         package var description: String
         init(_ description: String) { self.description = "the URL " + description }
+    }
+}
+
+extension PostgresStoreConfiguration {
+    /// A connection of its own, outside any pool, with the same server, credentials and schema.
+    func connectionConfiguration() throws -> PostgresConnection.Configuration {
+        var own = PostgresConnection.Configuration(
+            host: host,
+            port: port,
+            username: username,
+            password: password,
+            database: database,
+            tls: try tls.connectionTLS()
+        )
+        if let schema { own.options.additionalStartupParameters = [("options", "-c search_path=\(schema)")] }
+        own.options.connectTimeout = .nanoseconds(
+            Int64(connectTimeout.components.seconds) * 1_000_000_000 + connectTimeout.components.attoseconds
+                / 1_000_000_000
+        )
+        return own
     }
 }

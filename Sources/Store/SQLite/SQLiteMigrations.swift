@@ -213,6 +213,15 @@ enum SQLiteMigrations {
                     """
             )
         }
+        m.registerMigration("v10-audit-indexes") { db in
+            // The console reads the audit log by target and by resource, newest first.
+            try db.execute(
+                sql: """
+                    CREATE INDEX audit_by_target ON audit(target, seq);
+                    CREATE INDEX audit_by_resource ON audit(resource_key, seq);
+                    """
+            )
+        }
         return m
     }
 }

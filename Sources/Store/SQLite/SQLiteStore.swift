@@ -20,6 +20,8 @@ package final class SQLiteStore: Store {
     let commits: GroupCommit
     /// Syncs commits behind the writer under `full` durability; nil under `normal`.
     let walSync: WALSync?
+    /// The targets being reconciled by this process (one file has one serving process: `ServeLock`).
+    let reconciling = ReconciliationLocks()
 
     /// How much a commit waits for the disk.
     package enum Durability: String, Sendable {

@@ -14,7 +14,12 @@ package final class TargetHealthTracker: Sendable {
         /// Consecutive deliveries that failed otherwise, and whether that was reported.
         var failedDeliveries = 0
         var failingReported = false
+        /// When the last success was written to the store (at most one write per `successEvery`).
+        var successRecorded: ContinuousClock.Instant?
     }
+
+    /// How often a run of successful deliveries updates the target's "last success" in the store.
+    static let successEvery: Duration = .seconds(10)
 
     /// Consecutive failed deliveries after which the target is reported failing.
     package static let failingAfter = 5
@@ -79,18 +84,28 @@ package final class TargetHealthTracker: Sendable {
     }
 
     func succeeded() async {
-        let recovered = state.withLock { s in
+        let now = ContinuousClock.now
+        let (recovered, due) = state.withLock { s in
             defer {
                 s.authenticationFailure = nil
                 s.failedProbes = 0
                 s.failedDeliveries = 0
                 s.failingReported = false
             }
-            return s.authenticationFailure != nil || s.failingReported
+            let due = s.successRecorded.map { now - $0 >= Self.successEvery } ?? true
+            if due { s.successRecorded = now }
+            return (s.authenticationFailure != nil || s.failingReported, due)
         }
         if recovered {
             logger.notice("target healthy again", metadata: ["target": "\(target)"])
             await record(.healthy, error: nil)
+        }
+        if due {
+            do {
+                try await store.recordSuccess(target: target, at: TargetWorker.now())
+            } catch {
+                logger.warning("target's last success could not be recorded", metadata: ["target": "\(target)"])
+            }
         }
     }
 

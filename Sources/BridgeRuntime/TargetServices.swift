@@ -4,7 +4,7 @@ package import Connectors
 import Foundation
 package import Logging
 package import Membership
-import Server
+package import Server
 package import ServiceLifecycle
 package import Store
 package import Sync
@@ -12,18 +12,27 @@ package import Sync
 /// Builds one outbox worker per configured target (and its scheduled reconciliation), and points each
 /// configured channel at its targets.
 package enum TargetServices {
-    /// The services `serve` runs: each target's worker and, when `reconcileEvery` is set, its reconciliation.
-    /// The services `serve` runs, and each target worker's activity (for `/readyz`).
+    /// What `serve` runs for its targets: each target's worker and, when `reconcileEvery` is set, its
+    /// reconciliation; each worker's activity (for `/readyz`); and the console's view of the targets.
+    package struct Running: Sendable {
+        package var services: [any Service]
+        package var activity: [String: WorkerActivity]
+        package var operations: any TargetOperations
+    }
+
+    /// Builds what `serve` runs for the configured targets (`Running`).
     package static func make(
         _ config: BridgeConfiguration,
         store: any BridgeStore,
         logger: Logger
-    ) async throws -> (services: [any Service], activity: [String: WorkerActivity]) {
+    ) async throws -> Running {
         var activity: [String: WorkerActivity] = [:]
         var workers: [any Service] = []
+        var console: [String: ConsoleTargets.Entry] = [:]
         for (i, t) in config.targets.enumerated() {
-            // One rate-limit state per target, shared by its worker and its reconciliation.
-            let bucket = bucket(t)
+            // One rate-limit state per target, shared by its worker, its reconciliation and the console
+            // (and, on PostgreSQL, with the other replicas).
+            let bucket = bucket(t, store: store)
             let connector = try connector(t, index: i, bucket: bucket)
             activity[t.name] = WorkerActivity()
             // One brake per target, shared by its worker and its reconciliation.
@@ -46,34 +55,67 @@ package enum TargetServices {
                     logger: logger
                 )
             )
-            if let period = t.reconcileEvery {
-                let channels = config.channels.filter { $0.targets.contains(t.name) }.map(\.name)
-                // Reconciliation waits out throttling within its pass instead of giving up on the first 429.
-                let patience = HTTPTransport.Patience(budget: min(period, .seconds(300))) { line in
-                    logger.info("reconciliation waits", metadata: ["target": "\(t.name)", "reason": "\(line)"])
-                }
-                let patient = try self.connector(t, index: i, bucket: bucket, patience: patience)
-                switch reconciler(t, patient, store: store, brake: brake, logger: logger) {
-                case .groupCentric(let r):
-                    workers.append(
-                        RestartingService(
-                            ReconcileService(reconciler: r, channelNames: channels, period: period, logger: logger),
-                            name: "reconciliation \(t.name)",
-                            logger: logger
-                        )
-                    )
-                case .userCentric(let r):
-                    workers.append(
-                        RestartingService(
-                            ReconcileService(reconciler: r, channelNames: channels, period: period, logger: logger),
-                            name: "reconciliation \(t.name)",
-                            logger: logger
-                        )
-                    )
-                }
+            let channels = config.channels.filter { $0.targets.contains(t.name) }.map(\.name)
+            let period = t.reconcileEvery
+            // Reconciliation waits out throttling within its pass instead of giving up on the first 429.
+            let patience = HTTPTransport.Patience(budget: min(period ?? .seconds(300), .seconds(300))) { line in
+                logger.info("reconciliation waits", metadata: ["target": "\(t.name)", "reason": "\(line)"])
             }
+            let patient = try self.connector(t, index: i, bucket: bucket, patience: patience)
+            let entry: ConsoleTargets.Entry
+            switch reconciler(t, patient, store: store, brake: brake, logger: logger) {
+            case .groupCentric(let r):
+                let service = ReconcileService(
+                    reconciler: r,
+                    channelNames: channels,
+                    period: period ?? .seconds(3600),
+                    logger: logger
+                )
+                if period != nil {
+                    workers.append(RestartingService(service, name: "reconciliation \(t.name)", logger: logger))
+                }
+                entry = ConsoleTargets.Entry(
+                    bucket: bucket,
+                    connector: patient,
+                    pass: { await service.pass() },
+                    plan: { try await Self.plan(r, channels, store: store) }
+                )
+            case .userCentric(let r):
+                let service = ReconcileService(
+                    reconciler: r,
+                    channelNames: channels,
+                    period: period ?? .seconds(3600),
+                    logger: logger
+                )
+                if period != nil {
+                    workers.append(RestartingService(service, name: "reconciliation \(t.name)", logger: logger))
+                }
+                entry = ConsoleTargets.Entry(
+                    bucket: bucket,
+                    connector: patient,
+                    pass: { await service.pass() },
+                    plan: { try await Self.plan(r, channels, store: store) }
+                )
+            }
+            console[t.name] = entry
         }
-        return (workers, activity)
+        return Running(
+            services: workers,
+            activity: activity,
+            operations: ConsoleTargets(entries: console, logger: logger)
+        )
+    }
+
+    /// The plan of `reconciler` for the channels named, as lines.
+    static func plan<R: TargetReconciler>(_ reconciler: R, _ names: [String], store: any BridgeStore) async throws
+        -> TargetPlan
+    {
+        var channels: [Channel] = []
+        for name in names {
+            if let c = try await store.channel(named: name) { channels.append(c) }
+        }
+        let (steps, blocked) = try await reconciler.plan(channels: channels)
+        return TargetPlan(calls: steps.map(\.description), blocked: blocked)
     }
 
     /// A target's connector, by the projection its vendor needs.
@@ -396,9 +438,15 @@ package enum TargetServices {
         return (connector, tokens)
     }
 
-    /// A new rate-limit state for the target's `rateLimit`.
-    package static func bucket(_ t: TargetSettings) -> TokenBucket {
-        TokenBucket(requestsPerMinute: t.rateLimit.requestsPerMinute, burst: t.rateLimit.burst, target: t.name)
+    /// A new rate-limit state for the target's `rateLimit`; on PostgreSQL, one that also takes every
+    /// call from the budget all replicas share.
+    package static func bucket(_ t: TargetSettings, store: (any BridgeStore)? = nil) -> TokenBucket {
+        TokenBucket(
+            requestsPerMinute: t.rateLimit.requestsPerMinute,
+            burst: t.rateLimit.burst,
+            target: t.name,
+            shared: (store as? PostgresStore).map { PostgresRateBudget(store: $0, settings: t) }
+        )
     }
 
     /// The HTTP transport of a target with a static credential (bearer or basic).

@@ -150,7 +150,8 @@ struct Serve: AsyncParsableCommand {
     ) async throws {
         try await TargetServices.applyChannels(file, store: s)
         try await TargetServices.prepare(file, store: s, logger: logger)
-        let (workers, activity) = try await TargetServices.make(file, store: s, logger: logger)
+        let running = try await TargetServices.make(file, store: s, logger: logger)
+        let (workers, activity) = (running.services, running.activity)
         for c in try await s.channels() {
             let groups = try await s.query(.group, in: c, ResourceQuery(count: 0)).totalResults
             if groups > 1000 {
@@ -173,7 +174,11 @@ struct Serve: AsyncParsableCommand {
         var admin: AdminConfiguration? = nil
         if let secret = file.server.adminToken {
             do {
-                admin = AdminConfiguration(token: try secret.resolve(), targets: file.targets.map(\.name))
+                admin = AdminConfiguration(
+                    token: try secret.resolve(),
+                    targets: file.targets.map(\.name),
+                    operations: running.operations
+                )
             } catch {
                 throw CLIError("server.adminToken: \(error)")
             }

@@ -175,7 +175,8 @@ struct ConsoleTests {
             let out = try await b.post("/admin/sign-out", cookie: cookie, "csrf=\(csrf)")
             #expect(out.status == 303 && out.header("Set-Cookie")?.contains("Max-Age=0") == true)
             let after = try await b.get("/admin/target/acme", cookie: cookie)
-            #expect(after.status == 303 && after.header("Location") == "/admin/sign-in")
+            #expect(after.status == 303 && after.header("Location") == "/admin/sign-in?expired=1")
+            #expect(try await b.get("/admin/sign-in?expired=1", cookie: nil).html.contains("Your session has ended"))
         }
     }
 }

@@ -5,9 +5,12 @@ package struct AdminConfiguration: Sendable {
     package var token: String
     /// Names of the configured targets, in configuration order.
     package var targets: [String]
+    /// What the console reads from and asks of the targets themselves; nil: those parts are not shown.
+    package var operations: (any TargetOperations)?
 
-    package init(token: String, targets: [String]) {
+    package init(token: String, targets: [String], operations: (any TargetOperations)? = nil) {
         self.token = token
         self.targets = targets
+        self.operations = operations
     }
 }

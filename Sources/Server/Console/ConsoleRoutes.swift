@@ -18,11 +18,28 @@ struct ConsoleRoutes {
     let sessions: ConsoleSessions
     /// Served over TLS: the cookie is `Secure`.
     let secure: Bool
+    /// Wrong admin tokens per client address.
+    let throttle = SignInThrottle()
+    /// Rows per page of a target's resources and of the audit log.
+    static let pageSize = 50
 
     func register(on router: Router<SCIMRequestContext>) {
         let open = router.group("admin")
-        open.get("sign-in") { _, _ in page("Sign in", "sign-in", [:], csrf: nil) }
-        open.post("sign-in") { request, _ in try await signIn(request) }
+        open.get("sign-in") { request, _ in
+            let q = request.uri.queryParameters
+            var values: [String: Any] = [:]
+            if q["signed-out"] != nil { values["notice"] = "You have signed out." }
+            if q["expired"] != nil { values["notice"] = "Your session has ended; sign in again." }
+            return page("Sign in", "sign-in", values, csrf: nil)
+        }
+        open.get("favicon.svg") { _, _ in
+            Response(
+                status: .ok,
+                headers: [.contentType: "image/svg+xml", .cacheControl: "max-age=86400"],
+                body: .init(byteBuffer: ByteBuffer(string: ConsoleTemplates.favicon))
+            )
+        }
+        open.post("sign-in") { request, context in try await signIn(request, from: context.remoteAddress ?? "unknown") }
         open.get("console.css") { _, _ in
             Response(
                 status: .ok,
@@ -36,9 +53,18 @@ struct ConsoleRoutes {
         signed.get("target/:target") { request, context in
             let target = try context.parameters.require("target")
             guard admin.targets.contains(target) else { return notFound(target, csrf: csrf(of: request)) }
-            return try await targetPage(target, csrf: csrf(of: request))
+            return try await targetPage(target, request.uri.queryParameters, csrf: csrf(of: request))
+        }
+        signed.get("target/:target/plan") { request, context in
+            let target = try context.parameters.require("target")
+            guard admin.targets.contains(target) else { return notFound(target, csrf: csrf(of: request)) }
+            return try await planPage(target, csrf: csrf(of: request))
         }
         signed.post("target/:target/resolve") { request, context in try await resolve(request, context) }
+        signed.post("target/:target/retry") { request, context in try await retry(request, context) }
+        signed.post("target/:target/resume") { request, context in try await resume(request, context) }
+        signed.post("target/:target/reconcile") { request, context in try await reconcile(request, context) }
+        signed.get("audit") { request, _ in try await auditPage(request.uri.queryParameters, csrf: csrf(of: request)) }
         signed.get("search") { request, _ in
             try await search(request.uri.queryParameters["q"].map(String.init) ?? "", csrf: csrf(of: request))
         }
@@ -56,14 +82,28 @@ struct ConsoleRoutes {
 
     // MARK: - Sign-in
 
-    func signIn(_ request: Request) async throws -> Response {
+    func signIn(_ request: Request, from address: String) async throws -> Response {
+        if let wait = throttle.wait(for: address) {
+            let seconds = Int(wait.rounded(.up))
+            var r = page(
+                "Sign in",
+                "sign-in",
+                ["error": "Too many wrong tokens from this address; try again in \(seconds) s."],
+                csrf: nil
+            )
+            r.status = .tooManyRequests
+            r.headers[.retryAfter] = String(seconds)
+            return r
+        }
         let form = FormBody(String(buffer: try await request.body.collect(upTo: 16 << 10)))
         let presented = Secrets.hash(form["token"] ?? "", salt: [])
         guard Secrets.constantTimeEquals(presented, Secrets.hash(admin.token, salt: [])) else {
+            throttle.failed(address)
             var r = page("Sign in", "sign-in", ["error": "That is not the admin token (server.adminToken)."], csrf: nil)
             r.status = .unauthorized
             return r
         }
+        throttle.succeeded(address)
         let (id, _) = sessions.open()
         var cookie =
             "\(Self.cookie)=\(id); Path=/admin; HttpOnly; SameSite=Strict; Max-Age=\(Int(sessions.lifetime.components.seconds))"
@@ -79,7 +119,7 @@ struct ConsoleRoutes {
         sessions.close(id)
         var cookie = "\(Self.cookie)=; Path=/admin; HttpOnly; SameSite=Strict; Max-Age=0"
         if secure { cookie += "; Secure" }
-        return Response(status: .seeOther, headers: [.location: "/admin/sign-in", .setCookie: cookie])
+        return Response(status: .seeOther, headers: [.location: "/admin/sign-in?signed-out=1", .setCookie: cookie])
     }
 
     // MARK: - Pages
@@ -102,138 +142,37 @@ struct ConsoleRoutes {
         return page("Overview", "overview", ["targets": targets, "channels": channels], csrf: csrf)
     }
 
-    func targetPage(_ target: String, csrf: String) async throws -> Response {
-        var facts = try await targetFacts(target)
-        var blocked: [[String: Any]] = []
-        for m in try await store.mappings(target: target) where m.kind == .group && m.origin == .blocked {
-            let name =
-                try await store.get(.group, id: m.canonicalID, in: m.channel)?.attributes["displayName"]?.stringValue
-                ?? m.canonicalID
-            blocked.append([
-                "target": target, "csrf": csrf, "id": m.canonicalID, "channel": m.channel.name, "displayName": name,
-                "reason": m.detail ?? "", "merge": CollisionResolution.consequence(of: .merge),
-                "overwrite": CollisionResolution.consequence(of: .overwrite),
-            ])
-        }
-        facts["blocked"] = blocked
-        facts["failed"] = try await store.deadOutboxEntries(target: target, limit: 50).map { e -> [String: Any] in
-            ["resource": e.resourceKey, "attempts": e.attempts, "error": e.lastError ?? ""]
-        }
-        return page(target, "target", facts, csrf: csrf)
-    }
-
-    func resolve(_ request: Request, _ context: SCIMRequestContext) async throws -> Response {
-        let target = try context.parameters.require("target")
-        guard let (_, form) = try await verified(request) else { return forbidden() }
-        guard admin.targets.contains(target) else { return notFound(target, csrf: csrf(of: request)) }
-        let back = "/admin/target/\(target)"
-        guard let policy = form["policy"].flatMap(CollisionPolicy.init(rawValue:)) else {
-            return message(
-                "Choose merge or overwrite.",
-                back: back,
-                alert: true,
-                status: .badRequest,
-                csrf: csrf(of: request)
-            )
-        }
-        do {
-            let settled = try await CollisionResolution.resolve(
-                store: store,
-                target: target,
-                group: form["group"] ?? "",
-                policy: policy,
-                acknowledged: form["acknowledge"] == "yes",
-                by: "admin console"
-            )
-            return message(
-                "\(settled.displayName) is set to \(policy.rawValue) on \(target); the target's worker applies it now.",
-                back: back,
-                alert: false,
-                status: .ok,
-                csrf: csrf(of: request)
-            )
-        } catch let refusal as CollisionResolution.Refusal {
-            return message(refusal.description, back: back, alert: true, status: .badRequest, csrf: csrf(of: request))
-        }
-    }
-
     /// Users by exact `userName`, groups by exact `displayName`, and either by id, in every channel.
     func search(_ query: String, csrf: String) async throws -> Response {
-        var results: [[String: Any]] = []
-        let text = query.trimmingCharacters(in: .whitespaces)
-        if !text.isEmpty {
-            let quoted =
-                "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-                + "\""
-            for channel in try await store.channels() {
-                for kind in ResourceKind.allCases {
-                    let name = kind == .user ? "userName" : "displayName"
-                    let schema = SchemaRegistry.standard.resourceSchema(for: kind.rawValue)!
-                    let filter = try FilterResolver.resolve("\(name) eq \(quoted)", against: schema)
-                    var found = try await store.query(kind, in: channel, ResourceQuery(filter: filter, count: 20))
-                        .resources
-                    if let byID = try await store.get(kind, id: text, in: channel) { found.append(byID) }
-                    for r in found {
-                        results.append([
-                            "kind": Self.path(kind), "channel": channel.name, "id": r.id,
-                            "name": r.attributes[name]?.stringValue ?? r.id,
-                        ])
-                    }
-                }
-            }
+        let results = try await find(query).map { r -> [String: Any] in
+            ["kind": Self.path(r.kind), "channel": r.channel, "id": r.id, "name": r.name]
         }
         var values: [String: Any] = ["query": query]
         if !results.isEmpty { values["results"] = results }
         return page("Find \(query)", "search", values, csrf: csrf, query: query)
     }
 
-    /// Where one user or group is on each target, its memberships, and its audit trail.
-    func resourcePage(_ kind: ResourceKind, channel name: String, id: String, csrf: String) async throws -> Response {
-        guard let channel = try await store.channel(named: name),
-            let resource = try await store.get(kind, id: id, in: channel)
-        else {
-            return message(
-                "There is no \(Self.path(kind)) \(id) in channel \(name).",
-                back: "/admin/",
-                alert: true,
-                status: .notFound,
-                csrf: csrf
-            )
-        }
-        let nameKey = kind == .user ? "userName" : "displayName"
-        let title = resource.attributes[nameKey]?.stringValue ?? id
-        var targets: [[String: Any]] = []
-        var audit: [[String: Any]] = []
-        let key = "\(Self.path(kind)):\(id)"
-        for target in admin.targets {
-            let m = try await store.mapping(target: target, channel: channel, kind: kind, canonicalID: id)
-            targets.append([
-                "target": target, "state": m.map { $0.origin.rawValue } ?? "not on the target (yet)",
-                "targetID": m?.targetID ?? "", "detail": m?.detail ?? "",
-            ])
-            for e in try await store.auditEntries(target: target) where e.resourceKey == key {
-                audit.append([
-                    "time": e.time.iso8601, "target": target, "action": e.action, "detail": e.detail.serialized(),
-                ])
+    /// What `search` finds: indexed lookups, never a scan.
+    func find(_ query: String) async throws -> [(kind: ResourceKind, channel: String, id: String, name: String)] {
+        var results: [(kind: ResourceKind, channel: String, id: String, name: String)] = []
+        let text = query.trimmingCharacters(in: .whitespaces)
+        guard !text.isEmpty else { return [] }
+        let quoted =
+            "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            + "\""
+        for channel in try await store.channels() {
+            for kind in ResourceKind.allCases {
+                let name = kind == .user ? "userName" : "displayName"
+                let schema = SchemaRegistry.standard.resourceSchema(for: kind.rawValue)!
+                let filter = try FilterResolver.resolve("\(name) eq \(quoted)", against: schema)
+                var found = try await store.query(kind, in: channel, ResourceQuery(filter: filter, count: 20)).resources
+                if let byID = try await store.get(kind, id: text, in: channel) { found.append(byID) }
+                for r in found {
+                    results.append((kind, channel.name, r.id, r.attributes[name]?.stringValue ?? r.id))
+                }
             }
         }
-        audit.sort { ($0["time"] as? String ?? "") > ($1["time"] as? String ?? "") }
-        let related =
-            kind == .user
-            ? try await store.groups(ofMember: id, in: channel) : try await store.members(ofGroup: id, in: channel)
-        let memberships = related.prefix(500).map { r -> [String: Any] in
-            ["kind": Self.path(r.kind), "channel": name, "id": r.id, "name": r.display ?? r.id]
-        }
-        return page(
-            title,
-            "resource",
-            [
-                "kind": Self.path(kind), "id": id, "channel": name, "targets": targets,
-                "audit": Array(audit.prefix(200)), "memberships": memberships,
-                "membershipTitle": kind == .user ? "Groups" : "Members",
-            ],
-            csrf: csrf
-        )
+        return results
     }
 
     /// What the overview and a target's page say of a target.
@@ -243,12 +182,27 @@ struct ConsoleRoutes {
         let oldest = try await (store as? any StoreHealth)?.oldestPending(target: name).map(Self.age) ?? "—"
         // Counted by the store's index, not by reading every mapping of the target.
         let blocked = try await (store as? any StoreHealth)?.blockedGroups(target: name) ?? 0
-        return [
-            "name": name, "state": state?.pausedReason != nil ? "paused" : (state?.health.rawValue ?? "healthy"),
-            "pausedReason": state?.pausedReason ?? "", "pending": counts["pending"] ?? 0, "dead": counts["dead"] ?? 0,
-            "oldest": oldest, "blocked": blocked, "lastSuccess": state?.lastSuccess?.iso8601 ?? "never",
-            "lastError": state?.lastError ?? "",
+        let calls = admin.operations?.calls(target: name)
+        let health = state?.health ?? .healthy
+        let shown =
+            state?.pausedReason != nil
+            ? "paused" : health == .healthy && (calls?.throttledFor ?? 0) > 0 ? "throttled" : health.rawValue
+        var facts: [String: Any] = [
+            "name": name, "state": shown, "pending": counts["pending"] ?? 0, "dead": counts["dead"] ?? 0,
+            "hasDead": (counts["dead"] ?? 0) > 0, "oldest": oldest, "blocked": blocked,
+            "lastSuccess": state?.lastSuccess?.iso8601 ?? "never",
         ]
+        // Mustache shows a section for any string, even an empty one: absent keys stay hidden.
+        if let reason = state?.pausedReason, !reason.isEmpty { facts["pausedReason"] = reason }
+        if let error = state?.lastError, !error.isEmpty, health != .healthy || shown == "throttled" {
+            facts["lastError"] = error
+        }
+        if let calls {
+            facts["chart"] = CallChart.svg(calls)
+            facts["limit"] = calls.limitPerMinute
+            if calls.throttledFor > 0 { facts["throttledFor"] = calls.throttledFor }
+        }
+        return facts
     }
 
     // MARK: - Helpers
@@ -343,7 +297,9 @@ struct ConsoleSessionMiddleware: RouterMiddleware {
         -> Response
     {
         guard let id = ConsoleRoutes.sessionID(of: request), sessions.session(id) != nil else {
-            return Response(status: .seeOther, headers: [.location: "/admin/sign-in", .cacheControl: "no-store"])
+            // A cookie that no longer opens a session: it expired, was signed out, or the bridge restarted.
+            let location = ConsoleRoutes.sessionID(of: request) == nil ? "/admin/sign-in" : "/admin/sign-in?expired=1"
+            return Response(status: .seeOther, headers: [.location: location, .cacheControl: "no-store"])
         }
         return try await next(request, context)
     }

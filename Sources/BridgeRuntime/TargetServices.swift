@@ -4,6 +4,7 @@ package import Connectors
 import Foundation
 package import Logging
 package import Membership
+import SCIM
 package import Server
 package import ServiceLifecycle
 package import Store
@@ -561,7 +562,14 @@ package enum TargetServices {
             if let existing = try await store.channel(named: c.name) {
                 channel = existing
             } else {
-                channel = try await store.createChannel(named: c.name)
+                do {
+                    channel = try await store.createChannel(named: c.name)
+                } catch let error as SCIMError where error.status == 409 {
+                    // Another replica starting at the same moment created it first: its token was printed there.
+                    guard let created = try await store.channel(named: c.name) else { throw error }
+                    try await store.setTargets(c.targets, for: created)
+                    continue
+                }
                 let token = try await CredentialIssuer(store: store).issueBearerToken(for: channel)
                 FileHandle.standardError.write(
                     Data("Created channel '\(c.name)' (/scim/v2/\(c.name)). Its bearer token, shown once:\n".utf8)

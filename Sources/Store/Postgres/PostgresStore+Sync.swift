@@ -26,11 +26,17 @@ extension PostgresStore: SyncStore {
     }
 
     package func setTargets(_ targets: [String], for channel: Membership.Channel) async throws {
+        // Replicas starting together each apply the configuration: what another already wrote is kept.
+        let wanted = PostgresValue.texts(Set(targets).sorted())
         try await write { c in
-            try await rows("DELETE FROM channel_target WHERE channel_key = ?", [.int(channel.key)], on: c)
             try await rows(
-                "INSERT INTO channel_target (channel_key, target) SELECT ?, unnest(?::text[])",
-                [.int(channel.key), .texts(Set(targets).sorted())],
+                "DELETE FROM channel_target WHERE channel_key = ? AND NOT (target = ANY(?::text[]))",
+                [.int(channel.key), wanted],
+                on: c
+            )
+            try await rows(
+                "INSERT INTO channel_target (channel_key, target) SELECT ?, unnest(?::text[]) ON CONFLICT DO NOTHING",
+                [.int(channel.key), wanted],
                 on: c
             )
         }

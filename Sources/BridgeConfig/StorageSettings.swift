@@ -21,10 +21,14 @@ package struct PostgresStorageSettings: Sendable, Hashable {
     package var poolSize: Int
     /// `tls`; nil: the URL's `sslmode`, else `disable` for a database on loopback and `verify-full` for any other.
     package var tls: TLS?
+    /// `claimLease`: how long an outbox entry a replica claimed stays its own; a replica that dies
+    /// mid-call leaves its claims to the others when this runs out.
+    package var claimLease: Duration
 
-    package init(url: Secret, poolSize: Int = 10, tls: TLS? = nil) {
+    package init(url: Secret, poolSize: Int = 10, tls: TLS? = nil, claimLease: Duration = .seconds(120)) {
         self.url = url
         self.poolSize = poolSize
         self.tls = tls
+        self.claimLease = claimLease
     }
 }

@@ -13,9 +13,12 @@ package enum ConfiguredStore {
     }
 
     /// Runs `body` with the configured store. `sqlitePath` opens the SQLite file (`storage: sqlite`).
+    /// `migrate: false` leaves a PostgreSQL schema as it is (`serve --no-migrate`, `migrate` itself);
+    /// the SQLite file is always brought up to date by the one process that opens it.
     package static func withStore<T>(
         _ storage: StorageSettings,
         sqlitePath: () throws -> String,
+        migrate: Bool = true,
         logger: Logger,
         _ body: (any BridgeStore) async throws -> T
     ) async throws -> T {
@@ -23,8 +26,12 @@ package enum ConfiguredStore {
         case .sqlite:
             return try await body(try SQLiteStore(path: sqlitePath()))
         case .postgres(let settings):
-            let store = PostgresStore(configuration: try postgresConfiguration(settings), logger: logger)
-            return try await store.withRunning { store in try await body(store) }
+            let store = PostgresStore(
+                configuration: try postgresConfiguration(settings),
+                logger: logger,
+                outboxLease: settings.claimLease
+            )
+            return try await store.withRunning(migrate: migrate) { store in try await body(store) }
         }
     }
 

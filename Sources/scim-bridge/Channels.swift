@@ -37,12 +37,15 @@ struct Channels: AsyncParsableCommand {
             abstract: "Create a channel and print its bearer token alone on standard output (shown once)."
         )
         @Argument(help: "The channel name, used in the base URL /scim/v2/NAME.") var name: String
-        @OptionGroup var store: StoreOptions
+        @OptionGroup var location: StoreLocation
 
         func validate() throws { try Channels.validate(name: name) }
 
         func run() async throws {
-            let s = try EmbeddedStore.open(dataDir: store.dataDir)
+            try await location.withStore(create: true) { s in try await create(in: s) }
+        }
+
+        func create(in s: any BridgeStore) async throws {
             guard try await s.channel(named: name) == nil else {
                 throw CLIError(
                     "A channel named '\(name)' already exists; use 'channels rotate-token \(name)' for a new token."
@@ -59,17 +62,18 @@ struct Channels: AsyncParsableCommand {
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List channels and their credential methods.")
-        @OptionGroup var store: StoreOptions
+        @OptionGroup var location: StoreLocation
 
         func run() async throws {
-            let s = try EmbeddedStore.open(dataDir: store.dataDir, create: false)
-            for channel in try await s.channels() {
-                let kinds = Set(try await s.credentials(of: channel).map(\.kind.rawValue)).sorted().joined(
-                    separator: ","
-                )
-                print(
-                    "\(channel.name)\t/scim/v2/\(channel.name)\t\(kinds.isEmpty ? "no credentials" : kinds)\tcreated \(channel.created.iso8601)"
-                )
+            try await location.withStore { s in
+                for channel in try await s.channels() {
+                    let kinds = Set(try await s.credentials(of: channel).map(\.kind.rawValue)).sorted().joined(
+                        separator: ","
+                    )
+                    print(
+                        "\(channel.name)\t/scim/v2/\(channel.name)\t\(kinds.isEmpty ? "no credentials" : kinds)\tcreated \(channel.created.iso8601)"
+                    )
+                }
             }
         }
     }
@@ -80,12 +84,13 @@ struct Channels: AsyncParsableCommand {
             abstract: "Replace a channel's bearer token; prints the new token alone on standard output."
         )
         @Argument(help: "The channel name.") var name: String
-        @OptionGroup var store: StoreOptions
+        @OptionGroup var location: StoreLocation
 
         func run() async throws {
-            let s = try EmbeddedStore.open(dataDir: store.dataDir, create: false)
-            let channel = try await Channels.channel(name, in: s)
-            print(try await CredentialIssuer(store: s).issueBearerToken(for: channel, replacing: true))
+            try await location.withStore { s in
+                let channel = try await Channels.channel(name, in: s)
+                print(try await CredentialIssuer(store: s).issueBearerToken(for: channel, replacing: true))
+            }
         }
     }
 
@@ -95,13 +100,14 @@ struct Channels: AsyncParsableCommand {
             abstract: "Issue HTTP Basic credentials for a channel (replacing earlier ones); prints 'USER PASSWORD'."
         )
         @Argument(help: "The channel name.") var name: String
-        @OptionGroup var store: StoreOptions
+        @OptionGroup var location: StoreLocation
 
         func run() async throws {
-            let s = try EmbeddedStore.open(dataDir: store.dataDir, create: false)
-            let channel = try await Channels.channel(name, in: s)
-            let c = try await CredentialIssuer(store: s).issueBasicCredentials(for: channel, replacing: true)
-            print("\(c.username) \(c.password)")
+            try await location.withStore { s in
+                let channel = try await Channels.channel(name, in: s)
+                let c = try await CredentialIssuer(store: s).issueBasicCredentials(for: channel, replacing: true)
+                print("\(c.username) \(c.password)")
+            }
         }
     }
 
@@ -112,13 +118,14 @@ struct Channels: AsyncParsableCommand {
                 "Issue an OAuth 2 client id and secret for a channel (client credentials grant at /oauth/token); prints 'CLIENT_ID CLIENT_SECRET'."
         )
         @Argument(help: "The channel name.") var name: String
-        @OptionGroup var store: StoreOptions
+        @OptionGroup var location: StoreLocation
 
         func run() async throws {
-            let s = try EmbeddedStore.open(dataDir: store.dataDir, create: false)
-            let channel = try await Channels.channel(name, in: s)
-            let c = try await CredentialIssuer(store: s).issueOAuthClient(for: channel, replacing: true)
-            print("\(c.clientID) \(c.clientSecret)")
+            try await location.withStore { s in
+                let channel = try await Channels.channel(name, in: s)
+                let c = try await CredentialIssuer(store: s).issueOAuthClient(for: channel, replacing: true)
+                print("\(c.clientID) \(c.clientSecret)")
+            }
         }
     }
 
@@ -127,14 +134,15 @@ struct Channels: AsyncParsableCommand {
             abstract: "Delete a channel with all its users, groups and credentials."
         )
         @Argument(help: "The channel name.") var name: String
-        @OptionGroup var store: StoreOptions
+        @OptionGroup var location: StoreLocation
 
         func run() async throws {
-            let s = try EmbeddedStore.open(dataDir: store.dataDir, create: false)
-            guard try await s.deleteChannel(named: name) else {
-                throw CLIError("There is no channel named '\(name)'.")
+            try await location.withStore { s in
+                guard try await s.deleteChannel(named: name) else {
+                    throw CLIError("There is no channel named '\(name)'.")
+                }
+                FileHandle.standardError.write(Data("Deleted channel '\(name)'.\n".utf8))
             }
-            FileHandle.standardError.write(Data("Deleted channel '\(name)'.\n".utf8))
         }
     }
 }

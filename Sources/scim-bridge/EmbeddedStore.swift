@@ -1,3 +1,4 @@
+import ArgumentParser
 import BridgeConfig
 import BridgeRuntime
 import Foundation
@@ -47,13 +48,16 @@ extension EmbeddedStore {
     static func withConfiguredStore<T>(
         _ file: BridgeConfiguration,
         dataDir: String? = nil,
+        create: Bool = true,
+        migrate: Bool = true,
         logger: Logger,
         _ body: (any BridgeStore) async throws -> T
     ) async throws -> T {
         do {
             return try await ConfiguredStore.withStore(
                 file.storage,
-                sqlitePath: { try path(dataDir: dataDir ?? file.server.dataDir) },
+                sqlitePath: { try path(dataDir: dataDir ?? file.server.dataDir, create: create) },
+                migrate: migrate,
                 logger: logger,
                 body
             )
@@ -62,6 +66,67 @@ extension EmbeddedStore {
         } catch let error as StoreUnavailable {
             throw CLIError("storage.postgres: cannot reach the database (\(error.reason)).")
         }
+    }
+}
+
+extension StoreOptions {
+    /// Runs `body` on the store the command works on: with a configuration, the one its `storage:`
+    /// names (for `sqlite`, in `server.dataDir` unless `--data-dir` is given); without one, the SQLite
+    /// file in `--data-dir`. `create`: a missing SQLite data directory is created, not refused.
+    /// A PostgreSQL schema is left as it is: a command run from an administrator's machine must not
+    /// migrate the database under replicas of an older version; one that is behind is refused, naming
+    /// `scim-bridge migrate` (which passes `migrate: true`).
+    func withStore<T>(
+        _ file: BridgeConfiguration?,
+        create: Bool = false,
+        migrate: Bool = false,
+        checkSchema: Bool = true,
+        _ body: (any BridgeStore) async throws -> T
+    ) async throws -> T {
+        guard let file else { return try await body(try EmbeddedStore.open(dataDir: dataDir, create: create)) }
+        var logger = Logger(label: "scim-bridge")
+        logger.logLevel = .warning
+        return try await EmbeddedStore.withConfiguredStore(
+            file,
+            dataDir: dataDir == Self.defaultDataDir ? nil : dataDir,
+            create: create,
+            migrate: migrate,
+            logger: logger
+        ) { s in
+            if !migrate, checkSchema, let pg = s as? PostgresStore {
+                let behind = try await pg.pendingMigrations()
+                guard behind.isEmpty else {
+                    throw CLIError(
+                        "storage.postgres: the database's schema lacks migration(s) \(behind.map(String.init).joined(separator: ", ")) of this version; run 'scim-bridge migrate --config FILE' first."
+                    )
+                }
+            }
+            return try await body(s)
+        }
+    }
+}
+
+/// Where a command that needs no other configuration finds the store: `--config` (its `storage:`)
+/// or `--data-dir` (the SQLite file).
+struct StoreLocation: ParsableArguments {
+    @Option(
+        help: "Configuration file (YAML) whose storage: names the store; without it, the SQLite file in --data-dir."
+    )
+    var config: String?
+    @OptionGroup var store: StoreOptions
+
+    /// Runs `body` on the store, as `StoreOptions.withStore` with the configuration loaded.
+    func withStore<T>(
+        create: Bool = false,
+        migrate: Bool = false,
+        checkSchema: Bool = true,
+        _ body: (any BridgeStore) async throws -> T
+    ) async throws -> T {
+        var file: BridgeConfiguration? = nil
+        if let config {
+            do { file = try ConfigurationLoader.load(file: config) } catch { throw CLIError("\(error)") }
+        }
+        return try await store.withStore(file, create: create, migrate: migrate, checkSchema: checkSchema, body)
     }
 }
 

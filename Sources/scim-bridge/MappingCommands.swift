@@ -36,8 +36,10 @@ struct MappingCommands: AsyncParsableCommand {
                 )
             }
             let settings = file.targets[index]
-            let s = try EmbeddedStore.open(dataDir: store.dataDir, create: false)
-            guard let (channel, stored) = try await Self.find(user, in: file, target: target, store: s) else {
+            let found = try await store.withStore(file) { s in
+                try await Self.find(user, in: file, target: target, store: s)
+            }
+            guard let (channel, stored) = found else {
                 throw CLIError("--user: no user named '\(user)' in the channels that fan out to target '\(target)'.")
             }
             // The connector is built as `serve` builds it, but never called: the preview is pure.
@@ -66,7 +68,7 @@ struct MappingCommands: AsyncParsableCommand {
         }
 
         /// The user of this `userName` in the first channel (in configuration order) that fans out to the target.
-        static func find(_ userName: String, in file: BridgeConfiguration, target: String, store: SQLiteStore)
+        static func find(_ userName: String, in file: BridgeConfiguration, target: String, store: any BridgeStore)
             async throws -> (String, StoredResource)?
         {
             guard let schema = SchemaRegistry.standard.resourceSchema(for: "User") else { return nil }

@@ -26,6 +26,11 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Address to listen on (default: server.host of --config, else 127.0.0.1).") var host: String?
     @Option(help: "Port to listen on, 0 picks a free one (default: server.port of --config, else 8080).") var port: Int?
     @OptionGroup var store: StoreOptions
+    @Flag(
+        help:
+            "Do not migrate the PostgreSQL schema (run 'scim-bridge migrate' first): refuse to start if it is behind."
+    )
+    var noMigrate = false
     @Option(help: "Write every SCIM request and response, redacted, as replay fixtures into this folder.")
     var record: String?
     @Option(help: "Public base URL clients use (e.g. https://scim.example.com), for meta.location behind a proxy.")
@@ -105,6 +110,11 @@ struct Serve: AsyncParsableCommand {
             config != nil && store.dataDir == StoreOptions.defaultDataDir ? file.server.dataDir : store.dataDir
         switch file.storage {
         case .sqlite:
+            if noMigrate {
+                throw CLIError(
+                    "--no-migrate: storage is sqlite, whose file is brought up to date by the one process that opens it; drop the flag (or run 'scim-bridge migrate' first, which does the same)."
+                )
+            }
             let s = try EmbeddedStore.open(dataDir: dataDir)
             try ServeLock.acquire(dataDir: dataDir)
             try await serve(
@@ -120,7 +130,15 @@ struct Serve: AsyncParsableCommand {
             )
         case .postgres:
             // Several processes may serve one database: no lock file; the pool runs while the bridge does.
-            try await EmbeddedStore.withConfiguredStore(file, logger: logger) { s in
+            try await EmbeddedStore.withConfiguredStore(file, migrate: !noMigrate, logger: logger) { s in
+                if noMigrate, let pg = s as? PostgresStore {
+                    let behind = try await pg.pendingMigrations()
+                    guard behind.isEmpty else {
+                        throw CLIError(
+                            "--no-migrate: the database's schema lacks migration(s) \(behind.map(String.init).joined(separator: ", ")) of this version; run 'scim-bridge migrate --config \(config ?? "FILE")' first."
+                        )
+                    }
+                }
                 try await serve(
                     on: s,
                     file,

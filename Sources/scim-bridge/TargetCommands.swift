@@ -15,8 +15,8 @@ struct TargetOptions: ParsableArguments {
     @Option(help: "The target's name in the configuration.") var target: String
     @OptionGroup var store: StoreOptions
 
-    /// The configuration, the store, the target's processor and the channels that fan out to it.
-    func open() async throws -> (SQLiteStore, any TargetReconciler, [Channel]) {
+    /// Runs `body` with the configured store, the target's reconciler and the channels that fan out to it.
+    func withOpened<T>(_ body: (any BridgeStore, any TargetReconciler, [Channel]) async throws -> T) async throws -> T {
         let file: BridgeConfiguration
         do {
             file = try ConfigurationLoader.load(file: config)
@@ -28,7 +28,13 @@ struct TargetOptions: ParsableArguments {
                 "--target: no target named '\(target)' in \(config); it has: \(file.targets.map(\.name).joined(separator: ", "))."
             )
         }
-        let s = try EmbeddedStore.open(dataDir: store.dataDir, create: false)
+        return try await store.withStore(file) { s in
+            try await body(s, try reconciler(file, index, s), channels(file, s))
+        }
+    }
+
+    /// The target's reconciler on store `s`.
+    func reconciler(_ file: BridgeConfiguration, _ index: Int, _ s: any BridgeStore) throws -> any TargetReconciler {
         var logger = Logger(label: "scim-bridge")
         logger.logLevel = .warning
         let settings = file.targets[index]
@@ -37,16 +43,27 @@ struct TargetOptions: ParsableArguments {
         let patience = HTTPTransport.Patience(budget: .seconds(600)) { line in
             FileHandle.standardError.write(Data("waiting: \(line)\n".utf8))
         }
-        let connector = try TargetServices.connector(settings, index: index, patience: patience)
+        // On PostgreSQL, calls are taken from the budget the serving replicas share.
+        let connector = try TargetServices.connector(
+            settings,
+            index: index,
+            bucket: TargetServices.bucket(settings, store: s),
+            patience: patience
+        )
         switch TargetServices.reconciler(settings, connector, store: s, logger: logger) {
         case .groupCentric(let r): reconciler = r
         case .userCentric(let r): reconciler = r
         }
+        return reconciler
+    }
+
+    /// The channels of the configuration that fan out to the target, as the store knows them.
+    func channels(_ file: BridgeConfiguration, _ s: any BridgeStore) async throws -> [Channel] {
         var channels: [Channel] = []
         for c in file.channels where c.targets.contains(target) {
             if let channel = try await s.channel(named: c.name) { channels.append(channel) }
         }
-        return (s, reconciler, channels)
+        return channels
     }
 }
 
@@ -59,8 +76,7 @@ struct Plan: AsyncParsableCommand {
     @OptionGroup var options: TargetOptions
 
     func run() async throws {
-        let (_, reconciler, channels) = try await options.open()
-        try await show(reconciler, channels)
+        try await options.withOpened { _, reconciler, channels in try await show(reconciler, channels) }
     }
 
     func show<R: TargetReconciler>(_ reconciler: R, _ channels: [Channel]) async throws {
@@ -84,8 +100,17 @@ struct SyncCommand: AsyncParsableCommand {
     @OptionGroup var options: TargetOptions
 
     func run() async throws {
-        let (_, reconciler, channels) = try await options.open()
-        try await repair(reconciler, channels)
+        try await options.withOpened { s, reconciler, channels in
+            // One pass of the target at a time, whoever runs it: serve's schedule, the console, sync.
+            let ran = try await s.withReconciliationLock(target: options.target) {
+                try await repair(reconciler, channels)
+            }
+            if !ran {
+                throw CLIError(
+                    "A reconciliation of target '\(options.target)' is running (serve's schedule or the console); try again when it ends."
+                )
+            }
+        }
     }
 
     func repair<R: TargetReconciler>(_ reconciler: R, _ channels: [Channel]) async throws {
@@ -145,7 +170,10 @@ struct Status: AsyncParsableCommand {
         do { file = try ConfigurationLoader.load(file: config, readFile: { _ in "not read by status" }) } catch {
             throw CLIError("\(error)")
         }
-        let s = try EmbeddedStore.open(dataDir: store.dataDir, create: false)
+        try await store.withStore(file) { s in try await report(file, s) }
+    }
+
+    func report(_ file: BridgeConfiguration, _ s: any BridgeStore) async throws {
         for t in file.targets where target == nil || t.name == target {
             let counts = try await s.outboxCounts(target: t.name)
             let mappings = try await s.mappings(target: t.name)

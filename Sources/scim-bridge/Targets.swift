@@ -12,9 +12,11 @@ struct Targets: AsyncParsableCommand {
         subcommands: [Resume.self, Resolve.self]
     )
 
-    /// With `--config`, that the file names the target (only names are read, not secrets).
-    static func checkExists(_ name: String, in config: String?) throws {
-        guard let config else { return }
+    /// With `--config`, that the file names the target (only names are read, not secrets); returns
+    /// the configuration, whose `storage:` names the store.
+    @discardableResult
+    static func checkExists(_ name: String, in config: String?) throws -> BridgeConfiguration? {
+        guard let config else { return nil }
         let file: BridgeConfiguration
         do { file = try ConfigurationLoader.load(file: config, readFile: { _ in "not read" }) } catch {
             throw CLIError("\(error)")
@@ -24,6 +26,7 @@ struct Targets: AsyncParsableCommand {
                 "no target named '\(name)' in \(config); it has: \(file.targets.map(\.name).joined(separator: ", "))."
             )
         }
+        return file
     }
 
     /// `scim-bridge targets resume NAME`: lets the changes a target's brake on mass deprovisioning
@@ -37,15 +40,16 @@ struct Targets: AsyncParsableCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            try Targets.checkExists(name, in: config)
-            let s = try EmbeddedStore.open(dataDir: store.dataDir, create: false)
-            guard let reason = try await s.targetState(name)?.pausedReason else {
-                print("Target '\(name)' is not paused; nothing to resume.")
-                return
+            let file = try Targets.checkExists(name, in: config)
+            try await store.withStore(file) { s in
+                guard let reason = try await s.targetState(name)?.pausedReason else {
+                    print("Target '\(name)' is not paused; nothing to resume.")
+                    return
+                }
+                try await s.recordResume(target: name, at: .now)
+                print("Resumed target '\(name)', which was paused: \(reason).")
+                print("A running serve delivers its held changes within a second; the count starts again from zero.")
             }
-            try await s.recordResume(target: name, at: .now)
-            print("Resumed target '\(name)', which was paused: \(reason).")
-            print("A running serve delivers its held changes within a second; the count starts again from zero.")
         }
     }
 
@@ -72,11 +76,14 @@ struct Targets: AsyncParsableCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            try Targets.checkExists(name, in: config)
+            let file = try Targets.checkExists(name, in: config)
             guard acknowledge else {
                 throw CLIError(CollisionResolution.consequence(of: policy) + " Pass --acknowledge to continue.")
             }
-            let s = try EmbeddedStore.open(dataDir: store.dataDir, create: false)
+            try await store.withStore(file) { s in try await resolve(in: s) }
+        }
+
+        func resolve(in s: any BridgeStore) async throws {
             let user = ProcessInfo.processInfo.environment["USER"] ?? "unknown"
             do {
                 let settled = try await CollisionResolution.resolve(

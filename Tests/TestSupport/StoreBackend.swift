@@ -72,6 +72,24 @@ package enum StoreBackend: String, Sendable, CaseIterable, CustomStringConvertib
         }
     }
 
+    /// The URL of a new, empty database on the test server, dropped after `body`: for `scim-bridge`
+    /// processes, which find their store from a URL in their configuration.
+    package static func withPostgresDatabase<T>(_ body: (String) async throws -> T) async throws -> T {
+        guard let url = postgresURL, var parts = URLComponents(string: url) else { throw BackendUnavailable() }
+        let base = try PostgresStoreConfiguration(url: url, tls: .disable, poolSize: 1)
+        let name = "test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        try await administer(base, "CREATE DATABASE \(name)")
+        parts.path = "/" + name
+        do {
+            let result = try await body(parts.string ?? url)
+            try await administer(base, "DROP DATABASE \(name) WITH (FORCE)")
+            return result
+        } catch {
+            try? await administer(base, "DROP DATABASE \(name) WITH (FORCE)")
+            throw error
+        }
+    }
+
     private static func administer(_ config: PostgresStoreConfiguration, _ sql: String) async throws {
         try await PostgresStore(configuration: config, logger: quiet, leaseTimeout: .seconds(60)).withRunning(
             migrate: false

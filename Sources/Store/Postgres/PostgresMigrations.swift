@@ -253,3 +253,20 @@ extension PostgresStore {
         }
     }
 }
+
+extension PostgresStore {
+    /// The migrations this version has and the database has not applied (all of them on an empty
+    /// database): what `serve --no-migrate` refuses to start with.
+    package func pendingMigrations() async throws -> [Int] {
+        try await read { c in
+            let exists =
+                try await rows("SELECT to_regclass('schema_migrations') IS NOT NULL", on: c).first?.decode(Bool.self)
+                ?? false
+            let done: Set<Int> =
+                exists
+                ? Set(try await rows("SELECT version FROM schema_migrations", on: c).map { try $0.decode(Int.self) })
+                : []
+            return PostgresMigrations.steps.map(\.version).filter { !done.contains($0) }
+        }
+    }
+}

@@ -121,8 +121,13 @@ package func buildApplication(
             middleware: StaticBearerTokenMiddleware(token: admin.token, opens: ("The admin API", "server.adminToken"))
         )
         AdminRoutes(store: syncStore, targets: admin.targets).register(on: group)
-        ConsoleRoutes(store: syncStore, admin: admin, sessions: ConsoleSessions(), secure: configuration.tls != nil)
-            .register(on: router)
+        ConsoleRoutes(
+            store: syncStore,
+            admin: admin,
+            sessions: ConsoleSessions(),
+            secure: configuration.tls != nil || configuration.publicURL?.hasPrefix("https://") == true
+        )
+        .register(on: router)
     }
 
     let discovery = router.group("scim/v2/:channel").add(

@@ -12,6 +12,9 @@ package protocol SyncStore: Store {
     func completeOutboxEntry(_ seq: Int64) async throws
     /// Records a failed attempt: retried at `nextAttempt`, or dead-lettered when `dead`.
     func failOutboxEntry(_ seq: Int64, attempts: Int, nextAttempt: SCIMDateTime, error: String, dead: Bool) async throws
+    /// Gives back claimed entries this process will not deliver (it is stopping, or the target stopped
+    /// taking its credential), so that another replica takes them now rather than when the lease ends.
+    func releaseOutboxClaims(_ seqs: [Int64]) async throws
     /// Counts of entries by state for a target.
     func outboxCounts(target: String) async throws -> [String: Int]
     /// Entries in the dead-letter state (newest first).

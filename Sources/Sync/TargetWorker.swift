@@ -122,19 +122,35 @@ package struct TargetWorker: Service {
         let limit = health.isAuthenticating ? 1 : concurrency * 8
         let due = try await store.dueOutboxEntries(target: target, limit: limit, now: Self.now())
         guard !due.isEmpty else { return false }
-        await withTaskGroup(of: Void.self) { group in
+        let started = await withTaskGroup(of: Void.self) { group in
             var running = 0
+            var started = 0
             for entry in due {
                 if running >= concurrency {
                     await group.next()
                     running -= 1
                 }
-                // A batch read before the credential failed is not sent on after it.
+                // A batch read before the credential failed is not sent on after it, nor one read
+                // before a graceful shutdown began.
                 if health.isAuthenticating && limit > 1 { break }
+                if Task.isShuttingDownGracefully { break }
                 group.addTask { await deliver(entry) }
                 running += 1
+                started += 1
             }
             await group.waitForAll()
+            return started
+        }
+        if started < due.count {
+            // Given back at once: on a shared database another replica may take them now.
+            do {
+                try await store.releaseOutboxClaims(due[started...].map(\.seq))
+            } catch {
+                logger.warning(
+                    "claims could not be given back; they return when their lease ends",
+                    metadata: ["target": "\(target)", "error": "\(error)"]
+                )
+            }
         }
         return true
     }

@@ -451,4 +451,132 @@ struct SharedStoreTests {
             #expect(try await store.dueOutboxEntries(target: "t", limit: 500, now: expired).count == keys)
         }
     }
+
+    @Test("the audit log reads by target, resource, time and page, newest first", arguments: StoreBackend.available)
+    func auditLogFilters(_ backend: StoreBackend) async throws {
+        try await backend.withStore { store in
+            let channel = try await store.createChannel(named: "c")
+            for i in 0..<5 {
+                try await store.appendAudit(
+                    target: i % 2 == 0 ? "a" : "b",
+                    channel: channel,
+                    action: "created",
+                    resourceKey: "user:u\(i % 3)",
+                    detail: ["n": .integer(Int64(i))]
+                )
+            }
+            let all = try await store.auditLog(AuditQuery(limit: 10))
+            #expect(all.map { $0.detail["n"]?.integerValue } == [4, 3, 2, 1, 0] as [Int64?], "newest first")
+            #expect(
+                try await store.auditLog(AuditQuery(target: "a")).map { $0.detail["n"]?.integerValue } == [4, 2, 0]
+            )
+            #expect(
+                try await store.auditLog(AuditQuery(target: "a", resourceKey: "user:u0")).map {
+                    $0.detail["n"]?.integerValue
+                } == [0]
+            )
+            let page = try await store.auditLog(AuditQuery(limit: 2))
+            let next = try await store.auditLog(AuditQuery(before: page.last?.seq, limit: 2))
+            #expect(next.map { $0.detail["n"]?.integerValue } == [2, 1])
+            let later = SCIMDateTime(seconds: SCIMDateTime.now.seconds + 60, nanoseconds: 0)
+            #expect(try await store.auditLog(AuditQuery(since: later)).isEmpty)
+            #expect(try await store.auditLog(AuditQuery(until: later)).count == 5)
+        }
+    }
+
+    @Test(
+        "a resource's outbox history, newest first, with when each change was queued",
+        arguments: StoreBackend.available
+    )
+    func outboxHistoryOfOneResource(_ backend: StoreBackend) async throws {
+        try await backend.withStore { store in
+            let channel = try await store.createChannel(named: "c")
+            try await store.enqueue(
+                [.userUpserted(id: "u1"), .userUpserted(id: "u2"), .userDeleted(id: "u1")],
+                target: "t",
+                channel: channel
+            )
+            let history = try await store.outboxHistory(
+                target: "t",
+                channel: channel,
+                resourceKey: "user:u1",
+                limit: 10
+            )
+            #expect(
+                history.map(\.event.type) == [
+                    ChangeEvent.userDeleted(id: "u1").type, ChangeEvent.userUpserted(id: "u1").type,
+                ]
+            )
+            #expect(history.allSatisfy { $0.created != nil && $0.state == .pending })
+            #expect(
+                try await store.outboxHistory(target: "other", channel: channel, resourceKey: "user:u1", limit: 10)
+                    .isEmpty
+            )
+        }
+    }
+
+    @Test("one reconciliation of a target at a time", arguments: StoreBackend.available)
+    func reconciliationLockIsExclusive(_ backend: StoreBackend) async throws {
+        try await backend.withStore { store in
+            let (inside, release) = AsyncStream.makeStream(of: Void.self)
+            let first = Task {
+                defer { release.finish() }
+                return try await store.withReconciliationLock(target: "t") {
+                    release.yield()
+                    try await Task.sleep(for: .milliseconds(500))
+                }
+            }
+            for await _ in inside { break }
+            let whileHeld = try await store.withReconciliationLock(target: "t") {}
+            let otherTarget = try await store.withReconciliationLock(target: "other") {}
+            #expect(!whileHeld, "held by the first pass")
+            #expect(otherTarget, "another target is free")
+            #expect(try await first.value == true)
+            let afterwards = try await store.withReconciliationLock(target: "t") {}
+            #expect(afterwards, "free once the first ended")
+        }
+    }
+
+    @Test(
+        "two stores on one database share the advisory lock and the rate budget",
+        arguments: StoreBackend.postgresOnly
+    )
+    func replicasShareTheLockAndTheBudget(_ backend: StoreBackend) async throws {
+        try await StoreBackend.withPostgresSchema { config in
+            let one = PostgresStore(configuration: config, logger: StoreBackend.quiet)
+            let two = PostgresStore(configuration: config, logger: StoreBackend.quiet)
+            try await one.withRunning { one in
+                try await two.withRunning(migrate: false) { two in
+                    let (inside, entered) = AsyncStream.makeStream(of: Void.self)
+                    let holder = Task {
+                        defer { entered.finish() }
+                        return try await one.withReconciliationLock(target: "t") {
+                            entered.yield()
+                            try await Task.sleep(for: .milliseconds(500))
+                        }
+                    }
+                    for await _ in inside { break }
+                    let whileHeld = try await two.withReconciliationLock(target: "t") {}
+                    #expect(!whileHeld, "held by the other replica")
+                    #expect(try await holder.value)
+                    let afterwards = try await two.withReconciliationLock(target: "t") {}
+                    #expect(afterwards)
+
+                    // 60 a minute with a burst of 3: the two replicas together get 3 calls at once, then wait
+                    // about a second for the next, whichever asks.
+                    let interval = Duration.seconds(1)
+                    var taken = 0
+                    for store in [one, two, one, two] {
+                        if try await store.takeFromRateBudget(target: "t", interval: interval, burst: 3) == nil {
+                            taken += 1
+                        }
+                    }
+                    #expect(taken == 3, "the burst is shared, not one per replica")
+                    let wait = try #require(try await two.takeFromRateBudget(target: "t", interval: interval, burst: 3))
+                    #expect(wait > .milliseconds(500) && wait <= .seconds(1), "\(wait)")
+                    #expect(try await one.takeFromRateBudget(target: "other", interval: interval, burst: 3) == nil)
+                }
+            }
+        }
+    }
 }

@@ -56,6 +56,17 @@ extension PostgresStore {
         }
     }
 
+    package func releaseOutboxClaims(_ seqs: [Int64]) async throws {
+        guard !seqs.isEmpty else { return }
+        try await write { c in
+            try await rows(
+                "UPDATE outbox SET claimed_until = NULL WHERE seq = ANY(?::bigint[]) AND state = 'pending'",
+                [.texts(seqs.map(String.init))],
+                on: c
+            )
+        }
+    }
+
     /// A session-level advisory lock, keyed by the target's name, held on a connection of its own for
     /// as long as `body` runs: a replica that dies mid-pass drops its connection and with it the lock.
     package func withReconciliationLock(target: String, _ body: @Sendable () async throws -> Void) async throws
@@ -72,11 +83,11 @@ extension PostgresStore {
             throw Self.mapped(error)
         }
         do {
-            let key = "scim-bridge reconcile " + target
+            // Advisory locks are the database's, not the schema's: the schema is part of the key.
             let got =
                 try await rows(
-                    "SELECT pg_try_advisory_lock(hashtextextended(?, 0))",
-                    [.text(key)],
+                    "SELECT pg_try_advisory_lock(hashtextextended('scim-bridge reconcile ' || current_schema() || ' ' || ?, 0))",
+                    [.text(target)],
                     on: connection
                 ).first?.decode(Bool.self) ?? false
             if got { try await body() }

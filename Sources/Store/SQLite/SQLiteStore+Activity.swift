@@ -58,6 +58,9 @@ extension SQLiteStore {
         }
     }
 
+    /// One process serves a database file: nothing is claimed, so nothing is given back.
+    package func releaseOutboxClaims(_ seqs: [Int64]) async throws {}
+
     /// One process serves a database file (`ServeLock`), so a lock in memory is enough.
     package func withReconciliationLock(target: String, _ body: @Sendable () async throws -> Void) async throws
         -> Bool

@@ -2,6 +2,25 @@ import PostgresNIO
 
 /// The PostgreSQL side of a copy: statements run on the connection of the copy's one transaction.
 extension PostgresStore {
+    /// Connects once, outside the pool: a refused login or a missing database fails at once with the
+    /// server's reason, where the pool would try again until its lease timeout and then say only that
+    /// no connection came. A server that cannot be reached is `StoreUnavailable`.
+    func checkConnection() async throws {
+        let connection: PostgresConnection
+        do {
+            connection = try await PostgresConnection.connect(
+                configuration: try settings.connectionConfiguration(),
+                id: 0,
+                logger: logger
+            )
+        } catch let error as PSQLError where error.code == .server {
+            throw error
+        } catch {
+            throw Self.mapped(error)
+        }
+        try await connection.close()
+    }
+
     /// Keeps every other writer out of the copied tables until the transaction ends (a bridge started
     /// too early, a second copy): they wait, then find the tables filled.
     func lockForCopy(_ tables: [CopiedTable], on c: PostgresConnection) async throws {

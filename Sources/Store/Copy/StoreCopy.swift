@@ -31,6 +31,7 @@ package enum StoreCopy {
     {
         let clock = ContinuousClock()
         let start = clock.now
+        try await destination.checkConnection()
         try await destination.migrate()
         let snapshot = try SQLiteCopySource(source)
         let tables = CopiedTable.all

@@ -72,6 +72,26 @@ package enum StoreBackend: String, Sendable, CaseIterable, CustomStringConvertib
         }
     }
 
+    /// The URL of a new, empty database on the test server, dropped after `body`: for a process that
+    /// takes a URL (a URL names no schema).
+    package static func withPostgresDatabase<T>(_ body: (String) async throws -> T) async throws -> T {
+        guard let url = postgresURL, var components = URLComponents(string: url) else { throw BackendUnavailable() }
+        // CREATE and DROP DATABASE run outside a transaction: on a connection of the server's database.
+        let base = try PostgresStoreConfiguration(url: url, tls: .disable, poolSize: 1)
+        let database = "test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        try await administer(base, "CREATE DATABASE \(database)")
+        components.path = "/" + database
+        guard let target = components.string else { throw BackendUnavailable() }
+        do {
+            let result = try await body(target)
+            try await administer(base, "DROP DATABASE \(database) WITH (FORCE)")
+            return result
+        } catch {
+            try? await administer(base, "DROP DATABASE \(database) WITH (FORCE)")
+            throw error
+        }
+    }
+
     private static func administer(_ config: PostgresStoreConfiguration, _ sql: String) async throws {
         try await PostgresStore(configuration: config, logger: quiet, leaseTimeout: .seconds(60)).withRunning(
             migrate: false

@@ -102,4 +102,26 @@ struct StoreCopyProcessTests {
             "\(unset.output)"
         )
     }
+
+    @Test("refuses to copy a data directory a serve is running on")
+    func refusesWhileServing() async throws {
+        let executable = try #require(CrashRecoveryTests.executable)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("scim-bridge-copy-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let serving = try CrashRecoveryTests.BridgeProcess(executable: executable, config: nil, dataDir: dir)
+        defer {
+            serving.process.terminate()
+            serving.process.waitUntilExit()
+        }
+        _ = try await serving.port()
+
+        let copy = try Self.run([
+            "store", "copy", "--from", "sqlite:\(dir.path)", "--to", "postgres://nobody@127.0.0.1:1/none",
+        ])
+        #expect(copy.status != 0)
+        #expect(
+            copy.output.contains("--from: a 'scim-bridge serve' is running on '\(dir.path)'. Stop it first"),
+            "\(copy.output)"
+        )
+    }
 }

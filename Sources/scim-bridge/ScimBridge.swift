@@ -8,7 +8,7 @@ struct ScimBridge: AsyncParsableCommand {
         abstract: "A SCIM 2.0 bridge: identity providers push users and groups in, SaaS apps receive them.",
         subcommands: [
             Serve.self, Channels.self, Plan.self, SyncCommand.self, Status.self, Doctor.self, MappingCommands.self,
-            Targets.self, Migrate.self,
+            Targets.self, Migrate.self, StoreCommand.self,
         ]
     )
 }

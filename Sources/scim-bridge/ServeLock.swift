@@ -13,8 +13,9 @@ enum ServeLock {
     static let fileName = "serve.lock"
 
     /// Takes the directory's lock for the life of the process (the kernel releases it when the
-    /// process ends, however it ends); throws, naming the directory, when another process holds it.
-    static func acquire(dataDir: String) throws {
+    /// process ends, however it ends); throws, naming the directory, when another process holds it
+    /// (with `heldMessage`, when given: what the holder means to the caller).
+    static func acquire(dataDir: String, heldMessage: String? = nil) throws {
         let path = (dataDir as NSString).appendingPathComponent(fileName)
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
@@ -23,7 +24,8 @@ enum ServeLock {
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             close(fd)
             throw CLIError(
-                "Another 'scim-bridge serve' is already serving the data directory '\(dataDir)' (it holds '\(path)'). Stop it first, or give this one another --data-dir."
+                heldMessage
+                    ?? "Another 'scim-bridge serve' is already serving the data directory '\(dataDir)' (it holds '\(path)'). Stop it first, or give this one another --data-dir."
             )
         }
         // The descriptor stays open until the process exits: closing it would release the lock.

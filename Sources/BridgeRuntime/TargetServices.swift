@@ -63,48 +63,65 @@ package enum TargetServices {
                 logger.info("reconciliation waits", metadata: ["target": "\(t.name)", "reason": "\(line)"])
             }
             let patient = try self.connector(t, index: i, bucket: bucket, patience: patience)
-            let entry: ConsoleTargets.Entry
+            let scheduled: (any Service)?
             switch reconciler(t, patient, store: store, brake: brake, logger: logger) {
             case .groupCentric(let r):
-                let service = ReconcileService(
-                    reconciler: r,
-                    channelNames: channels,
-                    period: period ?? .seconds(3600),
+                (scheduled, console[t.name]) = reconciling(
+                    r,
+                    t,
+                    channels,
+                    bucket,
+                    patient,
+                    store: store,
                     logger: logger
-                )
-                if period != nil {
-                    workers.append(RestartingService(service, name: "reconciliation \(t.name)", logger: logger))
-                }
-                entry = ConsoleTargets.Entry(
-                    bucket: bucket,
-                    connector: patient,
-                    pass: { await service.pass() },
-                    plan: { try await Self.plan(r, channels, store: store) }
                 )
             case .userCentric(let r):
-                let service = ReconcileService(
-                    reconciler: r,
-                    channelNames: channels,
-                    period: period ?? .seconds(3600),
+                (scheduled, console[t.name]) = reconciling(
+                    r,
+                    t,
+                    channels,
+                    bucket,
+                    patient,
+                    store: store,
                     logger: logger
                 )
-                if period != nil {
-                    workers.append(RestartingService(service, name: "reconciliation \(t.name)", logger: logger))
-                }
-                entry = ConsoleTargets.Entry(
-                    bucket: bucket,
-                    connector: patient,
-                    pass: { await service.pass() },
-                    plan: { try await Self.plan(r, channels, store: store) }
-                )
             }
-            console[t.name] = entry
+            if let scheduled { workers.append(scheduled) }
         }
         return Running(
             services: workers,
             activity: activity,
             operations: ConsoleTargets(entries: console, logger: logger)
         )
+    }
+
+    /// A target's scheduled reconciliation (when `reconcileEvery` is set) and what the console reaches
+    /// it by: both run the same passes, under the store's reconciliation lock.
+    static func reconciling<R: TargetReconciler>(
+        _ r: R,
+        _ t: TargetSettings,
+        _ channels: [String],
+        _ bucket: TokenBucket,
+        _ connector: TargetConnector,
+        store: any BridgeStore,
+        logger: Logger
+    ) -> (scheduled: (any Service)?, console: ConsoleTargets.Entry) {
+        let service = ReconcileService(
+            reconciler: r,
+            channelNames: channels,
+            period: t.reconcileEvery ?? .seconds(3600),
+            logger: logger
+        )
+        let scheduled =
+            t.reconcileEvery == nil
+            ? nil : RestartingService(service, name: "reconciliation \(t.name)", logger: logger) as any Service
+        let entry = ConsoleTargets.Entry(
+            bucket: bucket,
+            connector: connector,
+            pass: { await service.pass() },
+            plan: { try await Self.plan(r, channels, store: store) }
+        )
+        return (scheduled, entry)
     }
 
     /// The plan of `reconciler` for the channels named, as lines.

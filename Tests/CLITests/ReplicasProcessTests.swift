@@ -143,14 +143,23 @@ struct ReplicasProcessTests {
                 let (probe, _) = try await push.send(.GET, "/Users?count=0", nil)
                 #expect(probe == 200, "\(replicas[0].errors.withLock { $0 })")
 
-                // Users and groups, spread round-robin over the three.
+                // Users pushed at once, six at a time, spread round-robin over the three; then groups.
                 let userCount = 60
-                var users: [String: String] = [:]  // userName → id
-                for i in 0..<userCount {
-                    let name = "user\(i)@example.com"
-                    let body = try await push.send(.POST, "/Users", Bodies.user(name), expect: 201)
-                    users[name] = try #require(body?["id"]?.stringValue)
+                let acknowledged = try await withThrowingTaskGroup(of: (String, String?).self) { tasks in
+                    var users: [String: String] = [:]  // userName → id
+                    for i in 0..<userCount {
+                        if i >= 6, let (name, id) = try await tasks.next() { users[name] = id }
+                        tasks.addTask {
+                            let name = "user\(i)@example.com"
+                            let body = try await push.send(.POST, "/Users", Bodies.user(name), expect: 201)
+                            return (name, body?["id"]?.stringValue)
+                        }
+                    }
+                    for try await (name, id) in tasks { users[name] = id }
+                    return users
                 }
+                var users: [String: String] = [:]
+                for (name, id) in acknowledged { users[name] = try #require(id, "\(name) was acknowledged") }
                 let names = users.keys.sorted()
                 var groups: [String: (id: String, members: Set<String>)] = [:]
                 for g in 0..<6 {
@@ -211,6 +220,20 @@ struct ReplicasProcessTests {
                         + "\(state.requests.count) requests in all; 429s: \(state.counters.rateLimited)"
                 )
                 #expect(writes.count - distinct.count <= 20, "repeats are bounded by what was in flight")
+
+                // A rotated token reaches every live replica within their credential cache's time.
+                let rotated = try ServeProcessTests.run(["channels", "rotate-token", "pingone", "--config", config])
+                let fresh = try #require(rotated.output.split(separator: "\n").last.map(String.init))
+                for i in [0, 2] {
+                    let url = bases[i] + "/Users?count=0"
+                    #expect(
+                        try await ServeProcessTests.eventually(within: .seconds(10)) {
+                            try await CrashRecoveryTests.request(.GET, url, token: token).0 == 401
+                        },
+                        "replica \(i) still takes the old token"
+                    )
+                    #expect(try await CrashRecoveryTests.request(.GET, url, token: fresh).0 == 200)
+                }
             }
         }
     }

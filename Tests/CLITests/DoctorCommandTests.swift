@@ -35,7 +35,7 @@ struct DoctorCommandTests {
             kind: \(kind)
             baseURL: \(baseURL)
             auth: \(auth)
-            timeout: 5s
+            timeout: 30s
         \(extra)
         """.write(to: config, atomically: true, encoding: .utf8)
         var env = ProcessInfo.processInfo.environment

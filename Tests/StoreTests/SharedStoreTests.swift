@@ -568,7 +568,9 @@ struct SharedStoreTests {
                     let interval = Duration.seconds(60)
                     var taken = 0
                     for store in [one, two, one, two] {
-                        if try await store.takeFromRateBudget(target: "t", interval: interval, burst: 3) == nil { taken += 1 }
+                        if try await store.takeFromRateBudget(target: "t", interval: interval, burst: 3) == nil {
+                            taken += 1
+                        }
                     }
                     #expect(taken == 3, "the burst is shared, not one per replica")
                     let wait = try #require(try await two.takeFromRateBudget(target: "t", interval: interval, burst: 3))

@@ -129,7 +129,11 @@ struct MSGraphLimitTests {
     }
 
     @Test func resourceUnitsAreChargedByTheCostTable() async throws {
-        try await withMSGraph({ $0.resourceUnitsPerWindow = 5 }) { client, emulator in
+        // Refilled over an hour, so that no unit comes back between the four calls however slow the machine.
+        try await withMSGraph({
+            $0.resourceUnitsPerWindow = 5
+            $0.resourceUnitWindow = .seconds(3600)
+        }) { client, emulator in
             let c = try await client.authorized()
             #expect(try await c.send(.GET, "/users").header("x-ms-resource-unit") == "2")
             #expect(try await c.send(.GET, "/users?$select=id&$top=5").header("x-ms-resource-unit") == "1")
@@ -142,7 +146,8 @@ struct MSGraphLimitTests {
     }
 
     @Test func aJustCreatedUserCannotBeAddedUntilItReplicates() async throws {
-        try await withMSGraph({ $0.replicationDelay = .seconds(2) }) { client, emulator in
+        // A minute, so that a loaded machine still makes the early calls inside the delay.
+        try await withMSGraph({ $0.replicationDelay = .seconds(60) }) { client, emulator in
             let c = try await client.authorized()
             let group = try emulator.seed(groups: [["displayName": "Rep"]]).groups[0]
             let user = try #require(try await c.send(.POST, "/users", MSGraphBodies.user("fresh")).id)
@@ -162,8 +167,9 @@ struct MSGraphLimitTests {
             )
             #expect(toNew.status == 400)
             #expect(toNew.message == "The source resource object or one of the objects being referenced do not exist.")
-            // Generous, so that a loaded machine still makes the early calls inside the delay.
-            try await Task.sleep(for: .milliseconds(2100))
+            // Then a delay the test can wait out: the objects are older than it and have replicated.
+            emulator.setReplicationDelay(.milliseconds(300))
+            try await Task.sleep(for: .milliseconds(400))
             #expect(
                 try await c.send(.POST, "/groups/\(group)/members/$ref", ["@odata.id": MSGraphClient.reference(user)])
                     .status == 204

@@ -34,8 +34,11 @@ public final class MSGraphEmulator: Sendable {
         /// Write requests per `writeWindow` (nil: unlimited).
         public var writesPerWindow: Int?
         public var writeWindow: Duration
-        /// ResourceUnits per 10 seconds (nil: unlimited).
+        /// ResourceUnits per `resourceUnitWindow` (nil: unlimited).
         public var resourceUnitsPerWindow: Int?
+        /// Graph refills ResourceUnits over 10 seconds; a test may stretch it so that a slow machine
+        /// does not refill the budget between the calls it counts.
+        public var resourceUnitWindow: Duration
         /// How long a new user or group stays unknown to member references.
         public var replicationDelay: Duration
         public var faults: FaultPlan
@@ -59,6 +62,7 @@ public final class MSGraphEmulator: Sendable {
             writesPerWindow: Int? = 3000,
             writeWindow: Duration = .seconds(150),
             resourceUnitsPerWindow: Int? = 8000,
+            resourceUnitWindow: Duration = .seconds(10),
             replicationDelay: Duration = .zero,
             faults: FaultPlan = .none,
             contract: OpenAPIContract? = nil
@@ -75,6 +79,7 @@ public final class MSGraphEmulator: Sendable {
             self.writesPerWindow = writesPerWindow
             self.writeWindow = writeWindow
             self.resourceUnitsPerWindow = resourceUnitsPerWindow
+            self.resourceUnitWindow = resourceUnitWindow
             self.replicationDelay = replicationDelay
             self.faults = faults
             self.contract = contract
@@ -139,7 +144,8 @@ public final class MSGraphEmulator: Sendable {
                 limits: .init(
                     writesPerWindow: configuration.writesPerWindow,
                     writeWindow: configuration.writeWindow,
-                    resourceUnitsPerWindow: configuration.resourceUnitsPerWindow
+                    resourceUnitsPerWindow: configuration.resourceUnitsPerWindow,
+                    resourceUnitWindow: configuration.resourceUnitWindow
                 )
             )
             tokenLifetime = configuration.tokenLifetime

@@ -23,7 +23,7 @@ struct SalesforceAPI: RouterMiddleware {
             } catch let error as SalesforceError {
                 return Self.error(error)
             } catch let error as SCIMError {
-                return Self.error(SalesforceError(error.status, "INVALID_INPUT", error.detail ?? "invalid input"))
+                return Self.error(SalesforceError(error.status, "INVALID_INPUT", error.detail))
             }
         }
         let rest = path.dropFirst(Self.prefix.count).split(separator: "/", maxSplits: 1).map(String.init)

@@ -1,4 +1,4 @@
-public import SCIM
+import SCIM
 
 /// What Slack requires of a user or group body (targets.md §B "Endpoints", "User attributes",
 /// "Group membership PATCH shapes"), checked before the directory looks at uniqueness or members.

@@ -280,6 +280,59 @@ struct SharedStoreTests {
         }
     }
 
+    @Test(
+        "a resource read with its edges lists them in order, with kinds and displays",
+        arguments: StoreBackend.available
+    )
+    func aResourceReadWithItsEdgesListsThemInOrder(_ backend: StoreBackend) async throws {
+        try await backend.withStore { store in
+            let channel = try await store.createChannel(named: "edges")
+            let ada = try await store.create(.user, in: channel, resource: StoredBodies.user("ada"), members: [])
+            var named = StoredBodies.user("bob")
+            named["displayName"] = "Bob Builder"
+            let bob = try await store.create(.user, in: channel, resource: named, members: [])
+            let lonely = try await store.create(.user, in: channel, resource: StoredBodies.user("lonely"), members: [])
+            let inner = try await store.create(.group, in: channel, resource: StoredBodies.group("inner"), members: [])
+            // Created out of name order: a user's groups come back by group name, case-insensitively.
+            let zeta = try await store.create(
+                .group,
+                in: channel,
+                resource: StoredBodies.group("Zeta"),
+                members: [ada.id]
+            )
+            let alpha = try await store.create(
+                .group,
+                in: channel,
+                resource: StoredBodies.group("alpha"),
+                members: [bob.id, ada.id, inner.id]
+            )
+
+            let user = try #require(try await store.get(.user, id: ada.id, in: channel, withEdges: true))
+            #expect(user.resource.attributes["userName"] == "ada")
+            #expect(user.edges?.map(\.id) == [alpha.id, zeta.id])
+            #expect(user.edges?.map(\.display) == ["alpha", "Zeta"])
+            #expect(user.edges?.allSatisfy { $0.kind == .group } == true)
+
+            // A group's members come back by member id, each with its kind and display (a user's
+            // displayName, else its userName; a group's displayName).
+            let group = try #require(try await store.get(.group, id: alpha.id, in: channel, withEdges: true))
+            let expected: [(String, ResourceKind, String)] = [
+                (bob.id, .user, "Bob Builder"), (ada.id, .user, "ada"), (inner.id, .group, "inner"),
+            ].sorted { $0.0 < $1.0 }
+            #expect(group.edges?.map(\.id) == expected.map(\.0))
+            #expect(group.edges?.map(\.kind) == expected.map(\.1))
+            #expect(group.edges?.map(\.display) == expected.map(\.2))
+            #expect(try await store.members(ofGroup: alpha.id, in: channel) == group.edges)
+
+            // No edges: an empty list, not nil; an unknown id: nothing.
+            #expect(try await store.get(.user, id: lonely.id, in: channel, withEdges: true)?.edges == [])
+            #expect(try await store.get(.group, id: inner.id, in: channel, withEdges: true)?.edges == [])
+            #expect(try await store.get(.user, id: "no-such-id", in: channel, withEdges: true) == nil)
+            let plain = try #require(try await store.get(.group, id: alpha.id, in: channel, withEdges: false))
+            #expect(plain.edges == nil)
+        }
+    }
+
     @Test("If-Match: a stale version is refused with 412 and changes nothing", arguments: StoreBackend.available)
     func ifMatch(_ backend: StoreBackend) async throws {
         try await backend.withStore { store in

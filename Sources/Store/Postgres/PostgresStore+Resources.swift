@@ -46,13 +46,64 @@ extension PostgresStore: Store {
         guard withEdges else {
             return try await get(kind, id: id, in: channel).map { (resource: $0, edges: nil as [MemberReference]?) }
         }
-        return try await read { c in
-            guard let r = try await fetch(kind, id: id, in: channel, c) else { return nil }
-            let edges =
-                kind == .user
-                ? try await groups(ofMembers: [id], in: channel, c)[id] ?? []
-                : try await members(ofGroups: [id], in: channel, c)[id] ?? []
-            return (r, edges)
+        // One statement, which sees one snapshot by itself: a transaction around two would cost four
+        // round trips, and the edges come back aggregated on the resource's one row.
+        return try await readOne { c in
+            guard
+                let row = try await rows(
+                    "SELECT \(Self.headColumns), (\(Self.edgesAggregate(kind))) FROM \(kind.table) t"
+                        + " WHERE t.channel_key = ? AND t.id = ?",
+                    [.int(channel.key), .text(id)],
+                    on: c
+                ).first
+            else { return nil }
+            let aggregated = try Array(row)[5].decode(String?.self)
+            return (try Self.resource(kind, from: row), try Self.edges(kind, aggregated: aggregated))
+        }
+    }
+
+    /// A scalar subquery of resource `t`'s edges as one JSON array text, in the order and with the
+    /// displays `groups(ofMembers:)` and `members(ofGroups:)` give: a user's groups `[id, display]` by
+    /// group name, a group's members `[id, kind, display]` by member id.
+    static func edgesAggregate(_ kind: ResourceKind) -> String {
+        switch kind {
+        case .user:
+            """
+            SELECT json_agg(json_build_array(g.id, g.display) ORDER BY g.display_name_fold)::text
+            FROM membership m JOIN scim_group g ON g.channel_key = m.channel_key AND g.id = m.group_id
+            WHERE m.channel_key = t.channel_key AND m.member_id = t.id
+            """
+        case .group:
+            """
+            SELECT json_agg(json_build_array(m.member_id, m.member_kind, COALESCE(u.display, g.display))
+                ORDER BY m.member_id)::text
+            FROM membership m
+            LEFT JOIN scim_user u ON m.member_kind = 'User' AND u.channel_key = m.channel_key AND u.id = m.member_id
+            LEFT JOIN scim_group g ON m.member_kind = 'Group' AND g.channel_key = m.channel_key AND g.id = m.member_id
+            WHERE m.channel_key = t.channel_key AND m.group_id = t.id
+            """
+        }
+    }
+
+    /// The edges `edgesAggregate(kind)` aggregated (nil when there are none).
+    static func edges(_ kind: ResourceKind, aggregated: String?) throws -> [MemberReference] {
+        guard let aggregated else { return [] }
+        guard case .array(let items) = try JSONParser.parse(aggregated) else { throw SCIMError.internalError }
+        return try items.map { item in
+            guard case .array(let fields) = item, let id = fields.first?.stringValue else {
+                throw SCIMError.internalError
+            }
+            let field = { (i: Int) in i < fields.count ? fields[i].stringValue : nil }
+            switch kind {
+            case .user:
+                return MemberReference(id: id, kind: .group, display: field(1))
+            case .group:
+                return MemberReference(
+                    id: id,
+                    kind: field(1).flatMap(ResourceKind.init(rawValue:)) ?? .user,
+                    display: field(2)
+                )
+            }
         }
     }
 

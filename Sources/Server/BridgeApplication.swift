@@ -137,7 +137,12 @@ package func buildApplication(
         on: discovery
     )
 
-    let scim = router.group("scim/v2/:channel").add(middleware: ChannelAuthMiddleware(authenticator: authenticator))
+    let scim = router.group("scim/v2/:channel").add(
+        middleware: ChannelAuthMiddleware(
+            authenticator: authenticator,
+            activity: ChannelActivity(store: store, logger: logger)
+        )
+    )
     let service = ResourceService(store: store, registry: registry, limits: limits, publicURL: configuration.publicURL)
     ResourceRoutes(service: service, paging: paging).register(on: scim)
     BulkRoutes(service: service).register(on: scim)

@@ -14,6 +14,11 @@ package protocol Store: Sendable {
     func channel(named name: String) async throws -> Channel?
     /// All channels, by name.
     func channels() async throws -> [Channel]
+    /// Notes a request from the channel's identity provider at `at`, kept only when later than the
+    /// one held (replicas write in any order).
+    func recordRequest(toChannel channel: Channel, at: SCIMDateTime) async throws
+    /// Each channel's latest recorded request, by channel name; a channel never asked is absent.
+    func lastRequests() async throws -> [String: SCIMDateTime]
     /// Deletes a channel with all its data and credentials; false if there was none.
     func deleteChannel(named name: String) async throws -> Bool
     /// Adds a credential to a channel.

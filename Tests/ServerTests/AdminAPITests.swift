@@ -59,6 +59,30 @@ struct AdminAPITests {
         }
     }
 
+    @Test func eachChannelShowsItsIdentityProvidersLastRequest() async throws {
+        try await SCIMHarness.with(policy: .fail, admin: Self.admin) { h, c in
+            let lastRequest: @Sendable () async throws -> String? = {
+                let status = try await c.get("/admin/status", token: Self.adminToken)
+                let channel = status.body?["channels"]?.arrayValue?.first { $0["name"] == "pingone" }
+                return channel?["lastRequest"]?.stringValue
+            }
+            // Refused requests and the admin API's own are not the identity provider's.
+            #expect(try await c.get("/scim/v2/pingone/Users", token: "wrong").status == 401)
+            #expect(try await lastRequest() == nil)
+
+            let before = SCIMDateTime.now
+            #expect(try await c.get("/scim/v2/pingone/Users", token: h.token).status == 200)
+            // Written beside the request, not before its answer: wait for it.
+            var recorded: String?
+            for _ in 0..<100 where recorded == nil {
+                recorded = try await lastRequest()
+                if recorded == nil { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            let at = try #require(recorded.flatMap { SCIMDateTime($0) })
+            #expect(at >= SCIMDateTime(seconds: before.seconds) && at <= SCIMDateTime.now)
+        }
+    }
+
     @Test func failedResourceShowsAttemptsAndErrorAndCanBeRequeued() async throws {
         try await SCIMHarness.with(policy: .overwrite, maxAttempts: 2, admin: Self.admin) { h, c in
             // Every user create is refused, so the user's change is dead-lettered after two attempts.

@@ -113,6 +113,10 @@ struct ConsoleTests {
             #expect(overview.header("Content-Type") == "text/html; charset=utf-8")
             #expect(overview.html.contains(#"<a href="/admin/target/acme">acme</a>"#))
             #expect(overview.html.contains("<main"))
+            // The sample's pushes were the identity provider's requests: the channel shows when.
+            let lastRequest = try #require(try await h.bridge.store.lastRequests()["pingone"]).iso8601
+            let overviewNow = try await b.get("/admin/", cookie: cookie).html
+            #expect(overviewNow.contains(#"<th scope="row">pingone</th><td>\#(lastRequest)</td>"#))
 
             let page = try await b.get("/admin/target/acme", cookie: cookie).html
             #expect(page.contains("Engineering") && page.contains("I understand and want to continue"))

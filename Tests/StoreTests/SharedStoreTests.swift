@@ -333,6 +333,25 @@ struct SharedStoreTests {
         }
     }
 
+    @Test(
+        "a channel keeps its identity provider's latest request, whatever order replicas write in",
+        arguments: StoreBackend.available
+    )
+    func aChannelKeepsItsLatestRequest(_ backend: StoreBackend) async throws {
+        try await backend.withStore { store in
+            let a = try await store.createChannel(named: "a")
+            _ = try await store.createChannel(named: "b")
+            #expect(try await store.lastRequests().isEmpty)
+            let t1 = SCIMDateTime(seconds: 1_800_000_000, nanoseconds: 125_000_000)
+            try await store.recordRequest(toChannel: a, at: t1)
+            try await store.recordRequest(toChannel: a, at: SCIMDateTime(seconds: 1_700_000_000))
+            #expect(try await store.lastRequests() == ["a": t1], "an earlier time, written late, is ignored")
+            let t2 = SCIMDateTime(seconds: 1_800_000_001)
+            try await store.recordRequest(toChannel: a, at: t2)
+            #expect(try await store.lastRequests() == ["a": t2])
+        }
+    }
+
     @Test("If-Match: a stale version is refused with 412 and changes nothing", arguments: StoreBackend.available)
     func ifMatch(_ backend: StoreBackend) async throws {
         try await backend.withStore { store in

@@ -146,6 +146,7 @@ struct StoreCopyTests {
                 decidedAt: now
             )
         )
+        try await store.recordRequest(toChannel: channel, at: now)
         return Seeded(
             channel: channel,
             other: other,
@@ -174,6 +175,8 @@ struct StoreCopyTests {
 
                 // Channels and credentials, hashes and salts to the byte.
                 #expect(try await pg.channels() == sqlite.channels())
+                #expect(try await pg.lastRequests() == sqlite.lastRequests())
+                #expect(try await pg.lastRequests().count == 1)
                 for (kind, key) in [(CredentialKind.bearer, "k3y"), (.basic, "okta-x")] {
                     let copied = try await pg.credentials(kind: kind, lookupKey: key)
                     let original = try await sqlite.credentials(kind: kind, lookupKey: key)

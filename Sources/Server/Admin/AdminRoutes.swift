@@ -144,9 +144,11 @@ struct AdminRoutes {
             list.append(.object(entry))
         }
         var channels: [JSONValue] = []
+        let lastRequests = try await store.lastRequests()
         for c in try await store.channels() {
             let groups = try await store.query(.group, in: c, ResourceQuery(count: 0)).totalResults
             var o: JSONObject = ["name": .string(c.name), "groups": .integer(Int64(groups))]
+            if let at = lastRequests[c.name] { o["lastRequest"] = .string(at.iso8601) }
             if groups > Self.groupWarningThreshold {
                 o["warning"] = .string(
                     "\(groups) groups: above PingOne's recommended maximum of \(Self.groupWarningThreshold) groups per provisioning rule"

@@ -3,10 +3,11 @@ import SCIM
 import Store
 
 /// Authenticates every request under `/scim/v2/{channel}` to that channel (401 otherwise), so a
-/// credential of one channel can see nothing of another.
+/// credential of one channel can see nothing of another, and notes the channel's activity.
 struct ChannelAuthMiddleware: RouterMiddleware {
     typealias Context = SCIMRequestContext
     let authenticator: ChannelAuthenticator
+    let activity: ChannelActivity
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
@@ -17,6 +18,7 @@ struct ChannelAuthMiddleware: RouterMiddleware {
             authorization: request.headers[.authorization],
             channelName: name
         )
+        if let channel = context.channel { activity.noteRequest(of: channel) }
         return try await next(request, context)
     }
 }

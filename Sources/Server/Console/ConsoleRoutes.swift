@@ -131,11 +131,13 @@ struct ConsoleRoutes {
             targets.append(facts)
         }
         var channels: [[String: Any]] = []
+        let lastRequests = try await store.lastRequests()
         for c in try await store.channels() {
             let users = try await store.query(.user, in: c, ResourceQuery(count: 0)).totalResults
             let groups = try await store.query(.group, in: c, ResourceQuery(count: 0)).totalResults
             channels.append([
                 "name": c.name, "users": users, "groups": groups,
+                "lastRequest": lastRequests[c.name]?.iso8601 ?? "never",
                 "tooMany": groups > AdminRoutes.groupWarningThreshold,
             ])
         }

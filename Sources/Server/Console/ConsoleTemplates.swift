@@ -68,10 +68,10 @@ enum ConsoleTemplates {
         <section aria-labelledby="channels-heading">
         <h2 id="channels-heading">Channels</h2>
         <table>
-        <thead><tr><th scope="col">Channel</th><th scope="col">Users</th><th scope="col">Groups</th></tr></thead>
+        <thead><tr><th scope="col">Channel</th><th scope="col">Last request from the identity provider</th><th scope="col">Users</th><th scope="col">Groups</th></tr></thead>
         <tbody>
         {{#channels}}
-        <tr><th scope="row">{{name}}</th><td>{{users}}</td><td>{{groups}}{{#tooMany}} <strong class="warning">above PingOne's recommended 1,000 groups per rule</strong>{{/tooMany}}</td></tr>
+        <tr><th scope="row">{{name}}</th><td>{{lastRequest}}</td><td>{{users}}</td><td>{{groups}}{{#tooMany}} <strong class="warning">above PingOne's recommended 1,000 groups per rule</strong>{{/tooMany}}</td></tr>
         {{/channels}}
         </tbody>
         </table>

@@ -61,7 +61,10 @@ extension CopiedTable {
         CopiedTable(
             name: "channel",
             source: "channel",
-            columns: [.init("key", .integer), .init("name", .text), .init("created", .integer)],
+            columns: [
+                .init("key", .integer), .init("name", .text), .init("created", .integer),
+                .init("last_request", .integer),
+            ],
             key: ["key"],
             identity: "key"
         ),

@@ -215,6 +215,13 @@ enum PostgresMigrations {
                 """,
             ]
         ),
+        (
+            4, "channel-last-request",
+            [
+                // The console's "last request from the identity provider", per channel (ns since 1970).
+                "ALTER TABLE channel ADD COLUMN last_request BIGINT"
+            ]
+        ),
     ]
 }
 

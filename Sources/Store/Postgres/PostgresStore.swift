@@ -208,6 +208,28 @@ package final class PostgresStore: Sendable {
         return Membership.Channel(key: key, name: name, created: instant(created))
     }
 
+    package func recordRequest(toChannel channel: Membership.Channel, at: SCIMDateTime) async throws {
+        let ns = Self.nanoseconds(at)
+        try await write { c in
+            try await rows(
+                "UPDATE channel SET last_request = ? WHERE key = ? AND (last_request IS NULL OR last_request < ?)",
+                [.int(ns), .int(channel.key), .int(ns)],
+                on: c
+            )
+        }
+    }
+
+    package func lastRequests() async throws -> [String: SCIMDateTime] {
+        try await readOne { c in
+            var times: [String: SCIMDateTime] = [:]
+            for row in try await rows("SELECT name, last_request FROM channel WHERE last_request IS NOT NULL", on: c) {
+                let (name, ns) = try row.decode((String, Int64).self)
+                times[name] = Self.instant(ns)
+            }
+            return times
+        }
+    }
+
     package func deleteChannel(named name: String) async throws -> Bool {
         try await write { c in
             guard

@@ -222,6 +222,10 @@ enum SQLiteMigrations {
                     """
             )
         }
+        m.registerMigration("v11-channel-last-request") { db in
+            // The console's "last request from the identity provider", per channel (ns since 1970).
+            try db.execute(sql: "ALTER TABLE channel ADD COLUMN last_request INTEGER")
+        }
         return m
     }
 }

@@ -179,6 +179,29 @@ package final class SQLiteStore: Store {
         Channel(key: row["key"], name: row["name"], created: instant(row["created"]))
     }
 
+    package func recordRequest(toChannel channel: Channel, at: SCIMDateTime) async throws {
+        let ns = Self.nanoseconds(at)
+        try await write { db in
+            try db.execute(
+                sql: "UPDATE channel SET last_request = ? WHERE key = ? AND (last_request IS NULL OR last_request < ?)",
+                arguments: [ns, channel.key, ns]
+            )
+        }
+    }
+
+    package func lastRequests() async throws -> [String: SCIMDateTime] {
+        try await read { db in
+            var times: [String: SCIMDateTime] = [:]
+            for row in try Row.fetchAll(
+                db,
+                sql: "SELECT name, last_request FROM channel WHERE last_request IS NOT NULL"
+            ) {
+                times[row["name"]] = Self.instant(row["last_request"])
+            }
+            return times
+        }
+    }
+
     package func deleteChannel(named name: String) async throws -> Bool {
         try await write { db in
             guard let key = try Int64.fetchOne(db, sql: "SELECT key FROM channel WHERE name = ?", arguments: [name])

@@ -56,8 +56,13 @@ public final class SlackEmulator: Sendable {
         var resourceLocked = 0
         var recorded: [SlackRecordedRequest] = []
         var baseURL: String
+        /// `Configuration.updateDuration`, until a test changes it (`setUpdateDuration`).
+        var updateDuration: Duration
+        /// Counts `setUpdateDuration` calls: a write under way ends when it changes.
+        var updateGeneration = 0
 
         init(_ configuration: Configuration, baseURL: String) {
+            updateDuration = configuration.updateDuration
             injector = FaultInjector(plan: configuration.faults)
             limits = configuration.rateScale.map(SlackRateLimits.init(scale:))
             self.baseURL = baseURL
@@ -76,6 +81,25 @@ public final class SlackEmulator: Sendable {
     public var baseURL: String { box.withLock { $0.baseURL } }
 
     public func setBaseURL(_ url: String) { box.withLock { $0.baseURL = url } }
+
+    /// Waits as long as a write takes (`updateDuration`), or until `setUpdateDuration` is called.
+    func takeUpdateTime() async {
+        let (duration, generation) = box.withLock { ($0.updateDuration, $0.updateGeneration) }
+        guard duration > .zero else { return }
+        let end = ContinuousClock.now + duration
+        while ContinuousClock.now < end, box.withLock({ $0.updateGeneration }) == generation {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
+    /// How long writes take from now on; writes under way end at once. A test holds an update with a
+    /// long duration while it checks the lock, however slow the machine, then ends it here.
+    public func setUpdateDuration(_ duration: Duration) {
+        box.withLock {
+            $0.updateDuration = duration
+            $0.updateGeneration += 1
+        }
+    }
 
     // MARK: - Test API
 
@@ -177,8 +201,8 @@ public final class SlackEmulator: Sendable {
     {
         let now = ContinuousClock.now - origin
         let template = EmulatorCounters.template(for: path)
-        let updateDuration = configuration.updateDuration
         return box.withLock { s in
+            let updateDuration = s.updateDuration
             s.counters.requests["\(method) \(template)", default: 0] += 1
             if let violation = s.windows.judge(
                 method: method,

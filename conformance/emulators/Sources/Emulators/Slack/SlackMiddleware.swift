@@ -43,9 +43,7 @@ struct SlackMiddleware: RouterMiddleware {
             if collected == nil {
                 response = Self.error(.payloadTooLarge)
             } else {
-                if method != "GET", emulator.configuration.updateDuration > .zero {
-                    try? await Task.sleep(for: emulator.configuration.updateDuration)
-                }
+                if method != "GET" { await emulator.takeUpdateTime() }
                 response = await Self.rendering { try await next(request, context) }
             }
             if let lockKey { emulator.unlock(lockKey) }

@@ -85,4 +85,46 @@ struct ConfiguredStorageTests {
             }
         }
     }
+
+    @Test("/readyz answers 503 with the store down within its deadline, not after each read's wait")
+    func readinessWithAnUnreachableDatabaseAnswersAtOnce() async throws {
+        let config = PostgresStoreConfiguration(
+            host: "127.0.0.1",
+            port: 1,
+            username: "postgres",
+            connectTimeout: .seconds(1)
+        )
+        // Each store call would wait 20 s for a connection; the probe waits 1.5 s.
+        try await PostgresStore(configuration: config, logger: Self.quiet, leaseTimeout: .seconds(20)).withRunning(
+            migrate: false
+        ) { store in
+            let app = try buildApplication(
+                configuration: ServerConfiguration(
+                    host: "127.0.0.1",
+                    port: 0,
+                    observability: ObservabilityConfiguration(
+                        targets: ["acme", "globex"],
+                        workers: { ["acme", "globex"].map { WorkerStatus(target: $0, running: true, idle: nil) } }
+                    )
+                ),
+                store: store,
+                logger: Self.quiet
+            )
+            try await app.test(.ahc(.http)) { client in
+                let started = ContinuousClock.now
+                let reply = try await SCIMClient(client: client).get("/readyz", token: nil)
+                let took = ContinuousClock.now - started
+                #expect(reply.status == 503)
+                #expect(took < .seconds(10), "answered after \(took)")
+                let components = reply.body?["components"]?.arrayValue ?? []
+                let storeComponent = components.first { $0["name"] == "store" }
+                #expect(storeComponent?["status"] == "down")
+                #expect(storeComponent?["error"] == "StoreUnavailable")
+                // The targets are listed from what the process knows, without their store reads.
+                let targets = components.filter { $0["name"]?.stringValue?.hasPrefix("target ") == true }
+                #expect(targets.count == 2)
+                #expect(targets.allSatisfy { $0["worker"] == "running" && $0["outbox"] == nil })
+            }
+        }
+    }
 }

@@ -40,24 +40,32 @@ struct ObservabilityRoutes {
         }
     }
 
+    /// How long `/readyz` waits for the store's write probe: less than a readiness probe's timeout
+    /// (the Kubernetes recipe's is 2 s), so that a database that does not answer gives a `503` with
+    /// the reason rather than a probe that times out.
+    static let storeProbeDeadline: Duration = .milliseconds(1500)
+
     func readiness() async throws -> Response {
         var components: [JSONValue] = []
         var ready = true
+        var storeUp = true
         var storeComponent: JSONObject = ["name": "store"]
         if let health = store as? any StoreHealth {
             do {
-                try await health.probeWrite()
+                let size = try await Self.probe(health, within: Self.storeProbeDeadline)
                 storeComponent["status"] = "up"
-                storeComponent["sizeBytes"] = .integer(Int64(try await health.sizeBytes()))
+                storeComponent["sizeBytes"] = .integer(Int64(size))
             } catch {
                 ready = false
+                storeUp = false
                 storeComponent["status"] = "down"
                 storeComponent["error"] = .string("\(type(of: error))")
             }
         }
         components.append(.object(storeComponent))
+        // A store that is down would make each target's reads wait in turn: they are left out.
+        let sync = storeUp ? store as? any SyncStore : nil
         let workers = Dictionary(configuration.workers().map { ($0.target, $0) }, uniquingKeysWith: { a, _ in a })
-        let sync = store as? any SyncStore
         for target in configuration.targets {
             var c: JSONObject = ["name": .string("target \(target)")]
             let worker = workers[target]
@@ -87,6 +95,25 @@ struct ObservabilityRoutes {
             ready ? .ok : .serviceUnavailable,
             ["status": ready ? "ready" : "not ready", "components": .array(components)]
         )
+    }
+
+    /// The store's size after a write probe, or `StoreUnavailable` when the two take longer than `limit`.
+    static func probe(_ health: any StoreHealth, within limit: Duration) async throws -> Int {
+        try await withThrowingTaskGroup(of: Int?.self) { group in
+            group.addTask {
+                try await health.probeWrite()
+                return try await health.sizeBytes()
+            }
+            group.addTask {
+                try await Task.sleep(for: limit)
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let size = try await group.next() ?? nil else {
+                throw StoreUnavailable("no answer to the readiness probe within \(limit)")
+            }
+            return size
+        }
     }
 
     /// The gauges read from the store at each scrape: outbox depth and age, dead letters, blocked

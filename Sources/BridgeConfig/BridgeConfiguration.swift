@@ -9,17 +9,25 @@ package struct BridgeConfiguration: Sendable, Hashable {
     package var targets: [TargetSettings]
     /// The `storage:` key: SQLite in `server.dataDir` unless it names PostgreSQL.
     package var storage: StorageSettings
+    /// `storage.outboxRetention`: how long a delivered (or settled) outbox entry is kept; nil (`off`)
+    /// keeps every one.
+    package var outboxRetention: Duration?
+
+    /// Thirty days: a month of each resource's deliveries on the console, in a bounded outbox.
+    package static let defaultOutboxRetention: Duration = .seconds(30 * 86_400)
 
     package init(
         server: ServerSettings = ServerSettings(),
         channels: [ChannelSettings] = [],
         targets: [TargetSettings] = [],
-        storage: StorageSettings = .sqlite
+        storage: StorageSettings = .sqlite,
+        outboxRetention: Duration? = BridgeConfiguration.defaultOutboxRetention
     ) {
         self.server = server
         self.channels = channels
         self.targets = targets
         self.storage = storage
+        self.outboxRetention = outboxRetention
     }
 
     /// The target called `name`, if any.

@@ -110,6 +110,12 @@ extension NodeReader {
         }
         let channels = channels(f["channels"], targetNames: targetNames)
         let storage = storage(f["storage"], at: "storage")
-        return BridgeConfiguration(server: server, channels: channels, targets: targets, storage: storage)
+        return BridgeConfiguration(
+            server: server,
+            channels: channels,
+            targets: targets,
+            storage: storage.settings,
+            outboxRetention: storage.outboxRetention
+        )
     }
 }

@@ -15,6 +15,9 @@ package protocol SyncStore: Store {
     /// Gives back claimed entries this process will not deliver (it is stopping, or the target stopped
     /// taking its credential), so that another replica takes them now rather than when the lease ends.
     func releaseOutboxClaims(_ seqs: [Int64]) async throws
+    /// Deletes up to `limit` delivered or settled outbox entries last changed before `before`, oldest
+    /// first, and returns how many it deleted. Pending and dead entries are never deleted.
+    func pruneOutbox(finishedBefore before: SCIMDateTime, limit: Int) async throws -> Int
     /// Counts of entries by state for a target.
     func outboxCounts(target: String) async throws -> [String: Int]
     /// Entries in the dead-letter state (newest first).

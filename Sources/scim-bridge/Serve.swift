@@ -257,6 +257,20 @@ struct Serve: AsyncParsableCommand {
         services += workers.map {
             .init(service: $0, successTerminationBehavior: .ignore, failureTerminationBehavior: .ignore)
         }
+        if let retention = file.outboxRetention {
+            // Like the workers: its failures are logged, and it never ends the process.
+            services.append(
+                .init(
+                    service: RestartingService(
+                        OutboxPruner(store: s, retention: retention, logger: logger),
+                        name: "outbox pruning",
+                        logger: logger
+                    ),
+                    successTerminationBehavior: .ignore,
+                    failureTerminationBehavior: .ignore
+                )
+            )
+        }
         var groupConfiguration = ServiceGroupConfiguration(
             services: services,
             gracefulShutdownSignals: [.sigterm, .sigint],

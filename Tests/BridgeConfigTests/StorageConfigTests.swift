@@ -46,4 +46,28 @@ struct StorageConfigTests {
         let unset = Fixtures.errorText("storage: { postgres: { url: env:DATABASE_URL } }")
         #expect(unset.contains("storage.postgres.url") && unset.contains("DATABASE_URL"), "\(unset)")
     }
+
+    @Test func outboxRetentionDefaultsToThirtyDaysAndMayBeOff() throws {
+        let defaults = try Fixtures.load("storage: sqlite")
+        #expect(defaults.outboxRetention == .seconds(30 * 86_400))
+        #expect(try Fixtures.load("server: { port: 8080 }").outboxRetention == .seconds(30 * 86_400))
+        // A mapping without postgres is SQLite.
+        let week = try Fixtures.load("storage: { outboxRetention: 7d }")
+        #expect(week.storage == .sqlite && week.outboxRetention == .seconds(7 * 86_400))
+        let off = try Fixtures.load("storage: { outboxRetention: off }")
+        #expect(off.storage == .sqlite && off.outboxRetention == nil)
+        let pg = try Fixtures.load(
+            "storage: { postgres: { url: env:DATABASE_URL }, outboxRetention: 90d }",
+            environment: ["DATABASE_URL": "postgres://bridge@db/bridge"]
+        )
+        #expect(pg.outboxRetention == .seconds(90 * 86_400))
+        guard case .postgres = pg.storage else {
+            Issue.record("expected postgres, got \(pg.storage)")
+            return
+        }
+        let short = Fixtures.errorText("storage: { outboxRetention: 30m }")
+        #expect(short.contains("storage.outboxRetention"), "\(short)")
+        let unitless = Fixtures.errorText("storage: { outboxRetention: 30 }")
+        #expect(unitless.contains("storage.outboxRetention") && unitless.contains("needs a unit"), "\(unitless)")
+    }
 }

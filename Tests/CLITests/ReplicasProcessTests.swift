@@ -66,7 +66,7 @@ struct ReplicasProcessTests {
             #expect(early.output.contains("scim-bridge migrate --config"), "\(early.output)")
 
             let migrate = try ServeProcessTests.run(["migrate", "--config", config])
-            #expect(migrate.status == 0 && migrate.output.contains("Applied PostgreSQL migration(s) 1, 2, 3, 4"))
+            #expect(migrate.status == 0 && migrate.output.contains("Applied PostgreSQL migration(s) 1, 2, 3, 4, 5"))
             let again = try ServeProcessTests.run(["migrate", "--config", config])
             #expect(again.output.contains("up to date"), "\(again.output)")
 

@@ -352,6 +352,51 @@ struct SharedStoreTests {
         }
     }
 
+    @Test(
+        "pruning deletes delivered and settled entries older than the cutoff, oldest first, never pending or dead",
+        arguments: StoreBackend.available
+    )
+    func pruningKeepsWhatIsStillToDo(_ backend: StoreBackend) async throws {
+        try await backend.withStore { store in
+            let channel = try await store.createChannel(named: "c")
+            try await store.setTargets(["t"], for: channel)
+            var ids: [String] = []
+            for name in ["a", "b", "c", "d", "e", "f"] {
+                ids.append(
+                    try await store.create(.user, in: channel, resource: StoredBodies.user(name), members: []).id
+                )
+            }
+            let due = try await store.dueOutboxEntries(target: "t", limit: 10, now: .now)
+            #expect(due.count == 6)
+            // Three delivered, one dead, one dead then settled, one still pending.
+            for e in due.prefix(3) { try await store.completeOutboxEntry(e.seq) }
+            try await store.failOutboxEntry(due[3].seq, attempts: 9, nextAttempt: .now, error: "400", dead: true)
+            try await store.failOutboxEntry(due[4].seq, attempts: 9, nextAttempt: .now, error: "400", dead: true)
+            let settled = try await store.settleDeadOutboxEntries(
+                target: "t",
+                channel: channel,
+                resourceKeys: [due[4].resourceKey]
+            )
+            #expect(settled.map(\.seq) == [due[4].seq])
+            #expect(try await store.outboxCounts(target: "t") == ["done": 3, "dead": 1, "settled": 1, "pending": 1])
+
+            // Nothing finished before an hour ago.
+            let hourAgo = SCIMDateTime(seconds: SCIMDateTime.now.seconds - 3600)
+            #expect(try await store.pruneOutbox(finishedBefore: hourAgo, limit: 100) == 0)
+            // Everything finished by now, in batches.
+            let later = SCIMDateTime(seconds: SCIMDateTime.now.seconds + 3600)
+            #expect(try await store.pruneOutbox(finishedBefore: later, limit: 3) == 3)
+            #expect(try await store.pruneOutbox(finishedBefore: later, limit: 3) == 1)
+            #expect(try await store.pruneOutbox(finishedBefore: later, limit: 3) == 0)
+            #expect(try await store.outboxCounts(target: "t") == ["dead": 1, "pending": 1])
+            // The pending entry is still delivered (once its first claim is given back, on PostgreSQL),
+            // and the dead one still retried.
+            try await store.releaseOutboxClaims([due[5].seq])
+            #expect(try await store.dueOutboxEntries(target: "t", limit: 10, now: .now).map(\.seq) == [due[5].seq])
+            #expect(try await store.retryDeadOutboxEntries(target: "t") == 1)
+        }
+    }
+
     @Test("If-Match: a stale version is refused with 412 and changes nothing", arguments: StoreBackend.available)
     func ifMatch(_ backend: StoreBackend) async throws {
         try await backend.withStore { store in

@@ -222,6 +222,13 @@ enum PostgresMigrations {
                 "ALTER TABLE channel ADD COLUMN last_request BIGINT"
             ]
         ),
+        (
+            5, "outbox-finished-index",
+            [
+                // Pruning (`storage.outboxRetention`) finds delivered and settled entries by age.
+                "CREATE INDEX outbox_finished ON outbox(updated) WHERE state IN ('done', 'settled')"
+            ]
+        ),
     ]
 }
 

@@ -140,6 +140,26 @@ extension PostgresStore: SyncStore {
         }
     }
 
+    package func pruneOutbox(finishedBefore before: SCIMDateTime, limit: Int) async throws -> Int {
+        let ns = Self.nanoseconds(before)
+        return try await write { c in
+            // On `outbox_finished`; rows another replica is pruning are skipped, not waited for.
+            try await rows(
+                """
+                WITH pruned AS (
+                    DELETE FROM outbox WHERE seq IN (
+                        SELECT seq FROM outbox WHERE state IN ('done', 'settled') AND updated < ?
+                        ORDER BY updated LIMIT ? FOR UPDATE SKIP LOCKED
+                    ) RETURNING 1
+                )
+                SELECT count(*) FROM pruned
+                """,
+                [.int(ns), .int(Int64(limit))],
+                on: c
+            ).first?.decode(Int.self) ?? 0
+        }
+    }
+
     package func failOutboxEntry(_ seq: Int64, attempts: Int, nextAttempt: SCIMDateTime, error: String, dead: Bool)
         async throws
     {

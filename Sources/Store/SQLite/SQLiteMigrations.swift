@@ -226,6 +226,12 @@ enum SQLiteMigrations {
             // The console's "last request from the identity provider", per channel (ns since 1970).
             try db.execute(sql: "ALTER TABLE channel ADD COLUMN last_request INTEGER")
         }
+        m.registerMigration("v12-outbox-finished-index") { db in
+            // Pruning (`storage.outboxRetention`) finds delivered and settled entries by age.
+            try db.execute(
+                sql: "CREATE INDEX outbox_finished ON outbox(updated) WHERE state IN ('done', 'settled')"
+            )
+        }
         return m
     }
 }

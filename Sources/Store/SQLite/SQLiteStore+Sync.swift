@@ -108,6 +108,23 @@ extension SQLiteStore: SyncStore {
         }
     }
 
+    package func pruneOutbox(finishedBefore before: SCIMDateTime, limit: Int) async throws -> Int {
+        let ns = Self.nanoseconds(before)
+        return try await write { db in
+            // On `outbox_finished`, which holds the delivered and settled entries alone.
+            try db.execute(
+                sql: """
+                    DELETE FROM outbox WHERE seq IN (
+                        SELECT seq FROM outbox WHERE state IN ('done', 'settled') AND updated < ?
+                        ORDER BY updated LIMIT ?
+                    )
+                    """,
+                arguments: [ns, limit]
+            )
+            return db.changesCount
+        }
+    }
+
     package func failOutboxEntry(_ seq: Int64, attempts: Int, nextAttempt: SCIMDateTime, error: String, dead: Bool)
         async throws
     {

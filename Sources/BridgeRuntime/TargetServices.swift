@@ -502,8 +502,8 @@ package enum TargetServices {
                 guard let channel = try await store.channel(named: c.name) else { continue }
                 let held = mappings.filter { $0.channel.key == channel.key }
                 if held.isEmpty {
-                    let queued = try await store.backfill(target: t.name, channel: channel, groupsOnly: false)
-                    if queued > 0 {
+                    // Nil: another replica queued it, or a sync begun before a restart is under way.
+                    if let queued = try await store.initialBackfill(target: t.name, channel: channel), queued > 0 {
                         try await store.recordInitialSync(target: t.name, started: TargetWorker.now())
                         logger.notice(
                             "initial sync queued",

@@ -34,6 +34,11 @@ package protocol SyncStore: Store {
     /// Moves the target's dead entries of these resource keys to `settled` (a reconciliation made them
     /// moot: kept for the audit, no longer dead, never delivered); returns them as settled, by `seq`.
     func settleDeadOutboxEntries(target: String, channel: Channel, resourceKeys: [String]) async throws -> [OutboxEntry]
+    /// Queues every resource of the channel for the target, as `backfill`, when the target holds
+    /// nothing of the channel yet: no mapping and no pending entry. Returns how many it queued, or nil
+    /// when the channel is synced or being synced. Atomic: replicas starting together, or a restart
+    /// while the first sync is under way, queue it once.
+    func initialBackfill(target: String, channel: Channel) async throws -> Int?
     /// Enqueues events for one target (reconciliation and tests).
     func enqueue(_ events: [ChangeEvent], target: String, channel: Channel) async throws
     /// Enqueues an upsert of every user, then every group, of the channel for one target (its initial sync).

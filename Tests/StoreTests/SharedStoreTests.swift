@@ -397,6 +397,51 @@ struct SharedStoreTests {
         }
     }
 
+    @Test(
+        "a channel's first sync is queued once, however many replicas start at once, and not again while it runs",
+        arguments: StoreBackend.available
+    )
+    func theInitialBackfillIsQueuedOnce(_ backend: StoreBackend) async throws {
+        try await backend.withStore { store in
+            let channel = try await store.createChannel(named: "c")
+            var users: [String] = []
+            for i in 0..<30 {
+                users.append(
+                    try await store.create(.user, in: channel, resource: StoredBodies.user("u\(i)"), members: []).id
+                )
+            }
+            _ = try await store.create(.group, in: channel, resource: StoredBodies.group("g"), members: users)
+            // Four at once, as replicas starting together: one queues the channel, the others nothing.
+            let results = try await withThrowingTaskGroup(of: Int?.self) { tasks in
+                for _ in 0..<4 { tasks.addTask { try await store.initialBackfill(target: "t", channel: channel) } }
+                return try await tasks.reduce(into: [Int?]()) { $0.append($1) }
+            }
+            #expect(results.compactMap { $0 } == [31])
+            #expect(try await store.outboxCounts(target: "t") == ["pending": 31])
+            // Restarted while it runs: nothing more.
+            #expect(try await store.initialBackfill(target: "t", channel: channel) == nil)
+            // Once delivered, the mappings say the target holds the channel.
+            var due = try await store.dueOutboxEntries(target: "t", limit: 100, now: .now)
+            while !due.isEmpty {
+                for e in due { try await store.completeOutboxEntry(e.seq) }
+                due = try await store.dueOutboxEntries(target: "t", limit: 100, now: .now)
+            }
+            try await store.setMapping(
+                TargetMapping(
+                    target: "t",
+                    channel: channel,
+                    kind: .user,
+                    canonicalID: users[0],
+                    targetID: "x0",
+                    origin: .created
+                )
+            )
+            #expect(try await store.initialBackfill(target: "t", channel: channel) == nil)
+            // Another target starts from nothing.
+            #expect(try await store.initialBackfill(target: "other", channel: channel) == 31)
+        }
+    }
+
     @Test("If-Match: a stale version is refused with 412 and changes nothing", arguments: StoreBackend.available)
     func ifMatch(_ backend: StoreBackend) async throws {
         try await backend.withStore { store in

@@ -258,23 +258,63 @@ extension PostgresStore: SyncStore {
     /// As `SQLiteStore.backfill`: an upsert of every user, then of every group, of the channel, for one
     /// target, in one transaction. Returns the entries added.
     package func backfill(target: String, channel: Membership.Channel, groupsOnly: Bool = false) async throws -> Int {
-        let now = PostgresValue.int(Self.nanoseconds(Self.now()))
-        let kinds = [("scim_user", "user.upserted", "user:"), ("scim_group", "group.upserted", "group:")]
+        let now = Self.nanoseconds(Self.now())
         return try await write { c in
-            var added = 0
-            for (table, type, prefix) in groupsOnly ? Array(kinds.dropFirst()) : kinds {
-                added += try await rows(
-                    """
-                    INSERT INTO outbox (channel_key, target, resource_key, event, state, attempts, next_attempt, created, updated)
-                    SELECT channel_key, ?, ? || id, json_build_object('type', ?::text, 'id', id)::text, 'pending', 0, 0, ?, ?
-                    FROM \(table) WHERE channel_key = ? ORDER BY id RETURNING seq
-                    """,
-                    [.text(target), .text(prefix), .text(type), now, now, .int(channel.key)],
-                    on: c
-                ).count
-            }
-            return added
+            try await insertBackfill(target: target, channel: channel, groupsOnly: groupsOnly, now: now, c)
         }
+    }
+
+    package func initialBackfill(target: String, channel: Membership.Channel) async throws -> Int? {
+        let now = Self.nanoseconds(Self.now())
+        return try await write { c in
+            // Replicas deciding for one target and channel take turns (the lock lasts to the commit), so
+            // the second sees the first's entries and queues nothing.
+            try await rows(
+                "SELECT pg_advisory_xact_lock(hashtextextended('scim-bridge backfill ' || current_schema() || ' ' || ? || ' ' || ?, 0))",
+                [.text(target), .text(String(channel.key))],
+                on: c
+            )
+            let held =
+                try await rows(
+                    """
+                    SELECT EXISTS (SELECT 1 FROM target_mapping WHERE target = ? AND channel_key = ?)
+                        OR EXISTS (SELECT 1 FROM outbox WHERE target = ? AND state = 'pending' AND channel_key = ?)
+                    """,
+                    [.text(target), .int(channel.key), .text(target), .int(channel.key)],
+                    on: c
+                ).first?.decode(Bool.self) ?? false
+            if held { return nil }
+            return try await insertBackfill(target: target, channel: channel, groupsOnly: false, now: now, c)
+        }
+    }
+
+    /// One pending `upserted` entry per resource of the channel (groups only when `groupsOnly`).
+    func insertBackfill(
+        target: String,
+        channel: Membership.Channel,
+        groupsOnly: Bool,
+        now: Int64,
+        _ c: PostgresConnection
+    ) async throws -> Int {
+        let kinds = [("scim_user", "user.upserted", "user:"), ("scim_group", "group.upserted", "group:")]
+        var added = 0
+        // Users first: a group's link then finds its members provisioned.
+        for (table, type, prefix) in groupsOnly ? Array(kinds.dropFirst()) : kinds {
+            added +=
+                try await rows(
+                    """
+                    WITH queued AS (
+                        INSERT INTO outbox (channel_key, target, resource_key, event, state, attempts, next_attempt, created, updated)
+                        SELECT channel_key, ?, ? || id, json_build_object('type', ?::text, 'id', id)::text, 'pending', 0, 0, ?, ?
+                        FROM \(table) WHERE channel_key = ? ORDER BY id RETURNING 1
+                    )
+                    SELECT count(*) FROM queued
+                    """,
+                    [.text(target), .text(prefix), .text(type), .int(now), .int(now), .int(channel.key)],
+                    on: c
+                ).first?.decode(Int.self) ?? 0
+        }
+        return added
     }
 
     // MARK: - Mapping

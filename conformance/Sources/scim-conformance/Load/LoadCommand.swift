@@ -185,7 +185,9 @@ struct Provision: AsyncParsableCommand {
             phases.append((name, d, n))
             // Padded in Swift: `%-12@` pads nothing on Linux, which misaligned the lines.
             let label = name.padding(toLength: 12, withPad: " ", startingAt: 0)
-            print(label + String(format: " %8d requests in %7.2f s  %9.0f req/s", n, seconds(d), Double(n) / seconds(d)))
+            print(
+                label + String(format: " %8d requests in %7.2f s  %9.0f req/s", n, seconds(d), Double(n) / seconds(d))
+            )
         }
         try await phase("users") {
             try await concurrently(users, width: target.concurrency) { i in

@@ -57,18 +57,27 @@ struct ConfiguredStorageTests {
         }
     }
 
-    @Test("a PostgreSQL store that cannot reach its database answers 503 with Retry-After")
-    func unreachableDatabaseIs503() async throws {
-        // A port nothing listens on: every connection attempt is refused.
+    /// Runs `body` on a PostgreSQL store whose database refuses every connection (a port nothing
+    /// listens on), each store call waiting `leaseTimeout` for one.
+    static func withUnreachableStore(
+        leaseTimeout: Duration,
+        _ body: (PostgresStore) async throws -> Void
+    ) async throws {
         let config = PostgresStoreConfiguration(
             host: "127.0.0.1",
             port: 1,
             username: "postgres",
             connectTimeout: .seconds(1)
         )
-        try await PostgresStore(configuration: config, logger: Self.quiet, leaseTimeout: .seconds(1)).withRunning(
-            migrate: false
-        ) { store in
+        try await PostgresStore(configuration: config, logger: quiet, leaseTimeout: leaseTimeout).withRunning(
+            migrate: false,
+            body
+        )
+    }
+
+    @Test("a PostgreSQL store that cannot reach its database answers 503 with Retry-After")
+    func unreachableDatabaseIs503() async throws {
+        try await Self.withUnreachableStore(leaseTimeout: .seconds(1)) { store in
             await #expect(throws: StoreUnavailable.self) { try await store.channel(named: "default") }
             let app = try buildApplication(
                 configuration: ServerConfiguration(host: "127.0.0.1", port: 0),
@@ -88,16 +97,8 @@ struct ConfiguredStorageTests {
 
     @Test("/readyz answers 503 with the store down within its deadline, not after each read's wait")
     func readinessWithAnUnreachableDatabaseAnswersAtOnce() async throws {
-        let config = PostgresStoreConfiguration(
-            host: "127.0.0.1",
-            port: 1,
-            username: "postgres",
-            connectTimeout: .seconds(1)
-        )
         // Each store call would wait a minute for a connection; the probe waits 1.5 s.
-        try await PostgresStore(configuration: config, logger: Self.quiet, leaseTimeout: .seconds(60)).withRunning(
-            migrate: false
-        ) { store in
+        try await Self.withUnreachableStore(leaseTimeout: .seconds(60)) { store in
             let app = try buildApplication(
                 configuration: ServerConfiguration(
                     host: "127.0.0.1",

@@ -215,12 +215,21 @@ import Testing
 
     // MARK: - salesforce
 
-    @Test func salesforceFlagsACallInsideAnInjected503Window() async throws {
+    /// Runs `body` with a client and a session token on a Salesforce emulator allowing `requests` a minute.
+    func withSalesforce(
+        requestsPerMinute requests: Int,
+        _ body: (SalesforceEmulatorTests.Client, String, SalesforceEmulator) async throws -> Void
+    ) async throws {
         var configuration = SalesforceEmulator.Configuration(publicKeyPEM: SalesforceTestKeys.publicKeyPEM)
-        configuration.requestLimit = RateLimit(requests: 3, perSeconds: 60)
+        configuration.requestLimit = RateLimit(requests: requests, perSeconds: 60)
         try await withRunningEmulator(try SalesforceEmulator(configuration: configuration)) { url, emulator in
             let c = SalesforceEmulatorTests.Client(base: url.absoluteString)
-            let token = try await c.session()
+            try await body(c, try await c.session(), emulator)
+        }
+    }
+
+    @Test func salesforceFlagsACallInsideAnInjected503Window() async throws {
+        try await withSalesforce(requestsPerMinute: 3) { c, token, emulator in
             // Thirty seconds: a loaded machine still sends the next call inside the window.
             emulator.failNext(1, method: "GET", pathPrefix: "/query", with: .serviceUnavailable(retryAfter: 30))
             #expect(try await c.query("SELECT Id FROM User", token: token).status == 503)
@@ -235,11 +244,7 @@ import Testing
     }
 
     @Test func salesforcesRequestLimit403CarriesNoRetryAfterAndOpensNoWindow() async throws {
-        var configuration = SalesforceEmulator.Configuration(publicKeyPEM: SalesforceTestKeys.publicKeyPEM)
-        configuration.requestLimit = RateLimit(requests: 2, perSeconds: 60)
-        try await withRunningEmulator(try SalesforceEmulator(configuration: configuration)) { url, emulator in
-            let c = SalesforceEmulatorTests.Client(base: url.absoluteString)
-            let token = try await c.session()
+        try await withSalesforce(requestsPerMinute: 2) { c, token, emulator in
             #expect(try await c.query("SELECT Id FROM User", token: token).status == 200)
             #expect(try await c.query("SELECT Id FROM User", token: token).status == 200)
             let refused = try await c.query("SELECT Id FROM User", token: token)
